@@ -1,0 +1,87 @@
+/**
+ * Error classes every module throws and only `src/cli/` prints. Exit codes are part of the public
+ * contract (README, "Exit codes").
+ */
+
+export const ExitCode = {
+  ok: 0,
+  gateFailed: 1,
+  invalidInput: 2,
+  targetFailed: 3,
+  internal: 70,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Where a problem sits: the file, 1-based line and column, and the path inside the document. */
+export interface SourceLocation {
+  file: string;
+  line?: number;
+  column?: number;
+  /** e.g. `producers[0].rate.to` */
+  path: string;
+}
+
+/** One problem found in user input. */
+export interface Problem {
+  location: SourceLocation;
+  message: string;
+  /** What was expected, in words (`a duration such as 10m`). */
+  expected?: string;
+  /** What was found, rendered for display. */
+  found?: string;
+  hint?: string;
+}
+
+export class ShardcastError extends Error {
+  readonly code: string;
+  readonly exitCode: ExitCode;
+  readonly hint: string | undefined;
+
+  constructor(code: string, message: string, exitCode: ExitCode, hint?: string) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    this.exitCode = exitCode;
+    this.hint = hint;
+  }
+}
+
+/** A user mistake in a scenario, a command-line argument or an input file: exit code 2. */
+export class InvalidInputError extends ShardcastError {
+  readonly problems: readonly Problem[];
+
+  constructor(problems: readonly Problem[], message?: string) {
+    super(
+      'invalid-input',
+      message ?? `${problems.length} problem${problems.length === 1 ? '' : 's'} found`,
+      ExitCode.invalidInput,
+    );
+    this.problems = problems;
+  }
+}
+
+/** A file could not be read or written. */
+export class FileError extends ShardcastError {
+  constructor(message: string, hint?: string) {
+    super('file', message, ExitCode.invalidInput, hint);
+  }
+}
+
+/** Renders `file:line:column` (or `file` alone) for a location. */
+export function formatLocation(location: SourceLocation): string {
+  if (location.line === undefined) return location.file;
+  return `${location.file}:${location.line}:${location.column ?? 1}`;
+}
+
+/** One line per problem: `file:line:col: path: message (expected …, found …)`. */
+export function formatProblem(problem: Problem): string {
+  const where = formatLocation(problem.location);
+  const path = problem.location.path === '' ? '(document)' : problem.location.path;
+  let text = `${where}: ${path}: ${problem.message}`;
+  const detail: string[] = [];
+  if (problem.expected !== undefined) detail.push(`expected ${problem.expected}`);
+  if (problem.found !== undefined) detail.push(`found ${problem.found}`);
+  if (detail.length > 0) text += ` (${detail.join(', ')})`;
+  if (problem.hint !== undefined) text += `\n    hint: ${problem.hint}`;
+  return text;
+}

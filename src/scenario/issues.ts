@@ -1,0 +1,10 @@
+/** A problem with a scenario found after parsing, by a rule that needs more than the schema. */
+export interface ScenarioIssue {
+  /** Path inside the document, e.g. `['producers', 0, 'recordSize', 'p99']`. */
+  path: readonly (string | number)[];
+  message: string;
+  expected?: string;
+  found?: string;
+  hint?: string;
+  severity: 'error' | 'warning';
+}

@@ -1,0 +1,496 @@
+/**
+ * The scenario schema: the one description of a scenario file. The TypeScript types, the defaults,
+ * the JSON Schema (`shardcast schema`) and the README's field table all come from it.
+ *
+ * Written quantities (`10m`, `1.2KiB`, `5k/s`) are parsed here, at the edge: the output type holds
+ * numbers in base units (bytes, seconds, per second). Rules that need AWS limits (record size
+ * maximum, EFO consumers per stream, Firehose buffer ranges) live in `src/aws/checks.ts`.
+ */
+import { z } from 'zod';
+import { PATTERNS, parseDuration, parseRate, parseSize, type Rate } from './units.js';
+
+// ---------------------------------------------------------------------------------------------
+// Quantities
+
+function quantity<T>(kind: string, pattern: string, example: string, parse: (text: string) => T | undefined) {
+  const expected = `${kind} such as ${example}`;
+  return z
+    .union([
+      z
+        .string({ error: `expected ${expected}` })
+        .regex(new RegExp(pattern), { error: `expected ${expected}` }),
+      z.number({ error: `expected ${expected}` }),
+    ])
+    .meta({ description: `${kind[0]!.toUpperCase()}${kind.slice(1)}, e.g. ${example}` })
+    .transform((value, ctx): T | number => {
+      if (typeof value === 'number') return value;
+      const parsed = parse(value);
+      if (parsed === undefined) {
+        ctx.issues.push({ code: 'custom', message: `expected ${expected}`, input: value });
+        return z.NEVER;
+      }
+      return parsed;
+    });
+}
+
+/** A size in bytes: `1.2KiB`, `64MiB`, or a plain number of bytes. */
+export const size = quantity('a size', PATTERNS.size, '1KiB, 64MiB or 512B', parseSize).pipe(
+  z.number().nonnegative({ error: 'a size cannot be negative' }),
+);
+/** A duration in seconds: `250ms`, `10m`, `1h30m`, or a plain number of seconds. */
+export const duration = quantity(
+  'a duration',
+  PATTERNS.duration,
+  '250ms, 30s, 10m or 24h',
+  parseDuration,
+).pipe(z.number().nonnegative({ error: 'a duration cannot be negative' }));
+/** A rate of records (`3000/s`, `5k/s`, a plain number) or of bytes (`5MiB/s`). */
+export const rate = quantity(
+  'a rate',
+  PATTERNS.rate,
+  '3000/s, 5k/s, 2M/s or 5MiB/s',
+  (text): Rate | undefined => parseRate(text),
+).transform((value): Rate => (typeof value === 'number' ? { kind: 'records', perSecond: value } : value));
+/** A rate of records per second only: `5000/s`, `5k/s` or a plain number. */
+export const recordRate = quantity('a record rate', PATTERNS.recordRate, '5000/s or 5k/s', (text) => {
+  const parsed = parseRate(text);
+  return parsed?.kind === 'records' ? parsed.perSecond : undefined;
+}).pipe(z.number().nonnegative({ error: 'a rate cannot be negative' }));
+
+const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, {
+  error: 'expected a name of letters, digits, ".", "_" or "-" (it names files and AWS resources)',
+});
+const positiveInt = z.number().int().positive();
+
+// ---------------------------------------------------------------------------------------------
+// Rate profiles: records (or bytes) per second over time, all instances of a producer together.
+
+const constantProfile = z.strictObject({ profile: z.literal('constant'), rate });
+const rampProfile = z.strictObject({
+  profile: z.literal('ramp'),
+  from: rate,
+  to: rate,
+  /** How long the ramp lasts; the rate holds at `to` afterwards. */
+  over: duration,
+  /** When the ramp starts; the rate holds at `from` before. */
+  start: duration.default(0),
+});
+const stepProfile = z.strictObject({
+  profile: z.literal('step'),
+  /** The rate before the first step. */
+  initial: rate,
+  steps: z.array(z.strictObject({ at: duration, rate })).min(1),
+});
+const spikeProfile = z.strictObject({
+  profile: z.literal('spike'),
+  base: rate,
+  peak: rate,
+  at: duration,
+  for: duration,
+});
+const diurnalProfile = z.strictObject({
+  profile: z.literal('diurnal'),
+  min: rate,
+  max: rate,
+  period: duration.default(86_400),
+  /** Time of the peak within a period (a cosine around it). */
+  peakAt: duration.default(14 * 3600),
+});
+const traceProfile = z.strictObject({
+  profile: z.literal('trace'),
+  /** A CSV of `seconds,recordsPerSecond`, relative to the scenario file; read when the scenario loads. */
+  file: z.string().optional(),
+  /** The trace's points, `[seconds, recordsPerSecond]`, sorted by time (filled from `file`). */
+  points: z.array(z.tuple([z.number().nonnegative(), z.number().nonnegative()])).optional(),
+  /** Multiplies every rate of the trace. */
+  scale: z.number().positive().default(1),
+});
+
+/** A rate profile, or a plain rate as shorthand for a constant one. */
+export const rateProfile = z
+  .union([
+    rate,
+    z.discriminatedUnion('profile', [
+      constantProfile,
+      rampProfile,
+      stepProfile,
+      spikeProfile,
+      diurnalProfile,
+      traceProfile,
+    ]),
+  ])
+  .transform((value) => ('profile' in value ? value : { profile: 'constant' as const, rate: value }));
+
+// ---------------------------------------------------------------------------------------------
+// Record sizes (the data blob; the partition key is counted separately)
+
+const fixedSize = z.strictObject({ dist: z.literal('fixed'), size });
+const uniformSize = z.strictObject({ dist: z.literal('uniform'), min: size, max: size });
+const lognormalSize = z.strictObject({
+  dist: z.literal('lognormal'),
+  median: size,
+  /** The 99th percentile; sets the spread. */
+  p99: size,
+  /** Records are capped here (default: the stream's maximum record size). */
+  max: size.optional(),
+});
+const weightedSize = z.strictObject({
+  dist: z.literal('weighted'),
+  sizes: z.array(z.strictObject({ size, weight: z.number().positive() })).min(1),
+});
+
+/** A record-size distribution, or a plain size as shorthand for a fixed one. */
+export const recordSize = z
+  .union([size, z.discriminatedUnion('dist', [fixedSize, uniformSize, lognormalSize, weightedSize])])
+  .transform((value) => (typeof value === 'number' ? { dist: 'fixed' as const, size: value } : value));
+
+// ---------------------------------------------------------------------------------------------
+// Partition keys
+
+/** Names keys from their index: `{i}` is replaced by the key's index (0-based). */
+const template = z
+  .string()
+  .refine((t) => t.includes('{i}'), { error: 'a key template must contain {i}, e.g. "device-{i}"' })
+  .default('key-{i}');
+
+const uniformKeys = z.strictObject({ dist: z.literal('uniform'), count: positiveInt, template });
+const zipfKeys = z.strictObject({
+  dist: z.literal('zipf'),
+  count: positiveInt,
+  /** Key of rank r (1-based) carries weight 1/r^exponent. */
+  exponent: z.number().nonnegative().default(1),
+  template,
+});
+const hotSetKeys = z.strictObject({
+  dist: z.literal('hot-set'),
+  count: positiveInt,
+  /** How many keys are hot: the first `hot` keys. */
+  hot: positiveInt,
+  /** The share of all records the hot keys carry together, split evenly among them. */
+  share: z.number().min(0).max(1),
+  template,
+});
+const weightedKeys = z.strictObject({
+  dist: z.literal('weighted'),
+  keys: z
+    .array(
+      z.strictObject({
+        key: z.string().min(1).max(256),
+        weight: z.number().positive(),
+        /** Routes this key's records by an ExplicitHashKey (a decimal 128-bit integer) instead of its MD5. */
+        explicitHashKey: z
+          .string()
+          .regex(/^(0|[1-9]\d{0,38})$/, { error: 'expected a decimal integer 0 … 2^128−1' })
+          .optional(),
+      }),
+    )
+    .min(1),
+});
+const uniqueKeys = z.strictObject({
+  dist: z.literal('unique'),
+  /** Characters in each key (a UUID has 36). */
+  length: z.number().int().min(1).max(256).default(36),
+});
+
+export const keyDistribution = z.discriminatedUnion('dist', [
+  uniformKeys,
+  zipfKeys,
+  hotSetKeys,
+  weightedKeys,
+  uniqueKeys,
+]);
+
+// ---------------------------------------------------------------------------------------------
+// Producers
+
+const producer = z.strictObject({
+  name,
+  /** Processes sending together; the rate is the total over all of them. */
+  instances: positiveInt.default(1),
+  rate: rateProfile,
+  recordSize: recordSize.prefault('1KiB'),
+  keys: keyDistribution.prefault({ dist: 'unique' }),
+  /** `stream` (the default) or the name of a `direct-put` Firehose stream. */
+  destination: z.string().default('stream'),
+  batching: z
+    .strictObject({
+      /** Records per PutRecords request (1–500). */
+      maxRecords: z.number().int().min(1).max(500).default(500),
+      /** Bytes per PutRecords request, partition keys included (at most 10 MiB). */
+      maxBytes: size.default(10 * 1024 * 1024),
+      /** How long a batch may wait to fill before it is sent. */
+      linger: duration.default(0.1),
+    })
+    .prefault({}),
+  /** KPL-style aggregation of user records into Kinesis records. */
+  aggregation: z
+    .union([
+      z.boolean(),
+      z.strictObject({
+        enabled: z.boolean().default(true),
+        /** Largest aggregated record (the KPL's AggregationMaxSize defaults to 51,200 bytes). */
+        maxBytes: size.default(51_200),
+      }),
+    ])
+    .default(false)
+    .transform((value) => (typeof value === 'boolean' ? { enabled: value, maxBytes: 51_200 } : value)),
+  retry: z
+    .strictObject({
+      /** Attempts per record, the first included. */
+      maxAttempts: z.number().int().min(1).max(100).default(3),
+      baseDelay: duration.default(0.1),
+      maxDelay: duration.default(20),
+    })
+    .prefault({}),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Consumers
+
+const pollingConsumer = z.strictObject({
+  name,
+  type: z.literal('polling'),
+  instances: positiveInt.default(1),
+  /** Time between GetRecords calls on a shard (KCL's default is 1 s). */
+  pollInterval: duration.default(1),
+  /** GetRecords `Limit` (1–10,000). */
+  maxRecordsPerCall: z.number().int().min(1).max(10_000).default(10_000),
+  /** Records per second one instance processes; omitted means it keeps up with anything. */
+  processingRate: recordRate.optional(),
+});
+const efoConsumer = z.strictObject({
+  name,
+  type: z.literal('enhanced-fan-out'),
+  instances: positiveInt.default(1),
+  processingRate: recordRate.optional(),
+});
+export const consumer = z.discriminatedUnion('type', [pollingConsumer, efoConsumer]);
+
+// ---------------------------------------------------------------------------------------------
+// Firehose
+
+export const FIREHOSE_DESTINATIONS = [
+  's3',
+  'iceberg',
+  'redshift',
+  'opensearch',
+  'opensearch-serverless',
+  'splunk',
+  'http-endpoint',
+  'snowflake',
+] as const;
+
+const firehose = z.strictObject({
+  name,
+  /** `stream`: reads the scenario's stream (one more polling reader); `direct-put`: producers send to it. */
+  source: z.enum(['stream', 'direct-put']).default('stream'),
+  destination: z.enum(FIREHOSE_DESTINATIONS).default('s3'),
+  /** Buffering hints; a flush happens at whichever is reached first. Defaults depend on the destination. */
+  buffer: z.strictObject({ size: size.optional(), interval: duration.optional() }).prefault({}),
+  /** Object bytes ÷ buffered bytes (0.25 for gzip on JSON logs); 1 means no compression. */
+  compressionRatio: z.number().gt(0).max(1).default(1),
+  /** Active dynamic partitions the records spread over (S3 only); omitted means none. */
+  dynamicPartitions: positiveInt.optional(),
+  /** Record format conversion to Parquet or ORC. */
+  formatConversion: z.enum(['none', 'parquet', 'orc']).default('none'),
+  /** Time to write an object once a buffer flushes. */
+  deliveryTime: duration.default(1),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Stream, events, pricing
+
+const stream = z.strictObject({
+  /** The stream's name when the scenario runs against AWS (default: the scenario's name). */
+  name: name.optional(),
+  mode: z.enum(['provisioned', 'on-demand']).default('provisioned'),
+  /** Shard count (provisioned); for on-demand, the shards the stream starts with, if known. */
+  shards: positiveInt.optional(),
+  retention: duration.default(86_400),
+  /** The stream's MaxRecordSizeInKiB (1 MiB by default, up to 10 MiB). */
+  maxRecordSize: size.default(1024 * 1024),
+  /** Time per shard split or merge during a reshard (aws-facts.md, "Reshard duration"). */
+  shardOperationTime: duration.default(30),
+  onDemand: z
+    .strictObject({
+      /** On-demand Advantage (account-level billing mode) rather than Standard. */
+      advantage: z.boolean().default(false),
+      /** Peak write of the previous 30 days; a new stream's capacity (4 MiB/s, 4,000 records/s) is the floor. */
+      previousPeak: z
+        .strictObject({ bytesPerSecond: rate.optional(), recordsPerSecond: recordRate.optional() })
+        .optional(),
+    })
+    .prefault({}),
+});
+
+const event = z.strictObject({
+  at: duration,
+  /** UpdateShardCount to this many shards. */
+  reshard: z.strictObject({ shards: positiveInt }),
+});
+
+// ---------------------------------------------------------------------------------------------
+// The scenario
+
+export const scenarioSchema = z
+  .strictObject({
+    name,
+    description: z.string().optional(),
+    region: z.string().default('us-east-1'),
+    /** How long the traffic runs. */
+    duration: duration.default(3600),
+    seed: z.number().int().nonnegative().default(1),
+    stream: stream.prefault({}),
+    producers: z.array(producer).min(1, { error: 'a scenario needs at least one producer' }),
+    consumers: z.array(consumer).default([]),
+    firehose: z.array(firehose).default([]),
+    events: z.array(event).default([]),
+    /** Plan for peak × (1 + headroom). */
+    headroom: z.number().min(0).max(10).default(0.2),
+    /** Price overrides by name (see `shardcast plan --prices`), in USD. */
+    pricing: z.record(z.string(), z.number().nonnegative()).default({}),
+    /** Gate expressions over plan and run metrics, e.g. `cost.monthly.provisioned < 1500`. */
+    gates: z.array(z.string()).default([]),
+  })
+  .superRefine((s, ctx) => {
+    if (s.stream.mode === 'provisioned' && s.stream.shards === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stream', 'shards'],
+        message: 'a provisioned stream needs a shard count',
+        input: undefined,
+      });
+    }
+    checkUniqueNames(ctx, 'producers', s.producers);
+    checkUniqueNames(ctx, 'consumers', s.consumers);
+    checkUniqueNames(ctx, 'firehose', s.firehose);
+    const directPut = new Set(s.firehose.filter((f) => f.source === 'direct-put').map((f) => f.name));
+    s.producers.forEach((p, i) => {
+      if (p.destination !== 'stream' && !directPut.has(p.destination)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['producers', i, 'destination'],
+          message: `"${p.destination}" is neither "stream" nor a direct-put Firehose stream of this scenario`,
+          input: p.destination,
+        });
+      }
+    });
+    s.firehose.forEach((f, i) => {
+      if (f.source === 'direct-put' && !s.producers.some((p) => p.destination === f.name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['firehose', i, 'source'],
+          message: `direct-put Firehose stream "${f.name}" has no producer: set a producer's destination to "${f.name}"`,
+          input: f.source,
+        });
+      }
+      if (f.dynamicPartitions !== undefined && f.destination !== 's3') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['firehose', i, 'dynamicPartitions'],
+          message: `dynamic partitioning is only available for the s3 destination, not ${f.destination}`,
+          input: f.dynamicPartitions,
+        });
+      }
+    });
+    s.events.forEach((e, i) => {
+      if (e.at > s.duration) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['events', i, 'at'],
+          message: `the event is at ${e.at} s, after the end of the run (duration ${s.duration} s)`,
+          input: e.at,
+        });
+      }
+      if (s.stream.mode === 'on-demand') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['events', i, 'reshard'],
+          message: 'an on-demand stream scales itself: reshard events need mode: provisioned',
+          input: e.reshard,
+        });
+      }
+      const previous = s.events[i - 1];
+      if (previous !== undefined && e.at < previous.at) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['events', i, 'at'],
+          message: 'events must be in time order',
+          input: e.at,
+        });
+      }
+    });
+    s.producers.forEach((p, i) => {
+      const r = p.recordSize;
+      if (r.dist === 'uniform' && r.min > r.max) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['producers', i, 'recordSize', 'min'],
+          message: 'min is above max',
+          input: r.min,
+        });
+      }
+      if (r.dist === 'lognormal' && r.p99 < r.median) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['producers', i, 'recordSize', 'p99'],
+          message: 'p99 is below the median',
+          input: r.p99,
+        });
+      }
+      const k = p.keys;
+      if (k.dist === 'hot-set' && k.hot > k.count) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['producers', i, 'keys', 'hot'],
+          message: `more hot keys (${k.hot}) than keys (${k.count})`,
+          input: k.hot,
+        });
+      }
+      const t = p.rate;
+      if (t.profile === 'trace' && (t.file === undefined) === (t.points === undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['producers', i, 'rate'],
+          message: 'a trace needs exactly one of file or points',
+          input: t,
+        });
+      }
+      if (p.retry.baseDelay > p.retry.maxDelay) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['producers', i, 'retry', 'baseDelay'],
+          message: 'baseDelay is above maxDelay',
+          input: p.retry.baseDelay,
+        });
+      }
+    });
+  });
+
+function checkUniqueNames(ctx: z.RefinementCtx, field: string, items: readonly { name: string }[]): void {
+  const seen = new Set<string>();
+  items.forEach((item, i) => {
+    if (seen.has(item.name)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [field, i, 'name'],
+        message: `duplicate name "${item.name}"`,
+        input: item.name,
+      });
+    }
+    seen.add(item.name);
+  });
+}
+
+/** A scenario as written (before defaults and unit parsing). */
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+/** A validated scenario: defaults filled, quantities in base units (bytes, seconds, per second). */
+export type Scenario = z.output<typeof scenarioSchema>;
+export type Producer = Scenario['producers'][number];
+export type Consumer = Scenario['consumers'][number];
+export type FirehoseStream = Scenario['firehose'][number];
+export type ReshardEvent = Scenario['events'][number];
+export type RateProfile = Producer['rate'];
+export type RecordSizeDistribution = Producer['recordSize'];
+export type KeyDistribution = Producer['keys'];
+export type StreamConfig = Scenario['stream'];

@@ -1,0 +1,106 @@
+/**
+ * Parsing of written quantities: sizes (`1.2KiB`), durations (`10m`), rates (`5k/s`, `5MiB/s`).
+ * Everything becomes a number in a base unit: bytes, seconds, per second. Plain numbers are taken
+ * to be in the base unit already, so a resolved scenario printed as YAML reads back unchanged.
+ */
+
+/** Bytes per unit. KB/MB/GB are decimal, KiB/MiB/GiB binary, as AWS writes them (aws-facts.md, "MB"/"MiB"). */
+export const SIZE_UNITS: Readonly<Record<string, number>> = {
+  B: 1,
+  KB: 1e3,
+  KiB: 1024,
+  MB: 1e6,
+  MiB: 1024 ** 2,
+  GB: 1e9,
+  GiB: 1024 ** 3,
+  TB: 1e12,
+  TiB: 1024 ** 4,
+};
+
+/** Seconds per unit. */
+export const DURATION_UNITS: Readonly<Record<string, number>> = {
+  ms: 0.001,
+  s: 1,
+  m: 60,
+  h: 3600,
+  d: 86400,
+};
+
+/** Multipliers for record rates: `5k/s`, `2M/s`. */
+export const COUNT_PREFIXES: Readonly<Record<string, number>> = { '': 1, k: 1e3, K: 1e3, M: 1e6 };
+
+const NUMBER = String.raw`(\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?`;
+const SIZE_RE = new RegExp(`^\\s*(${NUMBER})\\s*(${Object.keys(SIZE_UNITS).join('|')})\\s*$`);
+const DURATION_PART = `(${NUMBER})\\s*(ms|s|m|h|d)`;
+const DURATION_RE = new RegExp(`^\\s*(?:${DURATION_PART}\\s*)+$`);
+const DURATION_PART_G = new RegExp(DURATION_PART, 'g');
+const RECORD_RATE_RE = new RegExp(`^\\s*(${NUMBER})\\s*([kKM]?)\\s*/\\s*s\\s*$`);
+const BYTE_RATE_RE = new RegExp(`^\\s*(${NUMBER})\\s*(${Object.keys(SIZE_UNITS).join('|')})\\s*/\\s*s\\s*$`);
+
+/** Patterns for the JSON Schema, so editors check written values as shardcast does. */
+export const PATTERNS = {
+  size: `^\\s*${NUMBER}\\s*(${Object.keys(SIZE_UNITS).join('|')})\\s*$`,
+  duration: `^\\s*(${NUMBER}\\s*(ms|s|m|h|d)\\s*)+$`,
+  rate: `^\\s*${NUMBER}\\s*([kKM]?|${Object.keys(SIZE_UNITS).join('|')})\\s*/\\s*s\\s*$`,
+  recordRate: `^\\s*${NUMBER}\\s*[kKM]?\\s*/\\s*s\\s*$`,
+} as const;
+
+/** A rate of records or of bytes. */
+export interface Rate {
+  kind: 'records' | 'bytes';
+  perSecond: number;
+}
+
+/** Bytes in a written size, or undefined if it is not one. */
+export function parseSize(text: string): number | undefined {
+  const m = SIZE_RE.exec(text);
+  if (!m) return undefined;
+  return Number(m[1]) * SIZE_UNITS[m[3]!]!;
+}
+
+/** Seconds in a written duration (`90s`, `1h30m`, `250ms`), or undefined. */
+export function parseDuration(text: string): number | undefined {
+  if (!DURATION_RE.test(text)) return undefined;
+  let seconds = 0;
+  for (const m of text.matchAll(DURATION_PART_G)) seconds += Number(m[1]) * DURATION_UNITS[m[3]!]!;
+  return seconds;
+}
+
+/** A written rate: `3000/s`, `5k/s`, `2M/s` (records) or `5MiB/s` (bytes); undefined if neither. */
+export function parseRate(text: string): Rate | undefined {
+  const records = RECORD_RATE_RE.exec(text);
+  if (records) return { kind: 'records', perSecond: Number(records[1]) * COUNT_PREFIXES[records[3]!]! };
+  const bytes = BYTE_RATE_RE.exec(text);
+  if (bytes) return { kind: 'bytes', perSecond: Number(bytes[1]) * SIZE_UNITS[bytes[3]!]! };
+  return undefined;
+}
+
+/** Renders bytes with a binary unit for people: 1536 → `1.5 KiB`. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${formatNumber(value)} ${units[unit]}`;
+}
+
+/** Renders seconds for people: 0.07 → `70 ms`, 29_880 → `8.3 h`. */
+export function formatSeconds(seconds: number): string {
+  const abs = Math.abs(seconds);
+  if (abs < 1) return `${formatNumber(seconds * 1000)} ms`;
+  if (abs < 120) return `${formatNumber(seconds)} s`;
+  if (abs < 7200) return `${formatNumber(seconds / 60)} min`;
+  if (abs < 172_800) return `${formatNumber(seconds / 3600)} h`;
+  return `${formatNumber(seconds / 86_400)} d`;
+}
+
+/** Up to 3 significant digits past the integer part, grouped thousands: 1234.5678 → `1,234.57`. */
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  const abs = Math.abs(value);
+  const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : abs >= 1 ? 2 : 3;
+  return value.toLocaleString('en-US', { maximumFractionDigits: digits });
+}
