@@ -1,4 +1,133 @@
-/** Entry point of the command line: parses arguments and returns the exit code. */
-export async function main(_argv: readonly string[]): Promise<number> {
-  return 0;
+/**
+ * The `shardcast` command line. The only place that prints, and that turns errors into exit codes
+ * (README, "Exit codes"): 0 ok, 1 a gate failed, 2 invalid input, 3 target failure, 70 internal.
+ */
+import yargs, { type Argv } from 'yargs';
+import { ExitCode, formatProblem, InvalidInputError, type Problem, ShardcastError } from '../errors.js';
+import { commandFacts } from './commands/facts.js';
+import { commandPlan } from './commands/plan.js';
+import { commandSchema } from './commands/schema.js';
+import { commandValidate } from './commands/validate.js';
+import { type Io, nodeIo } from './io.js';
+
+/** Thrown for a command line yargs rejects (unknown option, missing argument): exit code 2. */
+class UsageError extends ShardcastError {
+  constructor(message: string) {
+    super(
+      'usage',
+      message,
+      ExitCode.invalidInput,
+      'run `shardcast --help` for the commands and their options',
+    );
+  }
+}
+
+function buildParser(io: Io, setExit: (code: number) => void): Argv {
+  return yargs()
+    .scriptName('shardcast')
+    .usage(
+      '$0 <command> [options]\n\nCapacity planning and load testing for Amazon Kinesis Data Streams and Firehose.',
+    )
+    .command(
+      'plan <file>',
+      'Plan shards, hot keys, fan-out, Firehose buffering, resharding and monthly cost for a scenario',
+      (y) =>
+        y
+          .positional('file', {
+            type: 'string',
+            demandOption: true,
+            describe: 'scenario file (YAML or JSON)',
+          })
+          .option('json', { type: 'boolean', default: false, describe: 'print the Plan as JSON' })
+          .option('out', { type: 'string', describe: 'also write the Plan as JSON to this file' }),
+      (args) => setExit(commandPlan(io, { file: args.file, json: args.json, out: args.out })),
+    )
+    .command(
+      'validate <file>',
+      'Check a scenario file and report every problem',
+      (y) =>
+        y
+          .positional('file', {
+            type: 'string',
+            demandOption: true,
+            describe: 'scenario file (YAML or JSON)',
+          })
+          .option('print', {
+            type: 'boolean',
+            default: false,
+            describe: 'print the scenario with every default filled in',
+          })
+          .option('json', {
+            type: 'boolean',
+            default: false,
+            describe: 'with --print, print JSON instead of YAML',
+          }),
+      (args) => setExit(commandValidate(io, { file: args.file, print: args.print, json: args.json })),
+    )
+    .command(
+      'schema',
+      'Print the JSON Schema of scenario files (for editors)',
+      (y) => y.option('out', { type: 'string', describe: 'write it to this file instead' }),
+      (args) => setExit(commandSchema(io, { out: args.out })),
+    )
+    .command(
+      'facts',
+      'Print the AWS limits and prices shardcast uses, with their sources',
+      (y) => y.option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
+      (args) => setExit(commandFacts(io, { json: args.json })),
+    )
+    .demandCommand(1, 'name a command: plan, validate, schema or facts')
+    .strict()
+    .help()
+    .alias('help', 'h')
+    .version(false)
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .exitProcess(false)
+    .fail((message, error) => {
+      if (error) throw error;
+      throw new UsageError(message);
+    });
+}
+
+/** Runs the command line `argv` (without node and the script) and returns the exit code. */
+export async function main(argv: readonly string[], io: Io = nodeIo()): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  try {
+    let output = '';
+    await buildParser(io, (code) => {
+      exitCode = code;
+    }).parseAsync([...argv], {}, (_error, _args, text) => {
+      output = text;
+    });
+    if (output) io.stdout(`${output}\n`);
+    return exitCode;
+  } catch (error) {
+    return reportError(io, error);
+  }
+}
+
+/** Prints an error the way a user should see it and returns its exit code. */
+export function reportError(io: Io, error: unknown): number {
+  if (error instanceof InvalidInputError) {
+    io.stderr(formatProblems(error.message, error.problems));
+    return error.exitCode;
+  }
+  if (error instanceof ShardcastError) {
+    io.stderr(`error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
+    return error.exitCode;
+  }
+  const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  io.stderr(
+    `internal error: shardcast failed unexpectedly. This is a bug; please report it with the command you ran and this trace:\n${stack}\n`,
+  );
+  return ExitCode.internal;
+}
+
+export function formatProblems(headline: string, problems: readonly Problem[]): string {
+  const lines = problems.map((p) => `  ${formatProblem(p).replace(/\n/g, '\n  ')}`);
+  return `error: ${headline}\n${lines.join('\n')}\n`;
+}
+
+export function formatWarnings(problems: readonly Problem[]): string {
+  return problems.map((p) => `warning: ${formatProblem(p)}\n`).join('');
 }

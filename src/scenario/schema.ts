@@ -347,7 +347,7 @@ export const scenarioSchema = z
     events: z.array(event).default([]),
     /** Plan for peak × (1 + headroom). */
     headroom: z.number().min(0).max(10).default(0.2),
-    /** Price overrides by name (see `shardcast plan --prices`), in USD. */
+    /** Price overrides by name (see `shardcast facts`), in USD. */
     pricing: z.record(z.string(), z.number().nonnegative()).default({}),
     /** Gate expressions over plan and run metrics, e.g. `cost.monthly.provisioned < 1500`. */
     gates: z.array(z.string()).default([]),

@@ -90,6 +90,7 @@ export function formatBytes(bytes: number): string {
 /** Renders seconds for people: 0.07 → `70 ms`, 29_880 → `8.3 h`. */
 export function formatSeconds(seconds: number): string {
   const abs = Math.abs(seconds);
+  if (abs === 0) return '0 s';
   if (abs < 1) return `${formatNumber(seconds * 1000)} ms`;
   if (abs < 120) return `${formatNumber(seconds)} s`;
   if (abs < 7200) return `${formatNumber(seconds / 60)} min`;

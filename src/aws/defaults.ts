@@ -1,0 +1,52 @@
+/**
+ * Service defaults a scenario leaves to AWS: what Firehose and the stream do when a field is not
+ * given. The schema cannot fill these because they depend on other fields (the destination, the
+ * format conversion, the stream's maximum record size).
+ *
+ * Run `checkScenarioLimits` before this: the checks judge what the user wrote, not the defaults.
+ */
+import type { FirehoseStream, Producer, Scenario } from '../scenario/schema.js';
+import { FIREHOSE, FIREHOSE_BUFFER_RANGES } from './facts.js';
+
+const MiB = 1024 * 1024;
+
+/**
+ * A copy of the scenario with service defaults filled (the input is not changed):
+ * - each Firehose `buffer.size` / `buffer.interval` left out gets its destination's default
+ *   (FH-BH, API-F: S3 5 MiB / 300 s, Splunk 5 MiB / 60 s, …; `FIREHOSE_BUFFER_RANGES`); with
+ *   format conversion to Parquet or ORC the default size is 128 MiB (FH23
+ *   record-format-conversion), kept within the destination's largest size;
+ * - a lognormal record size without `max` is capped at `stream.maxRecordSize` (the schema's
+ *   documented default: a stream rejects anything larger; API-K MaxRecordSizeInKiB).
+ */
+export function withServiceDefaults(s: Scenario): Scenario {
+  return {
+    ...s,
+    producers: s.producers.map((p) => withRecordSizeCap(p, s.stream.maxRecordSize)),
+    firehose: s.firehose.map(withBufferDefaults),
+  };
+}
+
+function withRecordSizeCap(p: Producer, maxRecordBytes: number): Producer {
+  const r = p.recordSize;
+  if (r.dist !== 'lognormal' || r.max !== undefined) return p;
+  return { ...p, recordSize: { ...r, max: maxRecordBytes } };
+}
+
+function withBufferDefaults(f: FirehoseStream): FirehoseStream {
+  const range = FIREHOSE_BUFFER_RANGES[f.destination];
+  if (range === undefined || (f.buffer.size !== undefined && f.buffer.interval !== undefined)) return f;
+  const sizeMiB =
+    f.formatConversion === 'none'
+      ? range.sizeMiB.default
+      : // FH23: 128 MiB with conversion; no destination allows more than its own maximum.
+        Math.min(FIREHOSE.formatConversionDefaultBufferMiB.value, range.sizeMiB.max);
+  return {
+    ...f,
+    buffer: {
+      ...f.buffer,
+      size: f.buffer.size ?? sizeMiB * MiB,
+      interval: f.buffer.interval ?? range.intervalSeconds.default,
+    },
+  };
+}

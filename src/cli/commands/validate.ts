@@ -1,0 +1,47 @@
+import { stringify } from 'yaml';
+import { loadScenarioFile } from '../../load.js';
+import type { Scenario } from '../../scenario/schema.js';
+import { type Io, resolvePath } from '../io.js';
+import { formatWarnings } from '../main.js';
+
+export interface ValidateArgs {
+  file: string;
+  print: boolean;
+  json: boolean;
+}
+
+/** `shardcast validate FILE [--print] [--json]`. */
+export function commandValidate(io: Io, args: ValidateArgs): number {
+  const loaded = loadScenarioFile(args.file, { readFile: (p) => io.readFile(resolvePath(io, p)) }, io.cwd);
+  io.stderr(formatWarnings(loaded.warnings));
+  if (args.print) {
+    const written = toWritten(loaded.scenario);
+    io.stdout(args.json ? `${JSON.stringify(written, null, 2)}\n` : stringify(written, { lineWidth: 0 }));
+  } else {
+    const s = loaded.scenario;
+    io.stdout(
+      `${args.file}: valid scenario "${s.name}": ${s.producers.length} producer(s), ${s.consumers.length} consumer(s), ${s.firehose.length} Firehose stream(s), ${s.events.length} event(s)${loaded.warnings.length > 0 ? `, ${loaded.warnings.length} warning(s)` : ''}\n`,
+    );
+  }
+  return 0;
+}
+
+/**
+ * The resolved scenario in a form the schema reads back: quantities stay in base units (bytes,
+ * seconds), and rates become `N/s` (records) or `NB/s` (bytes) strings.
+ */
+export function toWritten(scenario: Scenario): unknown {
+  const walk = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(walk);
+    if (value !== null && typeof value === 'object') {
+      const record = value as Record<string, unknown>;
+      const keys = Object.keys(record);
+      if (keys.length === 2 && 'kind' in record && 'perSecond' in record) {
+        return record.kind === 'bytes' ? `${record.perSecond}B/s` : `${record.perSecond}/s`;
+      }
+      return Object.fromEntries(keys.filter((k) => record[k] !== undefined).map((k) => [k, walk(record[k])]));
+    }
+    return value;
+  };
+  return walk(scenario);
+}

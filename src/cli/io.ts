@@ -1,0 +1,50 @@
+/**
+ * The CLI's window on the world: output streams, files, environment, clock. Commands receive an
+ * `Io` so tests run them in-process with fakes.
+ */
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+export interface Io {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  readFile(path: string): string;
+  /** Writes atomically: a temporary file beside the target, then a rename. */
+  writeFile(path: string, data: string): void;
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Whether stdout is a terminal (progress bars, colour). */
+  isTTY: boolean;
+  now(): Date;
+}
+
+/** Writes `data` to `path` through a temporary file and a rename, so a crash never leaves half a file. */
+export function writeFileAtomic(path: string, data: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = join(dirname(path), `.${Date.now().toString(36)}-${process.pid}.tmp`);
+  try {
+    writeFileSync(temporary, data);
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
+export function nodeIo(): Io {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    readFile: (path) => readFileSync(path, 'utf8'),
+    writeFile: writeFileAtomic,
+    cwd: process.cwd(),
+    env: process.env,
+    isTTY: process.stdout.isTTY === true,
+    now: () => new Date(),
+  };
+}
+
+/** A path given on the command line, resolved against the Io's working directory. */
+export function resolvePath(io: Io, path: string): string {
+  return resolve(io.cwd, path);
+}

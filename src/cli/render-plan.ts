@@ -1,0 +1,254 @@
+/** The readable summary `shardcast plan` prints: tables with units, the binding constraint, warnings and advice. */
+import type { Plan } from '../planner/types.js';
+import { formatBytes, formatNumber, formatSeconds } from '../scenario/units.js';
+import { renderTable } from './table.js';
+
+const usd = (x: number) => `$${x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(2)}`;
+const pct = (x: number) => `${formatNumber(x * 100)}%`;
+const rate = (x: number) => formatNumber(x);
+const bps = (x: number) => `${formatBytes(x)}/s`;
+
+export function renderPlan(plan: Plan): string {
+  const out: string[] = [];
+  const { traffic, shards, hotKeys, fanOut, firehose, reshard, cost, onDemand } = plan;
+  const h = traffic.headroom;
+  out.push(
+    `Plan for ${plan.scenario.name}${plan.scenario.description ? ` — ${plan.scenario.description}` : ''}`,
+  );
+  out.push(
+    `${plan.scenario.region} · ${plan.scenario.mode}${shards.configured === null ? '' : ` · ${shards.configured} shards configured`} · headroom ${pct(h)} · peak at ${formatSeconds(traffic.peakAt)} of ${formatSeconds(plan.scenario.durationSeconds)}`,
+  );
+
+  out.push('', 'Traffic at peak');
+  out.push(
+    renderTable(
+      ['producer', 'to', 'records/s', 'avg records/s', 'record', 'key', 'written/s', 'Kinesis records/s'],
+      traffic.producers.map((p) => [
+        p.name,
+        p.destination,
+        rate(p.recordsPerSecond),
+        rate(p.averageRecordsPerSecond),
+        formatBytes(p.meanDataBytes),
+        formatBytes(p.meanKeyBytes),
+        p.destination === 'stream' ? bps(p.writeBytesPerSecond) : '—',
+        p.destination === 'stream'
+          ? `${rate(p.kinesisRecordsPerSecond)}${p.aggregation.enabled ? ` (${formatNumber(p.aggregation.userRecordsPerKinesisRecord)} per aggregate)` : ''}`
+          : '—',
+      ]),
+    ),
+  );
+
+  out.push('', `Shards (peak × ${formatNumber(1 + h)})`);
+  const mark = (n: number) => (n === shards.required ? '  ← binds' : '');
+  const rows: string[][] = [
+    ['by write bytes (1 MiB/s each)', String(shards.byWriteBytes), mark(shards.byWriteBytes).trim()],
+    ['by write records (1,000/s each)', String(shards.byWriteRecords), mark(shards.byWriteRecords).trim()],
+    [
+      `by polling reads (2 MiB/s shared by ${shards.pollingReaders})`,
+      String(shards.byRead),
+      mark(shards.byRead).trim(),
+    ],
+    ['required', String(shards.required), ''],
+    [
+      'recommended',
+      String(shards.recommended),
+      shards.recommended > shards.required ? 'raised for the hottest shard' : '',
+    ],
+  ];
+  if (shards.configured !== null) {
+    rows.push([
+      'configured',
+      String(shards.configured),
+      shards.configured < shards.recommended
+        ? `short by ${shards.recommended - shards.configured}`
+        : 'enough',
+    ]);
+  }
+  out.push(renderTable(['', 'shards', ''], rows));
+  if (shards.aggregation.requiredWith !== shards.aggregation.requiredWithout) {
+    out.push(
+      `  KPL aggregation: ${shards.aggregation.requiredWithout} shards without, ${shards.aggregation.requiredWith} with (${shards.aggregation.enabled ? 'on' : 'off'} in this scenario)`,
+    );
+  }
+  out.push(
+    `  GetRecords calls per shard: ${formatNumber(shards.getRecordsCallsPerShardPerSecond)}/s of 5${shards.getRecordsOverLimit ? '  ✗ over the limit' : ''}`,
+  );
+  out.push(`  Binding: ${plan.binding}`);
+
+  out.push('', `Hot keys (${hotKeys.method})`);
+  if (hotKeys.keys.length === 0) out.push('  none: every record has its own key');
+  else {
+    out.push(
+      renderTable(
+        [
+          'key',
+          'producer',
+          'records/s',
+          'bytes/s',
+          'of a shard',
+          ...(shards.configured === null || shards.configured === shards.recommended
+            ? []
+            : [`shard @${shards.configured}`]),
+          `shard @${shards.recommended}`,
+          '',
+        ],
+        hotKeys.keys
+          .slice(0, 10)
+          .map((k) => [
+            k.key,
+            k.producer,
+            rate(k.recordsPerSecond),
+            bps(k.bytesPerSecond),
+            pct(k.shardUtilization),
+            ...(k.shardAtConfigured === null || shards.configured === shards.recommended
+              ? []
+              : [String(k.shardAtConfigured)]),
+            String(k.shardAtRecommended),
+            k.overShardLimit ? `✗ over one shard: salt ×${k.saltingFactor}` : '',
+          ]),
+      ),
+    );
+  }
+  const hot = [hotKeys.atConfigured, hotKeys.atRequired, hotKeys.atRecommended]
+    .filter((x, i, all) => x !== null && all.findIndex((y) => y?.shardCount === x.shardCount) === i)
+    .map((x) => [
+      String(x!.shardCount),
+      String(x!.shard),
+      rate(x!.recordsPerSecond),
+      bps(x!.bytesPerSecond),
+      pct(x!.utilization),
+      pct(x!.utilizationWithoutOversizedKeys),
+      pct(x!.averageUtilization),
+    ]);
+  out.push(
+    renderTable(
+      [
+        'shards',
+        'hottest shard',
+        'records/s',
+        'bytes/s',
+        'of its limit',
+        'oversized keys salted',
+        'average shard',
+      ],
+      hot,
+    ),
+  );
+
+  if (fanOut.consumers.length > 0) {
+    out.push('', 'Consumers');
+    out.push(
+      renderTable(
+        ['application', 'type', 'read/s per shard', 'delay', 'lag growth', '$/month (prov.)'],
+        fanOut.consumers.map((c) => [
+          c.name,
+          c.type,
+          bps(c.readBytesPerSecondPerShard),
+          formatSeconds(c.propagationDelaySeconds),
+          c.lagGrowthRecordsPerSecond > 0 ? `${rate(c.lagGrowthRecordsPerSecond)} records/s` : '—',
+          usd(c.monthlyCost.provisioned),
+        ]),
+      ),
+    );
+    for (const c of fanOut.consumers) out.push(`  ${c.name}: ${c.recommendation}`);
+    out.push(`  ${fanOut.crossover}`);
+  }
+
+  if (firehose.length > 0) {
+    out.push('', 'Firehose');
+    out.push(
+      renderTable(
+        [
+          'stream',
+          'source',
+          'buffers',
+          'flush on',
+          'every',
+          'object',
+          'objects/h',
+          'latency (mean/max)',
+          '$/month',
+        ],
+        firehose.map((f) => [
+          f.name,
+          f.source,
+          `${f.buffers} per ${f.bufferScope}`,
+          f.flushTrigger,
+          formatSeconds(f.flushIntervalSeconds),
+          formatBytes(f.objectBytes),
+          rate(f.objectsPerHour),
+          `${formatSeconds(f.meanDeliveryLatencySeconds)} / ${formatSeconds(f.maxDeliveryLatencySeconds)}`,
+          usd(f.monthly.total),
+        ]),
+      ),
+    );
+    for (const f of firehose) {
+      if (f.directPutQuotaUtilization !== null)
+        out.push(`  ${f.name}: Direct PUT quota ${pct(f.directPutQuotaUtilization)} used at peak`);
+    }
+  }
+
+  const steps = [...reshard.steps, ...(reshard.toRecommended ? [reshard.toRecommended] : [])];
+  if (steps.length > 0) {
+    out.push('', 'Resharding (UpdateShardCount, one shard operation at a time)');
+    out.push(
+      renderTable(
+        ['when', 'from → to', 'calls', 'splits', 'merges', 'duration', ''],
+        steps.map((s) => [
+          s.at === null ? 'to recommended' : `at ${formatSeconds(s.at)}`,
+          `${s.from} → ${s.to}`,
+          `${s.updateShardCountCalls}${s.calls.length > 1 ? ` (${[s.from, ...s.calls].join(' → ')})` : ''}`,
+          String(s.splits),
+          String(s.merges),
+          formatSeconds(s.durationSeconds),
+          s.completesAfterNeed
+            ? '✗ finishes after traffic needs it'
+            : s.days > 1
+              ? `${s.days} days of call quota`
+              : '',
+        ]),
+      ),
+    );
+  }
+
+  if (onDemand) {
+    out.push('', 'On-demand');
+    out.push(
+      `  Capacity without scaling: ${bps(onDemand.capacityBytesPerSecond)} and ${rate(onDemand.capacityRecordsPerSecond)} records/s; peak ${bps(onDemand.peakBytesPerSecond)} and ${rate(onDemand.peakRecordsPerSecond)} records/s.`,
+    );
+    out.push(
+      onDemand.throttledSeconds > 0
+        ? `  Throttles for ~${formatSeconds(onDemand.throttledSeconds)} while it scales (${pct(onDemand.throttledRecordShare)} of records over capacity).`
+        : '  No throttling expected: peak stays within 2× the previous peak.',
+    );
+  }
+
+  out.push('', 'Monthly cost (730 h, at the average rate)');
+  out.push(
+    renderTable(
+      ['option', 'per month', 'if peak held', ''],
+      cost.options.map((o) => [
+        o.label,
+        usd(o.monthly),
+        usd(o.monthlyAtPeak),
+        o.option === cost.cheapest ? '← cheapest' : '',
+      ]),
+    ),
+  );
+  for (const o of cost.options)
+    for (const note of o.notes.slice(o.option === 'onDemand' ? 1 : 0)) out.push(`  ${o.label}: ${note}`);
+  if (cost.firehoseMonthly > 0) out.push(`  Firehose, on top of any option: ${usd(cost.firehoseMonthly)}`);
+  if (cost.unconfirmedPrices.length > 0) {
+    out.push(`  Unconfirmed prices used (⚠️ third-party or derived): ${cost.unconfirmedPrices.join(', ')}`);
+  }
+
+  if (plan.warnings.length > 0) {
+    out.push('', 'Warnings');
+    for (const w of plan.warnings) out.push(`  ! ${w}`);
+  }
+  if (plan.recommendations.length > 0) {
+    out.push('', 'Recommendations');
+    for (const r of plan.recommendations) out.push(`  → ${r}`);
+  }
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,49 @@
+/**
+ * Loading a scenario file the way every command does: read it, validate it against the schema and
+ * the AWS limits, fill the service defaults.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { checkScenarioLimits } from './aws/checks.js';
+import { withServiceDefaults } from './aws/defaults.js';
+import { FileError } from './errors.js';
+import { type LoadedScenario, parseScenario } from './scenario/load.js';
+
+export interface ReadFs {
+  readFile(path: string): string;
+}
+
+const nodeFs: ReadFs = { readFile: (path) => readFileSync(path, 'utf8') };
+
+/** Parses scenario text as the CLI does; `file` names it in messages and anchors relative paths. */
+export function loadScenarioText(
+  text: string,
+  file: string,
+  fs: ReadFs = nodeFs,
+  baseDir?: string,
+): LoadedScenario {
+  const base = baseDir ?? dirname(file);
+  return parseScenario(text, file, {
+    readFile: (path) => fs.readFile(isAbsolute(path) ? path : resolve(base, path)),
+    checks: [checkScenarioLimits],
+    complete: withServiceDefaults,
+  });
+}
+
+/** Reads and validates a scenario file. Throws `InvalidInputError` or `FileError` (exit code 2). */
+export function loadScenarioFile(path: string, fs: ReadFs = nodeFs, cwd = process.cwd()): LoadedScenario {
+  const absolute = resolve(cwd, path);
+  let text: string;
+  try {
+    text = fs.readFile(absolute);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new FileError(
+      `cannot read scenario file ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (code ?? String(error))}`,
+      code === 'ENOENT'
+        ? 'the bundled scenarios are in scenarios/, e.g. scenarios/launch-day.yaml'
+        : undefined,
+    );
+  }
+  return loadScenarioText(text, path, fs, dirname(absolute));
+}

@@ -1,0 +1,228 @@
+/**
+ * Firehose delivery streams: what triggers a flush, object sizes and counts, delivery latency,
+ * Direct PUT quota headroom and monthly cost (aws-facts.md, Firehose 9–12).
+ */
+import {
+  BYTES_PER_BILLED_GB,
+  directPutQuota,
+  FIREHOSE,
+  HOURS_PER_MONTH,
+  SECONDS_PER_MONTH,
+} from '../aws/facts.js';
+import { FIREHOSE_INGEST_TIERS, type PriceTable } from '../aws/pricing.js';
+import { meanUnitsPerRecord } from '../scenario/record-size.js';
+import type { FirehoseStream, Producer, Scenario } from '../scenario/schema.js';
+import { formatBytes, formatNumber, formatSeconds } from '../scenario/units.js';
+import type { FirehosePlan, ProducerTraffic, Traffic } from './types.js';
+
+const MiB = 1024 * 1024;
+const INGEST_STEP = FIREHOSE.ingestionRoundingBytes.value;
+/**
+ * Interval 0 delivers "within a few seconds" (FH-BH); the model takes 5 s. An assumption, not a
+ * documented figure.
+ */
+export const ZERO_BUFFERING_SECONDS = 5;
+/** S3 requests per object with multipart upload (interval < 60 s): create, one part, complete. ⚠️ undocumented. */
+export const MULTIPART_REQUESTS_PER_OBJECT = 3;
+
+/** Requests per second a producer needs: batches fill to their limits or leave after the linger time. */
+export function requestsPerSecond(
+  producer: Producer,
+  recordsPerSecond: number,
+  recordBytes: number,
+  maxRecords: number,
+  maxBytes: number,
+): number {
+  if (recordsPerSecond <= 0) return 0;
+  const perBatch = Math.max(
+    1,
+    Math.min(producer.batching.maxRecords, maxRecords, Math.floor(maxBytes / Math.max(1, recordBytes))),
+  );
+  const perInstance = recordsPerSecond / producer.instances;
+  const batchesPerInstance = Math.max(
+    perInstance / perBatch,
+    producer.batching.linger > 0 ? 1 / producer.batching.linger : 0,
+  );
+  return Math.min(recordsPerSecond, producer.instances * batchesPerInstance);
+}
+
+interface Input {
+  recordsPerSecond: number;
+  bytesPerSecond: number;
+  averageRecordsPerSecond: number;
+  averageBytesPerSecond: number;
+  /** Billed 5 KB units per second on average. */
+  averageUnitsPerSecond: number;
+  /** Own peaks of the direct-put producers, for the quota. */
+  quotaRecordsPerSecond: number;
+  quotaBytesPerSecond: number;
+  quotaRequestsPerSecond: number;
+}
+
+function inputOf(f: FirehoseStream, scenario: Scenario, traffic: Traffic): Input {
+  const senders: ProducerTraffic[] = traffic.producers.filter((p) =>
+    f.source === 'stream' ? p.destination === 'stream' : p.destination === f.name,
+  );
+  const input: Input = {
+    recordsPerSecond: 0,
+    bytesPerSecond: 0,
+    averageRecordsPerSecond: 0,
+    averageBytesPerSecond: 0,
+    averageUnitsPerSecond: 0,
+    quotaRecordsPerSecond: 0,
+    quotaBytesPerSecond: 0,
+    quotaRequestsPerSecond: 0,
+  };
+  for (const p of senders) {
+    const producer = scenario.producers.find((x) => x.name === p.name)!;
+    // Firehose de-aggregates KPL records from a stream, but bills the records it reads.
+    const aggregated =
+      f.source === 'stream' && p.aggregation.enabled && p.aggregation.userRecordsPerKinesisRecord > 1;
+    const units = aggregated
+      ? Math.ceil(p.aggregation.kinesisRecordBytes / INGEST_STEP) / p.aggregation.userRecordsPerKinesisRecord
+      : meanUnitsPerRecord(producer.recordSize, INGEST_STEP);
+    input.recordsPerSecond += p.recordsPerSecond;
+    input.bytesPerSecond += p.recordsPerSecond * p.meanDataBytes;
+    input.averageRecordsPerSecond += p.averageRecordsPerSecond;
+    input.averageBytesPerSecond += p.averageRecordsPerSecond * p.meanDataBytes;
+    input.averageUnitsPerSecond += p.averageRecordsPerSecond * units;
+    if (f.source === 'direct-put') {
+      input.quotaRecordsPerSecond += p.ownPeakRecordsPerSecond;
+      input.quotaBytesPerSecond += p.ownPeakRecordsPerSecond * p.meanDataBytes;
+      input.quotaRequestsPerSecond += requestsPerSecond(
+        producer,
+        p.ownPeakRecordsPerSecond,
+        p.meanDataBytes,
+        FIREHOSE.putRecordBatchMaxRecords.value,
+        FIREHOSE.putRecordBatchMaxBytes.value,
+      );
+    }
+  }
+  return input;
+}
+
+/** Cost of `gb` ingested in a month over the tiers (first 500 TB, next 1.5 PB, next 3 PB); the first tier's price may be overridden. */
+function tieredIngestCost(gb: number, firstTierUsd: number): number {
+  let cost = 0;
+  let lower = 0;
+  FIREHOSE_INGEST_TIERS.forEach((tier, i) => {
+    const inTier = Math.max(0, Math.min(gb, tier.upToGb) - lower);
+    cost += inTier * (i === 0 ? firstTierUsd : tier.usd);
+    lower = tier.upToGb;
+  });
+  const last = FIREHOSE_INGEST_TIERS[FIREHOSE_INGEST_TIERS.length - 1]!;
+  if (gb > last.upToGb) cost += (gb - last.upToGb) * last.usd; // beyond 5 PB: "contact AWS"; the last tier's price
+  return cost;
+}
+
+/** Flush behaviour for buffers each receiving `bytesPerSecond`. */
+export function flushOf(sizeBytes: number, intervalSeconds: number, bytesPerSecond: number) {
+  const interval = intervalSeconds === 0 ? ZERO_BUFFERING_SECONDS : intervalSeconds;
+  const fillSeconds = bytesPerSecond > 0 ? sizeBytes / bytesPerSecond : Number.POSITIVE_INFINITY;
+  const trigger: 'size' | 'interval' = fillSeconds < interval ? 'size' : 'interval';
+  return { trigger, seconds: Math.min(fillSeconds, interval) };
+}
+
+export function planFirehoseStream(
+  f: FirehoseStream,
+  scenario: Scenario,
+  traffic: Traffic,
+  shards: number,
+  prices: PriceTable,
+): FirehosePlan {
+  const warnings: string[] = [];
+  const input = inputOf(f, scenario, traffic);
+  const sizeBytes = f.buffer.size ?? 5 * MiB;
+  const intervalSeconds = f.buffer.interval ?? 300;
+  // Hints apply per shard (stream source) or per partition with dynamic partitioning (FH-BH).
+  const scope: FirehosePlan['bufferScope'] =
+    f.dynamicPartitions !== undefined ? 'partition' : f.source === 'stream' ? 'shard' : 'stream';
+  const buffers = scope === 'partition' ? f.dynamicPartitions! : scope === 'shard' ? shards : 1;
+
+  const peak = flushOf(sizeBytes, intervalSeconds, input.bytesPerSecond / buffers);
+  const average = flushOf(sizeBytes, intervalSeconds, input.averageBytesPerSecond / buffers);
+  const objectBytes = (input.bytesPerSecond / buffers) * peak.seconds * f.compressionRatio;
+  const objectsPerHourPerBuffer = 3600 / peak.seconds;
+  // Records wait on average half a flush period, at most a whole one; dynamic partitioning's
+  // multi-stage buffering stretches that up to 1.5× (FH-DPB).
+  const stretch = scope === 'partition' ? FIREHOSE.dynamicPartitioningLatencyFactor.value : 1;
+  const meanDeliveryLatencySeconds = (peak.seconds / 2) * stretch + f.deliveryTime;
+  const maxDeliveryLatencySeconds = peak.seconds * stretch + f.deliveryTime;
+
+  let directPutQuotaUtilization: number | null = null;
+  if (f.source === 'direct-put') {
+    const quota = directPutQuota(scenario.region);
+    directPutQuotaUtilization = Math.max(
+      input.quotaRecordsPerSecond / quota.recordsPerSecond,
+      input.quotaBytesPerSecond / quota.bytesPerSecond,
+      input.quotaRequestsPerSecond / quota.requestsPerSecond,
+    );
+    if (directPutQuotaUtilization > 1) {
+      warnings.push(
+        `${f.name}: Direct PUT at ${formatNumber(directPutQuotaUtilization * 100)}% of its quota (${formatBytes(quota.bytesPerSecond)}/s, ${formatNumber(quota.recordsPerSecond)} records/s, ${formatNumber(quota.requestsPerSecond)} requests/s): it throttles (503) until Firehose raises the limit; ask for a quota increase or send through a stream`,
+      );
+    }
+  }
+
+  const multipart = f.destination === 's3' && peak.seconds < FIREHOSE.multipartIntervalBelowSeconds.value;
+  const s3PutRequestsPerObject = multipart ? MULTIPART_REQUESTS_PER_OBJECT : 1;
+  const monthlyObjects = ((buffers * 3600) / average.seconds) * HOURS_PER_MONTH;
+  const billedGb = (input.averageUnitsPerSecond * INGEST_STEP * SECONDS_PER_MONTH) / BYTES_PER_BILLED_GB;
+  const deliveredGb = (input.averageBytesPerSecond * SECONDS_PER_MONTH) / BYTES_PER_BILLED_GB;
+  const ingestion = tieredIngestCost(billedGb, prices['firehose.ingestGb'].usd);
+  const formatConversion =
+    f.formatConversion === 'none' ? 0 : billedGb * prices['firehose.formatConversionGb'].usd;
+  const dynamicPartitioning =
+    scope === 'partition'
+      ? deliveredGb * prices['firehose.dynamicPartitioningGb'].usd +
+        (monthlyObjects / 1000) * prices['firehose.dynamicPartitioningObjectsPerThousand'].usd
+      : 0;
+  const s3Requests =
+    f.destination === 's3'
+      ? ((monthlyObjects * s3PutRequestsPerObject) / 1000) * prices['s3.putRequestsPerThousand'].usd
+      : 0;
+
+  if (peak.trigger === 'interval' && objectBytes < MiB && peak.seconds >= 60) {
+    warnings.push(
+      `${f.name}: objects of ${formatBytes(objectBytes)} every ${formatSeconds(peak.seconds)} per ${scope}: small objects make downstream queries slow; fewer ${scope === 'partition' ? 'partitions' : 'buffers'} or a longer interval give larger ones`,
+    );
+  }
+  if (multipart) {
+    warnings.push(
+      `${f.name}: flushes every ${formatSeconds(peak.seconds)} (< 60 s) use S3 multipart upload: more PUT requests (assumed ${MULTIPART_REQUESTS_PER_OBJECT} per object)`,
+    );
+  }
+  if (scope === 'partition' && f.dynamicPartitions! > FIREHOSE.dynamicPartitioningMaxActivePartitions.value) {
+    warnings.push(`${f.name}: ${f.dynamicPartitions} active partitions exceed the default quota of 500`);
+  }
+  return {
+    name: f.name,
+    source: f.source,
+    destination: f.destination,
+    bufferSizeBytes: sizeBytes,
+    bufferIntervalSeconds: intervalSeconds,
+    buffers,
+    bufferScope: scope,
+    inputBytesPerSecond: input.bytesPerSecond,
+    inputRecordsPerSecond: input.recordsPerSecond,
+    flushTrigger: peak.trigger,
+    flushIntervalSeconds: peak.seconds,
+    objectBytes,
+    objectsPerHour: objectsPerHourPerBuffer * buffers,
+    objectsPerHourPerBuffer,
+    meanDeliveryLatencySeconds,
+    maxDeliveryLatencySeconds,
+    directPutQuotaUtilization,
+    s3PutRequestsPerObject,
+    monthly: {
+      ingestion,
+      formatConversion,
+      dynamicPartitioning,
+      s3Requests,
+      total: ingestion + formatConversion + dynamicPartitioning + s3Requests,
+      objects: monthlyObjects,
+      billedGb,
+    },
+    warnings,
+  };
+}

@@ -1,0 +1,327 @@
+/**
+ * The analytical planner: Scenario → Plan. Pure: no clock, no randomness, no I/O.
+ */
+import { KINESIS } from '../aws/facts.js';
+import { isBundledRegion, type PriceTable, resolvePrices } from '../aws/pricing.js';
+import { rateAt, sampleTimes } from '../scenario/profiles.js';
+import type { Scenario } from '../scenario/schema.js';
+import { formatBytes, formatNumber, formatSeconds } from '../scenario/units.js';
+import { planCosts } from './cost.js';
+import { planFanOut } from './fan-out.js';
+import { planFirehoseStream } from './firehose.js';
+import { buildKeyModels, planHotKeys } from './hot-keys.js';
+import { flattenMetrics } from './metrics.js';
+import { onDemandInitialCapacity, onDemandThrottling } from './on-demand.js';
+import { planReshard } from './reshard.js';
+import { ceilShards, getRecordsCallsPerShard, pollingReaderCount, shardCounts } from './shards.js';
+import { planTraffic } from './traffic.js';
+import {
+  type OnDemandPlan,
+  PLAN_VERSION,
+  type Plan,
+  type ReshardStep,
+  type ShardPlan,
+  type Traffic,
+} from './types.js';
+
+export type { Plan } from './types.js';
+
+const WRITE_BYTES = KINESIS.shardWriteBytesPerSecond.value;
+const WRITE_RECORDS = KINESIS.shardWriteRecordsPerSecond.value;
+const READ_BYTES = KINESIS.shardReadBytesPerSecond.value;
+const CALLS_PER_SHARD = KINESIS.getRecordsPerSecondPerShard.value;
+
+export interface PlanOptions {
+  /** Prices to use (default: the bundled us-east-1 prices with the scenario's overrides). */
+  prices?: PriceTable;
+}
+
+/** Plans a validated scenario (with service defaults filled, as `loadScenarioFile` returns it). */
+export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}): Plan {
+  const prices = planOptions.prices ?? resolvePrices(scenario.pricing);
+  const warnings: string[] = [];
+  const recommendations: string[] = [];
+
+  const keyModels = buildKeyModels(scenario);
+  const keyBytes = new Map([...keyModels].map(([name, m]) => [name, m.meanKeyBytes]));
+  const traffic = planTraffic(scenario, keyBytes);
+  const readers = pollingReaderCount(scenario);
+  const counts = shardCounts(traffic, readers);
+  const anyAggregation = scenario.producers.some((p) => p.aggregation.enabled);
+  const without = anyAggregation
+    ? shardCounts(planTraffic(scenario, keyBytes, { aggregation: false }), readers)
+    : counts;
+  const withAgg = anyAggregation
+    ? counts
+    : shardCounts(planTraffic(scenario, keyBytes, { aggregation: true }), readers);
+  const configured = scenario.stream.shards ?? null;
+
+  const hotKeys = planHotKeys({ scenario, traffic, keyModels, required: counts.required, configured });
+  const recommended = Math.max(counts.required, hotKeys.smallestFittingShardCount);
+  const calls = getRecordsCallsPerShard(scenario);
+  const binding: ShardPlan['binding'] =
+    recommended > counts.required
+      ? 'hotShard'
+      : counts.required === counts.byWriteBytes
+        ? 'writeBytes'
+        : counts.required === counts.byWriteRecords
+          ? 'writeRecords'
+          : 'read';
+  const h = 1 + traffic.headroom;
+  const shards: ShardPlan = {
+    configured,
+    ...counts,
+    recommended,
+    binding,
+    aggregation: {
+      enabled: anyAggregation,
+      requiredWithout: without.required,
+      requiredWith: withAgg.required,
+      byWriteRecordsWithout: without.byWriteRecords,
+      byWriteRecordsWith: withAgg.byWriteRecords,
+    },
+    pollingReaders: readers,
+    getRecordsCallsPerShardPerSecond: calls,
+    getRecordsOverLimit: calls > CALLS_PER_SHARD,
+    configuredUtilization:
+      configured === null
+        ? null
+        : Math.max(traffic.writeBytesPerSecond / WRITE_BYTES, traffic.writeRecordsPerSecond / WRITE_RECORDS) /
+          configured,
+  };
+
+  const fanOut = planFanOut({
+    scenario,
+    traffic,
+    shards: recommended,
+    // A shard never writes more than its limit, so readers never need more than that from it.
+    hottestShardBytesPerSecond: Math.min(hotKeys.atRecommended.bytesPerSecond * h, WRITE_BYTES),
+    prices,
+  });
+  const firehose = scenario.firehose.map((f) =>
+    planFirehoseStream(f, scenario, traffic, recommended, prices),
+  );
+
+  // Resharding: each event from the count before it, and configured → recommended.
+  const demandShardsAt = shardDemandFunction(scenario, traffic, readers);
+  const steps: ReshardStep[] = [];
+  const times = sampleTimes(
+    scenario.producers.map((p) => p.rate),
+    scenario.duration,
+  );
+  let current = configured ?? recommended;
+  for (const event of scenario.events) {
+    const step = planReshard(current, event.reshard.shards, scenario.stream.shardOperationTime, event.at);
+    const end = event.at + step.durationSeconds;
+    const needed =
+      event.reshard.shards > current ? times.find((t) => t < end && demandShardsAt(t) > current) : undefined;
+    if (needed !== undefined) {
+      step.completesAfterNeed = true;
+      step.neededFrom = needed;
+    }
+    steps.push(step);
+    current = event.reshard.shards;
+  }
+  const toRecommended =
+    configured !== null && scenario.stream.mode === 'provisioned' && configured !== recommended
+      ? planReshard(configured, recommended, scenario.stream.shardOperationTime, null)
+      : null;
+
+  const onDemand =
+    scenario.stream.mode === 'on-demand' ? planOnDemand(scenario, traffic, hotKeys.keysOverShardLimit) : null;
+
+  const efoConsumers = scenario.consumers.filter((c) => c.type === 'enhanced-fan-out').length;
+  const costOptions = planCosts({
+    scenario,
+    traffic,
+    shards: recommended,
+    prices,
+    pollingReaders: readers,
+    efoConsumers,
+  });
+  const firehoseMonthly = firehose.reduce((a, f) => a + f.monthly.total, 0);
+  const cheapest = costOptions.reduce((a, b) => (b.monthly < a.monthly ? b : a)).option;
+  const unconfirmedPrices = Object.entries(prices)
+    .filter(([, p]) => !p.confirmed)
+    .map(([name]) => name);
+
+  // ---- Words: binding constraint, warnings, recommendations
+  const bindingText = describeBinding(binding, traffic, counts, hotKeys, recommended, readers);
+  if (configured !== null && scenario.stream.mode === 'provisioned') {
+    if (configured < recommended) {
+      warnings.push(
+        `${configured} configured shards are short: peak × ${formatNumber(h)} needs ${recommended} (${bindingText}). UpdateShardCount ${configured} → ${recommended} takes ${toRecommended?.updateShardCountCalls ?? 0} call(s) and ~${formatSeconds(toRecommended?.durationSeconds ?? 0)}.`,
+      );
+    } else if (configured > recommended * 1.5 && configured > recommended + 1) {
+      recommendations.push(
+        `${configured} configured shards are more than needed: ${recommended} would do and save $${formatNumber((configured - recommended) * prices['kinesis.shardHour'].usd * 730)}/month in shard-hours.`,
+      );
+    }
+  }
+  for (const key of hotKeys.keys.filter((k) => k.overShardLimit)) {
+    warnings.push(
+      `key "${key.key}" of ${key.producer} carries ${formatNumber(key.recordsPerSecond)} records/s and ${formatBytes(key.bytesPerSecond)}/s, above one shard's 1,000 records/s or 1 MiB/s by itself: more shards cannot fix it. Salt it over ${key.saltingFactor} keys (e.g. "${key.key}#0" … "${key.key}#${key.saltingFactor - 1}") and merge per key downstream.`,
+    );
+  }
+  if (hotKeys.raisedByHotShard) {
+    recommendations.push(
+      `The hottest shard sets the count: ${counts.required} shards carry the average load, but shard ${hotKeys.atRequired.shard} would run at ${formatNumber(hotKeys.atRequired.utilization * 100)}% of its limit; ${recommended} shards keep every shard under it.`,
+    );
+  }
+  if (shards.getRecordsOverLimit) {
+    warnings.push(
+      `Polling readers make ${formatNumber(calls)} GetRecords calls/s per shard, above the 5/s limit: more shards cannot fix this. Lengthen poll intervals or move applications to enhanced fan-out.`,
+    );
+  }
+  if (!shards.aggregation.enabled && withAgg.required < without.required) {
+    recommendations.push(
+      `KPL aggregation would lower the shards write records need from ${without.byWriteRecords} to ${withAgg.byWriteRecords}, and the shards required from ${without.required} to ${withAgg.required}.`,
+    );
+  }
+  for (const p of traffic.producers) {
+    if (p.largeRecordShare > 0.02) {
+      warnings.push(
+        `${p.name}: ${formatNumber(p.largeRecordShare * 100)}% of records are above 1 MiB; large records are meant to stay under ~2% of traffic (LR) and draw on a 10 MiB burst bucket per shard.`,
+      );
+    }
+  }
+  for (const c of fanOut.consumers) {
+    if (c.lagGrowthRecordsPerSecond > 0) warnings.push(`${c.name}: ${c.recommendation}`);
+    else if (c.demandBytesPerSecondPerShard > c.readBytesPerSecondPerShard)
+      warnings.push(`${c.name}: ${c.recommendation}`);
+  }
+  for (const f of firehose) warnings.push(...f.warnings);
+  for (const step of steps) {
+    if (step.completesAfterNeed) {
+      warnings.push(
+        `The reshard at ${formatSeconds(step.at ?? 0)} (${step.from} → ${step.to}) completes at ${formatSeconds((step.at ?? 0) + step.durationSeconds)}, but traffic needs more than ${step.from} shards from ${formatSeconds(step.neededFrom ?? 0)}: start it before then (it takes ~${formatSeconds(step.durationSeconds)}).`,
+      );
+    }
+    if (step.days > 1) {
+      warnings.push(
+        `The reshard ${step.from} → ${step.to} needs ${step.updateShardCountCalls} UpdateShardCount calls; at 10 per rolling 24 h it spans ${step.days} days.`,
+      );
+    }
+  }
+  if (recommended > KINESIS.maxShardsPerStream.value) {
+    warnings.push(
+      `${recommended} shards exceed the 10,000 a stream can scale to with UpdateShardCount; split the traffic over several streams or use on-demand.`,
+    );
+  }
+  if (onDemand && onDemand.throttledSeconds > 0) {
+    warnings.push(
+      `On-demand: traffic rises above the ${formatBytes(onDemand.capacityBytesPerSecond)}/s and ${formatNumber(onDemand.capacityRecordsPerSecond)} records/s it takes without scaling (2× the previous peak) and throttles for ~${formatSeconds(onDemand.throttledSeconds)} while the stream scales (${formatNumber(onDemand.throttledRecordShare * 100)}% of records). Raise the previous peak in advance (warm throughput with Advantage) or pre-scale.`,
+    );
+  }
+  if (!isBundledRegion(scenario.region)) {
+    warnings.push(
+      `Prices are us-east-1 list prices; ${scenario.region} differs. Override them in the scenario's pricing: block.`,
+    );
+  }
+  const cheapestOption = costOptions.find((o) => o.option === cheapest)!;
+  recommendations.push(
+    `Cheapest for this traffic: ${cheapestOption.label} at $${formatNumber(cheapestOption.monthly)}/month (${costOptions.map((o) => `${o.label} $${formatNumber(o.monthly)}`).join(', ')}).`,
+  );
+  if (fanOut.consumers.length > 0) recommendations.push(fanOut.crossover);
+
+  const plan: Plan = {
+    version: PLAN_VERSION,
+    scenario: {
+      name: scenario.name,
+      ...(scenario.description === undefined ? {} : { description: scenario.description }),
+      region: scenario.region,
+      mode: scenario.stream.mode,
+      durationSeconds: scenario.duration,
+    },
+    traffic,
+    shards,
+    hotKeys,
+    fanOut,
+    firehose,
+    reshard: { steps, toRecommended },
+    onDemand,
+    cost: { options: costOptions, firehoseMonthly, cheapest, unconfirmedPrices },
+    binding: bindingText,
+    warnings,
+    recommendations,
+    metrics: {},
+  };
+  plan.metrics = flattenMetrics(plan);
+  return plan;
+}
+
+function describeBinding(
+  binding: ShardPlan['binding'],
+  traffic: Traffic,
+  counts: ReturnType<typeof shardCounts>,
+  hotKeys: Plan['hotKeys'],
+  recommended: number,
+  readers: number,
+): string {
+  const h = 1 + traffic.headroom;
+  switch (binding) {
+    case 'hotShard':
+      return `the hottest shard: at ${counts.required} shards shard ${hotKeys.atRequired.shard} runs at ${formatNumber(hotKeys.atRequired.utilization * 100)}% of its write limit; ${recommended} shards keep every shard under it`;
+    case 'writeBytes':
+      return `write bytes: ${formatBytes(traffic.writeBytesPerSecond)}/s at peak × ${formatNumber(h)} over 1 MiB/s per shard = ${counts.byWriteBytes} shards`;
+    case 'writeRecords':
+      return `write records: ${formatNumber(traffic.writeRecordsPerSecond)} records/s at peak × ${formatNumber(h)} over 1,000 per shard = ${counts.byWriteRecords} shards`;
+    default:
+      return `polling reads: ${readers} readers × ${formatBytes(traffic.writeBytesPerSecond)}/s × ${formatNumber(h)} over 2 MiB/s per shard = ${counts.byRead} shards`;
+  }
+}
+
+/** Shards the traffic needs at time t, without headroom (for checking reshard timing). */
+function shardDemandFunction(scenario: Scenario, traffic: Traffic, readers: number): (t: number) => number {
+  const producers = scenario.producers.map((p, i) => ({ producer: p, traffic: traffic.producers[i]! }));
+  return (t) => {
+    let bytes = 0;
+    let records = 0;
+    for (const { producer, traffic: pt } of producers) {
+      if (producer.destination !== 'stream') continue;
+      const r = rateAt(producer.rate, t, pt.meanDataBytes);
+      const kinesis = r / pt.aggregation.userRecordsPerKinesisRecord;
+      records += kinesis;
+      bytes += kinesis * pt.aggregation.kinesisRecordBytes;
+    }
+    return ceilShards(Math.max(bytes / WRITE_BYTES, records / WRITE_RECORDS, (readers * bytes) / READ_BYTES));
+  };
+}
+
+function planOnDemand(scenario: Scenario, traffic: Traffic, keysOverShardLimit: number): OnDemandPlan {
+  const previous = scenario.stream.onDemand.previousPeak;
+  const capacity = onDemandInitialCapacity({
+    previousPeakBytesPerSecond: previous?.bytesPerSecond?.perSecond,
+    previousPeakRecordsPerSecond: previous?.recordsPerSecond,
+  });
+  const times = sampleTimes(
+    scenario.producers.map((p) => p.rate),
+    scenario.duration,
+  );
+  const bytes: number[] = [];
+  const records: number[] = [];
+  for (const t of times) {
+    let b = 0;
+    let r = 0;
+    scenario.producers.forEach((producer, i) => {
+      const pt = traffic.producers[i]!;
+      if (producer.destination !== 'stream') return;
+      const kinesis = rateAt(producer.rate, t, pt.meanDataBytes) / pt.aggregation.userRecordsPerKinesisRecord;
+      r += kinesis;
+      b += kinesis * pt.aggregation.kinesisRecordBytes;
+    });
+    bytes.push(b);
+    records.push(r);
+  }
+  const byBytes = onDemandThrottling(times, bytes, capacity.bytesPerSecond);
+  const byRecords = onDemandThrottling(times, records, capacity.recordsPerSecond);
+  return {
+    capacityBytesPerSecond: capacity.bytesPerSecond,
+    capacityRecordsPerSecond: capacity.recordsPerSecond,
+    peakBytesPerSecond: Math.max(...bytes),
+    peakRecordsPerSecond: Math.max(...records),
+    throttledSeconds: Math.max(byBytes.throttledSeconds, byRecords.throttledSeconds),
+    throttledRecordShare: Math.max(byBytes.throttledShare, byRecords.throttledShare),
+    keysOverShardLimit,
+  };
+}

@@ -1,0 +1,275 @@
+/**
+ * The Plan: what the analytical planner concludes about a scenario. Plain data, versioned, written
+ * next to run results and read by gates and reports. Quantities are in base units: seconds, bytes,
+ * records, USD; rates per second; costs per 730-hour month.
+ */
+
+export const PLAN_VERSION = 1;
+
+/** Traffic of one producer at the planning instant and on average. */
+export interface ProducerTraffic {
+  name: string;
+  /** `stream` or the name of a direct-put Firehose stream. */
+  destination: string;
+  meanDataBytes: number;
+  meanKeyBytes: number;
+  maxRecordBytes: number;
+  /** User records per second at the planning instant (the stream's peak). */
+  recordsPerSecond: number;
+  /** The producer's own peak, which may come at another time. */
+  ownPeakRecordsPerSecond: number;
+  averageRecordsPerSecond: number;
+  /** Bytes written per second at the planning instant: data and partition keys (after aggregation when on). */
+  writeBytesPerSecond: number;
+  /** Kinesis records per second at the planning instant (after aggregation when on). */
+  kinesisRecordsPerSecond: number;
+  aggregation: {
+    enabled: boolean;
+    /** User records packed into one Kinesis record (1 without aggregation). */
+    userRecordsPerKinesisRecord: number;
+    kinesisRecordBytes: number;
+  };
+  /** Share of records above 1 MiB (drawing on the large-record burst bucket). */
+  largeRecordShare: number;
+}
+
+export interface Traffic {
+  /** Seconds from the start at which the stream needs the most shards. */
+  peakAt: number;
+  producers: ProducerTraffic[];
+  /** Stream totals at the planning instant. */
+  writeBytesPerSecond: number;
+  writeRecordsPerSecond: number;
+  userRecordsPerSecond: number;
+  /** Data bytes per second (no keys), what consumers and Firehose receive. */
+  dataBytesPerSecond: number;
+  /** Time averages over the scenario, used for monthly costs. */
+  average: {
+    writeBytesPerSecond: number;
+    writeRecordsPerSecond: number;
+    userRecordsPerSecond: number;
+    dataBytesPerSecond: number;
+  };
+  headroom: number;
+}
+
+export type ShardConstraint = 'writeBytes' | 'writeRecords' | 'read' | 'hotShard' | 'configured';
+
+export interface ShardPlan {
+  configured: number | null;
+  byWriteBytes: number;
+  byWriteRecords: number;
+  byRead: number;
+  /** max(byWriteBytes, byWriteRecords, byRead). */
+  required: number;
+  /** The smallest count ≥ required at which the hottest shard stays under the limits (keys a shard cannot hold excepted). */
+  recommended: number;
+  binding: ShardConstraint;
+  /** Without and with KPL aggregation, whichever the scenario uses. */
+  aggregation: {
+    enabled: boolean;
+    requiredWithout: number;
+    requiredWith: number;
+    byWriteRecordsWithout: number;
+    byWriteRecordsWith: number;
+  };
+  /** Polling readers per shard (applications plus Firehose streams reading the stream). */
+  pollingReaders: number;
+  getRecordsCallsPerShardPerSecond: number;
+  /** True when the polling readers call GetRecords more than 5 times a second per shard: more shards don't help. */
+  getRecordsOverLimit: boolean;
+  /** Average utilisation of a shard's write limits at the configured count (max of bytes, records). */
+  configuredUtilization: number | null;
+}
+
+export interface HotKey {
+  producer: string;
+  key: string;
+  recordsPerSecond: number;
+  bytesPerSecond: number;
+  /** max(records/1,000, bytes/1 MiB) of one shard, with headroom. */
+  shardUtilization: number;
+  /** True when this key alone exceeds one shard's write limit: no shard count fixes it. */
+  overShardLimit: boolean;
+  /** Suffixes to spread the key over (key#0 … key#n−1) so each part fits a shard with headroom. */
+  saltingFactor: number;
+  shardAtConfigured: number | null;
+  shardAtRecommended: number;
+}
+
+export interface HotShard {
+  shardCount: number;
+  shard: number;
+  recordsPerSecond: number;
+  bytesPerSecond: number;
+  /** max(records/limit, bytes/limit) with headroom; above 1 means it throttles. */
+  utilization: number;
+  /** The average shard's utilisation at the same count, for comparison. */
+  averageUtilization: number;
+  /** The hottest shard's utilisation leaving out keys no shard count can carry (salt those). */
+  utilizationWithoutOversizedKeys: number;
+}
+
+export interface HotKeyPlan {
+  method: 'exact' | 'analytical' | 'none';
+  keys: HotKey[];
+  maxKeyRecordsPerSecond: number;
+  maxKeyBytesPerSecond: number;
+  keysOverShardLimit: number;
+  atConfigured: HotShard | null;
+  atRequired: HotShard;
+  atRecommended: HotShard;
+  /** The smallest count at which the hottest shard fits, ignoring keys no count can fix. */
+  smallestFittingShardCount: number;
+  /** True when that count had to go beyond what the average load needs. */
+  raisedByHotShard: boolean;
+}
+
+export interface ConsumerPlan {
+  name: string;
+  type: 'polling' | 'enhanced-fan-out' | 'firehose';
+  instances: number;
+  /** Read throughput per shard available to this application. */
+  readBytesPerSecondPerShard: number;
+  /** Bytes per second per shard it must read at peak (the hottest shard's write bytes). */
+  demandBytesPerSecondPerShard: number;
+  propagationDelaySeconds: number;
+  /** Effective interval between GetRecords calls per shard (polling), after the 5 calls/s share. */
+  effectivePollIntervalSeconds: number | null;
+  /** Records per second it can process (instances × processingRate), null if unbounded. */
+  processingRecordsPerSecond: number | null;
+  /** Records per second its lag grows by at peak (0 when it keeps up). */
+  lagGrowthRecordsPerSecond: number;
+  monthlyCost: { provisioned: number; onDemand: number; onDemandAdvantage: number };
+  recommendation: string;
+}
+
+export interface FanOutPlan {
+  consumers: ConsumerPlan[];
+  /** Polling applications a shard can feed at the recommended count before reads need more shards. */
+  pollingAppsBeforeReadBinds: number;
+  /** Monthly cost of one enhanced fan-out consumer at the recommended count (provisioned). */
+  efoConsumerMonthlyCost: number;
+  /** Monthly cost of the extra shards one more polling application would need, if any (provisioned). */
+  extraPollingAppMonthlyCost: number;
+  crossover: string;
+}
+
+export interface FirehosePlan {
+  name: string;
+  source: 'stream' | 'direct-put';
+  destination: string;
+  bufferSizeBytes: number;
+  bufferIntervalSeconds: number;
+  /** Buffers filled in parallel: shards (stream source), dynamic partitions, or 1. */
+  buffers: number;
+  bufferScope: 'shard' | 'partition' | 'stream';
+  inputBytesPerSecond: number;
+  inputRecordsPerSecond: number;
+  /** What triggers a flush at peak: the size hint or the interval. */
+  flushTrigger: 'size' | 'interval';
+  flushIntervalSeconds: number;
+  /** Bytes of one delivered object (after compression). */
+  objectBytes: number;
+  objectsPerHour: number;
+  objectsPerHourPerBuffer: number;
+  meanDeliveryLatencySeconds: number;
+  maxDeliveryLatencySeconds: number;
+  /** Direct PUT only: the largest of records, requests and bytes as a fraction of the quota. */
+  directPutQuotaUtilization: number | null;
+  s3PutRequestsPerObject: number;
+  monthly: {
+    ingestion: number;
+    formatConversion: number;
+    dynamicPartitioning: number;
+    s3Requests: number;
+    total: number;
+    objects: number;
+    billedGb: number;
+  };
+  warnings: string[];
+}
+
+export interface ReshardStep {
+  /** Seconds from the start, or null for configured → recommended. */
+  at: number | null;
+  from: number;
+  to: number;
+  /** The counts after each UpdateShardCount call. */
+  calls: number[];
+  updateShardCountCalls: number;
+  /** Rolling 24-hour windows needed for the calls (10 calls per window). */
+  days: number;
+  splits: number;
+  merges: number;
+  shardOperations: number;
+  durationSeconds: number;
+  /** True when the new capacity is needed before the reshard can finish. */
+  completesAfterNeed: boolean;
+  /** When traffic first needs more than `from` shards (no headroom), if before the reshard completes. */
+  neededFrom?: number;
+}
+
+export interface OnDemandPlan {
+  /** Write capacity available without scaling: max(4 MiB/s, 2 × previous peak) and records likewise. */
+  capacityBytesPerSecond: number;
+  capacityRecordsPerSecond: number;
+  peakBytesPerSecond: number;
+  peakRecordsPerSecond: number;
+  /** Seconds the traffic spends above the capacity while the stream scales (≤ 15 min per excursion). */
+  throttledSeconds: number;
+  /** Share of the run's records offered while above capacity that are over it. */
+  throttledRecordShare: number;
+  /** Hot keys above 1 MiB/s or 1,000 records/s throttle on-demand too. */
+  keysOverShardLimit: number;
+}
+
+export interface CostLine {
+  item: string;
+  usd: number;
+  detail: string;
+}
+
+export interface CostOption {
+  option: 'provisioned' | 'onDemand' | 'onDemandAdvantage';
+  label: string;
+  /** Stream cost per 730-hour month at the scenario's average traffic. */
+  monthly: number;
+  /** The same if the planning instant's rate held all month. */
+  monthlyAtPeak: number;
+  lines: CostLine[];
+  notes: string[];
+}
+
+export interface CostPlan {
+  options: CostOption[];
+  firehoseMonthly: number;
+  cheapest: CostOption['option'];
+  /** Prices used that are not confirmed from an AWS source. */
+  unconfirmedPrices: string[];
+}
+
+export interface Plan {
+  version: typeof PLAN_VERSION;
+  scenario: {
+    name: string;
+    description?: string;
+    region: string;
+    mode: 'provisioned' | 'on-demand';
+    durationSeconds: number;
+  };
+  traffic: Traffic;
+  shards: ShardPlan;
+  hotKeys: HotKeyPlan;
+  fanOut: FanOutPlan;
+  firehose: FirehosePlan[];
+  reshard: { steps: ReshardStep[]; toRecommended: ReshardStep | null };
+  onDemand: OnDemandPlan | null;
+  cost: CostPlan;
+  /** The constraint that sets the shard count, in words. */
+  binding: string;
+  warnings: string[];
+  recommendations: string[];
+  /** Flat metrics for gates, in base units. */
+  metrics: Record<string, number>;
+}

@@ -1,0 +1,466 @@
+/**
+ * Loading a scenario file: YAML or JSON text → validated `Scenario`, or every problem at once, each
+ * pointing at file:line:column and the path inside the document.
+ */
+import { closest, distance } from 'fastest-levenshtein';
+import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { InvalidInputError, type Problem, type SourceLocation } from '../errors.js';
+import type { ScenarioIssue } from './issues.js';
+import { type Scenario, scenarioSchema } from './schema.js';
+
+export type DocPath = readonly (string | number)[];
+
+/** A rule run on the parsed scenario (e.g. AWS limits, from `src/aws/checks.ts`). */
+export type ScenarioCheck = (scenario: Scenario) => ScenarioIssue[];
+
+export interface LoadOptions {
+  /** Reads a file named in the scenario (a trace CSV), resolved relative to the scenario by the caller. */
+  readFile?: (path: string) => string;
+  /** Rules beyond the schema. */
+  checks?: readonly ScenarioCheck[];
+  /** Completes the scenario once it is valid (service defaults). */
+  complete?: (scenario: Scenario) => Scenario;
+}
+
+export interface LoadedScenario {
+  scenario: Scenario;
+  file: string;
+  warnings: Problem[];
+}
+
+/** Parses and validates scenario text. Throws `InvalidInputError` with every problem found. */
+export function parseScenario(text: string, file: string, options: LoadOptions = {}): LoadedScenario {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: false });
+  const locate = (path: DocPath, at: 'value' | 'key' = 'value'): SourceLocation =>
+    locateInDocument(doc.contents, lineCounter, file, path, at);
+
+  const syntax: Problem[] = doc.errors.map((error) => {
+    const pos = lineCounter.linePos(error.pos[0]);
+    return {
+      location: { file, line: pos.line, column: pos.col, path: '' },
+      message: `not valid YAML or JSON: ${error.message.split('\n')[0]}`,
+    };
+  });
+  if (syntax.length > 0) throw new InvalidInputError(syntax, `${file} cannot be parsed`);
+
+  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new InvalidInputError([
+      {
+        location: locate([]),
+        message: 'a scenario is a mapping of fields (name, stream, producers, …)',
+        expected: 'a mapping',
+        found: describeValue(raw),
+      },
+    ]);
+  }
+
+  const result = scenarioSchema.safeParse(raw);
+  if (!result.success) {
+    const problems = result.error.issues.flatMap((issue) => toProblems(issue, [], raw, locate));
+    throw new InvalidInputError(sortProblems(dedupe(problems)));
+  }
+
+  let scenario = result.data;
+  const problems: Problem[] = [];
+  scenario = loadTraces(scenario, options.readFile, locate, problems);
+
+  const warnings: Problem[] = [];
+  for (const check of options.checks ?? []) {
+    for (const issue of check(scenario)) {
+      const problem = issueToProblem(issue, locate);
+      (issue.severity === 'error' ? problems : warnings).push(problem);
+    }
+  }
+  if (problems.length > 0) throw new InvalidInputError(sortProblems(problems));
+  if (options.complete) scenario = options.complete(scenario);
+  return { scenario, file, warnings: sortProblems(warnings) };
+}
+
+function issueToProblem(issue: ScenarioIssue, locate: (path: DocPath) => SourceLocation): Problem {
+  const problem: Problem = { location: locate(issue.path), message: issue.message };
+  if (issue.expected !== undefined) problem.expected = issue.expected;
+  if (issue.found !== undefined) problem.found = issue.found;
+  if (issue.hint !== undefined) problem.hint = issue.hint;
+  return problem;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Traces
+
+const TRACE_LINE = /^\s*([0-9.eE+-]+)\s*[,;\t ]\s*([0-9.eE+-]+)\s*$/;
+
+/** Reads the CSV of every `trace` profile into its `points`. */
+function loadTraces(
+  scenario: Scenario,
+  readFile: ((path: string) => string) | undefined,
+  locate: (path: DocPath) => SourceLocation,
+  problems: Problem[],
+): Scenario {
+  const producers = scenario.producers.map((producer, i) => {
+    const rate = producer.rate;
+    if (rate.profile !== 'trace' || rate.file === undefined) return producer;
+    const where = locate(['producers', i, 'rate', 'file']);
+    if (!readFile) {
+      problems.push({
+        location: where,
+        message: 'trace files can only be read when the scenario is loaded from a file',
+      });
+      return producer;
+    }
+    let text: string;
+    try {
+      text = readFile(rate.file);
+    } catch (error) {
+      problems.push({
+        location: where,
+        message: `cannot read trace file "${rate.file}": ${errorText(error)}`,
+      });
+      return producer;
+    }
+    const parsed = parseTraceCsv(text, rate.file);
+    if (typeof parsed === 'string') {
+      problems.push({ location: where, message: parsed });
+      return producer;
+    }
+    return { ...producer, rate: { ...rate, points: parsed } };
+  });
+  return { ...scenario, producers };
+}
+
+/** Parses `seconds,recordsPerSecond` lines (a header line and `#` comments allowed); an error text on failure. */
+export function parseTraceCsv(text: string, name: string): [number, number][] | string {
+  const points: [number, number][] = [];
+  const lines = text.split(/\r?\n/);
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n]!.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const m = TRACE_LINE.exec(line);
+    if (!m) {
+      if (points.length === 0 && /[A-Za-z]/.test(line)) continue; // header
+      return `${name}:${n + 1}: expected "seconds,recordsPerSecond", found "${line}"`;
+    }
+    const t = Number(m[1]);
+    const r = Number(m[2]);
+    if (!Number.isFinite(t) || !Number.isFinite(r) || t < 0 || r < 0) {
+      return `${name}:${n + 1}: expected non-negative numbers, found "${line}"`;
+    }
+    const last = points[points.length - 1];
+    if (last !== undefined && t <= last[0])
+      return `${name}:${n + 1}: times must increase (${t} after ${last[0]})`;
+    points.push([t, r]);
+  }
+  if (points.length === 0) return `${name}: the trace has no points`;
+  return points;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Zod issues → problems
+
+type Issue = z.core.$ZodIssue;
+type Locate = (path: DocPath, at?: 'value' | 'key') => SourceLocation;
+
+function toProblems(issue: Issue, prefix: DocPath, raw: unknown, locate: Locate): Problem[] {
+  const path: DocPath = [...prefix, ...(issue.path as (string | number)[])];
+  const value = valueAt(raw, path);
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const known = knownKeysAt(path, raw);
+      return issue.keys.map((key) => {
+        const problem: Problem = {
+          location: locate([...path, key], 'key'),
+          message: `unknown field "${key}"`,
+        };
+        const suggestion = suggest(key, known);
+        if (suggestion !== undefined) problem.hint = `did you mean "${suggestion}"?`;
+        else if (known.length > 0) problem.hint = `fields here: ${known.join(', ')}`;
+        return problem;
+      });
+    }
+    case 'invalid_union': {
+      if ('discriminator' in issue && issue.discriminator !== undefined) {
+        const options = (issue as { options?: unknown[] }).options?.map(String) ?? [];
+        const found = valueAt(raw, path);
+        const problem: Problem = {
+          location: locate(path),
+          message:
+            found === undefined ? `missing field "${issue.discriminator}"` : `unknown ${issue.discriminator}`,
+          expected: `one of ${options.join(', ')}`,
+          found: describeValue(found),
+        };
+        if (found === undefined) problem.location = locate(path.slice(0, -1));
+        const suggestion = typeof found === 'string' ? suggest(found, options) : undefined;
+        if (suggestion !== undefined) problem.hint = `did you mean "${suggestion}"?`;
+        return [problem];
+      }
+      return unionProblems(issue.errors, path, raw, locate);
+    }
+    case 'invalid_type': {
+      if (value === undefined) return [{ ...missingField(path, locate), expected: expectedText(issue) }];
+      return [
+        {
+          location: locate(path),
+          message: issue.message.startsWith('Invalid input') ? 'wrong type' : issue.message,
+          expected: expectedText(issue),
+          found: describeValue(value),
+        },
+      ];
+    }
+    case 'invalid_value': {
+      const options = issue.values.map(String);
+      const problem: Problem = {
+        location: locate(path),
+        message: options.length === 1 ? `must be ${options[0]}` : 'not one of the allowed values',
+        expected: `one of ${options.join(', ')}`,
+        found: describeValue(value),
+      };
+      const suggestion = typeof value === 'string' ? suggest(value, options) : undefined;
+      if (suggestion !== undefined) problem.hint = `did you mean "${suggestion}"?`;
+      return [problem];
+    }
+    case 'too_small':
+    case 'too_big': {
+      const custom = !issue.message.startsWith('Too ');
+      const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
+      const op =
+        issue.code === 'too_small'
+          ? issue.inclusive
+            ? 'at least'
+            : 'more than'
+          : issue.inclusive
+            ? 'at most'
+            : 'less than';
+      const what = issue.origin === 'array' ? ' items' : issue.origin === 'string' ? ' characters' : '';
+      return [
+        {
+          location: locate(path),
+          message: custom ? issue.message : issue.code === 'too_small' ? 'too small' : 'too large',
+          expected: `${op} ${String(bound)}${what}`,
+          found:
+            issue.origin === 'array' && Array.isArray(value) ? `${value.length} items` : describeValue(value),
+        },
+      ];
+    }
+    default:
+      return [{ location: locate(path), message: issue.message, found: describeValue(value) }];
+  }
+}
+
+/**
+ * A union failed: report the branch the user most likely meant. A branch whose only complaint is
+ * the value's type (a mapping where a string was expected) was not meant; among the others, the
+ * one with the fewest problems wins.
+ */
+function unionProblems(branches: Issue[][], path: DocPath, raw: unknown, locate: Locate): Problem[] {
+  const meant = branches.filter((issues) => !issues.every((i) => isTypeMismatch(i)));
+  const value = valueAt(raw, path);
+  if (value === undefined) return [missingField(path, locate)];
+  if (meant.length === 0) {
+    // Nothing matched even by type: one problem listing what was expected.
+    const messages = [...new Set(branches.flat().map((i) => i.message))].filter(
+      (m) => !m.startsWith('Invalid input'),
+    );
+    return [
+      {
+        location: locate(path),
+        message: messages[0] ?? 'wrong type',
+        found: describeValue(value),
+      },
+    ];
+  }
+  const best = meant.reduce((a, b) => (b.length < a.length ? b : a));
+  return best.flatMap((issue) => toProblems(issue, path, raw, locate));
+}
+
+/** A required field is absent: point at the mapping that lacks it, name the full path. */
+function missingField(path: DocPath, locate: Locate): Problem {
+  const location = { ...locate(path.slice(0, -1)), path: formatPath(path) };
+  return { location, message: `missing required field "${String(path[path.length - 1])}"` };
+}
+
+function isTypeMismatch(issue: Issue): boolean {
+  if (issue.path.length > 0) return false;
+  if (issue.code === 'invalid_type') return true;
+  if (issue.code === 'invalid_union') return issue.errors.every((branch) => branch.every(isTypeMismatch));
+  return false;
+}
+
+function expectedText(issue: Issue & { code: 'invalid_type' }): string {
+  if (!issue.message.startsWith('Invalid input')) return issue.message.replace(/^expected /, '');
+  const names: Record<string, string> = {
+    object: 'a mapping',
+    array: 'a list',
+    string: 'a string',
+    number: 'a number',
+  };
+  return names[issue.expected] ?? issue.expected;
+}
+
+function dedupe(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.location.path}|${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function sortProblems(problems: Problem[]): Problem[] {
+  return [...problems].sort(
+    (a, b) =>
+      (a.location.line ?? 0) - (b.location.line ?? 0) || (a.location.column ?? 0) - (b.location.column ?? 0),
+  );
+}
+
+/** The closest candidate, if it is close enough to be what was meant. */
+export function suggest(word: string, candidates: readonly string[]): string | undefined {
+  if (candidates.length === 0) return undefined;
+  const best = closest(word, [...candidates]);
+  const limit = Math.max(2, Math.floor(word.length / 3));
+  return distance(word.toLowerCase(), best.toLowerCase()) <= limit ? best : undefined;
+}
+
+/** The fields an object in the schema accepts at `path` (for "did you mean"). */
+function knownKeysAt(path: DocPath, raw: unknown): string[] {
+  let schemas: z.core.$ZodType[] = [scenarioSchema];
+  for (let depth = 0; depth <= path.length; depth++) {
+    const value = valueAt(raw, path.slice(0, depth));
+    schemas = schemas.flatMap((s) => unwrap(s, value));
+    if (depth === path.length) break;
+    const segment = path[depth]!;
+    schemas = schemas.flatMap((s) => {
+      const def = s._zod.def as {
+        type: string;
+        shape?: Record<string, z.core.$ZodType>;
+        element?: z.core.$ZodType;
+      };
+      if (def.type === 'object' && typeof segment === 'string' && def.shape?.[segment])
+        return [def.shape[segment]];
+      if (def.type === 'array' && typeof segment === 'number' && def.element) return [def.element];
+      return [];
+    });
+  }
+  const keys = new Set<string>();
+  for (const s of schemas) {
+    const def = s._zod.def as { type: string; shape?: Record<string, unknown> };
+    if (def.type === 'object' && def.shape) for (const k of Object.keys(def.shape)) keys.add(k);
+  }
+  return [...keys];
+}
+
+/** Unwraps defaults, optionals, pipes and unions down to the schemas that could describe `value`. */
+function unwrap(schema: z.core.$ZodType, value: unknown): z.core.$ZodType[] {
+  const def = schema._zod.def as {
+    type: string;
+    innerType?: z.core.$ZodType;
+    in?: z.core.$ZodType;
+    options?: z.core.$ZodType[];
+    discriminator?: string;
+  };
+  switch (def.type) {
+    case 'default':
+    case 'prefault':
+    case 'optional':
+    case 'nullable':
+      return unwrap(def.innerType!, value);
+    case 'pipe':
+      return unwrap(def.in!, value);
+    case 'union': {
+      let options = def.options ?? [];
+      if (def.discriminator !== undefined && value !== null && typeof value === 'object') {
+        const tag = (value as Record<string, unknown>)[def.discriminator];
+        const matching = options.filter((o) => {
+          const shape = (o._zod.def as { shape?: Record<string, z.core.$ZodType> }).shape;
+          const literal = shape?.[def.discriminator!]?._zod.def as { values?: unknown[] } | undefined;
+          return literal?.values?.includes(tag);
+        });
+        if (matching.length > 0) options = matching;
+      }
+      return options.flatMap((o) => unwrap(o, value));
+    }
+    default:
+      return [schema];
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values and locations
+
+function valueAt(raw: unknown, path: DocPath): unknown {
+  let value = raw;
+  for (const segment of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string | number, unknown>)[segment];
+  }
+  return value;
+}
+
+/** Renders a found value for a message: `"fast"`, `12`, `a mapping`, `a list of 3`. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return `a list of ${value.length}`;
+  if (typeof value === 'object') return 'a mapping';
+  return String(value);
+}
+
+/** Renders a document path: `producers[0].rate.to`. */
+export function formatPath(path: DocPath): string {
+  let text = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') text += `[${segment}]`;
+    else text += text === '' ? segment : `.${segment}`;
+  }
+  return text;
+}
+
+function locateInDocument(
+  root: Node | null | undefined,
+  lineCounter: LineCounter,
+  file: string,
+  path: DocPath,
+  at: 'value' | 'key',
+): SourceLocation {
+  let node: Node | null | undefined = root;
+  let located: Node | null | undefined = root;
+  for (let i = 0; i < path.length && node; i++) {
+    const segment = path[i]!;
+    const last = i === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => {
+        const key = p.key as Node | null;
+        return (
+          key !== null && 'value' in key && String((key as { value: unknown }).value) === String(segment)
+        );
+      });
+      if (!pair) break;
+      if (last && at === 'key') {
+        located = pair.key as Node;
+        break;
+      }
+      node = pair.value as Node | null;
+      located = node ?? (pair.key as Node);
+    } else if (isSeq(node) && typeof segment === 'number') {
+      node = node.items[segment] as Node | undefined;
+      if (!node) break;
+      located = node;
+    } else break;
+  }
+  const offset = located?.range?.[0];
+  const location: SourceLocation = { file, path: formatPath(path) };
+  if (offset !== undefined) {
+    const pos = lineCounter.linePos(offset);
+    location.line = pos.line;
+    location.column = pos.col;
+  }
+  return location;
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof Error) return (error as NodeJS.ErrnoException).code ?? error.message;
+  return String(error);
+}
