@@ -4,38 +4,59 @@
  * every shard stays under its limits.
  */
 import { KINESIS } from '../aws/facts.js';
-import { shardIndexOf } from '../aws/hash.js';
-import { type KeyLoad, keyLoad } from '../keys/load.js';
+import { meanKeyBytes } from '../keys/distribution.js';
+import { type PlacedKeys, placeKeys, shardOfPlaced, sharesOnEvenShards } from '../keys/placement.js';
 import type { KeyDistribution, Scenario } from '../scenario/schema.js';
 import type { HotKey, HotKeyPlan, HotShard, Traffic } from './types.js';
 
 const WRITE_BYTES = KINESIS.shardWriteBytesPerSecond.value;
 const WRITE_RECORDS = KINESIS.shardWriteRecordsPerSecond.value;
 const MAX_SHARDS = KINESIS.maxShardsPerStream.value;
-/** Heaviest keys tracked one by one in the shard-count search. */
-const SEARCH_KEYS = 2000;
-/** Exact verifications after the search proposes a count. */
-const MAX_EXACT_CHECKS = 12;
+/** Heaviest keys per producer looked at one by one (listed, and checked against a shard's limit). */
+const HEAVY_KEYS = 2000;
+/**
+ * Distributions up to this many keys are hashed one by one; above it the heaviest keys are and the
+ * rest spread by range width (its expectation), which costs a constant.
+ */
+const EXACT_KEY_LIMIT = 1_000_000;
+/** Counts tried one by one above the required count before the search gallops. */
+const LINEAR_STEPS = 64;
 
 export interface KeyModel {
   dist: KeyDistribution;
   meanKeyBytes: number;
-  /** The load at the first layout computed, with the heaviest keys and their hash keys. */
-  probe: KeyLoad;
+  /** The keys hashed once, as Kinesis hashes them. */
+  placed: PlacedKeys;
+  /** Indices into `placed` of the heaviest keys, heaviest first. */
+  heavy: number[];
 }
 
-/** Key models per producer, probed once on one shard (for key bytes and the heaviest keys). */
+/** Hashes every producer's keys once. */
 export function buildKeyModels(scenario: Scenario): Map<string, KeyModel> {
   const models = new Map<string, KeyModel>();
   for (const producer of scenario.producers) {
-    const probe = keyLoad(
-      producer.keys,
-      { shardCount: 1 },
-      { topKeys: SEARCH_KEYS, hotKeyShareThreshold: 1e-4 },
-    );
-    models.set(producer.name, { dist: producer.keys, meanKeyBytes: probe.meanKeyBytes, probe });
+    const placed = placeKeys(producer.keys, { exactKeyLimit: EXACT_KEY_LIMIT });
+    models.set(producer.name, {
+      dist: producer.keys,
+      meanKeyBytes: meanKeyBytes(producer.keys),
+      placed,
+      heavy: placed.heaviestFirst
+        ? Array.from({ length: Math.min(HEAVY_KEYS, placed.shares.length) }, (_, k) => k)
+        : heaviest(placed.shares, HEAVY_KEYS),
+    });
   }
   return models;
+}
+
+/** Indices of the `n` largest shares, heaviest first (ties by index). */
+function heaviest(shares: Float64Array, n: number): number[] {
+  const count = Math.min(n, shares.length);
+  if (count === 0) return [];
+  const cut = Float64Array.from(shares).sort()[shares.length - count]!;
+  const chosen: number[] = [];
+  for (let k = 0; k < shares.length; k++) if (shares[k]! > cut) chosen.push(k);
+  for (let k = 0; k < shares.length && chosen.length < count; k++) if (shares[k] === cut) chosen.push(k);
+  return chosen.sort((x, y) => shares[y]! - shares[x]! || x - y);
 }
 
 interface Rates {
@@ -43,9 +64,6 @@ interface Rates {
   /** Kinesis records and bytes per second of the whole producer at the planning instant. */
   records: number;
   bytes: number;
-  /** Per user record: Kinesis records and bytes. */
-  recordsPerUser: number;
-  bytesPerUser: number;
   userRecords: number;
 }
 
@@ -70,65 +88,53 @@ export function planHotKeys(input: HotKeyInput): HotKeyPlan {
       records: p.kinesisRecordsPerSecond,
       bytes: p.writeBytesPerSecond,
       userRecords: p.recordsPerSecond,
-      recordsPerUser: p.recordsPerSecond > 0 ? p.kinesisRecordsPerSecond / p.recordsPerSecond : 0,
-      bytesPerUser: p.recordsPerSecond > 0 ? p.writeBytesPerSecond / p.recordsPerSecond : 0,
     }));
 
-  // Every key heavy enough to list, with its load; keys a shard cannot hold even alone.
-  const keys: (HotKey & { hashKey: bigint })[] = [];
+  // The heaviest keys with their load; keys a shard cannot hold even alone.
+  type Heavy = HotKey & { placedIndex: number };
+  const keys: Heavy[] = [];
   for (const r of rates) {
     const model = keyModels.get(r.name)!;
-    for (const k of model.probe.hotKeys) {
-      const records = r.userRecords * k.share * r.recordsPerUser;
-      const bytes = r.userRecords * k.share * r.bytesPerUser;
+    for (const k of model.heavy) {
+      const share = model.placed.shares[k]!;
+      const records = r.records * share;
+      const bytes = r.bytes * share;
       const u = utilization(records, bytes);
       keys.push({
         producer: r.name,
-        key: k.key,
+        key: '',
         recordsPerSecond: records,
         bytesPerSecond: bytes,
         shardUtilization: u,
         overShardLimit: u > 1 + 1e-12,
         saltingFactor: Math.max(1, Math.ceil(u * h - 1e-9)),
-        shardAtConfigured: configured === null ? null : shardIndexOf(k.hashKey, configured),
+        shardAtConfigured: configured === null ? null : shardOfPlaced(model.placed, k, configured),
         shardAtRecommended: 0,
-        hashKey: k.hashKey,
+        placedIndex: k,
       });
     }
   }
+  // Keys that cannot fit a shard with headroom at any count are left out of the search: they
+  // need salting whatever the count.
+  const unfixable = keys.filter((k) => k.shardUtilization * h > 1 + 1e-12);
+  const load = (n: number) => hottestShard(rates, keyModels, n, unfixable);
+  const fits = (l: ShardLoad) => l.fitUtilization * h <= 1 + 1e-9;
+
+  const atRequired = load(required);
+  let recommended = required;
+  if (!fits(atRequired)) recommended = searchFittingCount(required, (n) => fits(load(n)));
+  const atRecommended = recommended === required ? atRequired : load(recommended);
+  const atConfigured = configured === null ? null : configured === required ? atRequired : load(configured);
+  for (const k of keys)
+    k.shardAtRecommended = shardOfPlaced(keyModels.get(k.producer)!.placed, k.placedIndex, recommended);
+
   keys.sort((a, b) => b.shardUtilization - a.shardUtilization);
-  // Keys that cannot fit a shard with headroom at any count are left out of the search.
-  const unfixable = new Set(
-    keys.filter((k) => k.shardUtilization * h > 1 + 1e-12).map((k) => `${k.producer}\u0000${k.key}`),
-  );
-
-  const exact = (n: number) => hottestShard(rates, keyModels, n, unfixable);
-  const atRequired = exact(required);
-  let smallest = required;
-  let fitting = atRequired.fitUtilization * h <= 1 + 1e-9;
-  if (!fitting) {
-    // Search with the heavy keys placed one by one and the tail spread evenly, then confirm exactly.
-    let n = searchCount(rates, keyModels, keys, unfixable, required + 1, h);
-    for (let checks = 0; checks < MAX_EXACT_CHECKS && n <= MAX_SHARDS; checks++) {
-      const load = exact(n);
-      if (load.fitUtilization * h <= 1 + 1e-9) {
-        fitting = true;
-        smallest = n;
-        break;
-      }
-      n = Math.max(n + 1, searchCount(rates, keyModels, keys, unfixable, n + 1, h));
-    }
-    if (!fitting) smallest = Math.min(MAX_SHARDS, Math.max(n, required));
-  }
-  const recommended = smallest;
-  const atRecommended = recommended === required ? atRequired : exact(recommended);
-  const atConfigured = configured === null ? null : configured === required ? atRequired : exact(configured);
-  for (const k of keys) k.shardAtRecommended = shardIndexOf(k.hashKey, recommended);
-
-  const methods = [...keyModels.values()].map((m) => m.probe.method);
+  const listed = keys.filter((k, i) => i < 20 || k.overShardLimit);
+  for (const k of listed) k.key = keyModels.get(k.producer)!.placed.keyOf(k.placedIndex).key;
+  const methods = [...keyModels.values()].map((m) => m.placed.method);
   return {
     method: rates.length === 0 ? 'none' : methods.includes('analytical') ? 'analytical' : 'exact',
-    keys: keys.filter((k, i) => i < 20 || k.overShardLimit).map(({ hashKey: _hashKey, ...k }) => k),
+    keys: listed.map(({ placedIndex: _placedIndex, ...k }) => k),
     maxKeyRecordsPerSecond: keys.reduce((a, k) => Math.max(a, k.recordsPerSecond), 0),
     maxKeyBytesPerSecond: keys.reduce((a, k) => Math.max(a, k.bytesPerSecond), 0),
     keysOverShardLimit: keys.filter((k) => k.overShardLimit).length,
@@ -163,32 +169,29 @@ function toHotShard(load: ShardLoad): HotShard {
   };
 }
 
-/** The exact per-shard load at `n` shards (keys hashed as Kinesis does, via the keys module). */
+/** Each shard's load at `n` even shards, with the keys hashed as Kinesis does. */
 function hottestShard(
   rates: readonly Rates[],
   models: ReadonlyMap<string, KeyModel>,
   n: number,
-  unfixable: ReadonlySet<string>,
+  unfixable: readonly (HotKey & { placedIndex: number })[],
 ): ShardLoad {
   const records = new Float64Array(n);
   const bytes = new Float64Array(n);
+  const shares = new Float64Array(n);
+  for (const r of rates) {
+    sharesOnEvenShards(models.get(r.name)!.placed, n, shares);
+    for (let s = 0; s < n; s++) {
+      records[s]! += r.records * shares[s]!;
+      bytes[s]! += r.bytes * shares[s]!;
+    }
+  }
   const fixedRecords = new Float64Array(n);
   const fixedBytes = new Float64Array(n);
-  for (const r of rates) {
-    const load = keyLoad(
-      models.get(r.name)!.dist,
-      { shardCount: n },
-      { topKeys: Math.max(10, unfixable.size) },
-    );
-    for (let s = 0; s < n; s++) {
-      records[s]! += r.records * load.shardShares[s]!;
-      bytes[s]! += r.bytes * load.shardShares[s]!;
-    }
-    for (const k of load.hotKeys) {
-      if (!unfixable.has(`${r.name}\u0000${k.key}`)) continue;
-      fixedRecords[k.shard]! += r.records * k.share;
-      fixedBytes[k.shard]! += r.bytes * k.share;
-    }
+  for (const k of unfixable) {
+    const s = shardOfPlaced(models.get(k.producer)!.placed, k.placedIndex, n);
+    fixedRecords[s]! += k.recordsPerSecond;
+    fixedBytes[s]! += k.bytesPerSecond;
   }
   let shard = 0;
   let max = -1;
@@ -217,43 +220,30 @@ function hottestShard(
 }
 
 /**
- * The smallest count ≥ `from` whose hottest shard fits, estimated from the heaviest keys placed
- * one by one and the rest of each producer's records spread evenly (which is what the tail
- * converges to). The caller confirms the answer with the exact load.
+ * The smallest count above `required` that fits: one by one for the first steps, then doubling
+ * the step until a count fits and bisecting back (placement makes fit not quite monotone in the
+ * count, so the bisection finds a fitting count near the smallest, not always the smallest).
  */
-function searchCount(
-  rates: readonly Rates[],
-  models: ReadonlyMap<string, KeyModel>,
-  keys: readonly (HotKey & { hashKey: bigint })[],
-  unfixable: ReadonlySet<string>,
-  from: number,
-  h: number,
-): number {
-  const tail = rates.map((r) => {
-    const listed = models.get(r.name)!.probe.hotKeys.reduce((a, k) => a + k.share, 0);
-    return { records: r.records * (1 - listed), bytes: r.bytes * (1 - listed) };
-  });
-  const tailRecords = tail.reduce((a, t) => a + t.records, 0);
-  const tailBytes = tail.reduce((a, t) => a + t.bytes, 0);
-  const fixable = keys.filter((k) => !unfixable.has(`${k.producer}\u0000${k.key}`));
-  const byShard = new Map<number, { records: number; bytes: number }>();
-  for (let n = from; n <= MAX_SHARDS; n++) {
-    byShard.clear();
-    const base = { records: tailRecords / n, bytes: tailBytes / n };
-    if (utilization(base.records, base.bytes) * h > 1) continue;
-    let fits = true;
-    for (const k of fixable) {
-      const s = shardIndexOf(k.hashKey, n);
-      const load = byShard.get(s) ?? { records: base.records, bytes: base.bytes };
-      load.records += k.recordsPerSecond;
-      load.bytes += k.bytesPerSecond;
-      byShard.set(s, load);
-      if (utilization(load.records, load.bytes) * h > 1 + 1e-9) {
-        fits = false;
-        break;
-      }
+function searchFittingCount(required: number, fits: (n: number) => boolean): number {
+  const last = Math.min(MAX_SHARDS, required + LINEAR_STEPS);
+  for (let n = required + 1; n <= last; n++) if (fits(n)) return n;
+  let bad = last;
+  let step = LINEAR_STEPS;
+  let good = -1;
+  while (bad < MAX_SHARDS) {
+    const n = Math.min(MAX_SHARDS, bad + step);
+    if (fits(n)) {
+      good = n;
+      break;
     }
-    if (fits) return n;
+    bad = n;
+    step *= 2;
   }
-  return MAX_SHARDS + 1;
+  if (good < 0) return MAX_SHARDS;
+  while (good - bad > 1) {
+    const mid = (good + bad) >> 1;
+    if (fits(mid)) good = mid;
+    else bad = mid;
+  }
+  return good;
 }

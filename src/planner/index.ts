@@ -44,16 +44,20 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
 
   const keyModels = buildKeyModels(scenario);
   const keyBytes = new Map([...keyModels].map(([name, m]) => [name, m.meanKeyBytes]));
-  const traffic = planTraffic(scenario, keyBytes);
+  const times = sampleTimes(
+    scenario.producers.map((p) => p.rate),
+    scenario.duration,
+  );
+  const traffic = planTraffic(scenario, keyBytes, { times });
   const readers = pollingReaderCount(scenario);
   const counts = shardCounts(traffic, readers);
   const anyAggregation = scenario.producers.some((p) => p.aggregation.enabled);
   const without = anyAggregation
-    ? shardCounts(planTraffic(scenario, keyBytes, { aggregation: false }), readers)
+    ? shardCounts(planTraffic(scenario, keyBytes, { aggregation: false, times }), readers)
     : counts;
   const withAgg = anyAggregation
     ? counts
-    : shardCounts(planTraffic(scenario, keyBytes, { aggregation: true }), readers);
+    : shardCounts(planTraffic(scenario, keyBytes, { aggregation: true, times }), readers);
   const configured = scenario.stream.shards ?? null;
 
   const hotKeys = planHotKeys({ scenario, traffic, keyModels, required: counts.required, configured });
@@ -105,10 +109,6 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
   // Resharding: each event from the count before it, and configured → recommended.
   const demandShardsAt = shardDemandFunction(scenario, traffic, readers);
   const steps: ReshardStep[] = [];
-  const times = sampleTimes(
-    scenario.producers.map((p) => p.rate),
-    scenario.duration,
-  );
   let current = configured ?? recommended;
   for (const event of scenario.events) {
     const step = planReshard(current, event.reshard.shards, scenario.stream.shardOperationTime, event.at);
@@ -128,7 +128,9 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
       : null;
 
   const onDemand =
-    scenario.stream.mode === 'on-demand' ? planOnDemand(scenario, traffic, hotKeys.keysOverShardLimit) : null;
+    scenario.stream.mode === 'on-demand'
+      ? planOnDemand(scenario, traffic, hotKeys.keysOverShardLimit, times)
+      : null;
 
   const efoConsumers = scenario.consumers.filter((c) => c.type === 'enhanced-fan-out').length;
   const costOptions = planCosts({
@@ -288,16 +290,17 @@ function shardDemandFunction(scenario: Scenario, traffic: Traffic, readers: numb
   };
 }
 
-function planOnDemand(scenario: Scenario, traffic: Traffic, keysOverShardLimit: number): OnDemandPlan {
+function planOnDemand(
+  scenario: Scenario,
+  traffic: Traffic,
+  keysOverShardLimit: number,
+  times: readonly number[],
+): OnDemandPlan {
   const previous = scenario.stream.onDemand.previousPeak;
   const capacity = onDemandInitialCapacity({
     previousPeakBytesPerSecond: previous?.bytesPerSecond?.perSecond,
     previousPeakRecordsPerSecond: previous?.recordsPerSecond,
   });
-  const times = sampleTimes(
-    scenario.producers.map((p) => p.rate),
-    scenario.duration,
-  );
   const bytes: number[] = [];
   const records: number[] = [];
   for (const t of times) {

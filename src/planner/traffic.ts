@@ -52,7 +52,7 @@ export function aggregationFor(
 export function planTraffic(
   scenario: Scenario,
   keyBytes: ReadonlyMap<string, number>,
-  options: { aggregation?: boolean } = {},
+  options: { aggregation?: boolean; times?: readonly number[] } = {},
 ): Traffic {
   const shapes: ProducerShape[] = scenario.producers.map((producer) => ({
     producer:
@@ -63,10 +63,12 @@ export function planTraffic(
     meanKeyBytes: keyBytes.get(producer.name) ?? 0,
   }));
   const readers = pollingReaderCount(scenario);
-  const times = sampleTimes(
-    scenario.producers.map((p) => p.rate),
-    scenario.duration,
-  );
+  const times =
+    options.times ??
+    sampleTimes(
+      scenario.producers.map((p) => p.rate),
+      scenario.duration,
+    );
 
   // Shards implied at time t by bytes, records and polling reads (before aggregation: aggregation
   // only lowers records, and the byte-based count is what aggregation is computed against).

@@ -98,10 +98,14 @@ export function formatSeconds(seconds: number): string {
   return `${formatNumber(seconds / 86_400)} d`;
 }
 
-/** Up to 3 significant digits past the integer part, grouped thousands: 1234.5678 → `1,234.57`. */
+const NUMBER_FORMATS = [0, 1, 2, 3].map(
+  (digits) => new Intl.NumberFormat('en-US', { maximumFractionDigits: digits }),
+);
+
+/** Up to 3 significant digits past the integer part, grouped thousands: 1234.5678 → `1,235`, 12.345 → `12.3`. */
 export function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);
   const abs = Math.abs(value);
   const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : abs >= 1 ? 2 : 3;
-  return value.toLocaleString('en-US', { maximumFractionDigits: digits });
+  return NUMBER_FORMATS[digits]!.format(value);
 }

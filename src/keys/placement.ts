@@ -1,0 +1,224 @@
+/**
+ * Keys hashed once, placed on any number of evenly split shards cheaply. The planner's search
+ * for the smallest shard count whose hottest shard fits evaluates many counts; hashing a million
+ * keys for each would cost ~300 ms a count, while re-placing hashed keys costs a few ms.
+ *
+ * Placement is exact: a key's shard at n shards is floor(position × n) from the top 64 bits of
+ * its hash key, except within a hair of a boundary, where the full hash key decides
+ * (`shardIndexOf` in src/aws/hash.ts).
+ */
+import { hashKeyOf, parseExplicitHashKey, shardIndexOf } from '../aws/hash.js';
+import type { KeyDistribution } from '../scenario/schema.js';
+import { generatedKeys, routingIdentity } from './distribution.js';
+import { hashKeyOfWords } from './layout.js';
+import { Md5 } from './md5.js';
+import { keyName, TemplateEncoder } from './template.js';
+
+const TWO_POW_64 = 2 ** 64;
+/** Positions this close (as a fraction of a shard) to a boundary are placed by the full hash key. */
+const BOUNDARY_EPSILON = 1e-6;
+
+export interface PlacedKeys {
+  /** Each placed key's hash key, top 64 bits, as a fraction of the key space in [0, 1). */
+  positions: Float64Array;
+  /** Each placed key's share of the producer's records. */
+  shares: Float64Array;
+  /** Share carried by keys not placed one by one (unique keys, or the tail of a huge distribution), spread by range width. */
+  spreadShare: number;
+  /** The name and full hash key of placed key k. */
+  keyOf(k: number): { key: string; hashKey: bigint };
+  method: 'exact' | 'analytical';
+  /** Placed keys in hash order: their indices, positions, and running share (prefix[j] = Σ shares of the first j). */
+  byPosition: { order: Int32Array; positions: Float64Array; prefix: Float64Array };
+  /** True when `positions` lists the heaviest keys first (generated distributions). */
+  heaviestFirst: boolean;
+}
+
+export interface PlaceOptions {
+  /** Distributions with more keys than this place only their heaviest `headKeys` (default 2,000,000). */
+  exactKeyLimit?: number;
+  headKeys?: number;
+}
+
+/** Hashes a distribution's keys (all of them, or the heaviest when there are too many). */
+export function placeKeys(dist: KeyDistribution, options: PlaceOptions = {}): PlacedKeys {
+  const exactKeyLimit = options.exactKeyLimit ?? 2_000_000;
+  const headKeys = options.headKeys ?? 10_000;
+  if (dist.dist === 'unique') {
+    return {
+      positions: new Float64Array(0),
+      shares: new Float64Array(0),
+      spreadShare: 1,
+      keyOf: () => {
+        throw new RangeError('unique keys are not placed one by one');
+      },
+      method: 'analytical',
+      byPosition: sortByPosition(new Float64Array(0), new Float64Array(0)),
+      heaviestFirst: true,
+    };
+  }
+  if (dist.dist === 'weighted') {
+    const merged = new Map<string, number>();
+    const names: string[] = [];
+    const hashes: bigint[] = [];
+    const weights: number[] = [];
+    let total = 0;
+    for (const entry of dist.keys) {
+      total += entry.weight;
+      const identity = routingIdentity(entry.key, entry.explicitHashKey);
+      const known = merged.get(identity);
+      if (known !== undefined) {
+        weights[known]! += entry.weight;
+        continue;
+      }
+      merged.set(identity, names.length);
+      names.push(entry.key);
+      hashes.push(
+        entry.explicitHashKey === undefined
+          ? hashKeyOf(entry.key)
+          : parseExplicitHashKey(entry.explicitHashKey),
+      );
+      weights.push(entry.weight);
+    }
+    const positions = Float64Array.from(hashes, (h) => Number(h >> 64n) / TWO_POW_64);
+    const shares = Float64Array.from(weights, (w) => w / total);
+    return {
+      positions,
+      shares,
+      spreadShare: 0,
+      keyOf: (k) => ({ key: names[k]!, hashKey: hashes[k]! }),
+      method: 'exact',
+      byPosition: sortByPosition(positions, shares),
+      heaviestFirst: false,
+    };
+  }
+  const keys = generatedKeys(dist);
+  const exact = keys.count <= exactKeyLimit;
+  const placed = exact ? keys.count : Math.min(keys.count, headKeys);
+  const ranges = keys.heaviest(placed);
+  const count = ranges.reduce((a, [from, to]) => a + (to - from), 0);
+  const positions = new Float64Array(count);
+  const shares = new Float64Array(count);
+  const indices = new Float64Array(count);
+  const encoder = new TemplateEncoder(keys.template);
+  const hasher = new Md5(encoder.bytesOf(Math.max(0, keys.count - 1)));
+  let k = 0;
+  for (const [from, to] of ranges) {
+    if (to <= from) continue;
+    hasher.reserve(encoder.bytesOf(to - 1));
+    const buffer = hasher.buffer;
+    const words = hasher.words;
+    for (let i = from; i < to; i++, k++) {
+      hasher.digest(encoder.encode(i, buffer));
+      positions[k] = (words[0]! * 2 ** 32 + words[1]!) / TWO_POW_64;
+      shares[k] = keys.shareOf(i);
+      indices[k] = i;
+    }
+  }
+  const spreadShare = exact ? 0 : keys.tail(placed).share;
+  return {
+    positions,
+    shares,
+    spreadShare,
+    keyOf: (j) => {
+      const key = keyName(keys.template, indices[j]!);
+      return { key, hashKey: hashKeyOfWordsOf(key) };
+    },
+    method: exact ? 'exact' : 'analytical',
+    byPosition: sortByPosition(positions, shares),
+    // heaviest(n) gives index ranges heaviest first, each range in falling (or equal) share.
+    heaviestFirst: true,
+  };
+}
+
+/** Sorts placed keys by position: a bucket per key (positions are uniform), then insertion within buckets. */
+function sortByPosition(positions: Float64Array, shares: Float64Array): PlacedKeys['byPosition'] {
+  const count = positions.length;
+  const buckets = Math.max(1, count);
+  const starts = new Int32Array(buckets + 1);
+  for (let k = 0; k < count; k++) starts[Math.min(buckets - 1, Math.floor(positions[k]! * buckets)) + 1]!++;
+  for (let b = 0; b < buckets; b++) starts[b + 1]! += starts[b]!;
+  const fill = starts.slice(0, buckets);
+  const order = new Int32Array(count);
+  for (let k = 0; k < count; k++)
+    order[fill[Math.min(buckets - 1, Math.floor(positions[k]! * buckets))]!++] = k;
+  for (let b = 0; b < buckets; b++) {
+    for (let j = starts[b]! + 1; j < starts[b + 1]!; j++) {
+      const k = order[j]!;
+      const p = positions[k]!;
+      let i = j - 1;
+      while (i >= starts[b]! && positions[order[i]!]! > p) {
+        order[i + 1] = order[i]!;
+        i--;
+      }
+      order[i + 1] = k;
+    }
+  }
+  const sorted = new Float64Array(count);
+  const prefix = new Float64Array(count + 1);
+  for (let j = 0; j < count; j++) {
+    sorted[j] = positions[order[j]!]!;
+    prefix[j + 1] = prefix[j]! + shares[order[j]!]!;
+  }
+  return { order, positions: sorted, prefix };
+}
+
+function hashKeyOfWordsOf(key: string): bigint {
+  const hasher = new Md5();
+  const utf8 = new TextEncoder();
+  hasher.reserve(key.length * 3);
+  hasher.digest(utf8.encodeInto(key, hasher.buffer).written);
+  return hashKeyOfWords(hasher.words);
+}
+
+/**
+ * Each shard's share of the producer's records when `n` shards split the key space evenly; the
+ * keys not placed one by one spread evenly (their expectation). O(n log K) with K placed keys:
+ * shard i's keys are those between its boundaries in hash order.
+ */
+export function sharesOnEvenShards(placed: PlacedKeys, n: number, out = new Float64Array(n)): Float64Array {
+  const { positions, prefix, order } = placed.byPosition;
+  const count = positions.length;
+  // first[i]: the index in hash order of the first key on shard i (first[n] = count).
+  let previous = 0;
+  let previousIndex = 0;
+  for (let i = 1; i <= n; i++) {
+    let index: number;
+    if (i === n) index = count;
+    else {
+      const boundary = i / n;
+      index = lowerBound(positions, boundary - BOUNDARY_EPSILON / n, previousIndex);
+      // Keys within a hair of the boundary: the full hash key decides which side they are on.
+      while (index < count && positions[index]! < boundary + BOUNDARY_EPSILON / n) {
+        if (shardIndexOf(placed.keyOf(order[index]!).hashKey, n) >= i) break;
+        index++;
+      }
+    }
+    out[i - 1] = prefix[index]! - prefix[previous]! + placed.spreadShare / n;
+    previous = index;
+    previousIndex = index;
+  }
+  return out;
+}
+
+/** The first index at or after `from` whose value is ≥ x in an ascending array. */
+function lowerBound(values: Float64Array, x: number, from: number): number {
+  let lo = from;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The shard of placed key k at n even shards (exactly as `shardIndexOf`). */
+export function shardOfPlaced(placed: PlacedKeys, k: number, n: number): number {
+  const x = placed.positions[k]! * n;
+  const shard = Math.floor(x);
+  const frac = x - shard;
+  if (frac < BOUNDARY_EPSILON || frac > 1 - BOUNDARY_EPSILON || shard >= n)
+    return shardIndexOf(placed.keyOf(k).hashKey, n);
+  return shard;
+}
