@@ -124,12 +124,12 @@ function largestRecords(p: Producer, i: number): SizeCandidate[] {
 }
 
 /** The longest partition key of a distribution, in UTF-8 bytes and in characters. */
-interface LongestKey {
+export interface LongestKey {
   bytes: number;
   characters: number;
 }
 
-function longestKey(keys: KeyDistribution): LongestKey {
+export function longestKey(keys: KeyDistribution): LongestKey {
   switch (keys.dist) {
     case 'uniform':
     case 'zipf':

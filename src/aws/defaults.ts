@@ -6,6 +6,7 @@
  * Run `checkScenarioLimits` before this: the checks judge what the user wrote, not the defaults.
  */
 import type { FirehoseStream, Producer, Scenario } from '../scenario/schema.js';
+import { longestKey } from './checks.js';
 import { FIREHOSE, FIREHOSE_BUFFER_RANGES } from './facts.js';
 
 const MiB = 1024 * 1024;
@@ -16,13 +17,21 @@ const MiB = 1024 * 1024;
  *   (FH-BH, API-F: S3 5 MiB / 300 s, Splunk 5 MiB / 60 s, …; `FIREHOSE_BUFFER_RANGES`); with
  *   format conversion to Parquet or ORC the default size is 128 MiB (FH23
  *   record-format-conversion), kept within the destination's largest size;
- * - a lognormal record size without `max` is capped at `stream.maxRecordSize` (the schema's
- *   documented default: a stream rejects anything larger; API-K MaxRecordSizeInKiB).
+ * - a lognormal record size without `max` is capped so that data and partition key fit the
+ *   stream's `maxRecordSize` (a stream rejects anything larger; API-K MaxRecordSizeInKiB), or
+ *   Firehose's 1,000 KiB for a direct-put producer (FH-Q).
  */
 export function withServiceDefaults(s: Scenario): Scenario {
   return {
     ...s,
-    producers: s.producers.map((p) => withRecordSizeCap(p, s.stream.maxRecordSize)),
+    producers: s.producers.map((p) =>
+      withRecordSizeCap(
+        p,
+        p.destination === 'stream'
+          ? s.stream.maxRecordSize - longestKey(p.keys).bytes
+          : FIREHOSE.maxRecordBytes.value,
+      ),
+    ),
     firehose: s.firehose.map(withBufferDefaults),
   };
 }

@@ -179,24 +179,30 @@ function hashKeyOfWordsOf(key: string): bigint {
 export function sharesOnEvenShards(placed: PlacedKeys, n: number, out = new Float64Array(n)): Float64Array {
   const { positions, prefix, order } = placed.byPosition;
   const count = positions.length;
-  // first[i]: the index in hash order of the first key on shard i (first[n] = count).
-  let previous = 0;
-  let previousIndex = 0;
+  const even = placed.spreadShare / n;
+  // Keys within a hair of boundary i (a window in hash order) are split by their full hash key:
+  // those below it end shard i − 1, the rest (`carry`) start shard i.
+  let start = 0;
+  let carry = 0;
   for (let i = 1; i <= n; i++) {
-    let index: number;
-    if (i === n) index = count;
-    else {
-      const boundary = i / n;
-      index = lowerBound(positions, boundary - BOUNDARY_EPSILON / n, previousIndex);
-      // Keys within a hair of the boundary: the full hash key decides which side they are on.
-      while (index < count && positions[index]! < boundary + BOUNDARY_EPSILON / n) {
-        if (shardIndexOf(placed.keyOf(order[index]!).hashKey, n) >= i) break;
-        index++;
-      }
+    if (i === n) {
+      out[n - 1] = prefix[count]! - prefix[start]! + carry + even;
+      break;
     }
-    out[i - 1] = prefix[index]! - prefix[previous]! + placed.spreadShare / n;
-    previous = index;
-    previousIndex = index;
+    const boundary = i / n;
+    const lo = lowerBound(positions, boundary - BOUNDARY_EPSILON / n, start);
+    const hi = lowerBound(positions, boundary + BOUNDARY_EPSILON / n, lo);
+    let below = 0;
+    let above = 0;
+    for (let j = lo; j < hi; j++) {
+      const k = order[j]!;
+      const share = placed.shares[k]!;
+      if (shardIndexOf(placed.keyOf(k).hashKey, n) < i) below += share;
+      else above += share;
+    }
+    out[i - 1] = prefix[lo]! - prefix[start]! + carry + below + even;
+    start = hi;
+    carry = above;
   }
   return out;
 }

@@ -10,6 +10,7 @@ import {
   SECONDS_PER_MONTH,
 } from '../aws/facts.js';
 import { FIREHOSE_INGEST_TIERS, type PriceTable } from '../aws/pricing.js';
+import { rateAt, sampleTimes } from '../scenario/profiles.js';
 import { meanUnitsPerRecord } from '../scenario/record-size.js';
 import type { FirehoseStream, Producer, Scenario } from '../scenario/schema.js';
 import { formatBytes, formatNumber, formatSeconds } from '../scenario/units.js';
@@ -47,6 +48,7 @@ export function requestsPerSecond(
 }
 
 interface Input {
+  /** At peak: the stream's planning instant (stream source) or the Firehose stream's own peak (Direct PUT). */
   recordsPerSecond: number;
   bytesPerSecond: number;
   averageRecordsPerSecond: number;
@@ -73,6 +75,34 @@ function inputOf(f: FirehoseStream, scenario: Scenario, traffic: Traffic): Input
     quotaBytesPerSecond: 0,
     quotaRequestsPerSecond: 0,
   };
+  if (f.source === 'direct-put') {
+    // The stream's planning instant says nothing about a Direct PUT stream: its producers write to
+    // Firehose only, so its peak is the highest total of its own producers over the run.
+    const producers = senders.map((p) => ({
+      traffic: p,
+      producer: scenario.producers.find((x) => x.name === p.name)!,
+    }));
+    const times = sampleTimes(
+      producers.map((x) => x.producer.rate),
+      scenario.duration,
+    );
+    for (const t of times) {
+      let records = 0;
+      let bytes = 0;
+      for (const { traffic: p, producer } of producers) {
+        const r = rateAt(producer.rate, t, p.meanDataBytes);
+        records += r;
+        bytes += r * p.meanDataBytes;
+      }
+      if (
+        bytes > input.bytesPerSecond ||
+        (bytes === input.bytesPerSecond && records > input.recordsPerSecond)
+      ) {
+        input.bytesPerSecond = bytes;
+        input.recordsPerSecond = records;
+      }
+    }
+  }
   for (const p of senders) {
     const producer = scenario.producers.find((x) => x.name === p.name)!;
     // Firehose de-aggregates KPL records from a stream, but bills the records it reads.
@@ -81,8 +111,10 @@ function inputOf(f: FirehoseStream, scenario: Scenario, traffic: Traffic): Input
     const units = aggregated
       ? Math.ceil(p.aggregation.kinesisRecordBytes / INGEST_STEP) / p.aggregation.userRecordsPerKinesisRecord
       : meanUnitsPerRecord(producer.recordSize, INGEST_STEP);
-    input.recordsPerSecond += p.recordsPerSecond;
-    input.bytesPerSecond += p.recordsPerSecond * p.meanDataBytes;
+    if (f.source === 'stream') {
+      input.recordsPerSecond += p.recordsPerSecond;
+      input.bytesPerSecond += p.recordsPerSecond * p.meanDataBytes;
+    }
     input.averageRecordsPerSecond += p.averageRecordsPerSecond;
     input.averageBytesPerSecond += p.averageRecordsPerSecond * p.meanDataBytes;
     input.averageUnitsPerSecond += p.averageRecordsPerSecond * units;
@@ -164,7 +196,9 @@ export function planFirehoseStream(
     }
   }
 
-  const multipart = f.destination === 's3' && peak.seconds < FIREHOSE.multipartIntervalBelowSeconds.value;
+  // FH-BH: multipart upload follows from the configured interval (< 60 s), not from how often a
+  // size-triggered flush happens to come.
+  const multipart = f.destination === 's3' && intervalSeconds < FIREHOSE.multipartIntervalBelowSeconds.value;
   const s3PutRequestsPerObject = multipart ? MULTIPART_REQUESTS_PER_OBJECT : 1;
   const monthlyObjects = ((buffers * 3600) / average.seconds) * HOURS_PER_MONTH;
   const billedGb = (input.averageUnitsPerSecond * INGEST_STEP * SECONDS_PER_MONTH) / BYTES_PER_BILLED_GB;

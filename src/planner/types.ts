@@ -164,6 +164,7 @@ export interface FirehosePlan {
   /** Buffers filled in parallel: shards (stream source), dynamic partitions, or 1. */
   buffers: number;
   bufferScope: 'shard' | 'partition' | 'stream';
+  /** Data bytes and records per second at peak: the stream's planning instant (stream source) or the Firehose stream's own peak (Direct PUT). */
   inputBytesPerSecond: number;
   inputRecordsPerSecond: number;
   /** What triggers a flush at peak: the size hint or the interval. */

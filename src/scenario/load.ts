@@ -45,14 +45,31 @@ export function parseScenario(text: string, file: string, options: LoadOptions =
   });
   if (syntax.length > 0) throw new InvalidInputError(syntax, `${file} cannot be parsed`);
 
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // yaml throws (a ReferenceError) when aliases expand past maxAliasCount: user input, not a bug.
+    throw new InvalidInputError(
+      [
+        {
+          location: locate([]),
+          message: `not valid as a scenario: ${error instanceof Error ? error.message : String(error)}`,
+          hint: 'write the repeated values out instead of nesting aliases (*name) of aliases',
+        },
+      ],
+      `${file} cannot be parsed`,
+    );
+  }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    // An empty file has no node to point at: its first line is where the mapping should start.
+    const empty = doc.contents === null;
     throw new InvalidInputError([
       {
-        location: locate([]),
+        location: empty ? { file, line: 1, column: 1, path: '' } : locate([]),
         message: 'a scenario is a mapping of fields (name, stream, producers, …)',
         expected: 'a mapping',
-        found: describeValue(raw),
+        found: empty ? 'an empty document' : describeValue(raw),
       },
     ]);
   }
@@ -114,10 +131,13 @@ function loadTraces(
     try {
       text = readFile(rate.file);
     } catch (error) {
-      problems.push({
+      const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+      const problem: Problem = {
         location: where,
-        message: `cannot read trace file "${rate.file}": ${errorText(error)}`,
-      });
+        message: `cannot read trace file "${rate.file}": ${missing ? 'no such file' : errorText(error)}`,
+      };
+      if (missing) problem.hint = 'a trace file is found relative to the scenario file';
+      problems.push(problem);
       return producer;
     }
     const parsed = parseTraceCsv(text, rate.file);
@@ -232,14 +252,17 @@ function toProblems(issue: Issue, prefix: DocPath, raw: unknown, locate: Locate)
           : issue.inclusive
             ? 'at most'
             : 'less than';
-      const what = issue.origin === 'array' ? ' items' : issue.origin === 'string' ? ' characters' : '';
+      const unit = issue.origin === 'array' ? 'item' : issue.origin === 'string' ? 'character' : '';
+      const what = unit === '' ? '' : ` ${unit}${Number(bound) === 1 ? '' : 's'}`;
       return [
         {
           location: locate(path),
           message: custom ? issue.message : issue.code === 'too_small' ? 'too small' : 'too large',
           expected: `${op} ${String(bound)}${what}`,
           found:
-            issue.origin === 'array' && Array.isArray(value) ? `${value.length} items` : describeValue(value),
+            issue.origin === 'array' && Array.isArray(value)
+              ? `${value.length} item${value.length === 1 ? '' : 's'}`
+              : describeValue(value),
         },
       ];
     }
@@ -256,7 +279,16 @@ function toProblems(issue: Issue, prefix: DocPath, raw: unknown, locate: Locate)
 function unionProblems(branches: Issue[][], path: DocPath, raw: unknown, locate: Locate): Problem[] {
   const meant = branches.filter((issues) => !issues.every((i) => isTypeMismatch(i)));
   const value = valueAt(raw, path);
-  if (value === undefined) return [missingField(path, locate)];
+  if (value === undefined) {
+    // A missing quantity (`to` of a ramp): its branches' messages say what it should be.
+    const problem = missingField(path, locate);
+    const expected = branches
+      .flat()
+      .map((i) => i.message)
+      .find((m) => m.startsWith('expected '));
+    if (expected !== undefined) problem.expected = expected.replace(/^expected /, '');
+    return [problem];
+  }
   if (meant.length === 0) {
     // Nothing matched even by type: one problem listing what was expected.
     const messages = [...new Set(branches.flat().map((i) => i.message))].filter(
@@ -294,6 +326,8 @@ function expectedText(issue: Issue & { code: 'invalid_type' }): string {
     array: 'a list',
     string: 'a string',
     number: 'a number',
+    int: 'an integer',
+    boolean: 'true or false',
   };
   return names[issue.expected] ?? issue.expected;
 }

@@ -75,7 +75,13 @@ export function profileBreakpoints(profile: RateProfile, duration: number): numb
       for (const step of profile.steps) times.push(step.at, justBefore(step.at));
       break;
     case 'spike':
-      times.push(profile.at, justBefore(profile.at + profile.for));
+      // Both edges are steps: sample either side of each, or a trapezoid bridges the jump.
+      times.push(
+        justBefore(profile.at),
+        profile.at,
+        justBefore(profile.at + profile.for),
+        profile.at + profile.for,
+      );
       break;
     case 'diurnal':
       for (

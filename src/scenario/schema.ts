@@ -50,7 +50,9 @@ export const rate = quantity(
   PATTERNS.rate,
   '3000/s, 5k/s, 2M/s or 5MiB/s',
   (text): Rate | undefined => parseRate(text),
-).transform((value): Rate => (typeof value === 'number' ? { kind: 'records', perSecond: value } : value));
+)
+  .transform((value): Rate => (typeof value === 'number' ? { kind: 'records', perSecond: value } : value))
+  .refine((r) => r.perSecond >= 0, { error: 'a rate cannot be negative' });
 /** A rate of records per second only: `5000/s`, `5k/s` or a plain number. */
 export const recordRate = quantity('a record rate', PATTERNS.recordRate, '5000/s or 5k/s', (text) => {
   const parsed = parseRate(text);

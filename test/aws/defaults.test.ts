@@ -67,7 +67,7 @@ describe('withServiceDefaults: Firehose buffering hints (FH-BH, API-F)', () => {
 });
 
 describe('withServiceDefaults: lognormal record sizes', () => {
-  it("caps a lognormal without max at the stream's maximum record size", () => {
+  it("caps a lognormal without max so data and key fit the stream's maximum record size", () => {
     const s = scenario({
       stream: { shards: 2, maxRecordSize: '2MiB' },
       producers: [
@@ -82,7 +82,8 @@ describe('withServiceDefaults: lognormal record sizes', () => {
     });
     const sizes = withServiceDefaults(s).producers.map((p) => p.recordSize);
     expect(sizes).toEqual([
-      { dist: 'lognormal', median: 1024, p99: 8192, max: 2 * MiB }, // 2,097,152
+      // The default key distribution is unique keys of 36 characters: 2 MiB − 36 = 2,097,116 bytes.
+      { dist: 'lognormal', median: 1024, p99: 8192, max: 2 * MiB - 36 },
       { dist: 'lognormal', median: 1024, p99: 8192, max: 64 * 1024 },
       { dist: 'fixed', size: 1024 },
     ]);

@@ -39,7 +39,14 @@ export function toWritten(scenario: Scenario): unknown {
       if (keys.length === 2 && 'kind' in record && 'perSecond' in record) {
         return record.kind === 'bytes' ? `${record.perSecond}B/s` : `${record.perSecond}/s`;
       }
-      return Object.fromEntries(keys.filter((k) => record[k] !== undefined).map((k) => [k, walk(record[k])]));
+      // A trace read from `file` got its `points` on loading; the schema takes one or the other,
+      // so print the file the user wrote (its path stays relative to the scenario).
+      const loadedTrace = record.profile === 'trace' && record.file !== undefined;
+      return Object.fromEntries(
+        keys
+          .filter((k) => record[k] !== undefined && !(loadedTrace && k === 'points'))
+          .map((k) => [k, walk(record[k])]),
+      );
     }
     return value;
   };

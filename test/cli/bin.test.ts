@@ -1,0 +1,113 @@
+/**
+ * End-to-end: the published binary, spawned as a user runs it (`node bin/shardcast.js …` from the
+ * repository root). It imports the compiled CLI from dist/, so the tests build it first when it is
+ * missing or older than the sources (`npm test` builds before it runs the tests; this keeps
+ * `vitest run test/cli` honest on its own).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../helpers/fake-io.js';
+
+const BUILT_MAIN = join(REPO_ROOT, 'dist', 'cli', 'main.js');
+
+/** The newest modification time of any file under `dir`, in ms. */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function buildIfNeeded(): void {
+  if (existsSync(BUILT_MAIN) && statSync(BUILT_MAIN).mtimeMs >= newestMtime(join(REPO_ROOT, 'src'))) return;
+  const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  // tsc emits even with type errors (someone else's work in progress); only a missing output is fatal.
+  if (!existsSync(BUILT_MAIN)) {
+    throw new Error(`the build did not produce dist/cli/main.js:\n${build.stdout}\n${build.stderr}`);
+  }
+}
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function shardcast(...args: string[]): Run {
+  const result = spawnSync(process.execPath, ['bin/shardcast.js', ...args], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+    timeout: 30_000,
+  });
+  if (result.error) throw result.error;
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('bin/shardcast.js', () => {
+  beforeAll(buildIfNeeded, 120_000);
+
+  it('plans a bundled scenario and exits 0', () => {
+    const result = shardcast('plan', 'scenarios/launch-day.yaml');
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Plan for launch-day — /);
+    expect(result.stdout).toContain('\nMonthly cost (730 h, at the average rate)\n');
+  });
+
+  it('prints the whole Plan JSON through a pipe', () => {
+    const result = shardcast('plan', 'scenarios/reshard-plan.yaml', '--json');
+    expect(result.code).toBe(0);
+    const plan = JSON.parse(result.stdout) as { metrics: Record<string, number> };
+    expect(plan.metrics['shards.recommended']).toBeGreaterThan(0);
+    // The loader's warning goes to stderr, not into the JSON.
+    expect(result.stderr).toMatch(
+      /^warning: scenarios\/reshard-plan\.yaml:\d+:\d+: events\[2\]\.reshard\.shards: /,
+    );
+  });
+
+  it('reports every problem of a bad scenario with file:line:column, exits 2, prints nothing on stdout', () => {
+    const result = shardcast('validate', 'test/fixtures/mode-typo-and-bad-rate.yaml');
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      [
+        'error: 2 problems found',
+        '  test/fixtures/mode-typo-and-bad-rate.yaml:5:9: stream.mode: not one of the allowed values (expected one of provisioned, on-demand, found "provisoned")',
+        '      hint: did you mean "provisioned"?',
+        '  test/fixtures/mode-typo-and-bad-rate.yaml:9:11: producers[0].rate: expected a rate such as 3000/s, 5k/s, 2M/s or 5MiB/s (found "fast")',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('exits 2 without a stack trace for an unknown command and a missing file', () => {
+    const unknown = shardcast('frobnicate');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^error: Unknown argument: frobnicate\nhint: /);
+    const missing = shardcast('plan', 'no-such-scenario.yaml');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(
+      /^error: cannot read scenario file no-such-scenario\.yaml: no such file\n/,
+    );
+    for (const run of [unknown, missing]) {
+      expect(run.stdout).toBe('');
+      expect(run.stderr).not.toContain('    at ');
+    }
+  });
+
+  it('prints help and exits 0', () => {
+    const result = shardcast('--help');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('shardcast plan <file>');
+    expect(result.stderr).toBe('');
+  });
+});
