@@ -76,8 +76,14 @@ export function renderPlan(plan: Plan): string {
   out.push(`  Binding: ${plan.binding}`);
 
   out.push('', `Hot keys (${hotKeys.method})`);
+  const notable = hotKeys.keys.filter((k) => k.shardUtilization >= 0.01);
   if (hotKeys.keys.length === 0) out.push('  none: every record has its own key');
-  else {
+  else if (notable.length === 0) {
+    out.push(
+      `  no key carries 1% of a shard's limit (heaviest: ${hotKeys.keys[0]!.key} at ${pct(hotKeys.keys[0]!.shardUtilization)})`,
+    );
+  } else {
+    const showConfigured = shards.configured !== null && shards.configured !== shards.recommended;
     out.push(
       renderTable(
         [
@@ -86,13 +92,11 @@ export function renderPlan(plan: Plan): string {
           'records/s',
           'bytes/s',
           'of a shard',
-          ...(shards.configured === null || shards.configured === shards.recommended
-            ? []
-            : [`shard @${shards.configured}`]),
+          ...(showConfigured ? [`shard @${shards.configured}`] : []),
           `shard @${shards.recommended}`,
           '',
         ],
-        hotKeys.keys
+        notable
           .slice(0, 10)
           .map((k) => [
             k.key,
@@ -100,9 +104,7 @@ export function renderPlan(plan: Plan): string {
             rate(k.recordsPerSecond),
             bps(k.bytesPerSecond),
             pct(k.shardUtilization),
-            ...(k.shardAtConfigured === null || shards.configured === shards.recommended
-              ? []
-              : [String(k.shardAtConfigured)]),
+            ...(showConfigured ? [String(k.shardAtConfigured)] : []),
             String(k.shardAtRecommended),
             k.overShardLimit ? `✗ over one shard: salt ×${k.saltingFactor}` : '',
           ]),

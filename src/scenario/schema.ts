@@ -72,15 +72,12 @@ const rampProfile = z.strictObject({
   profile: z.literal('ramp'),
   from: rate,
   to: rate,
-  /** How long the ramp lasts; the rate holds at `to` afterwards. */
-  over: duration,
-  /** When the ramp starts; the rate holds at `from` before. */
-  start: duration.default(0),
+  over: duration.describe('How long the ramp lasts; the rate holds at `to` afterwards.'),
+  start: duration.prefault('0s').describe('When the ramp starts; the rate holds at `from` before.'),
 });
 const stepProfile = z.strictObject({
   profile: z.literal('step'),
-  /** The rate before the first step. */
-  initial: rate,
+  initial: rate.describe('The rate before the first step.'),
   steps: z.array(z.strictObject({ at: duration, rate })).min(1),
 });
 const spikeProfile = z.strictObject({
@@ -94,18 +91,22 @@ const diurnalProfile = z.strictObject({
   profile: z.literal('diurnal'),
   min: rate,
   max: rate,
-  period: duration.default(86_400),
-  /** Time of the peak within a period (a cosine around it). */
-  peakAt: duration.default(14 * 3600),
+  period: duration.prefault('24h'),
+  peakAt: duration.prefault('14h').describe('Time of the peak within a period (a cosine around it).'),
 });
 const traceProfile = z.strictObject({
   profile: z.literal('trace'),
-  /** A CSV of `seconds,recordsPerSecond`, relative to the scenario file; read when the scenario loads. */
-  file: z.string().optional(),
-  /** The trace's points, `[seconds, recordsPerSecond]`, sorted by time (filled from `file`). */
-  points: z.array(z.tuple([z.number().nonnegative(), z.number().nonnegative()])).optional(),
-  /** Multiplies every rate of the trace. */
-  scale: z.number().positive().default(1),
+  file: z
+    .string()
+    .optional()
+    .describe(
+      'A CSV of `seconds,recordsPerSecond`, relative to the scenario file; read when the scenario loads.',
+    ),
+  points: z
+    .array(z.tuple([z.number().nonnegative(), z.number().nonnegative()]))
+    .optional()
+    .describe("The trace's points, `[seconds, recordsPerSecond]`, sorted by time (filled from `file`)."),
+  scale: z.number().positive().default(1).describe('Multiplies every rate of the trace.'),
 });
 
 /** A rate profile, or a plain rate as shorthand for a constant one. */
@@ -131,10 +132,12 @@ const uniformSize = z.strictObject({ dist: z.literal('uniform'), min: size, max:
 const lognormalSize = z.strictObject({
   dist: z.literal('lognormal'),
   median: size,
-  /** The 99th percentile; sets the spread. */
-  p99: size,
-  /** Records are capped here (default: the stream's maximum record size). */
-  max: size.optional(),
+  p99: size.describe('The 99th percentile; sets the spread.'),
+  max: size
+    .optional()
+    .describe(
+      "Records are capped here (default: the stream's maximum record size less the longest partition key).",
+    ),
 });
 const weightedSize = z.strictObject({
   dist: z.literal('weighted'),
@@ -159,17 +162,22 @@ const uniformKeys = z.strictObject({ dist: z.literal('uniform'), count: positive
 const zipfKeys = z.strictObject({
   dist: z.literal('zipf'),
   count: positiveInt,
-  /** Key of rank r (1-based) carries weight 1/r^exponent. */
-  exponent: z.number().nonnegative().default(1),
+  exponent: z
+    .number()
+    .nonnegative()
+    .default(1)
+    .describe('Key of rank r (1-based) carries weight 1/r^exponent.'),
   template,
 });
 const hotSetKeys = z.strictObject({
   dist: z.literal('hot-set'),
   count: positiveInt,
-  /** How many keys are hot: the first `hot` keys. */
-  hot: positiveInt,
-  /** The share of all records the hot keys carry together, split evenly among them. */
-  share: z.number().min(0).max(1),
+  hot: positiveInt.describe('How many keys are hot: the first `hot` keys.'),
+  share: z
+    .number()
+    .min(0)
+    .max(1)
+    .describe('The share of all records the hot keys carry together, split evenly among them.'),
   template,
 });
 const weightedKeys = z.strictObject({
@@ -179,19 +187,20 @@ const weightedKeys = z.strictObject({
       z.strictObject({
         key: z.string().min(1).max(256),
         weight: z.number().positive(),
-        /** Routes this key's records by an ExplicitHashKey (a decimal 128-bit integer) instead of its MD5. */
         explicitHashKey: z
           .string()
           .regex(/^(0|[1-9]\d{0,38})$/, { error: 'expected a decimal integer 0 … 2^128−1' })
-          .optional(),
+          .optional()
+          .describe(
+            "Routes this key's records by an ExplicitHashKey (a decimal 128-bit integer) instead of its MD5.",
+          ),
       }),
     )
     .min(1),
 });
 const uniqueKeys = z.strictObject({
   dist: z.literal('unique'),
-  /** Characters in each key (a UUID has 36). */
-  length: z.number().int().min(1).max(256).default(36),
+  length: z.number().int().min(1).max(256).default(36).describe('Characters in each key (a UUID has 36).'),
 });
 
 export const keyDistribution = z.discriminatedUnion('dist', [
@@ -206,42 +215,56 @@ export const keyDistribution = z.discriminatedUnion('dist', [
 // Producers
 
 const producer = z.strictObject({
-  name,
-  /** Processes sending together; the rate is the total over all of them. */
-  instances: positiveInt.default(1),
-  rate: rateProfile,
-  recordSize: recordSize.prefault('1KiB'),
-  keys: keyDistribution.prefault({ dist: 'unique' }),
-  /** `stream` (the default) or the name of a `direct-put` Firehose stream. */
-  destination: z.string().default('stream'),
+  name: name.describe('Names the producer in plans and reports.'),
+  instances: positiveInt
+    .default(1)
+    .describe('Processes sending together; the rate is the total over all of them.'),
+  rate: rateProfile.describe('Records (or bytes) per second over time: a plain rate, or a profile.'),
+  recordSize: recordSize.prefault('1KiB').describe('Data bytes per record (the partition key comes on top).'),
+  keys: keyDistribution.prefault({ dist: 'unique' }).describe('How records pick partition keys.'),
+  destination: z
+    .string()
+    .default('stream')
+    .describe('`stream` (the default) or the name of a `direct-put` Firehose stream.'),
   batching: z
     .strictObject({
-      /** Records per PutRecords request (1–500). */
-      maxRecords: z.number().int().min(1).max(500).default(500),
-      /** Bytes per PutRecords request, partition keys included (at most 10 MiB). */
-      maxBytes: size.default(10 * 1024 * 1024),
-      /** How long a batch may wait to fill before it is sent. */
-      linger: duration.default(0.1),
+      maxRecords: z
+        .number()
+        .int()
+        .min(1)
+        .max(500)
+        .default(500)
+        .describe('Records per PutRecords request (1–500).'),
+      maxBytes: size
+        .prefault('10MiB')
+        .describe('Bytes per PutRecords request, partition keys included (at most 10 MiB).'),
+      linger: duration.prefault('100ms').describe('How long a batch may wait to fill before it is sent.'),
     })
     .prefault({}),
-  /** KPL-style aggregation of user records into Kinesis records. */
   aggregation: z
     .union([
       z.boolean(),
       z.strictObject({
         enabled: z.boolean().default(true),
-        /** Largest aggregated record (the KPL's AggregationMaxSize defaults to 51,200 bytes). */
-        maxBytes: size.default(51_200),
+        maxBytes: size
+          .prefault('50KiB')
+          .describe("Largest aggregated record (the KPL's AggregationMaxSize defaults to 51,200 bytes)."),
       }),
     ])
     .default(false)
+    .describe('KPL-style aggregation of user records into Kinesis records: true, false, or { maxBytes }.')
     .transform((value) => (typeof value === 'boolean' ? { enabled: value, maxBytes: 51_200 } : value)),
   retry: z
     .strictObject({
-      /** Attempts per record, the first included. */
-      maxAttempts: z.number().int().min(1).max(100).default(3),
-      baseDelay: duration.default(0.1),
-      maxDelay: duration.default(20),
+      maxAttempts: z
+        .number()
+        .int()
+        .min(1)
+        .max(100)
+        .default(3)
+        .describe('Attempts per record, the first included.'),
+      baseDelay: duration.prefault('100ms'),
+      maxDelay: duration.prefault('20s'),
     })
     .prefault({}),
 });
@@ -250,18 +273,25 @@ const producer = z.strictObject({
 // Consumers
 
 const pollingConsumer = z.strictObject({
-  name,
+  name: name.describe('Names the application.'),
   type: z.literal('polling'),
   instances: positiveInt.default(1),
-  /** Time between GetRecords calls on a shard (KCL's default is 1 s). */
-  pollInterval: duration.default(1),
-  /** GetRecords `Limit` (1–10,000). */
-  maxRecordsPerCall: z.number().int().min(1).max(10_000).default(10_000),
-  /** Records per second one instance processes; omitted means it keeps up with anything. */
-  processingRate: recordRate.optional(),
+  pollInterval: duration
+    .default(1)
+    .describe("Time between GetRecords calls on a shard (KCL's default is 1 s)."),
+  maxRecordsPerCall: z
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(10_000)
+    .describe('GetRecords `Limit` (1–10,000).'),
+  processingRate: recordRate
+    .optional()
+    .describe('Records per second one instance processes; omitted means it keeps up with anything.'),
 });
 const efoConsumer = z.strictObject({
-  name,
+  name: name.describe('Names the application (its registered consumer).'),
   type: z.literal('enhanced-fan-out'),
   instances: positiveInt.default(1),
   processingRate: recordRate.optional(),
@@ -284,51 +314,72 @@ export const FIREHOSE_DESTINATIONS = [
 
 const firehose = z.strictObject({
   name,
-  /** `stream`: reads the scenario's stream (one more polling reader); `direct-put`: producers send to it. */
-  source: z.enum(['stream', 'direct-put']).default('stream'),
+  source: z
+    .enum(['stream', 'direct-put'])
+    .default('stream')
+    .describe(
+      "`stream`: reads the scenario's stream (one more polling reader); `direct-put`: producers send to it.",
+    ),
   destination: z.enum(FIREHOSE_DESTINATIONS).default('s3'),
-  /** Buffering hints; a flush happens at whichever is reached first. Defaults depend on the destination. */
-  buffer: z.strictObject({ size: size.optional(), interval: duration.optional() }).prefault({}),
-  /** Object bytes ÷ buffered bytes (0.25 for gzip on JSON logs); 1 means no compression. */
-  compressionRatio: z.number().gt(0).max(1).default(1),
-  /** Active dynamic partitions the records spread over (S3 only); omitted means none. */
-  dynamicPartitions: positiveInt.optional(),
-  /** Record format conversion to Parquet or ORC. */
-  formatConversion: z.enum(['none', 'parquet', 'orc']).default('none'),
-  /** Time to write an object once a buffer flushes. */
-  deliveryTime: duration.default(1),
+  buffer: z
+    .strictObject({ size: size.optional(), interval: duration.optional() })
+    .prefault({})
+    .describe(
+      'Buffering hints; a flush happens at whichever is reached first. Defaults depend on the destination.',
+    ),
+  compressionRatio: z
+    .number()
+    .gt(0)
+    .max(1)
+    .default(1)
+    .describe('Object bytes ÷ buffered bytes (0.25 for gzip on JSON logs); 1 means no compression.'),
+  dynamicPartitions: positiveInt
+    .optional()
+    .describe('Active dynamic partitions the records spread over (S3 only); omitted means none.'),
+  formatConversion: z
+    .enum(['none', 'parquet', 'orc'])
+    .default('none')
+    .describe('Record format conversion to Parquet or ORC.'),
+  deliveryTime: duration.prefault('1s').describe('Time to write an object once a buffer flushes.'),
 });
 
 // ---------------------------------------------------------------------------------------------
 // Stream, events, pricing
 
 const stream = z.strictObject({
-  /** The stream's name when the scenario runs against AWS (default: the scenario's name). */
-  name: name.optional(),
+  name: name
+    .optional()
+    .describe("The stream's name when the scenario runs against AWS (default: the scenario's name)."),
   mode: z.enum(['provisioned', 'on-demand']).default('provisioned'),
-  /** Shard count (provisioned); for on-demand, the shards the stream starts with, if known. */
-  shards: positiveInt.optional(),
-  retention: duration.default(86_400),
-  /** The stream's MaxRecordSizeInKiB (1 MiB by default, up to 10 MiB). */
-  maxRecordSize: size.default(1024 * 1024),
-  /** Time per shard split or merge during a reshard (aws-facts.md, "Reshard duration"). */
-  shardOperationTime: duration.default(30),
+  shards: positiveInt
+    .optional()
+    .describe('Shard count (provisioned); for on-demand, the shards the stream starts with, if known.'),
+  retention: duration.prefault('24h'),
+  maxRecordSize: size
+    .prefault('1MiB')
+    .describe("The stream's MaxRecordSizeInKiB (1 MiB by default, up to 10 MiB)."),
+  shardOperationTime: duration
+    .prefault('30s')
+    .describe('Time per shard split or merge during a reshard (aws-facts.md, "Reshard duration").'),
   onDemand: z
     .strictObject({
-      /** On-demand Advantage (account-level billing mode) rather than Standard. */
-      advantage: z.boolean().default(false),
-      /** Peak write of the previous 30 days; a new stream's capacity (4 MiB/s, 4,000 records/s) is the floor. */
+      advantage: z
+        .boolean()
+        .default(false)
+        .describe('On-demand Advantage (account-level billing mode) rather than Standard.'),
       previousPeak: z
         .strictObject({ bytesPerSecond: rate.optional(), recordsPerSecond: recordRate.optional() })
-        .optional(),
+        .optional()
+        .describe(
+          "Peak write of the previous 30 days; a new stream's capacity (4 MiB/s, 4,000 records/s) is the floor.",
+        ),
     })
     .prefault({}),
 });
 
 const event = z.strictObject({
   at: duration,
-  /** UpdateShardCount to this many shards. */
-  reshard: z.strictObject({ shards: positiveInt }),
+  reshard: z.strictObject({ shards: positiveInt }).describe('UpdateShardCount to this many shards.'),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -336,23 +387,31 @@ const event = z.strictObject({
 
 export const scenarioSchema = z
   .strictObject({
-    name,
-    description: z.string().optional(),
-    region: z.string().default('us-east-1'),
-    /** How long the traffic runs. */
-    duration: duration.default(3600),
-    seed: z.number().int().nonnegative().default(1),
-    stream: stream.prefault({}),
-    producers: z.array(producer).min(1, { error: 'a scenario needs at least one producer' }),
-    consumers: z.array(consumer).default([]),
-    firehose: z.array(firehose).default([]),
-    events: z.array(event).default([]),
-    /** Plan for peak × (1 + headroom). */
-    headroom: z.number().min(0).max(10).default(0.2),
-    /** Price overrides by name (see `shardcast facts`), in USD. */
-    pricing: z.record(z.string(), z.number().nonnegative()).default({}),
-    /** Gate expressions over plan and run metrics, e.g. `cost.monthly.provisioned < 1500`. */
-    gates: z.array(z.string()).default([]),
+    name: name.describe("The scenario's name: names report folders and, against AWS, the stream."),
+    description: z.string().optional().describe('What the scenario models, in a sentence.'),
+    region: z
+      .string()
+      .default('us-east-1')
+      .describe('AWS region: sets the Direct PUT quota and which prices apply.'),
+    duration: duration.prefault('1h').describe('How long the traffic runs.'),
+    seed: z.number().int().nonnegative().default(1).describe("Seed of the engine model's random numbers."),
+    stream: stream.prefault({}).describe('The Kinesis data stream.'),
+    producers: z
+      .array(producer)
+      .min(1, { error: 'a scenario needs at least one producer' })
+      .describe('Who writes, how fast, how big, with which partition keys.'),
+    consumers: z.array(consumer).default([]).describe('Consumer applications reading the stream.'),
+    firehose: z.array(firehose).default([]).describe('Firehose delivery streams.'),
+    events: z.array(event).default([]).describe('Things that happen during the run, in time order.'),
+    headroom: z.number().min(0).max(10).default(0.2).describe('Plan for peak × (1 + headroom).'),
+    pricing: z
+      .record(z.string(), z.number().nonnegative())
+      .default({})
+      .describe('Price overrides by name (see `shardcast facts`), in USD.'),
+    gates: z
+      .array(z.string())
+      .default([])
+      .describe('Gate expressions over plan and run metrics, e.g. `cost.monthly.provisioned < 1500`.'),
   })
   .superRefine((s, ctx) => {
     if (s.stream.mode === 'provisioned' && s.stream.shards === undefined) {
