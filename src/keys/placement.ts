@@ -28,8 +28,13 @@ export interface PlacedKeys {
   /** The name and full hash key of placed key k. */
   keyOf(k: number): { key: string; hashKey: bigint };
   method: 'exact' | 'analytical';
-  /** Placed keys in hash order: their indices, positions, and running share (prefix[j] = Σ shares of the first j). */
-  byPosition: { order: Int32Array; positions: Float64Array; prefix: Float64Array };
+  /**
+   * Placed keys in hash order: their indices, positions, and running share (prefix[j] = Σ shares
+   * of the first j). Built on first use and kept: it pays off once a layout is evaluated many times.
+   */
+  byPosition(): ByPosition;
+  /** Layouts evaluated so far (the hash-order view is built once this passes a threshold). */
+  evaluations: number;
   /** True when `positions` lists the heaviest keys first (generated distributions). */
   heaviestFirst: boolean;
 }
@@ -38,6 +43,21 @@ export interface PlaceOptions {
   /** Distributions with more keys than this place only their heaviest `headKeys` (default 2,000,000). */
   exactKeyLimit?: number;
   headKeys?: number;
+}
+
+export interface ByPosition {
+  order: Int32Array;
+  positions: Float64Array;
+  prefix: Float64Array;
+}
+
+/** Memoises the hash-order view of a set of keys. */
+function lazyByPosition(positions: Float64Array, shares: Float64Array): () => ByPosition {
+  let built: ByPosition | undefined;
+  return () => {
+    built ??= sortByPosition(positions, shares);
+    return built;
+  };
 }
 
 /** Hashes a distribution's keys (all of them, or the heaviest when there are too many). */
@@ -53,7 +73,8 @@ export function placeKeys(dist: KeyDistribution, options: PlaceOptions = {}): Pl
         throw new RangeError('unique keys are not placed one by one');
       },
       method: 'analytical',
-      byPosition: sortByPosition(new Float64Array(0), new Float64Array(0)),
+      byPosition: lazyByPosition(new Float64Array(0), new Float64Array(0)),
+      evaluations: 0,
       heaviestFirst: true,
     };
   }
@@ -88,7 +109,8 @@ export function placeKeys(dist: KeyDistribution, options: PlaceOptions = {}): Pl
       spreadShare: 0,
       keyOf: (k) => ({ key: names[k]!, hashKey: hashes[k]! }),
       method: 'exact',
-      byPosition: sortByPosition(positions, shares),
+      byPosition: lazyByPosition(positions, shares),
+      evaluations: 0,
       heaviestFirst: false,
     };
   }
@@ -125,41 +147,54 @@ export function placeKeys(dist: KeyDistribution, options: PlaceOptions = {}): Pl
       return { key, hashKey: hashKeyOfWordsOf(key) };
     },
     method: exact ? 'exact' : 'analytical',
-    byPosition: sortByPosition(positions, shares),
+    byPosition: lazyByPosition(positions, shares),
+    evaluations: 0,
     // heaviest(n) gives index ranges heaviest first, each range in falling (or equal) share.
     heaviestFirst: true,
   };
 }
 
-/** Sorts placed keys by position: a bucket per key (positions are uniform), then insertion within buckets. */
-function sortByPosition(positions: Float64Array, shares: Float64Array): PlacedKeys['byPosition'] {
+/**
+ * Sorts placed keys by position: one bucket per key (positions are uniform, so buckets hold about
+ * one key each), scattered into contiguous arrays, then insertion sort within each bucket.
+ */
+function sortByPosition(positions: Float64Array, shares: Float64Array): ByPosition {
   const count = positions.length;
   const buckets = Math.max(1, count);
+  const bucketOf = (p: number) => Math.min(buckets - 1, Math.floor(p * buckets));
   const starts = new Int32Array(buckets + 1);
-  for (let k = 0; k < count; k++) starts[Math.min(buckets - 1, Math.floor(positions[k]! * buckets)) + 1]!++;
+  for (let k = 0; k < count; k++) starts[bucketOf(positions[k]!) + 1]!++;
   for (let b = 0; b < buckets; b++) starts[b + 1]! += starts[b]!;
   const fill = starts.slice(0, buckets);
   const order = new Int32Array(count);
-  for (let k = 0; k < count; k++)
-    order[fill[Math.min(buckets - 1, Math.floor(positions[k]! * buckets))]!++] = k;
+  const sorted = new Float64Array(count);
+  const sortedShares = new Float64Array(count);
+  for (let k = 0; k < count; k++) {
+    const j = fill[bucketOf(positions[k]!)]!++;
+    order[j] = k;
+    sorted[j] = positions[k]!;
+    sortedShares[j] = shares[k]!;
+  }
   for (let b = 0; b < buckets; b++) {
-    for (let j = starts[b]! + 1; j < starts[b + 1]!; j++) {
+    const lo = starts[b]!;
+    for (let j = lo + 1; j < starts[b + 1]!; j++) {
+      const p = sorted[j]!;
+      const share = sortedShares[j]!;
       const k = order[j]!;
-      const p = positions[k]!;
       let i = j - 1;
-      while (i >= starts[b]! && positions[order[i]!]! > p) {
+      while (i >= lo && sorted[i]! > p) {
+        sorted[i + 1] = sorted[i]!;
+        sortedShares[i + 1] = sortedShares[i]!;
         order[i + 1] = order[i]!;
         i--;
       }
+      sorted[i + 1] = p;
+      sortedShares[i + 1] = share;
       order[i + 1] = k;
     }
   }
-  const sorted = new Float64Array(count);
   const prefix = new Float64Array(count + 1);
-  for (let j = 0; j < count; j++) {
-    sorted[j] = positions[order[j]!]!;
-    prefix[j + 1] = prefix[j]! + shares[order[j]!]!;
-  }
+  for (let j = 0; j < count; j++) prefix[j + 1] = prefix[j]! + sortedShares[j]!;
   return { order, positions: sorted, prefix };
 }
 
@@ -177,7 +212,10 @@ function hashKeyOfWordsOf(key: string): bigint {
  * shard i's keys are those between its boundaries in hash order.
  */
 export function sharesOnEvenShards(placed: PlacedKeys, n: number, out = new Float64Array(n)): Float64Array {
-  const { positions, prefix, order } = placed.byPosition;
+  // Sorting costs about as much as 20 direct passes; a search that evaluates more layouts gets it.
+  placed.evaluations++;
+  if (placed.evaluations <= DIRECT_EVALUATIONS) return sharesByDirectPass(placed, n, out);
+  const { positions, prefix, order } = placed.byPosition();
   const count = positions.length;
   const even = placed.spreadShare / n;
   // Keys within a hair of boundary i (a window in hash order) are split by their full hash key:
@@ -203,6 +241,24 @@ export function sharesOnEvenShards(placed: PlacedKeys, n: number, out = new Floa
     out[i - 1] = prefix[lo]! - prefix[start]! + carry + below + even;
     start = hi;
     carry = above;
+  }
+  return out;
+}
+
+/** Evaluations done key by key before the hash-order view is built. */
+const DIRECT_EVALUATIONS = 16;
+
+/** O(K): every placed key to its shard. */
+function sharesByDirectPass(placed: PlacedKeys, n: number, out: Float64Array): Float64Array {
+  out.fill(placed.spreadShare / n);
+  const { positions, shares } = placed;
+  for (let k = 0; k < positions.length; k++) {
+    const x = positions[k]! * n;
+    let shard = Math.floor(x);
+    const frac = x - shard;
+    if (frac < BOUNDARY_EPSILON || frac > 1 - BOUNDARY_EPSILON || shard >= n)
+      shard = shardIndexOf(placed.keyOf(k).hashKey, n);
+    out[shard]! += shares[k]!;
   }
   return out;
 }

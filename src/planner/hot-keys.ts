@@ -19,8 +19,11 @@ const HEAVY_KEYS = 2000;
  * rest spread by range width (its expectation), which costs a constant.
  */
 const EXACT_KEY_LIMIT = 1_000_000;
-/** Counts tried one by one above the required count before the search gallops. */
-const LINEAR_STEPS = 64;
+/**
+ * Exact checks the search may spend on counts the heavy keys alone do not rule out before it
+ * gallops (the remaining keys then decide, and they spread more evenly the more shards there are).
+ */
+const EXACT_CHECKS = 128;
 
 export interface KeyModel {
   dist: KeyDistribution;
@@ -115,21 +118,22 @@ export function planHotKeys(input: HotKeyInput): HotKeyPlan {
     }
   }
   // Keys that cannot fit a shard with headroom at any count are left out of the search: they
-  // need salting whatever the count.
-  const unfixable = keys.filter((k) => k.shardUtilization * h > 1 + 1e-12);
+  // need salting whatever the count (the plan warns about each).
+  const unfixable = keys.filter((k) => k.saltingFactor > 1);
   const load = (n: number) => hottestShard(rates, keyModels, n, unfixable);
   const fits = (l: ShardLoad) => l.fitUtilization * h <= 1 + 1e-9;
+  const mayFit = heavyKeysMayFit(rates, keyModels, keys, h);
 
   const atRequired = load(required);
   let recommended = required;
-  if (!fits(atRequired)) recommended = searchFittingCount(required, (n) => fits(load(n)));
+  if (!fits(atRequired)) recommended = searchFittingCount(required, (n) => fits(load(n)), mayFit);
   const atRecommended = recommended === required ? atRequired : load(recommended);
   const atConfigured = configured === null ? null : configured === required ? atRequired : load(configured);
   for (const k of keys)
     k.shardAtRecommended = shardOfPlaced(keyModels.get(k.producer)!.placed, k.placedIndex, recommended);
 
   keys.sort((a, b) => b.shardUtilization - a.shardUtilization);
-  const listed = keys.filter((k, i) => i < 20 || k.overShardLimit);
+  const listed = keys.filter((k, i) => i < 20 || k.saltingFactor > 1);
   for (const k of listed) k.key = keyModels.get(k.producer)!.placed.keyOf(k.placedIndex).key;
   const methods = [...keyModels.values()].map((m) => m.placed.method);
   return {
@@ -220,30 +224,86 @@ function hottestShard(
 }
 
 /**
- * The smallest count above `required` that fits: one by one for the first steps, then doubling
- * the step until a count fits and bisecting back (placement makes fit not quite monotone in the
- * count, so the bisection finds a fitting count near the smallest, not always the smallest).
+ * A necessary condition for `n` shards to fit, cheap enough to try every count: the heavy keys
+ * that can have headroom, with the records spread evenly by range width, already overflow no
+ * shard. Every other record only adds load, so a count this rules out cannot fit.
  */
-function searchFittingCount(required: number, fits: (n: number) => boolean): number {
-  const last = Math.min(MAX_SHARDS, required + LINEAR_STEPS);
-  for (let n = required + 1; n <= last; n++) if (fits(n)) return n;
-  let bad = last;
-  let step = LINEAR_STEPS;
+function heavyKeysMayFit(
+  rates: readonly Rates[],
+  models: ReadonlyMap<string, KeyModel>,
+  keys: readonly (HotKey & { placedIndex: number })[],
+  h: number,
+): (n: number) => boolean {
+  let spreadRecords = 0;
+  let spreadBytes = 0;
+  for (const r of rates) {
+    const share = models.get(r.name)!.placed.spreadShare;
+    spreadRecords += r.records * share;
+    spreadBytes += r.bytes * share;
+  }
+  // A little slack, so that floating-point dust never rules out a count the exact check accepts.
+  const limit = 1 + 1e-6;
+  const fixable = keys.filter((k) => k.saltingFactor === 1);
+  const loads = new Map<number, { records: number; bytes: number }>();
+  return (n) => {
+    loads.clear();
+    const base = { records: spreadRecords / n, bytes: spreadBytes / n };
+    if (utilization(base.records, base.bytes) * h > limit) return false;
+    for (const k of fixable) {
+      const s = shardOfPlaced(models.get(k.producer)!.placed, k.placedIndex, n);
+      let load = loads.get(s);
+      if (load === undefined) {
+        load = { records: base.records, bytes: base.bytes };
+        loads.set(s, load);
+      }
+      load.records += k.recordsPerSecond;
+      load.bytes += k.bytesPerSecond;
+      if (utilization(load.records, load.bytes) * h > limit) return false;
+    }
+    return true;
+  };
+}
+
+/**
+ * The smallest count above `required` that fits. Counts are tried in order, since placement makes
+ * fit far from monotone in the count (two heavy keys share a shard at some counts and not at
+ * others); `mayFit` rules most of them out cheaply. Only when the exact checks of counts it lets
+ * through run out does the search gallop and bisect, which finds a fitting count near the
+ * smallest, not always the smallest.
+ */
+function searchFittingCount(
+  required: number,
+  fits: (n: number) => boolean,
+  mayFit: (n: number) => boolean,
+): number {
+  let checks = 0;
+  for (let n = required + 1; n <= MAX_SHARDS; n++) {
+    if (!mayFit(n)) continue;
+    if (fits(n)) return n;
+    if (++checks >= EXACT_CHECKS) return gallop(n, fits);
+  }
+  return MAX_SHARDS;
+}
+
+/** From a count `bad` that does not fit: doubling steps until one fits, then bisecting back. */
+function gallop(bad: number, fits: (n: number) => boolean): number {
+  let low = bad;
+  let step = 64;
   let good = -1;
-  while (bad < MAX_SHARDS) {
-    const n = Math.min(MAX_SHARDS, bad + step);
+  while (low < MAX_SHARDS) {
+    const n = Math.min(MAX_SHARDS, low + step);
     if (fits(n)) {
       good = n;
       break;
     }
-    bad = n;
+    low = n;
     step *= 2;
   }
   if (good < 0) return MAX_SHARDS;
-  while (good - bad > 1) {
-    const mid = (good + bad) >> 1;
+  while (good - low > 1) {
+    const mid = (good + low) >> 1;
     if (fits(mid)) good = mid;
-    else bad = mid;
+    else low = mid;
   }
   return good;
 }

@@ -160,6 +160,11 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
       );
     }
   }
+  for (const key of hotKeys.keys.filter((k) => !k.overShardLimit && k.saltingFactor > 1)) {
+    warnings.push(
+      `key "${key.key}" of ${key.producer} carries ${formatNumber(key.recordsPerSecond)} records/s and ${formatBytes(key.bytesPerSecond)}/s, ${formatNumber(key.shardUtilization * 100)}% of one shard's limit by itself: no shard count leaves its shard the ${formatNumber(traffic.headroom * 100)}% headroom, and the shard throttles if its peak grows by more than ${formatNumber((1 / key.shardUtilization - 1) * 100)}%. Salt it over ${key.saltingFactor} keys (e.g. "${key.key}#0" … "${key.key}#${key.saltingFactor - 1}").`,
+    );
+  }
   for (const key of hotKeys.keys.filter((k) => k.overShardLimit)) {
     warnings.push(
       `key "${key.key}" of ${key.producer} carries ${formatNumber(key.recordsPerSecond)} records/s and ${formatBytes(key.bytesPerSecond)}/s, above one shard's 1,000 records/s or 1 MiB/s by itself: more shards cannot fix it. Salt it over ${key.saltingFactor} keys (e.g. "${key.key}#0" … "${key.key}#${key.saltingFactor - 1}") and merge per key downstream.`,
@@ -298,7 +303,7 @@ function planOnDemand(
 ): OnDemandPlan {
   const previous = scenario.stream.onDemand.previousPeak;
   const capacity = onDemandInitialCapacity({
-    previousPeakBytesPerSecond: previous?.bytesPerSecond?.perSecond,
+    previousPeakBytesPerSecond: previous?.bytesPerSecond,
     previousPeakRecordsPerSecond: previous?.recordsPerSecond,
   });
   const bytes: number[] = [];

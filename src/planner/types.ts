@@ -62,7 +62,7 @@ export interface ShardPlan {
   byRead: number;
   /** max(byWriteBytes, byWriteRecords, byRead). */
   required: number;
-  /** The smallest count ≥ required at which the hottest shard stays under the limits (keys a shard cannot hold excepted). */
+  /** The smallest count ≥ required at which every shard keeps its headroom, leaving out keys no count can give it (salt those). */
   recommended: number;
   binding: ShardConstraint;
   /** Without and with KPL aggregation, whichever the scenario uses. */
@@ -112,6 +112,7 @@ export interface HotShard {
 
 export interface HotKeyPlan {
   method: 'exact' | 'analytical' | 'none';
+  /** The 20 heaviest keys, and every key that needs salting to have headroom. */
   keys: HotKey[];
   maxKeyRecordsPerSecond: number;
   maxKeyBytesPerSecond: number;

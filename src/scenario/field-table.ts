@@ -35,6 +35,7 @@ const QUANTITIES: [string, string][] = [
   [PATTERNS.size, 'size'],
   [PATTERNS.duration, 'duration'],
   [PATTERNS.recordRate, 'record rate'],
+  [PATTERNS.byteRate, 'byte rate'],
   [PATTERNS.rate, 'rate'],
 ];
 

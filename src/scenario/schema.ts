@@ -53,6 +53,11 @@ export const rate = quantity(
 )
   .transform((value): Rate => (typeof value === 'number' ? { kind: 'records', perSecond: value } : value))
   .refine((r) => r.perSecond >= 0, { error: 'a rate cannot be negative' });
+/** A rate of bytes per second only: `4.5MiB/s` or a plain number of bytes per second. */
+export const byteRate = quantity('a byte rate', PATTERNS.byteRate, '4.5MiB/s or 500KB/s', (text) => {
+  const parsed = parseRate(text);
+  return parsed?.kind === 'bytes' ? parsed.perSecond : undefined;
+}).pipe(z.number().nonnegative({ error: 'a rate cannot be negative' }));
 /** A rate of records per second only: `5000/s`, `5k/s` or a plain number. */
 export const recordRate = quantity('a record rate', PATTERNS.recordRate, '5000/s or 5k/s', (text) => {
   const parsed = parseRate(text);
@@ -368,7 +373,7 @@ const stream = z.strictObject({
         .default(false)
         .describe('On-demand Advantage (account-level billing mode) rather than Standard.'),
       previousPeak: z
-        .strictObject({ bytesPerSecond: rate.optional(), recordsPerSecond: recordRate.optional() })
+        .strictObject({ bytesPerSecond: byteRate.optional(), recordsPerSecond: recordRate.optional() })
         .optional()
         .describe(
           "Peak write of the previous 30 days; a new stream's capacity (4 MiB/s, 4,000 records/s) is the floor.",

@@ -43,6 +43,7 @@ export const PATTERNS = {
   duration: `^\\s*(${NUMBER}\\s*(ms|s|m|h|d)\\s*)+$`,
   rate: `^\\s*${NUMBER}\\s*([kKM]?|${Object.keys(SIZE_UNITS).join('|')})\\s*/\\s*s\\s*$`,
   recordRate: `^\\s*${NUMBER}\\s*[kKM]?\\s*/\\s*s\\s*$`,
+  byteRate: `^\\s*${NUMBER}\\s*(${Object.keys(SIZE_UNITS).join('|')})\\s*/\\s*s\\s*$`,
 } as const;
 
 /** A rate of records or of bytes. */

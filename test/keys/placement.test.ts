@@ -100,3 +100,17 @@ describe('placeKeys + sharesOnEvenShards', () => {
     expect(Math.min(shares[0]!, shares[1]!)).toBeGreaterThanOrEqual(0.375 - 1e-12);
   });
 });
+
+describe('sharesOnEvenShards: direct passes and the hash-order view agree', () => {
+  it('gives the same shares before and after it switches to the sorted view', () => {
+    const placed = placeKeys(zipf(20_000, 0.9));
+    const counts = Array.from({ length: 40 }, (_, i) => 3 + i * 7);
+    // The first 16 evaluations go key by key, the rest through the sorted view.
+    const results = counts.map((n) => sharesOnEvenShards(placed, n));
+    expect(placed.evaluations).toBe(40);
+    counts.forEach((n, i) => {
+      const reference = keyLoad(zipf(20_000, 0.9), { shardCount: n }).shardShares;
+      for (let s = 0; s < n; s++) expect(results[i]![s]).toBeCloseTo(reference[s]!, 12);
+    });
+  });
+});
