@@ -82,7 +82,10 @@ function zipfKeys(dist: ZipfKeys): GeneratedKeys {
   const inverseTotal = 1 / total;
   // s = 1 is the common case: a division instead of Math.pow.
   const shareOf =
-    s === 1 ? (index: number) => inverseTotal / (index + 1) : (index: number) => (index + 1) ** -s / total;
+    s === 1
+      ? (index: number) => inverseTotal / (index + 1)
+      : // exp(−s·ln r) is r^−s to the last bit or two, at less than half the cost of Math.pow.
+        (index: number) => Math.exp(-s * Math.log(index + 1)) * inverseTotal;
   return {
     count,
     template,

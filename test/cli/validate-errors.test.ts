@@ -279,6 +279,21 @@ const CASES: Case[] = [
     ],
   },
   {
+    kind: "an on-demand stream's previous byte peak given as a record rate",
+    file: 'previous-peak.yaml',
+    text: lines(
+      'name: t',
+      'stream: { mode: on-demand, onDemand: { previousPeak: { bytesPerSecond: 5000/s } } }',
+      'producers:',
+      '  - name: web',
+      '    rate: 1000/s',
+    ),
+    stderr: [
+      'error: 1 problem found',
+      '  previous-peak.yaml:2:72: stream.onDemand.previousPeak.bytesPerSecond: expected a byte rate such as 4.5MiB/s or 500KB/s (found "5000/s")',
+    ],
+  },
+  {
     kind: 'negative size',
     file: 'negative-size.yaml',
     text: lines(...HEAD, '    rate: 1000/s', '    recordSize: -5'),
