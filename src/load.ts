@@ -7,7 +7,11 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { checkScenarioLimits } from './aws/checks.js';
 import { withServiceDefaults } from './aws/defaults.js';
 import { FileError } from './errors.js';
+import { gatesCheck } from './gates/validate.js';
+import { planMetricNames } from './planner/metrics.js';
+import { runMetricNames } from './result/names.js';
 import { type LoadedScenario, parseScenario } from './scenario/load.js';
+import type { Scenario } from './scenario/schema.js';
 
 export interface ReadFs {
   readFile(path: string): string;
@@ -25,9 +29,20 @@ export function loadScenarioText(
   const base = baseDir ?? dirname(file);
   return parseScenario(text, file, {
     readFile: (path) => fs.readFile(isAbsolute(path) ? path : resolve(base, path)),
-    checks: [checkScenarioLimits],
+    checks: [checkScenarioLimits, gatesCheck(knownMetrics)],
     complete: withServiceDefaults,
   });
+}
+
+/** Every metric a gate may name for this scenario: the plan's and the run's. */
+export function knownMetrics(scenario: Scenario): string[] {
+  return [
+    ...planMetricNames(scenario),
+    ...runMetricNames(
+      scenario.consumers.map((c) => c.name),
+      scenario.firehose.map((f) => f.name),
+    ),
+  ];
 }
 
 /** Reads and validates a scenario file. Throws `InvalidInputError` or `FileError` (exit code 2). */

@@ -4,8 +4,10 @@
  */
 import yargs, { type Argv } from 'yargs';
 import { ExitCode, formatProblem, InvalidInputError, type Problem, ShardcastError } from '../errors.js';
+import { commandCompare } from './commands/compare.js';
 import { commandFacts } from './commands/facts.js';
 import { commandPlan } from './commands/plan.js';
+import { commandRun } from './commands/run.js';
 import { commandSchema } from './commands/schema.js';
 import { commandValidate } from './commands/validate.js';
 import { type Io, nodeIo } from './io.js';
@@ -43,6 +45,61 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
       (args) => setExit(commandPlan(io, { file: args.file, json: args.json, out: args.out })),
     )
     .command(
+      'run <file>',
+      'Replay a scenario against a target (the built-in engine model by default), evaluate its gates, write result.json, plan.json, junit.xml and summary.md',
+      (y) =>
+        y
+          .positional('file', {
+            type: 'string',
+            demandOption: true,
+            describe: 'scenario file (YAML or JSON)',
+          })
+          .option('target', { type: 'string', default: 'model', describe: 'where to run: model' })
+          .option('seed', { type: 'number', describe: "random seed (default: the scenario's)" })
+          .option('duration', {
+            type: 'string',
+            describe: "how long to run, e.g. 10m (default: the scenario's)",
+          })
+          .option('out', {
+            type: 'string',
+            describe: 'output directory (default: reports/<scenario>/<run-id>)',
+          })
+          .option('json', { type: 'boolean', default: false, describe: 'print the RunResult as JSON' })
+          .option('quiet', { type: 'boolean', default: false, describe: 'no progress bar' })
+          .option('gate', {
+            type: 'string',
+            array: true,
+            default: [],
+            describe: 'a gate, e.g. "putLatency.p99 < 250ms" (repeatable)',
+          }),
+      async (args) =>
+        setExit(
+          await commandRun(io, {
+            file: args.file,
+            target: args.target,
+            seed: args.seed,
+            duration: args.duration,
+            out: args.out,
+            json: args.json,
+            quiet: args.quiet,
+            gate: args.gate.map(String),
+          }),
+        ),
+    )
+    .command(
+      'compare <baseline> <current>',
+      'Compare two result.json files metric by metric; exit 1 on a regression beyond the tolerance',
+      (y) =>
+        y
+          .positional('baseline', { type: 'string', demandOption: true })
+          .positional('current', { type: 'string', demandOption: true })
+          .option('tolerance', { type: 'string', default: '10%', describe: 'allowed worsening, e.g. 10%' }),
+      (args) =>
+        setExit(
+          commandCompare(io, { baseline: args.baseline, current: args.current, tolerance: args.tolerance }),
+        ),
+    )
+    .command(
       'validate <file>',
       'Check a scenario file and report every problem',
       (y) =>
@@ -76,7 +133,7 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
       (y) => y.option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
       (args) => setExit(commandFacts(io, { json: args.json })),
     )
-    .demandCommand(1, 'name a command: plan, validate, schema or facts')
+    .demandCommand(1, 'name a command: plan, run, compare, validate, schema or facts')
     .strict()
     .help()
     .alias('help', 'h')

@@ -2,6 +2,7 @@
  * Fan-out: what each consumer application gets from a shard, how late it sees records, what it
  * costs, and whether it should poll or use enhanced fan-out (aws-facts.md, KDS 1 and 3).
  */
+import { pollingPropagationSeconds } from '../aws/behaviour.js';
 import { BYTES_PER_BILLED_GB, FIREHOSE, HOURS_PER_MONTH, KINESIS, SECONDS_PER_MONTH } from '../aws/facts.js';
 import type { PriceTable } from '../aws/pricing.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -12,17 +13,7 @@ const READ_BYTES = KINESIS.shardReadBytesPerSecond.value;
 const CALLS_PER_SHARD = KINESIS.getRecordsPerSecondPerShard.value;
 const EFO_BYTES = KINESIS.efoBytesPerSecondPerConsumer.value;
 
-/**
- * Average propagation delay of polling readers: ~200 ms with one reader, ~1 s with five (KDS22),
- * a straight line through both (0.2 s × readers), and never less than half the poll interval,
- * the average wait for the next call.
- */
-export function pollingPropagationSeconds(readers: number, pollIntervalSeconds: number): number {
-  const one = KINESIS.pollingPropagationOneConsumerSeconds.value;
-  const five = KINESIS.pollingPropagationFiveConsumersSeconds.value;
-  const documented = one + ((five - one) / 4) * (Math.max(1, readers) - 1);
-  return Math.max(documented, pollIntervalSeconds / 2);
-}
+export { pollingPropagationSeconds };
 
 interface Reader {
   name: string;

@@ -2,6 +2,7 @@
  * The Plan's flat metrics: the names gates use (README, "Plan metrics"). Base units: seconds,
  * bytes, records, USD; rates per second; costs per 730-hour month.
  */
+import type { Scenario } from '../scenario/schema.js';
 import type { Plan } from './types.js';
 
 export function flattenMetrics(plan: Omit<Plan, 'metrics'>): Record<string, number> {
@@ -54,4 +55,65 @@ export function flattenMetrics(plan: Omit<Plan, 'metrics'>): Record<string, numb
     m['onDemand.throttledRecordShare'] = onDemand.throttledRecordShare;
   }
   return m;
+}
+
+/**
+ * The metric names `planScenario(scenario).metrics` has, without planning (gates are checked
+ * against them when a scenario loads). A test holds this to the real plan of every bundled scenario.
+ */
+export function planMetricNames(scenario: Scenario): string[] {
+  const names = [
+    'traffic.peakAtSeconds',
+    'traffic.peakRecordsPerSecond',
+    'traffic.peakWriteBytesPerSecond',
+    'traffic.peakKinesisRecordsPerSecond',
+    'traffic.averageRecordsPerSecond',
+    'shards.byWriteBytes',
+    'shards.byWriteRecords',
+    'shards.byRead',
+    'shards.required',
+    'shards.recommended',
+    ...(scenario.stream.shards === undefined ? [] : ['shards.configured']),
+    'shards.requiredWithoutAggregation',
+    'shards.requiredWithAggregation',
+    'shards.getRecordsCallsPerSecond',
+    'hotKey.maxKeyRecordsPerSecond',
+    'hotKey.maxKeyBytesPerSecond',
+    'hotKey.keysOverShardLimit',
+    'hotKey.maxShardUtilization',
+    ...(scenario.stream.shards === undefined ? [] : ['hotKey.maxShardUtilizationAtConfigured']),
+    'hotKey.maxShardUtilizationAtRecommended',
+  ];
+  for (const c of scenario.consumers) {
+    for (const m of [
+      'readBytesPerSecond',
+      'propagationDelaySeconds',
+      'lagGrowthRecordsPerSecond',
+      'monthlyCost',
+    ]) {
+      names.push(`consumers.${c.name}.${m}`);
+    }
+  }
+  for (const f of scenario.firehose) {
+    for (const m of [
+      'flushIntervalSeconds',
+      'objectBytes',
+      'objectsPerHour',
+      'deliveryLatencySeconds',
+      'monthlyCost',
+    ]) {
+      names.push(`firehose.${f.name}.${m}`);
+    }
+    if (f.source === 'direct-put') names.push(`firehose.${f.name}.directPutQuotaUtilization`);
+  }
+  names.push('reshard.updateShardCountCalls', 'reshard.durationSeconds', 'reshard.shardOperations');
+  names.push(
+    'cost.monthly.provisioned',
+    'cost.monthly.onDemand',
+    'cost.monthly.onDemandAdvantage',
+    'cost.monthly.firehose',
+  );
+  if (scenario.stream.mode === 'on-demand')
+    names.push('onDemand.throttledSeconds', 'onDemand.throttledRecordShare');
+  return names;
 }

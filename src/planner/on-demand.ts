@@ -6,30 +6,10 @@
  * The model: capacity(t) = max(initial, 2 × the highest demand seen up to t − 15 min). Throttling
  * lasts while demand(t) > capacity(t). The engine uses the same rule.
  */
+import { type OnDemandCapacityInput, onDemandInitialCapacity } from '../aws/behaviour.js';
 import { KINESIS } from '../aws/facts.js';
 
-export interface OnDemandCapacityInput {
-  previousPeakBytesPerSecond?: number | undefined;
-  previousPeakRecordsPerSecond?: number | undefined;
-}
-
-/** Write capacity available at once: max(a new stream's, 2 × the previous peak). */
-export function onDemandInitialCapacity(input: OnDemandCapacityInput): {
-  bytesPerSecond: number;
-  recordsPerSecond: number;
-} {
-  const multiple = KINESIS.onDemandPeakMultiple.value;
-  return {
-    bytesPerSecond: Math.max(
-      KINESIS.onDemandInitialWriteBytesPerSecond.value,
-      multiple * (input.previousPeakBytesPerSecond ?? 0),
-    ),
-    recordsPerSecond: Math.max(
-      KINESIS.onDemandInitialWriteRecordsPerSecond.value,
-      multiple * (input.previousPeakRecordsPerSecond ?? 0),
-    ),
-  };
-}
+export { type OnDemandCapacityInput, onDemandInitialCapacity };
 
 export interface ThrottleWindow {
   /** Seconds during which demand was above capacity. */

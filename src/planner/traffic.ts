@@ -2,11 +2,7 @@
  * The scenario's traffic at its planning instant (the moment it needs the most shards) and on
  * average, per producer and for the stream.
  */
-import {
-  aggregatedRecordStats,
-  KPL_AGGREGATE_PARTITION_KEY,
-  KPL_FIXED_OVERHEAD_BYTES,
-} from '../aws/aggregation.js';
+import { kplPacking } from '../aws/behaviour.js';
 import { KINESIS } from '../aws/facts.js';
 import { rateAt, sampleTimes } from '../scenario/profiles.js';
 import { exceedance, maxRecordBytes, meanRecordBytes } from '../scenario/record-size.js';
@@ -23,26 +19,23 @@ export interface ProducerShape {
   meanKeyBytes: number;
 }
 
-/** How aggregation packs a producer's records: user records per Kinesis record and that record's bytes. */
+/** How aggregation packs a producer's records (see `kplPacking`). */
 export function aggregationFor(
   shape: ProducerShape,
   userRecordsPerSecond: number,
   shardCount: number,
 ): { userRecordsPerKinesisRecord: number; kinesisRecordBytes: number } {
-  const { producer, meanDataBytes, meanKeyBytes } = shape;
-  const plain = { userRecordsPerKinesisRecord: 1, kinesisRecordBytes: meanDataBytes + meanKeyBytes };
-  if (!producer.aggregation.enabled) return plain;
-  const stats = aggregatedRecordStats(meanDataBytes, meanKeyBytes, producer.aggregation.maxBytes);
-  // The KPL aggregates records bound for one shard within one producer process, and sends what it
-  // has after the linger time: at most rate × linger ÷ (instances × shards) records per aggregate.
-  const available =
-    (userRecordsPerSecond * producer.batching.linger) / (producer.instances * Math.max(1, shardCount));
-  const perRecord = Math.max(1, Math.min(stats.userRecordsPerAggregate, available));
-  if (perRecord <= 1) return plain;
-  // A partly filled aggregate carries the same header, MD5 and key as a full one.
-  const fixed = KPL_FIXED_OVERHEAD_BYTES + KPL_AGGREGATE_PARTITION_KEY.length;
-  const perUser = (stats.kinesisRecordBytes - fixed) / stats.userRecordsPerAggregate;
-  return { userRecordsPerKinesisRecord: perRecord, kinesisRecordBytes: fixed + perRecord * perUser };
+  const { producer } = shape;
+  return kplPacking({
+    enabled: producer.aggregation.enabled,
+    maxBytes: producer.aggregation.maxBytes,
+    meanDataBytes: shape.meanDataBytes,
+    meanKeyBytes: shape.meanKeyBytes,
+    userRecordsPerSecond,
+    lingerSeconds: producer.batching.linger,
+    instances: producer.instances,
+    shardCount,
+  });
 }
 
 /**

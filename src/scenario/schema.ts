@@ -388,6 +388,29 @@ const event = z.strictObject({
 });
 
 // ---------------------------------------------------------------------------------------------
+// The engine model
+
+const engine = z.strictObject({
+  tick: duration
+    .prefault('100ms')
+    .pipe(
+      z.number().min(0.001, { error: 'a tick is at least 1ms' }).max(10, { error: 'a tick is at most 10s' }),
+    )
+    .describe(
+      'Virtual time step of the engine model; per-second limits are enforced with token buckets refilled every tick.',
+    ),
+  serviceTime: z
+    .strictObject({
+      median: duration.prefault('20ms'),
+      p99: duration.prefault('120ms'),
+    })
+    .prefault({})
+    .describe(
+      'Time one PutRecords attempt takes, a lognormal (an assumption: AWS publishes no latency figure; measure yours and set it).',
+    ),
+});
+
+// ---------------------------------------------------------------------------------------------
 // The scenario
 
 export const scenarioSchema = z
@@ -408,6 +431,9 @@ export const scenarioSchema = z
     consumers: z.array(consumer).default([]).describe('Consumer applications reading the stream.'),
     firehose: z.array(firehose).default([]).describe('Firehose delivery streams.'),
     events: z.array(event).default([]).describe('Things that happen during the run, in time order.'),
+    engine: engine
+      .prefault({})
+      .describe('Settings of the built-in engine model (`shardcast run --target model`).'),
     headroom: z.number().min(0).max(10).default(0.2).describe('Plan for peak × (1 + headroom).'),
     pricing: z
       .record(z.string(), z.number().nonnegative())

@@ -154,7 +154,7 @@ const CASES: Case[] = [
     stderr: [
       'error: 1 problem found',
       '  top-level-shard.yaml:2:1: shard: unknown field "shard"',
-      '      hint: fields here: name, description, region, duration, seed, stream, producers, consumers, firehose, events, headroom, pricing, gates',
+      '      hint: fields here: name, description, region, duration, seed, stream, producers, consumers, firehose, events, engine, headroom, pricing, gates',
     ],
   },
   {
@@ -764,7 +764,7 @@ describe('shardcast on a bad command line', () => {
       command: 'validate scenarios/launch-day.yaml --frobnicate',
       message: 'error: Unknown argument: frobnicate',
     },
-    { command: '', message: 'error: name a command: plan, validate, schema or facts' },
+    { command: '', message: 'error: name a command: plan, run, compare, validate, schema or facts' },
     { command: 'plan', message: 'error: Not enough non-option arguments: got 0, need at least 1' },
   ])('exits 2 for `shardcast $command`, with a hint and no stack', async ({ command, message }) => {
     const argv = command === '' ? [] : command.split(' ');

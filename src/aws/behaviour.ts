@@ -1,0 +1,116 @@
+/**
+ * Service behaviours both the planner and the engine model use (they never import each other):
+ * UpdateShardCount steps and shard operations, on-demand capacity, polling propagation delay, and
+ * how the KPL packs records. Each follows aws-facts.md, cited per function.
+ */
+import {
+  aggregatedRecordStats,
+  KPL_AGGREGATE_PARTITION_KEY,
+  KPL_FIXED_OVERHEAD_BYTES,
+} from './aggregation.js';
+import { KINESIS } from './facts.js';
+
+/**
+ * The shard counts after each UpdateShardCount call from `from` to `to`: each call may at most
+ * double or halve the current count (API-K), so 256 → 600 is 256 → 512 → 600.
+ */
+export function updateShardCountSequence(from: number, to: number): number[] {
+  const counts: number[] = [];
+  let current = from;
+  while (current !== to) {
+    current = to > current ? Math.min(to, current * 2) : Math.max(to, Math.ceil(current / 2));
+    counts.push(current);
+  }
+  return counts;
+}
+
+export function gcd(a: number, b: number): number {
+  let x = Math.abs(a);
+  let y = Math.abs(b);
+  while (y !== 0) [x, y] = [y, x % y];
+  return x;
+}
+
+/**
+ * Splits and merges to go from an even split of `from` shards to an even split of `to`. A split adds
+ * one hash-range boundary and a merge removes one; the layouts share gcd(from, to) − 1 inner
+ * boundaries, so to − g boundaries must be added and from − g removed. 1,000 → 2,000: 1,000 splits;
+ * 4 → 6: 4 splits and 2 merges.
+ */
+export function shardOperations(from: number, to: number): { splits: number; merges: number } {
+  const g = gcd(from, to);
+  return { splits: to - g, merges: from - g };
+}
+
+export interface OnDemandCapacityInput {
+  previousPeakBytesPerSecond?: number | undefined;
+  previousPeakRecordsPerSecond?: number | undefined;
+}
+
+/** On-demand write capacity available at once: max(a new stream's 4 MiB/s and 4,000 records/s, 2 × the previous peak) (FAQ, SIZE). */
+export function onDemandInitialCapacity(input: OnDemandCapacityInput): {
+  bytesPerSecond: number;
+  recordsPerSecond: number;
+} {
+  const multiple = KINESIS.onDemandPeakMultiple.value;
+  return {
+    bytesPerSecond: Math.max(
+      KINESIS.onDemandInitialWriteBytesPerSecond.value,
+      multiple * (input.previousPeakBytesPerSecond ?? 0),
+    ),
+    recordsPerSecond: Math.max(
+      KINESIS.onDemandInitialWriteRecordsPerSecond.value,
+      multiple * (input.previousPeakRecordsPerSecond ?? 0),
+    ),
+  };
+}
+
+/**
+ * Average propagation delay of polling readers: ~200 ms with one reader, ~1 s with five (KDS22),
+ * a straight line through both (0.2 s × readers), and never less than half the poll interval,
+ * the average wait for the next call.
+ */
+export function pollingPropagationSeconds(readers: number, pollIntervalSeconds: number): number {
+  const one = KINESIS.pollingPropagationOneConsumerSeconds.value;
+  const five = KINESIS.pollingPropagationFiveConsumersSeconds.value;
+  const documented = one + ((five - one) / 4) * (Math.max(1, readers) - 1);
+  return Math.max(documented, pollIntervalSeconds / 2);
+}
+
+export interface KplPackingInput {
+  enabled: boolean;
+  /** Largest aggregated record (aggregation.maxBytes). */
+  maxBytes: number;
+  meanDataBytes: number;
+  meanKeyBytes: number;
+  userRecordsPerSecond: number;
+  lingerSeconds: number;
+  instances: number;
+  shardCount: number;
+}
+
+/**
+ * How the KPL packs a producer's records: user records per Kinesis record and that record's
+ * bytes (data and partition key). It aggregates records bound for one shard within one producer
+ * process and sends what it has after the linger time, so an aggregate holds at most
+ * rate × linger ÷ (instances × shards) user records, and at most what fits `maxBytes`.
+ */
+export function kplPacking(input: KplPackingInput): {
+  userRecordsPerKinesisRecord: number;
+  kinesisRecordBytes: number;
+} {
+  const plain = {
+    userRecordsPerKinesisRecord: 1,
+    kinesisRecordBytes: input.meanDataBytes + input.meanKeyBytes,
+  };
+  if (!input.enabled) return plain;
+  const stats = aggregatedRecordStats(input.meanDataBytes, input.meanKeyBytes, input.maxBytes);
+  const available =
+    (input.userRecordsPerSecond * input.lingerSeconds) / (input.instances * Math.max(1, input.shardCount));
+  const perRecord = Math.max(1, Math.min(stats.userRecordsPerAggregate, available));
+  if (perRecord <= 1) return plain;
+  // A partly filled aggregate carries the same header, MD5 and key as a full one.
+  const fixed = KPL_FIXED_OVERHEAD_BYTES + KPL_AGGREGATE_PARTITION_KEY.length;
+  const perUser = (stats.kinesisRecordBytes - fixed) / stats.userRecordsPerAggregate;
+  return { userRecordsPerKinesisRecord: perRecord, kinesisRecordBytes: fixed + perRecord * perUser };
+}

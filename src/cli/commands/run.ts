@@ -1,0 +1,210 @@
+import { join } from 'node:path';
+import { ShardcastError } from '../../errors.js';
+import { allGatesPassed, evaluateGates, type GateVerdict } from '../../gates/evaluate.js';
+import { renderJUnit, renderSummaryMarkdown } from '../../gates/report.js';
+import { parseCliGates, parseScenarioGates } from '../../gates/validate.js';
+import { knownMetrics, loadScenarioFile } from '../../load.js';
+import { planScenario } from '../../planner/index.js';
+import { maxSeconds, percentileSeconds } from '../../result/histogram.js';
+import { serializeResult } from '../../result/io.js';
+import type { RunResult } from '../../result/types.js';
+import { formatBytes, formatNumber, formatSeconds, parseDuration } from '../../scenario/units.js';
+import { TARGETS } from '../../targets/index.js';
+import { type Io, resolvePath } from '../io.js';
+import { formatWarnings } from '../main.js';
+
+export interface RunArgs {
+  file: string;
+  target: string;
+  seed?: number | undefined;
+  duration?: string | undefined;
+  out?: string | undefined;
+  json: boolean;
+  quiet: boolean;
+  gate: readonly string[];
+}
+
+const VERSION = '0.1.0';
+
+/** `shardcast run FILE [--target model] [--seed N] [--duration D] [--out DIR] [--json] [--gate EXPR]…`. */
+export async function commandRun(io: Io, args: RunArgs): Promise<number> {
+  const target = TARGETS.get(args.target);
+  if (!target) {
+    throw new ShardcastError(
+      'usage',
+      `unknown target "${args.target}"`,
+      2,
+      `targets: ${[...TARGETS.keys()].join(', ')} (aws and http come in a later release)`,
+    );
+  }
+  const loaded = loadScenarioFile(args.file, { readFile: (p) => io.readFile(resolvePath(io, p)) }, io.cwd);
+  io.stderr(formatWarnings(loaded.warnings));
+  const scenario = loaded.scenario;
+  let durationSeconds: number | undefined;
+  if (args.duration !== undefined) {
+    durationSeconds = parseDuration(args.duration) ?? Number.NaN;
+    if (!(durationSeconds > 0)) {
+      throw new ShardcastError(
+        'usage',
+        `--duration ${args.duration} is not a duration`,
+        2,
+        'write it like 30s, 10m or 1h',
+      );
+    }
+  }
+  if (args.seed !== undefined && (!Number.isInteger(args.seed) || args.seed < 0)) {
+    throw new ShardcastError('usage', `--seed ${args.seed} is not a non-negative integer`, 2);
+  }
+  const names = knownMetrics(scenario);
+  const gates = [...parseScenarioGates(scenario.gates, args.file, names), ...parseCliGates(args.gate, names)];
+
+  const plan = planScenario(scenario);
+  const started = io.now();
+  const seed = args.seed ?? scenario.seed;
+  const runId = `${stamp(started)}-s${seed}`;
+  const showProgress = io.isTTY && !args.quiet && !args.json && !isCi(io.env);
+  let lastDrawn = -1;
+  const result = await target.run(scenario, {
+    seed,
+    ...(durationSeconds === undefined ? {} : { durationSeconds }),
+    header: {
+      runId,
+      startedAt: started.toISOString(),
+      finishedAt: '',
+      wallSeconds: 0,
+      shardcastVersion: VERSION,
+    },
+    ...(showProgress
+      ? {
+          onProgress: (fraction: number) => {
+            const percent = Math.floor(fraction * 100);
+            if (percent === lastDrawn) return;
+            lastDrawn = percent;
+            const width = 30;
+            const filled = Math.round((percent / 100) * width);
+            io.stderr(
+              `\r  ${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${percent}% of ${formatSeconds(durationSeconds ?? scenario.duration)} simulated`,
+            );
+          },
+        }
+      : {}),
+  });
+  if (showProgress) io.stderr('\r\x1b[2K');
+  const finished = io.now();
+  result.header = {
+    ...result.header,
+    runId,
+    startedAt: started.toISOString(),
+    finishedAt: finished.toISOString(),
+    wallSeconds: (finished.getTime() - started.getTime()) / 1000,
+    shardcastVersion: VERSION,
+  };
+
+  const metrics = { ...plan.metrics, ...result.metrics };
+  const verdicts = evaluateGates(gates, metrics);
+  const dir = resolvePath(io, args.out ?? join('reports', scenario.name, runId));
+  const junit = renderJUnit(verdicts, {
+    suiteName: `shardcast ${scenario.name}`,
+    timestamp: started.toISOString(),
+    timeSeconds: result.header.wallSeconds,
+  });
+  const summary = renderSummaryMarkdown({
+    scenarioName: scenario.name,
+    target: target.name,
+    verdicts,
+    keyFigures: keyFigures(result, plan.metrics),
+  });
+  io.writeFile(join(dir, 'result.json'), serializeResult(result));
+  io.writeFile(join(dir, 'plan.json'), `${JSON.stringify(plan, null, 2)}\n`);
+  io.writeFile(join(dir, 'junit.xml'), junit);
+  io.writeFile(join(dir, 'summary.md'), summary);
+
+  if (args.json) io.stdout(serializeResult(result));
+  else io.stdout(renderRunSummary(result, verdicts, target.name, dir, io.cwd));
+  return allGatesPassed(verdicts) ? 0 : 1;
+}
+
+function isCi(env: Readonly<Record<string, string | undefined>>): boolean {
+  const ci = env.CI;
+  return ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0';
+}
+
+function stamp(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getUTCFullYear()}${pad(date.getUTCMonth() + 1)}${pad(date.getUTCDate())}-${pad(date.getUTCHours())}${pad(date.getUTCMinutes())}${pad(date.getUTCSeconds())}`;
+}
+
+function keyFigures(result: RunResult, planMetrics: Record<string, number>): Record<string, string> {
+  const m = result.metrics;
+  return {
+    'records produced': formatNumber(m['records.produced'] ?? 0),
+    'throttled attempts': `${formatNumber((m.throttledRatio ?? 0) * 100)}%`,
+    'records lost': formatNumber(m.lostRecords ?? 0),
+    'put latency p99': formatSeconds(m['putLatency.p99'] ?? 0),
+    'hottest shard': `${formatNumber((m['shards.maxUtilization'] ?? 0) * 100)}% of its limit`,
+    'shards recommended (plan)': String(planMetrics['shards.recommended'] ?? ''),
+    'monthly cost, provisioned (plan)': `$${formatNumber(planMetrics['cost.monthly.provisioned'] ?? 0)}`,
+  };
+}
+
+/** What a person wants to know after a run: what throttled, where, how much was lost, the gates. */
+export function renderRunSummary(
+  result: RunResult,
+  verdicts: readonly GateVerdict[],
+  target: string,
+  dir: string,
+  cwd: string,
+): string {
+  const c = result.counters;
+  const m = result.metrics;
+  const simulated = result.scenario.durationSeconds;
+  const speed =
+    result.header.wallSeconds > 0
+      ? `, ${formatNumber(simulated / result.header.wallSeconds)}× real time`
+      : '';
+  const pct = (x: number) => `${formatNumber(x * 100)}%`;
+  const out: string[] = [];
+  out.push(
+    `Run ${result.header.runId} of ${result.scenario.name} on ${target} (seed ${result.scenario.seed}, ${formatSeconds(simulated)} simulated in ${formatSeconds(result.header.wallSeconds)}${speed})`,
+    '',
+    `  records   produced ${formatNumber(c.produced)}, acknowledged ${formatNumber(c.acknowledged)} (${pct(c.produced > 0 ? c.acknowledged / c.produced : 1)})`,
+    `  throttled ${formatNumber(c.throttled)} attempts of ${formatNumber(c.attempts)} (${pct(m.throttledRatio ?? 0)}), ${formatNumber(c.retried)} retries`,
+    `  lost      ${formatNumber(c.dropped)} records after ${'their last attempt'}${c.pendingAtEnd > 0 ? `; ${formatNumber(c.pendingAtEnd)} still waiting for a retry at the end` : ''}`,
+  );
+  const hottest = result.shardSeries.hottest[0];
+  if (hottest) {
+    const peak = Math.max(...hottest.utilization);
+    const at = hottest.utilization.indexOf(peak);
+    out.push(
+      `  hottest   shard ${hottest.shard} at ${pct(peak)} of its write limit (at ${formatSeconds(at)})${peak > 1 ? ' — it throttles' : ''}`,
+    );
+  }
+  const throttledSeconds = result.series.throttled.filter((x) => x > 0).length;
+  if (throttledSeconds > 0) {
+    const first = result.series.throttled.findIndex((x) => x > 0);
+    out.push(
+      `  when      throttling in ${throttledSeconds} of ${result.series.throttled.length} seconds, from ${formatSeconds(first)}`,
+    );
+  }
+  out.push(
+    `  latency   put p50 ${formatSeconds(percentileSeconds(result.histograms.putLatency, 50))}, p99 ${formatSeconds(percentileSeconds(result.histograms.putLatency, 99))}, max ${formatSeconds(maxSeconds(result.histograms.putLatency))}; end to end p99 ${formatSeconds(percentileSeconds(result.histograms.e2eLatency, 99))}`,
+  );
+  for (const [name, lag] of Object.entries(result.series.consumerLagSeconds)) {
+    out.push(
+      `  consumer  ${name}: ${formatNumber(c.delivered[name] ?? 0)} records, lag max ${formatSeconds(Math.max(0, ...lag))}`,
+    );
+  }
+  for (const [name, f] of Object.entries(c.firehose)) {
+    const latency = result.histograms.firehoseDeliveryLatency[name];
+    out.push(
+      `  firehose  ${name}: ${formatNumber(f.objects)} objects of ${formatBytes(f.objects > 0 ? f.objectBytes / f.objects : 0)} on average, delivery p99 ${latency ? formatSeconds(percentileSeconds(latency, 99)) : '—'}${f.throttled > 0 ? `, ${formatNumber(f.throttled)} throttled by the Direct PUT quota` : ''}`,
+    );
+  }
+  if (verdicts.length > 0) {
+    out.push('', `Gates (${verdicts.filter((v) => v.passed).length} of ${verdicts.length} passed)`);
+    for (const v of verdicts) out.push(`  ${v.passed ? '✓' : '✗'} ${v.gate}: ${v.message}`);
+  }
+  const where = dir.startsWith(`${cwd}/`) ? dir.slice(cwd.length + 1) : dir;
+  out.push('', `Wrote ${where}/result.json, plan.json, junit.xml and summary.md`);
+  return `${out.join('\n')}\n`;
+}

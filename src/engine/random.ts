@@ -1,0 +1,62 @@
+/**
+ * The engine's one source of randomness: a seeded xoroshiro128+ (pure-rand), passed in, never
+ * global. The same seed gives the same numbers on every machine.
+ */
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+
+const TWO_POW_32 = 2 ** 32;
+
+export class Rng {
+  private readonly generator: ReturnType<typeof xoroshiro128plus>;
+  private spare: number | undefined;
+
+  constructor(seed: number) {
+    this.generator = xoroshiro128plus(seed | 0);
+    // Mix the seed in: nearby seeds start from nearby states.
+    for (let i = 0; i < 16; i++) this.generator.next();
+  }
+
+  /** Uniform in [0, 1). */
+  uniform(): number {
+    return (this.generator.next() >>> 0) / TWO_POW_32;
+  }
+
+  /** Standard normal (Marsaglia's polar method, one spare kept). */
+  normal(): number {
+    if (this.spare !== undefined) {
+      const value = this.spare;
+      this.spare = undefined;
+      return value;
+    }
+    let u = 0;
+    let v = 0;
+    let s = 0;
+    do {
+      u = 2 * this.uniform() - 1;
+      v = 2 * this.uniform() - 1;
+      s = u * u + v * v;
+    } while (s >= 1 || s === 0);
+    const factor = Math.sqrt((-2 * Math.log(s)) / s);
+    this.spare = v * factor;
+    return u * factor;
+  }
+
+  /**
+   * A Poisson count with mean λ: exact (Knuth's product of uniforms) for λ < 30, a rounded normal
+   * approximation above (the error is far below what the model resolves).
+   */
+  poisson(lambda: number): number {
+    if (lambda <= 0) return 0;
+    if (lambda < 30) {
+      const limit = Math.exp(-lambda);
+      let k = 0;
+      let p = this.uniform();
+      while (p > limit) {
+        k++;
+        p *= this.uniform();
+      }
+      return k;
+    }
+    return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * this.normal()));
+  }
+}

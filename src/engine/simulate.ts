@@ -1,0 +1,914 @@
+/**
+ * The built-in engine model (ENGINE.md): a seeded, virtual-time simulation of a scenario's
+ * producers, shards, consumers, resharding and Firehose delivery. It carries flows, not records:
+ * each tick and shard holds counts and bytes, so its cost grows with shards × ticks, not with the
+ * record rate. Hot keys need no special case: every enumerable key is hashed onto its shard, so a
+ * shard's demand includes exactly the keys it owns.
+ *
+ * Limits and behaviours come from src/aws (facts, behaviours); nothing here imports the planner.
+ */
+import {
+  kplPacking,
+  onDemandInitialCapacity,
+  pollingPropagationSeconds,
+  shardOperations,
+  updateShardCountSequence,
+} from '../aws/behaviour.js';
+import { directPutQuota, FIREHOSE, KINESIS } from '../aws/facts.js';
+import { meanKeyBytes } from '../keys/distribution.js';
+import { keyLoad } from '../keys/load.js';
+import { runMetrics } from '../result/metrics.js';
+import { RESULT_VERSION, type RunResult } from '../result/types.js';
+import { rateAt } from '../scenario/profiles.js';
+import { lognormalParams, meanRecordBytes } from '../scenario/record-size.js';
+import type { FirehoseStream, Producer, Scenario } from '../scenario/schema.js';
+import { FlowHistogram } from './flow-histogram.js';
+import { Rng } from './random.js';
+
+const WRITE_BYTES = KINESIS.shardWriteBytesPerSecond.value;
+const WRITE_RECORDS = KINESIS.shardWriteRecordsPerSecond.value;
+const READ_BYTES = KINESIS.shardReadBytesPerSecond.value;
+const EFO_BYTES = KINESIS.efoBytesPerSecondPerConsumer.value;
+const CALLS_PER_SHARD = KINESIS.getRecordsPerSecondPerShard.value;
+const CALL_MAX_RECORDS = KINESIS.getRecordsMaxRecords.value;
+const SCALE_SECONDS = KINESIS.onDemandScaleSeconds.value;
+/** Interval 0 delivers "within a few seconds" (FH-BH): taken as 5 s, as the planner does. */
+const ZERO_BUFFERING_SECONDS = 5;
+/** Shards shown at one-second resolution in the result. */
+const HOTTEST_SHARDS = 10;
+/** Points per shard in the coarse all-shards series, at most. */
+const COARSE_POINTS = 360;
+
+export interface SimulateOptions {
+  /** Overrides the scenario's seed. */
+  seed?: number;
+  /** Overrides the scenario's duration (seconds). */
+  durationSeconds?: number;
+  /** Called now and then with the fraction of virtual time done. */
+  onProgress?: (fraction: number) => void;
+  /** Run identity and clock: the header is the only part of a result that may differ between runs. */
+  header?: RunResult['header'];
+}
+
+/** A place records are written to: the stream's shards, or a Direct PUT Firehose stream (one pseudo-shard with its quota). */
+interface Sink {
+  kind: 'stream' | 'direct-put';
+  name: string;
+  shards: number;
+  /** Per-shard limits per second. */
+  recordsPerSecond: number;
+  bytesPerSecond: number;
+  tokensRecords: Float64Array;
+  tokensBytes: Float64Array;
+}
+
+/** A producer's state: its key weights on the current layout, and its retry schedule. */
+interface ProducerState {
+  producer: Producer;
+  sink: Sink;
+  meanDataBytes: number;
+  meanKeyBytes: number;
+  userPerKinesis: number;
+  kinesisBytes: number;
+  weights: Float64Array;
+  /** Retries waiting, per attempt class a (2 … maxAttempts): a uniform spread is a step in `rate`, removed later via `ring`. */
+  retryRate: Float64Array[];
+  retryRing: Float64Array[];
+  ringLength: number;
+  /** Maximum backoff (ticks) before attempt a. */
+  backoffTicks: number[];
+  /** Mean backoff waited before attempt a (seconds, cumulative over earlier attempts). */
+  backoffWaited: number[];
+  batchWaitSeconds: number;
+  serviceMedian: number;
+  serviceSigma: number;
+  /** Per attempt class, records admitted this second (for the put-latency histogram). */
+  admittedByAttempt: Float64Array;
+  /** Kinesis records scheduled for a retry and not yet resent: the retry machinery is skipped at 0. */
+  pending: number;
+}
+
+interface ConsumerState {
+  name: string;
+  kind: 'polling' | 'enhanced-fan-out' | 'firehose';
+  /** Read caps per shard per second. */
+  readBytesPerSecond: number;
+  readRecordsPerSecond: number;
+  /** Records per second the whole application processes (Infinity when unbounded). */
+  processingPerSecond: number;
+  propagation: number;
+  backlog: Float64Array;
+  /** Recent per-shard arrival rate (records/s), for the iterator age by Little's law. */
+  arrivalRate: Float64Array;
+  delivered: number;
+  firehose?: FirehoseState;
+}
+
+interface FirehoseState {
+  stream: FirehoseStream;
+  sizeBytes: number;
+  intervalSeconds: number;
+  buffers: number;
+  bufferBytes: Float64Array;
+  bufferRecords: Float64Array;
+  bufferStart: Float64Array;
+  records: number;
+  bytes: number;
+  objects: number;
+  objectBytes: number;
+  throttled: number;
+  latency: FlowHistogram;
+  objectsPerSecond: number[];
+}
+
+/** Runs the scenario in virtual time and returns its RunResult. Deterministic for a given seed. */
+export function simulateScenario(scenario: Scenario, options: SimulateOptions = {}): RunResult {
+  const seed = options.seed ?? scenario.seed;
+  const duration = options.durationSeconds ?? scenario.duration;
+  const dt = scenario.engine.tick;
+  const ticks = Math.max(1, Math.round(duration / dt));
+  const seconds = Math.max(1, Math.ceil(duration));
+  const rng = new Rng(seed);
+
+  // ---- Sinks: the stream, and each Direct PUT Firehose as one pseudo-shard with its quota.
+  const onDemand = scenario.stream.mode === 'on-demand';
+  const odCapacity = onDemandInitialCapacity({
+    previousPeakBytesPerSecond: scenario.stream.onDemand.previousPeak?.bytesPerSecond,
+    previousPeakRecordsPerSecond: scenario.stream.onDemand.previousPeak?.recordsPerSecond,
+  });
+  // An on-demand stream is modelled as the shards its capacity implies, each with the usual
+  // per-shard limits: a single key still cannot exceed one shard (B-ODA), and the stream's total
+  // is its capacity, max(4 MiB/s, 2 × the previous peak), which follows new peaks 15 minutes later.
+  const onDemandShards = (recordsPerSecond: number, bytesPerSecond: number) =>
+    Math.max(1, Math.ceil(Math.max(recordsPerSecond / WRITE_RECORDS, bytesPerSecond / WRITE_BYTES) - 1e-9));
+  let shardCount = onDemand
+    ? onDemandShards(odCapacity.recordsPerSecond, odCapacity.bytesPerSecond)
+    : scenario.stream.shards!;
+  const stream: Sink = {
+    kind: 'stream',
+    name: 'stream',
+    shards: shardCount,
+    recordsPerSecond: WRITE_RECORDS,
+    bytesPerSecond: WRITE_BYTES,
+    tokensRecords: new Float64Array(shardCount).fill(WRITE_RECORDS),
+    tokensBytes: new Float64Array(shardCount).fill(WRITE_BYTES),
+  };
+  const quota = directPutQuota(scenario.region);
+  const sinks = new Map<string, Sink>([['stream', stream]]);
+  for (const f of scenario.firehose.filter((x) => x.source === 'direct-put')) {
+    const perBatch = Math.min(
+      FIREHOSE.putRecordBatchMaxRecords.value,
+      ...scenario.producers.filter((p) => p.destination === f.name).map((p) => p.batching.maxRecords),
+    );
+    sinks.set(f.name, {
+      kind: 'direct-put',
+      name: f.name,
+      shards: 1,
+      // Requests per second become records per second at full batches.
+      recordsPerSecond: Math.min(quota.recordsPerSecond, quota.requestsPerSecond * perBatch),
+      bytesPerSecond: quota.bytesPerSecond,
+      tokensRecords: new Float64Array(1).fill(
+        Math.min(quota.recordsPerSecond, quota.requestsPerSecond * perBatch),
+      ),
+      tokensBytes: new Float64Array(1).fill(quota.bytesPerSecond),
+    });
+  }
+
+  // ---- Producers
+  const producers: ProducerState[] = scenario.producers.map((producer) => {
+    const sink = sinks.get(producer.destination === 'stream' ? 'stream' : producer.destination)!;
+    const meanData = meanRecordBytes(producer.recordSize);
+    const keyBytes = meanKeyBytes(producer.keys);
+    const peak = peakRate(producer, duration, meanData);
+    const packing =
+      sink.kind === 'stream'
+        ? kplPacking({
+            enabled: producer.aggregation.enabled,
+            maxBytes: producer.aggregation.maxBytes,
+            meanDataBytes: meanData,
+            meanKeyBytes: keyBytes,
+            userRecordsPerSecond: peak,
+            lingerSeconds: producer.batching.linger,
+            instances: producer.instances,
+            shardCount: shardCount,
+          })
+        : { userRecordsPerKinesisRecord: 1, kinesisRecordBytes: meanData };
+    const attempts = producer.retry.maxAttempts;
+    const backoffTicks: number[] = [];
+    const backoffWaited: number[] = [0, 0];
+    for (let a = 2; a <= attempts; a++) {
+      // Full jitter before attempt a: uniform in [0, min(cap, base × 2^(a−2))] (SMITHY).
+      const cap = Math.min(producer.retry.maxDelay, producer.retry.baseDelay * 2 ** (a - 2));
+      backoffTicks[a] = Math.max(1, Math.round(cap / dt));
+      backoffWaited[a] = (backoffWaited[a - 1] ?? 0) + cap / 2;
+    }
+    const ringLength = Math.max(2, ...backoffTicks.filter((x) => x !== undefined)) + 2;
+    const perInstance = peak / producer.instances;
+    const fillSeconds =
+      perInstance > 0 ? producer.batching.maxRecords / perInstance : producer.batching.linger;
+    const service = lognormalParams(scenario.engine.serviceTime.median, scenario.engine.serviceTime.p99);
+    return {
+      producer,
+      sink,
+      meanDataBytes: meanData,
+      meanKeyBytes: keyBytes,
+      userPerKinesis: packing.userRecordsPerKinesisRecord,
+      kinesisBytes: sink.kind === 'stream' ? packing.kinesisRecordBytes : meanData,
+      weights: sink.kind === 'stream' ? keyWeights(producer, shardCount) : new Float64Array([1]),
+      retryRate: Array.from({ length: attempts + 1 }, () => new Float64Array(sink.shards)),
+      retryRing: Array.from({ length: attempts + 1 }, () => new Float64Array(ringLength * sink.shards)),
+      ringLength,
+      backoffTicks,
+      backoffWaited,
+      // A batch leaves when full or after the linger time: a record waits half of that on average.
+      batchWaitSeconds: Math.min(producer.batching.linger, fillSeconds),
+      serviceMedian: Math.exp(service.mu),
+      serviceSigma: service.sigma,
+      admittedByAttempt: new Float64Array(attempts + 1),
+      pending: 0,
+    };
+  });
+
+  // ---- Consumers (polling, enhanced fan-out, and Firehose reading the stream)
+  const pollers = scenario.consumers.filter((c) => c.type === 'polling');
+  const streamFirehoses = scenario.firehose.filter((f) => f.source === 'stream');
+  const pollingReaders = pollers.length + streamFirehoses.length;
+  const callsPerShard =
+    pollers.reduce((a, c) => a + 1 / Math.max(c.pollInterval, 1e-3), 0) +
+    streamFirehoses.length * FIREHOSE.streamSourcePollsPerSecond.value;
+  const callScale = callsPerShard > CALLS_PER_SHARD ? CALLS_PER_SHARD / callsPerShard : 1;
+  const consumers: ConsumerState[] = [];
+  for (const c of scenario.consumers) {
+    const polling = c.type === 'polling';
+    const calls = polling ? (1 / Math.max(c.pollInterval, 1e-3)) * callScale : Number.POSITIVE_INFINITY;
+    consumers.push({
+      name: c.name,
+      kind: c.type,
+      readBytesPerSecond: polling ? READ_BYTES / Math.max(1, pollingReaders) : EFO_BYTES,
+      readRecordsPerSecond: polling
+        ? Math.min(calls * Math.min(c.maxRecordsPerCall, CALL_MAX_RECORDS), Number.MAX_VALUE)
+        : Number.POSITIVE_INFINITY,
+      processingPerSecond:
+        c.processingRate === undefined ? Number.POSITIVE_INFINITY : c.processingRate * c.instances,
+      propagation: polling
+        ? pollingPropagationSeconds(pollingReaders, 1 / calls)
+        : KINESIS.efoPropagationSeconds.value,
+      backlog: new Float64Array(shardCount),
+      arrivalRate: new Float64Array(shardCount),
+      delivered: 0,
+    });
+  }
+  const firehoses: FirehoseState[] = scenario.firehose.map((f) => {
+    const buffers = f.dynamicPartitions ?? (f.source === 'stream' ? shardCount : 1);
+    return {
+      stream: f,
+      sizeBytes: f.buffer.size ?? 5 * 1024 * 1024,
+      intervalSeconds: (f.buffer.interval ?? 300) === 0 ? ZERO_BUFFERING_SECONDS : (f.buffer.interval ?? 300),
+      buffers,
+      bufferBytes: new Float64Array(buffers),
+      bufferRecords: new Float64Array(buffers),
+      bufferStart: new Float64Array(buffers).fill(-1),
+      records: 0,
+      bytes: 0,
+      objects: 0,
+      objectBytes: 0,
+      throttled: 0,
+      latency: new FlowHistogram(),
+      objectsPerSecond: new Array<number>(seconds).fill(0),
+    };
+  });
+  for (const fh of firehoses.filter((x) => x.stream.source === 'stream')) {
+    const calls = FIREHOSE.streamSourcePollsPerSecond.value * callScale;
+    consumers.push({
+      name: `firehose:${fh.stream.name}`,
+      kind: 'firehose',
+      readBytesPerSecond: READ_BYTES / Math.max(1, pollingReaders),
+      readRecordsPerSecond: calls * CALL_MAX_RECORDS,
+      processingPerSecond: Number.POSITIVE_INFINITY,
+      propagation: pollingPropagationSeconds(pollingReaders, 1 / calls),
+      backlog: new Float64Array(shardCount),
+      arrivalRate: new Float64Array(shardCount),
+      delivered: 0,
+      firehose: fh,
+    });
+  }
+
+  // ---- Reshard schedule: each UpdateShardCount call completes after its shard operations, one
+  // after another; the new even layout takes effect when a call completes.
+  const layoutChanges = onDemand ? [] : reshardSchedule(scenario, shardCount);
+
+  // ---- Output accumulators
+  const counters = {
+    produced: 0,
+    acknowledged: 0,
+    throttled: 0,
+    attempts: 0,
+    retried: 0,
+    dropped: 0,
+    putRequests: 0,
+  };
+  const perSecond = {
+    offered: new Array<number>(seconds).fill(0),
+    acknowledged: new Array<number>(seconds).fill(0),
+    throttled: new Array<number>(seconds).fill(0),
+    retried: new Array<number>(seconds).fill(0),
+    dropped: new Array<number>(seconds).fill(0),
+    writeBytes: new Array<number>(seconds).fill(0),
+    shards: new Array<number>(seconds).fill(0),
+  };
+  const lagSeries = new Map(
+    consumers.filter((c) => c.kind !== 'firehose').map((c) => [c.name, new Array<number>(seconds).fill(0)]),
+  );
+  const deliveredSeries = new Map(
+    consumers.filter((c) => c.kind !== 'firehose').map((c) => [c.name, new Array<number>(seconds).fill(0)]),
+  );
+  const putLatency = new FlowHistogram();
+  const e2eLatency = new FlowHistogram();
+  const lagHistogram = new FlowHistogram();
+  // Per second, each open shard's offered load over its limit (rows grow when shards are added).
+  const utilization: Float32Array[] = [];
+  let secondRecords: Float64Array = new Float64Array(shardCount);
+  let secondBytes: Float64Array = new Float64Array(shardCount);
+
+  // Scratch per tick
+  let demandRecords: Float64Array = new Float64Array(shardCount);
+  let demandBytes: Float64Array = new Float64Array(shardCount);
+  let arrivals: Float64Array = new Float64Array(shardCount);
+  let arrivalBytes: Float64Array = new Float64Array(shardCount);
+  // On-demand: the highest per-second write seen, to scale capacity 15 minutes later.
+  const odPeakBytes: number[] = [];
+  const odPeakRecords: number[] = [];
+  let odSecondBytes = 0;
+  let odSecondRecords = 0;
+  let nextChange = 0;
+  const progressEvery = Math.max(1, Math.floor(ticks / 100));
+  const consumerStep = Math.max(1, Math.round(1 / dt));
+  const putMeanSeconds = meanPutLatency(producers);
+
+  for (let k = 0; k < ticks; k++) {
+    const t = k * dt;
+    const second = Math.min(seconds - 1, Math.floor(t + 1e-9));
+
+    // Reshard completions
+    while (nextChange < layoutChanges.length && layoutChanges[nextChange]!.at <= t + 1e-9) {
+      const next = layoutChanges[nextChange]!.shards;
+      relayout(shardCount, next);
+      shardCount = next;
+      secondRecords = remap(secondRecords, secondRecords.length, shardCount);
+      secondBytes = remap(secondBytes, secondBytes.length, shardCount);
+      demandRecords = new Float64Array(shardCount);
+      demandBytes = new Float64Array(shardCount);
+      arrivals = remap(arrivals, arrivals.length, shardCount);
+      arrivalBytes = remap(arrivalBytes, arrivalBytes.length, shardCount);
+      nextChange++;
+    }
+
+    for (const sink of sinks.values()) {
+      // Refill every tick at limit × tick, capped at one second's worth (ENGINE.md).
+      const addR = sink.recordsPerSecond * dt;
+      const addB = sink.bytesPerSecond * dt;
+      for (let s = 0; s < sink.shards; s++) {
+        sink.tokensRecords[s] = Math.min(sink.recordsPerSecond, sink.tokensRecords[s]! + addR);
+        sink.tokensBytes[s] = Math.min(sink.bytesPerSecond, sink.tokensBytes[s]! + addB);
+      }
+    }
+
+    // Demand per sink shard: new records (Poisson) plus retries due now, per producer.
+    const newByProducer: Float64Array[] = [];
+    for (const p of producers) {
+      const n = p.sink.shards;
+      const userRate = rateAt(p.producer.rate, t, p.meanDataBytes);
+      const kinesisPerTick = (userRate / p.userPerKinesis) * dt;
+      const fresh = new Float64Array(n);
+      let total = 0;
+      for (let s = 0; s < n; s++) {
+        const count = rng.poisson(kinesisPerTick * p.weights[s]!);
+        fresh[s] = count;
+        total += count;
+      }
+      newByProducer.push(fresh);
+      counters.produced += total * p.userPerKinesis;
+      perSecond.offered[second]! += total * p.userPerKinesis;
+      counters.putRequests += requestsFor(p.producer, total * p.userPerKinesis, dt);
+      // Retries: advance each attempt class's ring.
+      const slot = k % p.ringLength;
+      for (let a = p.pending > 1e-9 ? 2 : p.retryRate.length; a < p.retryRate.length; a++) {
+        const rate = p.retryRate[a]!;
+        const ring = p.retryRing[a]!;
+        for (let s = 0; s < n; s++) {
+          rate[s] = Math.max(0, rate[s]! + ring[slot * n + s]!);
+          ring[slot * n + s] = 0;
+        }
+      }
+    }
+
+    // Admission per sink shard.
+    for (const sink of sinks.values()) {
+      const n = sink.shards;
+      const dR = sink === stream ? demandRecords : new Float64Array(n);
+      const dB = sink === stream ? demandBytes : new Float64Array(n);
+      dR.fill(0);
+      dB.fill(0);
+      producers.forEach((p, i) => {
+        if (p.sink !== sink) return;
+        const fresh = newByProducer[i]!;
+        const classes = p.pending > 1e-9 ? p.retryRate.length : 2;
+        for (let s = 0; s < n; s++) {
+          let d = fresh[s]!;
+          if (sink === stream) {
+            // Utilisation counts first attempts: the load the producers offer, not the retry storm.
+            secondRecords[s]! += d;
+            secondBytes[s]! += d * p.kinesisBytes;
+          }
+          for (let a = 2; a < classes; a++) d += p.retryRate[a]![s]! * dt;
+          dR[s]! += d;
+          dB[s]! += d * p.kinesisBytes;
+        }
+      });
+      const fraction = new Float64Array(n);
+      for (let s = 0; s < n; s++) {
+        const r = dR[s]!;
+        const b = dB[s]!;
+        const f = r <= 0 ? 1 : Math.min(1, sink.tokensRecords[s]! / r, b > 0 ? sink.tokensBytes[s]! / b : 1);
+        fraction[s] = f;
+        sink.tokensRecords[s]! -= r * f;
+        sink.tokensBytes[s]! -= b * f;
+      }
+      // Outcomes per producer and attempt class (local sums, added to the counters once a tick).
+      for (let i = 0; i < producers.length; i++) {
+        const p = producers[i]!;
+        if (p.sink !== sink) continue;
+        const fresh = newByProducer[i]!;
+        const attempts = p.retryRate.length - 1;
+        const classes = p.pending > 1e-9 ? attempts : 1;
+        const slot = k % p.ringLength;
+        const start = (slot + 1) % p.ringLength;
+        const toStream = sink === stream;
+        const kb = p.kinesisBytes;
+        const u = p.userPerKinesis;
+        let attempted = 0;
+        let retried = 0;
+        let admittedAll = 0;
+        let rejectedAll = 0;
+        let dropped = 0;
+        for (let a = 1; a <= classes; a++) {
+          const rate = p.retryRate[a];
+          const nextRing = a < attempts ? p.retryRing[a + 1]! : undefined;
+          const D = a < attempts ? p.backoffTicks[a + 1]! : 1;
+          const stop = (slot + 1 + D) % p.ringLength;
+          let admittedClass = 0;
+          for (let s = 0; s < n; s++) {
+            const count = a === 1 ? fresh[s]! : rate![s]! * dt;
+            if (count <= 0) continue;
+            const admitted = count * fraction[s]!;
+            const rejected = count - admitted;
+            attempted += count;
+            if (a > 1) retried += count;
+            admittedClass += admitted;
+            if (toStream) {
+              arrivals[s]! += admitted * u;
+              arrivalBytes[s]! += admitted * kb;
+            }
+            if (rejected <= 0) continue;
+            rejectedAll += rejected;
+            if (nextRing === undefined) {
+              dropped += rejected;
+              continue;
+            }
+            // Resend after a full-jitter backoff: spread evenly over the next D ticks, as a rate
+            // that starts next tick and stops D ticks later.
+            const perSecondRate = rejected / D / dt;
+            nextRing[start * n + s]! += perSecondRate;
+            nextRing[stop * n + s]! -= perSecondRate;
+          }
+          admittedAll += admittedClass;
+          p.admittedByAttempt[a]! += admittedClass * p.userPerKinesis;
+        }
+        p.pending += rejectedAll - dropped - retried;
+        if (!toStream) firehoseIn(sink.name, admittedAll * u, admittedAll * kb, t);
+        counters.attempts += attempted * u;
+        counters.retried += retried * u;
+        counters.acknowledged += admittedAll * u;
+        counters.throttled += rejectedAll * u;
+        counters.dropped += dropped * u;
+        perSecond.retried[second]! += retried * u;
+        perSecond.acknowledged[second]! += admittedAll * u;
+        perSecond.writeBytes[second]! += admittedAll * kb;
+        perSecond.throttled[second]! += rejectedAll * u;
+        perSecond.dropped[second]! += dropped * u;
+        if (sink.kind === 'direct-put')
+          firehoses.find((x) => x.stream.name === sink.name)!.throttled += rejectedAll * u;
+      }
+    }
+
+    // On-demand capacity follows the peak seen 15 minutes earlier (ENGINE.md, aws-facts KDS 5).
+    if (onDemand) {
+      for (let s = 0; s < stream.shards; s++) {
+        odSecondBytes += demandBytes[s]!;
+        odSecondRecords += demandRecords[s]!;
+      }
+    }
+
+    // Consumers read what arrived, within their read caps and processing rate, once per consumer
+    // step (a second: polling applications call every second or so, and the lag is in seconds).
+    const consumerTurn = (k + 1) % consumerStep === 0 || k === ticks - 1;
+    for (const c of consumerTurn ? consumers : []) {
+      const n = shardCount;
+      const stepDt = ((k % consumerStep) + 1) * dt;
+      let readable = 0;
+      const capR = c.readRecordsPerSecond * stepDt;
+      const capB = c.readBytesPerSecond * stepDt;
+      for (let s = 0; s < n; s++) {
+        c.backlog[s]! += arrivals[s]!;
+        // Exponentially weighted arrival rate over ~5 s, for the age by Little's law.
+        c.arrivalRate[s] =
+          c.arrivalRate[s]! + (arrivals[s]! / stepDt - c.arrivalRate[s]!) * Math.min(1, stepDt / 5);
+        readable += c.backlog[s]!;
+      }
+      const process = c.processingPerSecond * stepDt;
+      const processShare = readable > 0 ? Math.min(1, process / readable) : 1;
+      let delivered = 0;
+      let ageWeighted = 0;
+      let maxAge = 0;
+      for (let s = 0; s < n; s++) {
+        const b = c.backlog[s]!;
+        if (b <= 0) continue;
+        const bytesPerRecord = arrivals[s]! > 0 ? arrivalBytes[s]! / arrivals[s]! : ackBytesPerRecord();
+        const take = Math.min(b * processShare, capR, capB / Math.max(1, bytesPerRecord), b);
+        c.backlog[s] = b - take;
+        delivered += take;
+        const age = c.arrivalRate[s]! > 0 ? c.backlog[s]! / c.arrivalRate[s]! : 0;
+        ageWeighted += take * age;
+        maxAge = Math.max(maxAge, age);
+        if (c.firehose) firehoseShardIn(c.firehose, s, take, take * bytesPerRecord, t);
+      }
+      c.delivered += delivered;
+      if (c.kind !== 'firehose') {
+        deliveredSeries.get(c.name)![second]! += delivered;
+        lagSeries.get(c.name)![second] = Math.max(lagSeries.get(c.name)![second]!, maxAge);
+        if (delivered > 0) {
+          const meanAge = ageWeighted / delivered;
+          // End to end: put latency (its mean this tick) + propagation + time queued in the backlog.
+          e2eLatency.record(putMeanSeconds + c.propagation + meanAge, delivered);
+        }
+      }
+    }
+    if (consumerTurn) {
+      arrivals.fill(0);
+      arrivalBytes.fill(0);
+    }
+
+    // Firehose buffers flush on size or interval, whichever comes first.
+    for (const fh of firehoses) flushDue(fh, t + dt, second);
+
+    // End of a second: utilisation, latency histograms, lag histogram, on-demand scaling.
+    const endOfSecond = Math.floor(t + dt + 1e-9) > Math.floor(t + 1e-9) || k === ticks - 1;
+    if (endOfSecond) {
+      perSecond.shards[second] = shardCount;
+      const row = new Float32Array(secondRecords.length);
+      for (let s = 0; s < row.length; s++) {
+        row[s] = Math.max(secondRecords[s]! / WRITE_RECORDS, secondBytes[s]! / WRITE_BYTES);
+      }
+      utilization[second] = row;
+      secondRecords = new Float64Array(shardCount);
+      secondBytes = new Float64Array(shardCount);
+      for (const p of producers) recordPutLatency(p, putLatency);
+      for (const c of consumers) {
+        if (c.kind === 'firehose') continue;
+        lagHistogram.record(lagSeries.get(c.name)![second]!, 1);
+      }
+      if (onDemand) {
+        odPeakBytes.push(Math.max(odSecondBytes, odPeakBytes[odPeakBytes.length - 1] ?? 0));
+        odPeakRecords.push(Math.max(odSecondRecords, odPeakRecords[odPeakRecords.length - 1] ?? 0));
+        odSecondBytes = 0;
+        odSecondRecords = 0;
+        const past = odPeakBytes.length - 1 - SCALE_SECONDS;
+        if (past >= 0) {
+          const target = onDemandShards(
+            Math.max(odCapacity.recordsPerSecond, KINESIS.onDemandPeakMultiple.value * odPeakRecords[past]!),
+            Math.max(odCapacity.bytesPerSecond, KINESIS.onDemandPeakMultiple.value * odPeakBytes[past]!),
+          );
+          if (target > shardCount) {
+            relayout(shardCount, target);
+            shardCount = target;
+            secondRecords = new Float64Array(shardCount);
+            secondBytes = new Float64Array(shardCount);
+            demandRecords = new Float64Array(shardCount);
+            demandBytes = new Float64Array(shardCount);
+            arrivals = remap(arrivals, arrivals.length, shardCount);
+            arrivalBytes = remap(arrivalBytes, arrivalBytes.length, shardCount);
+          }
+        }
+      }
+    }
+    if (options.onProgress && k % progressEvery === 0) options.onProgress(k / ticks);
+  }
+  // Anything still buffered in Firehose is delivered at the end.
+  for (const fh of firehoses) flushAll(fh, ticks * dt, seconds - 1);
+  options.onProgress?.(1);
+
+  const pendingAtEnd = producers.reduce((sum, p) => {
+    let pending = 0;
+    for (let a = 2; a < p.retryRate.length; a++) {
+      const n = p.sink.shards;
+      for (let s = 0; s < n; s++) pending += (p.retryRate[a]![s]! * dt * (p.backoffTicks[a] ?? 1)) / 2;
+    }
+    return sum + pending * p.userPerKinesis;
+  }, 0);
+
+  const shardSeries = buildShardSeries(utilization, seconds);
+  const partial: Omit<RunResult, 'metrics'> = {
+    version: RESULT_VERSION,
+    header: options.header ?? {
+      runId: 'model',
+      startedAt: '',
+      finishedAt: '',
+      wallSeconds: 0,
+      shardcastVersion: '',
+    },
+    scenario: { name: scenario.name, seed, durationSeconds: duration, tickSeconds: dt, target: 'model' },
+    counters: {
+      produced: round(counters.produced),
+      acknowledged: round(counters.acknowledged),
+      throttled: round(counters.throttled),
+      attempts: round(counters.attempts),
+      retried: round(counters.retried),
+      dropped: round(counters.dropped),
+      pendingAtEnd: round(pendingAtEnd),
+      putRequests: round(counters.putRequests),
+      delivered: Object.fromEntries(
+        consumers.filter((c) => c.kind !== 'firehose').map((c) => [c.name, round(c.delivered)]),
+      ),
+      firehose: Object.fromEntries(
+        firehoses.map((f) => [
+          f.stream.name,
+          {
+            records: round(f.records),
+            bytes: round(f.bytes),
+            objects: f.objects,
+            objectBytes: round(f.objectBytes),
+            throttled: round(f.throttled),
+          },
+        ]),
+      ),
+    },
+    series: {
+      offered: perSecond.offered.map(round),
+      acknowledged: perSecond.acknowledged.map(round),
+      throttled: perSecond.throttled.map(round),
+      retried: perSecond.retried.map(round),
+      dropped: perSecond.dropped.map(round),
+      writeBytes: perSecond.writeBytes.map(round),
+      shards: perSecond.shards,
+      consumerLagSeconds: Object.fromEntries([...lagSeries].map(([name, v]) => [name, v.map(round6)])),
+      delivered: Object.fromEntries([...deliveredSeries].map(([name, v]) => [name, v.map(round)])),
+      firehoseObjects: Object.fromEntries(firehoses.map((f) => [f.stream.name, f.objectsPerSecond])),
+    },
+    shardSeries,
+    histograms: {
+      putLatency: putLatency.encode(),
+      e2eLatency: e2eLatency.encode(),
+      consumerLag: lagHistogram.encode(),
+      firehoseDeliveryLatency: Object.fromEntries(firehoses.map((f) => [f.stream.name, f.latency.encode()])),
+    },
+  };
+  return { ...partial, metrics: runMetrics(partial) };
+
+  // ---- helpers closing over the state
+
+  function ackBytesPerRecord(): number {
+    let bytes = 0;
+    for (const b of perSecond.writeBytes) bytes += b;
+    return counters.acknowledged > 0 ? bytes / counters.acknowledged : 1000;
+  }
+
+  function relayout(from: number, to: number): void {
+    for (const p of producers) {
+      if (p.sink !== stream) continue;
+      p.weights = keyWeights(p.producer, to);
+      p.retryRate = p.retryRate.map((rate) => remap(rate, from, to));
+      const rings: Float64Array[] = [];
+      for (const ring of p.retryRing) {
+        const next = new Float64Array(p.ringLength * to);
+        for (let slot = 0; slot < p.ringLength; slot++)
+          next.set(remap(ring.subarray(slot * from, (slot + 1) * from), from, to), slot * to);
+        rings.push(next);
+      }
+      p.retryRing = rings;
+    }
+    // New shards start with full buckets; a child inherits its share of its parents' backlog.
+    stream.shards = to;
+    stream.tokensRecords = new Float64Array(to).fill(stream.recordsPerSecond);
+    stream.tokensBytes = new Float64Array(to).fill(stream.bytesPerSecond);
+    for (const c of consumers) {
+      c.backlog = remap(c.backlog, from, to);
+      c.arrivalRate = remap(c.arrivalRate, from, to);
+    }
+    for (const fh of firehoses) {
+      if (fh.stream.source !== 'stream' || fh.stream.dynamicPartitions !== undefined) continue;
+      // Buffers are per shard: each new shard starts an empty buffer; the old ones flush.
+      flushAll(fh, 0, 0, true);
+      fh.buffers = to;
+      fh.bufferBytes = new Float64Array(to);
+      fh.bufferRecords = new Float64Array(to);
+      fh.bufferStart = new Float64Array(to).fill(-1);
+    }
+  }
+
+  function firehoseIn(name: string, records: number, bytes: number, t: number): void {
+    const fh = firehoses.find((x) => x.stream.name === name)!;
+    if (fh.stream.dynamicPartitions !== undefined) {
+      for (let b = 0; b < fh.buffers; b++) addToBuffer(fh, b, records / fh.buffers, bytes / fh.buffers, t);
+    } else addToBuffer(fh, 0, records, bytes, t);
+  }
+
+  function firehoseShardIn(
+    fh: FirehoseState,
+    shard: number,
+    records: number,
+    bytes: number,
+    t: number,
+  ): void {
+    if (records <= 0) return;
+    if (fh.stream.dynamicPartitions !== undefined) {
+      for (let b = 0; b < fh.buffers; b++) addToBuffer(fh, b, records / fh.buffers, bytes / fh.buffers, t);
+    } else addToBuffer(fh, Math.min(shard, fh.buffers - 1), records, bytes, t);
+  }
+}
+
+function addToBuffer(fh: FirehoseState, b: number, records: number, bytes: number, t: number): void {
+  if (records <= 0) return;
+  if (fh.bufferStart[b]! < 0) fh.bufferStart[b] = t;
+  fh.bufferRecords[b]! += records;
+  fh.bufferBytes[b]! += bytes;
+  fh.records += records;
+  fh.bytes += bytes;
+}
+
+/** Flushes every buffer whose size hint is reached or whose oldest record is `interval` old. */
+function flushDue(fh: FirehoseState, now: number, second: number): void {
+  for (let b = 0; b < fh.buffers; b++) {
+    if (fh.bufferStart[b]! < 0) continue;
+    const age = now - fh.bufferStart[b]!;
+    if (fh.bufferBytes[b]! >= fh.sizeBytes || age >= fh.intervalSeconds - 1e-9) flush(fh, b, now, second);
+  }
+}
+
+function flushAll(fh: FirehoseState, now: number, second: number, keepTime = false): void {
+  for (let b = 0; b < fh.buffers; b++) {
+    if (fh.bufferStart[b]! >= 0 && fh.bufferRecords[b]! > 0)
+      flush(fh, b, keepTime ? fh.bufferStart[b]! + fh.intervalSeconds : now, second);
+  }
+}
+
+function flush(fh: FirehoseState, b: number, now: number, second: number): void {
+  const waited = Math.max(0, now - fh.bufferStart[b]!);
+  const records = fh.bufferRecords[b]!;
+  fh.objects++;
+  fh.objectBytes += fh.bufferBytes[b]! * fh.stream.compressionRatio;
+  fh.objectsPerSecond[Math.max(0, Math.min(fh.objectsPerSecond.length - 1, second))]!++;
+  // Records arrived evenly while the buffer filled: they waited between 0 and `waited`, then the
+  // object took `deliveryTime` to write (and dynamic partitioning adds up to half again, FH-DPB).
+  const stretch =
+    fh.stream.dynamicPartitions !== undefined ? FIREHOSE.dynamicPartitioningLatencyFactor.value : 1;
+  for (const q of [0.125, 0.375, 0.625, 0.875])
+    fh.latency.record(waited * q * stretch + fh.stream.deliveryTime, records / 4);
+  fh.bufferBytes[b] = 0;
+  fh.bufferRecords[b] = 0;
+  fh.bufferStart[b] = -1;
+}
+
+/** Moves per-shard quantities from an even split of `from` shards to one of `to`, by hash-range overlap. */
+export function remap(values: Float64Array, from: number, to: number): Float64Array {
+  const out = new Float64Array(to);
+  if (from === to) {
+    out.set(values);
+    return out;
+  }
+  // Walk both sets of boundaries (fractions of the key space) in order.
+  let i = 0;
+  let j = 0;
+  let position = 0;
+  while (i < from && j < to) {
+    const endOld = (i + 1) / from;
+    const endNew = (j + 1) / to;
+    const end = Math.min(endOld, endNew);
+    out[j]! += values[i]! * ((end - position) * from);
+    position = end;
+    if (endOld <= end + 1e-15) i++;
+    if (endNew <= end + 1e-15) j++;
+  }
+  return out;
+}
+
+function keyWeights(producer: Producer, shards: number): Float64Array {
+  return keyLoad(producer.keys, { shardCount: shards }).shardShares;
+}
+
+function peakRate(producer: Producer, duration: number, meanData: number): number {
+  let peak = 0;
+  const step = Math.max(1, duration / 2000);
+  for (let t = 0; t <= duration; t += step) peak = Math.max(peak, rateAt(producer.rate, t, meanData));
+  return peak;
+}
+
+/** PutRecords requests for `records` user records in a tick: full batches, or one per instance per linger. */
+function requestsFor(producer: Producer, records: number, dt: number): number {
+  if (records <= 0) return 0;
+  const byLinger =
+    producer.batching.linger > 0 ? (producer.instances * dt) / producer.batching.linger : records;
+  return Math.min(records, Math.max(records / producer.batching.maxRecords, byLinger));
+}
+
+function reshardSchedule(scenario: Scenario, initial: number): { at: number; shards: number }[] {
+  const changes: { at: number; shards: number }[] = [];
+  let current = initial;
+  let busyUntil = 0;
+  const callStarts: number[] = [];
+  for (const event of scenario.events) {
+    let t = Math.max(event.at, busyUntil);
+    for (const next of updateShardCountSequence(current, event.reshard.shards)) {
+      const i = callStarts.length;
+      const windowStart =
+        i >= KINESIS.updateShardCountCallsPer24h.value
+          ? callStarts[i - KINESIS.updateShardCountCallsPer24h.value]! + 86_400
+          : 0;
+      t = Math.max(t, windowStart);
+      callStarts.push(t);
+      const ops = shardOperations(current, next);
+      t += (ops.splits + ops.merges) * scenario.stream.shardOperationTime;
+      changes.push({ at: t, shards: next });
+      current = next;
+    }
+    busyUntil = t;
+  }
+  return changes;
+}
+
+function meanPutLatency(producers: readonly ProducerState[]): number {
+  let total = 0;
+  let weight = 0;
+  for (const p of producers) {
+    const mean = p.batchWaitSeconds / 2 + p.serviceMedian * Math.exp((p.serviceSigma * p.serviceSigma) / 2);
+    total += mean;
+    weight++;
+  }
+  return weight > 0 ? total / weight : 0;
+}
+
+/**
+ * A second's put latencies: for each attempt class, the batch wait (three points of its uniform
+ * spread), the service time of each attempt (three lognormal quantiles) and the backoff waited.
+ */
+const SERVICE_Z = [-1.2816, 0, 1.2816];
+const WAIT_Q = [1 / 6, 3 / 6, 5 / 6];
+function recordPutLatency(p: ProducerState, histogram: FlowHistogram): void {
+  for (let a = 1; a < p.admittedByAttempt.length; a++) {
+    const count = p.admittedByAttempt[a]!;
+    if (count <= 0) continue;
+    for (const q of WAIT_Q) {
+      for (const z of SERVICE_Z) {
+        const service = p.serviceMedian * Math.exp(p.serviceSigma * z);
+        histogram.record(p.batchWaitSeconds * q + a * service + (p.backoffWaited[a] ?? 0), count / 9);
+      }
+    }
+    p.admittedByAttempt[a] = 0;
+  }
+}
+
+function buildShardSeries(
+  rows: readonly (Float32Array | undefined)[],
+  seconds: number,
+): RunResult['shardSeries'] {
+  const shards = rows.reduce((m, r) => Math.max(m, r?.length ?? 0), 0);
+  const at = (s: number, i: number) => rows[i]?.[s] ?? 0;
+  const step = Math.max(1, Math.ceil(seconds / COARSE_POINTS));
+  const all: number[][] = [];
+  const peaks: { shard: number; peak: number }[] = [];
+  for (let s = 0; s < shards; s++) {
+    const coarse: number[] = [];
+    let peak = 0;
+    for (let i = 0; i < seconds; i += step) {
+      let m = 0;
+      for (let j = i; j < Math.min(seconds, i + step); j++) m = Math.max(m, at(s, j));
+      coarse.push(round6(m));
+      peak = Math.max(peak, m);
+    }
+    all.push(coarse);
+    peaks.push({ shard: s, peak });
+  }
+  peaks.sort((x, y) => y.peak - x.peak || x.shard - y.shard);
+  const hottest = peaks.slice(0, HOTTEST_SHARDS).map(({ shard }) => ({
+    shard,
+    utilization: Array.from({ length: seconds }, (_, i) => round6(at(shard, i))),
+  }));
+  return { stepSeconds: step, all, hottest };
+}
+
+/** Counts rounded to a thousandth of a record: flows are fractional; results stay readable and stable. */
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}

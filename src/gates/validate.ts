@@ -1,0 +1,157 @@
+/**
+ * Checking gates before anything runs: syntax, metric names (with "did you mean"), and whether a
+ * value's unit fits its metric (`putLatency.p99 < 5MiB` compares seconds with bytes). Every
+ * problem of every gate is reported at once, with the gate's path in the document (`gates[2]`);
+ * the scenario loader turns the path into file:line.
+ */
+import { InvalidInputError, type Problem } from '../errors.js';
+import type { ScenarioIssue } from '../scenario/issues.js';
+import type { ScenarioCheck } from '../scenario/load.js';
+import { GATE_EXAMPLE, type Gate, type GateSource, type GateSyntaxError, parseGate } from './expression.js';
+import {
+  GATE_UNIT_NAMES,
+  metricQuantity,
+  QUANTITY_EXAMPLES,
+  QUANTITY_NAMES,
+  suggestMetric,
+  unitFits,
+} from './metrics.js';
+
+type DocPath = readonly (string | number)[];
+
+/** Where a list of metric names is written down for users. */
+const METRICS_HINT =
+  'the plan\'s metrics are listed by `shardcast plan --json` and in the README ("Plan metrics")';
+
+/**
+ * Checks gate expressions. `knownMetrics` are the names the plan and run will measure; `null`
+ * skips the name check (units are still checked, from the names). Issues are errors, except a
+ * plain number above 1 for a ratio (`throttledRatio < 5`, likely meant 5%), which is a warning.
+ */
+export function checkGates(
+  gateTexts: readonly string[],
+  knownMetrics: readonly string[] | null,
+  pathPrefix: DocPath = ['gates'],
+): ScenarioIssue[] {
+  const known = knownMetrics === null ? null : new Set(knownMetrics);
+  const issues: ScenarioIssue[] = [];
+  gateTexts.forEach((text, i) => {
+    const path = [...pathPrefix, i];
+    const parsed = parseGate(text);
+    if (!parsed.ok) {
+      issues.push({ path, severity: 'error', ...syntaxProblem(text, parsed.error) });
+      return;
+    }
+    const issue = checkGate(parsed.gate, known, knownMetrics ?? []);
+    if (issue !== undefined) issues.push({ path, ...issue });
+  });
+  return issues;
+}
+
+/**
+ * A `ScenarioCheck` for the scenario loader: checks the scenario's `gates` against the metrics
+ * `knownMetrics` lists (the names may depend on the scenario: `consumers.<name>.…`).
+ */
+export function gatesCheck(
+  knownMetrics: (scenario: Parameters<ScenarioCheck>[0]) => readonly string[] | null,
+): ScenarioCheck {
+  return (scenario) => checkGates(scenario.gates, knownMetrics(scenario), ['gates']);
+}
+
+/**
+ * Parses `--gate EXPR` arguments. Throws `InvalidInputError` with one problem per bad gate,
+ * located at `--gate[i]`. With `knownMetrics`, names and units are checked too (warnings are
+ * dropped: a command line has no place to show them before the run).
+ */
+export function parseCliGates(texts: readonly string[], knownMetrics?: readonly string[]): Gate[] {
+  return parseGatesOrThrow(texts, 'cli', (i) => ({ file: '--gate', path: `--gate[${i}]` }), knownMetrics);
+}
+
+/**
+ * Parses a loaded scenario's gates (already checked by `checkGates` when it loaded, so this throws
+ * only if that check was skipped), located at `gates[i]` of `file`.
+ */
+export function parseScenarioGates(
+  texts: readonly string[],
+  file: string,
+  knownMetrics?: readonly string[],
+): Gate[] {
+  return parseGatesOrThrow(texts, 'scenario', (i) => ({ file, path: `gates[${i}]` }), knownMetrics);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+type IssueBody = Omit<ScenarioIssue, 'path' | 'severity'>;
+
+function syntaxProblem(text: string, error: GateSyntaxError): IssueBody {
+  const body: IssueBody = {
+    message: `not a valid gate: ${error.message} (column ${error.column})`,
+    expected: error.expected ?? GATE_EXAMPLE,
+    found: error.found ?? JSON.stringify(text),
+  };
+  if (error.hint !== undefined) body.hint = error.hint;
+  return body;
+}
+
+function checkGate(
+  gate: Gate,
+  known: ReadonlySet<string> | null,
+  knownList: readonly string[],
+): Omit<ScenarioIssue, 'path'> | undefined {
+  if (known !== null && !known.has(gate.metric)) {
+    return {
+      severity: 'error',
+      message: `unknown metric "${gate.metric}"`,
+      hint: suggestMetric(gate.metric, knownList) ?? METRICS_HINT,
+    };
+  }
+  const quantity = metricQuantity(gate.metric);
+  if (!unitFits(gate.unit, quantity)) {
+    return {
+      severity: 'error',
+      message: `${gate.metric} is ${QUANTITY_NAMES[quantity]}, but ${gate.valueText} is ${GATE_UNIT_NAMES[gate.unit]}`,
+      expected: QUANTITY_EXAMPLES[quantity],
+      found: JSON.stringify(gate.valueText),
+    };
+  }
+  // A ratio, share or fraction lies in [0, 1]; utilisation legitimately exceeds 1 (an overloaded shard).
+  if (
+    quantity === 'ratio' &&
+    gate.unit === 'number' &&
+    Math.abs(gate.value) > 1 &&
+    !/Utili[sz]ation/i.test(gate.metric)
+  ) {
+    return {
+      severity: 'warning',
+      message: `${gate.metric} is a fraction between 0 and 1, so it is never near ${gate.valueText}`,
+      hint: `for ${gate.valueText} percent write ${gate.valueText}%`,
+    };
+  }
+  return undefined;
+}
+
+function parseGatesOrThrow(
+  texts: readonly string[],
+  source: GateSource,
+  locate: (i: number) => { file: string; path: string },
+  knownMetrics: readonly string[] | undefined,
+): Gate[] {
+  const gates: Gate[] = [];
+  const problems: Problem[] = [];
+  const known = knownMetrics === undefined ? null : new Set(knownMetrics);
+  texts.forEach((text, i) => {
+    const parsed = parseGate(text, source);
+    const issue = parsed.ok
+      ? checkGate(parsed.gate, known, knownMetrics ?? [])
+      : syntaxProblem(text, parsed.error);
+    if (parsed.ok) gates.push(parsed.gate);
+    if (issue === undefined || ('severity' in issue && issue.severity === 'warning')) return;
+    const problem: Problem = { location: locate(i), message: issue.message };
+    if (issue.expected !== undefined) problem.expected = issue.expected;
+    if (issue.found !== undefined) problem.found = issue.found;
+    if (issue.hint !== undefined) problem.hint = issue.hint;
+    problems.push(problem);
+  });
+  if (problems.length > 0) throw new InvalidInputError(problems);
+  return gates;
+}

@@ -1,0 +1,28 @@
+/** The RunResult module: its types and schema, latency histograms, per-second series, metrics, I/O. */
+
+export {
+  decodeHistogram,
+  emptyHistogram,
+  HISTOGRAM_HIGHEST_US,
+  HISTOGRAM_LOWEST_US,
+  HISTOGRAM_SIGNIFICANT_DIGITS,
+  LatencyRecorder,
+  maxSeconds,
+  meanSeconds,
+  mergeHistograms,
+  minSeconds,
+  percentileSeconds,
+  percentilesSeconds,
+} from './histogram.js';
+export {
+  formatResultPath,
+  parseResult,
+  ResultFormatError,
+  type ResultProblem,
+  serializeResult,
+} from './io.js';
+export { mergeResults, ResultMergeError } from './merge.js';
+export { runMetrics } from './metrics.js';
+export { encodedHistogramSchema, runResultSchema } from './schema.js';
+export { buildShardSeries, type DownsampleMode, downsample, SeriesBuilder } from './series.js';
+export * from './types.js';

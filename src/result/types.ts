@@ -1,0 +1,106 @@
+/**
+ * RunResult: what a run measured, the same schema for every target (model, aws, http). Versioned
+ * JSON. Times are in seconds except inside histograms, which hold integer microseconds.
+ */
+
+export const RESULT_VERSION = 1;
+
+/** An HDR histogram (hdr-histogram-js), encoded so histograms of several runs or workers merge exactly. */
+export interface EncodedHistogram {
+  /** `encodeIntoCompressedBase64` of a histogram of integer microseconds. */
+  encoded: string;
+  /** Values recorded. */
+  count: number;
+  /** Exact minimum and maximum in microseconds (a decoded histogram only knows its buckets). */
+  minUs: number;
+  maxUs: number;
+  /**
+   * Values above the histogram's highest trackable value (7 days), recorded at that value; `maxUs`
+   * still holds the exact maximum.
+   */
+  clamped: number;
+}
+
+/** The run's identity and clock: the only part that differs between two runs of the same scenario and seed. */
+export interface RunHeader {
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+  /** Wall-clock seconds the run took. */
+  wallSeconds: number;
+  shardcastVersion: string;
+}
+
+export interface RunCounters {
+  /** User records the producers generated. */
+  produced: number;
+  /** User records the stream accepted. */
+  acknowledged: number;
+  /** Record attempts rejected with ProvisionedThroughputExceeded (each retry counts again). */
+  throttled: number;
+  /** Record attempts made: first attempts and retries. */
+  attempts: number;
+  /** Record attempts that were retries. */
+  retried: number;
+  /** Records given up after the last attempt: lost. */
+  dropped: number;
+  /** Records still waiting for a retry when the run ended (neither acknowledged nor dropped). */
+  pendingAtEnd: number;
+  /** PutRecords requests sent. */
+  putRequests: number;
+  /** Records each consumer application processed. */
+  delivered: Record<string, number>;
+  /** Per Firehose stream: records and bytes taken in, objects written, bytes written. */
+  firehose: Record<
+    string,
+    { records: number; bytes: number; objects: number; objectBytes: number; throttled: number }
+  >;
+}
+
+/** Per-second series of the stream (index i covers [i, i+1) seconds). */
+export interface StreamSeries {
+  /** Records offered by the producers (first attempts). */
+  offered: number[];
+  acknowledged: number[];
+  throttled: number[];
+  retried: number[];
+  dropped: number[];
+  /** Bytes accepted (data and partition keys). */
+  writeBytes: number[];
+  /** Open shards. */
+  shards: number[];
+  /** Per consumer application: its iterator age (seconds) at the end of each second, the oldest over shards. */
+  consumerLagSeconds: Record<string, number[]>;
+  /** Per consumer application: records processed. */
+  delivered: Record<string, number[]>;
+  /** Per Firehose stream: objects written. */
+  firehoseObjects: Record<string, number[]>;
+}
+
+/** Per-shard utilisation (the larger of bytes and records offered over the shard's limit). */
+export interface ShardSeries {
+  /** Seconds per point of `all`. */
+  stepSeconds: number;
+  /** Every shard index that was open, at `stepSeconds` resolution: all[shard][point]. */
+  all: number[][];
+  /** The hottest shards at one-second resolution. */
+  hottest: { shard: number; utilization: number[] }[];
+}
+
+export interface RunResult {
+  version: typeof RESULT_VERSION;
+  header: RunHeader;
+  scenario: { name: string; seed: number; durationSeconds: number; tickSeconds: number; target: string };
+  counters: RunCounters;
+  series: StreamSeries;
+  shardSeries: ShardSeries;
+  histograms: {
+    putLatency: EncodedHistogram;
+    e2eLatency: EncodedHistogram;
+    consumerLag: EncodedHistogram;
+    /** Per Firehose stream: time from a record entering the stream to its object being written. */
+    firehoseDeliveryLatency: Record<string, EncodedHistogram>;
+  };
+  /** Flat metrics for gates (README, "Run metrics"); times in seconds. */
+  metrics: Record<string, number>;
+}
