@@ -84,8 +84,15 @@ interface ProducerState {
   serviceSigma: number;
   /** Per attempt class, records admitted this second (for the put-latency histogram). */
   admittedByAttempt: Float64Array;
-  /** Kinesis records scheduled for a retry and not yet resent: the retry machinery is skipped at 0. */
+  /** Kinesis records scheduled for a retry and not yet resent (exact: added when rejected, removed when resent). */
   pending: number;
+  /**
+   * Last tick the retry machinery must run: a retry scheduled at tick k starts and stops within
+   * the next `ringLength` ticks, so after k + ringLength every rate is back to zero and every ring
+   * slot empty. Gating on `pending` instead left the last stop entries unapplied: stale rates that
+   * came back as phantom retries when throttling resumed.
+   */
+  retryActiveUntil: number;
 }
 
 interface ConsumerState {
@@ -226,6 +233,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       serviceSigma: service.sigma,
       admittedByAttempt: new Float64Array(attempts + 1),
       pending: 0,
+      retryActiveUntil: -1,
     };
   });
 
@@ -392,7 +400,8 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       counters.putRequests += requestsFor(p.producer, total * p.userPerKinesis, dt);
       // Retries: advance each attempt class's ring.
       const slot = k % p.ringLength;
-      for (let a = p.pending > 1e-9 ? 2 : p.retryRate.length; a < p.retryRate.length; a++) {
+      const retrying = k <= p.retryActiveUntil;
+      for (let a = retrying ? 2 : p.retryRate.length; a < p.retryRate.length; a++) {
         const rate = p.retryRate[a]!;
         const ring = p.retryRing[a]!;
         for (let s = 0; s < n; s++) {
@@ -412,7 +421,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       producers.forEach((p, i) => {
         if (p.sink !== sink) return;
         const fresh = newByProducer[i]!;
-        const classes = p.pending > 1e-9 ? p.retryRate.length : 2;
+        const classes = k <= p.retryActiveUntil ? p.retryRate.length : 2;
         for (let s = 0; s < n; s++) {
           let d = fresh[s]!;
           if (sink === stream) {
@@ -440,7 +449,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
         if (p.sink !== sink) continue;
         const fresh = newByProducer[i]!;
         const attempts = p.retryRate.length - 1;
-        const classes = p.pending > 1e-9 ? attempts : 1;
+        const classes = k <= p.retryActiveUntil ? attempts : 1;
         const slot = k % p.ringLength;
         const start = (slot + 1) % p.ringLength;
         const toStream = sink === stream;
@@ -485,6 +494,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
           p.admittedByAttempt[a]! += admittedClass * p.userPerKinesis;
         }
         p.pending += rejectedAll - dropped - retried;
+        if (rejectedAll > dropped) p.retryActiveUntil = k + p.ringLength;
         if (!toStream) firehoseIn(sink.name, admittedAll * u, admittedAll * kb, t);
         counters.attempts += attempted * u;
         counters.retried += retried * u;
@@ -607,14 +617,9 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
   for (const fh of firehoses) flushAll(fh, ticks * dt, seconds - 1);
   options.onProgress?.(1);
 
-  const pendingAtEnd = producers.reduce((sum, p) => {
-    let pending = 0;
-    for (let a = 2; a < p.retryRate.length; a++) {
-      const n = p.sink.shards;
-      for (let s = 0; s < n; s++) pending += (p.retryRate[a]![s]! * dt * (p.backoffTicks[a] ?? 1)) / 2;
-    }
-    return sum + pending * p.userPerKinesis;
-  }, 0);
+  // Exact: records rejected and scheduled for a retry not yet sent. (An estimate from the retry
+  // rates, half a backoff each, missed retries scheduled but not yet started.)
+  const pendingAtEnd = producers.reduce((sum, p) => sum + Math.max(0, p.pending) * p.userPerKinesis, 0);
 
   const shardSeries = buildShardSeries(utilization, seconds);
   const partial: Omit<RunResult, 'metrics'> = {

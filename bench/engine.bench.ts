@@ -1,0 +1,77 @@
+/**
+ * Engine benchmarks (`npm run bench`): simulated seconds per wall second for 1 hour of a
+ * 1,000-shard stream at 500,000 records/s with zipf keys over 1,000,000 keys and three consumer
+ * applications (target ≥ 1,000× real time, under 3.6 s, and under 1 GiB), then how the cost grows
+ * when shards, duration, keys and records/s double (expected: linear in shards × ticks, flat in
+ * records/s).
+ */
+import { performance } from 'node:perf_hooks';
+import { simulateScenario } from '../src/engine/simulate.js';
+import { loadScenarioText } from '../src/load.js';
+
+interface Shape {
+  shards: number;
+  durationSeconds: number;
+  keys: number;
+  recordsPerSecond: number;
+}
+
+function scenarioFor(shape: Shape) {
+  return loadScenarioText(
+    `
+name: bench-engine
+duration: ${shape.durationSeconds}s
+stream: { mode: provisioned, shards: ${shape.shards} }
+producers:
+  - name: fleet
+    instances: 200
+    rate: ${shape.recordsPerSecond}/s
+    recordSize: 700B
+    keys: { dist: zipf, count: ${shape.keys}, exponent: 0.6 }
+consumers:
+  - { name: dashboards, type: polling }
+  - { name: enrich, type: enhanced-fan-out, instances: 300, processingRate: 2000/s }
+  - { name: archive, type: enhanced-fan-out }
+`,
+    'bench-engine.yaml',
+  ).scenario;
+}
+
+function measure(label: string, shape: Shape): number {
+  const scenario = scenarioFor(shape);
+  const rssBefore = process.memoryUsage().rss;
+  let peakRss = rssBefore;
+  const start = performance.now();
+  const result = simulateScenario(scenario, {
+    onProgress: () => {
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    },
+  });
+  const wall = (performance.now() - start) / 1000;
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  console.log(
+    `${label.padEnd(46)} ${wall.toFixed(2).padStart(7)} s wall  ${(shape.durationSeconds / wall).toFixed(0).padStart(7)}× real time  peak RSS ${(peakRss / 2 ** 20).toFixed(0).padStart(5)} MiB  throttledRatio ${result.metrics.throttledRatio!.toExponential(2)}`,
+  );
+  return wall;
+}
+
+console.log(`shardcast engine benchmarks (node ${process.version}, ${process.platform}/${process.arch})`);
+measure('1 h, 1,000 shards, 500k records/s, 1M keys', {
+  shards: 1000,
+  durationSeconds: 3600,
+  keys: 1_000_000,
+  recordsPerSecond: 500_000,
+});
+
+console.log('\nscaling from 10 min, 250 shards, 125k records/s, 250k keys (each line doubles one thing):');
+const base: Shape = { shards: 250, durationSeconds: 600, keys: 250_000, recordsPerSecond: 125_000 };
+const t0 = measure('base', base);
+for (const [name, shape] of [
+  ['2× shards (and records/s, same load per shard)', { ...base, shards: 500, recordsPerSecond: 250_000 }],
+  ['2× duration', { ...base, durationSeconds: 1200 }],
+  ['2× keys', { ...base, keys: 500_000 }],
+  ['2× records/s (at 2× the load per shard)', { ...base, recordsPerSecond: 250_000 }],
+] as const) {
+  const t = measure(name, shape);
+  console.log(`${''.padEnd(46)} ${(t / t0).toFixed(2)}× the base`);
+}

@@ -1,0 +1,148 @@
+/**
+ * `shardcast run` and `shardcast compare` in-process, as a CI pipeline uses them: exit codes,
+ * the files written next to result.json, gates from the scenario and the command line.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseResult } from '../../src/result/io.js';
+import { REPO_ROOT, run } from '../helpers/fake-io.js';
+
+const OUT = '/tmp/shardcast-run-test';
+/** A small stream that is never short: 2 shards, 500 records/s of 1 KiB. */
+const CALM = `name: calm
+duration: 2m
+seed: 7
+stream: { shards: 2 }
+producers:
+  - name: app
+    rate: 500/s
+    recordSize: 1KiB
+    keys: { dist: uniform, count: 1000 }
+consumers:
+  - { name: reader, type: polling }
+gates:
+  - throttledRatio <= 0.001
+  - lostRecords == 0
+  - shards.recommended <= 2
+`;
+/** The same stream at 3× a shard's record limit: it must throttle and fail its gate. */
+const SHORT = CALM.replace('name: calm', 'name: short')
+  .replace('rate: 500/s', 'rate: 3000/s')
+  .replace('  - shards.recommended <= 2\n', '');
+
+describe('shardcast run', () => {
+  it('runs a calm scenario, passes its gates, exits 0 and writes the four files', async () => {
+    const r = await run(['run', 'calm.yaml', '--out', OUT], { 'calm.yaml': CALM });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Gates (3 of 3 passed)');
+    expect(r.stdout).toContain('✓ throttledRatio <= 0.001');
+    for (const file of ['result.json', 'plan.json', 'junit.xml', 'summary.md']) {
+      expect(r.io.written.has(join(OUT, file))).toBe(true);
+    }
+    const result = parseResult(r.io.written.get(join(OUT, 'result.json'))!, 'result.json');
+    // 500 records/s for 120 s ≈ 60,000 records (Poisson arrivals: within 2%).
+    expect(result.counters.produced).toBeGreaterThan(58_800);
+    expect(result.counters.produced).toBeLessThan(61_200);
+    expect(result.metrics.throttledRatio).toBe(0);
+    const junit = r.io.written.get(join(OUT, 'junit.xml'))!;
+    expect(junit).toContain('tests="3"');
+    expect(junit).toContain('failures="0"');
+  });
+
+  it('exits 1 when a gate fails, and says what was measured against what was allowed', async () => {
+    const r = await run(['run', 'short.yaml', '--out', OUT], { 'short.yaml': SHORT });
+    expect(r.code).toBe(1);
+    // 3,000 records/s on 2 shards of 1,000/s: a third of the first attempts throttle at least.
+    expect(r.stdout).toMatch(/✗ throttledRatio <= 0\.001: throttledRatio = [\d.]+%, allowed <= 0\.1%/);
+    expect(r.stdout).toContain('— it throttles');
+    const summary = r.io.written.get(join(OUT, 'summary.md'))!;
+    expect(summary).toContain('❌');
+    expect(r.io.written.get(join(OUT, 'junit.xml'))).toContain('<failure');
+  });
+
+  it('adds --gate expressions to the scenario gates', async () => {
+    const r = await run(['run', 'calm.yaml', '--out', OUT, '--gate', 'putLatency.p99 < 1ms'], {
+      'calm.yaml': CALM,
+    });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('✗ putLatency.p99 < 1ms');
+  });
+
+  it('rejects an unknown metric in --gate with a suggestion and exit code 2, before running', async () => {
+    const r = await run(['run', 'calm.yaml', '--out', OUT, '--gate', 'throttleRatio < 0.01'], {
+      'calm.yaml': CALM,
+    });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('--gate[0]');
+    expect(r.stderr).toContain('did you mean "throttledRatio"?');
+    expect(r.stderr).not.toContain('    at ');
+  });
+
+  it('rejects an unknown metric in the scenario gates at file:line', async () => {
+    const bad = CALM.replace('  - lostRecords == 0', '  - lostRecord == 0');
+    const r = await run(['validate', 'bad.yaml'], { 'bad.yaml': bad });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad\.yaml:\d+:\d+: gates\[1\]:/);
+    expect(r.stderr).toContain('did you mean "lostRecords"?');
+  });
+
+  it('prints the RunResult with --json, and honours --seed and --duration', async () => {
+    const r = await run(['run', 'calm.yaml', '--out', OUT, '--json', '--seed', '3', '--duration', '30s'], {
+      'calm.yaml': CALM,
+    });
+    expect(r.code).toBe(0);
+    const result = parseResult(r.stdout, 'stdout');
+    expect(result.scenario.seed).toBe(3);
+    expect(result.scenario.durationSeconds).toBe(30);
+    expect(result.series.offered).toHaveLength(30);
+  });
+
+  it('exits 2 for an unknown target or a bad duration', async () => {
+    const target = await run(['run', 'calm.yaml', '--target', 'mars'], { 'calm.yaml': CALM });
+    expect(target.code).toBe(2);
+    expect(target.stderr).toContain('unknown target "mars"');
+    const duration = await run(['run', 'calm.yaml', '--duration', 'soon'], { 'calm.yaml': CALM });
+    expect(duration.code).toBe(2);
+    expect(duration.stderr).toContain('--duration soon is not a duration');
+  });
+
+  it('writes under reports/<scenario>/<run-id>/ by default', async () => {
+    const r = await run(['run', 'calm.yaml', '--duration', '10s'], { 'calm.yaml': CALM });
+    expect(r.code).toBe(0);
+    // The fake clock says 2025-01-01T00:00:00Z; the run id is the time and the seed.
+    expect(r.io.written.has(join(REPO_ROOT, 'reports/calm/20250101-000000-s7/result.json'))).toBe(true);
+  });
+});
+
+describe('shardcast compare', () => {
+  async function resultOf(yaml: string): Promise<string> {
+    const r = await run(['run', 'x.yaml', '--out', OUT, '--json', '--duration', '1m'], { 'x.yaml': yaml });
+    return r.stdout;
+  }
+
+  it('exits 0 for the same result and 1 when throttling got worse beyond the tolerance', async () => {
+    const calm = await resultOf(CALM.replace(/gates:[\s\S]*$/, ''));
+    const short = await resultOf(SHORT.replace('name: short', 'name: calm').replace(/gates:[\s\S]*$/, ''));
+    const same = await run(['compare', 'a.json', 'b.json'], { 'a.json': calm, 'b.json': calm });
+    expect(same.code).toBe(0);
+    const worse = await run(['compare', 'a.json', 'b.json', '--tolerance', '10%'], {
+      'a.json': calm,
+      'b.json': short,
+    });
+    expect(worse.code).toBe(1);
+    expect(worse.stdout).toContain('throttledRatio');
+    expect(worse.stdout.toLowerCase()).toContain('regression');
+  });
+
+  it('exits 2 for a file that is not a result', async () => {
+    const r = await run(['compare', 'a.json', 'b.json'], {
+      'a.json': '{"version": 1}',
+      'b.json': 'not json',
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('a.json');
+    expect(r.stderr).not.toContain('    at ');
+  });
+});
