@@ -9,6 +9,7 @@
  * max solves Σ_j ln Φ((x − μ_j)/σ_j) = ln q. The shards' shares really are slightly negatively
  * correlated (they sum to 1), which makes the independent model a little pessimistic.
  */
+import { erfcPolynomial } from '../scenario/record-size.js';
 import type { KeyLoad } from './load.js';
 
 /** The hottest shard's share, expected and at a quantile. */
@@ -103,19 +104,7 @@ export function logNormalCdf(z: number): number {
   const x = -z / Math.SQRT2;
   const ax = Math.abs(x);
   const t = 1 / (1 + 0.5 * ax);
-  const poly =
-    -1.26551223 +
-    t *
-      (1.00002368 +
-        t *
-          (0.37409196 +
-            t *
-              (0.09678418 +
-                t *
-                  (-0.18628806 +
-                    t *
-                      (0.27886807 +
-                        t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+  const poly = erfcPolynomial(t);
   // ln erfc(|x|) = ln t − x² + P(t)
   const logErfcAbs = Math.log(t) - ax * ax + poly;
   if (x >= 0) return logErfcAbs - Math.LN2; // Φ(z) = erfc(x)/2 for z ≤ 0

@@ -15,27 +15,32 @@ export function lognormalParams(median: number, p99: number): { mu: number; sigm
   return { mu, sigma };
 }
 
-/** Standard normal CDF (Φ), via erfc with |error| < 1.2e-7 (Numerical Recipes' erfcc). */
+/**
+ * The polynomial P(t) of Numerical Recipes' erfcc: erfc(x) ≈ t · exp(−x² + P(t)) with
+ * t = 1 / (1 + x/2), |error| < 1.2e-7 for x ≥ 0. Shared with the hottest-shard estimate in src/keys.
+ */
+export function erfcPolynomial(t: number): number {
+  return (
+    -1.26551223 +
+    t *
+      (1.00002368 +
+        t *
+          (0.37409196 +
+            t *
+              (0.09678418 +
+                t *
+                  (-0.18628806 +
+                    t *
+                      (0.27886807 +
+                        t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))))
+  );
+}
+
+/** Standard normal CDF (Φ), via erfc (Numerical Recipes' erfcc, |error| < 1.2e-7). */
 export function normalCdf(z: number): number {
   const x = Math.abs(z) / Math.SQRT2;
   const t = 1 / (1 + 0.5 * x);
-  const erfc =
-    t *
-    Math.exp(
-      -x * x -
-        1.26551223 +
-        t *
-          (1.00002368 +
-            t *
-              (0.37409196 +
-                t *
-                  (0.09678418 +
-                    t *
-                      (-0.18628806 +
-                        t *
-                          (0.27886807 +
-                            t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
+  const erfc = t * Math.exp(-x * x + erfcPolynomial(t));
   return z >= 0 ? 1 - erfc / 2 : erfc / 2;
 }
 
