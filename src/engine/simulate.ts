@@ -22,6 +22,7 @@ import { RESULT_VERSION, type RunResult } from '../result/types.js';
 import { rateAt } from '../scenario/profiles.js';
 import { lognormalParams, meanRecordBytes } from '../scenario/record-size.js';
 import type { FirehoseStream, Producer, Scenario } from '../scenario/schema.js';
+import { ArrivalHistory } from './arrival-history.js';
 import { FlowHistogram } from './flow-histogram.js';
 import { Rng } from './random.js';
 
@@ -105,8 +106,6 @@ interface ConsumerState {
   processingPerSecond: number;
   propagation: number;
   backlog: Float64Array;
-  /** Recent per-shard arrival rate (records/s), for the iterator age by Little's law. */
-  arrivalRate: Float64Array;
   delivered: number;
   firehose?: FirehoseState;
 }
@@ -262,7 +261,6 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
         ? pollingPropagationSeconds(pollingReaders, 1 / calls)
         : KINESIS.efoPropagationSeconds.value,
       backlog: new Float64Array(shardCount),
-      arrivalRate: new Float64Array(shardCount),
       delivered: 0,
     });
   }
@@ -295,7 +293,6 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       processingPerSecond: Number.POSITIVE_INFINITY,
       propagation: pollingPropagationSeconds(pollingReaders, 1 / calls),
       backlog: new Float64Array(shardCount),
-      arrivalRate: new Float64Array(shardCount),
       delivered: 0,
       firehose: fh,
     });
@@ -314,6 +311,8 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
     retried: 0,
     dropped: 0,
     putRequests: 0,
+    /** Bytes accepted (the sum of `perSecond.writeBytes`, kept as it goes). */
+    writeBytes: 0,
   };
   const perSecond = {
     offered: new Array<number>(seconds).fill(0),
@@ -352,6 +351,10 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
   const progressEvery = Math.max(1, Math.floor(ticks / 100));
   const consumerStep = Math.max(1, Math.round(1 / dt));
   const putMeanSeconds = meanPutLatency(producers);
+  // Cumulative arrivals per shard, for the iterator age of every consumer application. (The age
+  // was backlog ÷ a 5-second average arrival rate, Little's law: right only at a steady rate. When
+  // the input fell it grew without bound, to 2.8e19 s, or Infinity and a crash, once it stopped.)
+  const history = new ArrivalHistory(shardCount);
 
   for (let k = 0; k < ticks; k++) {
     const t = k * dt;
@@ -504,6 +507,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
         perSecond.retried[second]! += retried * u;
         perSecond.acknowledged[second]! += admittedAll * u;
         perSecond.writeBytes[second]! += admittedAll * kb;
+        counters.writeBytes += admittedAll * kb;
         perSecond.throttled[second]! += rejectedAll * u;
         perSecond.dropped[second]! += dropped * u;
         if (sink.kind === 'direct-put')
@@ -511,17 +515,26 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       }
     }
 
-    // On-demand capacity follows the peak seen 15 minutes earlier (ENGINE.md, aws-facts KDS 5).
+    // On-demand capacity follows the peak write seen 15 minutes earlier (ENGINE.md, aws-facts
+    // KDS 5): the records producers offer, not the retries a throttled second adds to them.
     if (onDemand) {
-      for (let s = 0; s < stream.shards; s++) {
-        odSecondBytes += demandBytes[s]!;
-        odSecondRecords += demandRecords[s]!;
+      for (const p of producers) {
+        if (p.sink !== stream) continue;
+        const fresh = newByProducer[producers.indexOf(p)]!;
+        for (let s = 0; s < fresh.length; s++) {
+          odSecondRecords += fresh[s]!;
+          odSecondBytes += fresh[s]! * p.kinesisBytes;
+        }
       }
     }
 
     // Consumers read what arrived, within their read caps and processing rate, once per consumer
     // step (a second: polling applications call every second or so, and the lag is in seconds).
     const consumerTurn = (k + 1) % consumerStep === 0 || k === ticks - 1;
+    const now = t + dt;
+    if (consumerTurn && consumers.length > 0) history.append(now, arrivals);
+    // The oldest record some application still has to process: older history is not needed.
+    let oldestNeeded = now;
     for (const c of consumerTurn ? consumers : []) {
       const n = shardCount;
       const stepDt = ((k % consumerStep) + 1) * dt;
@@ -530,9 +543,6 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       const capB = c.readBytesPerSecond * stepDt;
       for (let s = 0; s < n; s++) {
         c.backlog[s]! += arrivals[s]!;
-        // Exponentially weighted arrival rate over ~5 s, for the age by Little's law.
-        c.arrivalRate[s] =
-          c.arrivalRate[s]! + (arrivals[s]! / stepDt - c.arrivalRate[s]!) * Math.min(1, stepDt / 5);
         readable += c.backlog[s]!;
       }
       const process = c.processingPerSecond * stepDt;
@@ -547,7 +557,14 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
         const take = Math.min(b * processShare, capR, capB / Math.max(1, bytesPerRecord), b);
         c.backlog[s] = b - take;
         delivered += take;
-        const age = c.arrivalRate[s]! > 0 ? c.backlog[s]! / c.arrivalRate[s]! : 0;
+        // Iterator age: how long ago the oldest record still in the backlog arrived (records are
+        // read in order, so it is the one after the first total − backlog).
+        let age = 0;
+        if (c.backlog[s]! > 1e-9) {
+          const arrived = history.arrivalTime(s, history.total(s) - c.backlog[s]!);
+          age = Math.max(0, now - arrived);
+          oldestNeeded = Math.min(oldestNeeded, arrived);
+        }
         ageWeighted += take * age;
         maxAge = Math.max(maxAge, age);
         if (c.firehose) firehoseShardIn(c.firehose, s, take, take * bytesPerRecord, t);
@@ -564,6 +581,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       }
     }
     if (consumerTurn) {
+      history.trimBefore(oldestNeeded);
       arrivals.fill(0);
       arrivalBytes.fill(0);
     }
@@ -681,10 +699,10 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
 
   // ---- helpers closing over the state
 
+  // A running total: summing the per-second series here cost O(seconds) per shard and consumer
+  // each second a backlogged shard had no arrivals, quadratic in the run's length.
   function ackBytesPerRecord(): number {
-    let bytes = 0;
-    for (const b of perSecond.writeBytes) bytes += b;
-    return counters.acknowledged > 0 ? bytes / counters.acknowledged : 1000;
+    return counters.acknowledged > 0 ? counters.writeBytes / counters.acknowledged : 1000;
   }
 
   function relayout(from: number, to: number): void {
@@ -701,14 +719,14 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       }
       p.retryRing = rings;
     }
-    // New shards start with full buckets; a child inherits its share of its parents' backlog.
+    // A child inherits its share of its parents' backlog.
     stream.shards = to;
-    stream.tokensRecords = new Float64Array(to).fill(stream.recordsPerSecond);
-    stream.tokensBytes = new Float64Array(to).fill(stream.bytesPerSecond);
-    for (const c of consumers) {
-      c.backlog = remap(c.backlog, from, to);
-      c.arrivalRate = remap(c.arrivalRate, from, to);
-    }
+    // Children inherit their share of their parents' tokens (a split halves a bucket, a merge adds
+    // two), so a reshard adds no burst of capacity beyond what the shards had.
+    stream.tokensRecords = remap(stream.tokensRecords, from, to);
+    stream.tokensBytes = remap(stream.tokensBytes, from, to);
+    for (const c of consumers) c.backlog = remap(c.backlog, from, to);
+    history.relayout((values) => remap(values, from, to));
     for (const fh of firehoses) {
       if (fh.stream.source !== 'stream' || fh.stream.dynamicPartitions !== undefined) continue;
       // Buffers are per shard: each new shard starts an empty buffer; the old ones flush.
@@ -759,12 +777,24 @@ function flushDue(fh: FirehoseState, now: number, second: number): void {
   }
 }
 
+/**
+ * Flushes every buffer: now (the run's end), or, with `keepTime` (a reshard closed the shards),
+ * when each buffer's interval runs out, counted in that second. (Those were counted in second 0.)
+ */
 function flushAll(fh: FirehoseState, now: number, second: number, keepTime = false): void {
   for (let b = 0; b < fh.buffers; b++) {
-    if (fh.bufferStart[b]! >= 0 && fh.bufferRecords[b]! > 0)
-      flush(fh, b, keepTime ? fh.bufferStart[b]! + fh.intervalSeconds : now, second);
+    if (fh.bufferStart[b]! < 0 || fh.bufferRecords[b]! <= 0) continue;
+    const at = keepTime ? fh.bufferStart[b]! + fh.intervalSeconds : now;
+    flush(fh, b, at, keepTime ? Math.floor(at + 1e-9) : second);
   }
 }
+
+/**
+ * The waits of a flushed buffer's records, as fractions of its age: the midpoints of 64 equal
+ * slices of the uniform spread. With 4 (0.125 … 0.875) the p99 and the maximum were ⅞ of the flush
+ * period: 57 s instead of 64 s for a 64 s period.
+ */
+const FLUSH_WAIT_Q = Array.from({ length: 64 }, (_, i) => (i + 0.5) / 64);
 
 function flush(fh: FirehoseState, b: number, now: number, second: number): void {
   const waited = Math.max(0, now - fh.bufferStart[b]!);
@@ -776,8 +806,8 @@ function flush(fh: FirehoseState, b: number, now: number, second: number): void 
   // object took `deliveryTime` to write (and dynamic partitioning adds up to half again, FH-DPB).
   const stretch =
     fh.stream.dynamicPartitions !== undefined ? FIREHOSE.dynamicPartitioningLatencyFactor.value : 1;
-  for (const q of [0.125, 0.375, 0.625, 0.875])
-    fh.latency.record(waited * q * stretch + fh.stream.deliveryTime, records / 4);
+  for (const q of FLUSH_WAIT_Q)
+    fh.latency.record(waited * q * stretch + fh.stream.deliveryTime, records / FLUSH_WAIT_Q.length);
   fh.bufferBytes[b] = 0;
   fh.bufferRecords[b] = 0;
   fh.bufferStart[b] = -1;

@@ -87,7 +87,7 @@ export interface HotKey {
   key: string;
   recordsPerSecond: number;
   bytesPerSecond: number;
-  /** max(records/1,000, bytes/1 MiB) of one shard, with headroom. */
+  /** max(records/1,000, bytes/1 MiB) of one shard at peak (without headroom). */
   shardUtilization: number;
   /** True when this key alone exceeds one shard's write limit: no shard count fixes it. */
   overShardLimit: boolean;
@@ -102,7 +102,7 @@ export interface HotShard {
   shard: number;
   recordsPerSecond: number;
   bytesPerSecond: number;
-  /** max(records/limit, bytes/limit) with headroom; above 1 means it throttles. */
+  /** max(records/limit, bytes/limit) at peak, without headroom; above 1 means it throttles. */
   utilization: number;
   /** The average shard's utilisation at the same count, for comparison. */
   averageUtilization: number;
