@@ -59,6 +59,12 @@ interface Sink {
   /** Per-shard limits per second. */
   recordsPerSecond: number;
   bytesPerSecond: number;
+  /**
+   * Most byte tokens a shard holds: one second's worth, or the 10 MiB large-record burst bucket
+   * when the stream takes records above 1 MiB ("each shard temporarily bursts up to 10 MiB/s,
+   * eventually averaging out to 1 MiB per second", B-LR).
+   */
+  bytesBurst: number;
   tokensRecords: Float64Array;
   tokensBytes: Float64Array;
 }
@@ -94,6 +100,14 @@ interface ProducerState {
    * came back as phantom retries when throttling resumed.
    */
   retryActiveUntil: number;
+  /**
+   * Shards with retry activity, and the last tick each needs the retry machinery: throttling is
+   * usually local (a hot shard), so retry work runs over these, not over every shard.
+   */
+  shardRetryUntil: Int32Array;
+  activeShards: Int32Array;
+  activeCount: number;
+  listed: Uint8Array;
 }
 
 interface ConsumerState {
@@ -156,8 +170,16 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
     shards: shardCount,
     recordsPerSecond: WRITE_RECORDS,
     bytesPerSecond: WRITE_BYTES,
+    bytesBurst:
+      scenario.stream.maxRecordSize > KINESIS.defaultMaxRecordBytes.value
+        ? KINESIS.largeRecordBurstBytes.value
+        : WRITE_BYTES,
     tokensRecords: new Float64Array(shardCount).fill(WRITE_RECORDS),
-    tokensBytes: new Float64Array(shardCount).fill(WRITE_BYTES),
+    tokensBytes: new Float64Array(shardCount).fill(
+      scenario.stream.maxRecordSize > KINESIS.defaultMaxRecordBytes.value
+        ? KINESIS.largeRecordBurstBytes.value
+        : WRITE_BYTES,
+    ),
   };
   const quota = directPutQuota(scenario.region);
   const sinks = new Map<string, Sink>([['stream', stream]]);
@@ -173,6 +195,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       // Requests per second become records per second at full batches.
       recordsPerSecond: Math.min(quota.recordsPerSecond, quota.requestsPerSecond * perBatch),
       bytesPerSecond: quota.bytesPerSecond,
+      bytesBurst: quota.bytesPerSecond,
       tokensRecords: new Float64Array(1).fill(
         Math.min(quota.recordsPerSecond, quota.requestsPerSecond * perBatch),
       ),
@@ -232,6 +255,10 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       serviceSigma: service.sigma,
       admittedByAttempt: new Float64Array(attempts + 1),
       pending: 0,
+      shardRetryUntil: new Int32Array(sink.shards).fill(-1),
+      activeShards: new Int32Array(sink.shards),
+      activeCount: 0,
+      listed: new Uint8Array(sink.shards),
       retryActiveUntil: -1,
     };
   });
@@ -380,7 +407,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       const addB = sink.bytesPerSecond * dt;
       for (let s = 0; s < sink.shards; s++) {
         sink.tokensRecords[s] = Math.min(sink.recordsPerSecond, sink.tokensRecords[s]! + addR);
-        sink.tokensBytes[s] = Math.min(sink.bytesPerSecond, sink.tokensBytes[s]! + addB);
+        sink.tokensBytes[s] = Math.min(sink.bytesBurst, sink.tokensBytes[s]! + addB);
       }
     }
 
@@ -404,10 +431,12 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       // Retries: advance each attempt class's ring.
       const slot = k % p.ringLength;
       const retrying = k <= p.retryActiveUntil;
+      if (retrying) dropIdleShards(p, k);
       for (let a = retrying ? 2 : p.retryRate.length; a < p.retryRate.length; a++) {
         const rate = p.retryRate[a]!;
         const ring = p.retryRing[a]!;
-        for (let s = 0; s < n; s++) {
+        for (let j = 0; j < p.activeCount; j++) {
+          const s = p.activeShards[j]!;
           rate[s] = Math.max(0, rate[s]! + ring[slot * n + s]!);
           ring[slot * n + s] = 0;
         }
@@ -426,12 +455,18 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
         const fresh = newByProducer[i]!;
         const classes = k <= p.retryActiveUntil ? p.retryRate.length : 2;
         for (let s = 0; s < n; s++) {
-          let d = fresh[s]!;
+          const d = fresh[s]!;
           if (sink === stream) {
             // Utilisation counts first attempts: the load the producers offer, not the retry storm.
             secondRecords[s]! += d;
             secondBytes[s]! += d * p.kinesisBytes;
           }
+          dR[s]! += d;
+          dB[s]! += d * p.kinesisBytes;
+        }
+        for (let j = 0; classes > 2 && j < p.activeCount; j++) {
+          const s = p.activeShards[j]!;
+          let d = 0;
           for (let a = 2; a < classes; a++) d += p.retryRate[a]![s]! * dt;
           dR[s]! += d;
           dB[s]! += d * p.kinesisBytes;
@@ -469,7 +504,10 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
           const D = a < attempts ? p.backoffTicks[a + 1]! : 1;
           const stop = (slot + 1 + D) % p.ringLength;
           let admittedClass = 0;
-          for (let s = 0; s < n; s++) {
+          // First attempts on every shard; retries only where they are (the active shards).
+          const span = a === 1 ? n : p.activeCount;
+          for (let j = 0; j < span; j++) {
+            const s = a === 1 ? j : p.activeShards[j]!;
             const count = a === 1 ? fresh[s]! : rate![s]! * dt;
             if (count <= 0) continue;
             const admitted = count * fraction[s]!;
@@ -492,6 +530,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
             const perSecondRate = rejected / D / dt;
             nextRing[start * n + s]! += perSecondRate;
             nextRing[stop * n + s]! -= perSecondRate;
+            markRetrying(p, s, k + p.ringLength);
           }
           admittedAll += admittedClass;
           p.admittedByAttempt[a]! += admittedClass * p.userPerKinesis;
@@ -718,6 +757,11 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
         rings.push(next);
       }
       p.retryRing = rings;
+      // Every new shard may have inherited retries: track them all until the retry window closes.
+      p.shardRetryUntil = new Int32Array(to).fill(p.retryActiveUntil);
+      p.activeShards = Int32Array.from({ length: to }, (_, s) => s);
+      p.activeCount = to;
+      p.listed = new Uint8Array(to).fill(1);
     }
     // A child inherits its share of its parents' backlog.
     stream.shards = to;
@@ -811,6 +855,26 @@ function flush(fh: FirehoseState, b: number, now: number, second: number): void 
   fh.bufferBytes[b] = 0;
   fh.bufferRecords[b] = 0;
   fh.bufferStart[b] = -1;
+}
+
+/** Notes that shard s has retries to carry until tick `until`. */
+function markRetrying(p: ProducerState, s: number, until: number): void {
+  if (until > p.shardRetryUntil[s]!) p.shardRetryUntil[s] = until;
+  if (p.listed[s] === 0) {
+    p.listed[s] = 1;
+    p.activeShards[p.activeCount++] = s;
+  }
+}
+
+/** Forgets shards whose retries are all done: their rates are back to zero and their ring slots empty. */
+function dropIdleShards(p: ProducerState, k: number): void {
+  let kept = 0;
+  for (let j = 0; j < p.activeCount; j++) {
+    const s = p.activeShards[j]!;
+    if (k > p.shardRetryUntil[s]!) p.listed[s] = 0;
+    else p.activeShards[kept++] = s;
+  }
+  p.activeCount = kept;
 }
 
 /** Moves per-shard quantities from an even split of `from` shards to one of `to`, by hash-range overlap. */
