@@ -5,15 +5,30 @@
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 
 const TWO_POW_32 = 2 ** 32;
+const NORMAL_TABLE = 1 << 16;
 
 export class Rng {
   private readonly generator: ReturnType<typeof xoroshiro128plus>;
   private spare: number | undefined;
 
+  /** 2^16 standard normal variates drawn once from this generator, for `fastNormal`. */
+  private readonly normals: Float64Array;
+
   constructor(seed: number) {
     this.generator = xoroshiro128plus(seed | 0);
     // Mix the seed in: nearby seeds start from nearby states.
     for (let i = 0; i < 16; i++) this.generator.next();
+    this.normals = new Float64Array(NORMAL_TABLE);
+    for (let i = 0; i < NORMAL_TABLE; i++) this.normals[i] = this.normal();
+  }
+
+  /**
+   * A standard normal variate picked from a table of 65,536 drawn at construction: one generator
+   * step instead of two uniforms, a logarithm and a square root. The engine's per-shard, per-tick
+   * noise needs the normal's shape, not a fresh sample every time.
+   */
+  fastNormal(): number {
+    return this.normals[(this.generator.next() >>> 0) & (NORMAL_TABLE - 1)]!;
   }
 
   /** Uniform in [0, 1). */
@@ -57,6 +72,6 @@ export class Rng {
       }
       return k;
     }
-    return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * this.normal()));
+    return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * this.fastNormal()));
   }
 }

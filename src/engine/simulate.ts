@@ -377,6 +377,9 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
   let nextChange = 0;
   const progressEvery = Math.max(1, Math.floor(ticks / 100));
   const consumerStep = Math.max(1, Math.round(1 / dt));
+  // Scratch reused every tick: each producer's new records per shard, and the stream's admitted fraction.
+  const freshBuffers: Float64Array[] = producers.map((p) => new Float64Array(p.sink.shards));
+  let streamFraction: Float64Array = new Float64Array(shardCount);
   const putMeanSeconds = meanPutLatency(producers);
   // Cumulative arrivals per shard, for the iterator age of every consumer application. (The age
   // was backlog ÷ a 5-second average arrival rate, Little's law: right only at a steady rate. When
@@ -395,125 +398,162 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       secondRecords = remap(secondRecords, secondRecords.length, shardCount);
       secondBytes = remap(secondBytes, secondBytes.length, shardCount);
       demandRecords = new Float64Array(shardCount);
+      streamFraction = new Float64Array(shardCount);
       demandBytes = new Float64Array(shardCount);
       arrivals = remap(arrivals, arrivals.length, shardCount);
       arrivalBytes = remap(arrivalBytes, arrivalBytes.length, shardCount);
       nextChange++;
     }
 
-    for (const sink of sinks.values()) {
-      // Refill every tick at limit × tick, capped at one second's worth (ENGINE.md).
-      const addR = sink.recordsPerSecond * dt;
-      const addB = sink.bytesPerSecond * dt;
-      for (let s = 0; s < sink.shards; s++) {
-        sink.tokensRecords[s] = Math.min(sink.recordsPerSecond, sink.tokensRecords[s]! + addR);
-        sink.tokensBytes[s] = Math.min(sink.bytesBurst, sink.tokensBytes[s]! + addB);
-      }
-    }
-
-    // Demand per sink shard: new records (Poisson) plus retries due now, per producer.
-    const newByProducer: Float64Array[] = [];
-    for (const p of producers) {
-      const n = p.sink.shards;
-      const userRate = rateAt(p.producer.rate, t, p.meanDataBytes);
-      const kinesisPerTick = (userRate / p.userPerKinesis) * dt;
-      const fresh = new Float64Array(n);
-      let total = 0;
-      for (let s = 0; s < n; s++) {
-        const count = rng.poisson(kinesisPerTick * p.weights[s]!);
-        fresh[s] = count;
-        total += count;
-      }
-      newByProducer.push(fresh);
-      counters.produced += total * p.userPerKinesis;
-      perSecond.offered[second]! += total * p.userPerKinesis;
-      counters.putRequests += requestsFor(p.producer, total * p.userPerKinesis, dt);
-      // Retries: advance each attempt class's ring.
-      const slot = k % p.ringLength;
-      const retrying = k <= p.retryActiveUntil;
-      if (retrying) dropIdleShards(p, k);
-      for (let a = retrying ? 2 : p.retryRate.length; a < p.retryRate.length; a++) {
-        const rate = p.retryRate[a]!;
-        const ring = p.retryRing[a]!;
-        for (let j = 0; j < p.activeCount; j++) {
-          const s = p.activeShards[j]!;
-          rate[s] = Math.max(0, rate[s]! + ring[slot * n + s]!);
-          ring[slot * n + s] = 0;
-        }
-      }
-    }
-
-    // Admission per sink shard.
+    // Per sink: new records (Poisson) and retries due now make each shard's demand; each shard
+    // admits what its token buckets hold (refilled every tick at limit × tick, capped at one
+    // second's worth, ENGINE.md) and rejects the rest.
+    const newByProducer = freshBuffers;
     for (const sink of sinks.values()) {
       const n = sink.shards;
       const dR = sink === stream ? demandRecords : new Float64Array(n);
       const dB = sink === stream ? demandBytes : new Float64Array(n);
       dR.fill(0);
       dB.fill(0);
-      producers.forEach((p, i) => {
-        if (p.sink !== sink) return;
-        const fresh = newByProducer[i]!;
-        const classes = k <= p.retryActiveUntil ? p.retryRate.length : 2;
-        for (let s = 0; s < n; s++) {
-          const d = fresh[s]!;
-          if (sink === stream) {
-            // Utilisation counts first attempts: the load the producers offer, not the retry storm.
-            secondRecords[s]! += d;
-            secondBytes[s]! += d * p.kinesisBytes;
-          }
-          dR[s]! += d;
-          dB[s]! += d * p.kinesisBytes;
-        }
-        for (let j = 0; classes > 2 && j < p.activeCount; j++) {
-          const s = p.activeShards[j]!;
-          let d = 0;
-          for (let a = 2; a < classes; a++) d += p.retryRate[a]![s]! * dt;
-          dR[s]! += d;
-          dB[s]! += d * p.kinesisBytes;
-        }
-      });
-      const fraction = new Float64Array(n);
-      for (let s = 0; s < n; s++) {
-        const r = dR[s]!;
-        const b = dB[s]!;
-        const f = r <= 0 ? 1 : Math.min(1, sink.tokensRecords[s]! / r, b > 0 ? sink.tokensBytes[s]! / b : 1);
-        fraction[s] = f;
-        sink.tokensRecords[s]! -= r * f;
-        sink.tokensBytes[s]! -= b * f;
-      }
-      // Outcomes per producer and attempt class (local sums, added to the counters once a tick).
       for (let i = 0; i < producers.length; i++) {
         const p = producers[i]!;
         if (p.sink !== sink) continue;
+        const userRate = rateAt(p.producer.rate, t, p.meanDataBytes);
+        const kinesisPerTick = (userRate / p.userPerKinesis) * dt;
+        if (newByProducer[i]!.length !== n) newByProducer[i] = new Float64Array(n);
         const fresh = newByProducer[i]!;
+        const weights = p.weights;
+        const kb = p.kinesisBytes;
+        const toStream = sink === stream;
+        let total = 0;
+        for (let s = 0; s < n; s++) {
+          const d = rng.poisson(kinesisPerTick * weights[s]!);
+          fresh[s] = d;
+          total += d;
+          dR[s]! += d;
+          dB[s]! += d * kb;
+          if (toStream) {
+            // Utilisation counts first attempts: the load the producers offer, not the retry storm.
+            secondRecords[s]! += d;
+            secondBytes[s]! += d * kb;
+          }
+        }
+        counters.produced += total * p.userPerKinesis;
+        perSecond.offered[second]! += total * p.userPerKinesis;
+        counters.putRequests += requestsFor(p.producer, total * p.userPerKinesis, dt);
+        // Retries: advance each attempt class's ring, then add the retries due now.
+        const slot = k % p.ringLength;
+        const retrying = k <= p.retryActiveUntil;
+        if (!retrying) continue;
+        dropIdleShards(p, k);
+        for (let a = 2; a < p.retryRate.length; a++) {
+          const rate = p.retryRate[a]!;
+          const ring = p.retryRing[a]!;
+          for (let j = 0; j < p.activeCount; j++) {
+            const s = p.activeShards[j]!;
+            const r = Math.max(0, rate[s]! + ring[slot * n + s]!);
+            rate[s] = r;
+            ring[slot * n + s] = 0;
+            dR[s]! += r * dt;
+            dB[s]! += r * dt * kb;
+          }
+        }
+      }
+      const fraction = sink === stream ? streamFraction : new Float64Array(n);
+      const tR = sink.tokensRecords;
+      const tB = sink.tokensBytes;
+      const capR = sink.recordsPerSecond;
+      const capB = sink.bytesBurst;
+      const addR = sink.recordsPerSecond * dt;
+      const addB = sink.bytesPerSecond * dt;
+      // First attempts are settled in the same pass (retries, on few shards, after it).
+      const firsts = producers
+        .map((p, i) => ({ p, i }))
+        .filter(({ p }) => p.sink === sink)
+        .map(({ p, i }) => {
+          const attempts = p.retryRate.length - 1;
+          const slot = k % p.ringLength;
+          const D = attempts > 1 ? p.backoffTicks[2]! : 1;
+          return {
+            p,
+            fresh: newByProducer[i]!,
+            ring: attempts > 1 ? p.retryRing[2]! : undefined,
+            D,
+            start: (slot + 1) % p.ringLength,
+            stop: (slot + 1 + D) % p.ringLength,
+            u: p.userPerKinesis,
+            kb: p.kinesisBytes,
+            attempted: 0,
+            admitted: 0,
+            rejected: 0,
+            dropped: 0,
+          };
+        });
+      const toStream = sink === stream;
+      for (let s = 0; s < n; s++) {
+        const tokensR = Math.min(capR, tR[s]! + addR);
+        const tokensB = Math.min(capB, tB[s]! + addB);
+        const r = dR[s]!;
+        const b = dB[s]!;
+        const f = r <= 0 ? 1 : Math.min(1, tokensR / r, b > 0 ? tokensB / b : 1);
+        fraction[s] = f;
+        tR[s] = tokensR - r * f;
+        tB[s] = tokensB - b * f;
+        for (let q = 0; q < firsts.length; q++) {
+          const first = firsts[q]!;
+          const count = first.fresh[s]!;
+          if (count <= 0) continue;
+          const admitted = count * f;
+          const rejected = count - admitted;
+          first.attempted += count;
+          first.admitted += admitted;
+          if (toStream) {
+            arrivals[s]! += admitted * first.u;
+            arrivalBytes[s]! += admitted * first.kb;
+          }
+          if (rejected <= 0) continue;
+          first.rejected += rejected;
+          if (first.ring === undefined) {
+            first.dropped += rejected;
+            continue;
+          }
+          // Resend after a full-jitter backoff: spread evenly over the next D ticks, as a rate
+          // that starts next tick and stops D ticks later.
+          const perSecondRate = rejected / first.D / dt;
+          first.ring[first.start * n + s]! += perSecondRate;
+          first.ring[first.stop * n + s]! -= perSecondRate;
+          markRetrying(first.p, s, k + first.p.ringLength);
+        }
+      }
+      // Retries, on the shards that have them, then the counters (local sums, added once a tick).
+      for (const first of firsts) {
+        const p = first.p;
         const attempts = p.retryRate.length - 1;
         const classes = k <= p.retryActiveUntil ? attempts : 1;
         const slot = k % p.ringLength;
         const start = (slot + 1) % p.ringLength;
-        const toStream = sink === stream;
         const kb = p.kinesisBytes;
         const u = p.userPerKinesis;
-        let attempted = 0;
+        let attempted = first.attempted;
         let retried = 0;
-        let admittedAll = 0;
-        let rejectedAll = 0;
-        let dropped = 0;
-        for (let a = 1; a <= classes; a++) {
+        let admittedAll = first.admitted;
+        let rejectedAll = first.rejected;
+        let dropped = first.dropped;
+        p.admittedByAttempt[1]! += first.admitted * u;
+        for (let a = 2; a <= classes; a++) {
           const rate = p.retryRate[a];
           const nextRing = a < attempts ? p.retryRing[a + 1]! : undefined;
           const D = a < attempts ? p.backoffTicks[a + 1]! : 1;
           const stop = (slot + 1 + D) % p.ringLength;
           let admittedClass = 0;
-          // First attempts on every shard; retries only where they are (the active shards).
-          const span = a === 1 ? n : p.activeCount;
-          for (let j = 0; j < span; j++) {
-            const s = a === 1 ? j : p.activeShards[j]!;
-            const count = a === 1 ? fresh[s]! : rate![s]! * dt;
+          for (let j = 0; j < p.activeCount; j++) {
+            const s = p.activeShards[j]!;
+            const count = rate![s]! * dt;
             if (count <= 0) continue;
             const admitted = count * fraction[s]!;
             const rejected = count - admitted;
             attempted += count;
-            if (a > 1) retried += count;
+            retried += count;
             admittedClass += admitted;
             if (toStream) {
               arrivals[s]! += admitted * u;
@@ -661,6 +701,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
             secondRecords = new Float64Array(shardCount);
             secondBytes = new Float64Array(shardCount);
             demandRecords = new Float64Array(shardCount);
+            streamFraction = new Float64Array(shardCount);
             demandBytes = new Float64Array(shardCount);
             arrivals = remap(arrivals, arrivals.length, shardCount);
             arrivalBytes = remap(arrivalBytes, arrivalBytes.length, shardCount);
