@@ -78,6 +78,8 @@ interface ProducerState {
   userPerKinesis: number;
   kinesisBytes: number;
   weights: Float64Array;
+  /** √weight per shard, for the normal approximation of Poisson arrivals without a square root per shard. */
+  sqrtWeights: Float64Array;
   /** Retries waiting, per attempt class a (2 … maxAttempts): a uniform spread is a step in `rate`, removed later via `ring`. */
   retryRate: Float64Array[];
   retryRing: Float64Array[];
@@ -244,6 +246,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       userPerKinesis: packing.userRecordsPerKinesisRecord,
       kinesisBytes: sink.kind === 'stream' ? packing.kinesisRecordBytes : meanData,
       weights: sink.kind === 'stream' ? keyWeights(producer, shardCount) : new Float64Array([1]),
+      sqrtWeights: new Float64Array(0),
       retryRate: Array.from({ length: attempts + 1 }, () => new Float64Array(sink.shards)),
       retryRing: Array.from({ length: attempts + 1 }, () => new Float64Array(ringLength * sink.shards)),
       ringLength,
@@ -423,11 +426,20 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
         if (newByProducer[i]!.length !== n) newByProducer[i] = new Float64Array(n);
         const fresh = newByProducer[i]!;
         const weights = p.weights;
+        if (p.sqrtWeights.length !== weights.length) p.sqrtWeights = weights.map(Math.sqrt);
+        const sqrtWeights = p.sqrtWeights;
+        const sqrtPerTick = Math.sqrt(kinesisPerTick);
         const kb = p.kinesisBytes;
         const toStream = sink === stream;
         let total = 0;
         for (let s = 0; s < n; s++) {
-          const d = rng.poisson(kinesisPerTick * weights[s]!);
+          // Poisson(λ) arrivals, λ = per tick × weight; above 30 the normal approximation, with
+          // √λ = √(per tick) × √weight so that no square root is taken per shard.
+          const lambda = kinesisPerTick * weights[s]!;
+          const d =
+            lambda < 30
+              ? rng.poisson(lambda)
+              : Math.max(0, Math.round(lambda + sqrtPerTick * sqrtWeights[s]! * rng.fastNormal()));
           fresh[s] = d;
           total += d;
           dR[s]! += d;
@@ -789,6 +801,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
     for (const p of producers) {
       if (p.sink !== stream) continue;
       p.weights = keyWeights(p.producer, to);
+      p.sqrtWeights = p.weights.map(Math.sqrt);
       p.retryRate = p.retryRate.map((rate) => remap(rate, from, to));
       const rings: Float64Array[] = [];
       for (const ring of p.retryRing) {
