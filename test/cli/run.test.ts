@@ -4,8 +4,9 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
 import { parseResult } from '../../src/result/io.js';
-import { REPO_ROOT, run } from '../helpers/fake-io.js';
+import { FakeIo, REPO_ROOT, run } from '../helpers/fake-io.js';
 
 const OUT = '/tmp/shardcast-run-test';
 /** A small stream that is never short: 2 shards, 500 records/s of 1 KiB. */
@@ -144,5 +145,26 @@ describe('shardcast compare', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('a.json');
     expect(r.stderr).not.toContain('    at ');
+  });
+});
+
+describe('shardcast run progress', () => {
+  class TerminalIo extends FakeIo {
+    override readonly isTTY: boolean = true;
+  }
+
+  it('draws a progress bar on a terminal, and none with --quiet', async () => {
+    const io = new TerminalIo({ files: { 'calm.yaml': CALM } });
+    expect(await main(['run', 'calm.yaml', '--out', OUT, '--duration', '20s'], io)).toBe(0);
+    expect(io.err).toContain('% of 20 s simulated');
+    expect(io.err).toContain('█');
+    const quiet = new TerminalIo({ files: { 'calm.yaml': CALM } });
+    expect(await main(['run', 'calm.yaml', '--out', OUT, '--duration', '20s', '--quiet'], quiet)).toBe(0);
+    expect(quiet.err).toBe('');
+  });
+
+  it('draws none off a terminal (CI logs stay clean)', async () => {
+    const r = await run(['run', 'calm.yaml', '--out', OUT, '--duration', '20s'], { 'calm.yaml': CALM });
+    expect(r.stderr).toBe('');
   });
 });

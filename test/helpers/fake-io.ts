@@ -25,7 +25,7 @@ export interface FakeIoOptions {
 export class FakeIo implements Io {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>> = {};
-  readonly isTTY = false;
+  readonly isTTY: boolean = false;
   /** Everything written to stdout, in order. */
   out = '';
   /** Everything written to stderr, in order. */
