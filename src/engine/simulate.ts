@@ -20,7 +20,7 @@ import { keyLoad } from '../keys/load.js';
 import { runMetrics } from '../result/metrics.js';
 import { RESULT_VERSION, type RunResult } from '../result/types.js';
 import { rateAt } from '../scenario/profiles.js';
-import { lognormalParams, meanRecordBytes } from '../scenario/record-size.js';
+import { inverseNormalCdf, lognormalParams, meanRecordBytes } from '../scenario/record-size.js';
 import type { FirehoseStream, Producer, Scenario } from '../scenario/schema.js';
 import { ArrivalHistory } from './arrival-history.js';
 import { FlowHistogram } from './flow-histogram.js';
@@ -110,6 +110,23 @@ interface ProducerState {
   activeShards: Int32Array;
   activeCount: number;
   listed: Uint8Array;
+}
+
+/** A producer's first attempts on one sink during a tick (reused from tick to tick). */
+interface FirstAttempts {
+  p: ProducerState;
+  index: number;
+  fresh: Float64Array;
+  ring: Float64Array | undefined;
+  D: number;
+  start: number;
+  stop: number;
+  u: number;
+  kb: number;
+  attempted: number;
+  admitted: number;
+  rejected: number;
+  dropped: number;
 }
 
 interface ConsumerState {
@@ -234,9 +251,16 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       backoffWaited[a] = (backoffWaited[a - 1] ?? 0) + cap / 2;
     }
     const ringLength = Math.max(2, ...backoffTicks.filter((x) => x !== undefined)) + 2;
-    const perInstance = peak / producer.instances;
-    const fillSeconds =
-      perInstance > 0 ? producer.batching.maxRecords / perInstance : producer.batching.linger;
+    // A batch is full at maxRecords Kinesis records or maxBytes, whichever comes first.
+    const perInstance = peak / packing.userRecordsPerKinesisRecord / producer.instances;
+    const batchRecords = Math.max(
+      1,
+      Math.min(
+        producer.batching.maxRecords,
+        Math.floor(producer.batching.maxBytes / Math.max(1, packing.kinesisRecordBytes)),
+      ),
+    );
+    const fillSeconds = perInstance > 0 ? batchRecords / perInstance : producer.batching.linger;
     const service = lognormalParams(scenario.engine.serviceTime.median, scenario.engine.serviceTime.p99);
     return {
       producer,
@@ -265,6 +289,15 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       retryActiveUntil: -1,
     };
   });
+
+  // User records per Kinesis record on the stream, over its producers at their peak rates.
+  const streamProducers = producers.filter((p) => p.sink === stream);
+  const peakUser = streamProducers.reduce((a, p) => a + peakRate(p.producer, duration, p.meanDataBytes), 0);
+  const peakKinesis = streamProducers.reduce(
+    (a, p) => a + peakRate(p.producer, duration, p.meanDataBytes) / p.userPerKinesis,
+    0,
+  );
+  const userPerKinesisRecord = peakKinesis > 0 ? peakUser / peakKinesis : 1;
 
   // ---- Consumers (polling, enhanced fan-out, and Firehose reading the stream)
   const pollers = scenario.consumers.filter((c) => c.type === 'polling');
@@ -380,10 +413,33 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
   let nextChange = 0;
   const progressEvery = Math.max(1, Math.floor(ticks / 100));
   const consumerStep = Math.max(1, Math.round(1 / dt));
+  // Per sink, the producers writing to it and their first-attempt outcomes of the current tick.
+  const firstsBySink = new Map<Sink, FirstAttempts[]>(
+    [...sinks.values()].map((sink) => [
+      sink,
+      producers
+        .map((p, index) => ({ p, index }))
+        .filter(({ p }) => p.sink === sink)
+        .map(({ p, index }) => ({
+          p,
+          index,
+          fresh: new Float64Array(0),
+          ring: undefined,
+          D: 1,
+          start: 0,
+          stop: 0,
+          u: 1,
+          kb: 0,
+          attempted: 0,
+          admitted: 0,
+          rejected: 0,
+          dropped: 0,
+        })),
+    ]),
+  );
   // Scratch reused every tick: each producer's new records per shard, and the stream's admitted fraction.
   const freshBuffers: Float64Array[] = producers.map((p) => new Float64Array(p.sink.shards));
   let streamFraction: Float64Array = new Float64Array(shardCount);
-  const putMeanSeconds = meanPutLatency(producers);
   // Cumulative arrivals per shard, for the iterator age of every consumer application. (The age
   // was backlog ÷ a 5-second average arrival rate, Little's law: right only at a steady rate. When
   // the input fell it grew without bound, to 2.8e19 s, or Infinity and a crash, once it stopped.)
@@ -452,7 +508,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
         }
         counters.produced += total * p.userPerKinesis;
         perSecond.offered[second]! += total * p.userPerKinesis;
-        counters.putRequests += requestsFor(p.producer, total * p.userPerKinesis, dt);
+        counters.putRequests += requestsFor(p.producer, total, p.kinesisBytes, dt);
         // Retries: advance each attempt class's ring, then add the retries due now.
         const slot = k % p.ringLength;
         const retrying = k <= p.retryActiveUntil;
@@ -479,28 +535,24 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       const addR = sink.recordsPerSecond * dt;
       const addB = sink.bytesPerSecond * dt;
       // First attempts are settled in the same pass (retries, on few shards, after it).
-      const firsts = producers
-        .map((p, i) => ({ p, i }))
-        .filter(({ p }) => p.sink === sink)
-        .map(({ p, i }) => {
-          const attempts = p.retryRate.length - 1;
-          const slot = k % p.ringLength;
-          const D = attempts > 1 ? p.backoffTicks[2]! : 1;
-          return {
-            p,
-            fresh: newByProducer[i]!,
-            ring: attempts > 1 ? p.retryRing[2]! : undefined,
-            D,
-            start: (slot + 1) % p.ringLength,
-            stop: (slot + 1 + D) % p.ringLength,
-            u: p.userPerKinesis,
-            kb: p.kinesisBytes,
-            attempted: 0,
-            admitted: 0,
-            rejected: 0,
-            dropped: 0,
-          };
-        });
+      // Reused every tick: one entry per producer writing to this sink (no allocation in the loop).
+      const firsts = firstsBySink.get(sink)!;
+      for (const first of firsts) {
+        const p = first.p;
+        const attempts = p.retryRate.length - 1;
+        const slot = k % p.ringLength;
+        first.fresh = newByProducer[first.index]!;
+        first.ring = attempts > 1 ? p.retryRing[2]! : undefined;
+        first.D = attempts > 1 ? p.backoffTicks[2]! : 1;
+        first.start = (slot + 1) % p.ringLength;
+        first.stop = (slot + 1 + first.D) % p.ringLength;
+        first.u = p.userPerKinesis;
+        first.kb = p.kinesisBytes;
+        first.attempted = 0;
+        first.admitted = 0;
+        first.rejected = 0;
+        first.dropped = 0;
+      }
       const toStream = sink === stream;
       for (let s = 0; s < n; s++) {
         const tokensR = Math.min(capR, tR[s]! + addR);
@@ -630,7 +682,9 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       const n = shardCount;
       const stepDt = ((k % consumerStep) + 1) * dt;
       let readable = 0;
-      const capR = c.readRecordsPerSecond * stepDt;
+      // GetRecords returns at most 10,000 Kinesis records a call: with KPL aggregation each carries
+      // several user records, and the backlog counts user records.
+      const capR = c.readRecordsPerSecond * stepDt * userPerKinesisRecord;
       const capB = c.readBytesPerSecond * stepDt;
       for (let s = 0; s < n; s++) {
         c.backlog[s]! += arrivals[s]!;
@@ -666,8 +720,9 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
         lagSeries.get(c.name)![second] = Math.max(lagSeries.get(c.name)![second]!, maxAge);
         if (delivered > 0) {
           const meanAge = ageWeighted / delivered;
-          // End to end: put latency (its mean this tick) + propagation + time queued in the backlog.
-          e2eLatency.record(putMeanSeconds + c.propagation + meanAge, delivered);
+          // End to end: the put latency of this second's records (every attempt class, retries and
+          // backoff included), then propagation, then the time queued in the backlog.
+          recordEndToEnd(producers, stream, c.propagation + meanAge, delivered, e2eLatency);
         }
       }
     }
@@ -965,12 +1020,19 @@ function peakRate(producer: Producer, duration: number, meanData: number): numbe
   return peak;
 }
 
-/** PutRecords requests for `records` user records in a tick: full batches, or one per instance per linger. */
-function requestsFor(producer: Producer, records: number, dt: number): number {
-  if (records <= 0) return 0;
+/**
+ * PutRecords requests for `kinesisRecords` Kinesis records of `recordBytes` each in a tick: full
+ * batches (at most `maxRecords` and `maxBytes` each), or one per instance per linger time.
+ */
+function requestsFor(producer: Producer, kinesisRecords: number, recordBytes: number, dt: number): number {
+  if (kinesisRecords <= 0) return 0;
+  const perBatch = Math.max(
+    1,
+    Math.min(producer.batching.maxRecords, Math.floor(producer.batching.maxBytes / Math.max(1, recordBytes))),
+  );
   const byLinger =
-    producer.batching.linger > 0 ? (producer.instances * dt) / producer.batching.linger : records;
-  return Math.min(records, Math.max(records / producer.batching.maxRecords, byLinger));
+    producer.batching.linger > 0 ? (producer.instances * dt) / producer.batching.linger : kinesisRecords;
+  return Math.min(kinesisRecords, Math.max(kinesisRecords / perBatch, byLinger));
 }
 
 function reshardSchedule(scenario: Scenario, initial: number): { at: number; shards: number }[] {
@@ -998,6 +1060,35 @@ function reshardSchedule(scenario: Scenario, initial: number): { at: number; sha
   return changes;
 }
 
+/** Spreads `delivered` records over the put latencies of the records the stream took this second. */
+function recordEndToEnd(
+  producers: readonly ProducerState[],
+  stream: Sink,
+  after: number,
+  delivered: number,
+  histogram: FlowHistogram,
+): void {
+  let admitted = 0;
+  for (const p of producers) {
+    if (p.sink !== stream) continue;
+    for (let a = 1; a < p.admittedByAttempt.length; a++) admitted += p.admittedByAttempt[a]!;
+  }
+  if (admitted <= 0) {
+    histogram.record(meanPutLatency(producers) + after, delivered);
+    return;
+  }
+  for (const p of producers) {
+    if (p.sink !== stream) continue;
+    for (let a = 1; a < p.admittedByAttempt.length; a++) {
+      const share = p.admittedByAttempt[a]! / admitted;
+      if (share <= 0) continue;
+      putLatencyPoints(p, a, (seconds, weight) =>
+        histogram.record(seconds + after, delivered * share * weight),
+      );
+    }
+  }
+}
+
 function meanPutLatency(producers: readonly ProducerState[]): number {
   let total = 0;
   let weight = 0;
@@ -1010,21 +1101,42 @@ function meanPutLatency(producers: readonly ProducerState[]): number {
 }
 
 /**
- * A second's put latencies: for each attempt class, the batch wait (three points of its uniform
- * spread), the service time of each attempt (three lognormal quantiles) and the backoff waited.
+ * A second's put latencies: for each attempt class, the batch wait (four points of its uniform
+ * spread), the service time of each attempt (lognormal quantiles, denser in the tail so p99 and
+ * p99.9 show) and the backoff waited before the attempt.
  */
-const SERVICE_Z = [-1.2816, 0, 1.2816];
-const WAIT_Q = [1 / 6, 3 / 6, 5 / 6];
+const SERVICE_POINTS: readonly { z: number; weight: number }[] = [
+  ...[0.05, 0.15, 0.25, 0.35, 0.45, 0.55, 0.65, 0.75, 0.85].map((p) => ({
+    z: inverseNormalCdf(p),
+    weight: 0.1,
+  })),
+  { z: inverseNormalCdf(0.925), weight: 0.05 },
+  { z: inverseNormalCdf(0.97), weight: 0.03 },
+  { z: inverseNormalCdf(0.99), weight: 0.015 },
+  { z: inverseNormalCdf(0.999), weight: 0.005 },
+];
+const WAIT_Q = [0.125, 0.375, 0.625, 0.875];
+
+/** The put latencies of `count` records admitted at attempt `a`, as (seconds, weight) points whose weights sum to 1. */
+function putLatencyPoints(
+  p: ProducerState,
+  a: number,
+  visit: (seconds: number, weight: number) => void,
+): void {
+  const backoff = p.backoffWaited[a] ?? 0;
+  for (const q of WAIT_Q) {
+    for (const { z, weight } of SERVICE_POINTS) {
+      const service = p.serviceMedian * Math.exp(p.serviceSigma * z);
+      visit(p.batchWaitSeconds * q + a * service + backoff, weight / WAIT_Q.length);
+    }
+  }
+}
+
 function recordPutLatency(p: ProducerState, histogram: FlowHistogram): void {
   for (let a = 1; a < p.admittedByAttempt.length; a++) {
     const count = p.admittedByAttempt[a]!;
     if (count <= 0) continue;
-    for (const q of WAIT_Q) {
-      for (const z of SERVICE_Z) {
-        const service = p.serviceMedian * Math.exp(p.serviceSigma * z);
-        histogram.record(p.batchWaitSeconds * q + a * service + (p.backoffWaited[a] ?? 0), count / 9);
-      }
-    }
+    putLatencyPoints(p, a, (seconds, weight) => histogram.record(seconds, count * weight));
     p.admittedByAttempt[a] = 0;
   }
 }
