@@ -67,6 +67,8 @@ interface Sink {
   bytesBurst: number;
   tokensRecords: Float64Array;
   tokensBytes: Float64Array;
+  /** Direct PUT only: the quota's records and requests per second (the request quota binds through the batch size). */
+  quota?: { recordsPerSecond: number; requestsPerSecond: number };
 }
 
 /** A producer's state: its key weights on the current layout, and its retry schedule. */
@@ -219,6 +221,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
         Math.min(quota.recordsPerSecond, quota.requestsPerSecond * perBatch),
       ),
       tokensBytes: new Float64Array(1).fill(quota.bytesPerSecond),
+      quota: { recordsPerSecond: quota.recordsPerSecond, requestsPerSecond: quota.requestsPerSecond },
     });
   }
 
@@ -526,6 +529,19 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
             dB[s]! += r * dt * kb;
           }
         }
+      }
+      if (sink.quota) {
+        // Direct PUT: 2,000 (or 1,000) requests/s become a records limit through the records each
+        // request carries this tick (full batches, or what one linger time collects).
+        let records = 0;
+        let requests = 0;
+        for (const first of firstsBySink.get(sink)!) {
+          const fresh = newByProducer[first.index]![0]!;
+          records += fresh;
+          requests += requestsFor(first.p.producer, fresh, first.p.kinesisBytes, dt);
+        }
+        const perRequest = requests > 0 ? records / requests : FIREHOSE.putRecordBatchMaxRecords.value;
+        sink.recordsPerSecond = Math.min(sink.quota.recordsPerSecond, sink.quota.requestsPerSecond * perRequest);
       }
       const fraction = sink === stream ? streamFraction : new Float64Array(n);
       const tR = sink.tokensRecords;

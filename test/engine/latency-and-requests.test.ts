@@ -96,3 +96,30 @@ producers:
     expect(requests('64KiB', '256KiB')).toBeLessThan(2200);
   });
 });
+
+describe('the Direct PUT request quota', () => {
+  // us-east-1: 2,000 requests/s per Firehose stream. 1,000 producer instances with a 100 ms linger
+  // send 1,000 × 10 = 10,000 requests/s of 2 records each (20,000 records/s): five times the
+  // request quota, though far under the 500,000 records/s and 5 MiB/s ones. The quota binds as
+  // 2,000 requests/s × 2 records = 4,000 records/s: about 80% of attempts throttle.
+  it('throttles a producer that sends too many small requests', () => {
+    const r = runOf(`
+name: dput
+duration: 1m
+producers:
+  - name: fleet
+    instances: 1000
+    rate: 20k/s
+    recordSize: 100B
+    destination: logs
+    batching: { linger: 100ms }
+    retry: { maxAttempts: 1 }
+firehose:
+  - { name: logs, source: direct-put, buffer: { size: 5MiB, interval: 60s } }
+stream: { mode: on-demand }
+`);
+    const ratio = metric(r, 'throttledRatio');
+    expect(ratio).toBeGreaterThan(0.7);
+    expect(ratio).toBeLessThan(0.85);
+  });
+});
