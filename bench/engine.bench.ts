@@ -50,7 +50,11 @@ function measure(label: string, shape: Shape, repeats = 1): number {
   return wall;
 }
 
-function timeOnce(scenario: ReturnType<typeof scenarioFor>): { wall: number; peakRss: number; throttledRatio: number } {
+function timeOnce(scenario: ReturnType<typeof scenarioFor>): {
+  wall: number;
+  peakRss: number;
+  throttledRatio: number;
+} {
   const rssBefore = process.memoryUsage().rss;
   let peakRss = rssBefore;
   const start = performance.now();
@@ -72,7 +76,9 @@ measure('1 h, 1,000 shards, 500k records/s, 1M keys', {
   recordsPerSecond: 500_000,
 });
 
-console.log('\nscaling from 20 min, 250 shards, 125k records/s, 250k keys (each line doubles one thing; best of 2 runs):');
+console.log(
+  '\nscaling from 20 min, 250 shards, 125k records/s, 250k keys (each line doubles one thing; best of 2 runs):',
+);
 const base: Shape = { shards: 250, durationSeconds: 1200, keys: 250_000, recordsPerSecond: 125_000 };
 const t0 = measure('base', base, 2);
 for (const [name, shape] of [

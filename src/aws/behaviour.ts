@@ -15,6 +15,9 @@ import { KINESIS } from './facts.js';
  * double or halve the current count (API-K), so 256 → 600 is 256 → 512 → 600.
  */
 export function updateShardCountSequence(from: number, to: number): number[] {
+  if (!Number.isInteger(from) || from < 1 || !Number.isInteger(to) || to < 1) {
+    throw new RangeError(`shard counts must be positive integers, not ${from} → ${to}`);
+  }
   const counts: number[] = [];
   let current = from;
   while (current !== to) {

@@ -205,9 +205,11 @@ export function renderPlan(plan: Plan): string {
           formatSeconds(s.durationSeconds),
           s.completesAfterNeed
             ? '✗ finishes after traffic needs it'
-            : s.days > 1
-              ? `${s.days} days of call quota`
-              : '',
+            : s.tooFewFrom !== undefined
+              ? '✗ fewer shards than traffic needs'
+              : s.days > 1
+                ? `${s.days} days of call quota`
+                : '',
         ]),
       ),
     );

@@ -541,7 +541,10 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
           requests += requestsFor(first.p.producer, fresh, first.p.kinesisBytes, dt);
         }
         const perRequest = requests > 0 ? records / requests : FIREHOSE.putRecordBatchMaxRecords.value;
-        sink.recordsPerSecond = Math.min(sink.quota.recordsPerSecond, sink.quota.requestsPerSecond * perRequest);
+        sink.recordsPerSecond = Math.min(
+          sink.quota.recordsPerSecond,
+          sink.quota.requestsPerSecond * perRequest,
+        );
       }
       const fraction = sink === stream ? streamFraction : new Float64Array(n);
       const tR = sink.tokensRecords;

@@ -66,8 +66,9 @@ export function planFanOut(input: FanOutInput): FanOutPlan {
     shards * HOURS_PER_MONTH * prices['kinesis.efoConsumerShardHour'].usd +
     monthGb * prices['kinesis.efoRetrievalGb'].usd;
 
-  // Polling applications the recommended shards can feed: each reader needs the shard's write bytes.
-  const perShardWrite = (traffic.writeBytesPerSecond * (1 + traffic.headroom)) / shards;
+  // Polling applications the recommended shards can feed: each reader needs the shard's write
+  // bytes, and the hottest shard's (with headroom, at most its write limit) binds first.
+  const perShardWrite = demand;
   const pollingAppsBeforeReadBinds =
     perShardWrite > 0 ? Math.floor(READ_BYTES / perShardWrite) : Number.POSITIVE_INFINITY;
   const shardsForReaders = (n: number) =>
@@ -123,7 +124,7 @@ export function planFanOut(input: FanOutInput): FanOutPlan {
   const crossover =
     polling.length === 0 && efo.length === 0
       ? 'no consumers'
-      : `At ${shards} shards a shard carries ${formatBytes(perShardWrite)}/s at peak with headroom, so up to ${Number.isFinite(pollingAppsBeforeReadBinds) ? pollingAppsBeforeReadBinds : '∞'} polling readers fit its 2 MiB/s (${polling.length} now, ${formatNumber(callsPerShard)} GetRecords/s of 5). ` +
+      : `At ${shards} shards the hottest shard carries ${formatBytes(perShardWrite)}/s at peak with headroom, so up to ${Number.isFinite(pollingAppsBeforeReadBinds) ? pollingAppsBeforeReadBinds : '∞'} polling readers fit its 2 MiB/s (${polling.length} now, ${formatNumber(callsPerShard)} GetRecords/s of 5). ` +
         (extraShards > 0
           ? `One more polling application would need ${extraShards} more shard${extraShards === 1 ? '' : 's'} ($${formatNumber(extraPollingAppMonthlyCost)}/month); an enhanced fan-out consumer costs $${formatNumber(efoMonthly)}/month.`
           : `One more polling application needs no more shards; an enhanced fan-out consumer would cost $${formatNumber(efoMonthly)}/month.`);

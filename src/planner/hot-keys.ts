@@ -4,6 +4,7 @@
  * every shard stays under its limits.
  */
 import { KINESIS } from '../aws/facts.js';
+import { hashKeyOf, shardIndexOf } from '../aws/hash.js';
 import { meanKeyBytes } from '../keys/distribution.js';
 import { type PlacedKeys, placeKeys, shardOfPlaced, sharesOnEvenShards } from '../keys/placement.js';
 import type { KeyDistribution, Scenario } from '../scenario/schema.js';
@@ -24,6 +25,17 @@ const EXACT_KEY_LIMIT = 1_000_000;
  * gallops (the remaining keys then decide, and they spread more evenly the more shards there are).
  */
 const EXACT_CHECKS = 128;
+
+/**
+ * Keys to spread a key over when it cannot have a shard with headroom (load × (1 + headroom) > one
+ * shard's limit): enough pieces that each takes at most half a shard's limit with headroom, so
+ * the pieces share shards with the rest of the traffic (pieces of nearly a whole shard each would
+ * need almost empty shards: many more of them). 1 when the key fits.
+ */
+export function saltingFactor(utilization: number, h: number): number {
+  if (utilization * h <= 1 + 1e-12) return 1;
+  return Math.ceil(2 * utilization * h - 1e-9);
+}
 
 export interface KeyModel {
   dist: KeyDistribution;
@@ -110,24 +122,38 @@ export function planHotKeys(input: HotKeyInput): HotKeyPlan {
         bytesPerSecond: bytes,
         shardUtilization: u,
         overShardLimit: u > 1 + 1e-12,
-        saltingFactor: Math.max(1, Math.ceil(u * h - 1e-9)),
+        saltingFactor: saltingFactor(u, h),
         shardAtConfigured: configured === null ? null : shardOfPlaced(model.placed, k, configured),
         shardAtRecommended: 0,
         placedIndex: k,
       });
     }
   }
-  // Keys that cannot fit a shard with headroom at any count are left out of the search: they
-  // need salting whatever the count (the plan warns about each).
-  const unfixable = keys.filter((k) => k.saltingFactor > 1);
-  const load = (n: number) => hottestShard(rates, keyModels, n, unfixable);
+  // Keys that cannot fit a shard with headroom at any count need salting whatever the count (the
+  // plan warns about each): the search places them as the advice says, as `saltingFactor` pieces
+  // `${key}#${i}` each carrying 1/saltingFactor of the key's load, so that following the advice
+  // at the recommended count leaves every shard under its limit.
+  const salted: SaltedKey[] = keys
+    .filter((k) => k.saltingFactor > 1)
+    .map((k) => {
+      const name = keyModels.get(k.producer)!.placed.keyOf(k.placedIndex).key;
+      return {
+        producer: k.producer,
+        placedIndex: k.placedIndex,
+        recordsPerSecond: k.recordsPerSecond,
+        bytesPerSecond: k.bytesPerSecond,
+        pieces: Array.from({ length: k.saltingFactor }, (_, i) => hashKeyOf(`${name}#${i}`)),
+      };
+    });
+  const load = (n: number) => hottestShard(rates, keyModels, n, salted);
   const fits = (l: ShardLoad) => l.fitUtilization * h <= 1 + 1e-9;
-  const mayFit = heavyKeysMayFit(rates, keyModels, keys, h);
+  const mayFit = heavyKeysMayFit(rates, keyModels, keys, salted, h);
 
   const atRequired = load(required);
   let recommended = required;
   if (!fits(atRequired)) recommended = searchFittingCount(required, (n) => fits(load(n)), mayFit);
   const atRecommended = recommended === required ? atRequired : load(recommended);
+  const fitsAtRecommended = fits(atRecommended);
   const atConfigured = configured === null ? null : configured === required ? atRequired : load(configured);
   for (const k of keys)
     k.shardAtRecommended = shardOfPlaced(keyModels.get(k.producer)!.placed, k.placedIndex, recommended);
@@ -146,6 +172,7 @@ export function planHotKeys(input: HotKeyInput): HotKeyPlan {
     atRequired: toHotShard(atRequired),
     atRecommended: toHotShard(atRecommended),
     smallestFittingShardCount: recommended,
+    fits: fitsAtRecommended,
     raisedByHotShard: recommended > required,
   };
 }
@@ -157,8 +184,19 @@ interface ShardLoad {
   bytes: number;
   utilization: number;
   average: number;
-  /** The hottest shard's utilisation without the keys no count can fix. */
+  /** The hottest shard's utilisation with the keys no count can fix salted as advised. */
   fitUtilization: number;
+  /** The shard with that utilisation. */
+  fitShard: number;
+}
+
+/** A key too hot for one shard, with the hash keys of the pieces the plan advises salting it into. */
+interface SaltedKey {
+  producer: string;
+  placedIndex: number;
+  recordsPerSecond: number;
+  bytesPerSecond: number;
+  pieces: bigint[];
 }
 
 function toHotShard(load: ShardLoad): HotShard {
@@ -170,6 +208,7 @@ function toHotShard(load: ShardLoad): HotShard {
     utilization: load.utilization,
     averageUtilization: load.average,
     utilizationWithoutOversizedKeys: load.fitUtilization,
+    shardAfterSalting: load.fitShard,
   };
 }
 
@@ -178,7 +217,7 @@ function hottestShard(
   rates: readonly Rates[],
   models: ReadonlyMap<string, KeyModel>,
   n: number,
-  unfixable: readonly (HotKey & { placedIndex: number })[],
+  salted: readonly SaltedKey[],
 ): ShardLoad {
   const records = new Float64Array(n);
   const bytes = new Float64Array(n);
@@ -190,16 +229,23 @@ function hottestShard(
       bytes[s]! += r.bytes * shares[s]!;
     }
   }
-  const fixedRecords = new Float64Array(n);
-  const fixedBytes = new Float64Array(n);
-  for (const k of unfixable) {
+  // The change salting makes: each salted key leaves its shard, its pieces land on theirs.
+  const saltRecords = new Float64Array(n);
+  const saltBytes = new Float64Array(n);
+  for (const k of salted) {
     const s = shardOfPlaced(models.get(k.producer)!.placed, k.placedIndex, n);
-    fixedRecords[s]! += k.recordsPerSecond;
-    fixedBytes[s]! += k.bytesPerSecond;
+    saltRecords[s]! -= k.recordsPerSecond;
+    saltBytes[s]! -= k.bytesPerSecond;
+    for (const hash of k.pieces) {
+      const p = shardIndexOf(hash, n);
+      saltRecords[p]! += k.recordsPerSecond / k.pieces.length;
+      saltBytes[p]! += k.bytesPerSecond / k.pieces.length;
+    }
   }
   let shard = 0;
   let max = -1;
-  let fit = 0;
+  let fit = -1;
+  let fitShard = 0;
   let totalRecords = 0;
   let totalBytes = 0;
   for (let s = 0; s < n; s++) {
@@ -208,7 +254,11 @@ function hottestShard(
       max = u;
       shard = s;
     }
-    fit = Math.max(fit, utilization(records[s]! - fixedRecords[s]!, bytes[s]! - fixedBytes[s]!));
+    const f = utilization(records[s]! + saltRecords[s]!, bytes[s]! + saltBytes[s]!);
+    if (f > fit) {
+      fit = f;
+      fitShard = s;
+    }
     totalRecords += records[s]!;
     totalBytes += bytes[s]!;
   }
@@ -219,19 +269,21 @@ function hottestShard(
     bytes: bytes[shard]!,
     utilization: Math.max(0, max),
     average: utilization(totalRecords / n, totalBytes / n),
-    fitUtilization: fit,
+    fitUtilization: Math.max(0, fit),
+    fitShard,
   };
 }
 
 /**
  * A necessary condition for `n` shards to fit, cheap enough to try every count: the heavy keys
- * that can have headroom, with the records spread evenly by range width, already overflow no
- * shard. Every other record only adds load, so a count this rules out cannot fit.
+ * that can have headroom and the salted keys' pieces, with the records spread evenly by range
+ * width, already overflow no shard. Every other record only adds load, so a count this rules out cannot fit.
  */
 function heavyKeysMayFit(
   rates: readonly Rates[],
   models: ReadonlyMap<string, KeyModel>,
   keys: readonly (HotKey & { placedIndex: number })[],
+  salted: readonly SaltedKey[],
   h: number,
 ): (n: number) => boolean {
   let spreadRecords = 0;
@@ -244,21 +296,51 @@ function heavyKeysMayFit(
   // A little slack, so that floating-point dust never rules out a count the exact check accepts.
   const limit = 1 + 1e-6;
   const fixable = keys.filter((k) => k.saltingFactor === 1);
-  const loads = new Map<number, { records: number; bytes: number }>();
+  // Pieces of salted keys by position in the key space (a fraction): floor(position × n) places
+  // them, exactly but for keys within 2^-50 of a boundary, which a prefilter can afford.
+  const pieces = salted.flatMap((k) =>
+    k.pieces.map((hash) => ({
+      position: Number(hash >> 75n) / 2 ** 53,
+      records: k.recordsPerSecond / k.pieces.length,
+      bytes: k.bytesPerSecond / k.pieces.length,
+    })),
+  );
+  // Scratch per shard, reset through the list of shards touched (no allocation per count).
+  const records = new Float64Array(MAX_SHARDS + 1);
+  const bytes = new Float64Array(MAX_SHARDS + 1);
+  const marked = new Uint8Array(MAX_SHARDS + 1);
+  const touched: number[] = [];
   return (n) => {
-    loads.clear();
-    const base = { records: spreadRecords / n, bytes: spreadBytes / n };
-    if (utilization(base.records, base.bytes) * h > limit) return false;
-    for (const k of fixable) {
-      const s = shardOfPlaced(models.get(k.producer)!.placed, k.placedIndex, n);
-      let load = loads.get(s);
-      if (load === undefined) {
-        load = { records: base.records, bytes: base.bytes };
-        loads.set(s, load);
+    for (const s of touched) marked[s] = 0;
+    touched.length = 0;
+    const baseRecords = spreadRecords / n;
+    const baseBytes = spreadBytes / n;
+    if (utilization(baseRecords, baseBytes) * h > limit) return false;
+    const add = (s: number, r: number, b: number): boolean => {
+      if (marked[s] === 0) {
+        marked[s] = 1;
+        touched.push(s);
+        records[s] = baseRecords;
+        bytes[s] = baseBytes;
       }
-      load.records += k.recordsPerSecond;
-      load.bytes += k.bytesPerSecond;
-      if (utilization(load.records, load.bytes) * h > limit) return false;
+      records[s]! += r;
+      bytes[s]! += b;
+      return utilization(records[s]!, bytes[s]!) * h <= limit;
+    };
+    for (const k of fixable) {
+      if (
+        !add(
+          shardOfPlaced(models.get(k.producer)!.placed, k.placedIndex, n),
+          k.recordsPerSecond,
+          k.bytesPerSecond,
+        )
+      ) {
+        return false;
+      }
+    }
+    // The salted keys' pieces, as the exact check places them.
+    for (const piece of pieces) {
+      if (!add(Math.min(n - 1, Math.floor(piece.position * n)), piece.records, piece.bytes)) return false;
     }
     return true;
   };

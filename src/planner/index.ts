@@ -110,7 +110,7 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
   const demandShardsAt = shardDemandFunction(scenario, traffic, readers);
   const steps: ReshardStep[] = [];
   let current = configured ?? recommended;
-  for (const event of scenario.events) {
+  scenario.events.forEach((event, i) => {
     const step = planReshard(current, event.reshard.shards, scenario.stream.shardOperationTime, event.at);
     const end = event.at + step.durationSeconds;
     const needed =
@@ -119,9 +119,17 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
       step.completesAfterNeed = true;
       step.neededFrom = needed;
     }
+    // A scale-down leaves `to` shards from its end until the next event (or the end of the run).
+    if (event.reshard.shards < current) {
+      const until = scenario.events[i + 1]?.at ?? scenario.duration;
+      const short = [end, ...times].find(
+        (t) => t >= end && t <= until && demandShardsAt(t) > event.reshard.shards,
+      );
+      if (short !== undefined) step.tooFewFrom = short;
+    }
     steps.push(step);
     current = event.reshard.shards;
-  }
+  });
   const toRecommended =
     configured !== null && scenario.stream.mode === 'provisioned' && configured !== recommended
       ? planReshard(configured, recommended, scenario.stream.shardOperationTime, null)
@@ -155,8 +163,14 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
         `${configured} configured shards are short: peak × ${formatNumber(h)} needs ${recommended} (${bindingText}). UpdateShardCount ${configured} → ${recommended} takes ${toRecommended?.updateShardCountCalls ?? 0} call(s) and ~${formatSeconds(toRecommended?.durationSeconds ?? 0)}.`,
       );
     } else if (configured > recommended * 1.5 && configured > recommended + 1) {
+      // Everything priced per shard (shard-hours, extended retention, EFO consumer-shard-hours).
+      const provisionedAt = (n: number) =>
+        planCosts({ scenario, traffic, shards: n, prices, pollingReaders: readers, efoConsumers }).find(
+          (o) => o.option === 'provisioned',
+        )!.monthly;
+      const saving = provisionedAt(configured) - provisionedAt(recommended);
       recommendations.push(
-        `${configured} configured shards are more than needed: ${recommended} would do and save $${formatNumber((configured - recommended) * prices['kinesis.shardHour'].usd * 730)}/month in shard-hours.`,
+        `${configured} configured shards are more than needed: ${recommended} would do and save $${formatNumber(saving)}/month.`,
       );
     }
   }
@@ -170,7 +184,11 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
       `key "${key.key}" of ${key.producer} carries ${formatNumber(key.recordsPerSecond)} records/s and ${formatBytes(key.bytesPerSecond)}/s, above one shard's 1,000 records/s or 1 MiB/s by itself: more shards cannot fix it. Salt it over ${key.saltingFactor} keys (e.g. "${key.key}#0" … "${key.key}#${key.saltingFactor - 1}") and merge per key downstream.`,
     );
   }
-  if (hotKeys.raisedByHotShard) {
+  if (!hotKeys.fits) {
+    warnings.push(
+      `The hottest shard cannot be fixed with shards: even ${formatNumber(hotKeys.smallestFittingShardCount)} shards leave shard ${hotKeys.atRecommended.shardAfterSalting} at ${formatNumber(hotKeys.atRecommended.utilizationWithoutOversizedKeys * h * 100)}% of its limit at peak × ${formatNumber(h)}; split the traffic over several streams.`,
+    );
+  } else if (hotKeys.raisedByHotShard) {
     recommendations.push(
       `The hottest shard sets the count: ${counts.required} shards carry the average load, but shard ${hotKeys.atRequired.shard} would run at ${formatNumber(hotKeys.atRequired.utilization * 100)}% of its limit; ${recommended} shards keep every shard under it.`,
     );
@@ -202,6 +220,11 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
     if (step.completesAfterNeed) {
       warnings.push(
         `The reshard at ${formatSeconds(step.at ?? 0)} (${step.from} → ${step.to}) completes at ${formatSeconds((step.at ?? 0) + step.durationSeconds)}, but traffic needs more than ${step.from} shards from ${formatSeconds(step.neededFrom ?? 0)}: start it before then (it takes ~${formatSeconds(step.durationSeconds)}).`,
+      );
+    }
+    if (step.tooFewFrom !== undefined) {
+      warnings.push(
+        `The reshard at ${formatSeconds(step.at ?? 0)} scales down to ${step.to} shards (done at ${formatSeconds((step.at ?? 0) + step.durationSeconds)}), but traffic needs more than ${step.to} from ${formatSeconds(step.tooFewFrom)}: scale down less, or later.`,
       );
     }
     if (step.days > 1) {
@@ -268,7 +291,9 @@ function describeBinding(
   const h = 1 + traffic.headroom;
   switch (binding) {
     case 'hotShard':
-      return `the hottest shard: at ${counts.required} shards shard ${hotKeys.atRequired.shard} runs at ${formatNumber(hotKeys.atRequired.utilization * 100)}% of its write limit; ${recommended} shards keep every shard under it`;
+      return hotKeys.fits
+        ? `the hottest shard: at ${counts.required} shards shard ${hotKeys.atRequired.shard} runs at ${formatNumber(hotKeys.atRequired.utilization * 100)}% of its write limit; ${recommended} shards keep every shard under it`
+        : `the hottest shard: at ${counts.required} shards shard ${hotKeys.atRequired.shard} runs at ${formatNumber(hotKeys.atRequired.utilization * 100)}% of its write limit, and no count up to ${formatNumber(recommended)} keeps every shard under it`;
     case 'writeBytes':
       return `write bytes: ${formatBytes(traffic.writeBytesPerSecond)}/s at peak × ${formatNumber(h)} over 1 MiB/s per shard = ${counts.byWriteBytes} shards`;
     case 'writeRecords':

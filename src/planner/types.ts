@@ -106,8 +106,13 @@ export interface HotShard {
   utilization: number;
   /** The average shard's utilisation at the same count, for comparison. */
   averageUtilization: number;
-  /** The hottest shard's utilisation leaving out keys no shard count can carry (salt those). */
+  /**
+   * The hottest shard's utilisation with the keys no shard count can carry salted as the plan
+   * advises (key `k` salted ×f becomes `k#0` … `k#(f−1)`, each with 1/f of its load).
+   */
   utilizationWithoutOversizedKeys: number;
+  /** The shard with that utilisation. */
+  shardAfterSalting: number;
 }
 
 export interface HotKeyPlan {
@@ -120,8 +125,13 @@ export interface HotKeyPlan {
   atConfigured: HotShard | null;
   atRequired: HotShard;
   atRecommended: HotShard;
-  /** The smallest count at which the hottest shard fits, ignoring keys no count can fix. */
+  /**
+   * The smallest count at which the hottest shard fits, with keys no count can fix salted as
+   * advised; 10,000 (the most UpdateShardCount reaches) when no count up to it fits.
+   */
   smallestFittingShardCount: number;
+  /** False when even `smallestFittingShardCount` leaves a shard over its limit with headroom. */
+  fits: boolean;
   /** True when that count had to go beyond what the average load needs. */
   raisedByHotShard: boolean;
 }
@@ -210,6 +220,11 @@ export interface ReshardStep {
   completesAfterNeed: boolean;
   /** When traffic first needs more than `from` shards (no headroom), if before the reshard completes. */
   neededFrom?: number;
+  /**
+   * For a scale-down: when traffic (no headroom) first needs more than `to` shards after the
+   * reshard completes, before the next event or the end of the run.
+   */
+  tooFewFrom?: number;
 }
 
 export interface OnDemandPlan {

@@ -96,7 +96,7 @@ const diurnalProfile = z.strictObject({
   profile: z.literal('diurnal'),
   min: rate,
   max: rate,
-  period: duration.prefault('24h'),
+  period: duration.prefault('24h').refine((v) => v > 0, { error: 'a period must be longer than 0s' }),
   peakAt: duration.prefault('14h').describe('Time of the peak within a period (a cosine around it).'),
 });
 const traceProfile = z.strictObject({
@@ -132,11 +132,14 @@ export const rateProfile = z
 // ---------------------------------------------------------------------------------------------
 // Record sizes (the data blob; the partition key is counted separately)
 
-const fixedSize = z.strictObject({ dist: z.literal('fixed'), size });
-const uniformSize = z.strictObject({ dist: z.literal('uniform'), min: size, max: size });
+/** A record's data size: at least one byte (a record cannot be empty). */
+const recordBytes = size.refine((v) => v < 0 || v >= 1, { error: 'a record size is at least 1 byte' });
+
+const fixedSize = z.strictObject({ dist: z.literal('fixed'), size: recordBytes });
+const uniformSize = z.strictObject({ dist: z.literal('uniform'), min: recordBytes, max: recordBytes });
 const lognormalSize = z.strictObject({
   dist: z.literal('lognormal'),
-  median: size,
+  median: size.refine((v) => v > 0, { error: 'a median size must be above 0 bytes' }),
   p99: size.describe('The 99th percentile; sets the spread.'),
   max: size
     .optional()
@@ -146,16 +149,19 @@ const lognormalSize = z.strictObject({
 });
 const weightedSize = z.strictObject({
   dist: z.literal('weighted'),
-  sizes: z.array(z.strictObject({ size, weight: z.number().positive() })).min(1),
+  sizes: z.array(z.strictObject({ size: recordBytes, weight: z.number().positive() })).min(1),
 });
 
 /** A record-size distribution, or a plain size as shorthand for a fixed one. */
 export const recordSize = z
-  .union([size, z.discriminatedUnion('dist', [fixedSize, uniformSize, lognormalSize, weightedSize])])
+  .union([recordBytes, z.discriminatedUnion('dist', [fixedSize, uniformSize, lognormalSize, weightedSize])])
   .transform((value) => (typeof value === 'number' ? { dist: 'fixed' as const, size: value } : value));
 
 // ---------------------------------------------------------------------------------------------
 // Partition keys
+
+/** The largest hash key: 2^128 − 1. */
+const MAX_HASH_KEY = BigInt('340282366920938463463374607431768211455');
 
 /** Names keys from their index: `{i}` is replaced by the key's index (0-based). */
 const template = z
@@ -195,6 +201,9 @@ const weightedKeys = z.strictObject({
         explicitHashKey: z
           .string()
           .regex(/^(0|[1-9]\d{0,38})$/, { error: 'expected a decimal integer 0 … 2^128−1' })
+          .refine((text) => !/^\d+$/.test(text) || BigInt(text) <= MAX_HASH_KEY, {
+            error: 'an explicit hash key is at most 2^128−1 (340282366920938463463374607431768211455)',
+          })
           .optional()
           .describe(
             "Routes this key's records by an ExplicitHashKey (a decimal 128-bit integer) instead of its MD5.",
@@ -394,7 +403,10 @@ const engine = z.strictObject({
   tick: duration
     .prefault('100ms')
     .pipe(
-      z.number().min(0.001, { error: 'a tick is at least 1ms' }).max(10, { error: 'a tick is at most 10s' }),
+      z
+        .number()
+        .min(0.001, { error: 'a tick is at least 1ms' })
+        .max(1, { error: "a tick is at most 1s (the token buckets hold one second's worth)" }),
     )
     .describe(
       'Virtual time step of the engine model; per-second limits are enforced with token buckets refilled every tick.',
@@ -421,8 +433,17 @@ export const scenarioSchema = z
       .string()
       .default('us-east-1')
       .describe('AWS region: sets the Direct PUT quota and which prices apply.'),
-    duration: duration.prefault('1h').describe('How long the traffic runs.'),
-    seed: z.number().int().nonnegative().default(1).describe("Seed of the engine model's random numbers."),
+    duration: duration
+      .prefault('1h')
+      .refine((v) => v > 0, { error: 'a duration must be longer than 0s' })
+      .describe('How long the traffic runs.'),
+    seed: z
+      .number()
+      .int()
+      .nonnegative()
+      .max(4_294_967_295, { error: 'a seed is at most 4294967295 (32 bits)' })
+      .default(1)
+      .describe("Seed of the engine model's random numbers."),
     stream: stream.prefault({}).describe('The Kinesis data stream.'),
     producers: z
       .array(producer)
@@ -539,7 +560,29 @@ export const scenarioSchema = z
           input: k.hot,
         });
       }
+      if (k.dist === 'hot-set' && k.hot === k.count && k.share < 1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['producers', i, 'keys', 'share'],
+          message: 'every key is hot: share must be 1',
+          input: k.share,
+        });
+      }
       const t = p.rate;
+      if (t.profile === 'trace' && t.points !== undefined) {
+        const points = t.points;
+        points.forEach((point, j) => {
+          const before = points[j - 1];
+          if (before !== undefined && point[0] <= before[0]) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['producers', i, 'rate', 'points', j],
+              message: `trace points must be in strictly increasing time: ${point[0]} s comes after ${before[0]} s`,
+              input: point,
+            });
+          }
+        });
+      }
       if (t.profile === 'trace' && (t.file === undefined) === (t.points === undefined)) {
         ctx.addIssue({
           code: 'custom',

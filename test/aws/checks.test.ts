@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { updateShardCountSequence } from '../../src/aws/behaviour.js';
 import { checkScenarioLimits, suggestPriceName } from '../../src/aws/checks.js';
 import type { ScenarioIssue } from '../../src/scenario/issues.js';
 import { type Scenario, scenarioSchema } from '../../src/scenario/schema.js';
@@ -600,5 +601,18 @@ describe('checkScenarioLimits', () => {
       const spread = events.map((e, i) => ({ ...e, at: `${i * 3}h` }));
       expect(issues({ duration: '48h', events: spread })).toEqual([]);
     });
+  });
+});
+
+describe('updateShardCountSequence on bad counts', () => {
+  it.each([
+    [Number.NaN, 4],
+    [4, Number.NaN],
+    [0, 4],
+    [4, 0],
+    [-2, 4],
+    [2.5, 4],
+  ])('throws a RangeError for %s → %s instead of looping', (from, to) => {
+    expect(() => updateShardCountSequence(from, to)).toThrow(RangeError);
   });
 });

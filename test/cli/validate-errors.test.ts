@@ -777,3 +777,91 @@ describe('shardcast on a bad command line', () => {
     expectNoStackTrace(result.stderr);
   });
 });
+
+// Scenarios that used to pass `validate` and then crash `plan` or `run` (exit 133/70).
+describe('shardcast validate on values the planner and engine cannot use', () => {
+  const CRASHES: { kind: string; file: string; text: string; line: string }[] = [
+    {
+      kind: 'a diurnal period of 0',
+      file: 'zero-period.yaml',
+      text: lines(...HEAD, '    rate: { profile: diurnal, min: 10/s, max: 20/s, period: 0s }'),
+      line: '  zero-period.yaml:5:61: producers[0].rate.period: a period must be longer than 0s (found "0s")',
+    },
+    {
+      kind: 'a run duration of 0',
+      file: 'zero-duration.yaml',
+      text: lines('duration: 0s', ...HEAD, '    rate: 1000/s'),
+      line: '  zero-duration.yaml:1:11: duration: a duration must be longer than 0s (found "0s")',
+    },
+    {
+      kind: 'a lognormal median of 0',
+      file: 'zero-median.yaml',
+      text: lines(...HEAD, '    rate: 1000/s', '    recordSize: { dist: lognormal, median: 0, p99: 1KiB }'),
+      line: '  zero-median.yaml:6:44: producers[0].recordSize.median: a median size must be above 0 bytes (found 0)',
+    },
+    {
+      kind: 'a fixed record size of 0',
+      file: 'zero-size.yaml',
+      text: lines(...HEAD, '    rate: 1000/s', '    recordSize: 0B'),
+      line: '  zero-size.yaml:6:17: producers[0].recordSize: a record size is at least 1 byte (found "0B")',
+    },
+    {
+      kind: 'a uniform record size from 0',
+      file: 'zero-uniform.yaml',
+      text: lines(...HEAD, '    rate: 1000/s', '    recordSize: { dist: uniform, min: 0, max: 1KiB }'),
+      line: '  zero-uniform.yaml:6:39: producers[0].recordSize.min: a record size is at least 1 byte (found 0)',
+    },
+    {
+      kind: 'a weighted record size of 0',
+      file: 'zero-weighted.yaml',
+      text: lines(
+        ...HEAD,
+        '    rate: 1000/s',
+        '    recordSize: { dist: weighted, sizes: [{ size: 0, weight: 1 }] }',
+      ),
+      line: '  zero-weighted.yaml:6:51: producers[0].recordSize.sizes[0].size: a record size is at least 1 byte (found 0)',
+    },
+    {
+      kind: 'trace points out of time order',
+      file: 'trace-order.yaml',
+      text: lines(...HEAD, '    rate: { profile: trace, points: [[0, 10], [60, 20], [60, 30]] }'),
+      line: '  trace-order.yaml:5:57: producers[0].rate.points[2]: trace points must be in strictly increasing time: 60 s comes after 60 s (found a list of 2)',
+    },
+    {
+      kind: 'an explicit hash key above 2^128 − 1',
+      file: 'big-hash-key.yaml',
+      text: lines(
+        ...HEAD,
+        '    rate: 1000/s',
+        '    keys: { dist: weighted, keys: [{ key: a, weight: 1, explicitHashKey: "999999999999999999999999999999999999999" }] }',
+      ),
+      line: '  big-hash-key.yaml:6:74: producers[0].keys.keys[0].explicitHashKey: an explicit hash key is at most 2^128−1 (340282366920938463463374607431768211455) (found "999999999999999999999999999999999999999")',
+    },
+    {
+      kind: 'a hot set where every key is hot but share < 1',
+      file: 'all-hot.yaml',
+      text: lines(...HEAD, '    rate: 1000/s', '    keys: { dist: hot-set, count: 4, hot: 4, share: 0.5 }'),
+      line: '  all-hot.yaml:6:53: producers[0].keys.share: every key is hot: share must be 1 (found 0.5)',
+    },
+    {
+      kind: 'an engine tick above 1s',
+      file: 'long-tick.yaml',
+      text: lines(...HEAD, '    rate: 1000/s', 'engine: { tick: 2s }'),
+      line: '  long-tick.yaml:6:17: engine.tick: a tick is at most 1s (the token buckets hold one second\'s worth) (expected at most 1, found "2s")',
+    },
+    {
+      kind: 'a seed above 32 bits',
+      file: 'big-seed.yaml',
+      text: lines('seed: 4294967296', ...HEAD, '    rate: 1000/s'),
+      line: '  big-seed.yaml:1:7: seed: a seed is at most 4294967295 (32 bits) (expected at most 4294967295, found 4294967296)',
+    },
+  ];
+
+  it.each(CRASHES)('$kind', async ({ file, text, line }) => {
+    const result = await run(['validate', file], { [file]: text });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.split('\n')).toEqual(['error: 1 problem found', line, '']);
+    expectNoStackTrace(result.stderr);
+  });
+});

@@ -214,3 +214,24 @@ pricing:
     expect(plan.firehose[0]!.monthly.s3Requests).toBeCloseTo(0.410625, 9);
   });
 });
+
+describe('the saving of an over-provisioned stream', () => {
+  it('counts everything priced per shard, not shard-hours alone', () => {
+    // 1,000 records/s of 1 KiB with unique keys: ⌈1,000 × 1.2 ÷ 1,000⌉ = 2 shards (bytes: 1,000 ×
+    // 1,060 × 1.2 ÷ 1,048,576 = 1.21 → 2). 20 configured: 18 too many, each costing per hour
+    // $0.015 (shard) + $0.020 (retention 48 h > 24 h) + $0.015 (one EFO consumer) = $0.05:
+    // 18 × 0.05 × 730 = $657/month (shard-hours alone would say 18 × 0.015 × 730 = $197).
+    const plan = planOf(`
+name: oversized
+stream: { shards: 20, retention: 48h }
+producers:
+  - { name: p, rate: 1000/s, recordSize: 1KiB, keys: { dist: unique } }
+consumers:
+  - { name: e, type: enhanced-fan-out }
+`);
+    expect(plan.shards.recommended).toBe(2);
+    expect(plan.recommendations).toContain(
+      '20 configured shards are more than needed: 2 would do and save $657/month.',
+    );
+  });
+});

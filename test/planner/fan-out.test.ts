@@ -200,3 +200,34 @@ consumers:
     expect(plan.fanOut.consumers[0]!.demandBytesPerSecondPerShard).toBe(1_048_576);
   });
 });
+
+describe('polling readers on a hot shard', () => {
+  // a: 70% of 1,000 records/s at hash 0 (shard 0 of 2), b: 30% at a half (shard 1); records of
+  // 1,024 + 1 = 1,025 B. Required 2 (1,000 × 1.2 ÷ 1,000 = 1.2 → 2), and shard 0's 700/s × 1.2 =
+  // 840 ≤ 1,000 fits, so 2 are recommended.
+  const plan = planOf(`
+name: hot-read
+stream: { shards: 2 }
+producers:
+  - name: p
+    rate: 1000/s
+    recordSize: 1KiB
+    keys:
+      dist: weighted
+      keys:
+        - { key: a, weight: 0.7, explicitHashKey: "0" }
+        - { key: b, weight: 0.3, explicitHashKey: "170141183460469231731687303715884105728" }
+consumers:
+  - { name: r, type: polling }
+`);
+
+  it('are counted against the hottest shard, not the average one', () => {
+    expect(plan.shards.recommended).toBe(2);
+    // Shard 0 writes 700 × 1,025 = 717,500 B/s, × 1.2 = 861,000 B/s: floor(2,097,152 ÷ 861,000)
+    // = floor(2.44) = 2 readers (the average shard, 615,000 B/s, would say 3).
+    expect(plan.fanOut.pollingAppsBeforeReadBinds).toBe(2);
+    expect(plan.fanOut.crossover).toContain(
+      'At 2 shards the hottest shard carries 841 KiB/s at peak with headroom, so up to 2 polling readers fit its 2 MiB/s',
+    );
+  });
+});

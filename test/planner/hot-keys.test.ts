@@ -130,8 +130,9 @@ describe('a key above one shard’s limit by itself', () => {
     // max(1,200 ÷ 1,000, 1,230,000 ÷ 1,048,576) = max(1.2, 1.173) = 1.2.
     expect(a.shardUtilization).toBeCloseTo(1.2, 12);
     expect(a.overShardLimit).toBe(true);
-    // ceil(1.2 × 1.2) = ceil(1.44) = 2 keys: a#0 and a#1 at 600/s each, 0.6 × 1.2 = 0.72 ≤ 1.
-    expect(a.saltingFactor).toBe(2);
+    // Pieces of at most half a shard with headroom: ceil(2 × 1.2 × 1.2) = ceil(2.88) = 3 keys,
+    // a#0, a#1 and a#2 at 400/s each (0.4 × 1.2 = 0.48 ≤ 0.5).
+    expect(a.saltingFactor).toBe(3);
     expect(plan.hotKeys.keysOverShardLimit).toBe(1);
     expect(metric(plan, 'hotKey.keysOverShardLimit')).toBe(1);
     expect(metric(plan, 'hotKey.maxKeyRecordsPerSecond')).toBeCloseTo(1200, 9);
@@ -140,22 +141,26 @@ describe('a key above one shard’s limit by itself', () => {
     expect(plan.hotKeys.keys[0]!.key).toBe('a');
   });
 
-  it('is left out of the fit: 3 shards carry the rest with headroom', () => {
+  it('is salted as advised in the fit: its pieces a#0, a#1 and a#2 count where they land', () => {
     // At 3: a → shard 0 (1.2), b (a half) → shard 1, c → shard 2, each 400/s = 0.4.
     const at3 = plan.hotKeys.atRequired;
     expect(at3.shard).toBe(0);
     expect(at3.utilization).toBeCloseTo(1.2, 12);
-    // Without a: max(0, 0.4, 0.4) = 0.4; 0.4 × 1.2 = 0.48 ≤ 1, so the count stays at 3.
-    expect(at3.utilizationWithoutOversizedKeys).toBeCloseTo(0.4, 12);
+    // Salted, a becomes a#0, a#1 and a#2 at 400/s each. MD5 puts them at 0.8446, 0.3294 and 0.3001
+    // of the hash space: at 3 shards a#0 joins c on shard 2 (400 + 400 = 800/s, 0.8), a#1 and a#2
+    // share shard 0 (800/s, 0.8), b has shard 1 (0.4). 0.8 × 1.2 = 0.96 ≤ 1: 3 shards fit.
+    expect(at3.utilizationWithoutOversizedKeys).toBeCloseTo(0.8, 12);
+    expect([0, 2]).toContain(at3.shardAfterSalting);
     expect(plan.shards.recommended).toBe(3);
     expect(plan.hotKeys.raisedByHotShard).toBe(false);
+    expect(plan.hotKeys.fits).toBe(true);
   });
 
   it('is named in a warning with the salted keys', () => {
     const warning = plan.warnings.find((w) => w.startsWith('key "a" of p'));
     expect(warning).toContain('1,200 records/s and 1.17 MiB/s');
     expect(warning).toContain('more shards cannot fix it');
-    expect(warning).toContain('Salt it over 2 keys (e.g. "a#0" … "a#1")');
+    expect(warning).toContain('Salt it over 3 keys (e.g. "a#0" … "a#2")');
   });
 });
 
@@ -182,10 +187,10 @@ producers:
     // 0.25 × 6,000 = 1,500 records/s; 1,500 × 305 = 457,500 B/s.
     expect(hot.recordsPerSecond).toBeCloseTo(1500, 9);
     expect(hot.bytesPerSecond).toBeCloseTo(457_500, 6);
-    // max(1.5, 457,500 ÷ 1,048,576 = 0.436) = 1.5 > 1; salt into ceil(1.5 × 1.2) = ceil(1.8) = 2.
+    // max(1.5, 457,500 ÷ 1,048,576 = 0.436) = 1.5 > 1; salt into ceil(2 × 1.5 × 1.2) = ceil(3.6) = 4.
     expect(hot.shardUtilization).toBeCloseTo(1.5, 12);
     expect(hot.overShardLimit).toBe(true);
-    expect(hot.saltingFactor).toBe(2);
+    expect(hot.saltingFactor).toBe(4);
     expect(plan.hotKeys.keysOverShardLimit).toBe(1);
     expect(plan.hotKeys.maxKeyRecordsPerSecond).toBeCloseTo(1500, 9);
     // The others: 500/s each, 0.5 × 1.2 = 0.6: fine by themselves.
@@ -196,12 +201,19 @@ producers:
     }
   });
 
-  it('recommends the smallest count ≥ required at which dev-1 … dev-9 have a shard each', () => {
+  it('recommends the smallest count ≥ required at which dev-1 … dev-9 and dev-0’s pieces have a shard each', () => {
     // Required: 6,000 × 1.2 ÷ 1,000 = 7.2 → 8 (bytes: 6,000 × 305 × 1.2 ÷ 1,048,576 = 2.1 → 3).
     expect(plan.shards.required).toBe(8);
     // Leaving dev-0 aside, a shard fits when its records × 1.2 ≤ 1,000, i.e. ≤ 833.3/s: two of the
     // 500/s keys together (1,000/s) do not fit. Records bind (305 B ≪ 1,048.6 B per record).
-    const fits = (n: number) => Math.max(...shardRecords(oracleKeys.slice(1), 6000, n)) * 1.2 <= 1000 + 1e-9;
+    // dev-0 is salted as the plan advises: dev-0#0 and dev-0#1 at 750/s each (750 × 1.2 = 900
+    // fits alone, but not beside a 500/s key), so they need shards of their own too.
+    const salted: OracleKey[] = [
+      ...oracleKeys.slice(1),
+      { key: 'dev-0#0', share: 0.125 },
+      { key: 'dev-0#1', share: 0.125 },
+    ];
+    const fits = (n: number) => Math.max(...shardRecords(salted, 6000, n)) * 1.2 <= 1000 + 1e-9;
     let expected = 8;
     while (!fits(expected)) expected++;
     expect(plan.shards.recommended).toBe(expected);
@@ -287,24 +299,56 @@ describe('a key within the limit but above 1/(1 + headroom) of it', () => {
 
   it('needs salting to have headroom, though it is not over the limit', () => {
     const a = plan.hotKeys.keys.find((k) => k.key === 'a')!;
-    // 900 records/s, 922,500 B/s: max(0.9, 0.88) = 0.9 ≤ 1, but 0.9 × 1.2 = 1.08: ceil(1.08) = 2 parts.
+    // 900 records/s, 922,500 B/s: max(0.9, 0.88) = 0.9 ≤ 1, but 0.9 × 1.2 = 1.08 > 1: salted into
+    // pieces of at most half a shard with headroom, ceil(2 × 1.08) = 3 parts.
     expect(a.shardUtilization).toBeCloseTo(0.9, 12);
     expect(a.overShardLimit).toBe(false);
-    expect(a.saltingFactor).toBe(2);
+    expect(a.saltingFactor).toBe(3);
     expect(plan.hotKeys.keysOverShardLimit).toBe(0);
   });
 
-  it('is left out of the count, like a key over the limit, and named in a warning', () => {
-    // Required: 1,000 × 1.2 ÷ 1,000 = 1.2 → 2. At 2, a is on shard 0 and b on shard 1; without a,
-    // the hottest shard carries b's 100/s: 0.1 × 1.2 ≤ 1.
+  it('is salted in the count, like a key over the limit, and named in a warning', () => {
+    // Required: 1,000 × 1.2 ÷ 1,000 = 1.2 → 2. At 2, a is on shard 0 and b on shard 1. Salted,
+    // a becomes a#0 (MD5 at 0.8446 → shard 1), a#1 (0.3294 → shard 0) and a#2 (0.3001 → shard 0)
+    // at 300/s each: shard 0 carries 600/s, shard 1 100 + 300 = 400/s: 0.6 × 1.2 = 0.72 ≤ 1.
     expect(plan.shards.recommended).toBe(2);
     expect(plan.hotKeys.atRecommended.utilization).toBeCloseTo(0.9, 12);
-    expect(plan.hotKeys.atRecommended.utilizationWithoutOversizedKeys).toBeCloseTo(0.1, 12);
+    expect(plan.hotKeys.atRecommended.utilizationWithoutOversizedKeys).toBeCloseTo(0.6, 12);
+    expect(plan.hotKeys.atRecommended.shardAfterSalting).toBe(0);
     const warning = plan.warnings.find((w) => w.startsWith('key "a" of p'));
     // 1 ÷ 0.9 − 1 = 11.1% more at the peak and the shard throttles.
     expect(warning).toContain("90% of one shard's limit by itself");
     expect(warning).toContain('no shard count leaves its shard the 20% headroom');
     expect(warning).toContain('grows by more than 11.1%');
-    expect(warning).toContain('Salt it over 2 keys');
+    expect(warning).toContain('Salt it over 3 keys');
+  });
+});
+
+describe('when no shard count up to 10,000 fits', () => {
+  // a and b, 500 records/s each of 1,025 B, routed to hash keys 0 and 1: one shard owns both at
+  // every count up to 10,000 (shard 0 ends near 2^128 ÷ 10,000), so it carries 1,000/s: 100% of
+  // its limit, 120% with the headroom. Each key alone (0.5 × 1.2 = 0.6) needs no salting.
+  const plan = planOf(
+    pinned(
+      2,
+      `        - { key: a, weight: 1, explicitHashKey: "0" }
+        - { key: b, weight: 1, explicitHashKey: "1" }`,
+    ).replace('rate: 2000/s', 'rate: 1000/s'),
+  );
+
+  it('says so: fits is false, the count is 10,000, and a warning names the shard', () => {
+    expect(plan.hotKeys.fits).toBe(false);
+    expect(plan.shards.recommended).toBe(10_000);
+    expect(plan.hotKeys.atRecommended.shard).toBe(0);
+    expect(plan.hotKeys.atRecommended.utilization).toBeCloseTo(1, 12);
+    expect(plan.warnings).toContain(
+      'The hottest shard cannot be fixed with shards: even 10,000 shards leave shard 0 at 120% of its limit at peak × 1.2; split the traffic over several streams.',
+    );
+  });
+
+  it('does not claim the count keeps every shard under its limit', () => {
+    expect(plan.binding).not.toContain('keep every shard under it');
+    expect(plan.binding).toContain('no count up to 10,000 keeps every shard under it');
+    expect(plan.recommendations.join('\n')).not.toContain('keep every shard under it');
   });
 });

@@ -206,3 +206,53 @@ producers:
     expect(metric(plan, 'reshard.durationSeconds')).toBe(0);
   });
 });
+
+describe('a scale-down below what traffic needs', () => {
+  const planFor = (at: string) =>
+    planOf(`
+name: shrink
+duration: 10m
+stream: { shards: 4 }
+producers:
+  - name: p
+    rate: { profile: step, initial: 3000/s, steps: [{ at: 300s, rate: 1000/s }, { at: 500s, rate: 3000/s }] }
+    recordSize: 1KiB
+    keys: { dist: unique, length: 36 }
+events:
+  - { at: ${at}, reshard: { shards: 2 } }
+`);
+
+  it('is flagged when traffic needs more than the new count after it completes', () => {
+    // 4 → 2: gcd 2, 0 splits and 2 merges × 30 s: from 300 s to 360 s. From 500 s the traffic
+    // (no headroom) needs 3,000 × 1,060 ÷ 1,048,576 = 3.03 → 4 shards > 2.
+    const step = planFor('300s').reshard.steps[0]!;
+    expect(step.durationSeconds).toBe(60);
+    expect(step.tooFewFrom).toBe(500);
+    expect(planFor('300s').warnings).toContain(
+      'The reshard at 5 min scales down to 2 shards (done at 6 min), but traffic needs more than 2 from 8.33 min: scale down less, or later.',
+    );
+  });
+
+  it('is flagged when it completes while traffic still needs more', () => {
+    // At 200 s: done at 260 s, while 3,000/s (4 shards) runs until 300 s.
+    expect(planFor('200s').reshard.steps[0]!.tooFewFrom).toBe(260);
+  });
+
+  it('is not flagged when the traffic fits the new count', () => {
+    const plan = planOf(`
+name: shrink-ok
+duration: 10m
+stream: { shards: 4 }
+producers:
+  - name: p
+    rate: { profile: step, initial: 3000/s, steps: [{ at: 300s, rate: 1000/s }] }
+    recordSize: 1KiB
+    keys: { dist: unique, length: 36 }
+events:
+  - { at: 300s, reshard: { shards: 2 } }
+`);
+    // After 360 s: 1,000 × 1,060 ÷ 1,048,576 = 1.01 → 2 shards, no more than 2.
+    expect(plan.reshard.steps[0]!.tooFewFrom).toBeUndefined();
+    expect(plan.warnings.some((w) => w.includes('scales down'))).toBe(false);
+  });
+});
