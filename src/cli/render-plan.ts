@@ -220,10 +220,13 @@ export function renderPlan(plan: Plan): string {
     out.push(
       `  Capacity without scaling: ${bps(onDemand.capacityBytesPerSecond)} and ${rate(onDemand.capacityRecordsPerSecond)} records/s; peak ${bps(onDemand.peakBytesPerSecond)} and ${rate(onDemand.peakRecordsPerSecond)} records/s.`,
     );
+    const within = onDemand.previousPeakGiven
+      ? '2× the previous peak'
+      : "a new stream's 4 MiB/s and 4,000 records/s";
     out.push(
       onDemand.throttledSeconds > 0
-        ? `  Throttles for ~${formatSeconds(onDemand.throttledSeconds)} while it scales (${pct(onDemand.throttledRecordShare)} of records over capacity).`
-        : '  No throttling expected: peak stays within 2× the previous peak.',
+        ? `  Throttles for ~${formatSeconds(onDemand.throttledSeconds)} (${pct(onDemand.throttledRecordShare)} of records over capacity)${onDemand.keysOverShardLimit > 0 ? `; ${onDemand.keysOverShardLimit === 1 ? "1 key above one shard's limit throttles" : `${onDemand.keysOverShardLimit} keys above one shard's limit throttle`} whatever the capacity` : ' while it scales'}.`
+        : `  No throttling expected: the peak stays within ${within}.`,
     );
   }
 

@@ -174,7 +174,8 @@ export function planFirehoseStream(
   const peak = flushOf(sizeBytes, intervalSeconds, input.bytesPerSecond / buffers);
   const average = flushOf(sizeBytes, intervalSeconds, input.averageBytesPerSecond / buffers);
   const objectBytes = (input.bytesPerSecond / buffers) * peak.seconds * f.compressionRatio;
-  const objectsPerHourPerBuffer = 3600 / peak.seconds;
+  // An empty buffer never flushes: no traffic, no objects.
+  const objectsPerHourPerBuffer = input.bytesPerSecond > 0 ? 3600 / peak.seconds : 0;
   // Records wait on average half a flush period, at most a whole one; dynamic partitioning's
   // multi-stage buffering stretches that up to 1.5× (FH-DPB).
   const stretch = scope === 'partition' ? FIREHOSE.dynamicPartitioningLatencyFactor.value : 1;
@@ -200,7 +201,8 @@ export function planFirehoseStream(
   // size-triggered flush happens to come.
   const multipart = f.destination === 's3' && intervalSeconds < FIREHOSE.multipartIntervalBelowSeconds.value;
   const s3PutRequestsPerObject = multipart ? MULTIPART_REQUESTS_PER_OBJECT : 1;
-  const monthlyObjects = ((buffers * 3600) / average.seconds) * HOURS_PER_MONTH;
+  const monthlyObjects =
+    input.averageBytesPerSecond > 0 ? ((buffers * 3600) / average.seconds) * HOURS_PER_MONTH : 0;
   const billedGb = (input.averageUnitsPerSecond * INGEST_STEP * SECONDS_PER_MONTH) / BYTES_PER_BILLED_GB;
   const deliveredGb = (input.averageBytesPerSecond * SECONDS_PER_MONTH) / BYTES_PER_BILLED_GB;
   const ingestion = tieredIngestCost(billedGb, prices['firehose.ingestGb'].usd);
@@ -216,7 +218,7 @@ export function planFirehoseStream(
       ? ((monthlyObjects * s3PutRequestsPerObject) / 1000) * prices['s3.putRequestsPerThousand'].usd
       : 0;
 
-  if (peak.trigger === 'interval' && objectBytes < MiB && peak.seconds >= 60) {
+  if (input.bytesPerSecond > 0 && peak.trigger === 'interval' && objectBytes < MiB && peak.seconds >= 60) {
     warnings.push(
       `${f.name}: objects of ${formatBytes(objectBytes)} every ${formatSeconds(peak.seconds)} per ${scope}: small objects make downstream queries slow; fewer ${scope === 'partition' ? 'partitions' : 'buffers'} or a longer interval give larger ones`,
     );

@@ -136,9 +136,7 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
       : null;
 
   const onDemand =
-    scenario.stream.mode === 'on-demand'
-      ? planOnDemand(scenario, traffic, hotKeys.keysOverShardLimit, times)
-      : null;
+    scenario.stream.mode === 'on-demand' ? planOnDemand(scenario, traffic, hotKeys, times) : null;
 
   const efoConsumers = scenario.consumers.filter((c) => c.type === 'enhanced-fan-out').length;
   const costOptions = planCosts({
@@ -238,9 +236,13 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
       `${recommended} shards exceed the 10,000 a stream can scale to with UpdateShardCount; split the traffic over several streams or use on-demand.`,
     );
   }
-  if (onDemand && onDemand.throttledSeconds > 0) {
+  const overCapacity =
+    onDemand !== null &&
+    (onDemand.peakBytesPerSecond > onDemand.capacityBytesPerSecond ||
+      onDemand.peakRecordsPerSecond > onDemand.capacityRecordsPerSecond);
+  if (onDemand && onDemand.throttledSeconds > 0 && overCapacity) {
     warnings.push(
-      `On-demand: traffic rises above the ${formatBytes(onDemand.capacityBytesPerSecond)}/s and ${formatNumber(onDemand.capacityRecordsPerSecond)} records/s it takes without scaling (2× the previous peak) and throttles for ~${formatSeconds(onDemand.throttledSeconds)} while the stream scales (${formatNumber(onDemand.throttledRecordShare * 100)}% of records). Raise the previous peak in advance (warm throughput with Advantage) or pre-scale.`,
+      `On-demand: traffic rises above the ${formatBytes(onDemand.capacityBytesPerSecond)}/s and ${formatNumber(onDemand.capacityRecordsPerSecond)} records/s it takes without scaling (${onDemand.previousPeakGiven ? '2× the previous peak' : "a new stream's capacity"}) and throttles for ~${formatSeconds(onDemand.throttledSeconds)} while the stream scales (${formatNumber(onDemand.throttledRecordShare * 100)}% of records). Raise the previous peak in advance (warm throughput with Advantage) or pre-scale.`,
     );
   }
   if (!isBundledRegion(scenario.region)) {
@@ -323,9 +325,10 @@ function shardDemandFunction(scenario: Scenario, traffic: Traffic, readers: numb
 function planOnDemand(
   scenario: Scenario,
   traffic: Traffic,
-  keysOverShardLimit: number,
+  hotKeys: Plan['hotKeys'],
   times: readonly number[],
 ): OnDemandPlan {
+  const keysOverShardLimit = hotKeys.keysOverShardLimit;
   const previous = scenario.stream.onDemand.previousPeak;
   const capacity = onDemandInitialCapacity({
     previousPeakBytesPerSecond: previous?.bytesPerSecond,
@@ -348,13 +351,41 @@ function planOnDemand(
   }
   const byBytes = onDemandThrottling(times, bytes, capacity.bytesPerSecond);
   const byRecords = onDemandThrottling(times, records, capacity.recordsPerSecond);
+  // A key above one shard's limit throttles on-demand too (B-ODA: at most 1 MiB/s of data per
+  // partition key): its excess over the limit, whenever its producer's rate puts it there.
+  const oversized = hotKeys.keys.filter((k) => k.overShardLimit);
+  let keySeconds = 0;
+  let keyExcess = 0;
+  let offered = 0;
+  for (let i = 0; i + 1 < times.length; i++) {
+    const dt = times[i + 1]! - times[i]!;
+    let over = false;
+    for (const k of oversized) {
+      const producerIndex = scenario.producers.findIndex((p) => p.name === k.producer);
+      const producer = scenario.producers[producerIndex]!;
+      const pt = traffic.producers[producerIndex]!;
+      const scale =
+        pt.recordsPerSecond > 0
+          ? rateAt(producer.rate, times[i]!, pt.meanDataBytes) / pt.recordsPerSecond
+          : 0;
+      const u = k.shardUtilization * scale;
+      if (u > 1) {
+        over = true;
+        keyExcess += k.recordsPerSecond * scale * (1 - 1 / u) * dt;
+      }
+    }
+    if (over) keySeconds += dt;
+    offered += records[i]! * dt;
+  }
+  const keyShare = offered > 0 ? keyExcess / offered : 0;
   return {
     capacityBytesPerSecond: capacity.bytesPerSecond,
     capacityRecordsPerSecond: capacity.recordsPerSecond,
     peakBytesPerSecond: Math.max(...bytes),
     peakRecordsPerSecond: Math.max(...records),
-    throttledSeconds: Math.max(byBytes.throttledSeconds, byRecords.throttledSeconds),
-    throttledRecordShare: Math.max(byBytes.throttledShare, byRecords.throttledShare),
+    throttledSeconds: Math.max(byBytes.throttledSeconds, byRecords.throttledSeconds, keySeconds),
+    throttledRecordShare: Math.min(1, Math.max(byBytes.throttledShare, byRecords.throttledShare) + keyShare),
     keysOverShardLimit,
+    previousPeakGiven: previous?.bytesPerSecond !== undefined || previous?.recordsPerSecond !== undefined,
   };
 }

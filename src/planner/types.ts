@@ -237,8 +237,10 @@ export interface OnDemandPlan {
   throttledSeconds: number;
   /** Share of the run's records offered while above capacity that are over it. */
   throttledRecordShare: number;
-  /** Hot keys above 1 MiB/s or 1,000 records/s throttle on-demand too. */
+  /** Hot keys above 1 MiB/s or 1,000 records/s throttle on-demand too (counted in the throttled figures). */
   keysOverShardLimit: number;
+  /** Whether the scenario gave the previous 30-day peak (else a new stream's capacity applies). */
+  previousPeakGiven: boolean;
 }
 
 export interface CostLine {

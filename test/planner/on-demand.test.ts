@@ -142,3 +142,35 @@ producers:
     expect(plan.metrics['onDemand.throttledSeconds']).toBeUndefined();
   });
 });
+
+describe('on-demand: a key above one shard’s limit throttles whatever the capacity (B-ODA)', () => {
+  // 3,000 records/s of 1 KiB, well within a new stream's 4,000/s; but key a carries 37.5%: 1,125
+  // records/s, above the 1,000/s one key may write. Its excess, 1,125 × (1 − 1,000/1,125) = 125/s,
+  // is 125 ÷ 3,000 = 4.17% of the records, for the whole 10-minute run (constant rate).
+  const plan = planOf(`
+name: od-hot
+duration: 10m
+stream: { mode: on-demand }
+producers:
+  - name: app
+    rate: 3000/s
+    recordSize: 1KiB
+    keys:
+      dist: weighted
+      keys:
+        - { key: a, weight: 0.375 }
+        - { key: b, weight: 0.3125 }
+        - { key: c, weight: 0.3125 }
+`);
+
+  it('counts the key’s excess as throttled, for as long as it lasts', () => {
+    const od = plan.onDemand!;
+    expect(od.keysOverShardLimit).toBe(1);
+    expect(od.throttledRecordShare).toBeCloseTo(125 / 3000, 6);
+    expect(od.throttledSeconds).toBeCloseTo(600, 0);
+    expect(metric(plan, 'onDemand.throttledSeconds')).toBeCloseTo(600, 0);
+    // Capacity is not the cause: no "rises above" warning, but the key's own warning.
+    expect(plan.warnings.some((w) => w.startsWith('On-demand: traffic rises'))).toBe(false);
+    expect(plan.warnings.some((w) => w.startsWith('key "a" of app'))).toBe(true);
+  });
+});
