@@ -6,8 +6,8 @@
  * records/s).
  */
 import { performance } from 'node:perf_hooks';
-import { simulateScenario } from '../src/engine/simulate.js';
-import { loadScenarioText } from '../src/load.js';
+import { simulateScenario } from '../dist/engine/simulate.js';
+import { loadScenarioText } from '../dist/load.js';
 
 interface Shape {
   shards: number;

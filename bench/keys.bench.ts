@@ -8,8 +8,8 @@
  */
 import { createHash } from 'node:crypto';
 import { cpus } from 'node:os';
-import { type KeyLoadOptions, keyLoad, Md5 } from '../src/keys/index.js';
-import type { KeyDistribution } from '../src/scenario/schema.js';
+import { type KeyLoadOptions, keyLoad, Md5 } from '../dist/keys/index.js';
+import type { KeyDistribution } from '../dist/scenario/schema.js';
 
 interface Case {
   name: string;
