@@ -118,6 +118,13 @@ interface ProducerState {
 interface FirstAttempts {
   p: ProducerState;
   index: number;
+  /** Kinesis records expected this tick (before the per-shard weights), and its square root. */
+  perTick: number;
+  sqrtPerTick: number;
+  weights: Float64Array;
+  sqrtWeights: Float64Array;
+  /** New records drawn this tick, all shards. */
+  total: number;
   fresh: Float64Array;
   ring: Float64Array | undefined;
   D: number;
@@ -426,6 +433,11 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
         .map(({ p, index }) => ({
           p,
           index,
+          perTick: 0,
+          sqrtPerTick: 0,
+          weights: new Float64Array(0),
+          sqrtWeights: new Float64Array(0),
+          total: 0,
           fresh: new Float64Array(0),
           ring: undefined,
           D: 1,
@@ -477,46 +489,39 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       const dB = sink === stream ? demandBytes : new Float64Array(n);
       dR.fill(0);
       dB.fill(0);
-      for (let i = 0; i < producers.length; i++) {
-        const p = producers[i]!;
-        if (p.sink !== sink) continue;
-        const userRate = rateAt(p.producer.rate, t, p.meanDataBytes);
-        const kinesisPerTick = (userRate / p.userPerKinesis) * dt;
-        if (newByProducer[i]!.length !== n) newByProducer[i] = new Float64Array(n);
-        const fresh = newByProducer[i]!;
-        const weights = p.weights;
-        if (p.sqrtWeights.length !== weights.length) p.sqrtWeights = weights.map(Math.sqrt);
-        const sqrtWeights = p.sqrtWeights;
-        const sqrtPerTick = Math.sqrt(kinesisPerTick);
-        const kb = p.kinesisBytes;
-        const toStream = sink === stream;
-        let total = 0;
-        for (let s = 0; s < n; s++) {
-          // Poisson(λ) arrivals, λ = per tick × weight; above 30 the normal approximation, with
-          // √λ = √(per tick) × √weight so that no square root is taken per shard.
-          const lambda = kinesisPerTick * weights[s]!;
-          const d =
-            lambda < 30
-              ? rng.poisson(lambda)
-              : Math.max(0, Math.round(lambda + sqrtPerTick * sqrtWeights[s]! * rng.fastNormal()));
-          fresh[s] = d;
-          total += d;
-          dR[s]! += d;
-          dB[s]! += d * kb;
-          if (toStream) {
-            // Utilisation counts first attempts: the load the producers offer, not the retry storm.
-            secondRecords[s]! += d;
-            secondBytes[s]! += d * kb;
-          }
-        }
-        counters.produced += total * p.userPerKinesis;
-        perSecond.offered[second]! += total * p.userPerKinesis;
-        counters.putRequests += requestsFor(p.producer, total, p.kinesisBytes, dt);
-        // Retries: advance each attempt class's ring, then add the retries due now.
+      // Reused every tick: one entry per producer writing to this sink (no allocation in the loop).
+      const firsts = firstsBySink.get(sink)!;
+      let expectedRecords = 0;
+      let expectedRequests = 0;
+      for (const first of firsts) {
+        const p = first.p;
+        const attempts = p.retryRate.length - 1;
         const slot = k % p.ringLength;
-        const retrying = k <= p.retryActiveUntil;
-        if (!retrying) continue;
+        if (newByProducer[first.index]!.length !== n) newByProducer[first.index] = new Float64Array(n);
+        if (p.sqrtWeights.length !== p.weights.length) p.sqrtWeights = p.weights.map(Math.sqrt);
+        const userRate = rateAt(p.producer.rate, t, p.meanDataBytes);
+        first.perTick = (userRate / p.userPerKinesis) * dt;
+        first.sqrtPerTick = Math.sqrt(first.perTick);
+        first.weights = p.weights;
+        first.sqrtWeights = p.sqrtWeights;
+        first.total = 0;
+        first.fresh = newByProducer[first.index]!;
+        first.ring = attempts > 1 ? p.retryRing[2]! : undefined;
+        first.D = attempts > 1 ? p.backoffTicks[2]! : 1;
+        first.start = (slot + 1) % p.ringLength;
+        first.stop = (slot + 1 + first.D) % p.ringLength;
+        first.u = p.userPerKinesis;
+        first.kb = p.kinesisBytes;
+        first.attempted = 0;
+        first.admitted = 0;
+        first.rejected = 0;
+        first.dropped = 0;
+        expectedRecords += first.perTick;
+        expectedRequests += requestsFor(p.producer, first.perTick, p.kinesisBytes, dt);
+        // Retries: advance each attempt class's ring; the retries due now are demand too.
+        if (k > p.retryActiveUntil) continue;
         dropIdleShards(p, k);
+        const kb = p.kinesisBytes;
         for (let a = 2; a < p.retryRate.length; a++) {
           const rate = p.retryRate[a]!;
           const ring = p.retryRing[a]!;
@@ -533,14 +538,8 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       if (sink.quota) {
         // Direct PUT: 2,000 (or 1,000) requests/s become a records limit through the records each
         // request carries this tick (full batches, or what one linger time collects).
-        let records = 0;
-        let requests = 0;
-        for (const first of firstsBySink.get(sink)!) {
-          const fresh = newByProducer[first.index]![0]!;
-          records += fresh;
-          requests += requestsFor(first.p.producer, fresh, first.p.kinesisBytes, dt);
-        }
-        const perRequest = requests > 0 ? records / requests : FIREHOSE.putRecordBatchMaxRecords.value;
+        const perRequest =
+          expectedRequests > 0 ? expectedRecords / expectedRequests : FIREHOSE.putRecordBatchMaxRecords.value;
         sink.recordsPerSecond = Math.min(
           sink.quota.recordsPerSecond,
           sink.quota.requestsPerSecond * perRequest,
@@ -553,32 +552,38 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       const capB = sink.bytesBurst;
       const addR = sink.recordsPerSecond * dt;
       const addB = sink.bytesPerSecond * dt;
-      // First attempts are settled in the same pass (retries, on few shards, after it).
-      // Reused every tick: one entry per producer writing to this sink (no allocation in the loop).
-      const firsts = firstsBySink.get(sink)!;
-      for (const first of firsts) {
-        const p = first.p;
-        const attempts = p.retryRate.length - 1;
-        const slot = k % p.ringLength;
-        first.fresh = newByProducer[first.index]!;
-        first.ring = attempts > 1 ? p.retryRing[2]! : undefined;
-        first.D = attempts > 1 ? p.backoffTicks[2]! : 1;
-        first.start = (slot + 1) % p.ringLength;
-        first.stop = (slot + 1 + first.D) % p.ringLength;
-        first.u = p.userPerKinesis;
-        first.kb = p.kinesisBytes;
-        first.attempted = 0;
-        first.admitted = 0;
-        first.rejected = 0;
-        first.dropped = 0;
-      }
       const toStream = sink === stream;
+      // One pass per shard: new records (Poisson), the shard's token buckets (refilled every tick at
+      // limit × tick, capped at one second's worth, ENGINE.md), and the first attempts' outcomes.
       for (let s = 0; s < n; s++) {
+        let r = dR[s]!;
+        let b = dB[s]!;
+        for (let q = 0; q < firsts.length; q++) {
+          const first = firsts[q]!;
+          // Poisson(λ) arrivals, λ = per tick × weight; above 30 the normal approximation, with
+          // √λ = √(per tick) × √weight so that no square root is taken per shard.
+          const lambda = first.perTick * first.weights[s]!;
+          const d =
+            lambda < 30
+              ? rng.poisson(lambda)
+              : Math.max(
+                  0,
+                  Math.round(lambda + first.sqrtPerTick * first.sqrtWeights[s]! * rng.fastNormal()),
+                );
+          first.fresh[s] = d;
+          first.total += d;
+          r += d;
+          b += d * first.kb;
+          if (toStream) {
+            // Utilisation counts first attempts: the load the producers offer, not the retry storm.
+            secondRecords[s]! += d;
+            secondBytes[s]! += d * first.kb;
+          }
+        }
         const tokensR = Math.min(capR, tR[s]! + addR);
         const tokensB = Math.min(capB, tB[s]! + addB);
-        const r = dR[s]!;
-        const b = dB[s]!;
-        const f = r <= 0 ? 1 : Math.min(1, tokensR / r, b > 0 ? tokensB / b : 1);
+        // Everything fits (the common case: no division), or the scarcer bucket sets the share.
+        const f = r <= tokensR && b <= tokensB ? 1 : Math.min(tokensR / r, b > 0 ? tokensB / b : 1);
         fraction[s] = f;
         tR[s] = tokensR - r * f;
         tB[s] = tokensB - b * f;
@@ -607,6 +612,12 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
           first.ring[first.stop * n + s]! -= perSecondRate;
           markRetrying(first.p, s, k + first.p.ringLength);
         }
+      }
+      for (const first of firsts) {
+        const produced = first.total * first.u;
+        counters.produced += produced;
+        perSecond.offered[second]! += produced;
+        counters.putRequests += requestsFor(first.p.producer, first.total, first.kb, dt);
       }
       // Retries, on the shards that have them, then the counters (local sums, added once a tick).
       for (const first of firsts) {
@@ -680,9 +691,10 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
     // On-demand capacity follows the peak write seen 15 minutes earlier (ENGINE.md, aws-facts
     // KDS 5): the records producers offer, not the retries a throttled second adds to them.
     if (onDemand) {
-      for (const p of producers) {
+      for (let i = 0; i < producers.length; i++) {
+        const p = producers[i]!;
         if (p.sink !== stream) continue;
-        const fresh = newByProducer[producers.indexOf(p)]!;
+        const fresh = newByProducer[i]!;
         for (let s = 0; s < fresh.length; s++) {
           odSecondRecords += fresh[s]!;
           odSecondBytes += fresh[s]! * p.kinesisBytes;
