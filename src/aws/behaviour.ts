@@ -117,3 +117,35 @@ export function kplPacking(input: KplPackingInput): {
   const perUser = (stats.kinesisRecordBytes - fixed) / stats.userRecordsPerAggregate;
   return { userRecordsPerKinesisRecord: perRecord, kinesisRecordBytes: fixed + perRecord * perUser };
 }
+
+export interface Batching {
+  /** Records per request the producer allows. */
+  maxRecords: number;
+  /** Bytes per request the producer allows. */
+  maxBytes: number;
+  /** How long a batch may wait to fill; 0 sends every record at once. */
+  linger: number;
+}
+
+/**
+ * PutRecords (or PutRecordBatch) requests per second for `recordsPerSecond` records of
+ * `recordBytes` from `instances` processes: a batch leaves when it is full (the producer's and the
+ * API's record and byte limits) or after the linger time, whichever comes first, so each process
+ * sends at least one request per linger time while it has records.
+ */
+export function putRequestsPerSecond(
+  batching: Batching,
+  instances: number,
+  recordsPerSecond: number,
+  recordBytes: number,
+  api: { maxRecords: number; maxBytes: number },
+): number {
+  if (recordsPerSecond <= 0) return 0;
+  if (batching.linger <= 0) return recordsPerSecond;
+  const maxBytes = Math.min(batching.maxBytes, api.maxBytes);
+  const perBatch = Math.max(
+    1,
+    Math.min(batching.maxRecords, api.maxRecords, Math.floor(maxBytes / Math.max(1, recordBytes))),
+  );
+  return Math.min(recordsPerSecond, Math.max(recordsPerSecond / perBatch, instances / batching.linger));
+}

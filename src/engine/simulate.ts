@@ -11,6 +11,7 @@ import {
   kplPacking,
   onDemandInitialCapacity,
   pollingPropagationSeconds,
+  putRequestsPerSecond,
   shardOperations,
   updateShardCountSequence,
 } from '../aws/behaviour.js';
@@ -77,6 +78,8 @@ interface ProducerState {
   sink: Sink;
   meanDataBytes: number;
   meanKeyBytes: number;
+  /** The producer's highest user-record rate over the run. */
+  peakUserRate: number;
   userPerKinesis: number;
   kinesisBytes: number;
   weights: Float64Array;
@@ -277,6 +280,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       sink,
       meanDataBytes: meanData,
       meanKeyBytes: keyBytes,
+      peakUserRate: peak,
       userPerKinesis: packing.userRecordsPerKinesisRecord,
       kinesisBytes: sink.kind === 'stream' ? packing.kinesisRecordBytes : meanData,
       weights: sink.kind === 'stream' ? keyWeights(producer, shardCount) : new Float64Array([1]),
@@ -302,11 +306,8 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
 
   // User records per Kinesis record on the stream, over its producers at their peak rates.
   const streamProducers = producers.filter((p) => p.sink === stream);
-  const peakUser = streamProducers.reduce((a, p) => a + peakRate(p.producer, duration, p.meanDataBytes), 0);
-  const peakKinesis = streamProducers.reduce(
-    (a, p) => a + peakRate(p.producer, duration, p.meanDataBytes) / p.userPerKinesis,
-    0,
-  );
+  const peakUser = streamProducers.reduce((a, p) => a + p.peakUserRate, 0);
+  const peakKinesis = streamProducers.reduce((a, p) => a + p.peakUserRate / p.userPerKinesis, 0);
   const userPerKinesisRecord = peakKinesis > 0 ? peakUser / peakKinesis : 1;
 
   // ---- Consumers (polling, enhanced fan-out, and Firehose reading the stream)
@@ -1051,19 +1052,14 @@ function peakRate(producer: Producer, duration: number, meanData: number): numbe
   return peak;
 }
 
-/**
- * PutRecords requests for `kinesisRecords` Kinesis records of `recordBytes` each in a tick: full
- * batches (at most `maxRecords` and `maxBytes` each), or one per instance per linger time.
- */
+/** PutRecords requests in a tick of `dt` seconds for `kinesisRecords` Kinesis records of `recordBytes` (see `putRequestsPerSecond`). */
 function requestsFor(producer: Producer, kinesisRecords: number, recordBytes: number, dt: number): number {
-  if (kinesisRecords <= 0) return 0;
-  const perBatch = Math.max(
-    1,
-    Math.min(producer.batching.maxRecords, Math.floor(producer.batching.maxBytes / Math.max(1, recordBytes))),
+  return (
+    putRequestsPerSecond(producer.batching, producer.instances, kinesisRecords / dt, recordBytes, {
+      maxRecords: KINESIS.putRecordsMaxRecords.value,
+      maxBytes: KINESIS.putRecordsMaxBytes.value,
+    }) * dt
   );
-  const byLinger =
-    producer.batching.linger > 0 ? (producer.instances * dt) / producer.batching.linger : kinesisRecords;
-  return Math.min(kinesisRecords, Math.max(kinesisRecords / perBatch, byLinger));
 }
 
 function reshardSchedule(scenario: Scenario, initial: number): { at: number; shards: number }[] {

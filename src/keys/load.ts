@@ -312,7 +312,9 @@ function countAbove(shares: Float64Array, threshold: number): number {
 }
 
 /** Indices of the `n` largest shares, heaviest first, ties by index. */
-function heaviestIndices(shares: Float64Array, n: number): number[] {
+/** Indices of the `n` largest shares, heaviest first (ties by index); fewer when there are fewer. */
+export function heaviestIndices(shares: Float64Array, wanted: number): number[] {
+  const n = Math.min(wanted, shares.length);
   if (n <= 0) return [];
   // The n-th largest share by a numeric sort, then one pass: no comparator sort over every key.
   const cut = Float64Array.from(shares).sort()[shares.length - n]!;

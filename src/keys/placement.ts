@@ -10,7 +10,6 @@
 import { hashKeyOf, parseExplicitHashKey, shardIndexOf } from '../aws/hash.js';
 import type { KeyDistribution } from '../scenario/schema.js';
 import { generatedKeys, routingIdentity } from './distribution.js';
-import { hashKeyOfWords } from './layout.js';
 import { Md5 } from './md5.js';
 import { keyName, TemplateEncoder } from './template.js';
 
@@ -144,7 +143,7 @@ export function placeKeys(dist: KeyDistribution, options: PlaceOptions = {}): Pl
     spreadShare,
     keyOf: (j) => {
       const key = keyName(keys.template, indices[j]!);
-      return { key, hashKey: hashKeyOfWordsOf(key) };
+      return { key, hashKey: hashKeyOf(key) };
     },
     method: exact ? 'exact' : 'analytical',
     byPosition: lazyByPosition(positions, shares),
@@ -196,14 +195,6 @@ function sortByPosition(positions: Float64Array, shares: Float64Array): ByPositi
   const prefix = new Float64Array(count + 1);
   for (let j = 0; j < count; j++) prefix[j + 1] = prefix[j]! + sortedShares[j]!;
   return { order, positions: sorted, prefix };
-}
-
-function hashKeyOfWordsOf(key: string): bigint {
-  const hasher = new Md5();
-  const utf8 = new TextEncoder();
-  hasher.reserve(key.length * 3);
-  hasher.digest(utf8.encodeInto(key, hasher.buffer).written);
-  return hashKeyOfWords(hasher.words);
 }
 
 /**

@@ -2,6 +2,8 @@
  * Firehose delivery streams: what triggers a flush, object sizes and counts, delivery latency,
  * Direct PUT quota headroom and monthly cost (aws-facts.md, Firehose 9–12).
  */
+
+import { putRequestsPerSecond } from '../aws/behaviour.js';
 import {
   BYTES_PER_BILLED_GB,
   directPutQuota,
@@ -12,7 +14,7 @@ import {
 import { FIREHOSE_INGEST_TIERS, type PriceTable } from '../aws/pricing.js';
 import { rateAt, sampleTimes } from '../scenario/profiles.js';
 import { meanUnitsPerRecord } from '../scenario/record-size.js';
-import type { FirehoseStream, Producer, Scenario } from '../scenario/schema.js';
+import type { FirehoseStream, Scenario } from '../scenario/schema.js';
 import { formatBytes, formatNumber, formatSeconds } from '../scenario/units.js';
 import type { FirehosePlan, ProducerTraffic, Traffic } from './types.js';
 
@@ -25,27 +27,6 @@ const INGEST_STEP = FIREHOSE.ingestionRoundingBytes.value;
 export const ZERO_BUFFERING_SECONDS = 5;
 /** S3 requests per object with multipart upload (interval < 60 s): create, one part, complete. ⚠️ undocumented. */
 export const MULTIPART_REQUESTS_PER_OBJECT = 3;
-
-/** Requests per second a producer needs: batches fill to their limits or leave after the linger time. */
-export function requestsPerSecond(
-  producer: Producer,
-  recordsPerSecond: number,
-  recordBytes: number,
-  maxRecords: number,
-  maxBytes: number,
-): number {
-  if (recordsPerSecond <= 0) return 0;
-  const perBatch = Math.max(
-    1,
-    Math.min(producer.batching.maxRecords, maxRecords, Math.floor(maxBytes / Math.max(1, recordBytes))),
-  );
-  const perInstance = recordsPerSecond / producer.instances;
-  const batchesPerInstance = Math.max(
-    perInstance / perBatch,
-    producer.batching.linger > 0 ? 1 / producer.batching.linger : 0,
-  );
-  return Math.min(recordsPerSecond, producer.instances * batchesPerInstance);
-}
 
 interface Input {
   /** At peak: the stream's planning instant (stream source) or the Firehose stream's own peak (Direct PUT). */
@@ -121,12 +102,15 @@ function inputOf(f: FirehoseStream, scenario: Scenario, traffic: Traffic): Input
     if (f.source === 'direct-put') {
       input.quotaRecordsPerSecond += p.ownPeakRecordsPerSecond;
       input.quotaBytesPerSecond += p.ownPeakRecordsPerSecond * p.meanDataBytes;
-      input.quotaRequestsPerSecond += requestsPerSecond(
-        producer,
+      input.quotaRequestsPerSecond += putRequestsPerSecond(
+        producer.batching,
+        producer.instances,
         p.ownPeakRecordsPerSecond,
         p.meanDataBytes,
-        FIREHOSE.putRecordBatchMaxRecords.value,
-        FIREHOSE.putRecordBatchMaxBytes.value,
+        {
+          maxRecords: FIREHOSE.putRecordBatchMaxRecords.value,
+          maxBytes: FIREHOSE.putRecordBatchMaxBytes.value,
+        },
       );
     }
   }

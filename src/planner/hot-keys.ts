@@ -6,6 +6,7 @@
 import { KINESIS } from '../aws/facts.js';
 import { hashKeyOf, shardIndexOf } from '../aws/hash.js';
 import { meanKeyBytes } from '../keys/distribution.js';
+import { heaviestIndices } from '../keys/load.js';
 import { type PlacedKeys, placeKeys, shardOfPlaced, sharesOnEvenShards } from '../keys/placement.js';
 import type { KeyDistribution, Scenario } from '../scenario/schema.js';
 import type { HotKey, HotKeyPlan, HotShard, Traffic } from './types.js';
@@ -57,21 +58,10 @@ export function buildKeyModels(scenario: Scenario): Map<string, KeyModel> {
       placed,
       heavy: placed.heaviestFirst
         ? Array.from({ length: Math.min(HEAVY_KEYS, placed.shares.length) }, (_, k) => k)
-        : heaviest(placed.shares, HEAVY_KEYS),
+        : heaviestIndices(placed.shares, HEAVY_KEYS),
     });
   }
   return models;
-}
-
-/** Indices of the `n` largest shares, heaviest first (ties by index). */
-function heaviest(shares: Float64Array, n: number): number[] {
-  const count = Math.min(n, shares.length);
-  if (count === 0) return [];
-  const cut = Float64Array.from(shares).sort()[shares.length - count]!;
-  const chosen: number[] = [];
-  for (let k = 0; k < shares.length; k++) if (shares[k]! > cut) chosen.push(k);
-  for (let k = 0; k < shares.length && chosen.length < count; k++) if (shares[k] === cut) chosen.push(k);
-  return chosen.sort((x, y) => shares[y]! - shares[x]! || x - y);
 }
 
 interface Rates {

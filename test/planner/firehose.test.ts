@@ -7,7 +7,8 @@
  * below 60 s uses multipart upload.
  */
 import { describe, expect, it } from 'vitest';
-import { flushOf, requestsPerSecond } from '../../src/planner/firehose.js';
+import { putRequestsPerSecond } from '../../src/aws/behaviour.js';
+import { flushOf } from '../../src/planner/firehose.js';
 import { GB, MiB, MONTH_SECONDS, metric, planOf, scenarioOf } from './helpers.js';
 
 /** A scenario with one direct-put Firehose stream `f` fed by producer `d`, plus a small stream producer. */
@@ -158,6 +159,14 @@ stream: { shards: 1 }
 producers:
   - { name: p, instances: 40, rate: 6000/s, batching: { maxRecords: 500, linger: 1s } }
 `).producers[0]!;
+    const requestsPerSecond = (
+      p: typeof producer,
+      recordsPerSecond: number,
+      recordBytes: number,
+      maxRecords: number,
+      maxBytes: number,
+    ) =>
+      putRequestsPerSecond(p.batching, p.instances, recordsPerSecond, recordBytes, { maxRecords, maxBytes });
     // 40 instances × 150 records/s: a 500-record batch would take 3.3 s, the 1 s linger sends first:
     // 40 × 1 = 40 requests/s.
     expect(requestsPerSecond(producer, 6000, 697.2, 500, 4 * MiB)).toBe(40);
