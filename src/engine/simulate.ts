@@ -68,6 +68,8 @@ interface Sink {
   bytesBurst: number;
   tokensRecords: Float64Array;
   tokensBytes: Float64Array;
+  /** Scratch for a tick's per-shard noise (grows with the shard count). */
+  noise: Float64Array;
   /** Direct PUT only: the quota's records and requests per second (the request quota binds through the batch size). */
   quota?: { recordsPerSecond: number; requestsPerSecond: number };
 }
@@ -206,6 +208,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
         ? KINESIS.largeRecordBurstBytes.value
         : WRITE_BYTES,
     tokensRecords: new Float64Array(shardCount).fill(WRITE_RECORDS),
+    noise: new Float64Array(shardCount),
     tokensBytes: new Float64Array(shardCount).fill(
       scenario.stream.maxRecordSize > KINESIS.defaultMaxRecordBytes.value
         ? KINESIS.largeRecordBurstBytes.value
@@ -231,6 +234,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
         Math.min(quota.recordsPerSecond, quota.requestsPerSecond * perBatch),
       ),
       tokensBytes: new Float64Array(1).fill(quota.bytesPerSecond),
+      noise: new Float64Array(1),
       quota: { recordsPerSecond: quota.recordsPerSecond, requestsPerSecond: quota.requestsPerSecond },
     });
   }
@@ -547,73 +551,20 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
         );
       }
       const fraction = sink === stream ? streamFraction : new Float64Array(n);
-      const tR = sink.tokensRecords;
-      const tB = sink.tokensBytes;
-      const capR = sink.recordsPerSecond;
-      const capB = sink.bytesBurst;
-      const addR = sink.recordsPerSecond * dt;
-      const addB = sink.bytesPerSecond * dt;
       const toStream = sink === stream;
       // One pass per shard: new records (Poisson), the shard's token buckets (refilled every tick at
       // limit × tick, capped at one second's worth, ENGINE.md), and the first attempts' outcomes.
-      for (let s = 0; s < n; s++) {
-        let r = dR[s]!;
-        let b = dB[s]!;
-        for (let q = 0; q < firsts.length; q++) {
-          const first = firsts[q]!;
-          // Poisson(λ) arrivals, λ = per tick × weight; above 30 the normal approximation, with
-          // √λ = √(per tick) × √weight so that no square root is taken per shard.
-          const lambda = first.perTick * first.weights[s]!;
-          const d =
-            lambda < 30
-              ? rng.poisson(lambda)
-              : Math.max(
-                  0,
-                  Math.round(lambda + first.sqrtPerTick * first.sqrtWeights[s]! * rng.fastNormal()),
-                );
-          first.fresh[s] = d;
-          first.total += d;
-          r += d;
-          b += d * first.kb;
-          if (toStream) {
-            // Utilisation counts first attempts: the load the producers offer, not the retry storm.
-            secondRecords[s]! += d;
-            secondBytes[s]! += d * first.kb;
-          }
-        }
-        const tokensR = Math.min(capR, tR[s]! + addR);
-        const tokensB = Math.min(capB, tB[s]! + addB);
-        // Everything fits (the common case: no division), or the scarcer bucket sets the share.
-        const f = r <= tokensR && b <= tokensB ? 1 : Math.min(tokensR / r, b > 0 ? tokensB / b : 1);
-        fraction[s] = f;
-        tR[s] = tokensR - r * f;
-        tB[s] = tokensB - b * f;
-        for (let q = 0; q < firsts.length; q++) {
-          const first = firsts[q]!;
-          const count = first.fresh[s]!;
-          if (count <= 0) continue;
-          const admitted = count * f;
-          const rejected = count - admitted;
-          first.attempted += count;
-          first.admitted += admitted;
-          if (toStream) {
-            arrivals[s]! += admitted * first.u;
-            arrivalBytes[s]! += admitted * first.kb;
-          }
-          if (rejected <= 0) continue;
-          first.rejected += rejected;
-          if (first.ring === undefined) {
-            first.dropped += rejected;
-            continue;
-          }
-          // Resend after a full-jitter backoff: spread evenly over the next D ticks, as a rate
-          // that starts next tick and stops D ticks later.
-          const perSecondRate = rejected / first.D / dt;
-          first.ring[first.start * n + s]! += perSecondRate;
-          first.ring[first.stop * n + s]! -= perSecondRate;
-          markRetrying(first.p, s, k + first.p.ringLength);
-        }
-      }
+      admitFirstAttempts(
+        sink,
+        firsts,
+        dR,
+        dB,
+        fraction,
+        toStream ? { records: secondRecords, bytes: secondBytes, arrivals, arrivalBytes } : undefined,
+        rng,
+        k,
+        dt,
+      );
       for (const first of firsts) {
         const produced = first.total * first.u;
         counters.produced += produced;
@@ -711,41 +662,22 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
     // The oldest record some application still has to process: older history is not needed.
     let oldestNeeded = now;
     for (const c of consumerTurn ? consumers : []) {
-      const n = shardCount;
       const stepDt = ((k % consumerStep) + 1) * dt;
-      let readable = 0;
+      const readable = 0;
       // GetRecords returns at most 10,000 Kinesis records a call: with KPL aggregation each carries
       // several user records, and the backlog counts user records.
       const capR = c.readRecordsPerSecond * stepDt * userPerKinesisRecord;
       const capB = c.readBytesPerSecond * stepDt;
-      for (let s = 0; s < n; s++) {
-        c.backlog[s]! += arrivals[s]!;
-        readable += c.backlog[s]!;
-      }
-      const process = c.processingPerSecond * stepDt;
-      const processShare = readable > 0 ? Math.min(1, process / readable) : 1;
-      let delivered = 0;
-      let ageWeighted = 0;
-      let maxAge = 0;
-      for (let s = 0; s < n; s++) {
-        const b = c.backlog[s]!;
-        if (b <= 0) continue;
-        const bytesPerRecord = arrivals[s]! > 0 ? arrivalBytes[s]! / arrivals[s]! : ackBytesPerRecord();
-        const take = Math.min(b * processShare, capR, capB / Math.max(1, bytesPerRecord), b);
-        c.backlog[s] = b - take;
-        delivered += take;
-        // Iterator age: how long ago the oldest record still in the backlog arrived (records are
-        // read in order, so it is the one after the first total − backlog).
-        let age = 0;
-        if (c.backlog[s]! > 1e-9) {
-          const arrived = history.arrivalTime(s, history.total(s) - c.backlog[s]!);
-          age = Math.max(0, now - arrived);
-          oldestNeeded = Math.min(oldestNeeded, arrived);
-        }
-        ageWeighted += take * age;
-        maxAge = Math.max(maxAge, age);
-        if (c.firehose) firehoseShardIn(c.firehose, s, take, take * bytesPerRecord, t);
-      }
+      const read = readShards(c, arrivals, arrivalBytes, history, {
+        capR,
+        capB,
+        processPerStep: c.processingPerSecond * stepDt,
+        now,
+        t,
+        fallbackBytesPerRecord: ackBytesPerRecord(),
+      });
+      const { delivered, ageWeighted, maxAge } = read;
+      oldestNeeded = Math.min(oldestNeeded, read.oldestArrival);
       c.delivered += delivered;
       if (c.kind !== 'firehose') {
         deliveredSeries.get(c.name)![second]! += delivered;
@@ -929,19 +861,76 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       for (let b = 0; b < fh.buffers; b++) addToBuffer(fh, b, records / fh.buffers, bytes / fh.buffers, t);
     } else addToBuffer(fh, 0, records, bytes, t);
   }
+}
 
-  function firehoseShardIn(
-    fh: FirehoseState,
-    shard: number,
-    records: number,
-    bytes: number,
-    t: number,
-  ): void {
-    if (records <= 0) return;
-    if (fh.stream.dynamicPartitions !== undefined) {
-      for (let b = 0; b < fh.buffers; b++) addToBuffer(fh, b, records / fh.buffers, bytes / fh.buffers, t);
-    } else addToBuffer(fh, Math.min(shard, fh.buffers - 1), records, bytes, t);
+/** What one consumer step read from the shards. */
+interface ShardsRead {
+  delivered: number;
+  /** Sum of records delivered × their iterator age (for the mean age). */
+  ageWeighted: number;
+  maxAge: number;
+  /** Arrival time of the oldest record still in some backlog (`now` when every backlog is empty). */
+  oldestArrival: number;
+}
+
+/**
+ * One consumer step over every shard: what arrived joins each shard's backlog, and the consumer
+ * takes what its processing share, read records cap and read bytes cap allow. Its iterator age
+ * on a shard is how long ago the oldest record still in the backlog arrived (records are read in
+ * order, so it is the one after the first total − backlog). Top-level for the same reason as
+ * `admitFirstAttempts`.
+ */
+function readShards(
+  c: ConsumerState,
+  arrivals: Float64Array,
+  arrivalBytes: Float64Array,
+  history: ArrivalHistory,
+  step: {
+    capR: number;
+    capB: number;
+    processPerStep: number;
+    now: number;
+    t: number;
+    fallbackBytesPerRecord: number;
+  },
+): ShardsRead {
+  const n = c.backlog.length;
+  const backlog = c.backlog;
+  let readable = 0;
+  for (let s = 0; s < n; s++) {
+    backlog[s]! += arrivals[s]!;
+    readable += backlog[s]!;
   }
+  const processShare = readable > 0 ? Math.min(1, step.processPerStep / readable) : 1;
+  let delivered = 0;
+  let ageWeighted = 0;
+  let maxAge = 0;
+  let oldestArrival = step.now;
+  for (let s = 0; s < n; s++) {
+    const b = backlog[s]!;
+    if (b <= 0) continue;
+    const bytesPerRecord = arrivals[s]! > 0 ? arrivalBytes[s]! / arrivals[s]! : step.fallbackBytesPerRecord;
+    const take = Math.min(b * processShare, step.capR, step.capB / Math.max(1, bytesPerRecord), b);
+    backlog[s] = b - take;
+    delivered += take;
+    let age = 0;
+    if (backlog[s]! > 1e-9) {
+      const arrived = history.arrivalTime(s, history.total(s) - backlog[s]!);
+      age = Math.max(0, step.now - arrived);
+      oldestArrival = Math.min(oldestArrival, arrived);
+    }
+    ageWeighted += take * age;
+    maxAge = Math.max(maxAge, age);
+    if (c.firehose) firehoseShardIn(c.firehose, s, take, take * bytesPerRecord, step.t);
+  }
+  return { delivered, ageWeighted, maxAge, oldestArrival };
+}
+
+function firehoseShardIn(fh: FirehoseState, shard: number, records: number, bytes: number, t: number): void {
+  if (records <= 0) return;
+  if (fh.stream.dynamicPartitions !== undefined) {
+    for (let b = 0; b < fh.buffers; b++) addToBuffer(fh, b, records / fh.buffers, bytes / fh.buffers, t);
+  } else addToBuffer(fh, Math.min(shard, fh.buffers - 1), records, bytes, t);
 }
 
 function addToBuffer(fh: FirehoseState, b: number, records: number, bytes: number, t: number): void {
@@ -996,6 +985,132 @@ function flush(fh: FirehoseState, b: number, now: number, second: number): void 
   fh.bufferBytes[b] = 0;
   fh.bufferRecords[b] = 0;
   fh.bufferStart[b] = -1;
+}
+
+/** The stream's per-shard tallies a first-attempt pass adds to (undefined for a Direct PUT sink). */
+interface StreamTallies {
+  /** This second's first attempts per shard, records and bytes (utilisation). */
+  records: Float64Array;
+  bytes: Float64Array;
+  /** Admitted since the consumers last read, user records and bytes. */
+  arrivals: Float64Array;
+  arrivalBytes: Float64Array;
+}
+
+/**
+ * One pass over a sink's shards: each producer's new records (Poisson), the shard's token buckets
+ * (refilled every tick at limit × tick, capped at one second's worth, ENGINE.md), the admitted
+ * fraction of its demand (`dR`, `dB`: retries due now, plus the new records), and the first
+ * attempts' outcomes, rejected records scheduled for a retry. A top-level function with its state
+ * passed in, so that V8 optimises this loop on its own (inside the run's closure it was compiled
+ * on-stack with the whole run, and a second run in the same process was ten times slower).
+ */
+function admitFirstAttempts(
+  sink: Sink,
+  firsts: readonly FirstAttempts[],
+  dR: Float64Array,
+  dB: Float64Array,
+  fraction: Float64Array,
+  tallies: StreamTallies | undefined,
+  rng: Rng,
+  k: number,
+  dt: number,
+): void {
+  const n = sink.shards;
+  const tR = sink.tokensRecords;
+  const tB = sink.tokensBytes;
+  const capR = sink.recordsPerSecond;
+  const capB = sink.bytesBurst;
+  const addR = sink.recordsPerSecond * dt;
+  const addB = sink.bytesPerSecond * dt;
+  // New records, producer by producer: Poisson(λ) per shard, λ = per tick × weight; above 30 the
+  // normal approximation, with √λ = √(per tick) × √weight so that no square root is taken per shard.
+  for (let q = 0; q < firsts.length; q++) {
+    const first = firsts[q]!;
+    const fresh = first.fresh;
+    const weights = first.weights;
+    const sqrtWeights = first.sqrtWeights;
+    const perTick = first.perTick;
+    const sqrtPerTick = first.sqrtPerTick;
+    const kb = first.kb;
+    if (sink.noise.length < n) sink.noise = new Float64Array(n);
+    const noise = sink.noise;
+    rng.fillNormals(noise, n);
+    let total = 0;
+    for (let s = 0; s < n; s++) {
+      const lambda = perTick * weights[s]!;
+      const d =
+        lambda < 30
+          ? rng.poisson(lambda)
+          : Math.max(0, Math.round(lambda + sqrtPerTick * sqrtWeights[s]! * noise[s]!));
+      fresh[s] = d;
+      total += d;
+      dR[s]! += d;
+      dB[s]! += d * kb;
+    }
+    first.total += total;
+    if (tallies) {
+      // Utilisation counts first attempts: the load the producers offer, not the retry storm.
+      const records = tallies.records;
+      const bytes = tallies.bytes;
+      for (let s = 0; s < n; s++) {
+        records[s]! += fresh[s]!;
+        bytes[s]! += fresh[s]! * kb;
+      }
+    }
+  }
+  // Each shard admits what its buckets hold: everything (the common case: no division), or the
+  // scarcer bucket sets the admitted fraction of the whole demand, retries included.
+  for (let s = 0; s < n; s++) {
+    const r = dR[s]!;
+    const b = dB[s]!;
+    const tokensR = Math.min(capR, tR[s]! + addR);
+    const tokensB = Math.min(capB, tB[s]! + addB);
+    const f = r <= tokensR && b <= tokensB ? 1 : Math.min(tokensR / r, b > 0 ? tokensB / b : 1);
+    fraction[s] = f;
+    tR[s] = tokensR - r * f;
+    tB[s] = tokensB - b * f;
+  }
+  // The first attempts' outcomes: admitted records arrive; rejected ones wait for a retry.
+  for (let q = 0; q < firsts.length; q++) {
+    const first = firsts[q]!;
+    const fresh = first.fresh;
+    const u = first.u;
+    const kb = first.kb;
+    let attempted = 0;
+    let admittedAll = 0;
+    if (tallies) {
+      const arrivals = tallies.arrivals;
+      const arrivalBytes = tallies.arrivalBytes;
+      for (let s = 0; s < n; s++) {
+        const admitted = fresh[s]! * fraction[s]!;
+        arrivals[s]! += admitted * u;
+        arrivalBytes[s]! += admitted * kb;
+      }
+    }
+    for (let s = 0; s < n; s++) {
+      const count = fresh[s]!;
+      if (count <= 0) continue;
+      const admitted = count * fraction[s]!;
+      const rejected = count - admitted;
+      attempted += count;
+      admittedAll += admitted;
+      if (rejected <= 0) continue;
+      first.rejected += rejected;
+      if (first.ring === undefined) {
+        first.dropped += rejected;
+        continue;
+      }
+      // Resend after a full-jitter backoff: spread evenly over the next D ticks, as a rate that
+      // starts next tick and stops D ticks later.
+      const perSecondRate = rejected / first.D / dt;
+      first.ring[first.start * n + s]! += perSecondRate;
+      first.ring[first.stop * n + s]! -= perSecondRate;
+      markRetrying(first.p, s, k + first.p.ringLength);
+    }
+    first.attempted += attempted;
+    first.admitted += admittedAll;
+  }
 }
 
 /** Notes that shard s has retries to carry until tick `until`. */
@@ -1173,26 +1288,27 @@ function buildShardSeries(
   seconds: number,
 ): RunResult['shardSeries'] {
   const shards = rows.reduce((m, r) => Math.max(m, r?.length ?? 0), 0);
-  const at = (s: number, i: number) => rows[i]?.[s] ?? 0;
   const step = Math.max(1, Math.ceil(seconds / COARSE_POINTS));
-  const all: number[][] = [];
-  const peaks: { shard: number; peak: number }[] = [];
-  for (let s = 0; s < shards; s++) {
-    const coarse: number[] = [];
-    let peak = 0;
-    for (let i = 0; i < seconds; i += step) {
-      let m = 0;
-      for (let j = i; j < Math.min(seconds, i + step); j++) m = Math.max(m, at(s, j));
-      coarse.push(round6(m));
-      peak = Math.max(peak, m);
+  const points = Math.ceil(seconds / step);
+  // Row by row (a row is one second of every shard): the coarse maxima and each shard's peak.
+  const coarse = Array.from({ length: shards }, () => new Float64Array(points));
+  const peakOf = new Float64Array(shards);
+  for (let i = 0; i < seconds; i++) {
+    const row = rows[i];
+    if (row === undefined) continue;
+    const point = Math.floor(i / step);
+    for (let s = 0; s < row.length; s++) {
+      const v = row[s]!;
+      if (v > coarse[s]![point]!) coarse[s]![point] = v;
+      if (v > peakOf[s]!) peakOf[s] = v;
     }
-    all.push(coarse);
-    peaks.push({ shard: s, peak });
   }
+  const all = coarse.map((c) => Array.from(c, round6));
+  const peaks = Array.from(peakOf, (peak, shard) => ({ shard, peak }));
   peaks.sort((x, y) => y.peak - x.peak || x.shard - y.shard);
   const hottest = peaks.slice(0, HOTTEST_SHARDS).map(({ shard }) => ({
     shard,
-    utilization: Array.from({ length: seconds }, (_, i) => round6(at(shard, i))),
+    utilization: Array.from({ length: seconds }, (_, i) => round6(rows[i]?.[shard] ?? 0)),
   }));
   return { stepSeconds: step, all, hottest };
 }
