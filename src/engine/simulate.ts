@@ -26,6 +26,7 @@ import type { FirehoseStream, Producer, Scenario } from '../scenario/schema.js';
 import { ArrivalHistory } from './arrival-history.js';
 import { FlowHistogram } from './flow-histogram.js';
 import { Rng } from './random.js';
+import { SecondQuantiles } from './second-quantiles.js';
 
 const WRITE_BYTES = KINESIS.shardWriteBytesPerSecond.value;
 const WRITE_RECORDS = KINESIS.shardWriteRecordsPerSecond.value;
@@ -172,6 +173,8 @@ interface FirehoseState {
   throttled: number;
   latency: FlowHistogram;
   objectsPerSecond: number[];
+  /** Bytes waiting in the buffers at the end of each second. */
+  bufferedPerSecond: number[];
 }
 
 /** Runs the scenario in virtual time and returns its RunResult. Deterministic for a given seed. */
@@ -359,6 +362,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       throttled: 0,
       latency: new FlowHistogram(),
       objectsPerSecond: new Array<number>(seconds).fill(0),
+      bufferedPerSecond: new Array<number>(seconds).fill(0),
     };
   });
   for (const fh of firehoses.filter((x) => x.stream.source === 'stream')) {
@@ -410,6 +414,13 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
   const putLatency = new FlowHistogram();
   const e2eLatency = new FlowHistogram();
   const lagHistogram = new FlowHistogram();
+  // Per second: the put and end-to-end latency percentiles of that second's records.
+  const putSecond = new SecondQuantiles();
+  const e2eSecond = new SecondQuantiles();
+  const latencySeries = {
+    put: { p50: new Array<number>(seconds).fill(0), p99: new Array<number>(seconds).fill(0) },
+    e2e: { p50: new Array<number>(seconds).fill(0), p99: new Array<number>(seconds).fill(0) },
+  };
   // Per second, each open shard's offered load over its limit (rows grow when shards are added).
   const utilization: Float32Array[] = [];
   let secondRecords: Float64Array = new Float64Array(shardCount);
@@ -686,7 +697,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
           const meanAge = ageWeighted / delivered;
           // End to end: the put latency of this second's records (every attempt class, retries and
           // backoff included), then propagation, then the time queued in the backlog.
-          recordEndToEnd(producers, stream, c.propagation + meanAge, delivered, e2eLatency);
+          recordEndToEnd(producers, stream, c.propagation + meanAge, delivered, e2eLatency, e2eSecond);
         }
       }
     }
@@ -710,7 +721,20 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       utilization[second] = row;
       secondRecords = new Float64Array(shardCount);
       secondBytes = new Float64Array(shardCount);
-      for (const p of producers) recordPutLatency(p, putLatency);
+      for (const p of producers) recordPutLatency(p, putLatency, putSecond);
+      for (const [series, quantiles] of [
+        [latencySeries.put, putSecond],
+        [latencySeries.e2e, e2eSecond],
+      ] as const) {
+        const [p50, p99] = quantiles.take([0.5, 0.99]);
+        series.p50[second] = round6(p50!);
+        series.p99[second] = round6(p99!);
+      }
+      for (const fh of firehoses) {
+        let buffered = 0;
+        for (let b = 0; b < fh.buffers; b++) buffered += fh.bufferBytes[b]!;
+        fh.bufferedPerSecond[second] = round(buffered);
+      }
       for (const c of consumers) {
         if (c.kind === 'firehose') continue;
         lagHistogram.record(lagSeries.get(c.name)![second]!, 1);
@@ -797,6 +821,8 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       consumerLagSeconds: Object.fromEntries([...lagSeries].map(([name, v]) => [name, v.map(round6)])),
       delivered: Object.fromEntries([...deliveredSeries].map(([name, v]) => [name, v.map(round)])),
       firehoseObjects: Object.fromEntries(firehoses.map((f) => [f.stream.name, f.objectsPerSecond])),
+      latency: latencySeries,
+      firehoseBufferedBytes: Object.fromEntries(firehoses.map((f) => [f.stream.name, f.bufferedPerSecond])),
     },
     shardSeries,
     histograms: {
@@ -1209,14 +1235,19 @@ function recordEndToEnd(
   after: number,
   delivered: number,
   histogram: FlowHistogram,
+  second: SecondQuantiles,
 ): void {
+  const record = (seconds: number, count: number) => {
+    histogram.record(seconds, count);
+    second.add(seconds, count);
+  };
   let admitted = 0;
   for (const p of producers) {
     if (p.sink !== stream) continue;
     for (let a = 1; a < p.admittedByAttempt.length; a++) admitted += p.admittedByAttempt[a]!;
   }
   if (admitted <= 0) {
-    histogram.record(meanPutLatency(producers) + after, delivered);
+    record(meanPutLatency(producers) + after, delivered);
     return;
   }
   for (const p of producers) {
@@ -1224,9 +1255,7 @@ function recordEndToEnd(
     for (let a = 1; a < p.admittedByAttempt.length; a++) {
       const share = p.admittedByAttempt[a]! / admitted;
       if (share <= 0) continue;
-      putLatencyPoints(p, a, (seconds, weight) =>
-        histogram.record(seconds + after, delivered * share * weight),
-      );
+      putLatencyPoints(p, a, (seconds, weight) => record(seconds + after, delivered * share * weight));
     }
   }
 }
@@ -1274,11 +1303,14 @@ function putLatencyPoints(
   }
 }
 
-function recordPutLatency(p: ProducerState, histogram: FlowHistogram): void {
+function recordPutLatency(p: ProducerState, histogram: FlowHistogram, second: SecondQuantiles): void {
   for (let a = 1; a < p.admittedByAttempt.length; a++) {
     const count = p.admittedByAttempt[a]!;
     if (count <= 0) continue;
-    putLatencyPoints(p, a, (seconds, weight) => histogram.record(seconds, count * weight));
+    putLatencyPoints(p, a, (seconds, weight) => {
+      histogram.record(seconds, count * weight);
+      second.add(seconds, count * weight);
+    });
     p.admittedByAttempt[a] = 0;
   }
 }

@@ -79,6 +79,31 @@ function mergeCounters(list: readonly RunCounters[]): RunCounters {
   };
 }
 
+/**
+ * The series only some results carry: latency percentiles per second (the larger of the workers'
+ * figures, an upper bound: percentiles of parts do not add up to the whole's) and Firehose
+ * buffer fill (summed). Present in the merge when every result has them.
+ */
+function mergeOptionalSeries(
+  list: readonly StreamSeries[],
+): Pick<StreamSeries, 'latency' | 'firehoseBufferedBytes'> {
+  const out: Pick<StreamSeries, 'latency' | 'firehoseBufferedBytes'> = {};
+  const latencies = list.map((s) => s.latency);
+  if (latencies.every((l) => l !== undefined)) {
+    const max = (pick: (l: NonNullable<StreamSeries['latency']>) => number[]) =>
+      combineSeries(latencies.map(pick), Math.max);
+    out.latency = {
+      put: { p50: max((l) => l.put.p50), p99: max((l) => l.put.p99) },
+      e2e: { p50: max((l) => l.e2e.p50), p99: max((l) => l.e2e.p99) },
+    };
+  }
+  const buffered = list.map((s) => s.firehoseBufferedBytes);
+  if (buffered.every((b) => b !== undefined)) {
+    out.firehoseBufferedBytes = combineNamed(buffered, (values) => combineSeries(values, add));
+  }
+  return out;
+}
+
 function mergeStreamSeries(list: readonly StreamSeries[]): StreamSeries {
   const summed = (pick: (s: StreamSeries) => number[]) => combineSeries(list.map(pick), add);
   return {
@@ -106,6 +131,7 @@ function mergeStreamSeries(list: readonly StreamSeries[]): StreamSeries {
       list.map((s) => s.firehoseObjects),
       (values) => combineSeries(values, add),
     ),
+    ...mergeOptionalSeries(list),
   };
 }
 

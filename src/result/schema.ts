@@ -88,6 +88,13 @@ export const runResultSchema = z.object({
     consumerLagSeconds: named(perSecond),
     delivered: named(perSecond),
     firehoseObjects: named(perSecond),
+    latency: z
+      .object({
+        put: z.object({ p50: perSecond, p99: perSecond }),
+        e2e: z.object({ p50: perSecond, p99: perSecond }),
+      })
+      .optional(),
+    firehoseBufferedBytes: named(perSecond).optional(),
   }),
   shardSeries: z.object({
     stepSeconds: z.number().positive(),

@@ -75,6 +75,20 @@ export interface StreamSeries {
   delivered: Record<string, number[]>;
   /** Per Firehose stream: objects written. */
   firehoseObjects: Record<string, number[]>;
+  /**
+   * Per second: the 50th and 99th percentile (seconds) of the put latency of the records
+   * acknowledged that second, and of the end-to-end latency of the records consumers processed
+   * that second; 0 for a second without records. (Absent from results of version 1 before these
+   * were added; merged over workers as the larger of the two, an upper bound.)
+   */
+  latency?: { put: PercentileSeries; e2e: PercentileSeries };
+  /** Per Firehose stream: bytes waiting in its buffers at the end of each second. */
+  firehoseBufferedBytes?: Record<string, number[]>;
+}
+
+export interface PercentileSeries {
+  p50: number[];
+  p99: number[];
 }
 
 /** Per-shard utilisation (the larger of bytes and records offered over the shard's limit). */
