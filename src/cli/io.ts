@@ -10,7 +10,7 @@ export interface Io {
   stderr(text: string): void;
   readFile(path: string): string;
   /** Writes atomically: a temporary file beside the target, then a rename. */
-  writeFile(path: string, data: string): void;
+  writeFile(path: string, data: string | Uint8Array): void;
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
   /** Whether stdout is a terminal (progress bars, colour). */
@@ -19,7 +19,7 @@ export interface Io {
 }
 
 /** Writes `data` to `path` through a temporary file and a rename, so a crash never leaves half a file. */
-export function writeFileAtomic(path: string, data: string): void {
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
   const temporary = join(dirname(path), `.${Date.now().toString(36)}-${process.pid}.tmp`);
   try {
@@ -47,4 +47,10 @@ export function nodeIo(): Io {
 /** A path given on the command line, resolved against the Io's working directory. */
 export function resolvePath(io: Io, path: string): string {
   return resolve(io.cwd, path);
+}
+
+/** A path for messages: relative to the working directory when inside it, else absolute. */
+export function displayPath(cwd: string, path: string): string {
+  const absolute = resolve(cwd, path);
+  return absolute.startsWith(`${cwd}/`) ? absolute.slice(cwd.length + 1) : absolute;
 }

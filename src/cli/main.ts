@@ -7,6 +7,7 @@ import { ExitCode, formatProblem, InvalidInputError, type Problem, ShardcastErro
 import { commandCompare } from './commands/compare.js';
 import { commandFacts } from './commands/facts.js';
 import { commandPlan } from './commands/plan.js';
+import { commandReport } from './commands/report.js';
 import { commandRun } from './commands/run.js';
 import { commandSchema } from './commands/schema.js';
 import { commandValidate } from './commands/validate.js';
@@ -41,12 +42,21 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
             describe: 'scenario file (YAML or JSON)',
           })
           .option('json', { type: 'boolean', default: false, describe: 'print the Plan as JSON' })
-          .option('out', { type: 'string', describe: 'also write the Plan as JSON to this file' }),
-      (args) => setExit(commandPlan(io, { file: args.file, json: args.json, out: args.out })),
+          .option('out', {
+            type: 'string',
+            describe: 'also write the Plan as JSON to this file, and its HTML report (index.html) beside it',
+          })
+          .option('html', {
+            type: 'boolean',
+            default: true,
+            describe: 'with --out, write index.html beside the JSON (--no-html to skip)',
+          }),
+      (args) =>
+        setExit(commandPlan(io, { file: args.file, json: args.json, out: args.out, html: args.html })),
     )
     .command(
       'run <file>',
-      'Replay a scenario against a target (the built-in engine model by default), evaluate its gates, write result.json, plan.json, junit.xml and summary.md',
+      'Replay a scenario against a target (the built-in engine model by default), evaluate its gates, write result.json, plan.json, gates.json, junit.xml, summary.md and the HTML report',
       (y) =>
         y
           .positional('file', {
@@ -71,6 +81,11 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
             array: true,
             default: [],
             describe: 'a gate, e.g. "putLatency.p99 < 250ms" (repeatable)',
+          })
+          .option('html', {
+            type: 'boolean',
+            default: true,
+            describe: 'write the HTML report, index.html, beside result.json (--no-html to skip)',
           }),
       async (args) =>
         setExit(
@@ -83,6 +98,43 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
             json: args.json,
             quiet: args.quiet,
             gate: args.gate.map(String),
+            html: args.html,
+          }),
+        ),
+    )
+    .command(
+      'report <file>',
+      'Write the HTML report of a run (its result.json, with plan.json and gates.json beside it) or of a plan',
+      (y) =>
+        y
+          .positional('file', {
+            type: 'string',
+            demandOption: true,
+            describe: 'result.json written by `run`, or a plan written by `plan --out`',
+          })
+          .option('baseline', {
+            type: 'string',
+            describe: 'a result.json to compare with: metric changes, regressions, both runs on the charts',
+          })
+          .option('out', { type: 'string', describe: 'the HTML file (default: index.html beside FILE)' })
+          .option('format', {
+            type: 'string',
+            choices: ['svg', 'png'],
+            describe: 'also write each chart as an image beside the HTML',
+          })
+          .option('tolerance', {
+            type: 'string',
+            default: '10%',
+            describe: 'with --baseline, allowed worsening before a change is a regression',
+          }),
+      async (args) =>
+        setExit(
+          await commandReport(io, {
+            file: args.file,
+            baseline: args.baseline,
+            out: args.out,
+            format: args.format,
+            tolerance: args.tolerance,
           }),
         ),
     )
@@ -133,7 +185,7 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
       (y) => y.option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
       (args) => setExit(commandFacts(io, { json: args.json })),
     )
-    .demandCommand(1, 'name a command: plan, run, compare, validate, schema or facts')
+    .demandCommand(1, 'name a command: plan, run, report, compare, validate, schema or facts')
     .strict()
     .help()
     .alias('help', 'h')

@@ -674,7 +674,6 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
     let oldestNeeded = now;
     for (const c of consumerTurn ? consumers : []) {
       const stepDt = ((k % consumerStep) + 1) * dt;
-      const readable = 0;
       // GetRecords returns at most 10,000 Kinesis records a call: with KPL aggregation each carries
       // several user records, and the backlog counts user records.
       const capR = c.readRecordsPerSecond * stepDt * userPerKinesisRecord;

@@ -33,6 +33,7 @@ export class FakeIo implements Io {
   /** Files the command wrote, by absolute path (also readable afterwards). */
   readonly written = new Map<string, string>();
   private readonly files = new Map<string, string>();
+  private readonly bytes = new Map<string, Uint8Array>();
   private readonly writeToDisk: boolean;
 
   constructor(options: FakeIoOptions = {}) {
@@ -65,12 +66,20 @@ export class FakeIo implements Io {
     return text ?? readFileSync(this.absolute(path), 'utf8');
   }
 
-  writeFile(path: string, data: string): void {
+  writeFile(path: string, data: string | Uint8Array): void {
     const absolute = this.absolute(path);
     // On disk through the production writer, so `--out` goes through its temporary file and rename.
     if (this.writeToDisk) writeFileAtomic(absolute, data);
-    else this.files.set(absolute, data);
-    this.written.set(absolute, data);
+    // Binary files (chart images) are kept as their bytes in `writtenBytes`.
+    const text = typeof data === 'string' ? data : `<${data.length} bytes>`;
+    if (typeof data !== 'string') this.bytes.set(absolute, data);
+    if (!this.writeToDisk) this.files.set(absolute, text);
+    this.written.set(absolute, text);
+  }
+
+  /** A binary file the command wrote. */
+  writtenBytes(path: string): Uint8Array | undefined {
+    return this.bytes.get(this.absolute(path));
   }
 
   now(): Date {

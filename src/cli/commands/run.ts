@@ -5,13 +5,15 @@ import { renderJUnit, renderSummaryMarkdown } from '../../gates/report.js';
 import { parseCliGates, parseScenarioGates } from '../../gates/validate.js';
 import { knownMetrics, loadScenarioFile } from '../../load.js';
 import { planScenario } from '../../planner/index.js';
+import { renderReport } from '../../report/html.js';
 import { maxSeconds, percentileSeconds } from '../../result/histogram.js';
 import { serializeResult } from '../../result/io.js';
 import type { RunResult } from '../../result/types.js';
 import { formatBytes, formatNumber, formatSeconds, parseDuration } from '../../scenario/units.js';
 import { TARGETS } from '../../targets/index.js';
-import { type Io, resolvePath } from '../io.js';
+import { displayPath, type Io, resolvePath } from '../io.js';
 import { formatWarnings } from '../main.js';
+import { SHARDCAST_VERSION } from '../version.js';
 
 export interface RunArgs {
   file: string;
@@ -22,9 +24,9 @@ export interface RunArgs {
   json: boolean;
   quiet: boolean;
   gate: readonly string[];
+  /** Write index.html (the HTML report) beside result.json. */
+  html: boolean;
 }
-
-const VERSION = '0.1.0';
 
 /** `shardcast run FILE [--target model] [--seed N] [--duration D] [--out DIR] [--json] [--gate EXPR]…`. */
 export async function commandRun(io: Io, args: RunArgs): Promise<number> {
@@ -72,7 +74,7 @@ export async function commandRun(io: Io, args: RunArgs): Promise<number> {
       startedAt: started.toISOString(),
       finishedAt: '',
       wallSeconds: 0,
-      shardcastVersion: VERSION,
+      shardcastVersion: SHARDCAST_VERSION,
     },
     ...(showProgress
       ? {
@@ -97,7 +99,7 @@ export async function commandRun(io: Io, args: RunArgs): Promise<number> {
     startedAt: started.toISOString(),
     finishedAt: finished.toISOString(),
     wallSeconds: (finished.getTime() - started.getTime()) / 1000,
-    shardcastVersion: VERSION,
+    shardcastVersion: SHARDCAST_VERSION,
   };
 
   const metrics = { ...plan.metrics, ...result.metrics };
@@ -118,9 +120,25 @@ export async function commandRun(io: Io, args: RunArgs): Promise<number> {
   io.writeFile(join(dir, 'plan.json'), `${JSON.stringify(plan, null, 2)}\n`);
   io.writeFile(join(dir, 'junit.xml'), junit);
   io.writeFile(join(dir, 'summary.md'), summary);
+  io.writeFile(
+    join(dir, 'gates.json'),
+    `${JSON.stringify({ version: 1, verdicts, pending: [] }, null, 2)}\n`,
+  );
+  if (args.html) {
+    io.writeFile(
+      join(dir, 'index.html'),
+      renderReport({
+        plan,
+        result,
+        verdicts,
+        generatedAt: finished.toISOString(),
+        shardcastVersion: SHARDCAST_VERSION,
+      }),
+    );
+  }
 
   if (args.json) io.stdout(serializeResult(result));
-  else io.stdout(renderRunSummary(result, verdicts, target.name, dir, io.cwd));
+  else io.stdout(renderRunSummary(result, verdicts, target.name, dir, io.cwd, args.html));
   return allGatesPassed(verdicts) ? 0 : 1;
 }
 
@@ -154,6 +172,7 @@ export function renderRunSummary(
   target: string,
   dir: string,
   cwd: string,
+  wroteHtml = true,
 ): string {
   const c = result.counters;
   const m = result.metrics;
@@ -204,7 +223,10 @@ export function renderRunSummary(
     out.push('', `Gates (${verdicts.filter((v) => v.passed).length} of ${verdicts.length} passed)`);
     for (const v of verdicts) out.push(`  ${v.passed ? '✓' : '✗'} ${v.gate}: ${v.message}`);
   }
-  const where = dir.startsWith(`${cwd}/`) ? dir.slice(cwd.length + 1) : dir;
-  out.push('', `Wrote ${where}/result.json, plan.json, junit.xml and summary.md`);
+  const where = displayPath(cwd, dir);
+  out.push(
+    '',
+    `Wrote ${where}/result.json, plan.json, gates.json, junit.xml and summary.md${wroteHtml ? `; the report: ${where}/index.html` : ''}`,
+  );
   return `${out.join('\n')}\n`;
 }

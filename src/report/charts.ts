@@ -1,0 +1,555 @@
+/**
+ * The report's charts as data: one function per chart, each turning a plan and/or a run result
+ * into a Vega-Lite spec with its data inlined. Long runs are downsampled for display (the full
+ * series stay in result.json): at most `MAX_POINTS` points in time, `MAX_HEATMAP_ROWS` rows of
+ * shards. Every function returns a spec that renders, even for an empty or one-point series.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import { KINESIS } from '../aws/facts.js';
+import type { Plan } from '../planner/types.js';
+import { percentilesSeconds } from '../result/histogram.js';
+import { downsample } from '../result/series.js';
+import type { RunResult } from '../result/types.js';
+
+/** Points per series on a time axis, at most (a 1-hour run is shown at 6-second resolution). */
+export const MAX_POINTS = 600;
+/** Rows of the per-shard heatmap, at most: more shards are shown in groups (the group's hottest). */
+export const MAX_HEATMAP_ROWS = 64;
+/** Columns of the heatmap, at most. */
+export const MAX_HEATMAP_COLUMNS = 240;
+
+export const COLORS = {
+  offered: '#8c8c8c',
+  acknowledged: '#2b7bba',
+  throttled: '#d62728',
+  limit: '#222222',
+  baseline: '#9467bd',
+} as const;
+
+/** How a chart is drawn: `container` follows the page's width; a number for images. */
+export interface ChartOptions {
+  width?: number | 'container';
+}
+
+/** One chart of the report. */
+export interface ReportChart {
+  id: string;
+  title: string;
+  /** What it shows and how to read it, one sentence. */
+  description: string;
+  spec: TopLevelSpec;
+}
+
+type Row = Record<string, number | string>;
+
+/** Seconds per displayed point for a series of `length` seconds. */
+export function displayStep(length: number, maxPoints = MAX_POINTS): number {
+  return Math.max(1, Math.ceil(length / maxPoints));
+}
+
+function base(options: ChartOptions, height = 220) {
+  return {
+    width: options.width ?? 'container',
+    height,
+    autosize: { type: 'fit-x', contains: 'padding' },
+    config: {
+      font: 'system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif',
+      axis: { labelFontSize: 11, titleFontSize: 12 },
+      legend: { orient: 'bottom', labelFontSize: 11, titleFontSize: 12 },
+      view: { stroke: null },
+    },
+  } as const;
+}
+
+function timeAxisTitle(step: number): string {
+  return step > 1 ? `time (s; ${step}-second points)` : 'time (s)';
+}
+
+/** `values` downsampled to `step`-second points as rows { t, series, value }. */
+function timeRows(values: readonly number[], step: number, series: string, mode: 'max' | 'mean'): Row[] {
+  return downsample(values, step, mode).map((value, i) => ({ t: i * step, series, value }));
+}
+
+/**
+ * Ingest against the stream's write limit, per second: records offered and acknowledged, the
+ * records throttled (the larger per point, so that short bursts stay visible), and the limit in
+ * records per second at that second's record size, shards × min(1,000, 1 MiB ÷ bytes per record).
+ */
+export function throughputChart(
+  result: RunResult,
+  baseline?: RunResult,
+  options: ChartOptions = {},
+): TopLevelSpec {
+  const s = result.series;
+  const step = displayStep(s.offered.length);
+  const limit = s.shards.map((shards, i) => {
+    const records = s.acknowledged[i] ?? 0;
+    const bytesPerRecord = records > 0 ? (s.writeBytes[i] ?? 0) / records : 0;
+    const perShard =
+      bytesPerRecord > 0
+        ? Math.min(
+            KINESIS.shardWriteRecordsPerSecond.value,
+            KINESIS.shardWriteBytesPerSecond.value / bytesPerRecord,
+          )
+        : KINESIS.shardWriteRecordsPerSecond.value;
+    return shards * perShard;
+  });
+  const rows = [
+    ...timeRows(s.offered, step, 'offered', 'mean'),
+    ...timeRows(s.acknowledged, step, 'acknowledged', 'mean'),
+    ...timeRows(s.throttled, step, 'throttled', 'max'),
+    ...timeRows(limit, step, 'write limit', 'mean'),
+    ...(baseline ? timeRows(baseline.series.acknowledged, step, 'baseline acknowledged', 'mean') : []),
+  ];
+  const domain = [
+    'offered',
+    'acknowledged',
+    'throttled',
+    'write limit',
+    ...(baseline ? ['baseline acknowledged'] : []),
+  ];
+  const range = [
+    COLORS.offered,
+    COLORS.acknowledged,
+    COLORS.throttled,
+    COLORS.limit,
+    ...(baseline ? [COLORS.baseline] : []),
+  ];
+  return {
+    ...base(options),
+    data: { values: rows },
+    mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.5, clip: true },
+    encoding: {
+      x: { field: 't', type: 'quantitative', title: timeAxisTitle(step) },
+      y: { field: 'value', type: 'quantitative', title: 'records/s' },
+      color: { field: 'series', type: 'nominal', title: null, scale: { domain, range } },
+      strokeDash: {
+        field: 'series',
+        type: 'nominal',
+        title: null,
+        scale: {
+          domain,
+          range: domain.map((d) =>
+            d === 'write limit' ? [6, 3] : d.startsWith('baseline') ? [2, 2] : [1, 0],
+          ),
+        },
+      },
+      tooltip: [
+        { field: 't', type: 'quantitative', title: 'second' },
+        { field: 'series', type: 'nominal' },
+        { field: 'value', type: 'quantitative', format: ',.0f', title: 'records/s' },
+      ],
+    },
+  };
+}
+
+/** Shard rows of the heatmap: every shard, or groups of consecutive shards (their hottest). */
+export function heatmapRows(
+  all: readonly (readonly number[])[],
+  maxRows = MAX_HEATMAP_ROWS,
+): { label: string; values: number[] }[] {
+  const group = Math.max(1, Math.ceil(all.length / maxRows));
+  const out: { label: string; values: number[] }[] = [];
+  for (let first = 0; first < all.length; first += group) {
+    const last = Math.min(all.length, first + group) - 1;
+    const points = Math.max(0, ...all.slice(first, last + 1).map((v) => v.length));
+    const values = new Array<number>(points).fill(0);
+    for (let s = first; s <= last; s++) {
+      all[s]!.forEach((v, i) => {
+        values[i] = Math.max(values[i]!, v);
+      });
+    }
+    out.push({ label: first === last ? `${first}` : `${first}–${last}`, values });
+  }
+  return out;
+}
+
+/**
+ * Per-shard utilisation over time (the larger of bytes and records offered over the shard's
+ * limit): blue up to the limit, red above it, so a throttling shard shows at a glance.
+ */
+export function shardHeatmap(result: RunResult, options: ChartOptions = {}): TopLevelSpec {
+  const { stepSeconds, all } = result.shardSeries;
+  const rows = heatmapRows(all);
+  const points = Math.max(0, ...rows.map((r) => r.values.length));
+  const merge = Math.max(1, Math.ceil(points / MAX_HEATMAP_COLUMNS));
+  const width = stepSeconds * merge;
+  const cells: Row[] = [];
+  for (const row of rows) {
+    downsample(row.values, merge, 'max').forEach((u, i) => {
+      cells.push({ t: i * width, t2: (i + 1) * width, shard: row.label, u: Math.round(u * 1000) / 1000 });
+    });
+  }
+  const grouped = rows.length < all.length;
+  return {
+    ...base(options, Math.min(520, Math.max(80, rows.length * 12))),
+    data: { values: cells },
+    mark: { type: 'rect' },
+    encoding: {
+      x: { field: 't', type: 'quantitative', title: timeAxisTitle(width) },
+      x2: { field: 't2' },
+      y: {
+        field: 'shard',
+        type: 'ordinal',
+        sort: rows.map((r) => r.label),
+        title: grouped ? `shards (groups of ${Math.ceil(all.length / rows.length)}, hottest shown)` : 'shard',
+        axis: rows.length > 32 ? { labelOverlap: true } : {},
+      },
+      color: {
+        condition: { test: 'datum.u > 1', value: COLORS.throttled },
+        field: 'u',
+        type: 'quantitative',
+        title: 'of its write limit (red: over it)',
+        scale: { domain: [0, 1], scheme: 'blues', clamp: true },
+        legend: { format: '.0%' },
+      },
+      tooltip: [
+        { field: 'shard', type: 'ordinal' },
+        { field: 't', type: 'quantitative', title: 'from second' },
+        { field: 'u', type: 'quantitative', format: '.1%', title: 'utilisation' },
+      ],
+    },
+  };
+}
+
+/** Put and end-to-end latency percentiles of each second (the larger per displayed point). */
+export function latencyOverTimeChart(
+  result: RunResult,
+  baseline?: RunResult,
+  options: ChartOptions = {},
+): TopLevelSpec {
+  const latency = result.series.latency;
+  const length = latency?.put.p50.length ?? 0;
+  const step = displayStep(length);
+  const rows: Row[] = [];
+  const add = (r: RunResult['series']['latency'], prefix: string) => {
+    if (!r) return;
+    // A second without records has no latency (0 in the series): not drawn.
+    const drop = (rows: Row[]) => rows.filter((row) => (row.value as number) > 0);
+    rows.push(
+      ...drop(timeRows(r.put.p50, step, `${prefix}put p50`, 'max')),
+      ...drop(timeRows(r.put.p99, step, `${prefix}put p99`, 'max')),
+      ...drop(timeRows(r.e2e.p50, step, `${prefix}end-to-end p50`, 'max')),
+      ...drop(timeRows(r.e2e.p99, step, `${prefix}end-to-end p99`, 'max')),
+    );
+  };
+  add(latency, '');
+  add(baseline?.series.latency, 'baseline ');
+  return {
+    ...base(options),
+    data: { values: rows },
+    mark: { type: 'line', strokeWidth: 1.5, point: length <= 1 },
+    encoding: {
+      x: { field: 't', type: 'quantitative', title: timeAxisTitle(step) },
+      y: {
+        field: 'value',
+        type: 'quantitative',
+        title: 'seconds',
+        scale: { type: 'symlog', constant: 0.01 },
+      },
+      color: { field: 'series', type: 'nominal', title: null },
+      strokeDash: {
+        condition: { test: "indexof(datum.series, 'baseline') === 0", value: [2, 2] },
+        value: [1, 0],
+      },
+      tooltip: [
+        { field: 't', type: 'quantitative', title: 'second' },
+        { field: 'series', type: 'nominal' },
+        { field: 'value', type: 'quantitative', format: '.3f', title: 'seconds' },
+      ],
+    },
+  };
+}
+
+/** Percentiles shown in the latency distributions. */
+export const DISTRIBUTION_PERCENTILES = [0, 10, 25, 50, 75, 90, 95, 99, 99.9, 99.99, 100] as const;
+
+/**
+ * Latency distributions from the run's HDR histograms: the value at each percentile (the usual
+ * "percentile spectrum"), for put, end-to-end and each Firehose stream's delivery latency.
+ */
+export function latencyDistributionChart(
+  result: RunResult,
+  baseline?: RunResult,
+  options: ChartOptions = {},
+): TopLevelSpec {
+  const rows: Row[] = [];
+  const add = (r: RunResult, prefix: string) => {
+    const h = r.histograms;
+    const histograms: [string, RunResult['histograms']['putLatency']][] = [
+      ['put', h.putLatency],
+      ['end-to-end', h.e2eLatency],
+      ...Object.entries(h.firehoseDeliveryLatency).map(
+        ([name, e]) => [`Firehose ${name} delivery`, e] as [string, RunResult['histograms']['putLatency']],
+      ),
+    ];
+    for (const [name, e] of histograms) {
+      if (e.count === 0) continue;
+      percentilesSeconds(e, DISTRIBUTION_PERCENTILES).forEach((value, i) => {
+        rows.push({
+          percentile: `p${DISTRIBUTION_PERCENTILES[i]}`,
+          order: i,
+          series: `${prefix}${name}`,
+          value,
+        });
+      });
+    }
+  };
+  add(result, '');
+  if (baseline) add(baseline, 'baseline ');
+  return {
+    ...base(options),
+    data: { values: rows },
+    mark: { type: 'line', point: true, strokeWidth: 1.5 },
+    encoding: {
+      x: {
+        field: 'percentile',
+        type: 'ordinal',
+        sort: DISTRIBUTION_PERCENTILES.map((p) => `p${p}`),
+        title: 'percentile',
+        axis: { labelAngle: 0 },
+      },
+      y: {
+        field: 'value',
+        type: 'quantitative',
+        title: 'seconds',
+        scale: { type: 'symlog', constant: 0.01 },
+      },
+      color: { field: 'series', type: 'nominal', title: null },
+      strokeDash: {
+        condition: { test: "indexof(datum.series, 'baseline') === 0", value: [2, 2] },
+        value: [1, 0],
+      },
+      tooltip: [
+        { field: 'series', type: 'nominal' },
+        { field: 'percentile', type: 'ordinal' },
+        { field: 'value', type: 'quantitative', format: '.3f', title: 'seconds' },
+      ],
+    },
+  };
+}
+
+/** Each consumer application's iterator age over time (the oldest over shards, larger per point). */
+export function consumerLagChart(
+  result: RunResult,
+  baseline?: RunResult,
+  options: ChartOptions = {},
+): TopLevelSpec {
+  const lag = result.series.consumerLagSeconds;
+  const length = Math.max(0, ...Object.values(lag).map((v) => v.length));
+  const step = displayStep(length);
+  const rows: Row[] = Object.entries(lag).flatMap(([name, values]) => timeRows(values, step, name, 'max'));
+  if (baseline) {
+    for (const [name, values] of Object.entries(baseline.series.consumerLagSeconds)) {
+      rows.push(...timeRows(values, step, `baseline ${name}`, 'max'));
+    }
+  }
+  return {
+    ...base(options),
+    data: { values: rows },
+    mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.5, point: length <= 1 },
+    encoding: {
+      x: { field: 't', type: 'quantitative', title: timeAxisTitle(step) },
+      y: { field: 'value', type: 'quantitative', title: 'iterator age (s)' },
+      color: { field: 'series', type: 'nominal', title: null },
+      strokeDash: {
+        condition: { test: "indexof(datum.series, 'baseline') === 0", value: [2, 2] },
+        value: [1, 0],
+      },
+      tooltip: [
+        { field: 't', type: 'quantitative', title: 'second' },
+        { field: 'series', type: 'nominal', title: 'consumer' },
+        { field: 'value', type: 'quantitative', format: '.2f', title: 'lag (s)' },
+      ],
+    },
+  };
+}
+
+/**
+ * Firehose buffers: the mean fill of a buffer over time against the size hint (the plan's), and
+ * a mark at each second an object was written (a flush), per delivery stream.
+ */
+export function firehoseChart(result: RunResult, plan?: Plan, options: ChartOptions = {}): TopLevelSpec {
+  const buffered = result.series.firehoseBufferedBytes ?? {};
+  const names = Object.keys({ ...result.series.firehoseObjects, ...buffered });
+  const length = Math.max(
+    0,
+    ...names.map((n) => (buffered[n] ?? result.series.firehoseObjects[n] ?? []).length),
+  );
+  const step = displayStep(length);
+  const fill: Row[] = [];
+  const flushes: Row[] = [];
+  const hints: Row[] = [];
+  for (const name of names) {
+    const p = plan?.firehose.find((f) => f.name === name);
+    const buffers = Math.max(1, p?.buffers ?? 1);
+    const perBuffer = (buffered[name] ?? []).map((b) => b / buffers / 2 ** 20);
+    fill.push(...timeRows(perBuffer, step, name, 'max'));
+    (result.series.firehoseObjects[name] ?? []).forEach((objects, t) => {
+      if (objects > 0) flushes.push({ t, series: name, objects });
+    });
+    if (p) hints.push({ series: name, value: p.bufferSizeBytes / 2 ** 20 });
+  }
+  const x = { field: 't', type: 'quantitative', title: timeAxisTitle(step) } as const;
+  const color = { field: 'series', type: 'nominal', title: 'delivery stream' } as const;
+  return {
+    ...base(options),
+    layer: [
+      {
+        data: { values: fill },
+        mark: { type: 'area', opacity: 0.35, interpolate: 'step-after', line: true },
+        encoding: {
+          x,
+          y: {
+            field: 'value',
+            type: 'quantitative',
+            title: 'MiB in a buffer (mean over buffers)',
+            stack: null,
+          },
+          color,
+          tooltip: [
+            { field: 't', type: 'quantitative', title: 'second' },
+            { field: 'series', type: 'nominal', title: 'stream' },
+            { field: 'value', type: 'quantitative', format: '.2f', title: 'MiB buffered' },
+          ],
+        },
+      },
+      {
+        data: { values: hints },
+        mark: { type: 'rule', strokeDash: [6, 3] },
+        encoding: {
+          y: { field: 'value', type: 'quantitative' },
+          color,
+          tooltip: [
+            { field: 'series', type: 'nominal', title: 'stream' },
+            { field: 'value', type: 'quantitative', format: '.0f', title: 'size hint (MiB)' },
+          ],
+        },
+      },
+      {
+        data: { values: flushes },
+        // A flush: a triangle under the axis' top, at the second an object was written.
+        mark: { type: 'point', shape: 'triangle-down', filled: true, size: 50, opacity: 0.9 },
+        encoding: {
+          x,
+          y: { value: 4 },
+          color,
+          tooltip: [
+            { field: 't', type: 'quantitative', title: 'flush at second' },
+            { field: 'series', type: 'nominal', title: 'stream' },
+            { field: 'objects', type: 'quantitative', title: 'objects' },
+          ],
+        },
+      },
+    ],
+  } as TopLevelSpec;
+}
+
+/** Monthly cost of each capacity option, stacked by line item, with Firehose on top of each. */
+export function costChart(plan: Plan, options: ChartOptions = {}): TopLevelSpec {
+  const rows: Row[] = [];
+  for (const option of plan.cost.options) {
+    for (const line of option.lines) {
+      if (line.usd > 0) rows.push({ option: option.label, item: line.item, usd: round2(line.usd) });
+    }
+    if (plan.cost.firehoseMonthly > 0) {
+      rows.push({
+        option: option.label,
+        item: 'Firehose (any option)',
+        usd: round2(plan.cost.firehoseMonthly),
+      });
+    }
+  }
+  return {
+    ...base(options, Math.max(90, plan.cost.options.length * 44)),
+    data: { values: rows },
+    mark: { type: 'bar' },
+    encoding: {
+      y: { field: 'option', type: 'nominal', title: null, sort: plan.cost.options.map((o) => o.label) },
+      x: {
+        field: 'usd',
+        type: 'quantitative',
+        title: 'USD per month (730 h)',
+        stack: 'zero',
+        axis: { format: '$,.0f' },
+      },
+      color: { field: 'item', type: 'nominal', title: null },
+      tooltip: [
+        { field: 'option', type: 'nominal' },
+        { field: 'item', type: 'nominal' },
+        { field: 'usd', type: 'quantitative', format: '$,.2f', title: 'per month' },
+      ],
+    },
+  };
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+/** The charts a report shows: those its inputs have data for, in reading order. */
+export function reportCharts(
+  input: { plan?: Plan | undefined; result?: RunResult | undefined; baseline?: RunResult | undefined },
+  options: ChartOptions = {},
+): ReportChart[] {
+  const { plan, result, baseline } = input;
+  const charts: ReportChart[] = [];
+  if (result) {
+    charts.push(
+      {
+        id: 'throughput',
+        title: 'Ingest against the write limit',
+        description:
+          'Records per second offered and acknowledged, the records throttled, and what the open shards can take at this record size.',
+        spec: throughputChart(result, baseline, options),
+      },
+      {
+        id: 'shard-heatmap',
+        title: 'Shard utilisation over time',
+        description:
+          'Each row a shard (or a group of shards, its hottest shown), each cell its load over its write limit: red cells throttle.',
+        spec: shardHeatmap(result, options),
+      },
+    );
+    if (result.series.latency) {
+      charts.push({
+        id: 'latency-over-time',
+        title: 'Latency percentiles over time',
+        description: 'Put and end-to-end latency, 50th and 99th percentile of each second (log scale).',
+        spec: latencyOverTimeChart(result, baseline, options),
+      });
+    }
+    charts.push({
+      id: 'latency-distribution',
+      title: 'Latency distributions',
+      description: 'The latency at each percentile over the whole run, from the HDR histograms (log scale).',
+      spec: latencyDistributionChart(result, baseline, options),
+    });
+    if (Object.keys(result.series.consumerLagSeconds).length > 0) {
+      charts.push({
+        id: 'consumer-lag',
+        title: 'Consumer lag',
+        description: 'Each consumer application’s iterator age: how far behind the newest record it is.',
+        spec: consumerLagChart(result, baseline, options),
+      });
+    }
+    if (Object.keys(result.series.firehoseObjects).length > 0) {
+      charts.push({
+        id: 'firehose',
+        title: 'Firehose buffers and flushes',
+        description:
+          'How full a buffer is over time against its size hint (dashed), and a tick at each second an object was written.',
+        spec: firehoseChart(result, plan, options),
+      });
+    }
+  }
+  if (plan && plan.cost.options.length > 0) {
+    charts.push({
+      id: 'cost',
+      title: 'Monthly cost per capacity option',
+      description: 'The stream’s cost per 730-hour month at the scenario’s average traffic, by line item.',
+      spec: costChart(plan, options),
+    });
+  }
+  return charts;
+}

@@ -1,0 +1,19 @@
+/** The report module: chart specs as data, the self-contained HTML report, and chart images. */
+export { chartLibraries, type InlineScript } from './assets.js';
+export {
+  type ChartOptions,
+  consumerLagChart,
+  costChart,
+  displayStep,
+  firehoseChart,
+  heatmapRows,
+  latencyDistributionChart,
+  latencyOverTimeChart,
+  type ReportChart,
+  reportCharts,
+  shardHeatmap,
+  throughputChart,
+} from './charts.js';
+export { html, jsonForScript } from './escape.js';
+export { type ReportInput, renderReport } from './html.js';
+export { type ChartImage, renderChartImages } from './images.js';

@@ -1,0 +1,190 @@
+/// <reference lib="dom" />
+/**
+ * End to end in a real browser: each bundled scenario is run with the CLI as a user would, and its
+ * index.html opened in headless Chromium (Debian's `chromium`, driven by playwright-core). Every
+ * chart container must hold rendered marks, the console must stay free of errors, no request may
+ * leave the file, and a hostile scenario must render as text. Screenshots go to
+ * test-output/browser/. Without /usr/bin/chromium (or SHARDCAST_CHROMIUM) the tests are skipped
+ * with a one-line reason; `.ci/run` installs it so CI always runs them.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, run } from '../helpers/fake-io.js';
+
+const CHROMIUM = process.env.SHARDCAST_CHROMIUM ?? '/usr/bin/chromium';
+const HAVE_CHROMIUM = existsSync(CHROMIUM);
+const OUT = join(REPO_ROOT, 'test-output', 'browser');
+const SCENARIOS = readdirSync(join(REPO_ROOT, 'scenarios'))
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
+const HOSTILE = '</script><script>alert(1)</script>';
+
+if (!HAVE_CHROMIUM) {
+  console.warn(
+    `browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set SHARDCAST_CHROMIUM)`,
+  );
+}
+
+interface PageCheck {
+  charts: { id: string; rendered: boolean; error: string | null; marks: number }[];
+  consoleErrors: string[];
+  requests: string[];
+  dialogs: string[];
+}
+
+/** Opens a report, waits for every chart to be drawn (or to fail), and saves a screenshot. */
+async function openReport(
+  browser: Browser,
+  file: string,
+  screenshot: string,
+): Promise<{ page: Page; check: PageCheck }> {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const consoleErrors: string[] = [];
+  const requests: string[] = [];
+  const dialogs: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(`uncaught: ${e.message}`));
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  const url = pathToFileURL(file).href;
+  await page.goto(url);
+  await page.waitForFunction(
+    () =>
+      [...document.querySelectorAll<HTMLElement>('[data-chart]')].every(
+        (e) => e.dataset.rendered === 'true' || e.dataset.error !== undefined,
+      ),
+    null,
+    { timeout: 20_000 },
+  );
+  const charts = await page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('[data-chart]')].map((e) => ({
+      id: e.dataset.chart!,
+      rendered: e.dataset.rendered === 'true',
+      error: e.dataset.error ?? null,
+      // Drawn marks: the items inside vega's mark groups (paths, lines, rects as paths).
+      marks: e.querySelectorAll('svg g.role-mark > *').length,
+    })),
+  );
+  await page.screenshot({ path: screenshot, fullPage: true });
+  return { page, check: { charts, consoleErrors, requests: requests.filter((r) => r !== url), dialogs } };
+}
+
+describe.skipIf(!HAVE_CHROMIUM)('the report in a real browser (headless Chromium)', () => {
+  let browser: Browser;
+
+  beforeAll(async () => {
+    rmSync(OUT, { recursive: true, force: true });
+    mkdirSync(OUT, { recursive: true });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  for (const file of SCENARIOS) {
+    const name = file.replace(/\.yaml$/, '');
+    it(`${file}: every chart drawn, no console error, no request`, async () => {
+      const dir = join(OUT, name);
+      const r = await run(
+        ['run', join('scenarios', file), '--out', dir, '--quiet'],
+        {},
+        { writeToDisk: true },
+      );
+      expect([0, 1]).toContain(r.code);
+      const { page, check } = await openReport(browser, join(dir, 'index.html'), join(OUT, `${name}.png`));
+      await page.close();
+      expect(check.consoleErrors).toEqual([]);
+      expect(check.requests).toEqual([]);
+      expect(check.charts.length).toBeGreaterThanOrEqual(5);
+      for (const chart of check.charts) {
+        expect({ id: chart.id, error: chart.error, rendered: chart.rendered }).toEqual({
+          id: chart.id,
+          error: null,
+          rendered: true,
+        });
+        expect(chart.marks, `marks in ${chart.id}`).toBeGreaterThan(0);
+      }
+    }, 60_000);
+  }
+
+  it('a plan-only report draws its cost chart', async () => {
+    const dir = join(OUT, 'plan-only');
+    const r = await run(
+      ['plan', 'scenarios/launch-day.yaml', '--out', join(dir, 'plan.json')],
+      {},
+      { writeToDisk: true },
+    );
+    expect(r.code).toBe(0);
+    const { page, check } = await openReport(browser, join(dir, 'index.html'), join(OUT, 'plan-only.png'));
+    expect(await page.textContent('#verdict')).toContain('Plan only: no run');
+    await page.close();
+    expect(check.consoleErrors).toEqual([]);
+    expect(check.requests).toEqual([]);
+    expect(check.charts.map((c) => [c.id, c.rendered, c.marks > 0])).toEqual([['cost', true, true]]);
+  }, 60_000);
+
+  it(`a scenario and result carrying ${HOSTILE} render it as text and run no script`, async () => {
+    const dir = join(OUT, 'hostile');
+    const scenario = `name: hostile
+description: "${HOSTILE}"
+duration: 1m
+stream: { shards: 1 }
+producers:
+  - name: p
+    rate: 800/s
+    recordSize: 1KiB
+    keys:
+      dist: weighted
+      keys:
+        - { key: "${HOSTILE}", weight: 0.9 }
+        - { key: "<img src=x onerror=alert(2)>", weight: 0.1 }
+`;
+    const first = await run(
+      ['run', 'hostile.yaml', '--out', dir, '--no-html'],
+      { 'hostile.yaml': scenario },
+      { writeToDisk: true },
+    );
+    expect([0, 1]).toContain(first.code);
+    // Names are restricted in scenarios, not in a result file: give the run the hostile name too.
+    const resultFile = join(dir, 'result.json');
+    const result = JSON.parse(readFileSync(resultFile, 'utf8')) as { scenario: { name: string } };
+    result.scenario.name = HOSTILE;
+    const edited = await run(
+      ['report', resultFile],
+      { [resultFile]: JSON.stringify(result) },
+      { writeToDisk: true },
+    );
+    expect(edited.code).toBe(0);
+    const { page, check } = await openReport(browser, join(dir, 'index.html'), join(OUT, 'hostile.png'));
+    const text = await page.textContent('body');
+    const title = await page.title();
+    await page.close();
+    expect(check.dialogs).toEqual([]);
+    expect(check.consoleErrors).toEqual([]);
+    expect(check.requests).toEqual([]);
+    expect(text).toContain(HOSTILE);
+    expect(text).toContain('<img src=x onerror=alert(2)>');
+    expect(title).toBe('shardcast — hostile');
+    for (const chart of check.charts) expect(chart.rendered).toBe(true);
+  }, 60_000);
+});

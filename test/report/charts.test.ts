@@ -1,0 +1,248 @@
+/**
+ * Chart specs as data: each compiles with vega-lite, has the marks and encodings it promises, and
+ * renders with vega (headless, to SVG) even for an empty or a one-point series.
+ */
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import { describe, expect, it } from 'vitest';
+import { loadScenarioText } from '../../src/load.js';
+import { planScenario } from '../../src/planner/index.js';
+import {
+  consumerLagChart,
+  costChart,
+  displayStep,
+  firehoseChart,
+  heatmapRows,
+  latencyDistributionChart,
+  latencyOverTimeChart,
+  MAX_HEATMAP_ROWS,
+  reportCharts,
+  shardHeatmap,
+  throughputChart,
+} from '../../src/report/charts.js';
+import type { RunResult } from '../../src/result/types.js';
+import { syntheticResult } from '../result/synthetic-result.js';
+
+/** The spec compiled and drawn: its SVG, and the data rows of its (first) dataset. */
+async function render(spec: TopLevelSpec): Promise<string> {
+  const compiled = compile(spec).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  const svg = await view.toSVG();
+  view.finalize();
+  return svg;
+}
+
+type Row = Record<string, number | string>;
+const rowsOf = (spec: TopLevelSpec): Row[] => (spec as { data: { values: Row[] } }).data.values;
+const encodingOf = (spec: TopLevelSpec) =>
+  (spec as { encoding: Record<string, { field?: string }> }).encoding;
+const markOf = (spec: TopLevelSpec) => (spec as { mark: { type: string } }).mark.type;
+
+/** A result with every series of length `n` (0: a run that recorded nothing). */
+function resultOfLength(n: number): RunResult {
+  const r = syntheticResult();
+  const cut = (v: number[]) => v.slice(0, n);
+  r.series = {
+    ...r.series,
+    offered: cut(r.series.offered),
+    acknowledged: cut(r.series.acknowledged),
+    throttled: cut(r.series.throttled),
+    retried: cut(r.series.retried),
+    dropped: cut(r.series.dropped),
+    writeBytes: cut(r.series.writeBytes),
+    shards: cut(r.series.shards),
+    consumerLagSeconds: { orders: cut(r.series.consumerLagSeconds.orders!) },
+    firehoseObjects: { lake: cut(r.series.firehoseObjects.lake!) },
+    latency: {
+      put: { p50: cut([0.02, 0.02, 0.03, 0.02]), p99: cut([0.1, 0.12, 0.4, 0.1]) },
+      e2e: { p50: cut([0.6, 0.6, 0.7, 0.6]), p99: cut([1, 1.2, 3, 1]) },
+    },
+    firehoseBufferedBytes: { lake: cut([1000, 0, 500, 250]) },
+  };
+  r.shardSeries = { stepSeconds: 1, all: n === 0 ? [] : [[0.5].slice(0, n)], hottest: [] };
+  return r;
+}
+
+const plan = planScenario(
+  loadScenarioText(
+    `
+name: charts
+duration: 10m
+stream: { shards: 4 }
+producers:
+  - { name: p, rate: 2000/s, recordSize: 1KiB }
+consumers:
+  - { name: orders, type: polling }
+firehose:
+  - { name: lake, source: stream, buffer: { size: 64MiB, interval: 60s } }
+`,
+    'charts.yaml',
+  ).scenario,
+);
+
+describe('each chart compiles, has its encodings, and renders', () => {
+  const r = syntheticResult();
+  r.series.latency = {
+    put: { p50: [0.02, 0.02, 0.03, 0.02], p99: [0.1, 0.12, 0.4, 0.1] },
+    e2e: { p50: [0.6, 0.6, 0.7, 0.6], p99: [1, 1.2, 3, 1] },
+  };
+  r.series.firehoseBufferedBytes = { lake: [1000, 0, 500, 250] };
+
+  it('throughput: offered, acknowledged, throttled and the write limit over time', async () => {
+    const spec = throughputChart(r);
+    expect(markOf(spec)).toBe('line');
+    expect(encodingOf(spec).x!.field).toBe('t');
+    expect(encodingOf(spec).y!.field).toBe('value');
+    expect(encodingOf(spec).color!.field).toBe('series');
+    const rows = rowsOf(spec);
+    expect(new Set(rows.map((row) => row.series))).toEqual(
+      new Set(['offered', 'acknowledged', 'throttled', 'write limit']),
+    );
+    // Second 0: 50 records acknowledged in 51,200 B = 1,024 B a record, so a shard takes
+    // min(1,000, 1,048,576 ÷ 1,024 = 1,024) = 1,000 records/s, and 3 shards 3,000/s.
+    expect(rows.find((row) => row.series === 'write limit' && row.t === 0)!.value).toBe(3000);
+    expect(rows.filter((row) => row.series === 'throttled').map((row) => row.value)).toEqual([10, 15, 5, 0]);
+    expect(await render(spec)).toContain('<path');
+  });
+
+  it('throughput: a large record makes the byte limit the records limit', () => {
+    const big = syntheticResult();
+    // 10 records in 40,960 B: 4,096 B each; a shard takes 1,048,576 ÷ 4,096 = 256 records/s, 3 shards 768.
+    big.series.acknowledged = [10];
+    big.series.writeBytes = [40_960];
+    big.series.shards = [3];
+    const rows = rowsOf(throughputChart(big));
+    expect(rows.find((row) => row.series === 'write limit')!.value).toBe(768);
+  });
+
+  it('throughput with a baseline adds its acknowledged records, dashed', () => {
+    const spec = throughputChart(r, syntheticResult());
+    expect(rowsOf(spec).some((row) => row.series === 'baseline acknowledged')).toBe(true);
+  });
+
+  it('shard heatmap: a rect per shard and point, red above the limit', async () => {
+    const spec = shardHeatmap(r);
+    expect(markOf(spec)).toBe('rect');
+    expect(encodingOf(spec).y!.field).toBe('shard');
+    const color = encodingOf(spec).color as { field: string; condition: { test: string; value: string } };
+    expect(color.field).toBe('u');
+    expect(color.condition.test).toBe('datum.u > 1');
+    // 3 shards × 2 points of 2 s each.
+    const rows = rowsOf(spec);
+    expect(rows).toHaveLength(6);
+    expect(rows.find((row) => row.shard === '2' && row.t === 0)).toEqual({ t: 0, t2: 2, shard: '2', u: 1.2 });
+    expect(await render(spec)).toContain('<path');
+  });
+
+  it('latency over time: p50 and p99 of put and end to end, per second', async () => {
+    const spec = latencyOverTimeChart(r);
+    expect(markOf(spec)).toBe('line');
+    const rows = rowsOf(spec);
+    expect(new Set(rows.map((row) => row.series))).toEqual(
+      new Set(['put p50', 'put p99', 'end-to-end p50', 'end-to-end p99']),
+    );
+    expect(rows.filter((row) => row.series === 'put p99').map((row) => row.value)).toEqual([
+      0.1, 0.12, 0.4, 0.1,
+    ]);
+    expect(await render(spec)).toContain('<path');
+  });
+
+  it('latency distribution: the value at each percentile of each histogram', async () => {
+    const spec = latencyDistributionChart(r);
+    const rows = rowsOf(spec);
+    // Put: 90 values at 1 ms and 10 at 2 ms: p50 = 1 ms, p99 = 2 ms (within the histogram's 0.1%).
+    const put = (p: string) =>
+      rows.find((row) => row.series === 'put' && row.percentile === p)!.value as number;
+    expect(put('p50')).toBeCloseTo(0.001, 5);
+    expect(put('p99')).toBeCloseTo(0.002, 5);
+    expect(encodingOf(spec).x!.field).toBe('percentile');
+    expect(await render(spec)).toContain('<path');
+  });
+
+  it('consumer lag: one line per application', async () => {
+    const spec = consumerLagChart(r);
+    const rows = rowsOf(spec);
+    expect(new Set(rows.map((row) => row.series))).toEqual(new Set(['orders', 'audit']));
+    expect(rows.filter((row) => row.series === 'audit').map((row) => row.value)).toEqual([0, 0, 0.5, 7]);
+    expect(await render(spec)).toContain('<path');
+  });
+
+  it('firehose: buffer fill per buffer, the size hint, and flushes', async () => {
+    const spec = firehoseChart(r, plan) as { layer: { data: { values: Row[] }; mark: { type: string } }[] };
+    const [fill, hint, flushes] = spec.layer;
+    // lake reads the stream: a buffer per shard at the plan's recommended count. 2,000 records/s
+    // of 1 KiB (+ a 36 B key) ≈ 2.02 MiB/s × 1.2 headroom = 2.4 → 3 shards, 3 buffers: 1,000 B
+    // buffered is 333 B a buffer (shown in MiB).
+    expect(plan.firehose[0]!.buffers).toBe(3);
+    expect(fill!.data.values[0]!.value).toBeCloseTo(1000 / 3 / 2 ** 20, 12);
+    expect(hint!.data.values).toEqual([{ series: 'lake', value: 64 }]);
+    expect(flushes!.data.values.map((row) => row.t)).toEqual([1, 2, 3]);
+    expect(await render(spec as TopLevelSpec)).toContain('<path');
+  });
+
+  it('cost: each option stacked by line item, Firehose on top of each', async () => {
+    const spec = costChart(plan);
+    expect(markOf(spec)).toBe('bar');
+    const rows = rowsOf(spec);
+    for (const option of plan.cost.options) {
+      const total = rows
+        .filter((row) => row.option === option.label)
+        .reduce((a, row) => a + (row.usd as number), 0);
+      // Cents rounding per line item: within a cent per line.
+      expect(Math.abs(total - option.monthly - plan.cost.firehoseMonthly)).toBeLessThan(
+        0.01 * (option.lines.length + 1),
+      );
+    }
+    expect(await render(spec)).toContain('<path');
+  });
+});
+
+describe('empty and one-point series still render', () => {
+  for (const n of [0, 1]) {
+    it(`every chart of a run with ${n} second${n === 1 ? '' : 's'}`, async () => {
+      const charts = reportCharts({ plan, result: resultOfLength(n), baseline: resultOfLength(n) });
+      expect(charts.map((c) => c.id)).toEqual([
+        'throughput',
+        'shard-heatmap',
+        'latency-over-time',
+        'latency-distribution',
+        'consumer-lag',
+        'firehose',
+        'cost',
+      ]);
+      for (const chart of charts) expect(await render(chart.spec)).toMatch(/^<svg/);
+    });
+  }
+});
+
+describe('downsampling for display', () => {
+  it('a 1-hour run is drawn at 6-second points, a 10-minute one at 1 second', () => {
+    // ⌈3,600 ÷ 600⌉ = 6; ⌈600 ÷ 600⌉ = 1.
+    expect(displayStep(3600)).toBe(6);
+    expect(displayStep(600)).toBe(1);
+    expect(displayStep(0)).toBe(1);
+  });
+
+  it('more shards than heatmap rows are grouped, each group showing its hottest shard', () => {
+    // 130 shards, 64 rows at most: groups of ⌈130 ÷ 64⌉ = 3, so 44 rows (the last holds 128–129).
+    const all = Array.from({ length: 130 }, (_, s) => [s === 100 ? 1.5 : 0.1, 0.2]);
+    const rows = heatmapRows(all);
+    expect(rows.length).toBeLessThanOrEqual(MAX_HEATMAP_ROWS);
+    expect(rows).toHaveLength(44);
+    expect(rows[0]!.label).toBe('0–2');
+    expect(rows[43]!.label).toBe('129');
+    // Shard 100 is in group 33 (99–101): its 1.5 shows.
+    expect(rows[33]).toEqual({ label: '99–101', values: [1.5, 0.2] });
+  });
+
+  it('a 1-hour, 1,000-shard heatmap stays within 64 rows × 240 columns', () => {
+    const r = syntheticResult();
+    r.shardSeries = {
+      stepSeconds: 10,
+      all: Array.from({ length: 1000 }, () => new Array<number>(360).fill(0.5)),
+      hottest: [],
+    };
+    // 1,000 shards in groups of 16: 63 rows; 360 points merged 2 by 2: 180 columns.
+    expect(rowsOf(shardHeatmap(r))).toHaveLength(63 * 180);
+  });
+});
