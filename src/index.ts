@@ -1,22 +1,39 @@
 /**
- * shardcast's programmatic API: load a scenario, plan it, and the types that come with them.
+ * shardcast's programmatic API: load a scenario, plan it, run it on the engine model, evaluate
+ * gates, write the report, and the types that come with them.
  *
  * ```ts
- * import { loadScenarioFile, planScenario } from 'shardcast';
+ * import { loadScenarioFile, planScenario, renderReport, simulateScenario } from 'shardcast';
  * const { scenario } = loadScenarioFile('scenarios/launch-day.yaml');
  * const plan = planScenario(scenario);
- * console.log(plan.metrics['shards.recommended']);
+ * const result = simulateScenario(scenario);
+ * console.log(plan.metrics['shards.recommended'], result.metrics.throttledRatio);
+ * const html = renderReport({ plan, result, generatedAt: new Date().toISOString(), shardcastVersion: '0.1.0' });
  * ```
  */
 
 export { FIREHOSE, KINESIS } from './aws/facts.js';
 export { evenShardRanges, hashKeyOf, routingHashKey, shardIndexOf } from './aws/hash.js';
 export { type PriceName, type PriceTable, resolvePrices, US_EAST_1_PRICES } from './aws/pricing.js';
+export { type SimulateOptions, simulateScenario } from './engine/simulate.js';
 export { ExitCode, formatProblem, InvalidInputError, type Problem, ShardcastError } from './errors.js';
+export { compareMetrics } from './gates/compare.js';
+export { evaluateGates, type GateVerdict } from './gates/evaluate.js';
+export { parseCliGates } from './gates/validate.js';
 export { type KeyLoad, keyLoad } from './keys/load.js';
 export { loadScenarioFile, loadScenarioText } from './load.js';
 export { type PlanOptions, planScenario } from './planner/index.js';
 export type * from './planner/types.js';
+export {
+  type ChartImage,
+  type ReportChart,
+  type ReportInput,
+  renderChartImages,
+  renderReport,
+  reportCharts,
+} from './report/index.js';
+export { parseResult, serializeResult } from './result/io.js';
+export type * from './result/types.js';
 export { scenarioJsonSchema } from './scenario/json-schema.js';
 export type { LoadedScenario } from './scenario/load.js';
 export type { Scenario, ScenarioInput } from './scenario/schema.js';

@@ -551,6 +551,8 @@ footer { margin-top: 32px; color: var(--muted); font-size: 0.85em; }
   .banner { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   section, .table-wrap { break-inside: avoid-page; }
   .table-wrap { overflow: visible; }
+  /* Charts are drawn at the screen's width: scale them to the page (vega's SVG has a viewBox). */
+  .chart-body svg { max-width: 100%; height: auto; }
   a { color: inherit; text-decoration: none; }
 }
 `;

@@ -38,3 +38,11 @@ describe('README', () => {
     expect(readme).toContain('npm ci && npm test');
   });
 });
+
+describe('versions', () => {
+  it('the version written into results and reports is package.json’s', async () => {
+    const { SHARDCAST_VERSION } = await import('../../src/cli/version.js');
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    expect(SHARDCAST_VERSION).toBe(pkg.version);
+  });
+});

@@ -127,6 +127,35 @@ describe.skipIf(!HAVE_CHROMIUM)('the report in a real browser (headless Chromium
     }, 60_000);
   }
 
+  it('prints to PDF with every chart inside the page', async () => {
+    // The launch-day report, written by the first test of this file.
+    const file = join(OUT, 'launch-day', 'index.html');
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll<HTMLElement>('[data-chart]')].every((e) => e.dataset.rendered === 'true'),
+    );
+    // A4 at 96 dpi is 794 px wide; with the printer's margins about 700 px are left for content.
+    await page.emulateMedia({ media: 'print' });
+    // Printing does not resize the charts (drawn at the screen's width): the print style scales them.
+    const printStyle = await page.evaluate(() =>
+      [...document.querySelectorAll('.chart-body svg')].map((svg) => getComputedStyle(svg).maxWidth),
+    );
+    expect(new Set(printStyle)).toEqual(new Set(['100%']));
+    await page.setViewportSize({ width: 700, height: 900 });
+    const overflow = await page.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      return [...document.querySelectorAll('.chart-body svg')]
+        .map((svg) => svg.getBoundingClientRect().right)
+        .filter((right) => right > width + 1);
+    });
+    expect(overflow).toEqual([]);
+    const pdf = await page.pdf({ path: join(OUT, 'launch-day.pdf'), format: 'A4', printBackground: true });
+    await page.close();
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.length).toBeGreaterThan(50_000);
+  }, 60_000);
+
   it('a plan-only report draws its cost chart', async () => {
     const dir = join(OUT, 'plan-only');
     const r = await run(
