@@ -42,6 +42,12 @@ export interface ReportChart {
 
 type Row = Record<string, number | string>;
 
+/** Series whose name starts with "baseline" are drawn dashed, the others solid. */
+const BASELINE_DASHED = {
+  condition: { test: "indexof(datum.series, 'baseline') === 0", value: [2, 2] },
+  value: [1, 0],
+};
+
 /** Seconds per displayed point for a series of `length` seconds. */
 export function displayStep(length: number, maxPoints = MAX_POINTS): number {
   return Math.max(1, Math.ceil(length / maxPoints));
@@ -55,7 +61,8 @@ function base(options: ChartOptions, height = 220) {
     config: {
       font: 'system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif',
       axis: { labelFontSize: 11, titleFontSize: 12 },
-      legend: { orient: 'bottom', labelFontSize: 11, titleFontSize: 12 },
+      // Legends below the chart in up to 3 columns, so that they wrap on a phone's screen.
+      legend: { orient: 'bottom', columns: 3, labelLimit: 180, labelFontSize: 11, titleFontSize: 12 },
       view: { stroke: null },
     },
   } as const;
@@ -199,7 +206,7 @@ export function shardHeatmap(result: RunResult, options: ChartOptions = {}): Top
         condition: { test: 'datum.u > 1', value: COLORS.throttled },
         field: 'u',
         type: 'quantitative',
-        title: 'of its write limit (red: over it)',
+        title: 'of its limit (red: over)',
         scale: { domain: [0, 1], scheme: 'blues', clamp: true },
         legend: { format: '.0%' },
       },
@@ -248,10 +255,7 @@ export function latencyOverTimeChart(
         scale: { type: 'symlog', constant: 0.01 },
       },
       color: { field: 'series', type: 'nominal', title: null },
-      strokeDash: {
-        condition: { test: "indexof(datum.series, 'baseline') === 0", value: [2, 2] },
-        value: [1, 0],
-      },
+      strokeDash: BASELINE_DASHED,
       tooltip: [
         { field: 't', type: 'quantitative', title: 'second' },
         { field: 'series', type: 'nominal' },
@@ -316,10 +320,7 @@ export function latencyDistributionChart(
         scale: { type: 'symlog', constant: 0.01 },
       },
       color: { field: 'series', type: 'nominal', title: null },
-      strokeDash: {
-        condition: { test: "indexof(datum.series, 'baseline') === 0", value: [2, 2] },
-        value: [1, 0],
-      },
+      strokeDash: BASELINE_DASHED,
       tooltip: [
         { field: 'series', type: 'nominal' },
         { field: 'percentile', type: 'ordinal' },
@@ -352,10 +353,7 @@ export function consumerLagChart(
       x: { field: 't', type: 'quantitative', title: timeAxisTitle(step) },
       y: { field: 'value', type: 'quantitative', title: 'iterator age (s)' },
       color: { field: 'series', type: 'nominal', title: null },
-      strokeDash: {
-        condition: { test: "indexof(datum.series, 'baseline') === 0", value: [2, 2] },
-        value: [1, 0],
-      },
+      strokeDash: BASELINE_DASHED,
       tooltip: [
         { field: 't', type: 'quantitative', title: 'second' },
         { field: 'series', type: 'nominal', title: 'consumer' },
@@ -450,7 +448,8 @@ export function costChart(plan: Plan, options: ChartOptions = {}): TopLevelSpec 
   const rows: Row[] = [];
   for (const option of plan.cost.options) {
     for (const line of option.lines) {
-      if (line.usd > 0) rows.push({ option: option.label, item: line.item, usd: round2(line.usd) });
+      if (line.usd > 0)
+        rows.push({ option: option.label, item: line.item, detail: line.detail, usd: round2(line.usd) });
     }
     if (plan.cost.firehoseMonthly > 0) {
       rows.push({
@@ -477,6 +476,7 @@ export function costChart(plan: Plan, options: ChartOptions = {}): TopLevelSpec 
       tooltip: [
         { field: 'option', type: 'nominal' },
         { field: 'item', type: 'nominal' },
+        { field: 'detail', type: 'nominal' },
         { field: 'usd', type: 'quantitative', format: '$,.2f', title: 'per month' },
       ],
     },

@@ -127,9 +127,37 @@ describe.skipIf(!HAVE_CHROMIUM)('the report in a real browser (headless Chromium
     }, 60_000);
   }
 
+  /** The launch-day report, written by its test above (or now, when run alone). */
+  async function launchDayReport(): Promise<string> {
+    const dir = join(OUT, 'launch-day');
+    if (!existsSync(join(dir, 'index.html'))) {
+      await run(['run', 'scenarios/launch-day.yaml', '--out', dir, '--quiet'], {}, { writeToDisk: true });
+    }
+    return join(dir, 'index.html');
+  }
+
+  it('fits a phone’s screen: nothing wider than the page but the tables, which scroll', async () => {
+    const file = await launchDayReport();
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll<HTMLElement>('[data-chart]')].every((e) => e.dataset.rendered === 'true'),
+    );
+    const widths = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      viewport: document.documentElement.clientWidth,
+      charts: [...document.querySelectorAll('.chart-body svg')].map(
+        (svg) => svg.getBoundingClientRect().width,
+      ),
+    }));
+    await page.screenshot({ path: join(OUT, 'launch-day-phone.png') });
+    await page.close();
+    expect(widths.page).toBeLessThanOrEqual(widths.viewport);
+    for (const width of widths.charts) expect(width).toBeLessThanOrEqual(widths.viewport);
+  }, 60_000);
+
   it('prints to PDF with every chart inside the page', async () => {
-    // The launch-day report, written by the first test of this file.
-    const file = join(OUT, 'launch-day', 'index.html');
+    const file = await launchDayReport();
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     await page.goto(pathToFileURL(file).href);
     await page.waitForFunction(() =>
