@@ -73,21 +73,70 @@ export class Rng {
   }
 
   /**
-   * A Poisson count with mean λ: exact (Knuth's product of uniforms) for λ < 30, a rounded normal
-   * approximation above (the error is far below what the model resolves).
+   * A Poisson count with mean λ: exact below 30 and a rounded normal approximation above (the error
+   * is far below what the model resolves). Exact draws: below 10 by inversion (one uniform, then
+   * the cumulative probabilities e^−λ λ^k / k! summed until they pass it); from 10 by Hörmann's
+   * transformed rejection, PTRS (two uniforms per try, about 1.1 tries). Knuth's product of
+   * uniforms, used before, took λ generator steps a draw and made a run at λ ≈ 25 a shard-tick
+   * three times slower than one at 50.
    */
   poisson(lambda: number): number {
     if (lambda <= 0) return 0;
-    if (lambda < 30) {
-      const limit = Math.exp(-lambda);
+    if (lambda < 10) {
+      const u = this.uniform();
+      let p = Math.exp(-lambda);
+      let cumulative = p;
       let k = 0;
-      let p = this.uniform();
-      while (p > limit) {
+      // The cap guards against rounding leaving the sum just under u (by 60 terms it is 1).
+      while (u > cumulative && k < 100) {
         k++;
-        p *= this.uniform();
+        p *= lambda / k;
+        cumulative += p;
       }
       return k;
     }
+    if (lambda < 30) return this.poissonPtrs(lambda);
     return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * this.fastNormal()));
   }
+
+  /**
+   * PTRS (W. Hörmann, "The transformed rejection method for generating Poisson random variables",
+   * Insurance: Mathematics and Economics 12, 1993), for λ ≥ 10; the constants are the paper's.
+   */
+  private poissonPtrs(lambda: number): number {
+    const sqrtLambda = Math.sqrt(lambda);
+    const logLambda = Math.log(lambda);
+    const b = 0.931 + 2.53 * sqrtLambda;
+    const a = -0.059 + 0.02483 * b;
+    const invAlpha = 1.1239 + 1.1328 / (b - 3.4);
+    const vr = 0.9277 - 3.6224 / (b - 2);
+    for (;;) {
+      const u = this.uniform() - 0.5;
+      const v = this.uniform();
+      const us = 0.5 - Math.abs(u);
+      const k = Math.floor(((2 * a) / us + b) * u + lambda + 0.43);
+      if (us >= 0.07 && v <= vr) return k;
+      if (k < 0 || (us < 0.013 && v > us)) continue;
+      if (
+        Math.log(v) + Math.log(invAlpha) - Math.log(a / (us * us) + b) <=
+        -lambda + k * logLambda - logFactorial(k)
+      ) {
+        return k;
+      }
+    }
+  }
+}
+
+/** ln k! for k < 256 (summed once), Stirling's series above. */
+const LOG_FACTORIALS = (() => {
+  const table = new Float64Array(256);
+  for (let k = 2; k < 256; k++) table[k] = table[k - 1]! + Math.log(k);
+  return table;
+})();
+
+export function logFactorial(k: number): number {
+  if (k < 256) return LOG_FACTORIALS[k]!;
+  const n = k + 1;
+  // ln Γ(n) = (n − ½) ln n − n + ½ ln 2π + 1/(12n) − 1/(360n³): beyond 256 the next term is < 1e−16.
+  return (n - 0.5) * Math.log(n) - n + 0.5 * Math.log(2 * Math.PI) + 1 / (12 * n) - 1 / (360 * n ** 3);
 }
