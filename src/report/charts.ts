@@ -390,57 +390,58 @@ export function firehoseChart(result: RunResult, plan?: Plan, options: ChartOpti
   }
   const x = { field: 't', type: 'quantitative', title: timeAxisTitle(step) } as const;
   const color = { field: 'series', type: 'nominal', title: 'delivery stream' } as const;
-  return {
-    ...base(options),
-    layer: [
-      {
-        data: { values: fill },
-        mark: { type: 'area', opacity: 0.35, interpolate: 'step-after', line: true },
-        encoding: {
-          x,
-          y: {
-            field: 'value',
-            type: 'quantitative',
-            title: 'MiB in a buffer (mean over buffers)',
-            stack: null,
-          },
-          color,
-          tooltip: [
-            { field: 't', type: 'quantitative', title: 'second' },
-            { field: 'series', type: 'nominal', title: 'stream' },
-            { field: 'value', type: 'quantitative', format: '.2f', title: 'MiB buffered' },
-          ],
+  const layers = [
+    {
+      data: { values: fill },
+      mark: { type: 'area', opacity: 0.35, interpolate: 'step-after', line: true },
+      encoding: {
+        x,
+        y: {
+          field: 'value',
+          type: 'quantitative',
+          title: 'MiB in a buffer (mean over buffers)',
+          stack: null,
         },
+        color,
+        tooltip: [
+          { field: 't', type: 'quantitative', title: 'second' },
+          { field: 'series', type: 'nominal', title: 'stream' },
+          { field: 'value', type: 'quantitative', format: '.2f', title: 'MiB buffered' },
+        ],
       },
-      {
-        data: { values: hints },
-        mark: { type: 'rule', strokeDash: [6, 3] },
-        encoding: {
-          y: { field: 'value', type: 'quantitative' },
-          color,
-          tooltip: [
-            { field: 'series', type: 'nominal', title: 'stream' },
-            { field: 'value', type: 'quantitative', format: '.0f', title: 'size hint (MiB)' },
-          ],
-        },
+    },
+    {
+      data: { values: hints },
+      mark: { type: 'rule', strokeDash: [6, 3] },
+      encoding: {
+        y: { field: 'value', type: 'quantitative' },
+        color,
+        tooltip: [
+          { field: 'series', type: 'nominal', title: 'stream' },
+          { field: 'value', type: 'quantitative', format: '.0f', title: 'size hint (MiB)' },
+        ],
       },
-      {
-        data: { values: flushes },
-        // A flush: a triangle under the axis' top, at the second an object was written.
-        mark: { type: 'point', shape: 'triangle-down', filled: true, size: 50, opacity: 0.9 },
-        encoding: {
-          x,
-          y: { value: 4 },
-          color,
-          tooltip: [
-            { field: 't', type: 'quantitative', title: 'flush at second' },
-            { field: 'series', type: 'nominal', title: 'stream' },
-            { field: 'objects', type: 'quantitative', title: 'objects' },
-          ],
-        },
+    },
+    {
+      data: { values: flushes },
+      // A flush: a triangle under the axis' top, at the second an object was written.
+      mark: { type: 'point', shape: 'triangle-down', filled: true, size: 50, opacity: 0.9 },
+      encoding: {
+        x,
+        y: { value: 4 },
+        color,
+        tooltip: [
+          { field: 't', type: 'quantitative', title: 'flush at second' },
+          { field: 'series', type: 'nominal', title: 'stream' },
+          { field: 'objects', type: 'quantitative', title: 'objects' },
+        ],
       },
-    ],
-  } as TopLevelSpec;
+    },
+  ];
+  // No size hint without the plan, no flush in a short run: an empty layer would only make vega
+  // warn of an empty scale. The fill layer stays, to draw the axes.
+  const kept = layers.filter((layer, i) => i === 0 || layer.data.values.length > 0);
+  return { ...base(options), layer: kept } as TopLevelSpec;
 }
 
 /** Monthly cost of each capacity option, stacked by line item, with Firehose on top of each. */

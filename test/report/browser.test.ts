@@ -2,7 +2,7 @@
 /**
  * End to end in a real browser: each bundled scenario is run with the CLI as a user would, and its
  * index.html opened in headless Chromium (Debian's `chromium`, driven by playwright-core). Every
- * chart container must hold rendered marks, the console must stay free of errors, no request may
+ * chart container must hold rendered marks, the console must stay free of errors and warnings, no request may
  * leave the file, and a hostile scenario must render as text. Screenshots go to
  * test-output/browser/. Without /usr/bin/chromium (or SHARDCAST_CHROMIUM) the tests are skipped
  * with a one-line reason; `.ci/run` installs it so CI always runs them.
@@ -46,7 +46,8 @@ async function openReport(
   const requests: string[] = [];
   const dialogs: string[] = [];
   page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text());
+    // vega's warnings (an empty scale, a bad encoding) count too: the page must be clean.
+    if (m.type() === 'error' || m.type() === 'warning') consoleErrors.push(`${m.type()}: ${m.text()}`);
   });
   page.on('pageerror', (e) => consoleErrors.push(`uncaught: ${e.message}`));
   page.on('request', (r) => requests.push(r.url()));
