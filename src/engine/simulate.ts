@@ -101,6 +101,8 @@ interface ProducerState {
   serviceSigma: number;
   /** Per attempt class, records admitted this second (for the put-latency histogram). */
   admittedByAttempt: Float64Array;
+  /** Per attempt class, the put latency points (seconds and weights) once computed. */
+  latencyPoints: ({ seconds: Float64Array; weights: Float64Array } | undefined)[];
   /** Kinesis records scheduled for a retry and not yet resent (exact: added when rejected, removed when resent). */
   pending: number;
   /**
@@ -302,6 +304,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       serviceMedian: Math.exp(service.mu),
       serviceSigma: service.sigma,
       admittedByAttempt: new Float64Array(attempts + 1),
+      latencyPoints: [],
       pending: 0,
       shardRetryUntil: new Int32Array(sink.shards).fill(-1),
       activeShards: new Int32Array(sink.shards),
@@ -713,11 +716,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
     const endOfSecond = Math.floor(t + dt + 1e-9) > Math.floor(t + 1e-9) || k === ticks - 1;
     if (endOfSecond) {
       perSecond.shards[second] = shardCount;
-      const row = new Float32Array(secondRecords.length);
-      for (let s = 0; s < row.length; s++) {
-        row[s] = Math.max(secondRecords[s]! / WRITE_RECORDS, secondBytes[s]! / WRITE_BYTES);
-      }
-      utilization[second] = row;
+      utilization[second] = utilizationRow(secondRecords, secondBytes);
       secondRecords = new Float64Array(shardCount);
       secondBytes = new Float64Array(shardCount);
       for (const p of producers) recordPutLatency(p, putLatency, putSecond);
@@ -1138,6 +1137,14 @@ function admitFirstAttempts(
   }
 }
 
+/** Each shard's load offered this second over its write limit: the larger of records and bytes. */
+function utilizationRow(records: Float64Array, bytes: Float64Array): Float32Array {
+  const row = new Float32Array(records.length);
+  for (let s = 0; s < row.length; s++)
+    row[s] = Math.max(records[s]! / WRITE_RECORDS, bytes[s]! / WRITE_BYTES);
+  return row;
+}
+
 /** Notes that shard s has retries to carry until tick `until`. */
 function markRetrying(p: ProducerState, s: number, until: number): void {
   if (until > p.shardRetryUntil[s]!) p.shardRetryUntil[s] = until;
@@ -1293,13 +1300,24 @@ function putLatencyPoints(
   a: number,
   visit: (seconds: number, weight: number) => void,
 ): void {
-  const backoff = p.backoffWaited[a] ?? 0;
-  for (const q of WAIT_Q) {
-    for (const { z, weight } of SERVICE_POINTS) {
-      const service = p.serviceMedian * Math.exp(p.serviceSigma * z);
-      visit(p.batchWaitSeconds * q + a * service + backoff, weight / WAIT_Q.length);
+  // The points depend on the producer and the attempt only: computed once (an exponential each,
+  // 52 an attempt class, for every consumer every second, were a tenth of a long run).
+  let points = p.latencyPoints[a];
+  if (points === undefined) {
+    const backoff = p.backoffWaited[a] ?? 0;
+    const seconds: number[] = [];
+    const weights: number[] = [];
+    for (const q of WAIT_Q) {
+      for (const { z, weight } of SERVICE_POINTS) {
+        const service = p.serviceMedian * Math.exp(p.serviceSigma * z);
+        seconds.push(p.batchWaitSeconds * q + a * service + backoff);
+        weights.push(weight / WAIT_Q.length);
+      }
     }
+    points = { seconds: Float64Array.from(seconds), weights: Float64Array.from(weights) };
+    p.latencyPoints[a] = points;
   }
+  for (let i = 0; i < points.seconds.length; i++) visit(points.seconds[i]!, points.weights[i]!);
 }
 
 function recordPutLatency(p: ProducerState, histogram: FlowHistogram, second: SecondQuantiles): void {
