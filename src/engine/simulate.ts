@@ -175,8 +175,8 @@ interface FirehoseState {
   throttled: number;
   latency: FlowHistogram;
   objectsPerSecond: number[];
-  /** Bytes waiting in the buffers at the end of each second. */
-  bufferedPerSecond: number[];
+  /** Bytes in the fullest buffer at the end of each second. */
+  fullestPerSecond: number[];
 }
 
 /** Runs the scenario in virtual time and returns its RunResult. Deterministic for a given seed. */
@@ -365,7 +365,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       throttled: 0,
       latency: new FlowHistogram(),
       objectsPerSecond: new Array<number>(seconds).fill(0),
-      bufferedPerSecond: new Array<number>(seconds).fill(0),
+      fullestPerSecond: new Array<number>(seconds).fill(0),
     };
   });
   for (const fh of firehoses.filter((x) => x.stream.source === 'stream')) {
@@ -729,9 +729,9 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
         series.p99[second] = round6(p99!);
       }
       for (const fh of firehoses) {
-        let buffered = 0;
-        for (let b = 0; b < fh.buffers; b++) buffered += fh.bufferBytes[b]!;
-        fh.bufferedPerSecond[second] = round(buffered);
+        let fullest = 0;
+        for (let b = 0; b < fh.buffers; b++) fullest = Math.max(fullest, fh.bufferBytes[b]!);
+        fh.fullestPerSecond[second] = round(fullest);
       }
       for (const c of consumers) {
         if (c.kind === 'firehose') continue;
@@ -820,7 +820,9 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       delivered: Object.fromEntries([...deliveredSeries].map(([name, v]) => [name, v.map(round)])),
       firehoseObjects: Object.fromEntries(firehoses.map((f) => [f.stream.name, f.objectsPerSecond])),
       latency: latencySeries,
-      firehoseBufferedBytes: Object.fromEntries(firehoses.map((f) => [f.stream.name, f.bufferedPerSecond])),
+      firehoseFullestBufferBytes: Object.fromEntries(
+        firehoses.map((f) => [f.stream.name, f.fullestPerSecond]),
+      ),
     },
     shardSeries,
     histograms: {

@@ -68,8 +68,14 @@ function base(options: ChartOptions, height = 220) {
   } as const;
 }
 
-function timeAxisTitle(step: number): string {
-  return step > 1 ? `time (s; ${step}-second points)` : 'time (s)';
+/** The time axis: seconds from the start, ending where the run ends (not at a rounder number). */
+function timeAxis(step: number) {
+  return {
+    field: 't',
+    type: 'quantitative',
+    title: step > 1 ? `time (s; ${step}-second points)` : 'time (s)',
+    scale: { nice: false },
+  } as const;
 }
 
 /** `values` downsampled to `step`-second points as rows { t, series, value }. */
@@ -127,7 +133,7 @@ export function throughputChart(
     data: { values: rows },
     mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.5, clip: true },
     encoding: {
-      x: { field: 't', type: 'quantitative', title: timeAxisTitle(step) },
+      x: timeAxis(step),
       y: { field: 'value', type: 'quantitative', title: 'records/s' },
       color: { field: 'series', type: 'nominal', title: null, scale: { domain, range } },
       strokeDash: {
@@ -193,7 +199,7 @@ export function shardHeatmap(result: RunResult, options: ChartOptions = {}): Top
     data: { values: cells },
     mark: { type: 'rect' },
     encoding: {
-      x: { field: 't', type: 'quantitative', title: timeAxisTitle(width) },
+      x: timeAxis(width),
       x2: { field: 't2' },
       y: {
         field: 'shard',
@@ -247,12 +253,12 @@ export function latencyOverTimeChart(
     data: { values: rows },
     mark: { type: 'line', strokeWidth: 1.5, point: length <= 1 },
     encoding: {
-      x: { field: 't', type: 'quantitative', title: timeAxisTitle(step) },
+      x: timeAxis(step),
       y: {
         field: 'value',
         type: 'quantitative',
         title: 'seconds',
-        scale: { type: 'symlog', constant: 0.01 },
+        scale: { type: 'log' },
       },
       color: { field: 'series', type: 'nominal', title: null },
       strokeDash: BASELINE_DASHED,
@@ -317,7 +323,7 @@ export function latencyDistributionChart(
         field: 'value',
         type: 'quantitative',
         title: 'seconds',
-        scale: { type: 'symlog', constant: 0.01 },
+        scale: { type: 'log' },
       },
       color: { field: 'series', type: 'nominal', title: null },
       strokeDash: BASELINE_DASHED,
@@ -350,7 +356,7 @@ export function consumerLagChart(
     data: { values: rows },
     mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.5, point: length <= 1 },
     encoding: {
-      x: { field: 't', type: 'quantitative', title: timeAxisTitle(step) },
+      x: timeAxis(step),
       y: { field: 'value', type: 'quantitative', title: 'iterator age (s)' },
       color: { field: 'series', type: 'nominal', title: null },
       strokeDash: BASELINE_DASHED,
@@ -364,11 +370,12 @@ export function consumerLagChart(
 }
 
 /**
- * Firehose buffers: the mean fill of a buffer over time against the size hint (the plan's), and
- * a mark at each second an object was written (a flush), per delivery stream.
+ * Firehose buffers: the fill of the fullest buffer over time against the size hint (the plan's:
+ * a size flush comes when a buffer reaches it), and a mark at each second an object was written
+ * (a flush), per delivery stream.
  */
 export function firehoseChart(result: RunResult, plan?: Plan, options: ChartOptions = {}): TopLevelSpec {
-  const buffered = result.series.firehoseBufferedBytes ?? {};
+  const buffered = result.series.firehoseFullestBufferBytes ?? {};
   const names = Object.keys({ ...result.series.firehoseObjects, ...buffered });
   const length = Math.max(
     0,
@@ -380,15 +387,14 @@ export function firehoseChart(result: RunResult, plan?: Plan, options: ChartOpti
   const hints: Row[] = [];
   for (const name of names) {
     const p = plan?.firehose.find((f) => f.name === name);
-    const buffers = Math.max(1, p?.buffers ?? 1);
-    const perBuffer = (buffered[name] ?? []).map((b) => b / buffers / 2 ** 20);
-    fill.push(...timeRows(perBuffer, step, name, 'max'));
+    const mib = (buffered[name] ?? []).map((b) => b / 2 ** 20);
+    fill.push(...timeRows(mib, step, name, 'max'));
     (result.series.firehoseObjects[name] ?? []).forEach((objects, t) => {
       if (objects > 0) flushes.push({ t, series: name, objects });
     });
     if (p) hints.push({ series: name, value: p.bufferSizeBytes / 2 ** 20 });
   }
-  const x = { field: 't', type: 'quantitative', title: timeAxisTitle(step) } as const;
+  const x = timeAxis(step);
   const color = { field: 'series', type: 'nominal', title: 'delivery stream' } as const;
   const layers = [
     {
@@ -399,7 +405,7 @@ export function firehoseChart(result: RunResult, plan?: Plan, options: ChartOpti
         y: {
           field: 'value',
           type: 'quantitative',
-          title: 'MiB in a buffer (mean over buffers)',
+          title: 'MiB in the fullest buffer',
           stack: null,
         },
         color,
@@ -450,7 +456,12 @@ export function costChart(plan: Plan, options: ChartOptions = {}): TopLevelSpec 
   for (const option of plan.cost.options) {
     for (const line of option.lines) {
       if (line.usd > 0)
-        rows.push({ option: option.label, item: line.item, detail: line.detail, usd: round2(line.usd) });
+        rows.push({
+          option: option.label,
+          item: costItemLabel(line.item),
+          detail: line.detail,
+          usd: round2(line.usd),
+        });
     }
     if (plan.cost.firehoseMonthly > 0) {
       rows.push({
@@ -482,6 +493,25 @@ export function costChart(plan: Plan, options: ChartOptions = {}): TopLevelSpec 
       ],
     },
   };
+}
+
+/** What a price is for, in words (the price names of src/aws/pricing.ts), for the cost legend. */
+const COST_ITEMS: Readonly<Record<string, string>> = {
+  shardHour: 'shard-hours',
+  putPayloadUnitsPerMillion: 'PUT payload units',
+  streamHour: 'stream-hours',
+  ingestGb: 'data written',
+  retrievalGb: 'data read (polling)',
+  efoRetrievalGb: 'data read (enhanced fan-out)',
+  efoConsumerShardHour: 'enhanced fan-out consumer-shard-hours',
+  extendedRetentionShardHour: 'extended retention',
+  extendedRetentionGbMonth: 'extended retention',
+  longTermRetentionGbMonth: 'long-term retention',
+};
+
+export function costItemLabel(priceName: string): string {
+  const key = priceName.split('.').pop() ?? priceName;
+  return COST_ITEMS[key] ?? priceName;
 }
 
 function round2(x: number): number {

@@ -13,7 +13,7 @@ import { percentileSeconds } from '../result/histogram.js';
 import type { RunResult } from '../result/types.js';
 import { formatBytes, formatNumber, formatSeconds } from '../scenario/units.js';
 import { chartLibraries, type InlineScript } from './assets.js';
-import { type ReportChart, reportCharts } from './charts.js';
+import { costItemLabel, type ReportChart, reportCharts } from './charts.js';
 import { html, jsonForScript } from './escape.js';
 
 export interface ReportInput {
@@ -383,7 +383,10 @@ function planSections(plan: Plan): string {
       {
         html: o.lines
           .filter((l) => l.usd > 0)
-          .map((l) => `${html(l.item)}: ${html(usd(l.usd))}`)
+          .map(
+            (l) =>
+              `${html(costItemLabel(l.item))}: ${html(usd(l.usd))} <span class="muted">(${html(l.detail)})</span>`,
+          )
           .join('<br>'),
       },
     ]),

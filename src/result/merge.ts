@@ -82,12 +82,13 @@ function mergeCounters(list: readonly RunCounters[]): RunCounters {
 /**
  * The series only some results carry: latency percentiles per second (the larger of the workers'
  * figures, an upper bound: percentiles of parts do not add up to the whole's) and Firehose
- * buffer fill (summed). Present in the merge when every result has them.
+ * buffer fill (the workers' fullest buffers summed: an upper bound of the stream's fullest).
+ * Present in the merge when every result has them.
  */
 function mergeOptionalSeries(
   list: readonly StreamSeries[],
-): Pick<StreamSeries, 'latency' | 'firehoseBufferedBytes'> {
-  const out: Pick<StreamSeries, 'latency' | 'firehoseBufferedBytes'> = {};
+): Pick<StreamSeries, 'latency' | 'firehoseFullestBufferBytes'> {
+  const out: Pick<StreamSeries, 'latency' | 'firehoseFullestBufferBytes'> = {};
   const latencies = list.map((s) => s.latency);
   if (latencies.every((l) => l !== undefined)) {
     const max = (pick: (l: NonNullable<StreamSeries['latency']>) => number[]) =>
@@ -97,9 +98,9 @@ function mergeOptionalSeries(
       e2e: { p50: max((l) => l.e2e.p50), p99: max((l) => l.e2e.p99) },
     };
   }
-  const buffered = list.map((s) => s.firehoseBufferedBytes);
+  const buffered = list.map((s) => s.firehoseFullestBufferBytes);
   if (buffered.every((b) => b !== undefined)) {
-    out.firehoseBufferedBytes = combineNamed(buffered, (values) => combineSeries(values, add));
+    out.firehoseFullestBufferBytes = combineNamed(buffered, (values) => combineSeries(values, add));
   }
   return out;
 }

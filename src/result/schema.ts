@@ -94,7 +94,7 @@ export const runResultSchema = z.object({
         e2e: z.object({ p50: perSecond, p99: perSecond }),
       })
       .optional(),
-    firehoseBufferedBytes: named(perSecond).optional(),
+    firehoseFullestBufferBytes: named(perSecond).optional(),
   }),
   shardSeries: z.object({
     stepSeconds: z.number().positive(),

@@ -82,8 +82,11 @@ export interface StreamSeries {
    * were added; merged over workers as the larger of the two, an upper bound.)
    */
   latency?: { put: PercentileSeries; e2e: PercentileSeries };
-  /** Per Firehose stream: bytes waiting in its buffers at the end of each second. */
-  firehoseBufferedBytes?: Record<string, number[]>;
+  /**
+   * Per Firehose stream: bytes in its fullest buffer (a shard's, a partition's, or the stream's
+   * one) at the end of each second: what a size flush compares with the buffer size hint.
+   */
+  firehoseFullestBufferBytes?: Record<string, number[]>;
 }
 
 export interface PercentileSeries {

@@ -82,7 +82,7 @@ producers:
 firehose:
   - { name: fh, source: direct-put, buffer: { size: 64MiB, interval: 60s } }
 `);
-    const buffered = r.series.firehoseBufferedBytes!.fh!;
+    const buffered = r.series.firehoseFullestBufferBytes!.fh!;
     expect(buffered).toHaveLength(180);
     for (const i of [9, 29, 49]) {
       const expected = (i + 1) * 100 * KiB;
@@ -91,5 +91,21 @@ firehose:
     const flushes = r.series.firehoseObjects.fh!.flatMap((count, second) => (count > 0 ? [second] : []));
     expect(flushes.slice(0, 2)).toEqual([59, 119]);
     for (const second of flushes.slice(0, 2)) expect(buffered[second]!).toBeLessThan(100 * KiB * 1.5);
+  });
+
+  it('with dynamic partitioning the fullest buffer holds a partition’s share', () => {
+    // The same 100 KiB/s over 4 partitions (the model spreads records evenly over them): at the
+    // end of second 29 each buffer, the fullest too, holds 30 × 102,400 ÷ 4 = 768,000 B ± noise.
+    const r = runOf(`
+name: partitions
+duration: 120s
+stream: { shards: 1 }
+producers:
+  - { name: p, rate: 100KiB/s, recordSize: 1KiB, destination: fh }
+firehose:
+  - { name: fh, source: direct-put, buffer: { size: 64MiB, interval: 60s }, dynamicPartitions: 4 }
+`);
+    const fullest = r.series.firehoseFullestBufferBytes!.fh![29]!;
+    expect(Math.abs(fullest - (30 * 100 * KiB) / 4)).toBeLessThan((5 * Math.sqrt(100 * 30) * KiB) / 4);
   });
 });

@@ -70,7 +70,7 @@ function resultOfLength(n: number): RunResult {
       put: { p50: cut([0.02, 0.02, 0.03, 0.02]), p99: cut([0.1, 0.12, 0.4, 0.1]) },
       e2e: { p50: cut([0.6, 0.6, 0.7, 0.6]), p99: cut([1, 1.2, 3, 1]) },
     },
-    firehoseBufferedBytes: { lake: cut([1000, 0, 500, 250]) },
+    firehoseFullestBufferBytes: { lake: cut([1000, 0, 500, 250]) },
   };
   r.shardSeries = { stepSeconds: 1, all: n === 0 ? [] : [[0.5].slice(0, n)], hottest: [] };
   return r;
@@ -99,7 +99,7 @@ describe('each chart compiles, has its encodings, and renders', () => {
     put: { p50: [0.02, 0.02, 0.03, 0.02], p99: [0.1, 0.12, 0.4, 0.1] },
     e2e: { p50: [0.6, 0.6, 0.7, 0.6], p99: [1, 1.2, 3, 1] },
   };
-  r.series.firehoseBufferedBytes = { lake: [1000, 0, 500, 250] };
+  r.series.firehoseFullestBufferBytes = { lake: [1000, 0, 500, 250] };
 
   it('throughput: offered, acknowledged, throttled and the write limit over time', async () => {
     const spec = throughputChart(r);
@@ -186,14 +186,11 @@ describe('each chart compiles, has its encodings, and renders', () => {
     expect(await render(spec as TopLevelSpec)).toContain('<path');
   });
 
-  it('firehose: buffer fill per buffer, the size hint, and flushes', async () => {
+  it('firehose: the fullest buffer, the size hint, and flushes', async () => {
     const spec = firehoseChart(r, plan) as { layer: { data: { values: Row[] }; mark: { type: string } }[] };
     const [fill, hint, flushes] = spec.layer;
-    // lake reads the stream: a buffer per shard at the plan's recommended count. 2,000 records/s
-    // of 1 KiB (+ a 36 B key) ≈ 2.02 MiB/s × 1.2 headroom = 2.4 → 3 shards, 3 buffers: 1,000 B
-    // buffered is 333 B a buffer (shown in MiB).
-    expect(plan.firehose[0]!.buffers).toBe(3);
-    expect(fill!.data.values[0]!.value).toBeCloseTo(1000 / 3 / 2 ** 20, 12);
+    // 1,000 B in the fullest buffer, shown in MiB; the plan's size hint, 64 MiB.
+    expect(fill!.data.values[0]!.value).toBeCloseTo(1000 / 2 ** 20, 12);
     expect(hint!.data.values).toEqual([{ series: 'lake', value: 64 }]);
     expect(flushes!.data.values.map((row) => row.t)).toEqual([1, 2, 3]);
     expect(await render(spec as TopLevelSpec)).toContain('<path');
@@ -263,5 +260,17 @@ describe('downsampling for display', () => {
     };
     // 1,000 shards in groups of 16: 63 rows; 360 points merged 2 by 2: 180 columns.
     expect(rowsOf(shardHeatmap(r))).toHaveLength(63 * 180);
+  });
+});
+
+describe('cost items in words', () => {
+  it('names what each price is for, whatever the capacity option', async () => {
+    const { costItemLabel } = await import('../../src/report/charts.js');
+    expect(costItemLabel('kinesis.shardHour')).toBe('shard-hours');
+    expect(costItemLabel('kinesis.onDemand.ingestGb')).toBe('data written');
+    expect(costItemLabel('kinesis.onDemandAdvantage.ingestGb')).toBe('data written');
+    expect(costItemLabel('kinesis.something.new')).toBe('kinesis.something.new');
+    const labels = new Set(rowsOf(costChart(plan)).map((row) => row.item));
+    expect([...labels].filter((l) => String(l).startsWith('kinesis.'))).toEqual([]);
   });
 });
