@@ -157,6 +157,37 @@ describe.skipIf(!HAVE_CHROMIUM)('the report in a real browser (headless Chromium
     for (const width of widths.charts) expect(width).toBeLessThanOrEqual(widths.viewport);
   }, 60_000);
 
+  it('enforces its own policy: an injected script does not run, a request does not leave', async () => {
+    const file = await launchDayReport();
+    const page = await browser.newPage();
+    const violations: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') violations.push(m.text());
+    });
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll<HTMLElement>('[data-chart]')].every((e) => e.dataset.rendered === 'true'),
+    );
+    // The charts were drawn without eval (the policy has no 'unsafe-eval': a page script calling
+    // the Function constructor would have logged a violation, and the scenario tests allow none).
+    const injected = await page.evaluate(() => {
+      const script = document.createElement('script');
+      script.textContent = 'window.__injected = true';
+      document.body.appendChild(script);
+      return (window as unknown as { __injected?: boolean }).__injected === true;
+    });
+    const fetched = await page.evaluate(() =>
+      fetch('http://127.0.0.1:9/').then(
+        () => 'fetched',
+        () => 'blocked',
+      ),
+    );
+    await page.close();
+    expect(injected).toBe(false);
+    expect(fetched).toBe('blocked');
+    expect(violations.some((v) => v.includes('Content Security Policy'))).toBe(true);
+  }, 60_000);
+
   it('prints to PDF with every chart inside the page', async () => {
     const file = await launchDayReport();
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });

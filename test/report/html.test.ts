@@ -94,6 +94,7 @@ describe('self-contained and locked down', () => {
     expect(csp).toContain("connect-src 'none'");
     expect(csp).toContain("font-src 'none'");
     expect(csp).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+    expect(csp).not.toContain("'unsafe-eval'");
   });
 
   it('names no URL: nothing to fetch when opened', () => {
