@@ -137,13 +137,24 @@ describe.skipIf(!HAVE_CHROMIUM)('the report in a real browser (headless Chromium
     return join(dir, 'index.html');
   }
 
-  it('fits a phone’s screen: nothing wider than the page but the tables, which scroll', async () => {
-    const file = await launchDayReport();
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  /** A new page with the report open and every chart drawn; `before` runs before it loads. */
+  async function openDrawn(
+    file: string,
+    viewport: { width: number; height: number },
+    before?: (page: Page) => void,
+  ): Promise<Page> {
+    const page = await browser.newPage({ viewport });
+    before?.(page);
     await page.goto(pathToFileURL(file).href);
     await page.waitForFunction(() =>
       [...document.querySelectorAll<HTMLElement>('[data-chart]')].every((e) => e.dataset.rendered === 'true'),
     );
+    return page;
+  }
+
+  it('fits a phone’s screen: nothing wider than the page but the tables, which scroll', async () => {
+    const file = await launchDayReport();
+    const page = await openDrawn(file, { width: 390, height: 844 });
     const widths = await page.evaluate(() => ({
       page: document.documentElement.scrollWidth,
       viewport: document.documentElement.clientWidth,
@@ -159,14 +170,11 @@ describe.skipIf(!HAVE_CHROMIUM)('the report in a real browser (headless Chromium
 
   it('enforces its own policy: an injected script does not run, a request does not leave', async () => {
     const file = await launchDayReport();
-    const page = await browser.newPage();
     const violations: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') violations.push(m.text());
-    });
-    await page.goto(pathToFileURL(file).href);
-    await page.waitForFunction(() =>
-      [...document.querySelectorAll<HTMLElement>('[data-chart]')].every((e) => e.dataset.rendered === 'true'),
+    const page = await openDrawn(file, { width: 1200, height: 900 }, (p) =>
+      p.on('console', (m) => {
+        if (m.type() === 'error') violations.push(m.text());
+      }),
     );
     // The charts were drawn without eval (the policy has no 'unsafe-eval': a page script calling
     // the Function constructor would have logged a violation, and the scenario tests allow none).
@@ -190,11 +198,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the report in a real browser (headless Chromium
 
   it('prints to PDF with every chart inside the page', async () => {
     const file = await launchDayReport();
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    await page.goto(pathToFileURL(file).href);
-    await page.waitForFunction(() =>
-      [...document.querySelectorAll<HTMLElement>('[data-chart]')].every((e) => e.dataset.rendered === 'true'),
-    );
+    const page = await openDrawn(file, { width: 1200, height: 900 });
     // A4 at 96 dpi is 794 px wide; with the printer's margins about 700 px are left for content.
     await page.emulateMedia({ media: 'print' });
     // Printing does not resize the charts (drawn at the screen's width): the print style scales them.
