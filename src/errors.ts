@@ -67,6 +67,14 @@ export class FileError extends ShardcastError {
   }
 }
 
+/** Why a file could not be read, in words: `no such file`, `it is a directory`, or the error code. */
+export function readErrorText(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'it is a directory';
+  return code ?? String(error);
+}
+
 /** Renders `file:line:column` (or `file` alone) for a location. */
 export function formatLocation(location: SourceLocation): string {
   if (location.line === undefined) return location.file;

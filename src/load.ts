@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { checkScenarioLimits } from './aws/checks.js';
 import { withServiceDefaults } from './aws/defaults.js';
-import { FileError } from './errors.js';
+import { FileError, readErrorText } from './errors.js';
 import { gatesCheck } from './gates/validate.js';
 import { planMetricNames } from './planner/metrics.js';
 import { runMetricNames } from './result/names.js';
@@ -52,10 +52,9 @@ export function loadScenarioFile(path: string, fs: ReadFs = nodeFs, cwd = proces
   try {
     text = fs.readFile(absolute);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
     throw new FileError(
-      `cannot read scenario file ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (code ?? String(error))}`,
-      code === 'ENOENT'
+      `cannot read scenario file ${path}: ${readErrorText(error)}`,
+      (error as NodeJS.ErrnoException).code === 'ENOENT'
         ? 'the bundled scenarios are in scenarios/, e.g. scenarios/launch-day.yaml'
         : undefined,
     );

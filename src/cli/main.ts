@@ -119,7 +119,7 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
           .option('out', { type: 'string', describe: 'the HTML file (default: index.html beside FILE)' })
           .option('format', {
             type: 'string',
-            choices: ['svg', 'png'],
+            choices: ['svg', 'png'] as const,
             describe: 'also write each chart as an image beside the HTML',
           })
           .option('tolerance', {
@@ -235,8 +235,4 @@ export function reportError(io: Io, error: unknown): number {
 export function formatProblems(headline: string, problems: readonly Problem[]): string {
   const lines = problems.map((p) => `  ${formatProblem(p).replace(/\n/g, '\n  ')}`);
   return `error: ${headline}\n${lines.join('\n')}\n`;
-}
-
-export function formatWarnings(problems: readonly Problem[]): string {
-  return problems.map((p) => `warning: ${formatProblem(p)}\n`).join('');
 }

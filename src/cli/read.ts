@@ -1,52 +1,50 @@
 /**
- * Reading the JSON files the CLI takes back in (result.json, plan.json, gates.json): a missing or
- * malformed file is a user mistake (exit 2) that names the file and what is wrong.
+ * What the CLI reads: scenario files (with their warnings printed), and the JSON files it takes
+ * back in (result.json, plan.json, gates.json). A missing or malformed file is a user mistake
+ * (exit 2) that names the file and what is wrong.
  */
-import { ShardcastError } from '../errors.js';
+import { FileError, formatProblem, type Problem, readErrorText, ShardcastError } from '../errors.js';
 import type { GateVerdict } from '../gates/evaluate.js';
+import { loadScenarioFile } from '../load.js';
 import { PLAN_VERSION, type Plan } from '../planner/types.js';
-import { parseResult, ResultFormatError } from '../result/io.js';
-import { locateJsonSyntaxError } from '../result/json-error.js';
+import { checkResult, parseJsonText, ResultFormatError } from '../result/io.js';
 import type { RunResult } from '../result/types.js';
+import type { LoadedScenario } from '../scenario/load.js';
 import { type Io, resolvePath } from './io.js';
+
+/** Loads a scenario file (paths relative to the working directory) and prints its warnings. */
+export function loadScenario(io: Io, file: string): LoadedScenario {
+  const loaded = loadScenarioFile(file, io, io.cwd);
+  io.stderr(formatWarnings(loaded.warnings));
+  return loaded;
+}
+
+export function formatWarnings(problems: readonly Problem[]): string {
+  return problems.map((p) => `warning: ${formatProblem(p)}\n`).join('');
+}
 
 /** The text of `file`, or exit 2 saying why it cannot be read. */
 export function readText(io: Io, file: string): string {
   try {
     return io.readFile(resolvePath(io, file));
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ShardcastError(
-      'file',
-      `cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : String(code ?? error)}`,
-      2,
-    );
+    throw new FileError(`cannot read ${file}: ${readErrorText(error)}`);
   }
 }
 
-/** Whether `file` exists and can be read. */
-export function canRead(io: Io, file: string): boolean {
+/** The text of `file`, or undefined when there is no such file (any other failure is an error). */
+export function readTextIfExists(io: Io, file: string): string | undefined {
   try {
-    io.readFile(resolvePath(io, file));
-    return true;
-  } catch {
-    return false;
+    return io.readFile(resolvePath(io, file));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new FileError(`cannot read ${file}: ${readErrorText(error)}`);
   }
 }
 
 /** A result.json written by `shardcast run`, checked against its schema. */
 export function readResult(io: Io, file: string, hint: string): RunResult {
-  return parseResultText(readText(io, file), file, hint);
-}
-
-function parseResultText(text: string, file: string, hint: string): RunResult {
-  try {
-    return parseResult(text, file);
-  } catch (error) {
-    if (error instanceof ResultFormatError)
-      throw new ShardcastError('invalid-result', error.message, 2, hint);
-    throw error;
-  }
+  return checked(() => checkResult(parseJson(readText(io, file), file), file), hint);
 }
 
 /** What a report reads: a run's result or a plan. */
@@ -54,20 +52,19 @@ export type ReportSource = { kind: 'result'; result: RunResult } | { kind: 'plan
 
 /** A result.json or a plan JSON (`shardcast plan --out`), told apart by their fields. */
 export function readResultOrPlan(io: Io, file: string): ReportSource {
-  const text = readText(io, file);
-  const data = parseJson(text, file);
+  const data = parseJson(readText(io, file), file);
   const hint = 'give a result.json written by `shardcast run` or a plan written by `shardcast plan --out`';
   if (isObject(data) && 'counters' in data && 'histograms' in data) {
-    return { kind: 'result', result: parseResultText(text, file, hint) };
+    return { kind: 'result', result: checked(() => checkResult(data, file), hint) };
   }
   if (isObject(data) && 'traffic' in data && 'shards' in data)
     return { kind: 'plan', plan: checkPlan(data, file) };
   throw new ShardcastError('invalid-result', `${file}: not a shardcast result or plan`, 2, hint);
 }
 
-/** A plan JSON: its version and the fields a report reads. */
-export function readPlan(io: Io, file: string): Plan {
-  return checkPlan(parseJson(readText(io, file), file), file);
+/** A plan JSON from its text: its version and the fields a report reads. */
+export function parsePlan(text: string, file: string): Plan {
+  return checkPlan(parseJson(text, file), file);
 }
 
 function checkPlan(data: unknown, file: string): Plan {
@@ -94,16 +91,25 @@ function checkPlan(data: unknown, file: string): Plan {
   return data as unknown as Plan;
 }
 
-/** gates.json, written by `shardcast run` beside result.json. */
+/**
+ * gates.json, written by `run` beside result.json and by `plan --out` beside the plan: each gate's
+ * verdict, and (for a plan) the gates that need a run.
+ */
 export interface GatesFile {
   version: 1;
   verdicts: GateVerdict[];
-  /** Gates that need a run (in a plan's gates.json). */
   pending: string[];
 }
 
-export function readGates(io: Io, file: string): GatesFile {
-  const data = parseJson(readText(io, file), file);
+export const GATES_FILE = 'gates.json';
+
+export function serializeGates(verdicts: readonly GateVerdict[], pending: readonly string[] = []): string {
+  const file: GatesFile = { version: 1, verdicts: [...verdicts], pending: [...pending] };
+  return `${JSON.stringify(file, null, 2)}\n`;
+}
+
+export function parseGates(text: string, file: string): GatesFile {
+  const data = parseJson(text, file);
   const verdictOk = (v: unknown) =>
     isObject(v) &&
     typeof v.gate === 'string' &&
@@ -114,25 +120,27 @@ export function readGates(io: Io, file: string): GatesFile {
     data.version !== 1 ||
     !Array.isArray(data.verdicts) ||
     !data.verdicts.every(verdictOk) ||
-    !Array.isArray(data.pending)
+    !Array.isArray(data.pending) ||
+    !data.pending.every((g) => typeof g === 'string')
   ) {
     throw new ShardcastError('invalid-gates', `${file} is not a gates.json written by shardcast`, 2);
   }
   return data as unknown as GatesFile;
 }
 
+/** JSON text parsed, or exit 2 with where it first goes wrong. */
 function parseJson(text: string, file: string): unknown {
+  return checked(() => parseJsonText(text, file));
+}
+
+/** Runs `read`, turning a ResultFormatError into an input error (exit 2) with `hint`. */
+function checked<T>(read: () => T, hint?: string): T {
   try {
-    return JSON.parse(text);
+    return read();
   } catch (error) {
-    const syntax = locateJsonSyntaxError(text);
-    throw new ShardcastError(
-      'invalid-json',
-      syntax
-        ? `${file}:${syntax.line}:${syntax.column}: not valid JSON: ${syntax.message}`
-        : `${file}: not valid JSON: ${(error as Error).message}`,
-      2,
-    );
+    if (error instanceof ResultFormatError)
+      throw new ShardcastError('invalid-result', error.message, 2, hint);
+    throw error;
   }
 }
 

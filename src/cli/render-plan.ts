@@ -1,4 +1,5 @@
 /** The readable summary `shardcast plan` prints: tables with units, the binding constraint, warnings and advice. */
+import { reshardStepNote } from '../planner/reshard.js';
 import type { Plan } from '../planner/types.js';
 import { formatBytes, formatNumber, formatSeconds } from '../scenario/units.js';
 import { renderTable } from './table.js';
@@ -6,6 +7,8 @@ import { renderTable } from './table.js';
 const usd = (x: number) => `$${x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(2)}`;
 const pct = (x: number) => `${formatNumber(x * 100)}%`;
 const rate = (x: number) => formatNumber(x);
+const noteText = (note: { text: string; bad: boolean } | undefined) =>
+  note === undefined ? '' : `${note.bad ? '✗ ' : ''}${note.text}`;
 const bps = (x: number) => `${formatBytes(x)}/s`;
 
 export function renderPlan(plan: Plan): string {
@@ -203,13 +206,7 @@ export function renderPlan(plan: Plan): string {
           String(s.splits),
           String(s.merges),
           formatSeconds(s.durationSeconds),
-          s.completesAfterNeed
-            ? '✗ finishes after traffic needs it'
-            : s.tooFewFrom !== undefined
-              ? '✗ fewer shards than traffic needs'
-              : s.days > 1
-                ? `${s.days} days of call quota`
-                : '',
+          noteText(reshardStepNote(s)),
         ]),
       ),
     );

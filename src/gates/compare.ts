@@ -112,7 +112,7 @@ export function renderComparison(
       r.metric,
       r.baseline === null ? '–' : formatQuantity(r.baseline, quantity),
       r.current === null ? '–' : formatQuantity(r.current, quantity),
-      r.baseline === null || r.current === null ? '' : r.change === null ? 'from 0' : formatChange(r.change),
+      changeText(r),
       note(r),
     ];
   });
@@ -145,6 +145,12 @@ function note(r: ComparisonRow): string {
 }
 
 /** A relative change for people: `+12.5%`, `−3%`, `0%`. */
+/** A row's change for people: `+12%`, `from 0` when the baseline was 0, empty when a side is missing. */
+export function changeText(row: ComparisonRow): string {
+  if (row.baseline === null || row.current === null) return '';
+  return row.change === null ? 'from 0' : formatChange(row.change);
+}
+
 export function formatChange(change: number): string {
   if (!Number.isFinite(change)) return Number.isNaN(change) ? 'n/a' : change > 0 ? '+∞' : '−∞';
   const percent = change * 100;

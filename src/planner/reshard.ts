@@ -51,3 +51,11 @@ export function planReshard(
     completesAfterNeed: false,
   };
 }
+
+/** What a reshard step's row says beside it, if anything: a problem (`bad`) or a fact. */
+export function reshardStepNote(step: ReshardStep): { text: string; bad: boolean } | undefined {
+  if (step.completesAfterNeed) return { text: 'finishes after traffic needs it', bad: true };
+  if (step.tooFewFrom !== undefined) return { text: 'fewer shards than traffic needs', bad: true };
+  if (step.days > 1) return { text: `${step.days} days of call quota`, bad: false };
+  return undefined;
+}

@@ -26,11 +26,6 @@ export const COLORS = {
   baseline: '#9467bd',
 } as const;
 
-/** How a chart is drawn: `container` follows the page's width; a number for images. */
-export interface ChartOptions {
-  width?: number | 'container';
-}
-
 /** One chart of the report. */
 export interface ReportChart {
   id: string;
@@ -42,9 +37,13 @@ export interface ReportChart {
 
 type Row = Record<string, number | string>;
 
-/** Series whose name starts with "baseline" are drawn dashed, the others solid. */
+/**
+ * Rows of the baseline run (`run: 'baseline'`) are drawn dashed, the current run's solid: told
+ * apart by a field, not by the series name, which may be a consumer's ("baseline-etl").
+ */
+type Run = 'current' | 'baseline';
 const BASELINE_DASHED = {
-  condition: { test: "indexof(datum.series, 'baseline') === 0", value: [2, 2] },
+  condition: { test: "datum.run === 'baseline'", value: [2, 2] },
   value: [1, 0],
 };
 
@@ -53,9 +52,10 @@ export function displayStep(length: number, maxPoints = MAX_POINTS): number {
   return Math.max(1, Math.ceil(length / maxPoints));
 }
 
-function base(options: ChartOptions, height = 220) {
+/** What every chart shares: the page's width (images set their own), a height, fonts, legends. */
+function base(height = 220) {
   return {
-    width: options.width ?? 'container',
+    width: 'container',
     height,
     autosize: { type: 'fit-x', contains: 'padding' },
     config: {
@@ -79,8 +79,14 @@ function timeAxis(step: number) {
 }
 
 /** `values` downsampled to `step`-second points as rows { t, series, value }. */
-function timeRows(values: readonly number[], step: number, series: string, mode: 'max' | 'mean'): Row[] {
-  return downsample(values, step, mode).map((value, i) => ({ t: i * step, series, value }));
+function timeRows(
+  values: readonly number[],
+  step: number,
+  series: string,
+  mode: 'max' | 'mean',
+  run: Run = 'current',
+): Row[] {
+  return downsample(values, step, mode).map((value, i) => ({ t: i * step, series, value, run }));
 }
 
 /**
@@ -88,11 +94,7 @@ function timeRows(values: readonly number[], step: number, series: string, mode:
  * records throttled (the larger per point, so that short bursts stay visible), and the limit in
  * records per second at that second's record size, shards × min(1,000, 1 MiB ÷ bytes per record).
  */
-export function throughputChart(
-  result: RunResult,
-  baseline?: RunResult,
-  options: ChartOptions = {},
-): TopLevelSpec {
+export function throughputChart(result: RunResult, baseline?: RunResult): TopLevelSpec {
   const s = result.series;
   const step = displayStep(s.offered.length);
   const limit = s.shards.map((shards, i) => {
@@ -107,45 +109,50 @@ export function throughputChart(
         : KINESIS.shardWriteRecordsPerSecond.value;
     return shards * perShard;
   });
-  const rows = [
-    ...timeRows(s.offered, step, 'offered', 'mean'),
-    ...timeRows(s.acknowledged, step, 'acknowledged', 'mean'),
-    ...timeRows(s.throttled, step, 'throttled', 'max'),
-    ...timeRows(limit, step, 'write limit', 'mean'),
-    ...(baseline ? timeRows(baseline.series.acknowledged, step, 'baseline acknowledged', 'mean') : []),
+  // Each line: its name, values, how points combine, colour and dash.
+  const lines: {
+    name: string;
+    values: readonly number[];
+    mode: 'max' | 'mean';
+    color: string;
+    dash: number[];
+    run?: Run;
+  }[] = [
+    { name: 'offered', values: s.offered, mode: 'mean', color: COLORS.offered, dash: [1, 0] },
+    { name: 'acknowledged', values: s.acknowledged, mode: 'mean', color: COLORS.acknowledged, dash: [1, 0] },
+    { name: 'throttled', values: s.throttled, mode: 'max', color: COLORS.throttled, dash: [1, 0] },
+    { name: 'write limit', values: limit, mode: 'mean', color: COLORS.limit, dash: [6, 3] },
   ];
-  const domain = [
-    'offered',
-    'acknowledged',
-    'throttled',
-    'write limit',
-    ...(baseline ? ['baseline acknowledged'] : []),
-  ];
-  const range = [
-    COLORS.offered,
-    COLORS.acknowledged,
-    COLORS.throttled,
-    COLORS.limit,
-    ...(baseline ? [COLORS.baseline] : []),
-  ];
+  if (baseline) {
+    lines.push({
+      name: 'baseline acknowledged',
+      values: baseline.series.acknowledged,
+      mode: 'mean',
+      color: COLORS.baseline,
+      dash: [2, 2],
+      run: 'baseline',
+    });
+  }
+  const rows = lines.flatMap((l) => timeRows(l.values, step, l.name, l.mode, l.run));
+  const domain = lines.map((l) => l.name);
   return {
-    ...base(options),
+    ...base(),
     data: { values: rows },
     mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.5, clip: true },
     encoding: {
       x: timeAxis(step),
       y: { field: 'value', type: 'quantitative', title: 'records/s' },
-      color: { field: 'series', type: 'nominal', title: null, scale: { domain, range } },
+      color: {
+        field: 'series',
+        type: 'nominal',
+        title: null,
+        scale: { domain, range: lines.map((l) => l.color) },
+      },
       strokeDash: {
         field: 'series',
         type: 'nominal',
         title: null,
-        scale: {
-          domain,
-          range: domain.map((d) =>
-            d === 'write limit' ? [6, 3] : d.startsWith('baseline') ? [2, 2] : [1, 0],
-          ),
-        },
+        scale: { domain, range: lines.map((l) => l.dash) },
       },
       tooltip: [
         { field: 't', type: 'quantitative', title: 'second' },
@@ -181,7 +188,7 @@ export function heatmapRows(
  * Per-shard utilisation over time (the larger of bytes and records offered over the shard's
  * limit): blue up to the limit, red above it, so a throttling shard shows at a glance.
  */
-export function shardHeatmap(result: RunResult, options: ChartOptions = {}): TopLevelSpec {
+export function shardHeatmap(result: RunResult): TopLevelSpec {
   const { stepSeconds, all } = result.shardSeries;
   const rows = heatmapRows(all);
   const points = Math.max(0, ...rows.map((r) => r.values.length));
@@ -195,7 +202,7 @@ export function shardHeatmap(result: RunResult, options: ChartOptions = {}): Top
   }
   const grouped = rows.length < all.length;
   return {
-    ...base(options, Math.min(520, Math.max(80, rows.length * 12))),
+    ...base(Math.min(520, Math.max(80, rows.length * 12))),
     data: { values: cells },
     mark: { type: 'rect' },
     encoding: {
@@ -226,30 +233,27 @@ export function shardHeatmap(result: RunResult, options: ChartOptions = {}): Top
 }
 
 /** Put and end-to-end latency percentiles of each second (the larger per displayed point). */
-export function latencyOverTimeChart(
-  result: RunResult,
-  baseline?: RunResult,
-  options: ChartOptions = {},
-): TopLevelSpec {
+export function latencyOverTimeChart(result: RunResult, baseline?: RunResult): TopLevelSpec {
   const latency = result.series.latency;
   const length = latency?.put.p50.length ?? 0;
   const step = displayStep(length);
   const rows: Row[] = [];
-  const add = (r: RunResult['series']['latency'], prefix: string) => {
+  const add = (r: RunResult['series']['latency'], run: Run) => {
+    const prefix = run === 'baseline' ? 'baseline ' : '';
     if (!r) return;
     // A second without records has no latency (0 in the series): not drawn.
     const drop = (rows: Row[]) => rows.filter((row) => (row.value as number) > 0);
     rows.push(
-      ...drop(timeRows(r.put.p50, step, `${prefix}put p50`, 'max')),
-      ...drop(timeRows(r.put.p99, step, `${prefix}put p99`, 'max')),
-      ...drop(timeRows(r.e2e.p50, step, `${prefix}end-to-end p50`, 'max')),
-      ...drop(timeRows(r.e2e.p99, step, `${prefix}end-to-end p99`, 'max')),
+      ...drop(timeRows(r.put.p50, step, `${prefix}put p50`, 'max', run)),
+      ...drop(timeRows(r.put.p99, step, `${prefix}put p99`, 'max', run)),
+      ...drop(timeRows(r.e2e.p50, step, `${prefix}end-to-end p50`, 'max', run)),
+      ...drop(timeRows(r.e2e.p99, step, `${prefix}end-to-end p99`, 'max', run)),
     );
   };
-  add(latency, '');
-  add(baseline?.series.latency, 'baseline ');
+  add(latency, 'current');
+  add(baseline?.series.latency, 'baseline');
   return {
-    ...base(options),
+    ...base(),
     data: { values: rows },
     mark: { type: 'line', strokeWidth: 1.5, point: length <= 1 },
     encoding: {
@@ -278,13 +282,10 @@ export const DISTRIBUTION_PERCENTILES = [0, 10, 25, 50, 75, 90, 95, 99, 99.9, 99
  * Latency distributions from the run's HDR histograms: the value at each percentile (the usual
  * "percentile spectrum"), for put, end-to-end and each Firehose stream's delivery latency.
  */
-export function latencyDistributionChart(
-  result: RunResult,
-  baseline?: RunResult,
-  options: ChartOptions = {},
-): TopLevelSpec {
+export function latencyDistributionChart(result: RunResult, baseline?: RunResult): TopLevelSpec {
   const rows: Row[] = [];
-  const add = (r: RunResult, prefix: string) => {
+  const add = (r: RunResult, run: Run) => {
+    const prefix = run === 'baseline' ? 'baseline ' : '';
     const h = r.histograms;
     const histograms: [string, RunResult['histograms']['putLatency']][] = [
       ['put', h.putLatency],
@@ -300,15 +301,16 @@ export function latencyDistributionChart(
           percentile: `p${DISTRIBUTION_PERCENTILES[i]}`,
           order: i,
           series: `${prefix}${name}`,
+          run,
           value,
         });
       });
     }
   };
-  add(result, '');
-  if (baseline) add(baseline, 'baseline ');
+  add(result, 'current');
+  if (baseline) add(baseline, 'baseline');
   return {
-    ...base(options),
+    ...base(),
     data: { values: rows },
     mark: { type: 'line', point: true, strokeWidth: 1.5 },
     encoding: {
@@ -337,22 +339,18 @@ export function latencyDistributionChart(
 }
 
 /** Each consumer application's iterator age over time (the oldest over shards, larger per point). */
-export function consumerLagChart(
-  result: RunResult,
-  baseline?: RunResult,
-  options: ChartOptions = {},
-): TopLevelSpec {
+export function consumerLagChart(result: RunResult, baseline?: RunResult): TopLevelSpec {
   const lag = result.series.consumerLagSeconds;
   const length = Math.max(0, ...Object.values(lag).map((v) => v.length));
   const step = displayStep(length);
   const rows: Row[] = Object.entries(lag).flatMap(([name, values]) => timeRows(values, step, name, 'max'));
   if (baseline) {
     for (const [name, values] of Object.entries(baseline.series.consumerLagSeconds)) {
-      rows.push(...timeRows(values, step, `baseline ${name}`, 'max'));
+      rows.push(...timeRows(values, step, `baseline ${name}`, 'max', 'baseline'));
     }
   }
   return {
-    ...base(options),
+    ...base(),
     data: { values: rows },
     mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.5, point: length <= 1 },
     encoding: {
@@ -374,7 +372,7 @@ export function consumerLagChart(
  * a size flush comes when a buffer reaches it), and a mark at each second an object was written
  * (a flush), per delivery stream.
  */
-export function firehoseChart(result: RunResult, plan?: Plan, options: ChartOptions = {}): TopLevelSpec {
+export function firehoseChart(result: RunResult, plan?: Plan): TopLevelSpec {
   const buffered = result.series.firehoseFullestBufferBytes ?? {};
   const names = Object.keys({ ...result.series.firehoseObjects, ...buffered });
   const length = Math.max(
@@ -447,11 +445,11 @@ export function firehoseChart(result: RunResult, plan?: Plan, options: ChartOpti
   // No size hint without the plan, no flush in a short run: an empty layer would only make vega
   // warn of an empty scale. The fill layer stays, to draw the axes.
   const kept = layers.filter((layer, i) => i === 0 || layer.data.values.length > 0);
-  return { ...base(options), layer: kept } as TopLevelSpec;
+  return { ...base(), layer: kept } as TopLevelSpec;
 }
 
 /** Monthly cost of each capacity option, stacked by line item, with Firehose on top of each. */
-export function costChart(plan: Plan, options: ChartOptions = {}): TopLevelSpec {
+export function costChart(plan: Plan): TopLevelSpec {
   const rows: Row[] = [];
   for (const option of plan.cost.options) {
     for (const line of option.lines) {
@@ -472,7 +470,7 @@ export function costChart(plan: Plan, options: ChartOptions = {}): TopLevelSpec 
     }
   }
   return {
-    ...base(options, Math.max(90, plan.cost.options.length * 44)),
+    ...base(Math.max(90, plan.cost.options.length * 44)),
     data: { values: rows },
     mark: { type: 'bar' },
     encoding: {
@@ -519,10 +517,11 @@ function round2(x: number): number {
 }
 
 /** The charts a report shows: those its inputs have data for, in reading order. */
-export function reportCharts(
-  input: { plan?: Plan | undefined; result?: RunResult | undefined; baseline?: RunResult | undefined },
-  options: ChartOptions = {},
-): ReportChart[] {
+export function reportCharts(input: {
+  plan?: Plan | undefined;
+  result?: RunResult | undefined;
+  baseline?: RunResult | undefined;
+}): ReportChart[] {
   const { plan, result, baseline } = input;
   const charts: ReportChart[] = [];
   if (result) {
@@ -532,14 +531,14 @@ export function reportCharts(
         title: 'Ingest against the write limit',
         description:
           'Records per second offered and acknowledged, the records throttled, and what the open shards can take at this record size.',
-        spec: throughputChart(result, baseline, options),
+        spec: throughputChart(result, baseline),
       },
       {
         id: 'shard-heatmap',
         title: 'Shard utilisation over time',
         description:
           'Each row a shard (or a group of shards, its hottest shown), each cell its load over its write limit: red cells throttle.',
-        spec: shardHeatmap(result, options),
+        spec: shardHeatmap(result),
       },
     );
     if (result.series.latency) {
@@ -547,21 +546,21 @@ export function reportCharts(
         id: 'latency-over-time',
         title: 'Latency percentiles over time',
         description: 'Put and end-to-end latency, 50th and 99th percentile of each second (log scale).',
-        spec: latencyOverTimeChart(result, baseline, options),
+        spec: latencyOverTimeChart(result, baseline),
       });
     }
     charts.push({
       id: 'latency-distribution',
       title: 'Latency distributions',
       description: 'The latency at each percentile over the whole run, from the HDR histograms (log scale).',
-      spec: latencyDistributionChart(result, baseline, options),
+      spec: latencyDistributionChart(result, baseline),
     });
     if (Object.keys(result.series.consumerLagSeconds).length > 0) {
       charts.push({
         id: 'consumer-lag',
         title: 'Consumer lag',
         description: 'Each consumer application’s iterator age: how far behind the newest record it is.',
-        spec: consumerLagChart(result, baseline, options),
+        spec: consumerLagChart(result, baseline),
       });
     }
     if (Object.keys(result.series.firehoseObjects).length > 0) {
@@ -570,7 +569,7 @@ export function reportCharts(
         title: 'Firehose buffers and flushes',
         description:
           'How full a buffer is over time against its size hint (dashed), and a tick at each second an object was written.',
-        spec: firehoseChart(result, plan, options),
+        spec: firehoseChart(result, plan),
       });
     }
   }
@@ -579,7 +578,7 @@ export function reportCharts(
       id: 'cost',
       title: 'Monthly cost per capacity option',
       description: 'The stream’s cost per 730-hour month at the scenario’s average traffic, by line item.',
-      spec: costChart(plan, options),
+      spec: costChart(plan),
     });
   }
   return charts;

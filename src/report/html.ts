@@ -5,9 +5,10 @@
  * Tables and text are rendered here, escaped; the charts are drawn in the browser.
  */
 import { createHash } from 'node:crypto';
-import type { ComparisonRow } from '../gates/compare.js';
+import { type ComparisonRow, changeText } from '../gates/compare.js';
 import type { GateVerdict } from '../gates/evaluate.js';
 import { formatQuantity, metricQuantity } from '../gates/metrics.js';
+import { reshardStepNote } from '../planner/reshard.js';
 import type { Plan } from '../planner/types.js';
 import { percentileSeconds } from '../result/histogram.js';
 import type { RunResult } from '../result/types.js';
@@ -31,13 +32,16 @@ export interface ReportInput {
   shardcastVersion: string;
 }
 
-/** Renders the report. `libraries` replaces the inlined chart libraries (tests). */
+/**
+ * Renders the report. `libraries` replaces the inlined chart libraries (tests); `charts` are the
+ * report's charts when the caller has built them already (to draw them as images too).
+ */
 export function renderReport(
   input: ReportInput,
   libraries: readonly InlineScript[] = chartLibraries(),
+  charts: readonly ReportChart[] = reportCharts(input),
 ): string {
   if (!input.plan && !input.result) throw new Error('a report needs a plan or a run result');
-  const charts = reportCharts(input);
   const bootstrap = BOOTSTRAP;
   const scripts = [...libraries.map((l) => l.code), bootstrap];
   const hashes = scripts.map(
@@ -138,7 +142,7 @@ function usd(value: number): string {
 }
 
 function pct(value: number): string {
-  return `${formatNumber(value * 100)}%`;
+  return formatQuantity(value, 'ratio');
 }
 
 function section(id: string, title: string, body: string): string {
@@ -265,19 +269,20 @@ function scenarioSection(input: ReportInput): string {
 
 function planSections(plan: Plan): string {
   const s = plan.shards;
-  const bind = (what: string) => (s.binding === what ? '← binds' : '');
+  // As the terminal plan has it: every dimension that needs the required count binds.
+  const bind = (n: number) => (n === s.required ? '← binds' : '');
   const shards = table(
     ['dimension', 'shards', ''],
     [
-      ['write bytes (1 MiB/s a shard)', s.byWriteBytes, bind('writeBytes')],
-      ['write records (1,000/s a shard)', s.byWriteRecords, bind('writeRecords')],
+      ['write bytes (1 MiB/s a shard)', s.byWriteBytes, bind(s.byWriteBytes)],
+      ['write records (1,000/s a shard)', s.byWriteRecords, bind(s.byWriteRecords)],
       [
         `reads (2 MiB/s a shard, ${s.pollingReaders} polling reader${s.pollingReaders === 1 ? '' : 's'})`,
         s.byRead,
-        bind('read'),
+        bind(s.byRead),
       ],
       ['required', s.required, ''],
-      ['recommended', s.recommended, s.binding === 'hotShard' ? 'raised for the hottest shard' : ''],
+      ['recommended', s.recommended, s.recommended > s.required ? 'raised for the hottest shard' : ''],
       ...(s.configured !== null
         ? [
             [
@@ -358,19 +363,24 @@ function planSections(plan: Plan): string {
   ];
   const reshard = table(
     ['when', 'from → to', 'calls', 'splits', 'merges', 'duration', ''],
-    steps.map(({ label, step }) => [
-      label,
-      num(`${step.from} → ${step.to}`),
-      num(
-        step.calls.length > 1
-          ? `${step.updateShardCountCalls} (${[step.from, ...step.calls].join(' → ')})`
-          : String(step.updateShardCountCalls),
-      ),
-      step.splits,
-      step.merges,
-      num(formatSeconds(step.durationSeconds)),
-      step.completesAfterNeed ? { html: '<span class="bad">finishes after traffic needs it</span>' } : '',
-    ]),
+    steps.map(({ label, step }) => {
+      const note = reshardStepNote(step);
+      return [
+        label,
+        num(`${step.from} → ${step.to}`),
+        num(
+          step.calls.length > 1
+            ? `${step.updateShardCountCalls} (${[step.from, ...step.calls].join(' → ')})`
+            : String(step.updateShardCountCalls),
+        ),
+        step.splits,
+        step.merges,
+        num(formatSeconds(step.durationSeconds)),
+        note === undefined
+          ? ''
+          : { html: `<span class="${note.bad ? 'bad' : 'muted'}">${html(note.text)}</span>` },
+      ];
+    }),
     'Resharding (UpdateShardCount, one shard operation at a time)',
   );
   const cost = table(
@@ -494,7 +504,7 @@ function comparisonSection(comparison: NonNullable<ReportInput['comparison']>, b
       { html: `<code>${html(r.metric)}</code>` },
       num(format(r.metric, r.baseline)),
       num(format(r.metric, r.current)),
-      num(r.change === null ? '—' : `${r.change >= 0 ? '+' : ''}${formatNumber(r.change * 100)}%`),
+      num(changeText(r) || '—'),
       r.regression ? { html: '<span class="bad">regression</span>' } : '',
     ]),
   );

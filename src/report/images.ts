@@ -34,7 +34,8 @@ export async function renderChartImages(
 ): Promise<ChartImage[]> {
   const out: ChartImage[] = [];
   for (const chart of charts) {
-    const svg = await specToSvg(chart.spec);
+    // The page's charts follow its width: an image has a fixed one.
+    const svg = await specToSvg({ ...chart.spec, width: IMAGE_WIDTH } as TopLevelSpec);
     if (format === 'svg') {
       out.push({ id: chart.id, file: `${chart.id}.svg`, data: Buffer.from(svg, 'utf8') });
       continue;

@@ -1,7 +1,6 @@
 /** The report module: chart specs as data, the self-contained HTML report, and chart images. */
 export { chartLibraries, type InlineScript } from './assets.js';
 export {
-  type ChartOptions,
   consumerLagChart,
   costChart,
   displayStep,

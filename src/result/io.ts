@@ -113,9 +113,16 @@ function versionProblem(data: Record<string, unknown>): ResultProblem | undefine
  * (every problem at once).
  */
 export function parseResult(text: string, file: string): RunResult {
-  let data: unknown;
+  return checkResult(parseJsonText(text, file), file);
+}
+
+/**
+ * JSON text parsed, or a ResultFormatError saying where it first goes wrong (`file:line:column`):
+ * for result.json and the other JSON files shardcast reads back.
+ */
+export function parseJsonText(text: string, file: string): unknown {
   try {
-    data = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     const syntax = locateJsonSyntaxError(text);
     throw new ResultFormatError(file, [
@@ -124,6 +131,13 @@ export function parseResult(text: string, file: string): RunResult {
         : { path: '', message: `not valid JSON: ${(error as Error).message}` },
     ]);
   }
+}
+
+/**
+ * A result already parsed from JSON, checked against the schema (see `parseResult`).
+ * @throws ResultFormatError for another major version or a mismatch with the schema.
+ */
+export function checkResult(data: unknown, file: string): RunResult {
   if (!isPlainObject(data)) {
     throw new ResultFormatError(file, [
       { path: '', message: `expected a shardcast result (a JSON object), found ${typeName(data)}` },

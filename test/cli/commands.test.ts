@@ -139,8 +139,8 @@ describe('shardcast plan', () => {
       );
       expect(result.code).toBe(0);
       expect(readFileSync(out, 'utf8')).toBe(result.stdout);
-      // The plan, and its HTML report beside it.
-      expect(readdirSync(join(dir, 'nested')).sort()).toEqual(['index.html', basename(out)]);
+      // The plan, its gates' verdicts and its HTML report beside it.
+      expect(readdirSync(join(dir, 'nested')).sort()).toEqual(['gates.json', 'index.html', basename(out)]);
     });
   });
 });

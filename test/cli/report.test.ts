@@ -76,8 +76,13 @@ describe('shardcast report', () => {
   });
 
   it('--out names the file; --baseline adds the comparison and the baseline’s series', async () => {
+    // The baseline: the same stream at 500 records/s, which never throttles.
+    const calm = await run(['run', 'calm.yaml', '--out', '/tmp/base', '--no-html'], {
+      'calm.yaml': SCENARIO.replace('rate: 2500/s', 'rate: 500/s'),
+    });
+    expect(calm.code).toBe(0);
     const io = await runSmall();
-    io.addFile('/tmp/base/result.json', io.writtenFile(join(OUT, 'result.json'))!);
+    io.addFile('/tmp/base/result.json', calm.io.writtenFile('/tmp/base/result.json')!);
     const r = await runIn(io, [
       'report',
       join(OUT, 'result.json'),
@@ -88,9 +93,15 @@ describe('shardcast report', () => {
     ]);
     expect(r.code).toBe(0);
     const page = io.writtenFile('/tmp/x/cmp.html')!;
-    // The same run as its own baseline: no change anywhere.
+    // 2,500 records/s on 2 shards throttles where 500/s did not: throttledRatio goes from 0, a
+    // regression, and the regressions come first in the table.
     expect(page).toContain('id="comparison"');
-    expect(page).toContain('0 metrics worse by more than 10%');
+    expect(page).toMatch(/[1-9]\d* metrics? worse by more than 10%/);
+    expect(page).toMatch(/[1-9]\d* regressions? against the baseline/);
+    const comparison = page.slice(page.indexOf('id="comparison"'));
+    const throttled = /<tr><td><code>throttledRatio<\/code><\/td>([\s\S]*?)<\/tr>/.exec(comparison)![1]!;
+    expect(throttled).toContain('from 0');
+    expect(throttled).toContain('regression');
     expect(page).toContain('baseline acknowledged');
   });
 
@@ -124,9 +135,13 @@ describe('shardcast report', () => {
     // The plan's gate is checked now; the run's needs a run.
     expect(page).toContain('1 gate needs a run to be checked: throttledRatio &lt;= 0.001');
     expect(page).toContain('id="chart-cost"');
+    // Rebuilt from the plan, with the gates.json beside it: the same verdicts and pending gate.
     const again = await runIn(r.io, ['report', '/tmp/p/plan.json', '--out', '/tmp/p/again.html']);
     expect(again.code).toBe(0);
-    expect(r.io.writtenFile('/tmp/p/again.html')).toContain('Plan only: no run');
+    const rebuilt = r.io.writtenFile('/tmp/p/again.html')!;
+    expect(rebuilt).toContain('Plan only: no run');
+    expect(rebuilt).toContain('1 gate needs a run to be checked: throttledRatio &lt;= 0.001');
+    expect(rebuilt).toContain('<code>shards.recommended &lt;= 8</code>');
     const none = await run(['plan', 'small.yaml', '--out', '/tmp/q/plan.json', '--no-html'], {
       'small.yaml': SCENARIO,
     });
@@ -149,25 +164,31 @@ describe('shardcast report: mistakes exit 2 with the reason', () => {
       { 'x.json': '{\n  "a": 1,\n}' },
       "error: x.json:3:1: not valid JSON: expected a property name in double quotes, found '}'\n",
     ],
-    [
-      'a plan with --baseline',
-      ['report', 'p.json', '--baseline', 'p.json'],
-      {},
-      'error: --baseline compares runs: give a result.json, not a plan\n',
-    ],
   ];
   for (const [what, argv, files, stderr] of cases) {
     it(what, async () => {
-      let allFiles = files;
-      if (argv[1] === 'p.json') {
-        const planned = await run(['plan', 'small.yaml', '--json'], { 'small.yaml': SCENARIO });
-        allFiles = { 'p.json': planned.stdout };
-      }
-      const r = await run(argv, allFiles);
+      const r = await run(argv, files);
       expect(r.stderr).toBe(stderr);
       expect(r.code).toBe(2);
     });
   }
+
+  it('a plan with --baseline', async () => {
+    const planned = await run(['plan', 'small.yaml', '--json'], { 'small.yaml': SCENARIO });
+    const r = await run(['report', 'p.json', '--baseline', 'p.json'], { 'p.json': planned.stdout });
+    expect(r.stderr).toBe('error: --baseline compares runs: give a result.json, not a plan\n');
+    expect(r.code).toBe(2);
+  });
+
+  it('a gates.json that is not one', async () => {
+    const planned = await run(['plan', 'small.yaml', '--json'], { 'small.yaml': SCENARIO });
+    const r = await run(['report', 'p/plan.json'], {
+      'p/plan.json': planned.stdout,
+      'p/gates.json': '{"version": 1}',
+    });
+    expect(r.stderr).toBe('error: p/gates.json is not a gates.json written by shardcast\n');
+    expect(r.code).toBe(2);
+  });
 
   it('an image format it does not write', async () => {
     const r = await run(['report', 'x.json', '--format', 'gif']);

@@ -693,14 +693,14 @@ describe('shardcast validate on a malformed scenario', () => {
     expectNoStackTrace(result.stderr);
   });
 
-  // Known bug (src/scenario/schema.ts): `rate` checks written rates (no minus sign in the pattern)
-  // but not plain numbers, so `rate: -5000` plans -5,000 records/s. When it is fixed this test
-  // starts "failing": make it a plain `it` with the exact message.
+  // A plain number is a rate too (records/s): a negative one is refused, like a written one.
   it('rejects a negative plain-number rate', async () => {
     const file = 'negative-rate.yaml';
     const result = await run(['validate', file], { [file]: lines(...HEAD, '    rate: -5000') });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('  negative-rate.yaml:5:11: producers[0].rate: ');
+    expect(result.stderr).toBe(
+      'error: 1 problem found\n  negative-rate.yaml:5:11: producers[0].rate: a rate cannot be negative (found -5000)\n',
+    );
   });
 
   it('reports the same problems from plan as from validate', async () => {

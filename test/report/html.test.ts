@@ -75,6 +75,10 @@ describe('escaping', () => {
     // Script elements: the embedded data, the one library and the bootstrap, each closed once.
     expect(page.match(/<script/g)).toHaveLength(3);
     expect(page.match(/<\/script>/g)).toHaveLength(3);
+    // Without a plan the page is named after the result's scenario: escaped in the title too.
+    const named = render({ plan: undefined, result });
+    expect(named).toContain(`<title>shardcast — ${html(HOSTILE)}</title>`);
+    expect(named).not.toContain('<script>alert(1)');
   });
 });
 

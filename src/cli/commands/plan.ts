@@ -1,11 +1,10 @@
 import { dirname, join } from 'node:path';
 import { evaluateGates } from '../../gates/evaluate.js';
 import { parseScenarioGates } from '../../gates/validate.js';
-import { knownMetrics, loadScenarioFile } from '../../load.js';
 import { planScenario } from '../../planner/index.js';
 import { renderReport } from '../../report/html.js';
 import { displayPath, type Io, resolvePath } from '../io.js';
-import { formatWarnings } from '../main.js';
+import { GATES_FILE, loadScenario, serializeGates } from '../read.js';
 import { renderPlan } from '../render-plan.js';
 import { SHARDCAST_VERSION } from '../version.js';
 
@@ -19,26 +18,28 @@ export interface PlanArgs {
 
 /** `shardcast plan FILE [--json] [--out FILE] [--no-html]`. */
 export function commandPlan(io: Io, args: PlanArgs): number {
-  const loaded = loadScenarioFile(args.file, { readFile: (p) => io.readFile(resolvePath(io, p)) }, io.cwd);
-  io.stderr(formatWarnings(loaded.warnings));
-  const scenario = loaded.scenario;
+  const { scenario } = loadScenario(io, args.file);
   const plan = planScenario(scenario);
   const json = `${JSON.stringify(plan, null, 2)}\n`;
   io.stdout(args.json ? json : renderPlan(plan));
   if (args.out) {
     const out = resolvePath(io, args.out);
     io.writeFile(out, json);
+    // The gates over plan metrics are checked now; the others need a run. Both go to gates.json
+    // beside the plan, so that `shardcast report` rebuilds the same page.
+    const gates = parseScenarioGates(scenario.gates, args.file);
+    const planGates = gates.filter((g) => Object.hasOwn(plan.metrics, g.metric));
+    const verdicts = evaluateGates(planGates, plan.metrics);
+    const pendingGates = gates.filter((g) => !planGates.includes(g)).map((g) => g.text);
+    io.writeFile(join(dirname(out), GATES_FILE), serializeGates(verdicts, pendingGates));
     if (args.html) {
-      // The gates over plan metrics are checked now; the others need a run.
-      const gates = parseScenarioGates(scenario.gates, args.file, knownMetrics(scenario));
-      const planGates = gates.filter((g) => Object.hasOwn(plan.metrics, g.metric));
       const report = join(dirname(out), 'index.html');
       io.writeFile(
         report,
         renderReport({
           plan,
-          verdicts: evaluateGates(planGates, plan.metrics),
-          pendingGates: gates.filter((g) => !planGates.includes(g)).map((g) => g.text),
+          verdicts,
+          pendingGates,
           generatedAt: io.now().toISOString(),
           shardcastVersion: SHARDCAST_VERSION,
         }),

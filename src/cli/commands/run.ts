@@ -3,7 +3,7 @@ import { ShardcastError } from '../../errors.js';
 import { allGatesPassed, evaluateGates, type GateVerdict } from '../../gates/evaluate.js';
 import { renderJUnit, renderSummaryMarkdown } from '../../gates/report.js';
 import { parseCliGates, parseScenarioGates } from '../../gates/validate.js';
-import { knownMetrics, loadScenarioFile } from '../../load.js';
+import { knownMetrics } from '../../load.js';
 import { planScenario } from '../../planner/index.js';
 import { renderReport } from '../../report/html.js';
 import { maxSeconds, percentileSeconds } from '../../result/histogram.js';
@@ -12,7 +12,7 @@ import type { RunResult } from '../../result/types.js';
 import { formatBytes, formatNumber, formatSeconds, parseDuration } from '../../scenario/units.js';
 import { TARGETS } from '../../targets/index.js';
 import { displayPath, type Io, resolvePath } from '../io.js';
-import { formatWarnings } from '../main.js';
+import { GATES_FILE, loadScenario, serializeGates } from '../read.js';
 import { SHARDCAST_VERSION } from '../version.js';
 
 export interface RunArgs {
@@ -39,9 +39,7 @@ export async function commandRun(io: Io, args: RunArgs): Promise<number> {
       `targets: ${[...TARGETS.keys()].join(', ')} (aws and http come in a later release)`,
     );
   }
-  const loaded = loadScenarioFile(args.file, { readFile: (p) => io.readFile(resolvePath(io, p)) }, io.cwd);
-  io.stderr(formatWarnings(loaded.warnings));
-  const scenario = loaded.scenario;
+  const { scenario } = loadScenario(io, args.file);
   let durationSeconds: number | undefined;
   if (args.duration !== undefined) {
     durationSeconds = parseDuration(args.duration) ?? Number.NaN;
@@ -57,8 +55,11 @@ export async function commandRun(io: Io, args: RunArgs): Promise<number> {
   if (args.seed !== undefined && (!Number.isInteger(args.seed) || args.seed < 0)) {
     throw new ShardcastError('usage', `--seed ${args.seed} is not a non-negative integer`, 2);
   }
-  const names = knownMetrics(scenario);
-  const gates = [...parseScenarioGates(scenario.gates, args.file, names), ...parseCliGates(args.gate, names)];
+  // The scenario's gates were checked against the metrics when it loaded; --gate ones are now.
+  const gates = [
+    ...parseScenarioGates(scenario.gates, args.file),
+    ...parseCliGates(args.gate, knownMetrics(scenario)),
+  ];
 
   const plan = planScenario(scenario);
   const started = io.now();
@@ -95,11 +96,8 @@ export async function commandRun(io: Io, args: RunArgs): Promise<number> {
   const finished = io.now();
   result.header = {
     ...result.header,
-    runId,
-    startedAt: started.toISOString(),
     finishedAt: finished.toISOString(),
     wallSeconds: (finished.getTime() - started.getTime()) / 1000,
-    shardcastVersion: SHARDCAST_VERSION,
   };
 
   const metrics = { ...plan.metrics, ...result.metrics };
@@ -116,7 +114,8 @@ export async function commandRun(io: Io, args: RunArgs): Promise<number> {
     verdicts,
     keyFigures: keyFigures(result, plan.metrics),
   });
-  io.writeFile(join(dir, 'result.json'), serializeResult(result));
+  const resultJson = serializeResult(result);
+  io.writeFile(join(dir, 'result.json'), resultJson);
   io.writeFile(join(dir, 'plan.json'), `${JSON.stringify(plan, null, 2)}\n`);
   io.writeFile(join(dir, 'junit.xml'), junit);
   io.writeFile(join(dir, 'summary.md'), summary);
@@ -137,7 +136,7 @@ export async function commandRun(io: Io, args: RunArgs): Promise<number> {
     );
   }
 
-  if (args.json) io.stdout(serializeResult(result));
+  if (args.json) io.stdout(resultJson);
   else io.stdout(renderRunSummary(result, verdicts, target.name, dir, io.cwd, args.html));
   return allGatesPassed(verdicts) ? 0 : 1;
 }

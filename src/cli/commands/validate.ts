@@ -1,8 +1,7 @@
 import { stringify } from 'yaml';
-import { loadScenarioFile } from '../../load.js';
 import type { Scenario } from '../../scenario/schema.js';
-import { type Io, resolvePath } from '../io.js';
-import { formatWarnings } from '../main.js';
+import type { Io } from '../io.js';
+import { loadScenario } from '../read.js';
 
 export interface ValidateArgs {
   file: string;
@@ -12,8 +11,7 @@ export interface ValidateArgs {
 
 /** `shardcast validate FILE [--print] [--json]`. */
 export function commandValidate(io: Io, args: ValidateArgs): number {
-  const loaded = loadScenarioFile(args.file, { readFile: (p) => io.readFile(resolvePath(io, p)) }, io.cwd);
-  io.stderr(formatWarnings(loaded.warnings));
+  const loaded = loadScenario(io, args.file);
   if (args.print) {
     const written = toWritten(loaded.scenario);
     io.stdout(args.json ? `${JSON.stringify(written, null, 2)}\n` : stringify(written, { lineWidth: 0 }));
