@@ -14,7 +14,7 @@ import type { FirehoseStream, KeyDistribution, Producer, Scenario } from '../sce
 import { formatBytes, formatNumber, formatSeconds, parseSize } from '../scenario/units.js';
 import { KPL_AGGREGATION_MAX_BYTES_DEFAULT } from './aggregation.js';
 import { FIREHOSE, FIREHOSE_BUFFER_RANGES, KINESIS } from './facts.js';
-import { PRICE_NAMES } from './pricing.js';
+import { isBundledRegion, PRICE_NAMES } from './pricing.js';
 
 type Path = (string | number)[];
 
@@ -535,7 +535,7 @@ export function suggestPriceName(name: string): string | undefined {
 }
 
 function checkRegion(s: Scenario): ScenarioIssue[] {
-  if (s.region === 'us-east-1') return [];
+  if (isBundledRegion(s.region)) return [];
   return [
     {
       path: ['region'],

@@ -59,3 +59,23 @@ function withBufferDefaults(f: FirehoseStream): FirehoseStream {
     },
   };
 }
+
+/**
+ * Interval 0 delivers "within a few seconds" (FH-BH); the model takes 5 s. An assumption, not a
+ * documented figure.
+ */
+export const ZERO_BUFFERING_SECONDS = 5;
+
+/**
+ * A Firehose stream's buffering hints: the scenario's, else its destination's defaults (as
+ * `withServiceDefaults` fills them; S3's 5 MiB and 300 s for a destination without a range).
+ */
+export function bufferHints(f: FirehoseStream): { sizeBytes: number; intervalSeconds: number } {
+  const { size, interval } = withBufferDefaults(f).buffer;
+  return { sizeBytes: size ?? 5 * MiB, intervalSeconds: interval ?? 300 };
+}
+
+/** The seconds a buffer waits at most before it flushes: its interval, or 5 s for zero buffering. */
+export function flushIntervalSeconds(intervalSeconds: number): number {
+  return intervalSeconds === 0 ? ZERO_BUFFERING_SECONDS : intervalSeconds;
+}

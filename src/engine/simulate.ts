@@ -15,12 +15,13 @@ import {
   shardOperations,
   updateShardCountSequence,
 } from '../aws/behaviour.js';
+import { bufferHints, flushIntervalSeconds } from '../aws/defaults.js';
 import { directPutQuota, FIREHOSE, KINESIS } from '../aws/facts.js';
 import { meanKeyBytes } from '../keys/distribution.js';
 import { keyLoad } from '../keys/load.js';
 import { runMetrics } from '../result/metrics.js';
 import { RESULT_VERSION, type RunResult } from '../result/types.js';
-import { rateAt } from '../scenario/profiles.js';
+import { rateAt, sampleTimes } from '../scenario/profiles.js';
 import { inverseNormalCdf, lognormalParams, meanRecordBytes } from '../scenario/record-size.js';
 import type { FirehoseStream, Producer, Scenario } from '../scenario/schema.js';
 import { ArrivalHistory } from './arrival-history.js';
@@ -35,8 +36,6 @@ const EFO_BYTES = KINESIS.efoBytesPerSecondPerConsumer.value;
 const CALLS_PER_SHARD = KINESIS.getRecordsPerSecondPerShard.value;
 const CALL_MAX_RECORDS = KINESIS.getRecordsMaxRecords.value;
 const SCALE_SECONDS = KINESIS.onDemandScaleSeconds.value;
-/** Interval 0 delivers "within a few seconds" (FH-BH): taken as 5 s, as the planner does. */
-const ZERO_BUFFERING_SECONDS = 5;
 /** Shards shown at one-second resolution in the result. */
 const HOTTEST_SHARDS = 10;
 /** Points per shard in the coarse all-shards series, at most. */
@@ -71,6 +70,10 @@ interface Sink {
   tokensBytes: Float64Array;
   /** Scratch for a tick's per-shard noise (grows with the shard count). */
   noise: Float64Array;
+  /** The write API's limits per request: PutRecords for the stream, PutRecordBatch for Direct PUT. */
+  api: { maxRecords: number; maxBytes: number };
+  /** Direct PUT only: the Firehose stream it feeds. */
+  firehose?: FirehoseState;
   /** Direct PUT only: the quota's records and requests per second (the request quota binds through the batch size). */
   quota?: { recordsPerSecond: number; requestsPerSecond: number };
 }
@@ -202,44 +205,41 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
   let shardCount = onDemand
     ? onDemandShards(odCapacity.recordsPerSecond, odCapacity.bytesPerSecond)
     : scenario.stream.shards!;
+  const streamBurst =
+    scenario.stream.maxRecordSize > KINESIS.defaultMaxRecordBytes.value
+      ? KINESIS.largeRecordBurstBytes.value
+      : WRITE_BYTES;
   const stream: Sink = {
     kind: 'stream',
     name: 'stream',
     shards: shardCount,
     recordsPerSecond: WRITE_RECORDS,
     bytesPerSecond: WRITE_BYTES,
-    bytesBurst:
-      scenario.stream.maxRecordSize > KINESIS.defaultMaxRecordBytes.value
-        ? KINESIS.largeRecordBurstBytes.value
-        : WRITE_BYTES,
+    bytesBurst: streamBurst,
     tokensRecords: new Float64Array(shardCount).fill(WRITE_RECORDS),
     noise: new Float64Array(shardCount),
-    tokensBytes: new Float64Array(shardCount).fill(
-      scenario.stream.maxRecordSize > KINESIS.defaultMaxRecordBytes.value
-        ? KINESIS.largeRecordBurstBytes.value
-        : WRITE_BYTES,
-    ),
+    tokensBytes: new Float64Array(shardCount).fill(streamBurst),
+    api: { maxRecords: KINESIS.putRecordsMaxRecords.value, maxBytes: KINESIS.putRecordsMaxBytes.value },
   };
   const quota = directPutQuota(scenario.region);
   const sinks = new Map<string, Sink>([['stream', stream]]);
   for (const f of scenario.firehose.filter((x) => x.source === 'direct-put')) {
-    const perBatch = Math.min(
-      FIREHOSE.putRecordBatchMaxRecords.value,
-      ...scenario.producers.filter((p) => p.destination === f.name).map((p) => p.batching.maxRecords),
-    );
     sinks.set(f.name, {
       kind: 'direct-put',
       name: f.name,
       shards: 1,
-      // Requests per second become records per second at full batches.
-      recordsPerSecond: Math.min(quota.recordsPerSecond, quota.requestsPerSecond * perBatch),
+      // The records limit follows the records each request carries, set every tick (below); the
+      // bucket starts at the records quota, which the first tick caps.
+      recordsPerSecond: quota.recordsPerSecond,
       bytesPerSecond: quota.bytesPerSecond,
       bytesBurst: quota.bytesPerSecond,
-      tokensRecords: new Float64Array(1).fill(
-        Math.min(quota.recordsPerSecond, quota.requestsPerSecond * perBatch),
-      ),
+      tokensRecords: new Float64Array(1).fill(quota.recordsPerSecond),
       tokensBytes: new Float64Array(1).fill(quota.bytesPerSecond),
       noise: new Float64Array(1),
+      api: {
+        maxRecords: FIREHOSE.putRecordBatchMaxRecords.value,
+        maxBytes: FIREHOSE.putRecordBatchMaxBytes.value,
+      },
       quota: { recordsPerSecond: quota.recordsPerSecond, requestsPerSecond: quota.requestsPerSecond },
     });
   }
@@ -337,7 +337,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       kind: c.type,
       readBytesPerSecond: polling ? READ_BYTES / Math.max(1, pollingReaders) : EFO_BYTES,
       readRecordsPerSecond: polling
-        ? Math.min(calls * Math.min(c.maxRecordsPerCall, CALL_MAX_RECORDS), Number.MAX_VALUE)
+        ? calls * Math.min(c.maxRecordsPerCall, CALL_MAX_RECORDS)
         : Number.POSITIVE_INFINITY,
       processingPerSecond:
         c.processingRate === undefined ? Number.POSITIVE_INFINITY : c.processingRate * c.instances,
@@ -352,8 +352,8 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
     const buffers = f.dynamicPartitions ?? (f.source === 'stream' ? shardCount : 1);
     return {
       stream: f,
-      sizeBytes: f.buffer.size ?? 5 * 1024 * 1024,
-      intervalSeconds: (f.buffer.interval ?? 300) === 0 ? ZERO_BUFFERING_SECONDS : (f.buffer.interval ?? 300),
+      sizeBytes: bufferHints(f).sizeBytes,
+      intervalSeconds: flushIntervalSeconds(bufferHints(f).intervalSeconds),
       buffers,
       bufferBytes: new Float64Array(buffers),
       bufferRecords: new Float64Array(buffers),
@@ -368,6 +368,10 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       fullestPerSecond: new Array<number>(seconds).fill(0),
     };
   });
+  for (const fh of firehoses) {
+    const sink = sinks.get(fh.stream.name);
+    if (fh.stream.source === 'direct-put' && sink) sink.firehose = fh;
+  }
   for (const fh of firehoses.filter((x) => x.stream.source === 'stream')) {
     const calls = FIREHOSE.streamSourcePollsPerSecond.value * callScale;
     consumers.push({
@@ -536,7 +540,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
         first.rejected = 0;
         first.dropped = 0;
         expectedRecords += first.perTick;
-        expectedRequests += requestsFor(p.producer, first.perTick, p.kinesisBytes, dt);
+        expectedRequests += requestsFor(p.producer, sink, first.perTick, p.kinesisBytes, dt);
         // Retries: advance each attempt class's ring; the retries due now are demand too.
         if (k > p.retryActiveUntil) continue;
         dropIdleShards(p, k);
@@ -583,7 +587,13 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
         const produced = first.total * first.u;
         counters.produced += produced;
         perSecond.offered[second]! += produced;
-        counters.putRequests += requestsFor(first.p.producer, first.total, first.kb, dt);
+        counters.putRequests += requestsFor(first.p.producer, sink, first.total, first.kb, dt);
+        // On-demand capacity follows the peak write seen 15 minutes earlier (ENGINE.md, aws-facts
+        // KDS 5): the records producers offer, not the retries a throttled second adds to them.
+        if (onDemand && toStream) {
+          odSecondRecords += first.total;
+          odSecondBytes += first.total * first.kb;
+        }
       }
       // Retries, on the shards that have them, then the counters (local sums, added once a tick).
       for (const first of firsts) {
@@ -637,7 +647,10 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
         }
         p.pending += rejectedAll - dropped - retried;
         if (rejectedAll > dropped) p.retryActiveUntil = k + p.ringLength;
-        if (!toStream) firehoseIn(sink.name, admittedAll * u, admittedAll * kb, t);
+        if (sink.firehose) {
+          firehoseShardIn(sink.firehose, 0, admittedAll * u, admittedAll * kb, t);
+          sink.firehose.throttled += rejectedAll * u;
+        }
         counters.attempts += attempted * u;
         counters.retried += retried * u;
         counters.acknowledged += admittedAll * u;
@@ -649,22 +662,6 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
         counters.writeBytes += admittedAll * kb;
         perSecond.throttled[second]! += rejectedAll * u;
         perSecond.dropped[second]! += dropped * u;
-        if (sink.kind === 'direct-put')
-          firehoses.find((x) => x.stream.name === sink.name)!.throttled += rejectedAll * u;
-      }
-    }
-
-    // On-demand capacity follows the peak write seen 15 minutes earlier (ENGINE.md, aws-facts
-    // KDS 5): the records producers offer, not the retries a throttled second adds to them.
-    if (onDemand) {
-      for (let i = 0; i < producers.length; i++) {
-        const p = producers[i]!;
-        if (p.sink !== stream) continue;
-        const fresh = newByProducer[i]!;
-        for (let s = 0; s < fresh.length; s++) {
-          odSecondRecords += fresh[s]!;
-          odSecondBytes += fresh[s]! * p.kinesisBytes;
-        }
       }
     }
 
@@ -879,13 +876,6 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       fh.bufferRecords = new Float64Array(to);
       fh.bufferStart = new Float64Array(to).fill(-1);
     }
-  }
-
-  function firehoseIn(name: string, records: number, bytes: number, t: number): void {
-    const fh = firehoses.find((x) => x.stream.name === name)!;
-    if (fh.stream.dynamicPartitions !== undefined) {
-      for (let b = 0; b < fh.buffers; b++) addToBuffer(fh, b, records / fh.buffers, bytes / fh.buffers, t);
-    } else addToBuffer(fh, 0, records, bytes, t);
   }
 }
 
@@ -1194,20 +1184,28 @@ function keyWeights(producer: Producer, shards: number): Float64Array {
   return keyLoad(producer.keys, { shardCount: shards }).shardShares;
 }
 
+/** The producer's highest rate: sampled at every breakpoint of its profile (a spike's start), as the planner does. */
 function peakRate(producer: Producer, duration: number, meanData: number): number {
   let peak = 0;
-  const step = Math.max(1, duration / 2000);
-  for (let t = 0; t <= duration; t += step) peak = Math.max(peak, rateAt(producer.rate, t, meanData));
+  for (const t of sampleTimes([producer.rate], duration))
+    peak = Math.max(peak, rateAt(producer.rate, t, meanData));
   return peak;
 }
 
-/** PutRecords requests in a tick of `dt` seconds for `kinesisRecords` Kinesis records of `recordBytes` (see `putRequestsPerSecond`). */
-function requestsFor(producer: Producer, kinesisRecords: number, recordBytes: number, dt: number): number {
+/**
+ * Write requests (PutRecords, or PutRecordBatch for Direct PUT) in a tick of `dt` seconds for
+ * `kinesisRecords` records of `recordBytes`, within the sink's API limits (see `putRequestsPerSecond`).
+ */
+function requestsFor(
+  producer: Producer,
+  sink: Sink,
+  kinesisRecords: number,
+  recordBytes: number,
+  dt: number,
+): number {
   return (
-    putRequestsPerSecond(producer.batching, producer.instances, kinesisRecords / dt, recordBytes, {
-      maxRecords: KINESIS.putRecordsMaxRecords.value,
-      maxBytes: KINESIS.putRecordsMaxBytes.value,
-    }) * dt
+    putRequestsPerSecond(producer.batching, producer.instances, kinesisRecords / dt, recordBytes, sink.api) *
+    dt
   );
 }
 
@@ -1255,7 +1253,7 @@ function recordEndToEnd(
     for (let a = 1; a < p.admittedByAttempt.length; a++) admitted += p.admittedByAttempt[a]!;
   }
   if (admitted <= 0) {
-    record(meanPutLatency(producers) + after, delivered);
+    record(meanPutLatency(producers, stream) + after, delivered);
     return;
   }
   for (const p of producers) {
@@ -1268,10 +1266,12 @@ function recordEndToEnd(
   }
 }
 
-function meanPutLatency(producers: readonly ProducerState[]): number {
+/** The mean put latency of the stream's producers (for a second whose records all came earlier). */
+function meanPutLatency(producers: readonly ProducerState[], stream: Sink): number {
   let total = 0;
   let weight = 0;
   for (const p of producers) {
+    if (p.sink !== stream) continue;
     const mean = p.batchWaitSeconds / 2 + p.serviceMedian * Math.exp((p.serviceSigma * p.serviceSigma) / 2);
     total += mean;
     weight++;

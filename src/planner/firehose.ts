@@ -4,6 +4,7 @@
  */
 
 import { putRequestsPerSecond } from '../aws/behaviour.js';
+import { bufferHints, flushIntervalSeconds } from '../aws/defaults.js';
 import {
   BYTES_PER_BILLED_GB,
   directPutQuota,
@@ -20,11 +21,6 @@ import type { FirehosePlan, ProducerTraffic, Traffic } from './types.js';
 
 const MiB = 1024 * 1024;
 const INGEST_STEP = FIREHOSE.ingestionRoundingBytes.value;
-/**
- * Interval 0 delivers "within a few seconds" (FH-BH); the model takes 5 s. An assumption, not a
- * documented figure.
- */
-export const ZERO_BUFFERING_SECONDS = 5;
 /** S3 requests per object with multipart upload (interval < 60 s): create, one part, complete. ⚠️ undocumented. */
 export const MULTIPART_REQUESTS_PER_OBJECT = 3;
 
@@ -133,7 +129,7 @@ function tieredIngestCost(gb: number, firstTierUsd: number): number {
 
 /** Flush behaviour for buffers each receiving `bytesPerSecond`. */
 export function flushOf(sizeBytes: number, intervalSeconds: number, bytesPerSecond: number) {
-  const interval = intervalSeconds === 0 ? ZERO_BUFFERING_SECONDS : intervalSeconds;
+  const interval = flushIntervalSeconds(intervalSeconds);
   const fillSeconds = bytesPerSecond > 0 ? sizeBytes / bytesPerSecond : Number.POSITIVE_INFINITY;
   const trigger: 'size' | 'interval' = fillSeconds < interval ? 'size' : 'interval';
   return { trigger, seconds: Math.min(fillSeconds, interval) };
@@ -148,8 +144,7 @@ export function planFirehoseStream(
 ): FirehosePlan {
   const warnings: string[] = [];
   const input = inputOf(f, scenario, traffic);
-  const sizeBytes = f.buffer.size ?? 5 * MiB;
-  const intervalSeconds = f.buffer.interval ?? 300;
+  const { sizeBytes, intervalSeconds } = bufferHints(f);
   // Hints apply per shard (stream source) or per partition with dynamic partitioning (FH-BH).
   const scope: FirehosePlan['bufferScope'] =
     f.dynamicPartitions !== undefined ? 'partition' : f.source === 'stream' ? 'shard' : 'stream';

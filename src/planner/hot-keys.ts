@@ -4,7 +4,7 @@
  * every shard stays under its limits.
  */
 import { KINESIS } from '../aws/facts.js';
-import { hashKeyOf, shardIndexOf } from '../aws/hash.js';
+import { hashFraction, hashKeyOf, shardIndexOf } from '../aws/hash.js';
 import { meanKeyBytes } from '../keys/distribution.js';
 import { heaviestIndices } from '../keys/load.js';
 import { type PlacedKeys, placeKeys, shardOfPlaced, sharesOnEvenShards } from '../keys/placement.js';
@@ -290,7 +290,7 @@ function heavyKeysMayFit(
   // them, exactly but for keys within 2^-50 of a boundary, which a prefilter can afford.
   const pieces = salted.flatMap((k) =>
     k.pieces.map((hash) => ({
-      position: Number(hash >> 75n) / 2 ** 53,
+      position: hashFraction(hash),
       records: k.recordsPerSecond / k.pieces.length,
       bytes: k.bytesPerSecond / k.pieces.length,
     })),

@@ -353,17 +353,20 @@ function planOnDemand(
   const byRecords = onDemandThrottling(times, records, capacity.recordsPerSecond);
   // A key above one shard's limit throttles on-demand too (B-ODA: at most 1 MiB/s of data per
   // partition key): its excess over the limit, whenever its producer's rate puts it there.
-  const oversized = hotKeys.keys.filter((k) => k.overShardLimit);
+  // Each oversized key with its producer's profile and planning-instant traffic, looked up once.
+  const oversized = hotKeys.keys
+    .filter((k) => k.overShardLimit)
+    .map((k) => {
+      const index = scenario.producers.findIndex((p) => p.name === k.producer);
+      return { key: k, producer: scenario.producers[index]!, pt: traffic.producers[index]! };
+    });
   let keySeconds = 0;
   let keyExcess = 0;
   let offered = 0;
   for (let i = 0; i + 1 < times.length; i++) {
     const dt = times[i + 1]! - times[i]!;
     let over = false;
-    for (const k of oversized) {
-      const producerIndex = scenario.producers.findIndex((p) => p.name === k.producer);
-      const producer = scenario.producers[producerIndex]!;
-      const pt = traffic.producers[producerIndex]!;
+    for (const { key: k, producer, pt } of oversized) {
       const scale =
         pt.recordsPerSecond > 0
           ? rateAt(producer.rate, times[i]!, pt.meanDataBytes) / pt.recordsPerSecond

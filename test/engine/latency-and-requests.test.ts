@@ -122,4 +122,27 @@ stream: { mode: on-demand }
     expect(ratio).toBeGreaterThan(0.7);
     expect(ratio).toBeLessThan(0.85);
   });
+
+  // Direct PUT goes through PutRecordBatch: at most 500 records and 4 MiB a request (FH-Q), not
+  // PutRecords' 10 MiB. 40 records/s of 100 KiB (4,000 KiB/s, under the 5 MiB/s quota) from one
+  // instance with a 5 s linger: 4 MiB ÷ 100 KiB = 40 records a request, max(40 ÷ 40, 1 ÷ 5) = 1
+  // request/s, about 60 in a minute. (With PutRecords' limits, 102 records a request: 0.4/s, 24.)
+  it('counts Direct PUT requests with PutRecordBatch’s limits', () => {
+    const r = runOf(`
+name: dput-requests
+duration: 1m
+producers:
+  - name: app
+    rate: 40/s
+    recordSize: 100KiB
+    destination: logs
+    batching: { linger: 5s }
+firehose:
+  - { name: logs, source: direct-put, buffer: { size: 64MiB, interval: 60s } }
+stream: { mode: on-demand }
+`);
+    expect(metric(r, 'records.throttled')).toBe(0);
+    // Poisson arrivals: 2,400 ± 49 records, so 60 ± 1.2 requests.
+    expect(Math.abs(metric(r, 'putRequests') - 60)).toBeLessThan(5);
+  });
 });

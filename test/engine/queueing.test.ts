@@ -69,11 +69,14 @@ describe('a shard under Poisson arrivals below its limit', () => {
   );
 
   it('utilisation is the larger of the record and byte fractions', () => {
-    // 500 records/s of 1 KiB: records 500/1,000 = 0.5; bytes 500 × 1,060 / 1,048,576 = 0.5054.
-    const r = oneShard(500, 120, '1KiB');
-    const bytesRho = (500 * (KiB + UNIQUE_KEY_BYTES)) / MiB;
-    expect(Math.abs(mean(r.shardSeries.hottest[0]!.utilization) - bytesRho)).toBeLessThan(0.01);
-    expect(bytesRho).toBeGreaterThan(0.5);
+    // 500 records/s of 1,800 B: records 500/1,000 = 0.5; bytes 500 × 1,836 / 1,048,576 = 0.8755.
+    // The mean over 120 s of Poisson arrivals is within 0.8755 × 1/√(500 × 120) ≈ 0.0036: ±0.015.
+    const bytesBound = oneShard(500, 120, '1800B');
+    const bytesRho = (500 * (1800 + UNIQUE_KEY_BYTES)) / MiB;
+    expect(Math.abs(mean(bytesBound.shardSeries.hottest[0]!.utilization) - bytesRho)).toBeLessThan(0.015);
+    // 800 records/s of 100 B: records 0.8; bytes 800 × 136 / 1,048,576 = 0.104. ±0.8/√96,000 ≈ 0.003.
+    const recordsBound = oneShard(800, 120, '100B');
+    expect(Math.abs(mean(recordsBound.shardSeries.hottest[0]!.utilization) - 0.8)).toBeLessThan(0.015);
   });
 
   it('above the limit it is a loss system: utilisation λ/μ, admitted μ, lost λ − μ', () => {

@@ -60,9 +60,10 @@ consumers:
     const putP50 = percentileSeconds(r.histograms.putLatency, 50);
     const putP99 = percentileSeconds(r.histograms.putLatency, 99);
     for (let i = 1; i < 30; i++) {
-      expect(latency.put.p50[i]! / putP50).toBeCloseTo(1, 1);
-      expect(latency.put.p99[i]! / putP99).toBeCloseTo(1, 1);
-      expect(latency.put.p99[i]!).toBeGreaterThanOrEqual(latency.put.p50[i]!);
+      // Every second holds the same latency points: within the buckets' 0.25% and the HDR
+      // histogram's 0.1% of the run's figures (±0.5%).
+      expect(Math.abs(latency.put.p50[i]! / putP50 - 1)).toBeLessThan(0.005);
+      expect(Math.abs(latency.put.p99[i]! / putP99 - 1)).toBeLessThan(0.005);
       // End to end adds propagation (~0.5 s for one polling application) to the put latency.
       expect(latency.e2e.p50[i]!).toBeGreaterThan(latency.put.p50[i]! + 0.2);
     }

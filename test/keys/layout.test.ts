@@ -75,13 +75,18 @@ describe('positionOfTopBits', () => {
   it('finds the owner of random keys on an even 10,000-shard layout', () => {
     const table = resolveLayout({ shardCount: 10_000 });
     const ranges = evenShardRanges(10_000);
+    // It may decline (−1) only for a key within 2^82 of one of the 9,999 boundaries: a chance of
+    // about 10^4 × 2^-45 per key, so among 2,000 random keys practically never.
+    let declined = 0;
     fc.assert(
       fc.property(fc.bigInt({ min: 0n, max: MAX_HASH_KEY }), (h) => {
         const words = topWords(h);
         const fast = positionOfTopBits(table, words[0]!, words[1]!);
+        if (fast === -1) declined++;
         expect(fast === -1 || fast === findShard(ranges, h)).toBe(true);
       }),
       { numRuns: 2000 },
     );
+    expect(declined).toBeLessThan(20);
   });
 });

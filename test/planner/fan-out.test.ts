@@ -27,6 +27,7 @@ describe('polling readers', () => {
 
   it('share 2 MiB/s per shard: five applications get 419,430.4 B/s each', () => {
     // 2,097,152 ÷ 5 = 419,430.4 B/s.
+    expect(plan.fanOut.consumers.map((c) => c.name)).toEqual(['a', 'b', 'c', 'd', 'e']);
     for (const c of plan.fanOut.consumers) expect(c.readBytesPerSecondPerShard).toBeCloseTo(419_430.4, 6);
     expect(metric(plan, 'consumers.a.readBytesPerSecond')).toBeCloseTo(419_430.4, 6);
   });
@@ -50,6 +51,7 @@ describe('polling readers', () => {
   it('cost nothing extra when provisioned; on demand they pay per GB read', () => {
     // GB read a month: 1,060,000 B/s × 2,628,000 s ÷ 2^30 = 2,594.37 GB; × $0.04 and × $0.016.
     const gb = (1_060_000 * MONTH_SECONDS) / GB;
+    expect(plan.fanOut.consumers).toHaveLength(5);
     for (const c of plan.fanOut.consumers) {
       expect(c.monthlyCost.provisioned).toBe(0);
       expect(c.monthlyCost.onDemand).toBeCloseTo(gb * 0.04, 9);
@@ -79,6 +81,7 @@ describe('propagation delay of polling readers', () => {
     );
     // 1 + 1 + 4 = 6 calls/s; only 5 are served, so every interval stretches by 6/5:
     // 1 s → 1.2 s, 250 ms → 300 ms. Delay: max(0.2 × 3, 1.2/2) = 0.6; max(0.6, 0.15) = 0.6.
+    expect(plan.fanOut.consumers).toHaveLength(3);
     const [a, , fast] = plan.fanOut.consumers;
     expect(a!.effectivePollIntervalSeconds).toBeCloseTo(1.2, 12);
     expect(fast!.effectivePollIntervalSeconds).toBeCloseTo(0.3, 12);

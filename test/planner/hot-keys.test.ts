@@ -194,6 +194,7 @@ producers:
     expect(plan.hotKeys.keysOverShardLimit).toBe(1);
     expect(plan.hotKeys.maxKeyRecordsPerSecond).toBeCloseTo(1500, 9);
     // The others: 500/s each, 0.5 × 1.2 = 0.6: fine by themselves.
+    expect(plan.hotKeys.keys).toHaveLength(10);
     for (const k of plan.hotKeys.keys.slice(1)) {
       expect(k.recordsPerSecond).toBeCloseTo(500, 9);
       expect(k.overShardLimit).toBe(false);

@@ -230,6 +230,28 @@ describe('reshard invariants', () => {
     );
   });
 
+  it('one call from n to m splits m − gcd(n, m) shards and merges n − gcd(n, m)', () => {
+    // The shards of the two even layouts line up at gcd(n, m) points: each old shard not ending on
+    // one is merged, each new shard not ending on one comes from a split (n + m − 2 gcd in all).
+    const euclid = (a: number, b: number): number => (b === 0 ? a : euclid(b, a % b));
+    fc.assert(
+      fc.property(
+        counts.chain((from) =>
+          fc.tuple(fc.constant(from), fc.integer({ min: Math.ceil(from / 2), max: 2 * from })),
+        ),
+        ([from, to]) => {
+          const step = planReshard(from, to, 30, null);
+          expect(step.updateShardCountCalls).toBeLessThanOrEqual(1);
+          expect(step.splits).toBe(to - euclid(from, to));
+          expect(step.merges).toBe(from - euclid(from, to));
+        },
+      ),
+      { numRuns: 300 },
+    );
+    // Two calls, 8 → 16 → 31: 8 splits; then gcd(16, 31) = 1, 30 splits and 15 merges: 38 and 15.
+    expect(planReshard(8, 31, 30, null)).toMatchObject({ updateShardCountCalls: 2, splits: 38, merges: 15 });
+  });
+
   it('sums the operations of each call', () => {
     fc.assert(
       fc.property(counts, counts, (from, to) => {
