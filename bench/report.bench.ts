@@ -50,7 +50,7 @@ async function measure(
   }
   const size = statSync(file).size;
   console.log(
-    `${label.padEnd(52)} ${best.toFixed(0).padStart(6)} ms (first ${first.toFixed(0)} ms)  ${(size / 2 ** 20).toFixed(2).padStart(5)} MiB  (result.json ${(resultBytes / 2 ** 20).toFixed(1)} MiB)`,
+    `${label.padEnd(52)} ${best.toFixed(0).padStart(6)} ms (first ${first.toFixed(0)} ms)  ${(size / 2 ** 20).toFixed(2).padStart(5)} MiB  (result.json ${(resultBytes / 2 ** 20).toFixed(1)} MiB)  ${best <= 2000 && size <= 5 * 2 ** 20 ? 'ok' : 'OVER TARGET (2 s, 5 MiB)'}`,
   );
   if (inBrowser) await drawInBrowser(file);
 }
@@ -80,7 +80,7 @@ async function drawInBrowser(file: string): Promise<void> {
 
 console.log(`shardcast report benchmarks (node ${process.version}, ${process.platform}/${process.arch})`);
 await measure(
-  'report: 1 h, 1,000 shards, 500k records/s [target 2 s, 5 MiB]',
+  'report: 1 h, 1,000 shards, 500k records/s',
   loadScenarioText(
     `
 name: bench-report

@@ -10,6 +10,7 @@
 import { Buffer } from 'node:buffer';
 import { closest, distance } from 'fastest-levenshtein';
 import type { ScenarioIssue } from '../scenario/issues.js';
+import { exceedance } from '../scenario/record-size.js';
 import type { FirehoseStream, KeyDistribution, Producer, Scenario } from '../scenario/schema.js';
 import { formatBytes, formatNumber, formatSeconds, parseSize } from '../scenario/units.js';
 import { KPL_AGGREGATION_MAX_BYTES_DEFAULT } from './aggregation.js';
@@ -289,41 +290,33 @@ function batchTooSmall(path: Path, maxBytes: number, largest: number, withKey: s
   };
 }
 
-/** Where a producer sends records above 1 MiB, and what share of its records they are. */
+/**
+ * Where a producer sends records above 1 MiB, and what share of its records they are, when that
+ * share is above the 2% AWS advises (the same share and threshold the planner warns at).
+ */
 function largeRecordShare(p: Producer, i: number): { path: Path; found: string } | undefined {
   const base: Path = ['producers', i, 'recordSize'];
   const r = p.recordSize;
+  const share = exceedance(r, LARGE_RECORD_BYTES);
+  if (share <= KINESIS.largeRecordMaxShare.value) return undefined;
   switch (r.dist) {
     case 'fixed':
-      return r.size > LARGE_RECORD_BYTES
-        ? { path: base, found: `every record is ${bytesText(r.size)} (100% of records)` }
-        : undefined;
-    case 'uniform': {
-      if (r.max <= LARGE_RECORD_BYTES) return undefined;
-      // Uniform on [min, max]: the share above 1 MiB is (max − 1 MiB) / (max − min).
-      const share = r.max === r.min ? 1 : (r.max - Math.max(r.min, LARGE_RECORD_BYTES)) / (r.max - r.min);
+      return { path: base, found: `every record is ${bytesText(r.size)} (100% of records)` };
+    case 'uniform':
       return {
         path: [...base, 'max'],
         found: `${percent(share)} of records above 1 MiB (uniform up to ${bytesText(r.max)})`,
       };
-    }
     case 'lognormal':
-      return r.p99 > LARGE_RECORD_BYTES
-        ? {
-            path: [...base, 'p99'],
-            found: `more than 1% of records above 1 MiB (p99 ${bytesText(r.p99)})`,
-          }
-        : undefined;
-    case 'weighted': {
-      const total = r.sizes.reduce((sum, e) => sum + e.weight, 0);
-      const largeIndex = r.sizes.findIndex((e) => e.size > LARGE_RECORD_BYTES);
-      if (largeIndex < 0) return undefined;
-      const large = r.sizes.filter((e) => e.size > LARGE_RECORD_BYTES).reduce((sum, e) => sum + e.weight, 0);
       return {
-        path: [...base, 'sizes', largeIndex, 'size'],
-        found: `${percent(large / total)} of records above 1 MiB`,
+        path: [...base, 'p99'],
+        found: `${percent(share)} of records above 1 MiB (p99 ${bytesText(r.p99)})`,
       };
-    }
+    case 'weighted':
+      return {
+        path: [...base, 'sizes', r.sizes.findIndex((e) => e.size > LARGE_RECORD_BYTES), 'size'],
+        found: `${percent(share)} of records above 1 MiB`,
+      };
   }
 }
 

@@ -1,11 +1,10 @@
 /** The readable summary `shardcast plan` prints: tables with units, the binding constraint, warnings and advice. */
 import { reshardStepNote } from '../planner/reshard.js';
 import type { Plan } from '../planner/types.js';
-import { formatBytes, formatNumber, formatSeconds } from '../scenario/units.js';
+import { formatBytes, formatNumber, formatPercent, formatSeconds } from '../scenario/units.js';
 import { renderTable } from './table.js';
 
 const usd = (x: number) => `$${x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(2)}`;
-const pct = (x: number) => `${formatNumber(x * 100)}%`;
 const rate = (x: number) => formatNumber(x);
 const noteText = (note: { text: string; bad: boolean } | undefined) =>
   note === undefined ? '' : `${note.bad ? '✗ ' : ''}${note.text}`;
@@ -19,7 +18,7 @@ export function renderPlan(plan: Plan): string {
     `Plan for ${plan.scenario.name}${plan.scenario.description ? ` — ${plan.scenario.description}` : ''}`,
   );
   out.push(
-    `${plan.scenario.region} · ${plan.scenario.mode}${shards.configured === null ? '' : ` · ${shards.configured} shards configured`} · headroom ${pct(h)} · peak at ${formatSeconds(traffic.peakAt)} of ${formatSeconds(plan.scenario.durationSeconds)}`,
+    `${plan.scenario.region} · ${plan.scenario.mode}${shards.configured === null ? '' : ` · ${shards.configured} shards configured`} · headroom ${formatPercent(h)} · peak at ${formatSeconds(traffic.peakAt)} of ${formatSeconds(plan.scenario.durationSeconds)}`,
   );
 
   out.push('', 'Traffic at peak');
@@ -83,7 +82,7 @@ export function renderPlan(plan: Plan): string {
   if (hotKeys.keys.length === 0) out.push('  none: every record has its own key');
   else if (notable.length === 0) {
     out.push(
-      `  no key carries 1% of a shard's limit (heaviest: ${hotKeys.keys[0]!.key} at ${pct(hotKeys.keys[0]!.shardUtilization)})`,
+      `  no key carries 1% of a shard's limit (heaviest: ${hotKeys.keys[0]!.key} at ${formatPercent(hotKeys.keys[0]!.shardUtilization)})`,
     );
   } else {
     const showConfigured = shards.configured !== null && shards.configured !== shards.recommended;
@@ -106,7 +105,7 @@ export function renderPlan(plan: Plan): string {
             k.producer,
             rate(k.recordsPerSecond),
             bps(k.bytesPerSecond),
-            pct(k.shardUtilization),
+            formatPercent(k.shardUtilization),
             ...(showConfigured ? [String(k.shardAtConfigured)] : []),
             String(k.shardAtRecommended),
             k.overShardLimit ? `✗ over one shard: salt ×${k.saltingFactor}` : '',
@@ -121,9 +120,9 @@ export function renderPlan(plan: Plan): string {
       String(x!.shard),
       rate(x!.recordsPerSecond),
       bps(x!.bytesPerSecond),
-      pct(x!.utilization),
-      pct(x!.utilizationWithoutOversizedKeys),
-      pct(x!.averageUtilization),
+      formatPercent(x!.utilization),
+      formatPercent(x!.utilizationWithoutOversizedKeys),
+      formatPercent(x!.averageUtilization),
     ]);
   out.push(
     renderTable(
@@ -189,7 +188,7 @@ export function renderPlan(plan: Plan): string {
     );
     for (const f of firehose) {
       if (f.directPutQuotaUtilization !== null)
-        out.push(`  ${f.name}: Direct PUT quota ${pct(f.directPutQuotaUtilization)} used at peak`);
+        out.push(`  ${f.name}: Direct PUT quota ${formatPercent(f.directPutQuotaUtilization)} used at peak`);
     }
   }
 
@@ -222,7 +221,7 @@ export function renderPlan(plan: Plan): string {
       : "a new stream's 4 MiB/s and 4,000 records/s";
     out.push(
       onDemand.throttledSeconds > 0
-        ? `  Throttles for ~${formatSeconds(onDemand.throttledSeconds)} (${pct(onDemand.throttledRecordShare)} of records over capacity)${onDemand.keysOverShardLimit > 0 ? `; ${onDemand.keysOverShardLimit === 1 ? "1 key above one shard's limit throttles" : `${onDemand.keysOverShardLimit} keys above one shard's limit throttle`} whatever the capacity` : ' while it scales'}.`
+        ? `  Throttles for ~${formatSeconds(onDemand.throttledSeconds)} (${formatPercent(onDemand.throttledRecordShare)} of records over capacity)${onDemand.keysOverShardLimit > 0 ? `; ${onDemand.keysOverShardLimit === 1 ? "1 key above one shard's limit throttles" : `${onDemand.keysOverShardLimit} keys above one shard's limit throttle`} whatever the capacity` : ' while it scales'}.`
         : `  No throttling expected: the peak stays within ${within}.`,
     );
   }

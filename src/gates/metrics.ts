@@ -7,6 +7,7 @@
  * comparisons agree on units without a second, hand-kept table of every metric.
  */
 import { suggest } from '../scenario/load.js';
+import { formatBytes, formatNumber, formatPercent, formatSeconds } from '../scenario/units.js';
 import type { GateUnit } from './expression.js';
 
 /** The quantity a metric measures, in its base unit. */
@@ -77,11 +78,7 @@ export const QUANTITY_EXAMPLES: Readonly<Record<MetricQuantity, string>> = {
 // ---------------------------------------------------------------------------------------------
 // Rendering
 
-/** Formatters with 0 … 15 fraction digits (immutable, made once). */
-const FIXED = Array.from(
-  { length: 16 },
-  (_, digits) => new Intl.NumberFormat('en-US', { maximumFractionDigits: digits }),
-);
+/** US dollars with cents and up to 13 more fraction digits (immutable, made once). */
 const USD = Array.from(
   { length: 14 },
   (_, extra) =>
@@ -92,56 +89,6 @@ const USD = Array.from(
       maximumFractionDigits: 2 + extra,
     }),
 );
-
-/** Fraction digits for about 3 significant figures, like `formatNumber` in units.ts, plus `extra`. */
-function digitsFor(value: number, extra: number): number {
-  const abs = Math.abs(value);
-  const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : abs >= 1 ? 2 : 3;
-  return Math.min(15, digits + extra);
-}
-
-function plain(value: number, extra: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  return FIXED[digitsFor(value, extra)]!.format(value);
-}
-
-const SECOND_SCALES: readonly [number, string][] = [
-  // [seconds per unit, unit]; a unit is used from 1 of it up to the next one's threshold.
-  [86_400, 'd'],
-  [3600, 'h'],
-  [60, 'min'],
-  [1, 's'],
-  [0.001, 'ms'],
-];
-
-function formatSeconds(seconds: number, extra: number): string {
-  const abs = Math.abs(seconds);
-  if (abs === 0 || !Number.isFinite(seconds)) return `${plain(seconds, extra)} s`;
-  // Same thresholds as units.ts formatSeconds: ms below 1 s, s below 2 min, min below 2 h, h below 2 d.
-  const [perUnit, unit] =
-    abs < 1
-      ? SECOND_SCALES[4]!
-      : abs < 120
-        ? SECOND_SCALES[3]!
-        : abs < 7200
-          ? SECOND_SCALES[2]!
-          : abs < 172_800
-            ? SECOND_SCALES[1]!
-            : SECOND_SCALES[0]!;
-  return `${plain(seconds / perUnit, extra)} ${unit}`;
-}
-
-const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
-
-function formatBytes(bytes: number, extra: number): string {
-  let value = bytes;
-  let unit = 0;
-  while (Number.isFinite(value) && Math.abs(value) >= 1024 && unit < BYTE_UNITS.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${plain(value, extra)} ${BYTE_UNITS[unit]}`;
-}
 
 function formatUsd(usd: number, extra: number): string {
   if (!Number.isFinite(usd)) return `$${usd}`;
@@ -162,14 +109,14 @@ export function formatQuantity(value: number, quantity: MetricQuantity, extraDig
     case 'bytesPerSecond':
       return `${formatBytes(value, extraDigits)}/s`;
     case 'perSecond':
-      return `${plain(value, extraDigits)}/s`;
+      return `${formatNumber(value, extraDigits)}/s`;
     case 'usd':
       return formatUsd(value, extraDigits);
     case 'ratio':
       // 0.001 → 0.1%: a ratio reads best as a percentage; two more digits keep 0.0001 visible.
-      return `${plain(value * 100, extraDigits)}%`;
+      return formatPercent(value, extraDigits);
     case 'count':
-      return plain(value, extraDigits);
+      return formatNumber(value, extraDigits);
   }
 }
 

@@ -202,7 +202,7 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
     );
   }
   for (const p of traffic.producers) {
-    if (p.largeRecordShare > 0.02) {
+    if (p.largeRecordShare > KINESIS.largeRecordMaxShare.value) {
       warnings.push(
         `${p.name}: ${formatNumber(p.largeRecordShare * 100)}% of records are above 1 MiB; large records are meant to stay under ~2% of traffic (LR) and draw on a 10 MiB burst bucket per shard.`,
       );

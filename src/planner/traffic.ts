@@ -127,7 +127,7 @@ export function planTraffic(
       writeBytesPerSecond: kinesisRecordsPerSecond * agg.kinesisRecordBytes,
       kinesisRecordsPerSecond,
       aggregation: { enabled: producer.aggregation.enabled, ...agg },
-      largeRecordShare: exceedance(producer.recordSize, 1024 * 1024),
+      largeRecordShare: exceedance(producer.recordSize, KINESIS.defaultMaxRecordBytes.value),
     };
   });
 

@@ -12,7 +12,7 @@ import { reshardStepNote } from '../planner/reshard.js';
 import type { Plan } from '../planner/types.js';
 import { percentileSeconds } from '../result/histogram.js';
 import type { RunResult } from '../result/types.js';
-import { formatBytes, formatNumber, formatSeconds } from '../scenario/units.js';
+import { formatBytes, formatNumber, formatPercent, formatSeconds } from '../scenario/units.js';
 import { chartLibraries, type InlineScript } from './assets.js';
 import { costItemLabel, type ReportChart, reportCharts } from './charts.js';
 import { html, jsonForScript } from './escape.js';
@@ -141,10 +141,6 @@ function usd(value: number): string {
   return formatQuantity(value, 'usd');
 }
 
-function pct(value: number): string {
-  return formatQuantity(value, 'ratio');
-}
-
 function section(id: string, title: string, body: string): string {
   return `<section id="${id}"><h2>${html(title)}</h2>\n${body}\n</section>`;
 }
@@ -197,7 +193,7 @@ function banner(input: ReportInput): string {
   if (result) {
     const m = result.metrics;
     facts.push(
-      `<div><dt>Throttled attempts</dt><dd class="big">${html(pct(m.throttledRatio ?? 0))}</dd></div>`,
+      `<div><dt>Throttled attempts</dt><dd class="big">${html(formatPercent(m.throttledRatio ?? 0))}</dd></div>`,
       `<div><dt>Records lost</dt><dd class="big">${html(formatNumber(m.lostRecords ?? 0))}</dd></div>`,
     );
   }
@@ -233,7 +229,7 @@ function scenarioSection(input: ReportInput): string {
             ? `${formatNumber(plan.shards.configured)} shards configured`
             : null,
           `${formatSeconds(s.durationSeconds)} of traffic`,
-          `headroom ${pct(plan.traffic.headroom)}`,
+          `headroom ${formatPercent(plan.traffic.headroom)}`,
           `peak at ${formatSeconds(plan.traffic.peakAt)}`,
         ]
           .filter((x) => x !== null)
@@ -309,14 +305,14 @@ function planSections(plan: Plan): string {
               k.producer,
               k.recordsPerSecond,
               num(`${formatBytes(k.bytesPerSecond)}/s`),
-              num(pct(k.shardUtilization)),
+              num(formatPercent(k.shardUtilization)),
               k.overShardLimit
                 ? { html: `<span class="bad">over one shard: salt ×${html(k.saltingFactor)}</span>` }
                 : k.saltingFactor > 1
                   ? `salt ×${k.saltingFactor} for headroom`
                   : '',
             ]),
-          `Hot keys (${hk.method}); the hottest shard at ${formatNumber(hk.atRecommended.shardCount)} shards runs at ${pct(hk.atRecommended.utilization)} of its limit`,
+          `Hot keys (${hk.method}); the hottest shard at ${formatNumber(hk.atRecommended.shardCount)} shards runs at ${formatPercent(hk.atRecommended.utilization)} of its limit`,
         )
       : '<p class="muted">No key stands out: the load spreads evenly.</p>';
   const fanOut = table(
@@ -405,7 +401,7 @@ function planSections(plan: Plan): string {
   );
   const od = plan.onDemand
     ? `<p>${html(
-        `On-demand: ${formatBytes(plan.onDemand.capacityBytesPerSecond)}/s and ${formatNumber(plan.onDemand.capacityRecordsPerSecond)} records/s without scaling; ${formatSeconds(plan.onDemand.throttledSeconds)} above it while the stream scales (${pct(plan.onDemand.throttledRecordShare)} of those records over it).`,
+        `On-demand: ${formatBytes(plan.onDemand.capacityBytesPerSecond)}/s and ${formatNumber(plan.onDemand.capacityRecordsPerSecond)} records/s without scaling; ${formatSeconds(plan.onDemand.throttledSeconds)} above it while the stream scales (${formatPercent(plan.onDemand.throttledRecordShare)} of those records over it).`,
       )}</p>`
     : '';
   return [
@@ -444,7 +440,9 @@ function runSection(result: RunResult): string {
     ['records acknowledged', c.acknowledged],
     [
       'attempts throttled',
-      num(`${formatNumber(c.throttled)} (${pct(m.throttledRatio ?? 0)} of ${formatNumber(c.attempts)})`),
+      num(
+        `${formatNumber(c.throttled)} (${formatPercent(m.throttledRatio ?? 0)} of ${formatNumber(c.attempts)})`,
+      ),
     ],
     ['retries', c.retried],
     ['records lost (after the last attempt)', c.dropped],
@@ -461,7 +459,7 @@ function runSection(result: RunResult): string {
         `${formatSeconds(percentileSeconds(h.e2eLatency, 50))} / ${formatSeconds(percentileSeconds(h.e2eLatency, 99))}`,
       ),
     ],
-    ['hottest shard', num(pct(m['shards.maxUtilization'] ?? 0))],
+    ['hottest shard', num(formatPercent(m['shards.maxUtilization'] ?? 0))],
   ];
   for (const [name, delivered] of Object.entries(c.delivered)) {
     rows.push([

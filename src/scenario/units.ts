@@ -76,37 +76,47 @@ export function parseRate(text: string): Rate | undefined {
   return undefined;
 }
 
-/** Renders bytes with a binary unit for people: 1536 → `1.5 KiB`. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
+
+/**
+ * Renders bytes with a binary unit for people: 1536 → `1.5 KiB`. `extraDigits` adds fraction
+ * digits beyond the usual three significant figures (as everywhere below).
+ */
+export function formatBytes(bytes: number, extraDigits = 0): string {
   let value = bytes;
   let unit = 0;
-  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
+  while (Number.isFinite(value) && Math.abs(value) >= 1024 && unit < BYTE_UNITS.length - 1) {
     value /= 1024;
     unit++;
   }
-  return `${formatNumber(value)} ${units[unit]}`;
+  return `${formatNumber(value, extraDigits)} ${BYTE_UNITS[unit]}`;
 }
 
-/** Renders seconds for people: 0.07 → `70 ms`, 29_880 → `8.3 h`. */
-export function formatSeconds(seconds: number): string {
+/** Renders seconds for people: 0.07 → `70 ms`, 29_880 → `8.3 h` (ms below 1 s, s below 2 min, min below 2 h, h below 2 d). */
+export function formatSeconds(seconds: number, extraDigits = 0): string {
   const abs = Math.abs(seconds);
-  if (abs === 0) return '0 s';
-  if (abs < 1) return `${formatNumber(seconds * 1000)} ms`;
-  if (abs < 120) return `${formatNumber(seconds)} s`;
-  if (abs < 7200) return `${formatNumber(seconds / 60)} min`;
-  if (abs < 172_800) return `${formatNumber(seconds / 3600)} h`;
-  return `${formatNumber(seconds / 86_400)} d`;
+  if (abs === 0 || !Number.isFinite(seconds)) return `${formatNumber(seconds, extraDigits)} s`;
+  if (abs < 1) return `${formatNumber(seconds * 1000, extraDigits)} ms`;
+  if (abs < 120) return `${formatNumber(seconds, extraDigits)} s`;
+  if (abs < 7200) return `${formatNumber(seconds / 60, extraDigits)} min`;
+  if (abs < 172_800) return `${formatNumber(seconds / 3600, extraDigits)} h`;
+  return `${formatNumber(seconds / 86_400, extraDigits)} d`;
 }
 
-const NUMBER_FORMATS = [0, 1, 2, 3].map(
-  (digits) => new Intl.NumberFormat('en-US', { maximumFractionDigits: digits }),
+const NUMBER_FORMATS = Array.from(
+  { length: 16 },
+  (_, digits) => new Intl.NumberFormat('en-US', { maximumFractionDigits: digits }),
 );
 
+/** A ratio as a percentage: 0.1234 → `12.3%`. */
+export function formatPercent(ratio: number, extraDigits = 0): string {
+  return `${formatNumber(ratio * 100, extraDigits)}%`;
+}
+
 /** Up to 3 significant digits past the integer part, grouped thousands: 1234.5678 → `1,235`, 12.345 → `12.3`. */
-export function formatNumber(value: number): string {
+export function formatNumber(value: number, extraDigits = 0): string {
   if (!Number.isFinite(value)) return String(value);
   const abs = Math.abs(value);
   const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : abs >= 1 ? 2 : 3;
-  return NUMBER_FORMATS[digits]!.format(value);
+  return NUMBER_FORMATS[Math.min(15, digits + extraDigits)]!.format(value);
 }

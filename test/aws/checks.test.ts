@@ -501,11 +501,25 @@ describe('checkScenarioLimits', () => {
       severity: 'warning',
     });
 
-    it('warns when a lognormal p99 is above 1 MiB', () => {
+    it('warns when a lognormal puts more than 2% above 1 MiB', () => {
+      // Median 100 KiB, p99 2 MiB: σ = ln(20.48) / 2.3263 = 1.2980; above 1 MiB:
+      // 1 − Φ(ln(10.24) / 1.2980) = 1 − Φ(1.7923) = 3.65%.
       const recordSize = { dist: 'lognormal', median: '100KiB', p99: '2MiB' };
       expect(issues({ stream, producers: [producer({ recordSize })] })).toEqual([
-        warn(['producers', 0, 'recordSize', 'p99'], 'more than 1% of records above 1 MiB (p99 2 MiB)'),
+        warn(['producers', 0, 'recordSize', 'p99'], '3.65% of records above 1 MiB (p99 2 MiB)'),
       ]);
+    });
+
+    it('says nothing at or under 2%, as the planner does', () => {
+      // Weights 99 and 1: 1% of records are 4 MiB, within AWS's advice.
+      const recordSize = {
+        dist: 'weighted',
+        sizes: [
+          { size: '1KiB', weight: 99 },
+          { size: '4MiB', weight: 1 },
+        ],
+      };
+      expect(issues({ stream, producers: [producer({ recordSize })] })).toEqual([]);
     });
 
     it('warns when a uniform max is above 1 MiB, with the share', () => {

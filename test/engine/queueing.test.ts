@@ -17,16 +17,7 @@
  * at each check.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  between,
-  KiB,
-  MiB,
-  mean,
-  metric,
-  runOf,
-  SHARD_RECORDS,
-  UNIQUE_KEY_BYTES,
-} from './fidelity-helpers.js';
+import { between, MiB, mean, metric, runOf, SHARD_RECORDS, UNIQUE_KEY_BYTES } from './fidelity-helpers.js';
 
 const oneShard = (rate: number, seconds: number, recordSize = '100B') =>
   runOf(`

@@ -9,7 +9,13 @@ import { renderReport } from '../../report/html.js';
 import { maxSeconds, percentileSeconds } from '../../result/histogram.js';
 import { serializeResult } from '../../result/io.js';
 import type { RunResult } from '../../result/types.js';
-import { formatBytes, formatNumber, formatSeconds, parseDuration } from '../../scenario/units.js';
+import {
+  formatBytes,
+  formatNumber,
+  formatPercent,
+  formatSeconds,
+  parseDuration,
+} from '../../scenario/units.js';
 import { TARGETS } from '../../targets/index.js';
 import { displayPath, type Io, resolvePath } from '../io.js';
 import { GATES_FILE, loadScenario, serializeGates } from '../read.js';
@@ -119,10 +125,7 @@ export async function commandRun(io: Io, args: RunArgs): Promise<number> {
   io.writeFile(join(dir, 'plan.json'), `${JSON.stringify(plan, null, 2)}\n`);
   io.writeFile(join(dir, 'junit.xml'), junit);
   io.writeFile(join(dir, 'summary.md'), summary);
-  io.writeFile(
-    join(dir, 'gates.json'),
-    `${JSON.stringify({ version: 1, verdicts, pending: [] }, null, 2)}\n`,
-  );
+  io.writeFile(join(dir, GATES_FILE), serializeGates(verdicts));
   if (args.html) {
     io.writeFile(
       join(dir, 'index.html'),
@@ -155,10 +158,10 @@ function keyFigures(result: RunResult, planMetrics: Record<string, number>): Rec
   const m = result.metrics;
   return {
     'records produced': formatNumber(m['records.produced'] ?? 0),
-    'throttled attempts': `${formatNumber((m.throttledRatio ?? 0) * 100)}%`,
+    'throttled attempts': formatPercent(m.throttledRatio ?? 0),
     'records lost': formatNumber(m.lostRecords ?? 0),
     'put latency p99': formatSeconds(m['putLatency.p99'] ?? 0),
-    'hottest shard': `${formatNumber((m['shards.maxUtilization'] ?? 0) * 100)}% of its limit`,
+    'hottest shard': `${formatPercent(m['shards.maxUtilization'] ?? 0)} of its limit`,
     'shards recommended (plan)': String(planMetrics['shards.recommended'] ?? ''),
     'monthly cost, provisioned (plan)': `$${formatNumber(planMetrics['cost.monthly.provisioned'] ?? 0)}`,
   };
@@ -180,13 +183,12 @@ export function renderRunSummary(
     result.header.wallSeconds > 0
       ? `, ${formatNumber(simulated / result.header.wallSeconds)}× real time`
       : '';
-  const pct = (x: number) => `${formatNumber(x * 100)}%`;
   const out: string[] = [];
   out.push(
     `Run ${result.header.runId} of ${result.scenario.name} on ${target} (seed ${result.scenario.seed}, ${formatSeconds(simulated)} simulated in ${formatSeconds(result.header.wallSeconds)}${speed})`,
     '',
-    `  records   produced ${formatNumber(c.produced)}, acknowledged ${formatNumber(c.acknowledged)} (${pct(c.produced > 0 ? c.acknowledged / c.produced : 1)})`,
-    `  throttled ${formatNumber(c.throttled)} attempts of ${formatNumber(c.attempts)} (${pct(m.throttledRatio ?? 0)}), ${formatNumber(c.retried)} retries`,
+    `  records   produced ${formatNumber(c.produced)}, acknowledged ${formatNumber(c.acknowledged)} (${formatPercent(c.produced > 0 ? c.acknowledged / c.produced : 1)})`,
+    `  throttled ${formatNumber(c.throttled)} attempts of ${formatNumber(c.attempts)} (${formatPercent(m.throttledRatio ?? 0)}), ${formatNumber(c.retried)} retries`,
     `  lost      ${formatNumber(c.dropped)} records after ${'their last attempt'}${c.pendingAtEnd > 0 ? `; ${formatNumber(c.pendingAtEnd)} still waiting for a retry at the end` : ''}`,
   );
   const hottest = result.shardSeries.hottest[0];
@@ -194,7 +196,7 @@ export function renderRunSummary(
     const peak = Math.max(...hottest.utilization);
     const at = hottest.utilization.indexOf(peak);
     out.push(
-      `  hottest   shard ${hottest.shard} at ${pct(peak)} of its write limit (at ${formatSeconds(at)})${peak > 1 ? ' — it throttles' : ''}`,
+      `  hottest   shard ${hottest.shard} at ${formatPercent(peak)} of its write limit (at ${formatSeconds(at)})${peak > 1 ? ' — it throttles' : ''}`,
     );
   }
   const throttledSeconds = result.series.throttled.filter((x) => x > 0).length;
