@@ -149,3 +149,41 @@ export function putRequestsPerSecond(
   );
   return Math.min(recordsPerSecond, Math.max(recordsPerSecond / perBatch, instances / batching.linger));
 }
+
+/** One UpdateShardCount call of a reshard: the count it reaches, when it starts and completes. */
+export interface ShardCountCall {
+  shards: number;
+  start: number;
+  end: number;
+  splits: number;
+  merges: number;
+}
+
+/**
+ * The UpdateShardCount calls from `from` to `to` shards, the first starting at `start` (seconds):
+ * each call's shard operations run one after another at `secondsPerOperation` each, and a call
+ * beyond 10 in any rolling 24 hours waits for the window (KDS 4). `callStarts` holds the start of
+ * every earlier call that counts towards the window, and gets this reshard's calls appended.
+ */
+export function shardCountCalls(
+  from: number,
+  to: number,
+  start: number,
+  secondsPerOperation: number,
+  callStarts: number[] = [],
+): ShardCountCall[] {
+  const perDay = KINESIS.updateShardCountCallsPer24h.value;
+  const calls: ShardCountCall[] = [];
+  let t = start;
+  let current = from;
+  for (const next of updateShardCountSequence(from, to)) {
+    const i = callStarts.length;
+    const callStart = Math.max(t, i >= perDay ? callStarts[i - perDay]! + 86_400 : 0);
+    callStarts.push(callStart);
+    const ops = shardOperations(current, next);
+    t = callStart + (ops.splits + ops.merges) * secondsPerOperation;
+    calls.push({ shards: next, start: callStart, end: t, splits: ops.splits, merges: ops.merges });
+    current = next;
+  }
+  return calls;
+}

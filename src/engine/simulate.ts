@@ -12,8 +12,7 @@ import {
   onDemandInitialCapacity,
   pollingPropagationSeconds,
   putRequestsPerSecond,
-  shardOperations,
-  updateShardCountSequence,
+  shardCountCalls,
 } from '../aws/behaviour.js';
 import { bufferHints, flushIntervalSeconds } from '../aws/defaults.js';
 import { directPutQuota, FIREHOSE, KINESIS } from '../aws/facts.js';
@@ -1209,27 +1208,27 @@ function requestsFor(
   );
 }
 
+/**
+ * When each UpdateShardCount call of the scenario's reshard events completes, and the count it
+ * reaches. Calls count towards the rolling 24-hour window across events; an event waits for the
+ * one before it to finish.
+ */
 function reshardSchedule(scenario: Scenario, initial: number): { at: number; shards: number }[] {
   const changes: { at: number; shards: number }[] = [];
+  const callStarts: number[] = [];
   let current = initial;
   let busyUntil = 0;
-  const callStarts: number[] = [];
   for (const event of scenario.events) {
-    let t = Math.max(event.at, busyUntil);
-    for (const next of updateShardCountSequence(current, event.reshard.shards)) {
-      const i = callStarts.length;
-      const windowStart =
-        i >= KINESIS.updateShardCountCallsPer24h.value
-          ? callStarts[i - KINESIS.updateShardCountCallsPer24h.value]! + 86_400
-          : 0;
-      t = Math.max(t, windowStart);
-      callStarts.push(t);
-      const ops = shardOperations(current, next);
-      t += (ops.splits + ops.merges) * scenario.stream.shardOperationTime;
-      changes.push({ at: t, shards: next });
-      current = next;
-    }
-    busyUntil = t;
+    const calls = shardCountCalls(
+      current,
+      event.reshard.shards,
+      Math.max(event.at, busyUntil),
+      scenario.stream.shardOperationTime,
+      callStarts,
+    );
+    for (const call of calls) changes.push({ at: call.end, shards: call.shards });
+    if (calls.length > 0) busyUntil = calls[calls.length - 1]!.end;
+    current = event.reshard.shards;
   }
   return changes;
 }

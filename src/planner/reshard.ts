@@ -2,12 +2,11 @@
  * Resharding: UpdateShardCount calls, the shard splits and merges behind them, and how long they
  * take (aws-facts.md, KDS 4 and "Reshard duration").
  */
-import { gcd, shardOperations, updateShardCountSequence } from '../aws/behaviour.js';
+import { gcd, shardCountCalls, shardOperations, updateShardCountSequence } from '../aws/behaviour.js';
 import { KINESIS } from '../aws/facts.js';
 import type { ReshardStep } from './types.js';
 
 const CALLS_PER_DAY = KINESIS.updateShardCountCallsPer24h.value;
-const DAY_SECONDS = 86_400;
 
 export { gcd, shardOperations, updateShardCountSequence };
 
@@ -21,22 +20,11 @@ export function planReshard(
   secondsPerOperation: number,
   at: number | null,
 ): ReshardStep {
-  const calls = updateShardCountSequence(from, to);
-  const callStarts: number[] = [];
-  let t = 0;
-  let current = from;
-  let splits = 0;
-  let merges = 0;
-  calls.forEach((next, i) => {
-    const windowStart = i >= CALLS_PER_DAY ? callStarts[i - CALLS_PER_DAY]! + DAY_SECONDS : 0;
-    const start = Math.max(t, windowStart);
-    callStarts.push(start);
-    const ops = shardOperations(current, next);
-    splits += ops.splits;
-    merges += ops.merges;
-    t = start + (ops.splits + ops.merges) * secondsPerOperation;
-    current = next;
-  });
+  const steps = shardCountCalls(from, to, 0, secondsPerOperation);
+  const calls = steps.map((c) => c.shards);
+  const splits = steps.reduce((sum, c) => sum + c.splits, 0);
+  const merges = steps.reduce((sum, c) => sum + c.merges, 0);
+  const t = steps.length > 0 ? steps[steps.length - 1]!.end : 0;
   return {
     at,
     from,
