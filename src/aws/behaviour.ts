@@ -187,3 +187,32 @@ export function shardCountCalls(
   }
   return calls;
 }
+
+/**
+ * Each polling reader's GetRecords calls per second on one shard when together they want more
+ * than the shard's 5 (KDS 1): a max-min fair share. Readers that want no more than an equal share
+ * get what they want; the others split what is left equally, again and again. Why not scale every
+ * reader by 5 ÷ Σ wanted: a throttled call (ProvisionedThroughputExceededException) is retried a
+ * moment later, so a reader calling often loses calls in proportion to how often it calls, while a
+ * reader calling once every 200 s almost never meets a throttle and keeps its one call. Readers
+ * wanting 10 and 0.005 calls/s get 4.995 and 0.005 (not 4.9975 and 0.0025, a 400-s interval).
+ * Σ result = min(limit, Σ wanted); no reader gets more than it wants.
+ */
+export function getRecordsCallRates(
+  desiredCallsPerSecond: readonly number[],
+  limit: number = KINESIS.getRecordsPerSecondPerShard.value,
+): number[] {
+  const wanted = desiredCallsPerSecond.map((d) => (d > 0 ? d : 0)); // NaN and negatives want nothing
+  const order = wanted
+    .map((_, i) => i)
+    .sort((a, b) => (wanted[a]! < wanted[b]! ? -1 : wanted[a]! > wanted[b]! ? 1 : 0));
+  const rates = new Array<number>(wanted.length).fill(0);
+  let left = Math.max(0, limit);
+  order.forEach((i, k) => {
+    // The least demanding reader not yet served takes what it wants, or an equal share of what is left.
+    const give = Math.min(wanted[i]!, left / (order.length - k));
+    rates[i] = give;
+    left -= give;
+  });
+  return rates;
+}
