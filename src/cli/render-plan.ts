@@ -1,4 +1,5 @@
 /** The readable summary `shardcast plan` prints: tables with units, the binding constraint, warnings and advice. */
+import { lagGrowthText } from '../planner/fan-out.js';
 import { reshardStepNote } from '../planner/reshard.js';
 import type { Plan } from '../planner/types.js';
 import { formatBytes, formatNumber, formatPercent, formatSeconds } from '../scenario/units.js';
@@ -149,7 +150,7 @@ export function renderPlan(plan: Plan): string {
           c.type,
           bps(c.readBytesPerSecondPerShard),
           formatSeconds(c.propagationDelaySeconds),
-          c.lagGrowthRecordsPerSecond > 0 ? `${rate(c.lagGrowthRecordsPerSecond)} records/s` : '—',
+          lagGrowthText(c),
           usd(c.monthlyCost.provisioned),
         ]),
       ),
@@ -173,17 +174,37 @@ export function renderPlan(plan: Plan): string {
           'latency (mean/max)',
           '$/month',
         ],
-        firehose.map((f) => [
-          f.name,
-          f.source,
-          `${f.buffers} per ${f.bufferScope}`,
-          f.flushTrigger,
-          formatSeconds(f.flushIntervalSeconds),
-          formatBytes(f.objectBytes),
-          rate(f.objectsPerHour),
-          `${formatSeconds(f.meanDeliveryLatencySeconds)} / ${formatSeconds(f.maxDeliveryLatencySeconds)}`,
-          usd(f.monthly.total),
-        ]),
+        firehose.flatMap((f) => {
+          const r = f.atRecommended;
+          const rows = [
+            [
+              f.name,
+              f.source,
+              `${f.buffers} per ${f.bufferScope}${f.countIs === null ? '' : ` (${f.countIs})`}`,
+              f.flushTrigger,
+              formatSeconds(f.flushIntervalSeconds),
+              formatBytes(f.objectBytes),
+              rate(f.objectsPerHour),
+              `${formatSeconds(f.meanDeliveryLatencySeconds)} / ${formatSeconds(f.maxDeliveryLatencySeconds)}`,
+              usd(f.monthly.total),
+            ],
+          ];
+          // Buffers per shard: the configured count the run uses, then the recommended count.
+          if (r !== null && r.shardCount !== f.shardCount) {
+            rows.push([
+              '',
+              '',
+              `${r.buffers} per shard (recommended)`,
+              r.flushTrigger,
+              formatSeconds(r.flushIntervalSeconds),
+              formatBytes(r.objectBytes),
+              rate(r.objectsPerHour),
+              `${formatSeconds(r.meanDeliveryLatencySeconds)} / ${formatSeconds(r.maxDeliveryLatencySeconds)}`,
+              usd(r.monthlyTotal),
+            ]);
+          }
+          return rows;
+        }),
       ),
     );
     for (const f of firehose) {

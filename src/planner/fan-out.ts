@@ -2,16 +2,19 @@
  * Fan-out: what each consumer application gets from a shard, how late it sees records, what it
  * costs, and whether it should poll or use enhanced fan-out (aws-facts.md, KDS 1 and 3).
  */
-import { pollingPropagationSeconds } from '../aws/behaviour.js';
+import { getRecordsCallRates, pollingPropagationSeconds } from '../aws/behaviour.js';
 import { BYTES_PER_BILLED_GB, FIREHOSE, HOURS_PER_MONTH, KINESIS, SECONDS_PER_MONTH } from '../aws/facts.js';
 import type { PriceTable } from '../aws/pricing.js';
 import type { Scenario } from '../scenario/schema.js';
 import { formatBytes, formatNumber, formatSeconds } from '../scenario/units.js';
-import type { ConsumerPlan, FanOutPlan, Traffic } from './types.js';
+import type { ConsumerLag, ConsumerPlan, FanOutPlan, HotShard, LagCap, Traffic } from './types.js';
 
 const READ_BYTES = KINESIS.shardReadBytesPerSecond.value;
 const CALLS_PER_SHARD = KINESIS.getRecordsPerSecondPerShard.value;
+const CALL_MAX_RECORDS = KINESIS.getRecordsMaxRecords.value;
 const EFO_BYTES = KINESIS.efoBytesPerSecondPerConsumer.value;
+const WRITE_BYTES = KINESIS.shardWriteBytesPerSecond.value;
+const WRITE_RECORDS = KINESIS.shardWriteRecordsPerSecond.value;
 
 export { pollingPropagationSeconds };
 
@@ -20,8 +23,13 @@ interface Reader {
   type: ConsumerPlan['type'];
   instances: number;
   pollInterval: number | null;
+  /** GetRecords `Limit`, at most 10,000 (null: enhanced fan-out). */
+  maxRecordsPerCall: number | null;
   processingRate: number | null;
 }
+
+/** The hottest shard at a count: its Kinesis records and write bytes per second at peak, without headroom. */
+export type ShardLoadAt = Pick<HotShard, 'shardCount' | 'recordsPerSecond' | 'bytesPerSecond'>;
 
 export interface FanOutInput {
   scenario: Scenario;
@@ -31,6 +39,11 @@ export interface FanOutInput {
   /** Write bytes per second of the hottest shard at that count (with headroom). */
   hottestShardBytesPerSecond: number;
   prices: PriceTable;
+  /**
+   * The hottest shard at the count the run uses (configured, for a provisioned stream) and at the
+   * recommended count: lag growth is planned at both when they differ (`recommended` null when not).
+   */
+  lagAt: { run: ShardLoadAt & { countIs: ConsumerLag['countIs'] }; recommended: ShardLoadAt | null };
 }
 
 export function planFanOut(input: FanOutInput): FanOutPlan {
@@ -41,6 +54,7 @@ export function planFanOut(input: FanOutInput): FanOutPlan {
       type: c.type,
       instances: c.instances,
       pollInterval: c.type === 'polling' ? c.pollInterval : null,
+      maxRecordsPerCall: c.type === 'polling' ? Math.min(c.maxRecordsPerCall, CALL_MAX_RECORDS) : null,
       processingRate: c.processingRate ?? null,
     })),
     ...scenario.firehose
@@ -51,13 +65,18 @@ export function planFanOut(input: FanOutInput): FanOutPlan {
         instances: 1,
         // Firehose calls GetRecords once per second per shard (FH23).
         pollInterval: 1 / FIREHOSE.streamSourcePollsPerSecond.value,
+        maxRecordsPerCall: CALL_MAX_RECORDS,
         processingRate: null,
       })),
   ];
   const polling = readers.filter((r) => r.type !== 'enhanced-fan-out');
   const efo = readers.filter((r) => r.type === 'enhanced-fan-out');
-  const callsPerShard = polling.reduce((a, r) => a + 1 / Math.max(r.pollInterval!, 1e-3), 0);
-  const callScale = callsPerShard > CALLS_PER_SHARD ? CALLS_PER_SHARD / callsPerShard : 1;
+  const wantedCalls = polling.map((r) => 1 / Math.max(r.pollInterval!, 1e-3));
+  const callsPerShard = wantedCalls.reduce((a, c) => a + c, 0);
+  // Each polling reader's calls per shard after the 5/s limit, a max-min fair share.
+  const callRates = new Map(
+    getRecordsCallRates(wantedCalls, CALLS_PER_SHARD).map((c, i) => [polling[i]!, c]),
+  );
   const pollingShare = polling.length > 0 ? READ_BYTES / polling.length : READ_BYTES;
   const demand = input.hottestShardBytesPerSecond;
   const monthGb = (traffic.average.writeBytesPerSecond * SECONDS_PER_MONTH) / BYTES_PER_BILLED_GB;
@@ -81,10 +100,23 @@ export function planFanOut(input: FanOutInput): FanOutPlan {
 
   const consumers: ConsumerPlan[] = readers.map((r) => {
     const isPolling = r.type !== 'enhanced-fan-out';
-    const effectiveInterval = isPolling ? r.pollInterval! / callScale : null;
+    const calls = isPolling ? callRates.get(r)! : null;
+    const wanted = isPolling ? 1 / Math.max(r.pollInterval!, 1e-3) : null;
+    const effectiveInterval = calls === null ? null : 1 / calls;
     const processing = r.processingRate === null ? null : r.processingRate * r.instances;
-    const lagGrowth = processing === null ? 0 : Math.max(0, traffic.userRecordsPerSecond - processing);
     const share = isPolling ? pollingShare : EFO_BYTES;
+    const caps: ReadCaps = {
+      readBytesPerSecond: share,
+      callsPerSecond: calls ?? Number.POSITIVE_INFINITY,
+      wantedCallsPerSecond: wanted ?? Number.POSITIVE_INFINITY,
+      recordsPerCall: r.maxRecordsPerCall ?? Number.POSITIVE_INFINITY,
+      processingRecordsPerSecond: processing ?? Number.POSITIVE_INFINITY,
+    };
+    const lag = consumerLag(traffic, input.lagAt.run, input.lagAt.run.countIs, caps);
+    const lagAtRecommended =
+      input.lagAt.recommended === null
+        ? null
+        : consumerLag(traffic, input.lagAt.recommended, 'recommended', caps);
     const monthly = isPolling
       ? {
           provisioned: 0,
@@ -105,14 +137,17 @@ export function planFanOut(input: FanOutInput): FanOutPlan {
       propagationDelaySeconds: isPolling
         ? pollingPropagationSeconds(polling.length, effectiveInterval!)
         : KINESIS.efoPropagationSeconds.value,
+      pollIntervalSeconds: r.pollInterval,
       effectivePollIntervalSeconds: effectiveInterval,
+      readRecordsPerSecondPerShard: calls === null ? null : calls * r.maxRecordsPerCall!,
       processingRecordsPerSecond: processing,
-      lagGrowthRecordsPerSecond: lagGrowth,
+      lagGrowthRecordsPerSecond: lag.recordsPerSecond,
+      lag,
+      lagAtRecommended,
       monthlyCost: monthly,
       recommendation: '',
     };
     plan.recommendation = recommend(plan, {
-      callScale,
       demand,
       efoMonthly,
       extraPollingAppMonthlyCost,
@@ -137,10 +172,101 @@ export function planFanOut(input: FanOutInput): FanOutPlan {
   };
 }
 
+/** What one reader may take from one shard per second. */
+interface ReadCaps {
+  /** Its share of the shard's read bytes (2 MiB/s ÷ polling readers, or 2 MiB/s with enhanced fan-out). */
+  readBytesPerSecond: number;
+  /** GetRecords calls per second it gets (its max-min fair share of 5) and asks for; Infinity for enhanced fan-out. */
+  callsPerSecond: number;
+  wantedCallsPerSecond: number;
+  /** Kinesis records one call returns at most: min(Limit, 10,000). */
+  recordsPerCall: number;
+  /** Records per second the whole application processes (instances × processingRate). */
+  processingRecordsPerSecond: number;
+}
+
+/**
+ * How fast a reader's backlog grows at peak with `load.shardCount` shards, from every cap.
+ *
+ * The shards: the hottest one (records k₁ and bytes b₁ from the hot-key plan) and the other n − 1
+ * each at the average of what is left, ((K − k₁) ÷ (n − 1), (B − b₁) ÷ (n − 1)), K and B the
+ * stream's Kinesis records and write bytes per second. User records on a shard: a = k × u, u the
+ * stream's user records per Kinesis record (KPL aggregation). Per shard the reader falls short by
+ *   short = max(0, a − min(a × share ÷ b, calls × recordsPerCall × u))
+ * (a byte budget takes share ÷ b of the shard's records, whatever their size; each call returns at
+ * most recordsPerCall Kinesis records, each carrying u user records). A shard offered more than its
+ * write limits (ρ = max(k ÷ 1,000, b ÷ 1 MiB) > 1) takes in k ÷ ρ and b ÷ ρ: readers never see the
+ * throttled rest. U is what the shards take in, Σ a. The application processes P
+ * records/s in all, over the shards it reads (the engine gives each shard a share in proportion to
+ * its backlog), so it delivers min(P, U − Σ short) and the lag grows by
+ *   max(U − P, Σ short).
+ * Spreading the shards other than the hottest evenly gives a lower bound for Σ short (it is
+ * convex in each shard's load), exact for uniform keys.
+ */
+export function consumerLag(
+  traffic: Traffic,
+  load: ShardLoadAt,
+  countIs: ConsumerLag['countIs'],
+  caps: ReadCaps,
+): ConsumerLag {
+  const n = load.shardCount;
+  const totalUser = traffic.userRecordsPerSecond;
+  const totalKinesis = traffic.writeRecordsPerSecond;
+  const userPerKinesis = totalKinesis > 0 ? totalUser / totalKinesis : 1;
+  // A shard takes in at most its write limits (the rest is throttled and retried), so no reader
+  // ever has more than that to read from it: an offered load at utilisation ρ > 1 arrives ÷ ρ.
+  const accepted = (shards: number, records: number, bytes: number) => {
+    const rho = Math.max(1, records / WRITE_RECORDS, bytes / WRITE_BYTES);
+    return { shards, records: records / rho, bytes: bytes / rho };
+  };
+  const hot = accepted(1, load.recordsPerSecond, load.bytesPerSecond);
+  const rest = accepted(
+    n - 1,
+    n > 1 ? Math.max(0, totalKinesis - load.recordsPerSecond) / (n - 1) : 0,
+    n > 1 ? Math.max(0, traffic.writeBytesPerSecond - load.bytesPerSecond) / (n - 1) : 0,
+  );
+  const groups = n > 1 ? [hot, rest] : [hot];
+  const arriving = groups.reduce((a, g) => a + g.shards * g.records * userPerKinesis, 0);
+  // User records per second one shard's reads fall short by, under one cap.
+  const byBytes = (g: typeof hot) => {
+    const a = g.records * userPerKinesis;
+    return g.bytes > caps.readBytesPerSecond ? a * (1 - caps.readBytesPerSecond / g.bytes) : 0;
+  };
+  const byRecords = (g: typeof hot, calls: number) =>
+    Math.max(0, g.records * userPerKinesis - calls * caps.recordsPerCall * userPerKinesis);
+  const sum = (f: (g: typeof hot) => number) => groups.reduce((a, g) => a + g.shards * f(g), 0);
+  const readShort = sum((g) => Math.max(byBytes(g), byRecords(g, caps.callsPerSecond)));
+  const processingShort = Math.max(0, arriving - caps.processingRecordsPerSecond);
+  const recordsShort = sum((g) => byRecords(g, caps.callsPerSecond));
+  const byCap: Record<LagCap, number> = {
+    readBytes: sum(byBytes),
+    // The records its calls return, at the calls it asks for, and what the 5/s sharing costs on top.
+    recordsPerCall: sum((g) => byRecords(g, caps.wantedCallsPerSecond)),
+    getRecordsCalls: 0,
+    processing: processingShort,
+  };
+  byCap.getRecordsCalls = Math.max(0, recordsShort - byCap.recordsPerCall);
+  const recordsPerSecond = Math.max(processingShort, readShort);
+  const order: LagCap[] = ['processing', 'readBytes', 'recordsPerCall', 'getRecordsCalls'];
+  const binding =
+    recordsPerSecond > 0 ? order.reduce((best, cap) => (byCap[cap] > byCap[best] ? cap : best)) : null;
+  const readBehind = groups.reduce(
+    (a, g) => a + (Math.max(byBytes(g), byRecords(g, caps.callsPerSecond)) > 0 ? g.shards : 0),
+    0,
+  );
+  return {
+    shardCount: n,
+    countIs,
+    recordsPerSecond,
+    shardsBehind: processingShort > readShort ? n : readBehind,
+    binding,
+    byCap,
+  };
+}
+
 function recommend(
   c: ConsumerPlan,
   ctx: {
-    callScale: number;
     demand: number;
     efoMonthly: number;
     extraPollingAppMonthlyCost: number;
@@ -158,25 +284,72 @@ function recommend(
       );
     }
   } else {
-    if (ctx.callScale < 1) {
+    // Only a reader that gets fewer calls than it asks for is delayed: one calling every 200 s
+    // keeps its call however busy the shard is (getRecordsCallRates).
+    if (c.effectivePollIntervalSeconds! > c.pollIntervalSeconds! * (1 + 1e-9)) {
       parts.push(
-        `GetRecords calls exceed 5/s per shard, so polls are delayed to every ${formatSeconds(c.effectivePollIntervalSeconds!)}: lengthen poll intervals or move an application to enhanced fan-out (more shards do not help)`,
+        `GetRecords calls exceed 5/s per shard, so its polls are delayed from every ${formatSeconds(c.pollIntervalSeconds!)} to every ${formatSeconds(c.effectivePollIntervalSeconds!)}: lengthen poll intervals or move an application to enhanced fan-out (more shards do not help)`,
       );
     }
     if (c.demandBytesPerSecondPerShard > c.readBytesPerSecondPerShard) {
       parts.push(
         `needs ${formatBytes(c.demandBytesPerSecondPerShard)}/s per shard but gets ${formatBytes(c.readBytesPerSecondPerShard)}/s: use enhanced fan-out ($${formatNumber(ctx.efoMonthly)}/month) or more shards`,
       );
-    } else if (parts.length === 0) {
+    } else if (parts.length === 0 && c.lag.recordsPerSecond === 0) {
       parts.push(
         `polling fits: ${formatBytes(c.readBytesPerSecondPerShard)}/s per shard available, ~${formatSeconds(c.propagationDelaySeconds)} delay`,
       );
     }
   }
-  if (c.lagGrowthRecordsPerSecond > 0) {
-    parts.push(
-      `processes ${formatNumber(c.processingRecordsPerSecond!)} records/s of ${formatNumber(c.processingRecordsPerSecond! + c.lagGrowthRecordsPerSecond)}: lag grows by ${formatNumber(c.lagGrowthRecordsPerSecond)} records every second at peak — add instances`,
-    );
+  if (c.lag.recordsPerSecond > 0) parts.push(describeLag(c, c.lag, ctx.efoMonthly));
+  const atRecommended = c.lagAtRecommended;
+  if (atRecommended !== null && atRecommended.shardCount !== c.lag.shardCount) {
+    if (atRecommended.recordsPerSecond > 0) parts.push(describeLag(c, atRecommended, ctx.efoMonthly));
+    else if (c.lag.recordsPerSecond > 0)
+      parts.push(`at the recommended ${atRecommended.shardCount} shards it keeps up`);
   }
   return parts.join('; ');
+}
+
+/** The lag in words: how fast, where, the cap that binds and what fixes it. */
+function describeLag(c: ConsumerPlan, lag: ConsumerLag, efoMonthly: number): string {
+  const at = `at ${lag.shardCount} shards (${lag.countIs})`;
+  const grows = `lag grows by ${formatNumber(lag.recordsPerSecond)} records every second at peak`;
+  const where =
+    lag.shardsBehind >= lag.shardCount
+      ? 'on every shard'
+      : `on ${lag.shardsBehind} of ${lag.shardCount} shards`;
+  switch (lag.binding) {
+    case 'processing':
+      return `${at} it processes ${formatNumber(c.processingRecordsPerSecond!)} records/s of ${formatNumber(c.processingRecordsPerSecond! + lag.byCap.processing)}: ${grows} — add instances`;
+    case 'readBytes':
+      return `${at} its ${formatBytes(c.readBytesPerSecondPerShard)}/s of a shard's reads ${c.type === 'enhanced-fan-out' ? '' : `(2 MiB/s shared by the polling readers) `}fall short ${where}: ${grows} — more shards (each carries less)${c.type === 'enhanced-fan-out' ? '' : ` or enhanced fan-out ($${formatNumber(efoMonthly)}/month)`}`;
+    case 'recordsPerCall': {
+      const perCall = c.readRecordsPerSecondPerShard! * c.effectivePollIntervalSeconds!;
+      return `${at} its GetRecords calls return at most ${formatNumber(perCall)} records each, ${formatNumber(c.readRecordsPerSecondPerShard!)} records/s per shard, short ${where}: ${grows} — more shards (each carries fewer records)${perCall < CALL_MAX_RECORDS - 1e-9 ? ', a larger maxRecordsPerCall (up to 10,000)' : ''} or a shorter poll interval`;
+    }
+    case 'getRecordsCalls': {
+      const perCall = c.readRecordsPerSecondPerShard! * c.effectivePollIntervalSeconds!;
+      return `${at} its GetRecords calls are cut to ${formatNumber(1 / c.effectivePollIntervalSeconds!)}/s per shard by the 5 calls/s the polling readers share, ${formatNumber(c.readRecordsPerSecondPerShard!)} records/s, short ${where}: ${grows} — more shards do not raise a shard's call rate: lengthen the other readers' poll intervals or move an application to enhanced fan-out${perCall < CALL_MAX_RECORDS - 1e-9 ? ', or raise maxRecordsPerCall (up to 10,000)' : ''}`;
+    }
+    default:
+      return `${at}: ${grows}`;
+  }
+}
+
+/**
+ * The lag growth cell of the plan's consumer table (terminal and HTML alike): the figure at the
+ * count the run uses, and at the recommended count when that differs, each with its count.
+ */
+export function lagGrowthText(c: ConsumerPlan): string {
+  const one = (lag: ConsumerLag) =>
+    lag.recordsPerSecond > 0 ? `${formatNumber(lag.recordsPerSecond)} records/s` : '—';
+  const r = c.lagAtRecommended;
+  if (
+    r === null ||
+    r.shardCount === c.lag.shardCount ||
+    (r.recordsPerSecond === 0 && c.lag.recordsPerSecond === 0)
+  )
+    return one(c.lag);
+  return `${one(c.lag)} at ${c.lag.shardCount} (${c.lag.countIs}), ${one(r)} at ${r.shardCount} (recommended)`;
 }

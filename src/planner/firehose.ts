@@ -10,6 +10,7 @@ import {
   directPutQuota,
   FIREHOSE,
   HOURS_PER_MONTH,
+  KINESIS,
   SECONDS_PER_MONTH,
 } from '../aws/facts.js';
 import { FIREHOSE_INGEST_TIERS, type PriceTable } from '../aws/pricing.js';
@@ -20,6 +21,8 @@ import { formatBytes, formatNumber, formatSeconds } from '../scenario/units.js';
 import type { FirehosePlan, ProducerTraffic, Traffic } from './types.js';
 
 const MiB = 1024 * 1024;
+const WRITE_BYTES = KINESIS.shardWriteBytesPerSecond.value;
+const WRITE_RECORDS = KINESIS.shardWriteRecordsPerSecond.value;
 const INGEST_STEP = FIREHOSE.ingestionRoundingBytes.value;
 /** S3 requests per object with multipart upload (interval < 60 s): create, one part, complete. ⚠️ undocumented. */
 export const MULTIPART_REQUESTS_PER_OBJECT = 3;
@@ -135,7 +138,53 @@ export function flushOf(sizeBytes: number, intervalSeconds: number, bytesPerSeco
   return { trigger, seconds: Math.min(fillSeconds, interval) };
 }
 
+/** Which shard counts a stream-sourced Firehose stream is planned at. */
+export interface FirehoseShardCounts {
+  /** The count the run uses: configured when the stream is provisioned, else the recommended one. */
+  run: number;
+  countIs: 'configured' | 'recommended';
+  /** The recommended count, planned as well when `run` is the configured count. */
+  recommended: number;
+}
+
+/**
+ * Plans a Firehose stream. Buffer hints apply per shard when it reads the stream (FH-BH), so its
+ * flushes, objects and latency depend on the shard count: the figures are at the count the run
+ * uses, and again at the recommended count in `atRecommended` when that differs (4 configured
+ * shards fill each buffer twice as fast as 8 recommended ones).
+ */
 export function planFirehoseStream(
+  f: FirehoseStream,
+  scenario: Scenario,
+  traffic: Traffic,
+  shards: FirehoseShardCounts,
+  prices: PriceTable,
+): FirehosePlan {
+  const plan = planFirehoseAt(f, scenario, traffic, shards.run, prices);
+  if (plan.bufferScope !== 'shard') return plan;
+  plan.shardCount = shards.run;
+  plan.countIs = shards.countIs;
+  // Planned at the recommended count whenever the run uses the configured one (even when they
+  // are equal), so the metric names follow from the scenario alone.
+  if (shards.countIs === 'configured') {
+    const r = planFirehoseAt(f, scenario, traffic, shards.recommended, prices);
+    plan.atRecommended = {
+      shardCount: shards.recommended,
+      buffers: r.buffers,
+      flushTrigger: r.flushTrigger,
+      flushIntervalSeconds: r.flushIntervalSeconds,
+      objectBytes: r.objectBytes,
+      objectsPerHour: r.objectsPerHour,
+      objectsPerHourPerBuffer: r.objectsPerHourPerBuffer,
+      meanDeliveryLatencySeconds: r.meanDeliveryLatencySeconds,
+      maxDeliveryLatencySeconds: r.maxDeliveryLatencySeconds,
+      monthlyTotal: r.monthly.total,
+    };
+  }
+  return plan;
+}
+
+function planFirehoseAt(
   f: FirehoseStream,
   scenario: Scenario,
   traffic: Traffic,
@@ -150,9 +199,20 @@ export function planFirehoseStream(
     f.dynamicPartitions !== undefined ? 'partition' : f.source === 'stream' ? 'shard' : 'stream';
   const buffers = scope === 'partition' ? f.dynamicPartitions! : scope === 'shard' ? shards : 1;
 
-  const peak = flushOf(sizeBytes, intervalSeconds, input.bytesPerSecond / buffers);
-  const average = flushOf(sizeBytes, intervalSeconds, input.averageBytesPerSecond / buffers);
-  const objectBytes = (input.bytesPerSecond / buffers) * peak.seconds * f.compressionRatio;
+  // Reading the stream, a buffer fills with what its shard takes in: a shard offered more than its
+  // write limits (ρ = max(records ÷ 1,000, bytes ÷ 1 MiB) per shard > 1, a short configured count)
+  // takes in 1/ρ of it, and Firehose never sees the throttled rest.
+  const overLimit = (records: number, bytes: number) =>
+    scope === 'shard' ? Math.max(1, records / buffers / WRITE_RECORDS, bytes / buffers / WRITE_BYTES) : 1;
+  const peakPerBuffer =
+    input.bytesPerSecond / buffers / overLimit(traffic.writeRecordsPerSecond, traffic.writeBytesPerSecond);
+  const averagePerBuffer =
+    input.averageBytesPerSecond /
+    buffers /
+    overLimit(traffic.average.writeRecordsPerSecond, traffic.average.writeBytesPerSecond);
+  const peak = flushOf(sizeBytes, intervalSeconds, peakPerBuffer);
+  const average = flushOf(sizeBytes, intervalSeconds, averagePerBuffer);
+  const objectBytes = peakPerBuffer * peak.seconds * f.compressionRatio;
   // An empty buffer never flushes: no traffic, no objects.
   const objectsPerHourPerBuffer = input.bytesPerSecond > 0 ? 3600 / peak.seconds : 0;
   // Records wait on average half a flush period, at most a whole one; dynamic partitioning's
@@ -227,6 +287,9 @@ export function planFirehoseStream(
     objectsPerHourPerBuffer,
     meanDeliveryLatencySeconds,
     maxDeliveryLatencySeconds,
+    shardCount: null,
+    countIs: null,
+    atRecommended: null,
     directPutQuotaUtilization,
     s3PutRequestsPerObject,
     monthly: {

@@ -94,6 +94,12 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
           configured,
   };
 
+  // The run uses the configured count (a provisioned stream has one); the plan recommends another.
+  // Figures that depend on the count (consumer lag, Firehose buffers per shard) are planned at the
+  // count the run uses, and again at the recommended count when it differs.
+  const runsConfigured = scenario.stream.mode === 'provisioned' && configured !== null;
+  const runLoad =
+    runsConfigured && hotKeys.atConfigured !== null ? hotKeys.atConfigured : hotKeys.atRecommended;
   const fanOut = planFanOut({
     scenario,
     traffic,
@@ -101,9 +107,18 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
     // A shard never writes more than its limit, so readers never need more than that from it.
     hottestShardBytesPerSecond: Math.min(hotKeys.atRecommended.bytesPerSecond * h, WRITE_BYTES),
     prices,
+    lagAt: {
+      run: { ...runLoad, countIs: runsConfigured ? 'configured' : 'recommended' },
+      recommended: runsConfigured ? hotKeys.atRecommended : null,
+    },
   });
+  const firehoseCounts = {
+    run: runLoad.shardCount,
+    countIs: runsConfigured ? ('configured' as const) : ('recommended' as const),
+    recommended,
+  };
   const firehose = scenario.firehose.map((f) =>
-    planFirehoseStream(f, scenario, traffic, recommended, prices),
+    planFirehoseStream(f, scenario, traffic, firehoseCounts, prices),
   );
 
   // Resharding: each event from the count before it, and configured → recommended.
@@ -147,7 +162,11 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
     pollingReaders: readers,
     efoConsumers,
   });
-  const firehoseMonthly = firehose.reduce((a, f) => a + f.monthly.total, 0);
+  // At the recommended count, as the cost options are.
+  const firehoseMonthly = firehose.reduce(
+    (a, f) => a + (f.atRecommended?.monthlyTotal ?? f.monthly.total),
+    0,
+  );
   const cheapest = costOptions.reduce((a, b) => (b.monthly < a.monthly ? b : a)).option;
   const unconfirmedPrices = Object.entries(prices)
     .filter(([, p]) => !p.confirmed)
@@ -209,7 +228,8 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
     }
   }
   for (const c of fanOut.consumers) {
-    if (c.lagGrowthRecordsPerSecond > 0) warnings.push(`${c.name}: ${c.recommendation}`);
+    if (c.lagGrowthRecordsPerSecond > 0 || (c.lagAtRecommended?.recordsPerSecond ?? 0) > 0)
+      warnings.push(`${c.name}: ${c.recommendation}`);
     else if (c.demandBytesPerSecondPerShard > c.readBytesPerSecondPerShard)
       warnings.push(`${c.name}: ${c.recommendation}`);
   }

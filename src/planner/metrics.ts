@@ -33,6 +33,8 @@ export function flattenMetrics(plan: Omit<Plan, 'metrics'>): Record<string, numb
     m[`consumers.${c.name}.readBytesPerSecond`] = c.readBytesPerSecondPerShard;
     m[`consumers.${c.name}.propagationDelaySeconds`] = c.propagationDelaySeconds;
     m[`consumers.${c.name}.lagGrowthRecordsPerSecond`] = c.lagGrowthRecordsPerSecond;
+    if (c.lagAtRecommended)
+      m[`consumers.${c.name}.atRecommended.lagGrowthRecordsPerSecond`] = c.lagAtRecommended.recordsPerSecond;
     m[`consumers.${c.name}.monthlyCost`] = c.monthlyCost.provisioned;
   }
   for (const f of firehose) {
@@ -41,6 +43,14 @@ export function flattenMetrics(plan: Omit<Plan, 'metrics'>): Record<string, numb
     m[`firehose.${f.name}.objectsPerHour`] = f.objectsPerHour;
     m[`firehose.${f.name}.deliveryLatencySeconds`] = f.maxDeliveryLatencySeconds;
     m[`firehose.${f.name}.monthlyCost`] = f.monthly.total;
+    const r = f.atRecommended;
+    if (r) {
+      m[`firehose.${f.name}.atRecommended.flushIntervalSeconds`] = r.flushIntervalSeconds;
+      m[`firehose.${f.name}.atRecommended.objectBytes`] = r.objectBytes;
+      m[`firehose.${f.name}.atRecommended.objectsPerHour`] = r.objectsPerHour;
+      m[`firehose.${f.name}.atRecommended.deliveryLatencySeconds`] = r.maxDeliveryLatencySeconds;
+      m[`firehose.${f.name}.atRecommended.monthlyCost`] = r.monthlyTotal;
+    }
     if (f.directPutQuotaUtilization !== null)
       m[`firehose.${f.name}.directPutQuotaUtilization`] = f.directPutQuotaUtilization;
   }
@@ -62,6 +72,7 @@ export function flattenMetrics(plan: Omit<Plan, 'metrics'>): Record<string, numb
  * against them when a scenario loads). A test holds this to the real plan of every bundled scenario.
  */
 export function planMetricNames(scenario: Scenario): string[] {
+  const provisioned = scenario.stream.mode === 'provisioned';
   const names = [
     'traffic.peakAtSeconds',
     'traffic.peakRecordsPerSecond',
@@ -93,6 +104,8 @@ export function planMetricNames(scenario: Scenario): string[] {
     ]) {
       names.push(`consumers.${c.name}.${m}`);
     }
+    // The run uses the configured count; lag is planned at the recommended count too.
+    if (provisioned) names.push(`consumers.${c.name}.atRecommended.lagGrowthRecordsPerSecond`);
   }
   for (const f of scenario.firehose) {
     for (const m of [
@@ -103,6 +116,9 @@ export function planMetricNames(scenario: Scenario): string[] {
       'monthlyCost',
     ]) {
       names.push(`firehose.${f.name}.${m}`);
+      // Buffers per shard: planned at the configured count the run uses and at the recommended one.
+      if (provisioned && f.source === 'stream' && f.dynamicPartitions === undefined)
+        names.push(`firehose.${f.name}.atRecommended.${m}`);
     }
     if (f.source === 'direct-put') names.push(`firehose.${f.name}.directPutQuotaUtilization`);
   }

@@ -145,14 +145,43 @@ export interface ConsumerPlan {
   /** Bytes per second per shard it must read at peak (the hottest shard's write bytes). */
   demandBytesPerSecondPerShard: number;
   propagationDelaySeconds: number;
-  /** Effective interval between GetRecords calls per shard (polling), after the 5 calls/s share. */
+  /** Interval between GetRecords calls per shard it asks for (polling; Firehose calls every second). */
+  pollIntervalSeconds: number | null;
+  /** Effective interval between GetRecords calls per shard (polling), after its max-min fair share of the 5 calls/s. */
   effectivePollIntervalSeconds: number | null;
+  /** Kinesis records per second per shard its calls can return: effective calls/s × records a call (null: enhanced fan-out, no such cap). */
+  readRecordsPerSecondPerShard: number | null;
   /** Records per second it can process (instances × processingRate), null if unbounded. */
   processingRecordsPerSecond: number | null;
-  /** Records per second its lag grows by at peak (0 when it keeps up). */
+  /** User records per second its lag grows by at peak at the count the run uses (`lag.shardCount`); 0 when it keeps up. */
   lagGrowthRecordsPerSecond: number;
+  /** Lag growth at the count the run uses: the configured count (provisioned), else the recommended one. */
+  lag: ConsumerLag;
+  /** The same at the recommended count, when the run uses the configured one (provisioned streams). */
+  lagAtRecommended: ConsumerLag | null;
   monthlyCost: { provisioned: number; onDemand: number; onDemandAdvantage: number };
   recommendation: string;
+}
+
+/**
+ * What holds a consumer back on a shard: its share of the shard's 2 MiB/s read bytes, the records
+ * its GetRecords calls return (calls × records a call, calls at the rate it asks for), the same
+ * with its calls cut by the shard's 5 calls/s shared with other readers, or its processing rate.
+ */
+export type LagCap = 'readBytes' | 'recordsPerCall' | 'getRecordsCalls' | 'processing';
+
+export interface ConsumerLag {
+  shardCount: number;
+  /** How the count was chosen: the one the run uses (configured) or the plan's recommendation. */
+  countIs: 'configured' | 'recommended';
+  /** User records per second the backlog grows by at peak, summed over the shards that fall behind. */
+  recordsPerSecond: number;
+  /** Shards on which the backlog grows (every shard when processing binds). */
+  shardsBehind: number;
+  /** The cap that holds it back most (the largest lag by itself), null when it keeps up. */
+  binding: LagCap | null;
+  /** Lag growth each cap would cause by itself (records/s). */
+  byCap: Record<LagCap, number>;
 }
 
 export interface FanOutPlan {
@@ -187,6 +216,15 @@ export interface FirehosePlan {
   objectsPerHourPerBuffer: number;
   meanDeliveryLatencySeconds: number;
   maxDeliveryLatencySeconds: number;
+  /**
+   * Shards whose buffers these figures are for (stream source without dynamic partitions: hints
+   * apply per shard): the count the run uses, configured when set. Null when the buffers do not
+   * depend on the shard count.
+   */
+  shardCount: number | null;
+  countIs: 'configured' | 'recommended' | null;
+  /** The per-shard figures again at the recommended count, when the run uses the configured one (provisioned). */
+  atRecommended: FirehoseAtShards | null;
   /** Direct PUT only: the largest of records, requests and bytes as a fraction of the quota. */
   directPutQuotaUtilization: number | null;
   s3PutRequestsPerObject: number;
@@ -200,6 +238,20 @@ export interface FirehosePlan {
     billedGb: number;
   };
   warnings: string[];
+}
+
+/** A stream-sourced Firehose stream's per-shard figures at one shard count. */
+export interface FirehoseAtShards {
+  shardCount: number;
+  buffers: number;
+  flushTrigger: 'size' | 'interval';
+  flushIntervalSeconds: number;
+  objectBytes: number;
+  objectsPerHour: number;
+  objectsPerHourPerBuffer: number;
+  meanDeliveryLatencySeconds: number;
+  maxDeliveryLatencySeconds: number;
+  monthlyTotal: number;
 }
 
 export interface ReshardStep {

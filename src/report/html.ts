@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { type ComparisonRow, changeText } from '../gates/compare.js';
 import type { GateVerdict } from '../gates/evaluate.js';
 import { formatQuantity, metricQuantity } from '../gates/metrics.js';
+import { lagGrowthText } from '../planner/fan-out.js';
 import { reshardStepNote } from '../planner/reshard.js';
 import type { Plan } from '../planner/types.js';
 import { percentileSeconds } from '../result/histogram.js';
@@ -322,7 +323,7 @@ function planSections(plan: Plan): string {
       c.type,
       num(`${formatBytes(c.readBytesPerSecondPerShard)}/s`),
       num(formatSeconds(c.propagationDelaySeconds)),
-      num(c.lagGrowthRecordsPerSecond > 0 ? `${formatNumber(c.lagGrowthRecordsPerSecond)} records/s` : '—'),
+      num(lagGrowthText(c)),
       num(usd(c.monthlyCost.provisioned)),
       c.recommendation,
     ]),
@@ -340,17 +341,43 @@ function planSections(plan: Plan): string {
       'latency mean / max',
       '$/month',
     ],
-    plan.firehose.map((f) => [
-      f.name,
-      f.source,
-      num(`${formatNumber(f.buffers)} per ${f.bufferScope}`),
-      f.flushTrigger,
-      num(formatSeconds(f.flushIntervalSeconds)),
-      num(formatBytes(f.objectBytes)),
-      f.objectsPerHour,
-      num(`${formatSeconds(f.meanDeliveryLatencySeconds)} / ${formatSeconds(f.maxDeliveryLatencySeconds)}`),
-      num(usd(f.monthly.total)),
-    ]),
+    plan.firehose.flatMap((f) => {
+      const r = f.atRecommended;
+      const rows: Cell[][] = [
+        [
+          f.name,
+          f.source,
+          num(
+            `${formatNumber(f.buffers)} per ${f.bufferScope}${f.countIs === null ? '' : ` (${f.countIs})`}`,
+          ),
+          f.flushTrigger,
+          num(formatSeconds(f.flushIntervalSeconds)),
+          num(formatBytes(f.objectBytes)),
+          f.objectsPerHour,
+          num(
+            `${formatSeconds(f.meanDeliveryLatencySeconds)} / ${formatSeconds(f.maxDeliveryLatencySeconds)}`,
+          ),
+          num(usd(f.monthly.total)),
+        ],
+      ];
+      // Buffers per shard: the configured count the run uses, then the recommended count.
+      if (r !== null && r.shardCount !== f.shardCount) {
+        rows.push([
+          '',
+          '',
+          num(`${formatNumber(r.buffers)} per shard (recommended)`),
+          r.flushTrigger,
+          num(formatSeconds(r.flushIntervalSeconds)),
+          num(formatBytes(r.objectBytes)),
+          r.objectsPerHour,
+          num(
+            `${formatSeconds(r.meanDeliveryLatencySeconds)} / ${formatSeconds(r.maxDeliveryLatencySeconds)}`,
+          ),
+          num(usd(r.monthlyTotal)),
+        ]);
+      }
+      return rows;
+    }),
     'Firehose per delivery stream',
   );
   const steps = [

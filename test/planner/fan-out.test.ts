@@ -73,20 +73,22 @@ describe('propagation delay of polling readers', () => {
     expect(pollingPropagationSeconds(5, 0.2)).toBeCloseTo(1, 12);
   });
 
-  it('slows every poll when the readers make more than 5 calls/s per shard', () => {
+  it('slows the polls of the reader that wants more than its share of 5 calls/s per shard', () => {
     const plan = planOf(
       stream(`  - { name: a, type: polling, pollInterval: 1s }
   - { name: b, type: polling, pollInterval: 1s }
   - { name: fast, type: polling, pollInterval: 250ms }`),
     );
-    // 1 + 1 + 4 = 6 calls/s; only 5 are served, so every interval stretches by 6/5:
-    // 1 s → 1.2 s, 250 ms → 300 ms. Delay: max(0.2 × 3, 1.2/2) = 0.6; max(0.6, 0.15) = 0.6.
+    // 1 + 1 + 4 = 6 calls/s; only 5 are served, a max-min fair share: an equal share is 5/3, a and b
+    // want 1 each and get it, fast gets the 3 left: 1 s stays 1 s, 250 ms → 333 ms.
+    // Delay: max(0.2 × 3, 1/2) = 0.6; max(0.6, 0.167) = 0.6.
     expect(plan.fanOut.consumers).toHaveLength(3);
     const [a, , fast] = plan.fanOut.consumers;
-    expect(a!.effectivePollIntervalSeconds).toBeCloseTo(1.2, 12);
-    expect(fast!.effectivePollIntervalSeconds).toBeCloseTo(0.3, 12);
+    expect(a!.effectivePollIntervalSeconds).toBeCloseTo(1, 12);
+    expect(fast!.effectivePollIntervalSeconds).toBeCloseTo(1 / 3, 12);
     for (const c of plan.fanOut.consumers) expect(c.propagationDelaySeconds).toBeCloseTo(0.6, 12);
     expect(fast!.recommendation).toContain('GetRecords calls exceed 5/s per shard');
+    expect(a!.recommendation).not.toContain('GetRecords calls exceed');
   });
 
   it('counts a Firehose stream reading the stream as one more polling reader (1 call/s)', () => {

@@ -78,10 +78,16 @@ describe('bundled scenarios', () => {
     expect(plan.hotKeys.atRecommended.utilizationWithoutOversizedKeys * 1.2).toBeLessThanOrEqual(1);
     // device-0's shard: 1,500 plus its share of the rest: above 1.5.
     expect(plan.hotKeys.atConfigured!.utilization).toBeGreaterThan(1.5);
-    // Firehose: 1,800,000 B/s over n shards; 128 MiB would take far more than 300 s, so the 300 s
-    // interval flushes: n × 12 objects/h of 1,800,000 ÷ n × 300 × 0.2 bytes.
-    expect(plan.metrics['firehose.telemetry-lake.objectsPerHour']).toBe(n * 12);
-    expect(plan.metrics['firehose.telemetry-lake.objectBytes']).toBeCloseTo((1_800_000 / n) * 60, 3);
+    // Firehose: 1,800,000 B/s over the shards; 128 MiB would take far more than 300 s, so the 300 s
+    // interval flushes: shards × 12 objects/h of 1,800,000 ÷ shards × 300 × 0.2 bytes. The run
+    // uses the 8 configured shards; the recommended n are planned beside them.
+    expect(plan.metrics['firehose.telemetry-lake.objectsPerHour']).toBe(8 * 12);
+    expect(plan.metrics['firehose.telemetry-lake.objectBytes']).toBeCloseTo((1_800_000 / 8) * 60, 3);
+    expect(plan.metrics['firehose.telemetry-lake.atRecommended.objectsPerHour']).toBe(n * 12);
+    expect(plan.metrics['firehose.telemetry-lake.atRecommended.objectBytes']).toBeCloseTo(
+      (1_800_000 / n) * 60,
+      3,
+    );
   });
 
   it('kpl-aggregation: needs far fewer shards with aggregation than without', () => {

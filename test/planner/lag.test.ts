@@ -1,0 +1,189 @@
+/**
+ * Consumer lag growth from every read cap (aws-facts.md, KDS 1 and 3), per shard, at the count the
+ * run uses (configured) and at the recommended count. What a reader takes from a shard each second
+ * is the least of: its share of the shard's 2 MiB/s read bytes ÷ bytes per record, its GetRecords
+ * calls/s (a max-min fair share of 5) × records a call (≤ 10,000), and the application's processing
+ * rate. The lag grows by what the shards receive beyond that.
+ *
+ * Records here are 1 KiB of data with a 36-byte key: 1,060 B written each. Unique keys spread the
+ * records evenly, so every shard gets rate ÷ shards.
+ */
+import { describe, expect, it } from 'vitest';
+import { metric, planOf } from './helpers.js';
+
+const MiB = 1024 * 1024;
+
+const scenario = (shards: number, rate: string, consumers: string) => `
+name: lag
+stream: { shards: ${shards} }
+producers:
+  - { name: p, rate: ${rate}, recordSize: 1KiB, keys: { dist: unique, length: 36 } }
+consumers:
+${consumers}
+`;
+
+describe('lag growth from the shared 2 MiB/s read bytes', () => {
+  // Three polling readers, 3,000 records/s on 4 configured shards: 750 records/s and
+  // 750 × 1,060 = 795,000 B/s a shard. Each reader gets 2,097,152 ÷ 3 = 699,050.67 B/s, i.e.
+  // 699,050.67 ÷ 1,060 = 659.48 records/s: short by 750 − 659.48 = 90.52 records/s on each of
+  // the 4 shards, 362.07 records/s in all.
+  const plan = planOf(
+    scenario(4, '3000/s', ['a', 'b', 'c'].map((n) => `  - { name: ${n}, type: polling }`).join('\n')),
+  );
+  const a = plan.fanOut.consumers.find((c) => c.name === 'a')!;
+  const expected = 4 * (750 - (2 * MiB) / 3 / 1060);
+
+  it('grows on every shard at the configured count', () => {
+    expect(expected).toBeCloseTo(362.07, 2);
+    expect(a.lag.shardCount).toBe(4);
+    expect(a.lag.countIs).toBe('configured');
+    expect(a.lagGrowthRecordsPerSecond).toBeCloseTo(expected, 6);
+    expect(metric(plan, 'consumers.a.lagGrowthRecordsPerSecond')).toBeCloseTo(expected, 6);
+    expect(a.lag.binding).toBe('readBytes');
+    expect(a.lag.shardsBehind).toBe(4);
+  });
+
+  it('keeps up at the recommended count, and says which is which', () => {
+    // Reads need 3 × 3,180,000 × 1.2 ÷ 2,097,152 = 5.46 → 6 shards: 530,000 B/s a shard < 699,050.67.
+    expect(plan.shards.recommended).toBe(6);
+    expect(a.lagAtRecommended!.shardCount).toBe(6);
+    expect(a.lagAtRecommended!.recordsPerSecond).toBe(0);
+    expect(metric(plan, 'consumers.a.atRecommended.lagGrowthRecordsPerSecond')).toBe(0);
+    expect(a.recommendation).toContain('at 4 shards (configured)');
+    expect(a.recommendation).toContain('more shards');
+    expect(a.recommendation).toContain('at the recommended 6 shards it keeps up');
+    expect(plan.warnings.some((w) => w.startsWith('a:') && w.includes('lag grows by 362'))).toBe(true);
+  });
+});
+
+describe('lag growth from the records a GetRecords call returns', () => {
+  // One reader, Limit 100, a call a second: 100 records/s a shard. 1,000 records/s on 4 shards is
+  // 250 a shard: short by 150 on each, 600 records/s. Recommended: 1,060,000 × 1.2 ÷ 1,048,576 =
+  // 1.21 → 2 shards, 500 a shard: short by 400 on each, 800 records/s.
+  const plan = planOf(scenario(4, '1000/s', '  - { name: r, type: polling, maxRecordsPerCall: 100 }'));
+  const r = plan.fanOut.consumers[0]!;
+
+  it('is calls × records a call short of each shard', () => {
+    expect(r.readRecordsPerSecondPerShard).toBe(100);
+    expect(r.lagGrowthRecordsPerSecond).toBeCloseTo(600, 9);
+    expect(r.lag.binding).toBe('recordsPerCall');
+    expect(plan.shards.recommended).toBe(2);
+    expect(r.lagAtRecommended!.recordsPerSecond).toBeCloseTo(800, 9);
+    expect(metric(plan, 'consumers.r.atRecommended.lagGrowthRecordsPerSecond')).toBeCloseTo(800, 9);
+    expect(r.recommendation).toContain('a larger maxRecordsPerCall');
+  });
+
+  it('counts the hottest shard, not the average one', () => {
+    // Keys a (70%, hash 0 → shard 0) and b (30%, hash 2^127 → shard 1) on 2 shards, 1,000 records/s,
+    // Limit 500: shard 0 gets 700 and falls 200 short; shard 1 gets 300 and keeps up. The average
+    // shard (500) would say nothing is lost.
+    const hot = planOf(`
+name: hot-lag
+stream: { shards: 2 }
+producers:
+  - name: p
+    rate: 1000/s
+    recordSize: 1KiB
+    keys:
+      dist: weighted
+      keys:
+        - { key: a, weight: 0.7, explicitHashKey: "0" }
+        - { key: b, weight: 0.3, explicitHashKey: "170141183460469231731687303715884105728" }
+consumers:
+  - { name: r, type: polling, maxRecordsPerCall: 500 }
+`);
+    const c = hot.fanOut.consumers[0]!;
+    expect(c.lagGrowthRecordsPerSecond).toBeCloseTo(200, 9);
+    expect(c.lag.shardsBehind).toBe(1);
+    expect(c.recommendation).toContain('on 1 of 2 shards');
+  });
+});
+
+describe('lag growth from the 5 GetRecords calls/s a shard shares', () => {
+  // Two readers each asking for 10 calls/s (every 100 ms), Limit 100. Alone each would read
+  // 10 × 100 = 1,000 records/s a shard; sharing 5 calls/s they get 2.5 each: 250 records/s.
+  // 1,600 records/s on 4 shards is 400 a shard: 150 short on each, 600 records/s. Recommended:
+  // 1,696,000 × 1.2 ÷ 1,048,576 = 1.94 → 2 shards (reads: 2 × 1,696,000 × 1.2 ÷ 2 MiB = 1.94),
+  // 800 a shard: 550 short on each, 1,100 records/s.
+  const plan = planOf(
+    scenario(
+      4,
+      '1600/s',
+      ['f1', 'f2']
+        .map((n) => `  - { name: ${n}, type: polling, pollInterval: 100ms, maxRecordsPerCall: 100 }`)
+        .join('\n'),
+    ),
+  );
+  const f = plan.fanOut.consumers[0]!;
+
+  it('binds on the call rate, which more shards do not raise', () => {
+    expect(f.effectivePollIntervalSeconds).toBeCloseTo(0.4, 12);
+    expect(f.readRecordsPerSecondPerShard).toBeCloseTo(250, 9);
+    expect(f.lagGrowthRecordsPerSecond).toBeCloseTo(600, 9);
+    expect(f.lag.binding).toBe('getRecordsCalls');
+    expect(f.lag.byCap.recordsPerCall).toBe(0);
+    expect(plan.shards.recommended).toBe(2);
+    expect(f.lagAtRecommended!.recordsPerSecond).toBeCloseTo(1100, 9);
+    expect(f.recommendation).toContain("more shards do not raise a shard's call rate");
+  });
+});
+
+describe('lag growth from the processing rate', () => {
+  it('is the whole stream less what the instances process, at any count', () => {
+    // 2 instances × 500 = 1,000 records/s of 3,000: 2,000 records/s, at 4 shards and at 6.
+    const plan = planOf(
+      scenario(
+        4,
+        '3000/s',
+        '  - { name: slow, type: enhanced-fan-out, instances: 2, processingRate: 500/s }',
+      ),
+    );
+    const slow = plan.fanOut.consumers[0]!;
+    expect(slow.lagGrowthRecordsPerSecond).toBe(2000);
+    expect(slow.lagAtRecommended!.recordsPerSecond).toBe(2000);
+    expect(slow.lag.binding).toBe('processing');
+    expect(slow.lag.shardsBehind).toBe(4);
+    expect(slow.recommendation).toContain('add instances');
+  });
+});
+
+describe('a reader calling every 200 s beside one calling every 100 ms', () => {
+  // Wanted 10 + 0.005 = 10.005 calls/s > 5. Max-min fair: the slow reader keeps its 0.005 (one call
+  // per 200 s), the fast one gets 4.995 (every 200.2 ms). Scaling both by 5 ÷ 10.005 put the slow
+  // one at every 400.2 s ("6.67 min") though it barely competes.
+  const plan = planOf(
+    scenario(
+      2,
+      '100/s',
+      `  - { name: fast, type: polling, pollInterval: 100ms }
+  - { name: slow, type: polling, pollInterval: 200 }`,
+    ),
+  );
+  const fast = plan.fanOut.consumers.find((c) => c.name === 'fast')!;
+  const slow = plan.fanOut.consumers.find((c) => c.name === 'slow')!;
+
+  it('leaves the slow reader its interval and delays only the fast one', () => {
+    expect(slow.effectivePollIntervalSeconds).toBeCloseTo(200, 9);
+    expect(fast.effectivePollIntervalSeconds).toBeCloseTo(1 / 4.995, 12);
+    expect(slow.recommendation).not.toContain('GetRecords calls exceed');
+    expect(fast.recommendation).toContain('GetRecords calls exceed 5/s per shard');
+    // Propagation: max(0.2 × 2 readers, half the interval): 100 s for the slow one, 0.4 s for the fast.
+    expect(slow.propagationDelaySeconds).toBeCloseTo(100, 9);
+    expect(fast.propagationDelaySeconds).toBeCloseTo(0.4, 12);
+  });
+});
+
+describe('lag growth on a short stream', () => {
+  it('counts what the shards take in, not what producers offer', () => {
+    // 1 configured shard offered 2,048 records/s of 1,060 B: ρ = max(2,048 ÷ 1,000,
+    // 2,170,880 ÷ 1,048,576) = 2.0703, so it takes in 2,048 ÷ 2.0703 = 1,048,576 ÷ 1,060 =
+    // 989.22 records/s (the rest is throttled). An application processing 500/s falls behind by
+    // 489.22 records/s, not 1,548; its 2 MiB/s enhanced fan-out pipe is never short.
+    const plan = planOf(
+      scenario(1, '2048/s', '  - { name: app, type: enhanced-fan-out, processingRate: 500/s }'),
+    );
+    const app = plan.fanOut.consumers[0]!;
+    expect(app.lagGrowthRecordsPerSecond).toBeCloseTo(MiB / 1060 - 500, 6);
+    expect(app.lag.byCap.readBytes).toBe(0);
+  });
+});
