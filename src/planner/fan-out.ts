@@ -7,7 +7,8 @@ import { BYTES_PER_BILLED_GB, FIREHOSE, HOURS_PER_MONTH, KINESIS, SECONDS_PER_MO
 import type { PriceTable } from '../aws/pricing.js';
 import type { Scenario } from '../scenario/schema.js';
 import { formatBytes, formatNumber, formatSeconds } from '../scenario/units.js';
-import type { ConsumerLag, ConsumerPlan, FanOutPlan, HotShard, LagCap, Traffic } from './types.js';
+import type { ShardLoads } from './shard-loads.js';
+import type { ConsumerLag, ConsumerPlan, FanOutPlan, LagCap, Traffic } from './types.js';
 
 const READ_BYTES = KINESIS.shardReadBytesPerSecond.value;
 const CALLS_PER_SHARD = KINESIS.getRecordsPerSecondPerShard.value;
@@ -28,9 +29,6 @@ interface Reader {
   processingRate: number | null;
 }
 
-/** The hottest shard at a count: its Kinesis records and write bytes per second at peak, without headroom. */
-export type ShardLoadAt = Pick<HotShard, 'shardCount' | 'recordsPerSecond' | 'bytesPerSecond'>;
-
 export interface FanOutInput {
   scenario: Scenario;
   traffic: Traffic;
@@ -40,10 +38,10 @@ export interface FanOutInput {
   hottestShardBytesPerSecond: number;
   prices: PriceTable;
   /**
-   * The hottest shard at the count the run uses (configured, for a provisioned stream) and at the
-   * recommended count: lag growth is planned at both when they differ (`recommended` null when not).
+   * Every shard's load at the count the run uses (configured, for a provisioned stream) and at the
+   * recommended count (null when the run uses the recommended count): lag growth is planned at both.
    */
-  lagAt: { run: ShardLoadAt & { countIs: ConsumerLag['countIs'] }; recommended: ShardLoadAt | null };
+  lagAt: { run: ShardLoads & { countIs: ConsumerLag['countIs'] }; recommended: ShardLoads | null };
 }
 
 export function planFanOut(input: FanOutInput): FanOutPlan {
@@ -112,11 +110,9 @@ export function planFanOut(input: FanOutInput): FanOutPlan {
       recordsPerCall: r.maxRecordsPerCall ?? Number.POSITIVE_INFINITY,
       processingRecordsPerSecond: processing ?? Number.POSITIVE_INFINITY,
     };
-    const lag = consumerLag(traffic, input.lagAt.run, input.lagAt.run.countIs, caps);
+    const lag = consumerLag(input.lagAt.run, input.lagAt.run.countIs, caps);
     const lagAtRecommended =
-      input.lagAt.recommended === null
-        ? null
-        : consumerLag(traffic, input.lagAt.recommended, 'recommended', caps);
+      input.lagAt.recommended === null ? null : consumerLag(input.lagAt.recommended, 'recommended', caps);
     const monthly = isPolling
       ? {
           provisioned: 0,
@@ -186,74 +182,60 @@ interface ReadCaps {
 }
 
 /**
- * How fast a reader's backlog grows at peak with `load.shardCount` shards, from every cap.
+ * How fast a reader's backlog grows at peak with `loads.shardCount` shards, from every cap, shard
+ * by shard.
  *
- * The shards: the hottest one (records k₁ and bytes b₁ from the hot-key plan) and the other n − 1
- * each at the average of what is left, ((K − k₁) ÷ (n − 1), (B − b₁) ÷ (n − 1)), K and B the
- * stream's Kinesis records and write bytes per second. User records on a shard: a = k × u, u the
- * stream's user records per Kinesis record (KPL aggregation). Per shard the reader falls short by
- *   short = max(0, a − min(a × share ÷ b, calls × recordsPerCall × u))
+ * Shard s is offered k Kinesis records, b write bytes and a user records a second (every key placed
+ * where it hashes). It takes in at most its write limits: offered at ρ = max(k ÷ 1,000, b ÷ 1 MiB)
+ * > 1, it takes in k ÷ ρ, b ÷ ρ and a ÷ ρ (the rest is throttled; readers never see it). The reader
+ * falls short on it by
+ *   short = max(0, a − min(a × share ÷ b, calls × recordsPerCall × a ÷ k))
  * (a byte budget takes share ÷ b of the shard's records, whatever their size; each call returns at
- * most recordsPerCall Kinesis records, each carrying u user records). A shard offered more than its
- * write limits (ρ = max(k ÷ 1,000, b ÷ 1 MiB) > 1) takes in k ÷ ρ and b ÷ ρ: readers never see the
- * throttled rest. U is what the shards take in, Σ a. The application processes P
- * records/s in all, over the shards it reads (the engine gives each shard a share in proportion to
- * its backlog), so it delivers min(P, U − Σ short) and the lag grows by
- *   max(U − P, Σ short).
- * Spreading the shards other than the hottest evenly gives a lower bound for Σ short (it is
- * convex in each shard's load), exact for uniform keys.
+ * most recordsPerCall Kinesis records, each carrying a ÷ k user records under KPL aggregation).
+ * The application processes P records/s in all, over the shards it reads (the engine gives each
+ * shard a share in proportion to its backlog), so of the U = Σ a it takes in it delivers
+ * min(P, U − Σ short), and the lag grows by max(U − P, Σ short).
  */
-export function consumerLag(
-  traffic: Traffic,
-  load: ShardLoadAt,
-  countIs: ConsumerLag['countIs'],
-  caps: ReadCaps,
-): ConsumerLag {
-  const n = load.shardCount;
-  const totalUser = traffic.userRecordsPerSecond;
-  const totalKinesis = traffic.writeRecordsPerSecond;
-  const userPerKinesis = totalKinesis > 0 ? totalUser / totalKinesis : 1;
-  // A shard takes in at most its write limits (the rest is throttled and retried), so no reader
-  // ever has more than that to read from it: an offered load at utilisation ρ > 1 arrives ÷ ρ.
-  const accepted = (shards: number, records: number, bytes: number) => {
-    const rho = Math.max(1, records / WRITE_RECORDS, bytes / WRITE_BYTES);
-    return { shards, records: records / rho, bytes: bytes / rho };
-  };
-  const hot = accepted(1, load.recordsPerSecond, load.bytesPerSecond);
-  const rest = accepted(
-    n - 1,
-    n > 1 ? Math.max(0, totalKinesis - load.recordsPerSecond) / (n - 1) : 0,
-    n > 1 ? Math.max(0, traffic.writeBytesPerSecond - load.bytesPerSecond) / (n - 1) : 0,
-  );
-  const groups = n > 1 ? [hot, rest] : [hot];
-  const arriving = groups.reduce((a, g) => a + g.shards * g.records * userPerKinesis, 0);
-  // User records per second one shard's reads fall short by, under one cap.
-  const byBytes = (g: typeof hot) => {
-    const a = g.records * userPerKinesis;
-    return g.bytes > caps.readBytesPerSecond ? a * (1 - caps.readBytesPerSecond / g.bytes) : 0;
-  };
-  const byRecords = (g: typeof hot, calls: number) =>
-    Math.max(0, g.records * userPerKinesis - calls * caps.recordsPerCall * userPerKinesis);
-  const sum = (f: (g: typeof hot) => number) => groups.reduce((a, g) => a + g.shards * f(g), 0);
-  const readShort = sum((g) => Math.max(byBytes(g), byRecords(g, caps.callsPerSecond)));
+export function consumerLag(loads: ShardLoads, countIs: ConsumerLag['countIs'], caps: ReadCaps): ConsumerLag {
+  const n = loads.shardCount;
+  // What the shards take in: the stream less what throttling turns away (summed that way so that an
+  // unthrottled stream's total is exact).
+  let arriving = loads.totalUserRecordsPerSecond;
+  let byBytes = 0;
+  let byRecordsWanted = 0;
+  let byRecordsGot = 0;
+  let readShort = 0;
+  let readBehind = 0;
+  for (let s = 0; s < n; s++) {
+    const rho = Math.max(1, loads.records[s]! / WRITE_RECORDS, loads.bytes[s]! / WRITE_BYTES);
+    const k = loads.records[s]! / rho;
+    const b = loads.bytes[s]! / rho;
+    const a = loads.userRecords[s]! / rho;
+    arriving -= loads.userRecords[s]! - a;
+    if (a <= 0) continue;
+    const userPerKinesis = a / k;
+    const bytesShort = b > caps.readBytesPerSecond ? a * (1 - caps.readBytesPerSecond / b) : 0;
+    const recordsShort = (calls: number) => Math.max(0, a - calls * caps.recordsPerCall * userPerKinesis);
+    const got = recordsShort(caps.callsPerSecond);
+    const short = Math.max(bytesShort, got);
+    byBytes += bytesShort;
+    byRecordsWanted += recordsShort(caps.wantedCallsPerSecond);
+    byRecordsGot += got;
+    readShort += short;
+    if (short > 0) readBehind++;
+  }
   const processingShort = Math.max(0, arriving - caps.processingRecordsPerSecond);
-  const recordsShort = sum((g) => byRecords(g, caps.callsPerSecond));
   const byCap: Record<LagCap, number> = {
-    readBytes: sum(byBytes),
-    // The records its calls return, at the calls it asks for, and what the 5/s sharing costs on top.
-    recordsPerCall: sum((g) => byRecords(g, caps.wantedCallsPerSecond)),
-    getRecordsCalls: 0,
+    readBytes: byBytes,
+    // The records its calls return at the calls it asks for, and what the 5/s sharing costs on top.
+    recordsPerCall: byRecordsWanted,
+    getRecordsCalls: Math.max(0, byRecordsGot - byRecordsWanted),
     processing: processingShort,
   };
-  byCap.getRecordsCalls = Math.max(0, recordsShort - byCap.recordsPerCall);
   const recordsPerSecond = Math.max(processingShort, readShort);
   const order: LagCap[] = ['processing', 'readBytes', 'recordsPerCall', 'getRecordsCalls'];
   const binding =
     recordsPerSecond > 0 ? order.reduce((best, cap) => (byCap[cap] > byCap[best] ? cap : best)) : null;
-  const readBehind = groups.reduce(
-    (a, g) => a + (Math.max(byBytes(g), byRecords(g, caps.callsPerSecond)) > 0 ? g.shards : 0),
-    0,
-  );
   return {
     shardCount: n,
     countIs,
@@ -301,19 +283,29 @@ function recommend(
       );
     }
   }
-  if (c.lag.recordsPerSecond > 0) parts.push(describeLag(c, c.lag, ctx.efoMonthly));
   const atRecommended = c.lagAtRecommended;
-  if (atRecommended !== null && atRecommended.shardCount !== c.lag.shardCount) {
-    if (atRecommended.recordsPerSecond > 0) parts.push(describeLag(c, atRecommended, ctx.efoMonthly));
-    else if (c.lag.recordsPerSecond > 0)
-      parts.push(`at the recommended ${atRecommended.shardCount} shards it keeps up`);
+  const other =
+    atRecommended !== null && atRecommended.shardCount !== c.lag.shardCount ? atRecommended : null;
+  if (
+    other !== null &&
+    c.lag.binding === 'processing' &&
+    other.binding === 'processing' &&
+    other.recordsPerSecond === c.lag.recordsPerSecond
+  ) {
+    // Processing does not depend on the count: one sentence for both.
+    parts.push(describeLag(c, c.lag, ctx.efoMonthly, ` and ${other.shardCount} (recommended)`));
+  } else {
+    if (c.lag.recordsPerSecond > 0) parts.push(describeLag(c, c.lag, ctx.efoMonthly));
+    if (other !== null && other.recordsPerSecond > 0) parts.push(describeLag(c, other, ctx.efoMonthly));
+    else if (other !== null && c.lag.recordsPerSecond > 0)
+      parts.push(`at the recommended ${other.shardCount} shards it keeps up`);
   }
   return parts.join('; ');
 }
 
 /** The lag in words: how fast, where, the cap that binds and what fixes it. */
-function describeLag(c: ConsumerPlan, lag: ConsumerLag, efoMonthly: number): string {
-  const at = `at ${lag.shardCount} shards (${lag.countIs})`;
+function describeLag(c: ConsumerPlan, lag: ConsumerLag, efoMonthly: number, alsoAt = ''): string {
+  const at = `at ${lag.shardCount} shards (${lag.countIs})${alsoAt}`;
   const grows = `lag grows by ${formatNumber(lag.recordsPerSecond)} records every second at peak`;
   const where =
     lag.shardsBehind >= lag.shardCount

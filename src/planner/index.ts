@@ -13,6 +13,7 @@ import { buildKeyModels, planHotKeys } from './hot-keys.js';
 import { flattenMetrics } from './metrics.js';
 import { onDemandInitialCapacity, onDemandThrottling } from './on-demand.js';
 import { planReshard } from './reshard.js';
+import { shardLoads } from './shard-loads.js';
 import { ceilShards, getRecordsCallsPerShard, pollingReaderCount, shardCounts } from './shards.js';
 import { planTraffic } from './traffic.js';
 import {
@@ -98,8 +99,7 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
   // Figures that depend on the count (consumer lag, Firehose buffers per shard) are planned at the
   // count the run uses, and again at the recommended count when it differs.
   const runsConfigured = scenario.stream.mode === 'provisioned' && configured !== null;
-  const runLoad =
-    runsConfigured && hotKeys.atConfigured !== null ? hotKeys.atConfigured : hotKeys.atRecommended;
+  const runShards = runsConfigured && configured !== null ? configured : recommended;
   const fanOut = planFanOut({
     scenario,
     traffic,
@@ -108,12 +108,15 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
     hottestShardBytesPerSecond: Math.min(hotKeys.atRecommended.bytesPerSecond * h, WRITE_BYTES),
     prices,
     lagAt: {
-      run: { ...runLoad, countIs: runsConfigured ? 'configured' : 'recommended' },
-      recommended: runsConfigured ? hotKeys.atRecommended : null,
+      run: {
+        ...shardLoads(traffic, keyModels, runShards),
+        countIs: runsConfigured ? 'configured' : 'recommended',
+      },
+      recommended: runsConfigured ? shardLoads(traffic, keyModels, recommended) : null,
     },
   });
   const firehoseCounts = {
-    run: runLoad.shardCount,
+    run: runShards,
     countIs: runsConfigured ? ('configured' as const) : ('recommended' as const),
     recommended,
   };
