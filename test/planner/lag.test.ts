@@ -8,8 +8,9 @@
  * Records here are 1 KiB of data with a 36-byte key: 1,060 B written each. Unique keys spread the
  * records evenly, so every shard gets rate ÷ shards.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { metric, planOf } from './helpers.js';
+import { metric, planOf, shardOf } from './helpers.js';
 
 const MiB = 1024 * 1024;
 
@@ -185,5 +186,90 @@ describe('lag growth on a short stream', () => {
     const app = plan.fanOut.consumers[0]!;
     expect(app.lagGrowthRecordsPerSecond).toBeCloseTo(MiB / 1060 - 500, 6);
     expect(app.lag.byCap.readBytes).toBe(0);
+  });
+});
+
+describe('lag growth against a brute force over every shard (property)', () => {
+  // Independent of src/: keys placed with the test oracle (shardOf), every shard's reads worked out
+  // one by one, the 5 calls/s shared by finding the level λ with Σ min(wanted, λ) = min(5, Σ wanted)
+  // by bisection. Records of 1,000 B with 2-byte keys ("k0" … "k7"): 1,002 B written each.
+  const pollIntervals = [0.1, 0.2, 0.25, 0.5, 1, 2, 200];
+  const consumerArb = fc.record({
+    polling: fc.boolean(),
+    interval: fc.constantFrom(...pollIntervals),
+    perCall: fc.integer({ min: 10, max: 10_000 }),
+    processing: fc.option(fc.integer({ min: 50, max: 5000 }), { nil: undefined }),
+  });
+  const caseArb = fc.record({
+    shards: fc.integer({ min: 1, max: 12 }),
+    rate: fc.integer({ min: 100, max: 6000 }),
+    keys: fc.array(
+      fc.record({
+        weight: fc.integer({ min: 1, max: 100 }),
+        hash: fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }),
+      }),
+      { minLength: 1, maxLength: 8 },
+    ),
+    consumers: fc.array(consumerArb, { minLength: 1, maxLength: 5 }),
+  });
+
+  function callLevels(wanted: number[], limit: number): number[] {
+    const total = wanted.reduce((a, w) => a + w, 0);
+    if (total <= limit) return wanted;
+    let lo = 0;
+    let hi = Math.max(...wanted);
+    for (let i = 0; i < 200; i++) {
+      const mid = (lo + hi) / 2;
+      if (wanted.reduce((a, w) => a + Math.min(w, mid), 0) > limit) hi = mid;
+      else lo = mid;
+    }
+    return wanted.map((w) => Math.min(w, lo));
+  }
+
+  it('equals the sum over shards of what each shard’s reads fall short by, or what processing leaves', () => {
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        const yaml = `
+name: lag-property
+stream: { shards: ${c.shards} }
+producers:
+  - name: p
+    rate: ${c.rate}/s
+    recordSize: 1000B
+    keys:
+      dist: weighted
+      keys: [${c.keys.map((k, i) => `{ key: k${i}, weight: ${k.weight}, explicitHashKey: "${k.hash}" }`).join(', ')}]
+consumers:
+${c.consumers
+  .map(
+    (x, i) =>
+      `  - { name: c${i}, type: ${x.polling ? `polling, pollInterval: ${x.interval}, maxRecordsPerCall: ${x.perCall}` : 'enhanced-fan-out'}${x.processing === undefined ? '' : `, processingRate: ${x.processing}/s`} }`,
+  )
+  .join('\n')}
+`;
+        const plan = planOf(yaml);
+        const weights = c.keys.reduce((a, k) => a + k.weight, 0);
+        const offered = new Array<number>(c.shards).fill(0);
+        for (const k of c.keys) offered[shardOf(k.hash, c.shards)]! += (c.rate * k.weight) / weights;
+        // What each shard takes in: at most 1,000 records/s and 1 MiB/s.
+        const taken = offered.map((r) => r / Math.max(1, r / 1000, (r * 1002) / MiB));
+        const polling = c.consumers.filter((x) => x.polling);
+        const calls = callLevels(
+          polling.map((x) => 1 / x.interval),
+          5,
+        );
+        c.consumers.forEach((x, i) => {
+          const share = x.polling ? (2 * MiB) / polling.length : 2 * MiB;
+          const perSecond = x.polling ? calls[polling.indexOf(x)]! * x.perCall : Number.POSITIVE_INFINITY;
+          let short = 0;
+          for (const a of taken) short += Math.max(0, a - Math.min(share / 1002, perSecond));
+          const total = taken.reduce((s, a) => s + a, 0);
+          const expected = Math.max(short, x.processing === undefined ? 0 : total - x.processing);
+          const got = plan.fanOut.consumers.find((k) => k.name === `c${i}`)!.lagGrowthRecordsPerSecond;
+          expect(Math.abs(got - expected)).toBeLessThanOrEqual(1e-6 * Math.max(1, expected));
+        });
+      }),
+      { numRuns: 60 },
+    );
   });
 });
