@@ -3,7 +3,7 @@
  * Direct PUT quota headroom and monthly cost (aws-facts.md, Firehose 9–12).
  */
 
-import { putRequestsPerSecond } from '../aws/behaviour.js';
+import { getRecordsCallRates, putRequestsPerSecond } from '../aws/behaviour.js';
 import { bufferHints, flushIntervalSeconds } from '../aws/defaults.js';
 import {
   BYTES_PER_BILLED_GB,
@@ -116,6 +116,28 @@ function inputOf(f: FirehoseStream, scenario: Scenario, traffic: Traffic): Input
   return input;
 }
 
+/**
+ * What a stream-sourced Firehose stream may read from one shard a second: 2 MiB/s shared by the
+ * polling readers, and its GetRecords calls (1/s, FH23, or less in a max-min fair share of the
+ * shard's 5 calls/s) × 10,000 Kinesis records a call.
+ */
+function firehoseReadShare(
+  f: FirehoseStream,
+  scenario: Scenario,
+): { bytesPerSecond: number; recordsPerSecond: number } {
+  const pollers = scenario.consumers.filter((c) => c.type === 'polling');
+  const streamFirehoses = scenario.firehose.filter((x) => x.source === 'stream');
+  const wanted = [
+    ...pollers.map((c) => 1 / Math.max(c.pollInterval, 1e-3)),
+    ...streamFirehoses.map(() => FIREHOSE.streamSourcePollsPerSecond.value),
+  ];
+  const calls = getRecordsCallRates(wanted)[pollers.length + streamFirehoses.indexOf(f)]!;
+  return {
+    bytesPerSecond: KINESIS.shardReadBytesPerSecond.value / wanted.length,
+    recordsPerSecond: calls * KINESIS.getRecordsMaxRecords.value,
+  };
+}
+
 /** Cost of `gb` ingested in a month over the tiers (first 500 TB, next 1.5 PB, next 3 PB); the first tier's price may be overridden. */
 function tieredIngestCost(gb: number, firstTierUsd: number): number {
   let cost = 0;
@@ -199,17 +221,30 @@ function planFirehoseAt(
     f.dynamicPartitions !== undefined ? 'partition' : f.source === 'stream' ? 'shard' : 'stream';
   const buffers = scope === 'partition' ? f.dynamicPartitions! : scope === 'shard' ? shards : 1;
 
-  // Reading the stream, a buffer fills with what its shard takes in: a shard offered more than its
-  // write limits (ρ = max(records ÷ 1,000, bytes ÷ 1 MiB) per shard > 1, a short configured count)
-  // takes in 1/ρ of it, and Firehose never sees the throttled rest.
-  const overLimit = (records: number, bytes: number) =>
-    scope === 'shard' ? Math.max(1, records / buffers / WRITE_RECORDS, bytes / buffers / WRITE_BYTES) : 1;
+  // Reading the stream, a buffer fills with what Firehose reads from its shard: at most what the
+  // shard takes in (a shard offered more than its write limits, ρ = max(records ÷ 1,000, bytes ÷
+  // 1 MiB) per shard > 1, takes in 1/ρ of it: a short configured count), and at most what its
+  // GetRecords calls return: its share of the shard's 2 MiB/s read bytes and its calls (a max-min
+  // fair share of 5/s, at most 1/s) × 10,000 records. Both are fractions of the shard's data.
+  const readShare = scope === 'shard' ? firehoseReadShare(f, scenario) : null;
+  const takenFraction = (records: number, bytes: number) => {
+    if (readShare === null) return 1;
+    const rho = Math.max(1, records / buffers / WRITE_RECORDS, bytes / buffers / WRITE_BYTES);
+    const shardRecords = records / buffers / rho;
+    const shardBytes = bytes / buffers / rho;
+    const read = Math.min(
+      1,
+      shardBytes > 0 ? readShare.bytesPerSecond / shardBytes : 1,
+      shardRecords > 0 ? readShare.recordsPerSecond / shardRecords : 1,
+    );
+    return read / rho;
+  };
   const peakPerBuffer =
-    input.bytesPerSecond / buffers / overLimit(traffic.writeRecordsPerSecond, traffic.writeBytesPerSecond);
+    (input.bytesPerSecond / buffers) *
+    takenFraction(traffic.writeRecordsPerSecond, traffic.writeBytesPerSecond);
   const averagePerBuffer =
-    input.averageBytesPerSecond /
-    buffers /
-    overLimit(traffic.average.writeRecordsPerSecond, traffic.average.writeBytesPerSecond);
+    (input.averageBytesPerSecond / buffers) *
+    takenFraction(traffic.average.writeRecordsPerSecond, traffic.average.writeBytesPerSecond);
   const peak = flushOf(sizeBytes, intervalSeconds, peakPerBuffer);
   const average = flushOf(sizeBytes, intervalSeconds, averagePerBuffer);
   const objectBytes = peakPerBuffer * peak.seconds * f.compressionRatio;

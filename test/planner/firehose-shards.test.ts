@@ -82,6 +82,28 @@ describe('a stream-sourced Firehose at the configured and the recommended count'
     expect(g.atRecommended!.shardCount).toBe(p.shards.recommended);
   });
 
+  it('fills a buffer no faster than Firehose may read its shard', () => {
+    // 1 shard, 900 records/s: 954,000 B/s written, under the limits. Three polling applications
+    // and Firehose share 2 MiB/s: 524,288 B/s each, 524,288 ÷ 954,000 of the shard's records, so
+    // Firehose reads 921,600 × 524,288 ÷ 954,000 = 524,288 × 1,024 ÷ 1,060 = 506,482.35 B/s of data
+    // and 5 MiB fills in 10.35 s (not 5.69 s at the shard's whole 921,600 B/s).
+    const p = planOf(`
+name: firehose-read-share
+stream: { shards: 1 }
+producers:
+  - { name: p, rate: 900/s, recordSize: 1KiB, keys: { dist: unique, length: 36 } }
+consumers:
+  - { name: a, type: polling }
+  - { name: b, type: polling }
+  - { name: c, type: polling }
+firehose:
+  - { name: lake, source: stream, buffer: { size: 5MiB, interval: 60s } }
+`);
+    const g = p.firehose[0]!;
+    expect(g.flushIntervalSeconds).toBeCloseTo((5 * MiB) / ((2 * MiB * 1024) / 4 / 1060), 9);
+    expect(g.flushIntervalSeconds).toBeCloseTo(10.3516, 3);
+  });
+
   it('shows both in the text, each with its count', async () => {
     const { renderPlan } = await import('../../src/cli/render-plan.js');
     const text = renderPlan(plan);
