@@ -215,7 +215,7 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
   }
   if (shards.getRecordsOverLimit) {
     warnings.push(
-      `Polling readers make ${formatNumber(calls)} GetRecords calls/s per shard, above the 5/s limit: more shards cannot fix this. Lengthen poll intervals or move applications to enhanced fan-out.`,
+      `Polling readers make ${formatNumber(calls)} GetRecords calls/s per shard, above the 5/s limit: more shards cannot fix this. ${delayedReaders(fanOut.consumers)}Lengthen poll intervals or move applications to enhanced fan-out.`,
     );
   }
   if (!shards.aggregation.enabled && withAgg.required < without.required) {
@@ -414,4 +414,19 @@ function planOnDemand(
     keysOverShardLimit,
     previousPeakGiven: previous?.bytesPerSecond !== undefined || previous?.recordsPerSecond !== undefined,
   };
+}
+
+/**
+ * The polling readers the 5 calls/s per shard delays, in words: each keeps a max-min fair share,
+ * so a reader that calls rarely keeps its interval and only the busiest are slowed.
+ */
+function delayedReaders(consumers: readonly Plan['fanOut']['consumers'][number][]): string {
+  const delayed = consumers.filter(
+    (c) =>
+      c.pollIntervalSeconds !== null &&
+      c.effectivePollIntervalSeconds !== null &&
+      c.effectivePollIntervalSeconds > c.pollIntervalSeconds * (1 + 1e-9),
+  );
+  if (delayed.length === 0) return '';
+  return `${delayed.map((c) => `${c.name} polls every ${formatSeconds(c.effectivePollIntervalSeconds!)} instead of ${formatSeconds(c.pollIntervalSeconds!)}`).join(', ')}; the others get the calls they ask for. `;
 }

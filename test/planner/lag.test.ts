@@ -171,6 +171,10 @@ describe('a reader calling every 200 s beside one calling every 100 ms', () => {
     // Propagation: max(0.2 × 2 readers, half the interval): 100 s for the slow one, 0.4 s for the fast.
     expect(slow.propagationDelaySeconds).toBeCloseTo(100, 9);
     expect(fast.propagationDelaySeconds).toBeCloseTo(0.4, 12);
+    // The warning names the one reader slowed, and not the slow one.
+    const warning = plan.warnings.find((w) => w.includes('GetRecords calls/s per shard'))!;
+    expect(warning).toContain('fast polls every 200 ms instead of 100 ms');
+    expect(warning).not.toContain('slow polls');
   });
 });
 
