@@ -104,10 +104,17 @@ firehose:
     expect(g.flushIntervalSeconds).toBeCloseTo(10.3516, 3);
   });
 
-  it('shows both in the text, each with its count', async () => {
+  it('shows both in the terminal and the HTML plan, each with its count', async () => {
     const { renderPlan } = await import('../../src/cli/render-plan.js');
+    const { renderReport } = await import('../../src/report/html.js');
     const text = renderPlan(plan);
     expect(text).toContain('4 per shard (configured)');
     expect(text).toContain('8 per shard (recommended)');
+    const page = renderReport(
+      { generatedAt: '2026-12-06T00:00:00.000Z', shardcastVersion: '0.1.0', plan },
+      [],
+    );
+    expect(page).toContain('4 per shard (configured)');
+    expect(page).toContain('8 per shard (recommended)');
   });
 });

@@ -55,6 +55,16 @@ describe('lag growth from the shared 2 MiB/s read bytes', () => {
     expect(a.recommendation).toContain('at the recommended 6 shards it keeps up');
     expect(plan.warnings.some((w) => w.startsWith('a:') && w.includes('lag grows by 362'))).toBe(true);
   });
+
+  it('shows both counts in the terminal and the HTML plan', async () => {
+    const { renderPlan } = await import('../../src/cli/render-plan.js');
+    const { renderReport } = await import('../../src/report/html.js');
+    const cell = '362 records/s at 4 (configured), — at 6 (recommended)';
+    expect(renderPlan(plan)).toContain(cell);
+    expect(
+      renderReport({ generatedAt: '2026-12-06T00:00:00.000Z', shardcastVersion: '0.1.0', plan }, []),
+    ).toContain(cell);
+  });
 });
 
 describe('lag growth from the records a GetRecords call returns', () => {
