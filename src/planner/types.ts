@@ -4,7 +4,11 @@
  * records, USD; rates per second; costs per 730-hour month.
  */
 
-export const PLAN_VERSION = 1;
+/**
+ * 2: consumers carry `lag` and `lagAtRecommended`, Firehose streams `shardCount`, `countIs` and
+ * `atRecommended` (a report of a version-1 plan would have none of them to show).
+ */
+export const PLAN_VERSION = 2;
 
 /** Traffic of one producer at the planning instant and on average. */
 export interface ProducerTraffic {

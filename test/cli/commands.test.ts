@@ -105,7 +105,7 @@ describe('shardcast plan', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     const plan = JSON.parse(result.stdout) as Plan;
-    expect(plan.version).toBe(1);
+    expect(plan.version).toBe(2);
     expect(plan.scenario).toMatchObject({ name: 'launch-day', mode: 'provisioned', durationSeconds: 1800 });
     expect(plan.metrics['shards.recommended']).toBe(plan.shards.recommended);
     expect(plan.metrics['shards.required']).toBe(plan.shards.required);

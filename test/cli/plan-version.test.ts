@@ -1,0 +1,29 @@
+/** Plans written before consumers carried their lag at both counts cannot be read back as if they did. */
+import { describe, expect, it } from 'vitest';
+import { parsePlan } from '../../src/cli/read.js';
+import { planScenario } from '../../src/planner/index.js';
+import { scenarioOf } from '../planner/helpers.js';
+
+describe('plan format version', () => {
+  const plan = planScenario(
+    scenarioOf(`
+name: v
+stream: { shards: 2 }
+producers:
+  - { name: p, rate: 100/s, recordSize: 1KiB, keys: { dist: unique, length: 36 } }
+consumers:
+  - { name: c, type: polling }
+`),
+  );
+
+  it('reads back the plan it writes', () => {
+    expect(parsePlan(JSON.stringify(plan), 'plan.json').fanOut.consumers[0]!.lag.shardCount).toBe(2);
+  });
+
+  it('refuses a version-1 plan, which has no lag at both counts, with a way out', () => {
+    const old = { ...plan, version: 1 };
+    expect(() => parsePlan(JSON.stringify(old), 'plan.json')).toThrow(
+      /plan format 1 cannot be read \(this shardcast reads 2\)/,
+    );
+  });
+});
