@@ -144,6 +144,7 @@ export function planFanOut(input: FanOutInput): FanOutPlan {
       recommendation: '',
     };
     plan.recommendation = recommend(plan, {
+      shards,
       demand,
       efoMonthly,
       extraPollingAppMonthlyCost,
@@ -249,6 +250,8 @@ export function consumerLag(loads: ShardLoads, countIs: ConsumerLag['countIs'], 
 function recommend(
   c: ConsumerPlan,
   ctx: {
+    /** The recommended count, at which `demand` is the hottest shard's write bytes with headroom. */
+    shards: number;
     demand: number;
     efoMonthly: number;
     extraPollingAppMonthlyCost: number;
@@ -275,7 +278,7 @@ function recommend(
     }
     if (c.demandBytesPerSecondPerShard > c.readBytesPerSecondPerShard) {
       parts.push(
-        `needs ${formatBytes(c.demandBytesPerSecondPerShard)}/s per shard but gets ${formatBytes(c.readBytesPerSecondPerShard)}/s: use enhanced fan-out ($${formatNumber(ctx.efoMonthly)}/month) or more shards`,
+        `needs ${formatBytes(c.demandBytesPerSecondPerShard)}/s from the hottest shard at the recommended ${ctx.shards} shards with headroom but gets ${formatBytes(c.readBytesPerSecondPerShard)}/s: use enhanced fan-out ($${formatNumber(ctx.efoMonthly)}/month) or more shards`,
       );
     } else if (parts.length === 0 && c.lag.recordsPerSecond === 0) {
       parts.push(
