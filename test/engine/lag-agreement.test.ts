@@ -69,6 +69,25 @@ describe('the engine’s lag grows at the planned rate', () => {
     expect(Math.abs(run - planned) / planned).toBeLessThan(0.03);
   });
 
+  it('when each call returns 10 KPL aggregates of 250 user records (records a call, aggregated)', () => {
+    // 5,000 user records/s a shard, 2,500 read: 2 × 2,500 = 5,000 records/s (test/planner/lag.test.ts).
+    const { planned, run } = engineLagGrowth(
+      `
+name: lag-agreement-kpl
+duration: ${DURATION_SECONDS}s
+seed: 3
+stream: { shards: 2 }
+producers:
+  - { name: p, instances: 2, rate: 10000/s, recordSize: 100B, aggregation: true, batching: { linger: 100ms }, keys: { dist: unique, length: 36 } }
+consumers:
+  - { name: r, type: polling, maxRecordsPerCall: 10 }
+`,
+      'r',
+    );
+    expect(planned).toBeCloseTo(5000, 6);
+    expect(Math.abs(run - planned) / planned).toBeLessThan(0.03);
+  });
+
   it('when two readers split the 5 GetRecords calls/s (call rate)', () => {
     // 2.5 calls/s each × 100 = 250 records/s a shard of 400: 4 × 150 = 600 records/s.
     const { planned, run } = engineLagGrowth(

@@ -110,6 +110,33 @@ consumers:
   });
 });
 
+describe('lag growth with KPL aggregation', () => {
+  it('counts a call’s 10 Kinesis records as the user records they carry', () => {
+    // 10,000 records/s of 100 B from 2 processes on 2 shards, linger 100 ms: an aggregate holds
+    // 10,000 × 0.1 ÷ (2 × 2) = 250 user records (~26 KB, under 51,200 B). Each shard gets 5,000
+    // user records/s in 20 aggregates; one call a second with Limit 10 returns 10 aggregates,
+    // 2,500 user records: 2,500 short on each shard, 5,000 records/s.
+    const plan = planOf(`
+name: lag-kpl
+stream: { shards: 2 }
+producers:
+  - name: p
+    instances: 2
+    rate: 10000/s
+    recordSize: 100B
+    aggregation: true
+    batching: { linger: 100ms }
+    keys: { dist: unique, length: 36 }
+consumers:
+  - { name: r, type: polling, maxRecordsPerCall: 10 }
+`);
+    expect(plan.traffic.producers[0]!.aggregation.userRecordsPerKinesisRecord).toBeCloseTo(250, 9);
+    const r = plan.fanOut.consumers[0]!;
+    expect(r.lagGrowthRecordsPerSecond).toBeCloseTo(5000, 6);
+    expect(r.lag.binding).toBe('recordsPerCall');
+  });
+});
+
 describe('lag growth from the 5 GetRecords calls/s a shard shares', () => {
   // Two readers each asking for 10 calls/s (every 100 ms), Limit 100. Alone each would read
   // 10 × 100 = 1,000 records/s a shard; sharing 5 calls/s they get 2.5 each: 250 records/s.
