@@ -317,8 +317,16 @@ function describeLag(c: ConsumerPlan, lag: ConsumerLag, efoMonthly: number, also
   switch (lag.binding) {
     case 'processing':
       return `${at} it processes ${formatNumber(c.processingRecordsPerSecond!)} records/s of ${formatNumber(c.processingRecordsPerSecond! + lag.byCap.processing)}: ${grows} — add instances`;
-    case 'readBytes':
-      return `${at} its ${formatBytes(c.readBytesPerSecondPerShard)}/s of a shard's reads ${c.type === 'enhanced-fan-out' ? '' : `(2 MiB/s shared by the polling readers) `}fall short ${where}: ${grows} — more shards (each carries less)${c.type === 'enhanced-fan-out' ? '' : ` or enhanced fan-out ($${formatNumber(efoMonthly)}/month)`}`;
+    case 'readBytes': {
+      // Firehose reads a stream with GetRecords only: another application can move off the pipe.
+      const alternative =
+        c.type === 'polling'
+          ? ` or enhanced fan-out ($${formatNumber(efoMonthly)}/month)`
+          : c.type === 'firehose'
+            ? ' or move a polling application to enhanced fan-out'
+            : '';
+      return `${at} its ${formatBytes(c.readBytesPerSecondPerShard)}/s of a shard's reads ${c.type === 'enhanced-fan-out' ? '' : '(2 MiB/s shared by the polling readers) '}fall short ${where}: ${grows} — more shards (each carries less)${alternative}`;
+    }
     case 'recordsPerCall': {
       const perCall = c.readRecordsPerSecondPerShard! * c.effectivePollIntervalSeconds!;
       return `${at} its GetRecords calls return at most ${formatNumber(perCall)} records each, ${formatNumber(c.readRecordsPerSecondPerShard!)} records/s per shard, short ${where}: ${grows} — more shards (each carries fewer records)${perCall < CALL_MAX_RECORDS - 1e-9 ? ', a larger maxRecordsPerCall (up to 10,000)' : ''} or a shorter poll interval`;
