@@ -9,9 +9,10 @@ import { formatBytes, formatNumber, formatSeconds } from '../scenario/units.js';
 import { planCosts } from './cost.js';
 import { planFanOut } from './fan-out.js';
 import { planFirehoseStream } from './firehose.js';
-import { buildKeyModels, planHotKeys } from './hot-keys.js';
+import { buildKeyModels, type KeyHashingOptions, planHotKeys } from './hot-keys.js';
 import { flattenMetrics } from './metrics.js';
 import { onDemandInitialCapacity, onDemandThrottling } from './on-demand.js';
+import { type ShardReadLimits, shardReaders, shardReadLimits } from './read-limits.js';
 import { planReshard } from './reshard.js';
 import { ceilShards, getRecordsCallsPerShard, pollingReaderCount, shardCounts } from './shards.js';
 import { planTraffic } from './traffic.js';
@@ -34,6 +35,8 @@ const CALLS_PER_SHARD = KINESIS.getRecordsPerSecondPerShard.value;
 export interface PlanOptions {
   /** Prices to use (default: the bundled us-east-1 prices with the scenario's overrides). */
   prices?: PriceTable;
+  /** How many keys are hashed one by one before the hottest shard is estimated (tests and benchmarks). */
+  keyHashing?: KeyHashingOptions;
 }
 
 /** Plans a validated scenario (with service defaults filled, as `loadScenarioFile` returns it). */
@@ -42,7 +45,7 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
   const warnings: string[] = [];
   const recommendations: string[] = [];
 
-  const keyModels = buildKeyModels(scenario);
+  const keyModels = buildKeyModels(scenario, planOptions.keyHashing);
   const keyBytes = new Map([...keyModels].map(([name, m]) => [name, m.meanKeyBytes]));
   const times = sampleTimes(
     scenario.producers.map((p) => p.rate),
@@ -60,12 +63,22 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
     : shardCounts(planTraffic(scenario, keyBytes, { aggregation: true, times }), readers);
   const configured = scenario.stream.shards ?? null;
 
-  const hotKeys = planHotKeys({ scenario, traffic, keyModels, required: counts.required, configured });
+  const readLimits = shardReadLimits(shardReaders(scenario));
+  const hotKeys = planHotKeys({
+    scenario,
+    traffic,
+    keyModels,
+    required: counts.required,
+    configured,
+    readLimits,
+  });
   const recommended = Math.max(counts.required, hotKeys.smallestFittingShardCount);
   const calls = getRecordsCallsPerShard(scenario);
   const binding: ShardPlan['binding'] =
     recommended > counts.required
-      ? 'hotShard'
+      ? hotKeys.raisedByReads
+        ? 'read'
+        : 'hotShard'
       : counts.required === counts.byWriteBytes
         ? 'writeBytes'
         : counts.required === counts.byWriteRecords
@@ -154,7 +167,7 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
     .map(([name]) => name);
 
   // ---- Words: binding constraint, warnings, recommendations
-  const bindingText = describeBinding(binding, traffic, counts, hotKeys, recommended, readers);
+  const bindingText = describeBinding(binding, traffic, counts, hotKeys, recommended, readers, readLimits);
   if (configured !== null && scenario.stream.mode === 'provisioned') {
     if (configured < recommended) {
       warnings.push(
@@ -186,9 +199,18 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
     warnings.push(
       `The hottest shard cannot be fixed with shards: even ${formatNumber(hotKeys.smallestFittingShardCount)} shards leave shard ${hotKeys.atRecommended.shardAfterSalting} at ${formatNumber(hotKeys.atRecommended.utilizationWithoutOversizedKeys * h * 100)}% of its limit at peak × ${formatNumber(h)}; split the traffic over several streams.`,
     );
+  } else if (hotKeys.raisedByReads) {
+    recommendations.push(
+      `The hottest shard's readers set the count: ${counts.required} shards carry the average load, but shard ${hotKeys.atRequired.shard} would carry more than its readers take (${describeReadLimits(readLimits)}); ${recommended} shards keep every shard within them.`,
+    );
   } else if (hotKeys.raisedByHotShard) {
     recommendations.push(
       `The hottest shard sets the count: ${counts.required} shards carry the average load, but shard ${hotKeys.atRequired.shard} would run at ${formatNumber(hotKeys.atRequired.utilization * 100)}% of its limit; ${recommended} shards keep every shard under it${hotKeys.keys.some((k) => k.saltingFactor > 1) ? ' once the keys named below are salted' : ''}.`,
+    );
+  }
+  if (hotKeys.estimate) {
+    warnings.push(
+      `The hottest shard is estimated: a producer has more keys than are hashed one by one, so its heaviest ${formatNumber(hotKeys.estimate.hashedKeys)} are hashed and the rest spread by a normal model of where they hash. At ${recommended} shards its figure is the median, ±${formatNumber(hotKeys.estimate.relativeError * 100)}% for the 5%–95% range (tests keep it within 2% of hashing every key).`,
     );
   }
   if (shards.getRecordsOverLimit) {
@@ -289,8 +311,12 @@ function describeBinding(
   hotKeys: Plan['hotKeys'],
   recommended: number,
   readers: number,
+  readLimits: ShardReadLimits,
 ): string {
   const h = 1 + traffic.headroom;
+  if (binding === 'read' && recommended > counts.required) {
+    return `reads on the hottest shard: at ${counts.required} shards shard ${hotKeys.atRequired.shard} carries ${formatBytes(hotKeys.atRequired.bytesPerSecond)}/s and ${formatNumber(hotKeys.atRequired.recordsPerSecond)} records/s at peak, and × ${formatNumber(h)} that is more than its readers take (${describeReadLimits(readLimits)}); ${recommended} shards keep every shard within them`;
+  }
   switch (binding) {
     case 'hotShard':
       return hotKeys.fits
@@ -303,6 +329,15 @@ function describeBinding(
     default:
       return `polling reads: ${readers} readers × ${formatBytes(traffic.writeBytesPerSecond)}/s × ${formatNumber(h)} over 2 MiB/s per shard = ${counts.byRead} shards`;
   }
+}
+
+/** A shard's read limits in words: what each polling reader takes, and EFO's share. */
+function describeReadLimits(limits: ShardReadLimits): string {
+  const parts: string[] = [];
+  if (Number.isFinite(limits.bytesPerSecond)) parts.push(`${formatBytes(limits.bytesPerSecond)}/s`);
+  if (Number.isFinite(limits.recordsPerSecond))
+    parts.push(`${formatNumber(limits.recordsPerSecond)} records/s by GetRecords calls × records per call`);
+  return parts.join(' and ');
 }
 
 /** Shards the traffic needs at time t, without headroom (for checking reshard timing). */
