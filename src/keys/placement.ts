@@ -257,16 +257,28 @@ function shareBelow(placed: PlacedKeys, i: number, n: number, from = 0): { share
  * keys not placed one by one spread evenly (their expectation). O(n log K) with K placed keys.
  */
 export function sharesOnEvenShards(placed: PlacedKeys, n: number, out = new Float64Array(n)): Float64Array {
+  const next = shardShareWalker(placed, n);
+  for (let i = 0; i < n; i++) out[i] = next();
+  return out;
+}
+
+/**
+ * The shares of shards 0, 1, … of n in turn, one per call: `sharesOnEvenShards` a shard at a time,
+ * for checks that stop at the first shard over its limit.
+ */
+export function shardShareWalker(placed: PlacedKeys, n: number): () => number {
   const even = placed.spreadShare / n;
   let below = 0;
   let from = 0;
-  for (let i = 1; i <= n; i++) {
+  let i = 0;
+  return () => {
+    i++;
     const next = shareBelow(placed, i, n, from);
-    out[i - 1] = next.share - below + even;
+    const share = next.share - below + even;
     below = next.share;
     from = next.next;
-  }
-  return out;
+    return share;
+  };
 }
 
 /** Shard j's share at n even shards: O(log K). */

@@ -4,7 +4,7 @@
  * every shard stays under its write limits and its readers' limits.
  */
 import { KINESIS } from '../aws/facts.js';
-import { hashFraction, hashKeyOf, shardIndexOf } from '../aws/hash.js';
+import { hashFraction, hashKeyOf } from '../aws/hash.js';
 import { meanKeyBytes } from '../keys/distribution.js';
 import { logNormalCdf } from '../keys/estimate.js';
 import { heaviestIndices } from '../keys/load.js';
@@ -14,6 +14,7 @@ import {
   positionOfHash,
   shardOfPlaced,
   shardOfPosition,
+  shardShareWalker,
   shareOfShard,
   sharesOnEvenShards,
 } from '../keys/placement.js';
@@ -39,6 +40,8 @@ export const HEAD_KEYS = 1_000_000;
  */
 const ESTIMATE_QUANTILE = 0.5;
 const ERROR_QUANTILES = [0.05, 0.95] as const;
+/** Failure points the search keeps and tries before walking a layout. */
+const WITNESSES = 16;
 /** Standard deviations above which a shard's chance of exceeding a level is below 1e−17. */
 const REACH = 8.5;
 
@@ -173,7 +176,10 @@ export function planHotKeys(input: HotKeyInput): HotKeyPlan {
         hashKey: k.hashKey,
         recordsPerSecond: k.recordsPerSecond,
         bytesPerSecond: k.bytesPerSecond,
-        pieces: Array.from({ length: k.saltingFactor }, (_, i) => hashKeyOf(`${name}#${i}`)),
+        pieces: Array.from({ length: k.saltingFactor }, (_, i) => {
+          const hashKey = hashKeyOf(`${name}#${i}`);
+          return { hashKey, position: positionOfHash(hashKey) };
+        }),
       };
     });
   const model = new LoadModel(rates, salted, h);
@@ -206,16 +212,25 @@ export function planHotKeys(input: HotKeyInput): HotKeyPlan {
 
   const search = (from: number, to: number, limits: Limits): number | null => {
     const mayFit = heavyKeysMayFit(rates, keys, salted, h, limits);
-    // Where the last count failed, as a fraction of the key space: keys bunched there overflow
-    // the shard holding that point at the next counts too, which one shard's check finds in
-    // O(log K) before the whole layout is evaluated.
-    let witness = -1;
+    // Where recent counts failed, as fractions of the key space: keys bunched there overflow the
+    // shard holding that point at the next counts too, which one shard's check finds in O(log K)
+    // before the layout is walked. The latest failure is tried first.
+    const witnesses: number[] = [];
     for (let n = Math.max(1, from); n <= to; n++) {
       if (!mayFit(n)) continue;
-      if (witness >= 0 && !model.shardFits(n, Math.min(n - 1, Math.floor(witness * n)), limits)) continue;
+      let ruledOut = false;
+      for (let w = 0; w < witnesses.length && !ruledOut; w++) {
+        const j = Math.min(n - 1, Math.floor(witnesses[w]! * n));
+        if (!model.shardFits(n, j, limits)) {
+          ruledOut = true;
+          if (w > 0) witnesses.unshift(...witnesses.splice(w, 1));
+        }
+      }
+      if (ruledOut) continue;
       const check = model.fit(n, limits);
       if (check.fits) return n;
-      witness = (check.worstShard + 0.5) / n;
+      witnesses.unshift((check.worstShard + 0.5) / n);
+      if (witnesses.length > WITNESSES) witnesses.pop();
     }
     return null;
   };
@@ -291,7 +306,7 @@ interface SaltedKey {
   hashKey: bigint;
   recordsPerSecond: number;
   bytesPerSecond: number;
-  pieces: bigint[];
+  pieces: { hashKey: bigint; position: number }[];
 }
 
 function toHotShard(load: ShardLoad): HotShard {
@@ -356,13 +371,37 @@ class LoadModel {
       const s = shardOfPosition(k.position, k.hashKey, n);
       saltedRecords[s]! -= k.recordsPerSecond;
       saltedBytes[s]! -= k.bytesPerSecond;
-      for (const hash of k.pieces) {
-        const p = shardIndexOf(hash, n);
+      for (const piece of k.pieces) {
+        const p = shardOfPosition(piece.position, piece.hashKey, n);
         saltedRecords[p]! += k.recordsPerSecond / k.pieces.length;
         saltedBytes[p]! += k.bytesPerSecond / k.pieces.length;
       }
     }
     return { records, bytes, saltedRecords, saltedBytes };
+  }
+
+  /** What salting changes at n: shard → [records, bytes] added (negative where a salted key leaves). */
+  private saltDeltas(n: number): Map<number, [number, number]> {
+    const deltas = new Map<number, [number, number]>();
+    const add = (s: number, records: number, bytes: number) => {
+      const d = deltas.get(s);
+      if (d === undefined) deltas.set(s, [records, bytes]);
+      else {
+        d[0] += records;
+        d[1] += bytes;
+      }
+    };
+    for (const k of this.salted) {
+      add(shardOfPosition(k.position, k.hashKey, n), -k.recordsPerSecond, -k.bytesPerSecond);
+      for (const piece of k.pieces) {
+        add(
+          shardOfPosition(piece.position, piece.hashKey, n),
+          k.recordsPerSecond / k.pieces.length,
+          k.bytesPerSecond / k.pieces.length,
+        );
+      }
+    }
+    return deltas;
   }
 
   /** Salted shard j alone: does its mean load fit `limits` with headroom? O(producers × log K). */
@@ -379,8 +418,8 @@ class LoadModel {
         records -= k.recordsPerSecond;
         bytes -= k.bytesPerSecond;
       }
-      for (const hash of k.pieces) {
-        if (shardIndexOf(hash, n) === j) {
+      for (const piece of k.pieces) {
+        if (shardOfPosition(piece.position, piece.hashKey, n) === j) {
           records += k.recordsPerSecond / k.pieces.length;
           bytes += k.bytesPerSecond / k.pieces.length;
         }
@@ -394,6 +433,27 @@ class LoadModel {
    * the median hottest shard does), and the worst shard.
    */
   fit(n: number, limits: Limits): { fits: boolean; worstShard: number } {
+    // Shard by shard, stopping at the first over the limit: counts that fail (nearly all the
+    // search sees) rarely need the whole layout.
+    const walkers = this.rates.map((r) => ({ rate: r, next: shardShareWalker(r.placed, n) }));
+    const deltas = this.saltDeltas(n);
+    const level = (1 + 1e-9) / this.h;
+    for (let s = 0; s < n; s++) {
+      let records = 0;
+      let bytes = 0;
+      for (const w of walkers) {
+        const share = w.next();
+        records += w.rate.records * share;
+        bytes += w.rate.bytes * share;
+      }
+      const d = deltas.get(s);
+      if (d !== undefined) {
+        records += d[0];
+        bytes += d[1];
+      }
+      if (utilizationOf(records, bytes, limits) > level) return { fits: false, worstShard: s };
+    }
+    if (!this.estimating) return { fits: true, worstShard: 0 };
     const { saltedRecords, saltedBytes } = this.means(n);
     let worstShard = 0;
     let worst = -1;
@@ -404,9 +464,7 @@ class LoadModel {
         worstShard = s;
       }
     }
-    const level = (1 + 1e-9) / this.h;
     if (worst > level) return { fits: false, worstShard };
-    if (!this.estimating) return { fits: true, worstShard };
     const logP = this.logProbabilityAllUnder(saltedRecords, saltedBytes, limits, level, n);
     return { fits: logP >= Math.log(ESTIMATE_QUANTILE), worstShard };
   }
@@ -541,8 +599,8 @@ function heavyKeysMayFit(
   // Pieces of salted keys by position in the key space (a fraction): floor(position × n) places
   // them, exactly but for keys within 2^-50 of a boundary, which a prefilter can afford.
   const pieces = salted.flatMap((k) =>
-    k.pieces.map((hash) => ({
-      position: hashFraction(hash),
+    k.pieces.map((piece) => ({
+      position: hashFraction(piece.hashKey),
       records: k.recordsPerSecond / k.pieces.length,
       bytes: k.bytesPerSecond / k.pieces.length,
     })),
