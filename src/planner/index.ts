@@ -201,7 +201,7 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
     );
   } else if (hotKeys.raisedByReads) {
     recommendations.push(
-      `The hottest shard's readers set the count: ${counts.required} shards carry the average load, but shard ${hotKeys.atRequired.shard} would carry more than its readers take (${describeReadLimits(readLimits)}); ${recommended} shards keep every shard within them.`,
+      `The hottest shard's readers set the count: ${counts.required} shards carry the average load, but ${describeReadShortfall(hotKeys.atRequired, readLimits, h, readers)}; ${recommended} shards keep every shard within what its readers take.`,
     );
   } else if (hotKeys.raisedByHotShard) {
     recommendations.push(
@@ -315,7 +315,7 @@ function describeBinding(
 ): string {
   const h = 1 + traffic.headroom;
   if (binding === 'read' && recommended > counts.required) {
-    return `reads on the hottest shard: at ${counts.required} shards shard ${hotKeys.atRequired.shard} carries ${formatBytes(hotKeys.atRequired.bytesPerSecond)}/s and ${formatNumber(hotKeys.atRequired.recordsPerSecond)} records/s at peak, and × ${formatNumber(h)} that is more than its readers take (${describeReadLimits(readLimits)}); ${recommended} shards keep every shard within them`;
+    return `reads on the hottest shard: at ${counts.required} shards ${describeReadShortfall(hotKeys.atRequired, readLimits, h, readers)}; ${recommended} shards keep every shard within what its readers take`;
   }
   switch (binding) {
     case 'hotShard':
@@ -331,13 +331,26 @@ function describeBinding(
   }
 }
 
-/** A shard's read limits in words: what each polling reader takes, and EFO's share. */
-function describeReadLimits(limits: ShardReadLimits): string {
-  const parts: string[] = [];
-  if (Number.isFinite(limits.bytesPerSecond)) parts.push(`${formatBytes(limits.bytesPerSecond)}/s`);
-  if (Number.isFinite(limits.recordsPerSecond))
-    parts.push(`${formatNumber(limits.recordsPerSecond)} records/s by GetRecords calls × records per call`);
-  return parts.join(' and ');
+/** Why the hottest shard at a count is more than its readers take, in words, with the arithmetic. */
+function describeReadShortfall(
+  hot: Plan['hotKeys']['atRequired'],
+  limits: ShardReadLimits,
+  h: number,
+  readers: number,
+): string {
+  const bytes = hot.bytesPerSecond * h;
+  const records = hot.recordsPerSecond * h;
+  if (bytes > limits.bytesPerSecond) {
+    const who =
+      readers > 0 && limits.bytesPerSecond < KINESIS.efoBytesPerSecondPerConsumer.value
+        ? `each of its ${readers} polling readers gets`
+        : 'an enhanced fan-out consumer gets';
+    return `shard ${hot.shard} carries ${formatBytes(hot.bytesPerSecond)}/s at peak, × ${formatNumber(h)} = ${formatBytes(bytes)}/s, more than the ${formatBytes(limits.bytesPerSecond)}/s ${who}`;
+  }
+  if (records > limits.recordsPerSecond) {
+    return `shard ${hot.shard} carries ${formatNumber(hot.recordsPerSecond)} records/s at peak, × ${formatNumber(h)} = ${formatNumber(records)}/s, more than the slowest polling reader takes (${formatNumber(limits.recordsPerSecond)} records/s: its GetRecords calls a second × records a call)`;
+  }
+  return `a shard carries more than its readers take (${formatBytes(limits.bytesPerSecond)}/s, ${formatNumber(limits.recordsPerSecond)} records/s)`;
 }
 
 /** Shards the traffic needs at time t, without headroom (for checking reshard timing). */
