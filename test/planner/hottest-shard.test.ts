@@ -6,6 +6,7 @@
  * [floor(i·2^128/n), floor((i+1)·2^128/n) − 1]). The brute-force oracles here hash with
  * node:crypto and place with BigInt arithmetic, independently of src/keys/.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planScenario } from '../../src/planner/index.js';
 import { HASH_SPACE, md5HashKey, planOf, scenarioOf } from './helpers.js';
@@ -128,6 +129,85 @@ producers:
     expect(plan.hotKeys.fits).toBe(true);
     expect(plan.hotKeys.atRecommended.recordsPerSecond * 1.2).toBeLessThanOrEqual(1000);
   }, 60_000);
+});
+
+describe('the recommended count is the smallest that fits writes and reads, for generated scenarios', () => {
+  it('matches a brute-force check of every count from the required one', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          count: fc.integer({ min: 20, max: 1500 }),
+          exponent: fc.oneof(fc.constant(0), fc.double({ min: 0.2, max: 1, noNaN: true })),
+          // Records of 200 B to 4 KiB: records bind for small ones, bytes (and reads) for large.
+          recordBytes: fc.integer({ min: 200, max: 4096 }),
+          requiredGuess: fc.integer({ min: 2, max: 60 }),
+          readers: fc.integer({ min: 0, max: 4 }),
+        }),
+        ({ count, exponent, recordBytes, requiredGuess, readers }) => {
+          // Key k-i carries (i + 1)^−s ÷ H of the records (zipf; s = 0 is uniform). Every record is
+          // recordBytes of data plus its key's UTF-8 bytes.
+          const weights = Array.from({ length: count }, (_, i) => (i + 1) ** -exponent);
+          const total = weights.reduce((a, w) => a + w, 0);
+          const shares = weights.map((w) => w / total);
+          // A rate that needs about `requiredGuess` shards by records.
+          const rate = Math.round((requiredGuess * 1000) / 1.2);
+          // A shard fits when records × 1.2 ≤ 1,000 and bytes × 1.2 ≤ min(1 MiB, 2 MiB ÷ readers).
+          const bytesLimit = Math.min(
+            1_048_576,
+            readers > 0 ? 2_097_152 / readers : Number.POSITIVE_INFINITY,
+          );
+          const recordsOf = (share: number) => rate * share;
+          const bytesOf = (share: number, i: number) => rate * share * (recordBytes + `k-${i}`.length);
+          // Keys no count can carry are salted by the plan; keep to scenarios without them.
+          fc.pre(
+            shares.every(
+              (share, i) => recordsOf(share) * 1.2 <= 1000 && bytesOf(share, i) * 1.2 <= bytesLimit,
+            ),
+          );
+          const plan = planOf(`
+name: generated
+stream: { shards: 1 }
+producers:
+  - name: p
+    rate: ${rate}/s
+    recordSize: ${recordBytes}B
+    keys: { dist: zipf, count: ${count}, exponent: ${exponent}, template: "k-{i}" }
+consumers:
+${readers === 0 ? '  []' : Array.from({ length: readers }, (_, r) => `  - { name: r${r}, type: polling }`).join('\n')}
+`);
+          // The oracle: each key's hash once, then every count from the required one up.
+          const hashed = shares
+            .map((share, i) => ({
+              hash: md5HashKey(`k-${i}`),
+              records: recordsOf(share),
+              bytes: bytesOf(share, i),
+            }))
+            .sort((x, y) => (x.hash < y.hash ? -1 : x.hash > y.hash ? 1 : 0));
+          const fits = (n: number) => {
+            const records = new Array<number>(n).fill(0);
+            const bytes = new Array<number>(n).fill(0);
+            let shard = 0;
+            let next = HASH_SPACE / BigInt(n);
+            for (const k of hashed) {
+              while (shard < n - 1 && k.hash >= next) {
+                shard++;
+                next = (BigInt(shard + 1) * HASH_SPACE) / BigInt(n);
+              }
+              records[shard]! += k.records;
+              bytes[shard]! += k.bytes;
+            }
+            return records.every(
+              (r, j) => r * 1.2 <= 1000 * (1 + 1e-9) && bytes[j]! * 1.2 <= bytesLimit * (1 + 1e-9),
+            );
+          };
+          let smallest = plan.shards.required;
+          while (!fits(smallest)) smallest++;
+          expect(plan.shards.recommended).toBe(smallest);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  }, 120_000);
 });
 
 describe('the recommended count satisfies reads on the hottest shard', () => {
