@@ -225,9 +225,14 @@ function hashOrder(
   return { order, prefix };
 }
 
-/** The top 32 bits of shard i's first hash key at n even shards: floor(i·2^32/n). */
+/**
+ * The top 32 bits of shard i's first hash key at n even shards: floor(i·2^32/n). In doubles the
+ * quotient (below 2^32) is off by at most 2^−21, while its fraction r/n is at least 1/n from the
+ * next integer: exact below 2^20 shards; BigInt division above.
+ */
 function boundaryTop(i: number, n: number): number {
-  return Math.floor((i * TWO_POW_32) / n);
+  if (n < 2 ** 20) return Math.floor((i * TWO_POW_32) / n);
+  return Number((BigInt(i) << 32n) / BigInt(n));
 }
 
 /**
