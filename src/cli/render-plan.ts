@@ -55,7 +55,11 @@ export function renderPlan(plan: Plan): string {
     [
       'recommended',
       String(shards.recommended),
-      shards.recommended > shards.required ? 'raised for the hottest shard' : '',
+      shards.recommended > shards.required
+        ? hotKeys.raisedByReads
+          ? "raised for the hottest shard's readers"
+          : 'raised for the hottest shard'
+        : '',
     ],
   ];
   if (shards.configured !== null) {
@@ -78,7 +82,12 @@ export function renderPlan(plan: Plan): string {
   );
   out.push(`  Binding: ${plan.binding}`);
 
-  out.push('', `Hot keys (${hotKeys.method})`);
+  out.push(
+    '',
+    hotKeys.estimate
+      ? `Hot keys (estimated: the heaviest ${formatNumber(hotKeys.estimate.hashedKeys)} hashed, the hottest shard ±${formatPercent(hotKeys.estimate.relativeError)})`
+      : `Hot keys (${hotKeys.method})`,
+  );
   const notable = hotKeys.keys.filter((k) => k.shardUtilization >= 0.01);
   if (hotKeys.keys.length === 0) out.push('  none: every record has its own key');
   else if (notable.length === 0) {

@@ -1,11 +1,19 @@
 /**
- * Keys hashed once, placed on any number of evenly split shards cheaply. The planner's search
- * for the smallest shard count whose hottest shard fits evaluates many counts; hashing a million
- * keys for each would cost ~300 ms a count, while re-placing hashed keys costs a few ms.
+ * Keys hashed once, placed on any number of evenly split shards cheaply. The planner's search for
+ * the smallest shard count that fits evaluates many counts; hashing millions of keys for each would
+ * cost seconds a count, while hashed keys kept in hash order give any shard's load by two binary
+ * searches.
  *
- * Placement is exact: a key's shard at n shards is floor(position × n) from the top 64 bits of
- * its hash key, except within a hair of a boundary, where the full hash key decides
- * (`shardIndexOf` in src/aws/hash.ts).
+ * The keys are held in hash order as the top 32 bits of their hash keys, with a running sum of
+ * their shares. At n even shards, shard i starts at b_i = floor(i·2^128/n), whose top 32 bits are
+ * B_i = floor(floor(i·2^128/n)/2^96) = floor(i·2^32/n) (an exact double for n < 2^20). A key whose
+ * top 32 bits are below B_i hashes below b_i; one above B_i hashes at or above (B_i + 1)·2^96 > b_i.
+ * Only keys whose top 32 bits equal B_i (about K·2^−32 a boundary: 0.002 for 10 million keys) need
+ * their full hash key, which decides them exactly as `shardIndexOf` does. Placement is therefore
+ * exact, and shard i's share is prefix(below b_{i+1}) − prefix(below b_i): O(log K) a shard.
+ *
+ * Memory: 16 bytes a key (top bits, key number, running share), typed arrays only, so 10 million
+ * keys take 160 MB; the sort needs 80 MB more while it runs.
  */
 import { hashKeyOf, parseExplicitHashKey, shardIndexOf } from '../aws/hash.js';
 import type { KeyDistribution } from '../scenario/schema.js';
@@ -13,67 +21,61 @@ import { generatedKeys, routingIdentity } from './distribution.js';
 import { Md5 } from './md5.js';
 import { keyName, TemplateEncoder } from './template.js';
 
+const TWO_POW_32 = 2 ** 32;
 const TWO_POW_64 = 2 ** 64;
 /** Positions this close (as a fraction of a shard) to a boundary are placed by the full hash key. */
 const BOUNDARY_EPSILON = 1e-6;
 
 export interface PlacedKeys {
-  /** Each placed key's hash key, top 64 bits, as a fraction of the key space in [0, 1). */
-  positions: Float64Array;
-  /** Each placed key's share of the producer's records. */
-  shares: Float64Array;
+  /** Keys placed one by one (numbered 0 … count − 1; heaviest first for generated distributions). */
+  count: number;
+  /** Top 32 bits of each placed key's hash key, ascending: the keys in hash order. */
+  top: Uint32Array;
+  /** The key number at each hash-order position. */
+  order: Int32Array;
+  /** prefix[j]: Σ shares of the first j keys in hash order (a compensated sum: exact to an ulp). */
+  prefix: Float64Array;
+  /** Share of the producer's records carried by placed key k. */
+  shareOf(k: number): number;
   /** Share carried by keys not placed one by one (unique keys, or the tail of a huge distribution), spread by range width. */
   spreadShare: number;
-  /** The name and full hash key of placed key k. */
+  /**
+   * Σ w² over the spread keys' shares w (0 for unique keys, whose every record is a new key): each
+   * such key lands on shard j of n with probability 1/n, so shard j's spread share has variance
+   * spreadSumSquaredShares · (1/n)(1 − 1/n).
+   */
+  spreadSumSquaredShares: number;
+  /** The name and full hash key of placed key k (memoised). */
   keyOf(k: number): { key: string; hashKey: bigint };
   method: 'exact' | 'analytical';
-  /**
-   * Placed keys in hash order: their indices, positions, and running share (prefix[j] = Σ shares
-   * of the first j). Built on first use and kept: it pays off once a layout is evaluated many times.
-   */
-  byPosition(): ByPosition;
-  /** Layouts evaluated so far (the hash-order view is built once this passes a threshold). */
-  evaluations: number;
-  /** True when `positions` lists the heaviest keys first (generated distributions). */
+  /** True when key numbers follow the heaviest first (generated distributions). */
   heaviestFirst: boolean;
 }
 
 export interface PlaceOptions {
-  /** Distributions with more keys than this place only their heaviest `headKeys` (default 2,000,000). */
+  /** Distributions with more keys than this place only their heaviest `headKeys` (default 10,000,000). */
   exactKeyLimit?: number;
+  /** Keys placed one by one above the limit (default 10,000). */
   headKeys?: number;
-}
-
-export interface ByPosition {
-  order: Int32Array;
-  positions: Float64Array;
-  prefix: Float64Array;
-}
-
-/** Memoises the hash-order view of a set of keys. */
-function lazyByPosition(positions: Float64Array, shares: Float64Array): () => ByPosition {
-  let built: ByPosition | undefined;
-  return () => {
-    built ??= sortByPosition(positions, shares);
-    return built;
-  };
 }
 
 /** Hashes a distribution's keys (all of them, or the heaviest when there are too many). */
 export function placeKeys(dist: KeyDistribution, options: PlaceOptions = {}): PlacedKeys {
-  const exactKeyLimit = options.exactKeyLimit ?? 2_000_000;
+  const exactKeyLimit = options.exactKeyLimit ?? 10_000_000;
   const headKeys = options.headKeys ?? 10_000;
   if (dist.dist === 'unique') {
     return {
-      positions: new Float64Array(0),
-      shares: new Float64Array(0),
+      count: 0,
+      top: new Uint32Array(0),
+      order: new Int32Array(0),
+      prefix: new Float64Array(1),
+      shareOf: () => 0,
       spreadShare: 1,
+      spreadSumSquaredShares: 0,
       keyOf: () => {
         throw new RangeError('unique keys are not placed one by one');
       },
       method: 'analytical',
-      byPosition: lazyByPosition(new Float64Array(0), new Float64Array(0)),
-      evaluations: 0,
       heaviestFirst: true,
     };
   }
@@ -100,162 +102,198 @@ export function placeKeys(dist: KeyDistribution, options: PlaceOptions = {}): Pl
       );
       weights.push(entry.weight);
     }
-    const positions = Float64Array.from(hashes, (h) => Number(h >> 64n) / TWO_POW_64);
     const shares = Float64Array.from(weights, (w) => w / total);
+    const top = Uint32Array.from(hashes, (h) => Number(h >> 96n));
+    const { order, prefix } = hashOrder(top, (k) => shares[k]!);
     return {
-      positions,
-      shares,
+      count: names.length,
+      top,
+      order,
+      prefix,
+      shareOf: (k) => shares[k]!,
       spreadShare: 0,
+      spreadSumSquaredShares: 0,
       keyOf: (k) => ({ key: names[k]!, hashKey: hashes[k]! }),
       method: 'exact',
-      byPosition: lazyByPosition(positions, shares),
-      evaluations: 0,
       heaviestFirst: false,
     };
   }
   const keys = generatedKeys(dist);
   const exact = keys.count <= exactKeyLimit;
   const placed = exact ? keys.count : Math.min(keys.count, headKeys);
-  const ranges = keys.heaviest(placed);
-  const count = ranges.reduce((a, [from, to]) => a + (to - from), 0);
-  const positions = new Float64Array(count);
-  const shares = new Float64Array(count);
-  const indices = new Float64Array(count);
+  // Key number k is the k-th index of these ranges (heaviest first, at most two ranges).
+  const ranges = keys.heaviest(placed).filter(([from, to]) => to > from);
+  const firstKey: number[] = [];
+  let count = 0;
+  for (const [from, to] of ranges) {
+    firstKey.push(count);
+    count += to - from;
+  }
+  const indexOf = (k: number): number => {
+    let r = ranges.length - 1;
+    while (r > 0 && k < firstKey[r]!) r--;
+    return ranges[r]![0] + (k - firstKey[r]!);
+  };
+  const top = new Uint32Array(count);
   const encoder = new TemplateEncoder(keys.template);
   const hasher = new Md5(encoder.bytesOf(Math.max(0, keys.count - 1)));
   let k = 0;
   for (const [from, to] of ranges) {
-    if (to <= from) continue;
     hasher.reserve(encoder.bytesOf(to - 1));
     const buffer = hasher.buffer;
     const words = hasher.words;
     for (let i = from; i < to; i++, k++) {
       hasher.digest(encoder.encode(i, buffer));
-      positions[k] = (words[0]! * 2 ** 32 + words[1]!) / TWO_POW_64;
-      shares[k] = keys.shareOf(i);
-      indices[k] = i;
+      top[k] = words[0]!;
     }
   }
-  const spreadShare = exact ? 0 : keys.tail(placed).share;
+  // One share for every key (uniform, or a hot set's equal keys) makes the running sum j × share.
+  const first = count > 0 ? keys.shareOf(indexOf(0)) : 0;
+  const equal = count > 0 && keys.shareOf(indexOf(count - 1)) === first;
+  const shareOf = equal ? () => first : (j: number) => keys.shareOf(indexOf(j));
+  const { order, prefix } = hashOrder(top, shareOf, equal ? first : undefined);
+  const rest = exact ? { share: 0, sumSquaredShares: 0 } : keys.tail(placed);
+  const known = new Map<number, { key: string; hashKey: bigint }>();
   return {
-    positions,
-    shares,
-    spreadShare,
+    count,
+    top,
+    order,
+    prefix,
+    shareOf,
+    spreadShare: rest.share,
+    spreadSumSquaredShares: rest.sumSquaredShares,
     keyOf: (j) => {
-      const key = keyName(keys.template, indices[j]!);
-      return { key, hashKey: hashKeyOf(key) };
+      let entry = known.get(j);
+      if (entry === undefined) {
+        const key = keyName(keys.template, indexOf(j));
+        entry = { key, hashKey: hashKeyOf(key) };
+        known.set(j, entry);
+      }
+      return entry;
     },
     method: exact ? 'exact' : 'analytical',
-    byPosition: lazyByPosition(positions, shares),
-    evaluations: 0,
-    // heaviest(n) gives index ranges heaviest first, each range in falling (or equal) share.
     heaviestFirst: true,
   };
 }
 
 /**
- * Sorts placed keys by position: one bucket per key (positions are uniform, so buckets hold about
- * one key each), scattered into contiguous arrays, then insertion sort within each bucket.
+ * Sorts keys by their top 32 bits in place (two stable counting passes of 16 bits: O(K) whatever
+ * the keys, ExplicitHashKeys bunched together included) and returns each position's key number and
+ * the running share in that order.
  */
-function sortByPosition(positions: Float64Array, shares: Float64Array): ByPosition {
-  const count = positions.length;
-  const buckets = Math.max(1, count);
-  const bucketOf = (p: number) => Math.min(buckets - 1, Math.floor(p * buckets));
-  const starts = new Int32Array(buckets + 1);
-  for (let k = 0; k < count; k++) starts[bucketOf(positions[k]!) + 1]!++;
-  for (let b = 0; b < buckets; b++) starts[b + 1]! += starts[b]!;
-  const fill = starts.slice(0, buckets);
-  const order = new Int32Array(count);
-  const sorted = new Float64Array(count);
-  const sortedShares = new Float64Array(count);
-  for (let k = 0; k < count; k++) {
-    const j = fill[bucketOf(positions[k]!)]!++;
-    order[j] = k;
-    sorted[j] = positions[k]!;
-    sortedShares[j] = shares[k]!;
+function hashOrder(
+  top: Uint32Array,
+  shareOf: (k: number) => number,
+  equalShare?: number,
+): { order: Int32Array; prefix: Float64Array } {
+  const count = top.length;
+  let order = new Int32Array(count);
+  for (let k = 0; k < count; k++) order[k] = k;
+  let keys: Uint32Array = top;
+  let spareKeys: Uint32Array = new Uint32Array(count);
+  let spareOrder = new Int32Array(count);
+  const counts = new Int32Array(65_537);
+  for (const shift of [0, 16]) {
+    counts.fill(0);
+    for (let k = 0; k < count; k++) counts[((keys[k]! >>> shift) & 0xffff) + 1]!++;
+    for (let d = 0; d < 65_536; d++) counts[d + 1]! += counts[d]!;
+    for (let k = 0; k < count; k++) {
+      const j = counts[(keys[k]! >>> shift) & 0xffff]!++;
+      spareKeys[j] = keys[k]!;
+      spareOrder[j] = order[k]!;
+    }
+    [keys, spareKeys] = [spareKeys, keys];
+    [order, spareOrder] = [spareOrder, order];
   }
-  for (let b = 0; b < buckets; b++) {
-    const lo = starts[b]!;
-    for (let j = lo + 1; j < starts[b + 1]!; j++) {
-      const p = sorted[j]!;
-      const share = sortedShares[j]!;
-      const k = order[j]!;
-      let i = j - 1;
-      while (i >= lo && sorted[i]! > p) {
-        sorted[i + 1] = sorted[i]!;
-        sortedShares[i + 1] = sortedShares[i]!;
-        order[i + 1] = order[i]!;
-        i--;
-      }
-      sorted[i + 1] = p;
-      sortedShares[i + 1] = share;
-      order[i + 1] = k;
+  // Two passes: the sorted keys are back in the caller's array.
+  const prefix = new Float64Array(count + 1);
+  if (equalShare !== undefined) {
+    for (let j = 1; j <= count; j++) prefix[j] = j * equalShare;
+  } else {
+    // Neumaier's compensated sum, so that a shard's share (a difference of two running sums of up
+    // to millions of terms) keeps its digits.
+    let sum = 0;
+    let compensation = 0;
+    for (let j = 0; j < count; j++) {
+      const share = shareOf(order[j]!);
+      const t = sum + share;
+      compensation += Math.abs(sum) >= Math.abs(share) ? sum - t + share : share - t + sum;
+      sum = t;
+      prefix[j + 1] = sum + compensation;
     }
   }
-  const prefix = new Float64Array(count + 1);
-  for (let j = 0; j < count; j++) prefix[j + 1] = prefix[j]! + sortedShares[j]!;
-  return { order, positions: sorted, prefix };
+  return { order, prefix };
+}
+
+/**
+ * The top 32 bits of shard i's first hash key at n even shards: floor(i·2^32/n). In doubles the
+ * quotient (below 2^32) is off by at most 2^−21, while its fraction r/n is at least 1/n from the
+ * next integer: exact below 2^20 shards; BigInt division above.
+ */
+function boundaryTop(i: number, n: number): number {
+  if (n < 2 ** 20) return Math.floor((i * TWO_POW_32) / n);
+  return Number((BigInt(i) << 32n) / BigInt(n));
+}
+
+/**
+ * Share of the placed keys hashing below shard i's first hash key at n even shards (0 for i = 0,
+ * all of them for i = n), and the hash-order position past the keys this looked at. `from` is a
+ * position no key below the boundary's window lies past (0, or the previous boundary's `next`).
+ */
+function shareBelow(placed: PlacedKeys, i: number, n: number, from = 0): { share: number; next: number } {
+  const { top, prefix, count } = placed;
+  if (i <= 0) return { share: 0, next: 0 };
+  if (i >= n) return { share: prefix[count]!, next: count };
+  const b = boundaryTop(i, n);
+  const lo = lowerBound(top, b, from);
+  let share = prefix[lo]!;
+  let hi = lo;
+  // Keys sharing the boundary's top 32 bits: their full hash key decides.
+  while (hi < count && top[hi] === b) {
+    const k = placed.order[hi]!;
+    if (shardIndexOf(placed.keyOf(k).hashKey, n) < i) share += placed.shareOf(k);
+    hi++;
+  }
+  return { share, next: lo };
 }
 
 /**
  * Each shard's share of the producer's records when `n` shards split the key space evenly; the
- * keys not placed one by one spread evenly (their expectation). O(n log K) with K placed keys:
- * shard i's keys are those between its boundaries in hash order.
+ * keys not placed one by one spread evenly (their expectation). O(n log K) with K placed keys.
  */
 export function sharesOnEvenShards(placed: PlacedKeys, n: number, out = new Float64Array(n)): Float64Array {
-  // Sorting costs about as much as 20 direct passes; a search that evaluates more layouts gets it.
-  placed.evaluations++;
-  if (placed.evaluations <= DIRECT_EVALUATIONS) return sharesByDirectPass(placed, n, out);
-  const { positions, prefix, order } = placed.byPosition();
-  const count = positions.length;
-  const even = placed.spreadShare / n;
-  // Keys within a hair of boundary i (a window in hash order) are split by their full hash key:
-  // those below it end shard i − 1, the rest (`carry`) start shard i.
-  let start = 0;
-  let carry = 0;
-  for (let i = 1; i <= n; i++) {
-    if (i === n) {
-      out[n - 1] = prefix[count]! - prefix[start]! + carry + even;
-      break;
-    }
-    const boundary = i / n;
-    const lo = lowerBound(positions, boundary - BOUNDARY_EPSILON / n, start);
-    const hi = lowerBound(positions, boundary + BOUNDARY_EPSILON / n, lo);
-    let below = 0;
-    let above = 0;
-    for (let j = lo; j < hi; j++) {
-      const k = order[j]!;
-      const share = placed.shares[k]!;
-      if (shardIndexOf(placed.keyOf(k).hashKey, n) < i) below += share;
-      else above += share;
-    }
-    out[i - 1] = prefix[lo]! - prefix[start]! + carry + below + even;
-    start = hi;
-    carry = above;
-  }
+  const next = shardShareWalker(placed, n);
+  for (let i = 0; i < n; i++) out[i] = next();
   return out;
 }
 
-/** Evaluations done key by key before the hash-order view is built. */
-const DIRECT_EVALUATIONS = 16;
+/**
+ * The shares of shards 0, 1, … of n in turn, one per call: `sharesOnEvenShards` a shard at a time,
+ * for checks that stop at the first shard over its limit.
+ */
+export function shardShareWalker(placed: PlacedKeys, n: number): () => number {
+  const even = placed.spreadShare / n;
+  let below = 0;
+  let from = 0;
+  let i = 0;
+  return () => {
+    i++;
+    const next = shareBelow(placed, i, n, from);
+    const share = next.share - below + even;
+    below = next.share;
+    from = next.next;
+    return share;
+  };
+}
 
-/** O(K): every placed key to its shard. */
-function sharesByDirectPass(placed: PlacedKeys, n: number, out: Float64Array): Float64Array {
-  out.fill(placed.spreadShare / n);
-  const { positions, shares } = placed;
-  for (let k = 0; k < positions.length; k++) {
-    const x = positions[k]! * n;
-    let shard = Math.floor(x);
-    const frac = x - shard;
-    if (frac < BOUNDARY_EPSILON || frac > 1 - BOUNDARY_EPSILON || shard >= n)
-      shard = shardIndexOf(placed.keyOf(k).hashKey, n);
-    out[shard]! += shares[k]!;
-  }
-  return out;
+/** Shard j's share at n even shards: O(log K). */
+export function shareOfShard(placed: PlacedKeys, j: number, n: number): number {
+  const low = shareBelow(placed, j, n);
+  return shareBelow(placed, j + 1, n, low.next).share - low.share + placed.spreadShare / n;
 }
 
 /** The first index at or after `from` whose value is ≥ x in an ascending array. */
-function lowerBound(values: Float64Array, x: number, from: number): number {
+function lowerBound(values: Uint32Array, x: number, from: number): number {
   let lo = from;
   let hi = values.length;
   while (lo < hi) {
@@ -266,12 +304,26 @@ function lowerBound(values: Float64Array, x: number, from: number): number {
   return lo;
 }
 
-/** The shard of placed key k at n even shards (exactly as `shardIndexOf`). */
-export function shardOfPlaced(placed: PlacedKeys, k: number, n: number): number {
-  const x = placed.positions[k]! * n;
+/** A hash key's position as a fraction of the key space from its top 64 bits (for `shardOfPosition`). */
+export function positionOfHash(hashKey: bigint): number {
+  return Number(hashKey >> 64n) / TWO_POW_64;
+}
+
+/**
+ * The shard of a key at n even shards from its position (`positionOfHash`), exactly as
+ * `shardIndexOf`: floor(position × n), except within a hair of a boundary, where the full hash key
+ * decides.
+ */
+export function shardOfPosition(position: number, hashKey: bigint, n: number): number {
+  const x = position * n;
   const shard = Math.floor(x);
   const frac = x - shard;
-  if (frac < BOUNDARY_EPSILON || frac > 1 - BOUNDARY_EPSILON || shard >= n)
-    return shardIndexOf(placed.keyOf(k).hashKey, n);
+  if (frac < BOUNDARY_EPSILON || frac > 1 - BOUNDARY_EPSILON || shard >= n) return shardIndexOf(hashKey, n);
   return shard;
+}
+
+/** The shard of placed key k at n even shards (exactly as `shardIndexOf`). */
+export function shardOfPlaced(placed: PlacedKeys, k: number, n: number): number {
+  const { hashKey } = placed.keyOf(k);
+  return shardOfPosition(positionOfHash(hashKey), hashKey, n);
 }

@@ -1,14 +1,25 @@
 /**
  * Hot keys and the hottest shard: each shard's write load when the producers' keys are hashed as
  * Kinesis hashes them, the keys no shard count can carry, and the smallest shard count at which
- * every shard stays under its limits.
+ * every shard stays under its write limits and its readers' limits.
  */
 import { KINESIS } from '../aws/facts.js';
-import { hashFraction, hashKeyOf, shardIndexOf } from '../aws/hash.js';
+import { hashFraction, hashKeyOf } from '../aws/hash.js';
 import { meanKeyBytes } from '../keys/distribution.js';
+import { logNormalCdf } from '../keys/estimate.js';
 import { heaviestIndices } from '../keys/load.js';
-import { type PlacedKeys, placeKeys, shardOfPlaced, sharesOnEvenShards } from '../keys/placement.js';
+import {
+  type PlacedKeys,
+  placeKeys,
+  positionOfHash,
+  shardOfPlaced,
+  shardOfPosition,
+  shardShareWalker,
+  shareOfShard,
+  sharesOnEvenShards,
+} from '../keys/placement.js';
 import type { KeyDistribution, Scenario } from '../scenario/schema.js';
+import type { ShardReadLimits } from './read-limits.js';
 import type { HotKey, HotKeyPlan, HotShard, Traffic } from './types.js';
 
 const WRITE_BYTES = KINESIS.shardWriteBytesPerSecond.value;
@@ -17,15 +28,22 @@ const MAX_SHARDS = KINESIS.maxShardsPerStream.value;
 /** Heaviest keys per producer looked at one by one (listed, and checked against a shard's limit). */
 const HEAVY_KEYS = 2000;
 /**
- * Distributions up to this many keys are hashed one by one; above it the heaviest keys are and the
- * rest spread by range width (its expectation), which costs a constant.
+ * Distributions up to this many keys are hashed one by one (10 million plan in about 4 s:
+ * bench/keys.bench.ts); above it the heaviest `HEAD_KEYS` are, and the rest is estimated.
  */
-const EXACT_KEY_LIMIT = 1_000_000;
+export const EXACT_KEY_LIMIT = 10_000_000;
+/** Keys hashed one by one in a distribution above the limit. */
+export const HEAD_KEYS = 1_000_000;
 /**
- * Exact checks the search may spend on counts the heavy keys alone do not rule out before it
- * gallops (the remaining keys then decide, and they spread more evenly the more shards there are).
+ * An estimated hottest shard is the median of the hottest shard's utilisation under the normal
+ * model; the error the plan states is the distance to its 5% and 95% quantiles.
  */
-const EXACT_CHECKS = 128;
+const ESTIMATE_QUANTILE = 0.5;
+const ERROR_QUANTILES = [0.05, 0.95] as const;
+/** Failure points the search keeps and tries before walking a layout. */
+const WITNESSES = 16;
+/** Standard deviations above which a shard's chance of exceeding a level is below 1e−17. */
+const REACH = 8.5;
 
 /**
  * Keys to spread a key over when it cannot have a shard with headroom (load × (1 + headroom) > one
@@ -43,22 +61,34 @@ export interface KeyModel {
   meanKeyBytes: number;
   /** The keys hashed once, as Kinesis hashes them. */
   placed: PlacedKeys;
-  /** Indices into `placed` of the heaviest keys, heaviest first. */
+  /** Key numbers in `placed` of the heaviest keys, heaviest first. */
   heavy: number[];
 }
 
+/** How many keys are hashed one by one (tests and benchmarks lower them to compare with exact hashing). */
+export interface KeyHashingOptions {
+  exactKeyLimit?: number;
+  headKeys?: number;
+}
+
 /** Hashes every producer's keys once. */
-export function buildKeyModels(scenario: Scenario): Map<string, KeyModel> {
+export function buildKeyModels(scenario: Scenario, options: KeyHashingOptions = {}): Map<string, KeyModel> {
   const models = new Map<string, KeyModel>();
   for (const producer of scenario.producers) {
-    const placed = placeKeys(producer.keys, { exactKeyLimit: EXACT_KEY_LIMIT });
+    const placed = placeKeys(producer.keys, {
+      exactKeyLimit: options.exactKeyLimit ?? EXACT_KEY_LIMIT,
+      headKeys: options.headKeys ?? HEAD_KEYS,
+    });
     models.set(producer.name, {
       dist: producer.keys,
       meanKeyBytes: meanKeyBytes(producer.keys),
       placed,
       heavy: placed.heaviestFirst
-        ? Array.from({ length: Math.min(HEAVY_KEYS, placed.shares.length) }, (_, k) => k)
-        : heaviestIndices(placed.shares, HEAVY_KEYS),
+        ? Array.from({ length: Math.min(HEAVY_KEYS, placed.count) }, (_, k) => k)
+        : heaviestIndices(
+            Float64Array.from({ length: placed.count }, (_, k) => placed.shareOf(k)),
+            HEAVY_KEYS,
+          ),
     });
   }
   return models;
@@ -69,7 +99,7 @@ interface Rates {
   /** Kinesis records and bytes per second of the whole producer at the planning instant. */
   records: number;
   bytes: number;
-  userRecords: number;
+  placed: PlacedKeys;
 }
 
 export interface HotKeyInput {
@@ -78,10 +108,21 @@ export interface HotKeyInput {
   keyModels: ReadonlyMap<string, KeyModel>;
   required: number;
   configured: number | null;
+  /** What the stream's readers let a shard carry (none: only the write limits count). */
+  readLimits?: ShardReadLimits;
 }
 
-const utilization = (records: number, bytes: number) =>
-  Math.max(records / WRITE_RECORDS, bytes / WRITE_BYTES);
+/** Records and bytes per second a shard may carry: its limits, write or read. */
+interface Limits {
+  records: number;
+  bytes: number;
+}
+
+const WRITE_LIMITS: Limits = { records: WRITE_RECORDS, bytes: WRITE_BYTES };
+
+const utilizationOf = (records: number, bytes: number, limits: Limits) =>
+  Math.max(records / limits.records, bytes / limits.bytes);
+const utilization = (records: number, bytes: number) => utilizationOf(records, bytes, WRITE_LIMITS);
 
 export function planHotKeys(input: HotKeyInput): HotKeyPlan {
   const { traffic, keyModels, required, configured } = input;
@@ -92,19 +133,20 @@ export function planHotKeys(input: HotKeyInput): HotKeyPlan {
       name: p.name,
       records: p.kinesisRecordsPerSecond,
       bytes: p.writeBytesPerSecond,
-      userRecords: p.recordsPerSecond,
+      placed: keyModels.get(p.name)!.placed,
     }));
 
   // The heaviest keys with their load; keys a shard cannot hold even alone.
-  type Heavy = HotKey & { placedIndex: number };
+  type Heavy = HotKey & { placedIndex: number; position: number; hashKey: bigint };
   const keys: Heavy[] = [];
   for (const r of rates) {
     const model = keyModels.get(r.name)!;
     for (const k of model.heavy) {
-      const share = model.placed.shares[k]!;
+      const share = model.placed.shareOf(k);
       const records = r.records * share;
       const bytes = r.bytes * share;
       const u = utilization(records, bytes);
+      const { hashKey } = model.placed.keyOf(k);
       keys.push({
         producer: r.name,
         key: '',
@@ -116,6 +158,8 @@ export function planHotKeys(input: HotKeyInput): HotKeyPlan {
         shardAtConfigured: configured === null ? null : shardOfPlaced(model.placed, k, configured),
         shardAtRecommended: 0,
         placedIndex: k,
+        position: positionOfHash(hashKey),
+        hashKey,
       });
     }
   }
@@ -128,25 +172,89 @@ export function planHotKeys(input: HotKeyInput): HotKeyPlan {
     .map((k) => {
       const name = keyModels.get(k.producer)!.placed.keyOf(k.placedIndex).key;
       return {
-        producer: k.producer,
-        placedIndex: k.placedIndex,
+        position: k.position,
+        hashKey: k.hashKey,
         recordsPerSecond: k.recordsPerSecond,
         bytesPerSecond: k.bytesPerSecond,
-        pieces: Array.from({ length: k.saltingFactor }, (_, i) => hashKeyOf(`${name}#${i}`)),
+        pieces: Array.from({ length: k.saltingFactor }, (_, i) => {
+          const hashKey = hashKeyOf(`${name}#${i}`);
+          return { hashKey, position: positionOfHash(hashKey) };
+        }),
       };
     });
-  const load = (n: number) => hottestShard(rates, keyModels, n, salted);
-  const fits = (l: ShardLoad) => l.fitUtilization * h <= 1 + 1e-9;
-  const mayFit = heavyKeysMayFit(rates, keyModels, keys, salted, h);
+  const model = new LoadModel(rates, salted, h);
 
-  const atRequired = load(required);
-  let recommended = required;
-  if (!fits(atRequired)) recommended = searchFittingCount(required, (n) => fits(load(n)), mayFit);
-  const atRecommended = recommended === required ? atRequired : load(recommended);
-  const fitsAtRecommended = fits(atRecommended);
-  const atConfigured = configured === null ? null : configured === required ? atRequired : load(configured);
-  for (const k of keys)
-    k.shardAtRecommended = shardOfPlaced(keyModels.get(k.producer)!.placed, k.placedIndex, recommended);
+  // Reads count in the fit where more shards can satisfy them: not when one key (or one salted
+  // piece) alone already asks more of a shard than its readers take, nor when even 10,000 shards
+  // of average load would (then the plan's consumer warnings say what to do instead).
+  const read = input.readLimits;
+  const both: Limits = {
+    records: Math.min(WRITE_RECORDS, read?.recordsPerSecond ?? Number.POSITIVE_INFINITY),
+    bytes: Math.min(WRITE_BYTES, read?.bytesPerSecond ?? Number.POSITIVE_INFINITY),
+  };
+  const fitsAlone = (records: number, bytes: number) => utilizationOf(records, bytes, both) * h <= 1 + 1e-9;
+  const readsTighter = both.records < WRITE_RECORDS || both.bytes < WRITE_BYTES;
+  const totalRecords = rates.reduce((a, r) => a + r.records, 0);
+  const totalBytes = rates.reduce((a, r) => a + r.bytes, 0);
+  // The hottest shard carries at least the average: no count below this can fit the reads.
+  const readFloor = Math.max(
+    1,
+    Math.ceil((utilizationOf(totalRecords, totalBytes, both) * h) / (1 + 1e-9) - 1e-9),
+  );
+  const readsFixable =
+    readsTighter &&
+    readFloor <= MAX_SHARDS &&
+    keys.every((k) =>
+      k.saltingFactor > 1
+        ? fitsAlone(k.recordsPerSecond / k.saltingFactor, k.bytesPerSecond / k.saltingFactor)
+        : fitsAlone(k.recordsPerSecond, k.bytesPerSecond),
+    );
+
+  const search = (from: number, to: number, limits: Limits): number | null => {
+    const mayFit = heavyKeysMayFit(rates, keys, salted, h, limits);
+    // Where recent counts failed, as fractions of the key space: keys bunched there overflow the
+    // shard holding that point at the next counts too, which one shard's check finds in O(log K)
+    // before the layout is walked. The latest failure is tried first.
+    const witnesses: number[] = [];
+    for (let n = Math.max(1, from); n <= to; n++) {
+      if (!mayFit(n)) continue;
+      let ruledOut = false;
+      for (let w = 0; w < witnesses.length && !ruledOut; w++) {
+        const j = Math.min(n - 1, Math.floor(witnesses[w]! * n));
+        if (!model.shardFits(n, j, limits)) {
+          ruledOut = true;
+          if (w > 0) witnesses.unshift(...witnesses.splice(w, 1));
+        }
+      }
+      if (ruledOut) continue;
+      const check = model.fit(n, limits);
+      if (check.fits) return n;
+      witnesses.unshift((check.worstShard + 0.5) / n);
+      if (witnesses.length > WITNESSES) witnesses.pop();
+    }
+    return null;
+  };
+
+  let recommended: number | null = null;
+  let readsApplied = false;
+  let raisedByReads = false;
+  if (readsFixable) {
+    recommended = search(Math.max(required, readFloor), MAX_SHARDS, both);
+    if (recommended !== null) {
+      readsApplied = true;
+      // Reads raised the count when the write limits alone are met below it.
+      raisedByReads = recommended > required && search(required, recommended - 1, WRITE_LIMITS) !== null;
+    }
+  }
+  recommended ??= search(required, MAX_SHARDS, WRITE_LIMITS);
+  const fitsAtRecommended = recommended !== null;
+  recommended ??= MAX_SHARDS;
+
+  const atRequired = model.load(required);
+  const atRecommended = recommended === required ? atRequired : model.load(recommended);
+  const atConfigured =
+    configured === null ? null : configured === required ? atRequired : model.load(configured);
+  for (const k of keys) k.shardAtRecommended = shardOfPosition(k.position, k.hashKey, recommended);
 
   keys.sort((a, b) => b.shardUtilization - a.shardUtilization);
   const listed = keys.filter((k, i) => i < 20 || k.saltingFactor > 1);
@@ -154,7 +262,9 @@ export function planHotKeys(input: HotKeyInput): HotKeyPlan {
   const methods = [...keyModels.values()].map((m) => m.placed.method);
   return {
     method: rates.length === 0 ? 'none' : methods.includes('analytical') ? 'analytical' : 'exact',
-    keys: listed.map(({ placedIndex: _placedIndex, ...k }) => k),
+    keys: listed.map(
+      ({ placedIndex: _placedIndex, position: _position, hashKey: _hashKey, ...k }): HotKey => k,
+    ),
     maxKeyRecordsPerSecond: keys.reduce((a, k) => Math.max(a, k.recordsPerSecond), 0),
     maxKeyBytesPerSecond: keys.reduce((a, k) => Math.max(a, k.bytesPerSecond), 0),
     keysOverShardLimit: keys.filter((k) => k.overShardLimit).length,
@@ -164,6 +274,14 @@ export function planHotKeys(input: HotKeyInput): HotKeyPlan {
     smallestFittingShardCount: recommended,
     fits: fitsAtRecommended,
     raisedByHotShard: recommended > required,
+    readLimitsApplied: readsApplied,
+    raisedByReads,
+    estimate: model.estimating
+      ? {
+          hashedKeys: Math.max(...rates.map((r) => r.placed.count)),
+          relativeError: atRecommended.relativeError,
+        }
+      : null,
   };
 }
 
@@ -178,15 +296,17 @@ interface ShardLoad {
   fitUtilization: number;
   /** The shard with that utilisation. */
   fitShard: number;
+  /** For an estimate: how far the 5% and 95% quantiles of `utilization` lie from it, relatively. */
+  relativeError: number;
 }
 
 /** A key too hot for one shard, with the hash keys of the pieces the plan advises salting it into. */
 interface SaltedKey {
-  producer: string;
-  placedIndex: number;
+  position: number;
+  hashKey: bigint;
   recordsPerSecond: number;
   bytesPerSecond: number;
-  pieces: bigint[];
+  pieces: { hashKey: bigint; position: number }[];
 }
 
 function toHotShard(load: ShardLoad): HotShard {
@@ -202,66 +322,257 @@ function toHotShard(load: ShardLoad): HotShard {
   };
 }
 
-/** Each shard's load at `n` even shards, with the keys hashed as Kinesis does. */
-function hottestShard(
-  rates: readonly Rates[],
-  models: ReadonlyMap<string, KeyModel>,
-  n: number,
-  salted: readonly SaltedKey[],
-): ShardLoad {
-  const records = new Float64Array(n);
-  const bytes = new Float64Array(n);
-  const shares = new Float64Array(n);
-  for (const r of rates) {
-    sharesOnEvenShards(models.get(r.name)!.placed, n, shares);
+/**
+ * Each shard's load at n even shards. Keys hashed one by one are placed exactly; keys beyond the
+ * exact limit (the tail of a huge distribution) are spread: shard j's tail share is a sum of
+ * independent terms, key i landing there with probability 1/n, so it has mean tail/n and variance
+ * Σ w_i² · (1/n)(1 − 1/n), the same for every shard. With thousands of tail keys a shard that sum
+ * is close to normal; shards are taken as independent (they are slightly negatively correlated,
+ * summing to 1, so the model errs a little high). Then P(every shard ≤ x) = Π_j Φ((x − μ_j)/σ),
+ * and the hottest shard is reported at the median of that distribution, with its 5%–95% range.
+ */
+class LoadModel {
+  private readonly sdRecordsPerShard: (n: number) => number;
+  private readonly sdBytesPerShard: (n: number) => number;
+  readonly estimating: boolean;
+
+  constructor(
+    private readonly rates: readonly Rates[],
+    private readonly salted: readonly SaltedKey[],
+    private readonly h: number,
+  ) {
+    let varRecords = 0;
+    let varBytes = 0;
+    for (const r of rates) {
+      varRecords += r.records * r.records * r.placed.spreadSumSquaredShares;
+      varBytes += r.bytes * r.bytes * r.placed.spreadSumSquaredShares;
+    }
+    this.estimating = varRecords > 0 || varBytes > 0;
+    this.sdRecordsPerShard = (n) => Math.sqrt(varRecords * (1 / n) * (1 - 1 / n));
+    this.sdBytesPerShard = (n) => Math.sqrt(varBytes * (1 / n) * (1 - 1 / n));
+  }
+
+  /** Mean records and bytes of every shard, unsalted and with the salted keys' pieces. */
+  private means(n: number) {
+    const records = new Float64Array(n);
+    const bytes = new Float64Array(n);
+    const shares = new Float64Array(n);
+    for (const r of this.rates) {
+      sharesOnEvenShards(r.placed, n, shares);
+      for (let s = 0; s < n; s++) {
+        records[s]! += r.records * shares[s]!;
+        bytes[s]! += r.bytes * shares[s]!;
+      }
+    }
+    const saltedRecords = Float64Array.from(records);
+    const saltedBytes = Float64Array.from(bytes);
+    // The change salting makes: each salted key leaves its shard, its pieces land on theirs.
+    for (const k of this.salted) {
+      const s = shardOfPosition(k.position, k.hashKey, n);
+      saltedRecords[s]! -= k.recordsPerSecond;
+      saltedBytes[s]! -= k.bytesPerSecond;
+      for (const piece of k.pieces) {
+        const p = shardOfPosition(piece.position, piece.hashKey, n);
+        saltedRecords[p]! += k.recordsPerSecond / k.pieces.length;
+        saltedBytes[p]! += k.bytesPerSecond / k.pieces.length;
+      }
+    }
+    return { records, bytes, saltedRecords, saltedBytes };
+  }
+
+  /** What salting changes at n: shard → [records, bytes] added (negative where a salted key leaves). */
+  private saltDeltas(n: number): Map<number, [number, number]> {
+    const deltas = new Map<number, [number, number]>();
+    const add = (s: number, records: number, bytes: number) => {
+      const d = deltas.get(s);
+      if (d === undefined) deltas.set(s, [records, bytes]);
+      else {
+        d[0] += records;
+        d[1] += bytes;
+      }
+    };
+    for (const k of this.salted) {
+      add(shardOfPosition(k.position, k.hashKey, n), -k.recordsPerSecond, -k.bytesPerSecond);
+      for (const piece of k.pieces) {
+        add(
+          shardOfPosition(piece.position, piece.hashKey, n),
+          k.recordsPerSecond / k.pieces.length,
+          k.bytesPerSecond / k.pieces.length,
+        );
+      }
+    }
+    return deltas;
+  }
+
+  /** Salted shard j alone: does its mean load fit `limits` with headroom? O(producers × log K). */
+  shardFits(n: number, j: number, limits: Limits): boolean {
+    let records = 0;
+    let bytes = 0;
+    for (const r of this.rates) {
+      const share = shareOfShard(r.placed, j, n);
+      records += r.records * share;
+      bytes += r.bytes * share;
+    }
+    for (const k of this.salted) {
+      if (shardOfPosition(k.position, k.hashKey, n) === j) {
+        records -= k.recordsPerSecond;
+        bytes -= k.bytesPerSecond;
+      }
+      for (const piece of k.pieces) {
+        if (shardOfPosition(piece.position, piece.hashKey, n) === j) {
+          records += k.recordsPerSecond / k.pieces.length;
+          bytes += k.bytesPerSecond / k.pieces.length;
+        }
+      }
+    }
+    return utilizationOf(records, bytes, limits) * this.h <= 1 + 1e-9;
+  }
+
+  /**
+   * Whether every shard, salted as advised, fits `limits` with headroom (for an estimate: whether
+   * the median hottest shard does), and the worst shard.
+   */
+  fit(n: number, limits: Limits): { fits: boolean; worstShard: number } {
+    // Shard by shard, stopping at the first over the limit: counts that fail (nearly all the
+    // search sees) rarely need the whole layout.
+    const walkers = this.rates.map((r) => ({ rate: r, next: shardShareWalker(r.placed, n) }));
+    const deltas = this.saltDeltas(n);
+    const level = (1 + 1e-9) / this.h;
     for (let s = 0; s < n; s++) {
-      records[s]! += r.records * shares[s]!;
-      bytes[s]! += r.bytes * shares[s]!;
+      let records = 0;
+      let bytes = 0;
+      for (const w of walkers) {
+        const share = w.next();
+        records += w.rate.records * share;
+        bytes += w.rate.bytes * share;
+      }
+      const d = deltas.get(s);
+      if (d !== undefined) {
+        records += d[0];
+        bytes += d[1];
+      }
+      if (utilizationOf(records, bytes, limits) > level) return { fits: false, worstShard: s };
     }
+    if (!this.estimating) return { fits: true, worstShard: 0 };
+    const { saltedRecords, saltedBytes } = this.means(n);
+    let worstShard = 0;
+    let worst = -1;
+    for (let s = 0; s < n; s++) {
+      const u = utilizationOf(saltedRecords[s]!, saltedBytes[s]!, limits);
+      if (u > worst) {
+        worst = u;
+        worstShard = s;
+      }
+    }
+    if (worst > level) return { fits: false, worstShard };
+    const logP = this.logProbabilityAllUnder(saltedRecords, saltedBytes, limits, level, n);
+    return { fits: logP >= Math.log(ESTIMATE_QUANTILE), worstShard };
   }
-  // The change salting makes: each salted key leaves its shard, its pieces land on theirs.
-  const saltRecords = new Float64Array(n);
-  const saltBytes = new Float64Array(n);
-  for (const k of salted) {
-    const s = shardOfPlaced(models.get(k.producer)!.placed, k.placedIndex, n);
-    saltRecords[s]! -= k.recordsPerSecond;
-    saltBytes[s]! -= k.bytesPerSecond;
-    for (const hash of k.pieces) {
-      const p = shardIndexOf(hash, n);
-      saltRecords[p]! += k.recordsPerSecond / k.pieces.length;
-      saltBytes[p]! += k.bytesPerSecond / k.pieces.length;
+
+  /**
+   * ln P(every shard's utilisation ≤ x) under the normal model. A shard is under x when both its
+   * records and its bytes are; for one producer the two move together (bytes = records × record
+   * bytes), so the chance is that of the tighter one, Φ(min(z_records, z_bytes)).
+   */
+  private logProbabilityAllUnder(
+    records: Float64Array,
+    bytes: Float64Array,
+    limits: Limits,
+    x: number,
+    n: number,
+  ): number {
+    const sdR = this.sdRecordsPerShard(n);
+    const sdB = this.sdBytesPerShard(n);
+    let sum = 0;
+    for (let s = 0; s < n; s++) {
+      const zR =
+        sdR > 0
+          ? (x * limits.records - records[s]!) / sdR
+          : records[s]! <= x * limits.records
+            ? Infinity
+            : -Infinity;
+      const zB =
+        sdB > 0 ? (x * limits.bytes - bytes[s]!) / sdB : bytes[s]! <= x * limits.bytes ? Infinity : -Infinity;
+      const z = Math.min(zR, zB);
+      if (z === Number.NEGATIVE_INFINITY) return z;
+      if (z < REACH) sum += logNormalCdf(z);
     }
+    return sum;
   }
-  let shard = 0;
-  let max = -1;
-  let fit = -1;
-  let fitShard = 0;
-  let totalRecords = 0;
-  let totalBytes = 0;
-  for (let s = 0; s < n; s++) {
-    const u = utilization(records[s]!, bytes[s]!);
-    if (u > max) {
-      max = u;
-      shard = s;
+
+  /** The quantile q of the hottest shard's utilisation (bisection: P(max ≤ x) grows with x). */
+  private quantileOfMax(
+    records: Float64Array,
+    bytes: Float64Array,
+    n: number,
+    q: number,
+    meanMax: number,
+  ): number {
+    const reach =
+      REACH * Math.max(this.sdRecordsPerShard(n) / WRITE_RECORDS, this.sdBytesPerShard(n) / WRITE_BYTES);
+    let lo = meanMax - reach;
+    let hi = meanMax + reach + 1e-12;
+    const target = Math.log(q);
+    for (let i = 0; i < 60 && hi - lo > 1e-12 * hi; i++) {
+      const mid = (lo + hi) / 2;
+      if (this.logProbabilityAllUnder(records, bytes, WRITE_LIMITS, mid, n) < target) lo = mid;
+      else hi = mid;
     }
-    const f = utilization(records[s]! + saltRecords[s]!, bytes[s]! + saltBytes[s]!);
-    if (f > fit) {
-      fit = f;
-      fitShard = s;
-    }
-    totalRecords += records[s]!;
-    totalBytes += bytes[s]!;
+    return hi;
   }
-  return {
-    shardCount: n,
-    shard,
-    records: records[shard]!,
-    bytes: bytes[shard]!,
-    utilization: Math.max(0, max),
-    average: utilization(totalRecords / n, totalBytes / n),
-    fitUtilization: Math.max(0, fit),
-    fitShard,
-  };
+
+  /** The hottest shard at n, as the plan reports it. */
+  load(n: number): ShardLoad {
+    const { records, bytes, saltedRecords, saltedBytes } = this.means(n);
+    let shard = 0;
+    let max = -1;
+    let fit = -1;
+    let fitShard = 0;
+    let totalRecords = 0;
+    let totalBytes = 0;
+    for (let s = 0; s < n; s++) {
+      const u = utilization(records[s]!, bytes[s]!);
+      if (u > max) {
+        max = u;
+        shard = s;
+      }
+      const f = utilization(saltedRecords[s]!, saltedBytes[s]!);
+      if (f > fit) {
+        fit = f;
+        fitShard = s;
+      }
+      totalRecords += records[s]!;
+      totalBytes += bytes[s]!;
+    }
+    let hot = Math.max(0, max);
+    let hotSalted = Math.max(0, fit);
+    let relativeError = 0;
+    // The shard with the heaviest mean stands for whichever turns out hottest; its records and
+    // bytes are scaled to the estimated utilisation.
+    let scale = 1;
+    if (this.estimating) {
+      const median = this.quantileOfMax(records, bytes, n, ESTIMATE_QUANTILE, hot);
+      const [low, high] = ERROR_QUANTILES.map((q) => this.quantileOfMax(records, bytes, n, q, hot)) as [
+        number,
+        number,
+      ];
+      relativeError = median > 0 ? Math.max(high - median, median - low) / median : 0;
+      scale = hot > 0 ? median / hot : 1;
+      hot = median;
+      hotSalted = this.quantileOfMax(saltedRecords, saltedBytes, n, ESTIMATE_QUANTILE, hotSalted);
+    }
+    return {
+      shardCount: n,
+      shard,
+      records: records[shard]! * scale,
+      bytes: bytes[shard]! * scale,
+      utilization: hot,
+      average: utilization(totalRecords / n, totalBytes / n),
+      fitUtilization: hotSalted,
+      fitShard,
+      relativeError,
+    };
+  }
 }
 
 /**
@@ -271,17 +582,16 @@ function hottestShard(
  */
 function heavyKeysMayFit(
   rates: readonly Rates[],
-  models: ReadonlyMap<string, KeyModel>,
-  keys: readonly (HotKey & { placedIndex: number })[],
+  keys: readonly (HotKey & { position: number; hashKey: bigint })[],
   salted: readonly SaltedKey[],
   h: number,
+  limits: Limits,
 ): (n: number) => boolean {
   let spreadRecords = 0;
   let spreadBytes = 0;
   for (const r of rates) {
-    const share = models.get(r.name)!.placed.spreadShare;
-    spreadRecords += r.records * share;
-    spreadBytes += r.bytes * share;
+    spreadRecords += r.records * r.placed.spreadShare;
+    spreadBytes += r.bytes * r.placed.spreadShare;
   }
   // A little slack, so that floating-point dust never rules out a count the exact check accepts.
   const limit = 1 + 1e-6;
@@ -289,8 +599,8 @@ function heavyKeysMayFit(
   // Pieces of salted keys by position in the key space (a fraction): floor(position × n) places
   // them, exactly but for keys within 2^-50 of a boundary, which a prefilter can afford.
   const pieces = salted.flatMap((k) =>
-    k.pieces.map((hash) => ({
-      position: hashFraction(hash),
+    k.pieces.map((piece) => ({
+      position: hashFraction(piece.hashKey),
       records: k.recordsPerSecond / k.pieces.length,
       bytes: k.bytesPerSecond / k.pieces.length,
     })),
@@ -305,7 +615,7 @@ function heavyKeysMayFit(
     touched.length = 0;
     const baseRecords = spreadRecords / n;
     const baseBytes = spreadBytes / n;
-    if (utilization(baseRecords, baseBytes) * h > limit) return false;
+    if (utilizationOf(baseRecords, baseBytes, limits) * h > limit) return false;
     const add = (s: number, r: number, b: number): boolean => {
       if (marked[s] === 0) {
         marked[s] = 1;
@@ -315,18 +625,10 @@ function heavyKeysMayFit(
       }
       records[s]! += r;
       bytes[s]! += b;
-      return utilization(records[s]!, bytes[s]!) * h <= limit;
+      return utilizationOf(records[s]!, bytes[s]!, limits) * h <= limit;
     };
     for (const k of fixable) {
-      if (
-        !add(
-          shardOfPlaced(models.get(k.producer)!.placed, k.placedIndex, n),
-          k.recordsPerSecond,
-          k.bytesPerSecond,
-        )
-      ) {
-        return false;
-      }
+      if (!add(shardOfPosition(k.position, k.hashKey, n), k.recordsPerSecond, k.bytesPerSecond)) return false;
     }
     // The salted keys' pieces, as the exact check places them.
     for (const piece of pieces) {
@@ -334,48 +636,4 @@ function heavyKeysMayFit(
     }
     return true;
   };
-}
-
-/**
- * The smallest count above `required` that fits. Counts are tried in order, since placement makes
- * fit far from monotone in the count (two heavy keys share a shard at some counts and not at
- * others); `mayFit` rules most of them out cheaply. Only when the exact checks of counts it lets
- * through run out does the search gallop and bisect, which finds a fitting count near the
- * smallest, not always the smallest.
- */
-function searchFittingCount(
-  required: number,
-  fits: (n: number) => boolean,
-  mayFit: (n: number) => boolean,
-): number {
-  let checks = 0;
-  for (let n = required + 1; n <= MAX_SHARDS; n++) {
-    if (!mayFit(n)) continue;
-    if (fits(n)) return n;
-    if (++checks >= EXACT_CHECKS) return gallop(n, fits);
-  }
-  return MAX_SHARDS;
-}
-
-/** From a count `bad` that does not fit: doubling steps until one fits, then bisecting back. */
-function gallop(bad: number, fits: (n: number) => boolean): number {
-  let low = bad;
-  let step = 64;
-  let good = -1;
-  while (low < MAX_SHARDS) {
-    const n = Math.min(MAX_SHARDS, low + step);
-    if (fits(n)) {
-      good = n;
-      break;
-    }
-    low = n;
-    step *= 2;
-  }
-  if (good < 0) return MAX_SHARDS;
-  while (good - low > 1) {
-    const mid = (good + low) >> 1;
-    if (fits(mid)) good = mid;
-    else low = mid;
-  }
-  return good;
 }

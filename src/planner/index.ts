@@ -9,9 +9,10 @@ import { formatBytes, formatNumber, formatSeconds } from '../scenario/units.js';
 import { planCosts } from './cost.js';
 import { planFanOut } from './fan-out.js';
 import { planFirehoseStream } from './firehose.js';
-import { buildKeyModels, planHotKeys } from './hot-keys.js';
+import { buildKeyModels, type KeyHashingOptions, planHotKeys } from './hot-keys.js';
 import { flattenMetrics } from './metrics.js';
 import { onDemandInitialCapacity, onDemandThrottling } from './on-demand.js';
+import { type ShardReadLimits, shardReaders, shardReadLimits } from './read-limits.js';
 import { planReshard } from './reshard.js';
 import { shardLoads } from './shard-loads.js';
 import { ceilShards, getRecordsCallsPerShard, pollingReaderCount, shardCounts } from './shards.js';
@@ -35,6 +36,8 @@ const CALLS_PER_SHARD = KINESIS.getRecordsPerSecondPerShard.value;
 export interface PlanOptions {
   /** Prices to use (default: the bundled us-east-1 prices with the scenario's overrides). */
   prices?: PriceTable;
+  /** How many keys are hashed one by one before the hottest shard is estimated (tests and benchmarks). */
+  keyHashing?: KeyHashingOptions;
 }
 
 /** Plans a validated scenario (with service defaults filled, as `loadScenarioFile` returns it). */
@@ -43,7 +46,7 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
   const warnings: string[] = [];
   const recommendations: string[] = [];
 
-  const keyModels = buildKeyModels(scenario);
+  const keyModels = buildKeyModels(scenario, planOptions.keyHashing);
   const keyBytes = new Map([...keyModels].map(([name, m]) => [name, m.meanKeyBytes]));
   const times = sampleTimes(
     scenario.producers.map((p) => p.rate),
@@ -61,12 +64,22 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
     : shardCounts(planTraffic(scenario, keyBytes, { aggregation: true, times }), readers);
   const configured = scenario.stream.shards ?? null;
 
-  const hotKeys = planHotKeys({ scenario, traffic, keyModels, required: counts.required, configured });
+  const readLimits = shardReadLimits(shardReaders(scenario));
+  const hotKeys = planHotKeys({
+    scenario,
+    traffic,
+    keyModels,
+    required: counts.required,
+    configured,
+    readLimits,
+  });
   const recommended = Math.max(counts.required, hotKeys.smallestFittingShardCount);
   const calls = getRecordsCallsPerShard(scenario);
   const binding: ShardPlan['binding'] =
     recommended > counts.required
-      ? 'hotShard'
+      ? hotKeys.raisedByReads
+        ? 'read'
+        : 'hotShard'
       : counts.required === counts.byWriteBytes
         ? 'writeBytes'
         : counts.required === counts.byWriteRecords
@@ -176,7 +189,7 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
     .map(([name]) => name);
 
   // ---- Words: binding constraint, warnings, recommendations
-  const bindingText = describeBinding(binding, traffic, counts, hotKeys, recommended, readers);
+  const bindingText = describeBinding(binding, traffic, counts, hotKeys, recommended, readers, readLimits);
   if (configured !== null && scenario.stream.mode === 'provisioned') {
     if (configured < recommended) {
       warnings.push(
@@ -208,9 +221,18 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
     warnings.push(
       `The hottest shard cannot be fixed with shards: even ${formatNumber(hotKeys.smallestFittingShardCount)} shards leave shard ${hotKeys.atRecommended.shardAfterSalting} at ${formatNumber(hotKeys.atRecommended.utilizationWithoutOversizedKeys * h * 100)}% of its limit at peak × ${formatNumber(h)}; split the traffic over several streams.`,
     );
+  } else if (hotKeys.raisedByReads) {
+    recommendations.push(
+      `The hottest shard's readers set the count: ${counts.required} shards carry the average load, but ${describeReadShortfall(hotKeys.atRequired, readLimits, h, readers)}; ${recommended} shards keep every shard within what its readers take.`,
+    );
   } else if (hotKeys.raisedByHotShard) {
     recommendations.push(
       `The hottest shard sets the count: ${counts.required} shards carry the average load, but shard ${hotKeys.atRequired.shard} would run at ${formatNumber(hotKeys.atRequired.utilization * 100)}% of its limit; ${recommended} shards keep every shard under it${hotKeys.keys.some((k) => k.saltingFactor > 1) ? ' once the keys named below are salted' : ''}.`,
+    );
+  }
+  if (hotKeys.estimate) {
+    warnings.push(
+      `The hottest shard is estimated: a producer has more keys than are hashed one by one, so its heaviest ${formatNumber(hotKeys.estimate.hashedKeys)} are hashed and the rest spread by a normal model of where they hash. At ${recommended} shards its figure is the median, ±${formatNumber(hotKeys.estimate.relativeError * 100)}% for the 5%–95% range (tests keep it within 2% of hashing every key).`,
     );
   }
   if (shards.getRecordsOverLimit) {
@@ -312,8 +334,12 @@ function describeBinding(
   hotKeys: Plan['hotKeys'],
   recommended: number,
   readers: number,
+  readLimits: ShardReadLimits,
 ): string {
   const h = 1 + traffic.headroom;
+  if (binding === 'read' && recommended > counts.required) {
+    return `reads on the hottest shard: at ${counts.required} shards ${describeReadShortfall(hotKeys.atRequired, readLimits, h, readers)}; ${recommended} shards keep every shard within what its readers take`;
+  }
   switch (binding) {
     case 'hotShard':
       return hotKeys.fits
@@ -326,6 +352,28 @@ function describeBinding(
     default:
       return `polling reads: ${readers} readers × ${formatBytes(traffic.writeBytesPerSecond)}/s × ${formatNumber(h)} over 2 MiB/s per shard = ${counts.byRead} shards`;
   }
+}
+
+/** Why the hottest shard at a count is more than its readers take, in words, with the arithmetic. */
+function describeReadShortfall(
+  hot: Plan['hotKeys']['atRequired'],
+  limits: ShardReadLimits,
+  h: number,
+  readers: number,
+): string {
+  const bytes = hot.bytesPerSecond * h;
+  const records = hot.recordsPerSecond * h;
+  if (bytes > limits.bytesPerSecond) {
+    const who =
+      readers > 0 && limits.bytesPerSecond < KINESIS.efoBytesPerSecondPerConsumer.value
+        ? `each of its ${readers} polling readers gets`
+        : 'an enhanced fan-out consumer gets';
+    return `shard ${hot.shard} carries ${formatBytes(hot.bytesPerSecond)}/s at peak, × ${formatNumber(h)} = ${formatBytes(bytes)}/s, more than the ${formatBytes(limits.bytesPerSecond)}/s ${who}`;
+  }
+  if (records > limits.recordsPerSecond) {
+    return `shard ${hot.shard} carries ${formatNumber(hot.recordsPerSecond)} records/s at peak, × ${formatNumber(h)} = ${formatNumber(records)}/s, more than the slowest polling reader takes (${formatNumber(limits.recordsPerSecond)} records/s: its GetRecords calls a second × records a call)`;
+  }
+  return `a shard carries more than its readers take (${formatBytes(limits.bytesPerSecond)}/s, ${formatNumber(limits.recordsPerSecond)} records/s)`;
 }
 
 /** Shards the traffic needs at time t, without headroom (for checking reshard timing). */

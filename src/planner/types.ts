@@ -138,6 +138,25 @@ export interface HotKeyPlan {
   fits: boolean;
   /** True when that count had to go beyond what the average load needs. */
   raisedByHotShard: boolean;
+  /**
+   * True when the count also keeps every shard within what its readers take (each polling reader's
+   * share of 2 MiB/s and its GetRecords calls × records per call; 2 MiB/s per enhanced fan-out
+   * consumer). False when no count can (a key alone, or the average shard at 10,000, is beyond
+   * them): the consumer warnings say so.
+   */
+  readLimitsApplied: boolean;
+  /** True when the readers' limits raised the count above what the write limits need. */
+  raisedByReads: boolean;
+  /**
+   * Set when a distribution has more keys than are hashed one by one: the hottest shard is then
+   * estimated (the heaviest keys hashed, the rest by a normal model of where they hash).
+   */
+  estimate: {
+    /** Keys hashed one by one (the most of any producer). */
+    hashedKeys: number;
+    /** How far the 5% and 95% quantiles of the estimate lie from it at the recommended count, relatively. */
+    relativeError: number;
+  } | null;
 }
 
 export interface ConsumerPlan {

@@ -313,7 +313,7 @@ function planSections(plan: Plan): string {
                   ? `salt ×${k.saltingFactor} for headroom`
                   : '',
             ]),
-          `Hot keys (${hk.method}); the hottest shard at ${formatNumber(hk.atRecommended.shardCount)} shards runs at ${formatPercent(hk.atRecommended.utilization)} of its limit`,
+          `Hot keys (${hk.estimate ? `estimated: the heaviest ${formatNumber(hk.estimate.hashedKeys)} hashed` : hk.method}); the hottest shard at ${formatNumber(hk.atRecommended.shardCount)} shards runs at ${formatPercent(hk.atRecommended.utilization)} of its limit${hk.estimate ? ` (±${formatPercent(hk.estimate.relativeError)}, 5%–95%)` : ''}`,
         )
       : '<p class="muted">No key stands out: the load spreads evenly.</p>';
   const fanOut = table(

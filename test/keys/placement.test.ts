@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HASH_SPACE, shardIndexOf } from '../../src/aws/hash.js';
 import { keyLoad } from '../../src/keys/load.js';
-import { placeKeys, shardOfPlaced, sharesOnEvenShards } from '../../src/keys/placement.js';
+import { placeKeys, shardOfPlaced, shareOfShard, sharesOnEvenShards } from '../../src/keys/placement.js';
 import type { KeyDistribution } from '../../src/scenario/schema.js';
 
 const zipf = (count: number, exponent: number): KeyDistribution => ({
@@ -101,16 +101,40 @@ describe('placeKeys + sharesOnEvenShards', () => {
   });
 });
 
-describe('sharesOnEvenShards: direct passes and the hash-order view agree', () => {
-  it('gives the same shares before and after it switches to the sorted view', () => {
+describe('sharesOnEvenShards and shareOfShard: keys in hash order', () => {
+  it('give the shares keyLoad gives, shard by shard, at many counts', () => {
     const placed = placeKeys(zipf(20_000, 0.9));
-    const counts = Array.from({ length: 40 }, (_, i) => 3 + i * 7);
-    // The first 16 evaluations go key by key, the rest through the sorted view.
-    const results = counts.map((n) => sharesOnEvenShards(placed, n));
-    expect(placed.evaluations).toBe(40);
-    counts.forEach((n, i) => {
+    for (const n of Array.from({ length: 40 }, (_, i) => 3 + i * 7)) {
+      const all = sharesOnEvenShards(placed, n);
       const reference = keyLoad(zipf(20_000, 0.9), { shardCount: n }).shardShares;
-      for (let s = 0; s < n; s++) expect(results[i]![s]).toBeCloseTo(reference[s]!, 12);
+      for (let s = 0; s < n; s++) {
+        expect(all[s]).toBeCloseTo(reference[s]!, 12);
+        expect(shareOfShard(placed, s, n)).toBeCloseTo(reference[s]!, 12);
+      }
+    }
+  });
+
+  it('decide keys whose top 32 bits equal a boundary’s by the full hash key', () => {
+    // 3 shards: shard 1 starts at b = floor(2^128/3), whose top 32 bits are floor(2^32/3) =
+    // 1,431,655,765. Keys at b − 1 and b share those bits with b: only the full key tells b − 1
+    // (shard 0) from b (shard 1). A key at (floor(2^32/3)) × 2^96 also shares them and is below b.
+    const b = HASH_SPACE / 3n;
+    const sameTop = (b >> 96n) << 96n;
+    const dist: KeyDistribution = {
+      dist: 'weighted',
+      keys: [
+        { key: 'on', weight: 1, explicitHashKey: b.toString() },
+        { key: 'below', weight: 2, explicitHashKey: (b - 1n).toString() },
+        { key: 'low', weight: 4, explicitHashKey: sameTop.toString() },
+        { key: 'next', weight: 8, explicitHashKey: (b + (1n << 96n)).toString() },
+      ],
+    };
+    const placed = placeKeys(dist);
+    // Shard 0: below + low = 6/15; shard 1: on + next = 9/15; shard 2: nothing.
+    const shares = sharesOnEvenShards(placed, 3);
+    [6 / 15, 9 / 15, 0].forEach((share, s) => {
+      expect(shares[s]).toBeCloseTo(share, 15);
+      expect(shareOfShard(placed, s, 3)).toBeCloseTo(share, 15);
     });
   });
 });
