@@ -2,11 +2,12 @@
  * Fan-out: what each consumer application gets from a shard, how late it sees records, what it
  * costs, and whether it should poll or use enhanced fan-out (aws-facts.md, KDS 1 and 3).
  */
-import { getRecordsCallRates, pollingPropagationSeconds } from '../aws/behaviour.js';
+import { pollingPropagationSeconds } from '../aws/behaviour.js';
 import { BYTES_PER_BILLED_GB, FIREHOSE, HOURS_PER_MONTH, KINESIS, SECONDS_PER_MONTH } from '../aws/facts.js';
 import type { PriceTable } from '../aws/pricing.js';
 import type { Scenario } from '../scenario/schema.js';
 import { formatBytes, formatNumber, formatSeconds } from '../scenario/units.js';
+import { shardReaders } from './read-limits.js';
 import type { ShardLoads } from './shard-loads.js';
 import type { ConsumerLag, ConsumerPlan, FanOutPlan, LagCap, Traffic } from './types.js';
 
@@ -72,9 +73,8 @@ export function planFanOut(input: FanOutInput): FanOutPlan {
   const wantedCalls = polling.map((r) => 1 / Math.max(r.pollInterval!, 1e-3));
   const callsPerShard = wantedCalls.reduce((a, c) => a + c, 0);
   // Each polling reader's calls per shard after the 5/s limit, a max-min fair share.
-  const callRates = new Map(
-    getRecordsCallRates(wantedCalls, CALLS_PER_SHARD).map((c, i) => [polling[i]!, c]),
-  );
+  const shared = new Map(shardReaders(scenario).map((r) => [r.name, r.callsPerSecond]));
+  const callRates = new Map(polling.map((r) => [r, shared.get(r.name)!]));
   const pollingShare = polling.length > 0 ? READ_BYTES / polling.length : READ_BYTES;
   const demand = input.hottestShardBytesPerSecond;
   const monthGb = (traffic.average.writeBytesPerSecond * SECONDS_PER_MONTH) / BYTES_PER_BILLED_GB;
@@ -273,7 +273,7 @@ function recommend(
     // keeps its call however busy the shard is (getRecordsCallRates).
     if (c.effectivePollIntervalSeconds! > c.pollIntervalSeconds! * (1 + 1e-9)) {
       parts.push(
-        `GetRecords calls exceed 5/s per shard, so its polls are delayed from every ${formatSeconds(c.pollIntervalSeconds!)} to every ${formatSeconds(c.effectivePollIntervalSeconds!)}: lengthen poll intervals or move an application to enhanced fan-out (more shards do not help)`,
+        `GetRecords calls exceed 5/s per shard, so its polls are delayed from every ${formatSeconds(c.pollIntervalSeconds!)} to every ${formatSeconds(c.effectivePollIntervalSeconds!)}: lengthen poll intervals or move an application to enhanced fan-out (more shards do not shorten the delay)`,
       );
     }
     if (c.demandBytesPerSecondPerShard > c.readBytesPerSecondPerShard) {
@@ -333,7 +333,7 @@ function describeLag(c: ConsumerPlan, lag: ConsumerLag, efoMonthly: number, also
     }
     case 'getRecordsCalls': {
       const perCall = c.readRecordsPerSecondPerShard! * c.effectivePollIntervalSeconds!;
-      return `${at} its GetRecords calls are cut to ${formatNumber(1 / c.effectivePollIntervalSeconds!)}/s per shard by the 5 calls/s the polling readers share, ${formatNumber(c.readRecordsPerSecondPerShard!)} records/s, short ${where}: ${grows} — more shards do not raise a shard's call rate: lengthen the other readers' poll intervals or move an application to enhanced fan-out${perCall < CALL_MAX_RECORDS - 1e-9 ? ', or raise maxRecordsPerCall (up to 10,000)' : ''}`;
+      return `${at} its GetRecords calls are cut to ${formatNumber(1 / c.effectivePollIntervalSeconds!)}/s per shard by the 5 calls/s the polling readers share, ${formatNumber(c.readRecordsPerSecondPerShard!)} records/s, short ${where}: ${grows} — more shards (each carries fewer records; they do not raise a shard's call rate), longer poll intervals for the other readers, or an application moved to enhanced fan-out${perCall < CALL_MAX_RECORDS - 1e-9 ? ', or raise maxRecordsPerCall (up to 10,000)' : ''}`;
     }
     default:
       return `${at}: ${grows}`;

@@ -3,7 +3,7 @@
  * Direct PUT quota headroom and monthly cost (aws-facts.md, Firehose 9–12).
  */
 
-import { getRecordsCallRates, putRequestsPerSecond } from '../aws/behaviour.js';
+import { putRequestsPerSecond } from '../aws/behaviour.js';
 import { bufferHints, flushIntervalSeconds } from '../aws/defaults.js';
 import {
   BYTES_PER_BILLED_GB,
@@ -18,6 +18,7 @@ import { rateAt, sampleTimes } from '../scenario/profiles.js';
 import { meanUnitsPerRecord } from '../scenario/record-size.js';
 import type { FirehoseStream, Scenario } from '../scenario/schema.js';
 import { formatBytes, formatNumber, formatSeconds } from '../scenario/units.js';
+import { shardReaders } from './read-limits.js';
 import type { FirehosePlan, ProducerTraffic, Traffic } from './types.js';
 
 const MiB = 1024 * 1024;
@@ -125,16 +126,12 @@ function firehoseReadShare(
   f: FirehoseStream,
   scenario: Scenario,
 ): { bytesPerSecond: number; recordsPerSecond: number } {
-  const pollers = scenario.consumers.filter((c) => c.type === 'polling');
-  const streamFirehoses = scenario.firehose.filter((x) => x.source === 'stream');
-  const wanted = [
-    ...pollers.map((c) => 1 / Math.max(c.pollInterval, 1e-3)),
-    ...streamFirehoses.map(() => FIREHOSE.streamSourcePollsPerSecond.value),
-  ];
-  const calls = getRecordsCallRates(wanted)[pollers.length + streamFirehoses.indexOf(f)]!;
+  const readers = shardReaders(scenario);
+  const pollingReaders = readers.filter((r) => r.type !== 'enhanced-fan-out').length;
+  const self = readers.find((r) => r.type === 'firehose' && r.name === `firehose:${f.name}`)!;
   return {
-    bytesPerSecond: KINESIS.shardReadBytesPerSecond.value / wanted.length,
-    recordsPerSecond: calls * KINESIS.getRecordsMaxRecords.value,
+    bytesPerSecond: KINESIS.shardReadBytesPerSecond.value / pollingReaders,
+    recordsPerSecond: self.callsPerSecond * KINESIS.getRecordsMaxRecords.value,
   };
 }
 

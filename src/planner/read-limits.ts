@@ -9,6 +9,7 @@
  * (its calls per second) × (its records per call) records a second; GetRecords returns Kinesis
  * records, so an aggregated record counts once.
  */
+import { getRecordsCallRates } from '../aws/behaviour.js';
 import { FIREHOSE, KINESIS } from '../aws/facts.js';
 import type { Scenario } from '../scenario/schema.js';
 
@@ -37,8 +38,8 @@ export interface ShardReadLimits {
 
 /**
  * The readers of a scenario's stream with the GetRecords calls each gets on a shard. When the
- * polling readers ask for more than 5 calls/s a shard, each gets its asked rate × 5 / total (the
- * proportional rule the planner uses; more shards do not change it).
+ * polling readers ask for more than 5 calls/s a shard, they share them max-min fairly
+ * (`getRecordsCallRates`): a reader that rarely calls keeps its calls. More shards do not change it.
  */
 export function shardReaders(scenario: Scenario): ShardReader[] {
   const readers: ShardReader[] = [
@@ -69,9 +70,14 @@ export function shardReaders(scenario: Scenario): ShardReader[] {
         }),
       ),
   ];
-  const asked = readers.reduce((a, r) => a + (r.type === 'enhanced-fan-out' ? 0 : r.callsPerSecond), 0);
-  const scale = asked > CALLS_PER_SHARD ? CALLS_PER_SHARD / asked : 1;
-  for (const r of readers) r.callsPerSecond *= scale;
+  const polling = readers.filter((r) => r.type !== 'enhanced-fan-out');
+  const rates = getRecordsCallRates(
+    polling.map((r) => r.callsPerSecond),
+    CALLS_PER_SHARD,
+  );
+  polling.forEach((r, i) => {
+    r.callsPerSecond = rates[i]!;
+  });
   return readers;
 }
 

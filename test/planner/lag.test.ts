@@ -69,8 +69,9 @@ describe('lag growth from the shared 2 MiB/s read bytes', () => {
 
 describe('lag growth from the records a GetRecords call returns', () => {
   // One reader, Limit 100, a call a second: 100 records/s a shard. 1,000 records/s on 4 shards is
-  // 250 a shard: short by 150 on each, 600 records/s. Recommended: 1,060,000 × 1.2 ÷ 1,048,576 =
-  // 1.21 → 2 shards, 500 a shard: short by 400 on each, 800 records/s.
+  // 250 a shard: short by 150 on each, 600 records/s. Writes alone need 1,060,000 × 1.2 ÷ 1,048,576
+  // = 1.21 → 2 shards, but the recommended count keeps the reader up too: 1,000 × 1.2 ÷ 100 = 12
+  // shards (83.3 records/s a shard), where nothing is short.
   const plan = planOf(scenario(4, '1000/s', '  - { name: r, type: polling, maxRecordsPerCall: 100 }'));
   const r = plan.fanOut.consumers[0]!;
 
@@ -78,9 +79,10 @@ describe('lag growth from the records a GetRecords call returns', () => {
     expect(r.readRecordsPerSecondPerShard).toBe(100);
     expect(r.lagGrowthRecordsPerSecond).toBeCloseTo(600, 9);
     expect(r.lag.binding).toBe('recordsPerCall');
-    expect(plan.shards.recommended).toBe(2);
-    expect(r.lagAtRecommended!.recordsPerSecond).toBeCloseTo(800, 9);
-    expect(metric(plan, 'consumers.r.atRecommended.lagGrowthRecordsPerSecond')).toBeCloseTo(800, 9);
+    expect(plan.shards.recommended).toBe(12);
+    expect(plan.shards.binding).toBe('read');
+    expect(r.lagAtRecommended!.recordsPerSecond).toBe(0);
+    expect(metric(plan, 'consumers.r.atRecommended.lagGrowthRecordsPerSecond')).toBe(0);
     expect(r.recommendation).toContain('a larger maxRecordsPerCall');
   });
 
@@ -140,9 +142,11 @@ consumers:
 describe('lag growth from the 5 GetRecords calls/s a shard shares', () => {
   // Two readers each asking for 10 calls/s (every 100 ms), Limit 100. Alone each would read
   // 10 × 100 = 1,000 records/s a shard; sharing 5 calls/s they get 2.5 each: 250 records/s.
-  // 1,600 records/s on 4 shards is 400 a shard: 150 short on each, 600 records/s. Recommended:
-  // 1,696,000 × 1.2 ÷ 1,048,576 = 1.94 → 2 shards (reads: 2 × 1,696,000 × 1.2 ÷ 2 MiB = 1.94),
-  // 800 a shard: 550 short on each, 1,100 records/s.
+  // 1,600 records/s on 4 shards is 400 a shard: 150 short on each, 600 records/s. Writes alone need
+  // 1,696,000 × 1.2 ÷ 1,048,576 = 1.94 → 2 shards (read bytes: 2 × 1,696,000 × 1.2 ÷ 2 MiB = 1.94),
+  // but a shard must not carry more than the 250 records/s each reader gets: 1,600 × 1.2 ÷ 250 =
+  // 7.68 → 8 shards (200 a shard), where nothing is short. More shards do not raise the call rate,
+  // but they lower what each shard must deliver.
   const plan = planOf(
     scenario(
       4,
@@ -160,9 +164,9 @@ describe('lag growth from the 5 GetRecords calls/s a shard shares', () => {
     expect(f.lagGrowthRecordsPerSecond).toBeCloseTo(600, 9);
     expect(f.lag.binding).toBe('getRecordsCalls');
     expect(f.lag.byCap.recordsPerCall).toBe(0);
-    expect(plan.shards.recommended).toBe(2);
-    expect(f.lagAtRecommended!.recordsPerSecond).toBeCloseTo(1100, 9);
-    expect(f.recommendation).toContain("more shards do not raise a shard's call rate");
+    expect(plan.shards.recommended).toBe(8);
+    expect(f.lagAtRecommended!.recordsPerSecond).toBe(0);
+    expect(f.recommendation).toContain('more shards (each carries fewer records;');
   });
 });
 
