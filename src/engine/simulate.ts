@@ -142,6 +142,8 @@ interface FirstAttempts {
   stop: number;
   u: number;
   kb: number;
+  /** Data bytes per Kinesis record: its user records' data blobs, without partition keys or KPL framing. */
+  db: number;
   attempted: number;
   admitted: number;
   rejected: number;
@@ -437,6 +439,10 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
   let demandBytes: Float64Array = new Float64Array(shardCount);
   let arrivals: Float64Array = new Float64Array(shardCount);
   let arrivalBytes: Float64Array = new Float64Array(shardCount);
+  // The same arrivals' data blobs alone: what a stream-sourced Firehose writes (see readShards).
+  let arrivalDataBytes: Float64Array = new Float64Array(shardCount);
+  // Data bytes and user records the stream accepted so far (a shard's bytes per record when it had no arrivals).
+  let acceptedDataBytes = 0;
   // On-demand: the highest per-second write seen, to scale capacity 15 minutes later.
   const odPeakBytes: number[] = [];
   const odPeakRecords: number[] = [];
@@ -467,6 +473,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
           stop: 0,
           u: 1,
           kb: 0,
+          db: 0,
           attempted: 0,
           admitted: 0,
           rejected: 0,
@@ -498,6 +505,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       demandBytes = new Float64Array(shardCount);
       arrivals = remap(arrivals, arrivals.length, shardCount);
       arrivalBytes = remap(arrivalBytes, arrivalBytes.length, shardCount);
+      arrivalDataBytes = remap(arrivalDataBytes, arrivalDataBytes.length, shardCount);
       nextChange++;
     }
 
@@ -534,6 +542,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
         first.stop = (slot + 1 + first.D) % p.ringLength;
         first.u = p.userPerKinesis;
         first.kb = p.kinesisBytes;
+        first.db = p.userPerKinesis * p.meanDataBytes;
         first.attempted = 0;
         first.admitted = 0;
         first.rejected = 0;
@@ -577,7 +586,9 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
         dR,
         dB,
         fraction,
-        toStream ? { records: secondRecords, bytes: secondBytes, arrivals, arrivalBytes } : undefined,
+        toStream
+          ? { records: secondRecords, bytes: secondBytes, arrivals, arrivalBytes, arrivalDataBytes }
+          : undefined,
         rng,
         k,
         dt,
@@ -627,6 +638,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
             if (toStream) {
               arrivals[s]! += admitted * u;
               arrivalBytes[s]! += admitted * kb;
+              arrivalDataBytes[s]! += admitted * first.db;
             }
             if (rejected <= 0) continue;
             rejectedAll += rejected;
@@ -659,6 +671,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
         perSecond.acknowledged[second]! += admittedAll * u;
         perSecond.writeBytes[second]! += admittedAll * kb;
         counters.writeBytes += admittedAll * kb;
+        if (toStream) acceptedDataBytes += admittedAll * first.db;
         perSecond.throttled[second]! += rejectedAll * u;
         perSecond.dropped[second]! += dropped * u;
       }
@@ -677,13 +690,15 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       // several user records, and the backlog counts user records.
       const capR = c.readRecordsPerSecond * stepDt * userPerKinesisRecord;
       const capB = c.readBytesPerSecond * stepDt;
-      const read = readShards(c, arrivals, arrivalBytes, history, {
+      const read = readShards(c, arrivals, arrivalBytes, arrivalDataBytes, history, {
         capR,
         capB,
         processPerStep: c.processingPerSecond * stepDt,
         now,
         t,
         fallbackBytesPerRecord: ackBytesPerRecord(),
+        fallbackDataBytesPerRecord:
+          counters.acknowledged > 0 ? acceptedDataBytes / counters.acknowledged : 1000,
       });
       const { delivered, ageWeighted, maxAge } = read;
       oldestNeeded = Math.min(oldestNeeded, read.oldestArrival);
@@ -703,6 +718,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       history.trimBefore(oldestNeeded);
       arrivals.fill(0);
       arrivalBytes.fill(0);
+      arrivalDataBytes.fill(0);
     }
 
     // Firehose buffers flush on size or interval, whichever comes first.
@@ -754,6 +770,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
             demandBytes = new Float64Array(shardCount);
             arrivals = remap(arrivals, arrivals.length, shardCount);
             arrivalBytes = remap(arrivalBytes, arrivalBytes.length, shardCount);
+            arrivalDataBytes = remap(arrivalDataBytes, arrivalDataBytes.length, shardCount);
           }
         }
       }
@@ -899,6 +916,7 @@ function readShards(
   c: ConsumerState,
   arrivals: Float64Array,
   arrivalBytes: Float64Array,
+  arrivalDataBytes: Float64Array,
   history: ArrivalHistory,
   step: {
     capR: number;
@@ -907,6 +925,7 @@ function readShards(
     now: number;
     t: number;
     fallbackBytesPerRecord: number;
+    fallbackDataBytesPerRecord: number;
   },
 ): ShardsRead {
   const n = c.backlog.length;
@@ -936,7 +955,15 @@ function readShards(
     }
     ageWeighted += take * age;
     maxAge = Math.max(maxAge, age);
-    if (c.firehose) firehoseShardIn(c.firehose, s, take, take * bytesPerRecord, step.t);
+    // Firehose writes the data blobs: partition keys are not part of the object, and it
+    // de-aggregates KPL records before delivering them ("Firehose de-aggregates the records before it
+    // delivers them to the destination", https://docs.aws.amazon.com/streams/latest/dev/kpl-with-firehose.html;
+    // FIREHOSE.streamSourceDeaggregates), so neither the keys nor the aggregation framing fill its buffers.
+    if (c.firehose) {
+      const dataBytesPerRecord =
+        arrivals[s]! > 0 ? arrivalDataBytes[s]! / arrivals[s]! : step.fallbackDataBytesPerRecord;
+      firehoseShardIn(c.firehose, s, take, take * dataBytesPerRecord, step.t);
+    }
   }
   return { delivered, ageWeighted, maxAge, oldestArrival };
 }
@@ -1010,6 +1037,8 @@ interface StreamTallies {
   /** Admitted since the consumers last read, user records and bytes. */
   arrivals: Float64Array;
   arrivalBytes: Float64Array;
+  /** The same arrivals' data blobs alone (no partition keys, no KPL framing). */
+  arrivalDataBytes: Float64Array;
 }
 
 /**
@@ -1097,10 +1126,13 @@ function admitFirstAttempts(
     if (tallies) {
       const arrivals = tallies.arrivals;
       const arrivalBytes = tallies.arrivalBytes;
+      const arrivalDataBytes = tallies.arrivalDataBytes;
+      const db = first.db;
       for (let s = 0; s < n; s++) {
         const admitted = fresh[s]! * fraction[s]!;
         arrivals[s]! += admitted * u;
         arrivalBytes[s]! += admitted * kb;
+        arrivalDataBytes[s]! += admitted * db;
       }
     }
     for (let s = 0; s < n; s++) {

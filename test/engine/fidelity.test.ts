@@ -319,8 +319,9 @@ firehose:
   });
 
   it('reading a stream, one buffer a shard; a reshard’s parents flush when their interval runs out', () => {
-    // 2 shards at 1,000 records/s of 1 KiB: 500 × 1,060 B = 530,000 B/s a shard; 64 MiB would
-    // take 127 s > 60 s, so each shard's buffer flushes on its 60 s interval. Firehose reads each
+    // 2 shards at 1,000 records/s of 1 KiB: 500 × 1,024 B of data (Firehose does not write the
+    // keys) = 512,000 B/s a shard; 64 MiB would take 131 s > 60 s, so each shard's buffer flushes
+    // on its 60 s interval. Firehose reads each
     // shard once a second: the first buffers start at ~1 s and flush at ~61 s (second 60); the next
     // start at ~61 s. The reshard to 4 (2 splits × 30 s) completes at 90 s and closes both parents:
     // their buffers get nothing more and flush when their interval runs out, ~121 s (second 120).
