@@ -711,18 +711,31 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
         fallbackBytesPerRecord: ackBytesPerRecord(),
         fallbackDataBytesPerRecord:
           counters.acknowledged > 0 ? acceptedDataBytes / counters.acknowledged : 1000,
+        endSeconds: ticks * dt,
+        stepSeconds: stepDt,
       });
-      const { delivered, ageWeighted, maxAge } = read;
+      const { delivered, maxAge } = read;
       oldestNeeded = Math.min(oldestNeeded, read.oldestArrival);
       c.delivered += delivered;
       if (c.kind !== 'firehose') {
         deliveredSeries.get(c.name)![second]! += delivered;
         lagSeries.get(c.name)![second] = Math.max(lagSeries.get(c.name)![second]!, maxAge);
-        if (delivered > 0) {
-          const meanAge = ageWeighted / delivered;
+        if (read.processedByEnd > 0) {
           // End to end: the put latency of this second's records (every attempt class, retries and
-          // backoff included), then propagation, then the time queued in the backlog.
-          recordEndToEnd(producers, stream, c.propagation + meanAge, delivered, e2eLatency, e2eSecond);
+          // backoff included), then the wait to be read: propagation, or the time queued in the
+          // backlog when that is longer (it includes the propagation). No record is processed later
+          // than now (plus the propagation of one that just arrived), nor produced before 0 s, so
+          // none waited longer than that: the put-latency points' tail (long backoffs) describes
+          // records of later seconds.
+          recordEndToEnd(
+            producers,
+            stream,
+            read.waitWeighted / read.processedByEnd,
+            read.processedByEnd,
+            e2eLatency,
+            e2eSecond,
+            Math.min(ticks * dt, now + c.propagation),
+          );
         }
       }
     }
@@ -915,8 +928,10 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
 /** What one consumer step read from the shards. */
 interface ShardsRead {
   delivered: number;
-  /** Sum of records delivered × their iterator age (for the mean age). */
-  ageWeighted: number;
+  /** Of those, the records processed by the end of the run (the rest are read within its last propagation delay). */
+  processedByEnd: number;
+  /** Sum of `processedByEnd` × their wait from arrival in the shard to processing (for the mean wait). */
+  waitWeighted: number;
   maxAge: number;
   /** Arrival time of the oldest record still in some backlog (`now` when every backlog is empty). */
   oldestArrival: number;
@@ -943,6 +958,9 @@ function readShards(
     t: number;
     fallbackBytesPerRecord: number;
     fallbackDataBytesPerRecord: number;
+    /** When the run ends, and the length of this consumer step (seconds). */
+    endSeconds: number;
+    stepSeconds: number;
   },
 ): ShardsRead {
   const n = c.backlog.length;
@@ -954,7 +972,8 @@ function readShards(
   }
   const processShare = readable > 0 ? Math.min(1, step.processPerStep / readable) : 1;
   let delivered = 0;
-  let ageWeighted = 0;
+  let processedByEnd = 0;
+  let waitWeighted = 0;
   let maxAge = 0;
   let oldestArrival = step.now;
   for (let s = 0; s < n; s++) {
@@ -970,7 +989,24 @@ function readShards(
       age = Math.max(0, step.now - arrived);
       oldestArrival = Math.min(oldestArrival, arrived);
     }
-    ageWeighted += take * age;
+    // A record waits for the propagation delay (which for polling includes half the poll interval),
+    // or longer when it queued behind others; the backlog age already holds the propagation, so the
+    // two are not added (they were: a 600 s run reported 740 s end to end, 540 s of backlog + 200 s).
+    const wait = Math.max(c.propagation, age);
+    // Records read now arrived within the last step, or by now − age: those that arrived less than
+    // the propagation delay before the end are not processed within the run.
+    const inRun =
+      age >= c.propagation
+        ? 1
+        : Math.min(
+            1,
+            Math.max(
+              0,
+              (step.endSeconds - c.propagation - (step.now - age - step.stepSeconds)) / step.stepSeconds,
+            ),
+          );
+    processedByEnd += take * inRun;
+    waitWeighted += take * inRun * wait;
     maxAge = Math.max(maxAge, age);
     // Firehose writes the data blobs: partition keys are not part of the object, and it
     // de-aggregates KPL records before delivering them ("Firehose de-aggregates the records before it
@@ -982,7 +1018,7 @@ function readShards(
       firehoseShardIn(c.firehose, s, take, take * dataBytesPerRecord, step.t);
     }
   }
-  return { delivered, ageWeighted, maxAge, oldestArrival };
+  return { delivered, processedByEnd, waitWeighted, maxAge, oldestArrival };
 }
 
 function firehoseShardIn(fh: FirehoseState, shard: number, records: number, bytes: number, t: number): void {
@@ -1316,7 +1352,11 @@ function reshardSchedule(scenario: Scenario, initial: number): { at: number; sha
   return changes;
 }
 
-/** Spreads `delivered` records over the put latencies of the records the stream took this second. */
+/**
+ * Spreads `delivered` records over the put latencies of the records the stream took this second,
+ * each followed by `after` seconds to be processed; none longer than `atMostSeconds` (the time
+ * they are processed: no record was produced before the run started).
+ */
 function recordEndToEnd(
   producers: readonly ProducerState[],
   stream: Sink,
@@ -1324,10 +1364,12 @@ function recordEndToEnd(
   delivered: number,
   histogram: FlowHistogram,
   second: SecondQuantiles,
+  atMostSeconds: number,
 ): void {
   const record = (seconds: number, count: number) => {
-    histogram.record(seconds, count);
-    second.add(seconds, count);
+    const bounded = Math.min(seconds, atMostSeconds);
+    histogram.record(bounded, count);
+    second.add(bounded, count);
   };
   let admitted = 0;
   for (const p of producers) {
