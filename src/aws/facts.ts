@@ -169,13 +169,6 @@ export const FIREHOSE = {
   putRecordBatchMaxBytes: fact(4 * MiB, 'bytes', 'FH-Q, API-F', '2026-06-12'),
   maxRecordBytes: fact(1_024_000, 'bytes', 'FH-Q, API-F', '2026-06-12', '1,000 KiB before base64'),
   streamSourcePollsPerSecond: fact(1, 'GetRecords/s per shard', 'FH23', '2023-03-07'),
-  streamSourceDeaggregates: fact(
-    true,
-    'behaviour',
-    'FH23',
-    '2023-03-07',
-    'a stream source: Firehose de-aggregates KPL records before delivery (writing-with-kinesis-streams.md; docs.aws.amazon.com/streams/latest/dev/kpl-with-firehose.html), so objects hold the data blobs, not partition keys or framing',
-  ),
   formatConversionMinBufferMiB: fact(64, 'MiB', 'FH23', '2023-03-07'),
   formatConversionDefaultBufferMiB: fact(128, 'MiB', 'FH23', '2023-03-07'),
   dynamicPartitioningLatencyFactor: fact(1.5, '×', 'FH-DPB', 'current', 'multi-stage buffering'),

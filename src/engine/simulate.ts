@@ -1010,8 +1010,8 @@ function readShards(
     maxAge = Math.max(maxAge, age);
     // Firehose writes the data blobs: partition keys are not part of the object, and it
     // de-aggregates KPL records before delivering them ("Firehose de-aggregates the records before it
-    // delivers them to the destination", https://docs.aws.amazon.com/streams/latest/dev/kpl-with-firehose.html;
-    // FIREHOSE.streamSourceDeaggregates), so neither the keys nor the aggregation framing fill its buffers.
+    // delivers them to the destination", https://docs.aws.amazon.com/streams/latest/dev/kpl-with-firehose.html,
+    // and FH23 writing-with-kinesis-streams.md), so neither keys nor aggregation framing fill its buffers.
     if (c.firehose) {
       const dataBytesPerRecord =
         arrivals[s]! > 0 ? arrivalDataBytes[s]! / arrivals[s]! : step.fallbackDataBytesPerRecord;
