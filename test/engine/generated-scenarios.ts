@@ -207,9 +207,12 @@ export function scenarioOf(text: string): Scenario {
 
 /**
  * Wider scenarios for the engine's robustness properties (no input that passes validation may end
- * in a crash or a result that does not add up): everything above, and long runs on a coarse tick,
- * many consumer applications polling from every 100 ms to every few minutes, up to 10 attempts,
- * KPL aggregation, reshard events and Firehose delivery streams (from the stream and Direct PUT).
+ * in a crash or a result that does not add up): everything above, and runs of up to ~1.5 h more on
+ * a coarse tick, up to 15 consumer applications (polling from every 100 ms to every 200 s, and
+ * enhanced fan-out, many processing slower than they receive, so they lag at different rates), up
+ * to 10 attempts, KPL aggregation, reshard events and Firehose delivery streams (from the stream and
+ * Direct PUT). (Longer runs with lagging applications are slow to simulate today: the arrival history
+ * grows with the lag.)
  * Shards are kept at 1–16 so that a long run stays quick.
  */
 export interface WideScenario {
@@ -220,7 +223,8 @@ export interface WideScenario {
   aggregation: boolean;
   maxAttempts: number;
   pollers: { pollInterval: number; processingRate: number | null }[];
-  fanOut: number;
+  /** Enhanced fan-out applications, each processing at most this many records/s (null: unbounded). */
+  fanOut: (number | null)[];
   /** Reshard events: when (a fraction of the run) and to how many shards. */
   reshards: { at: number; shards: number }[];
   streamFirehose: boolean;
@@ -241,7 +245,7 @@ export const wideScenarioArb: fc.Arbitrary<WideScenario> = fc.record({
     }),
     { maxLength: 6 },
   ),
-  fanOut: fc.integer({ min: 0, max: 4 }),
+  fanOut: fc.array(fc.option(fc.integer({ min: 10, max: 50_000 }), { nil: null }), { maxLength: 6 }),
   reshards: fc.array(
     fc.record({
       at: fc.integer({ min: 0, max: 95 }).map((x) => x / 100),
@@ -285,7 +289,11 @@ export function wideScenarioDocument(w: WideScenario): Record<string, unknown> {
       pollInterval: c.pollInterval,
       ...(c.processingRate === null ? {} : { processingRate: c.processingRate }),
     })),
-    ...Array.from({ length: w.fanOut }, (_, i) => ({ name: `efo-${i}`, type: 'enhanced-fan-out' })),
+    ...w.fanOut.map((rate, i) => ({
+      name: `efo-${i}`,
+      type: 'enhanced-fan-out',
+      ...(rate === null ? {} : { processingRate: rate }),
+    })),
   ];
   const events = [...w.reshards]
     .sort((a, b) => a.at - b.at)
