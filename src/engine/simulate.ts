@@ -67,6 +67,13 @@ interface Sink {
   bytesBurst: number;
   tokensRecords: Float64Array;
   tokensBytes: Float64Array;
+  /**
+   * Refill each shard's buckets still owe for the full buckets they started with (records, bytes):
+   * paid from the first refills, so that a run's start adds only `engine.initialBurst` of a bucket
+   * beyond the limit (see `startingBuckets`).
+   */
+  owedRecords: number;
+  owedBytes: number;
   /** Scratch for a tick's per-shard noise (grows with the shard count). */
   noise: Float64Array;
   /** The write API's limits per request: PutRecords for the stream, PutRecordBatch for Direct PUT. */
@@ -142,6 +149,8 @@ interface FirstAttempts {
   stop: number;
   u: number;
   kb: number;
+  /** Data bytes per Kinesis record: its user records' data blobs, without partition keys or KPL framing. */
+  db: number;
   attempted: number;
   admitted: number;
   rejected: number;
@@ -208,6 +217,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
     scenario.stream.maxRecordSize > KINESIS.defaultMaxRecordBytes.value
       ? KINESIS.largeRecordBurstBytes.value
       : WRITE_BYTES;
+  const initialBurst = scenario.engine.initialBurst;
   const stream: Sink = {
     kind: 'stream',
     name: 'stream',
@@ -218,6 +228,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
     tokensRecords: new Float64Array(shardCount).fill(WRITE_RECORDS),
     noise: new Float64Array(shardCount),
     tokensBytes: new Float64Array(shardCount).fill(streamBurst),
+    ...startingBuckets(WRITE_RECORDS, streamBurst, initialBurst),
     api: { maxRecords: KINESIS.putRecordsMaxRecords.value, maxBytes: KINESIS.putRecordsMaxBytes.value },
   };
   const quota = directPutQuota(scenario.region);
@@ -234,6 +245,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       bytesBurst: quota.bytesPerSecond,
       tokensRecords: new Float64Array(1).fill(quota.recordsPerSecond),
       tokensBytes: new Float64Array(1).fill(quota.bytesPerSecond),
+      ...startingBuckets(quota.recordsPerSecond, quota.bytesPerSecond, initialBurst),
       noise: new Float64Array(1),
       api: {
         maxRecords: FIREHOSE.putRecordBatchMaxRecords.value,
@@ -409,6 +421,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
     retried: new Array<number>(seconds).fill(0),
     dropped: new Array<number>(seconds).fill(0),
     writeBytes: new Array<number>(seconds).fill(0),
+    writeRecords: new Array<number>(seconds).fill(0),
     shards: new Array<number>(seconds).fill(0),
   };
   const lagSeries = new Map(
@@ -437,6 +450,10 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
   let demandBytes: Float64Array = new Float64Array(shardCount);
   let arrivals: Float64Array = new Float64Array(shardCount);
   let arrivalBytes: Float64Array = new Float64Array(shardCount);
+  // The same arrivals' data blobs alone: what a stream-sourced Firehose writes (see readShards).
+  let arrivalDataBytes: Float64Array = new Float64Array(shardCount);
+  // Data bytes and user records the stream accepted so far (a shard's bytes per record when it had no arrivals).
+  let acceptedDataBytes = 0;
   // On-demand: the highest per-second write seen, to scale capacity 15 minutes later.
   const odPeakBytes: number[] = [];
   const odPeakRecords: number[] = [];
@@ -467,6 +484,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
           stop: 0,
           u: 1,
           kb: 0,
+          db: 0,
           attempted: 0,
           admitted: 0,
           rejected: 0,
@@ -498,6 +516,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       demandBytes = new Float64Array(shardCount);
       arrivals = remap(arrivals, arrivals.length, shardCount);
       arrivalBytes = remap(arrivalBytes, arrivalBytes.length, shardCount);
+      arrivalDataBytes = remap(arrivalDataBytes, arrivalDataBytes.length, shardCount);
       nextChange++;
     }
 
@@ -534,6 +553,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
         first.stop = (slot + 1 + first.D) % p.ringLength;
         first.u = p.userPerKinesis;
         first.kb = p.kinesisBytes;
+        first.db = p.userPerKinesis * p.meanDataBytes;
         first.attempted = 0;
         first.admitted = 0;
         first.rejected = 0;
@@ -577,7 +597,9 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
         dR,
         dB,
         fraction,
-        toStream ? { records: secondRecords, bytes: secondBytes, arrivals, arrivalBytes } : undefined,
+        toStream
+          ? { records: secondRecords, bytes: secondBytes, arrivals, arrivalBytes, arrivalDataBytes }
+          : undefined,
         rng,
         k,
         dt,
@@ -627,6 +649,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
             if (toStream) {
               arrivals[s]! += admitted * u;
               arrivalBytes[s]! += admitted * kb;
+              arrivalDataBytes[s]! += admitted * first.db;
             }
             if (rejected <= 0) continue;
             rejectedAll += rejected;
@@ -658,7 +681,9 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
         perSecond.retried[second]! += retried * u;
         perSecond.acknowledged[second]! += admittedAll * u;
         perSecond.writeBytes[second]! += admittedAll * kb;
+        perSecond.writeRecords[second]! += admittedAll;
         counters.writeBytes += admittedAll * kb;
+        if (toStream) acceptedDataBytes += admittedAll * first.db;
         perSecond.throttled[second]! += rejectedAll * u;
         perSecond.dropped[second]! += dropped * u;
       }
@@ -677,25 +702,40 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       // several user records, and the backlog counts user records.
       const capR = c.readRecordsPerSecond * stepDt * userPerKinesisRecord;
       const capB = c.readBytesPerSecond * stepDt;
-      const read = readShards(c, arrivals, arrivalBytes, history, {
+      const read = readShards(c, arrivals, arrivalBytes, arrivalDataBytes, history, {
         capR,
         capB,
         processPerStep: c.processingPerSecond * stepDt,
         now,
         t,
         fallbackBytesPerRecord: ackBytesPerRecord(),
+        fallbackDataBytesPerRecord:
+          counters.acknowledged > 0 ? acceptedDataBytes / counters.acknowledged : 1000,
+        endSeconds: ticks * dt,
+        stepSeconds: stepDt,
       });
-      const { delivered, ageWeighted, maxAge } = read;
+      const { delivered, maxAge } = read;
       oldestNeeded = Math.min(oldestNeeded, read.oldestArrival);
       c.delivered += delivered;
       if (c.kind !== 'firehose') {
         deliveredSeries.get(c.name)![second]! += delivered;
         lagSeries.get(c.name)![second] = Math.max(lagSeries.get(c.name)![second]!, maxAge);
-        if (delivered > 0) {
-          const meanAge = ageWeighted / delivered;
+        if (read.processedByEnd > 0) {
           // End to end: the put latency of this second's records (every attempt class, retries and
-          // backoff included), then propagation, then the time queued in the backlog.
-          recordEndToEnd(producers, stream, c.propagation + meanAge, delivered, e2eLatency, e2eSecond);
+          // backoff included), then the wait to be read: propagation, or the time queued in the
+          // backlog when that is longer (it includes the propagation). No record is processed later
+          // than now (plus the propagation of one that just arrived), nor produced before 0 s, so
+          // none waited longer than that: the put-latency points' tail (long backoffs) describes
+          // records of later seconds.
+          recordEndToEnd(
+            producers,
+            stream,
+            read.waitWeighted / read.processedByEnd,
+            read.processedByEnd,
+            e2eLatency,
+            e2eSecond,
+            Math.min(ticks * dt, now + c.propagation),
+          );
         }
       }
     }
@@ -703,6 +743,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       history.trimBefore(oldestNeeded);
       arrivals.fill(0);
       arrivalBytes.fill(0);
+      arrivalDataBytes.fill(0);
     }
 
     // Firehose buffers flush on size or interval, whichever comes first.
@@ -754,6 +795,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
             demandBytes = new Float64Array(shardCount);
             arrivals = remap(arrivals, arrivals.length, shardCount);
             arrivalBytes = remap(arrivalBytes, arrivalBytes.length, shardCount);
+            arrivalDataBytes = remap(arrivalDataBytes, arrivalDataBytes.length, shardCount);
           }
         }
       }
@@ -811,6 +853,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       retried: perSecond.retried.map(round),
       dropped: perSecond.dropped.map(round),
       writeBytes: perSecond.writeBytes.map(round),
+      writeRecords: perSecond.writeRecords.map(round),
       shards: perSecond.shards,
       consumerLagSeconds: Object.fromEntries([...lagSeries].map(([name, v]) => [name, v.map(round6)])),
       delivered: Object.fromEntries([...deliveredSeries].map(([name, v]) => [name, v.map(round)])),
@@ -864,6 +907,10 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
     // two), so a reshard adds no burst of capacity beyond what the shards had.
     stream.tokensRecords = remap(stream.tokensRecords, from, to);
     stream.tokensBytes = remap(stream.tokensBytes, from, to);
+    // Children refill at once: what their parents still owed from the start is forgiven (a
+    // reshard completes many seconds in, after any debt of a one-second bucket is paid).
+    stream.owedRecords = 0;
+    stream.owedBytes = 0;
     for (const c of consumers) c.backlog = remap(c.backlog, from, to);
     history.relayout((values) => remap(values, from, to));
     for (const fh of firehoses) {
@@ -881,8 +928,10 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
 /** What one consumer step read from the shards. */
 interface ShardsRead {
   delivered: number;
-  /** Sum of records delivered × their iterator age (for the mean age). */
-  ageWeighted: number;
+  /** Of those, the records processed by the end of the run (the rest are read within its last propagation delay). */
+  processedByEnd: number;
+  /** Sum of `processedByEnd` × their wait from arrival in the shard to processing (for the mean wait). */
+  waitWeighted: number;
   maxAge: number;
   /** Arrival time of the oldest record still in some backlog (`now` when every backlog is empty). */
   oldestArrival: number;
@@ -899,6 +948,7 @@ function readShards(
   c: ConsumerState,
   arrivals: Float64Array,
   arrivalBytes: Float64Array,
+  arrivalDataBytes: Float64Array,
   history: ArrivalHistory,
   step: {
     capR: number;
@@ -907,6 +957,10 @@ function readShards(
     now: number;
     t: number;
     fallbackBytesPerRecord: number;
+    fallbackDataBytesPerRecord: number;
+    /** When the run ends, and the length of this consumer step (seconds). */
+    endSeconds: number;
+    stepSeconds: number;
   },
 ): ShardsRead {
   const n = c.backlog.length;
@@ -918,7 +972,8 @@ function readShards(
   }
   const processShare = readable > 0 ? Math.min(1, step.processPerStep / readable) : 1;
   let delivered = 0;
-  let ageWeighted = 0;
+  let processedByEnd = 0;
+  let waitWeighted = 0;
   let maxAge = 0;
   let oldestArrival = step.now;
   for (let s = 0; s < n; s++) {
@@ -934,11 +989,36 @@ function readShards(
       age = Math.max(0, step.now - arrived);
       oldestArrival = Math.min(oldestArrival, arrived);
     }
-    ageWeighted += take * age;
+    // A record waits for the propagation delay (which for polling includes half the poll interval),
+    // or longer when it queued behind others; the backlog age already holds the propagation, so the
+    // two are not added (they were: a 600 s run reported 740 s end to end, 540 s of backlog + 200 s).
+    const wait = Math.max(c.propagation, age);
+    // Records read now arrived within the last step, or by now − age: those that arrived less than
+    // the propagation delay before the end are not processed within the run.
+    const inRun =
+      age >= c.propagation
+        ? 1
+        : Math.min(
+            1,
+            Math.max(
+              0,
+              (step.endSeconds - c.propagation - (step.now - age - step.stepSeconds)) / step.stepSeconds,
+            ),
+          );
+    processedByEnd += take * inRun;
+    waitWeighted += take * inRun * wait;
     maxAge = Math.max(maxAge, age);
-    if (c.firehose) firehoseShardIn(c.firehose, s, take, take * bytesPerRecord, step.t);
+    // Firehose writes the data blobs: partition keys are not part of the object, and it
+    // de-aggregates KPL records before delivering them ("Firehose de-aggregates the records before it
+    // delivers them to the destination", https://docs.aws.amazon.com/streams/latest/dev/kpl-with-firehose.html,
+    // and FH23 writing-with-kinesis-streams.md), so neither keys nor aggregation framing fill its buffers.
+    if (c.firehose) {
+      const dataBytesPerRecord =
+        arrivals[s]! > 0 ? arrivalDataBytes[s]! / arrivals[s]! : step.fallbackDataBytesPerRecord;
+      firehoseShardIn(c.firehose, s, take, take * dataBytesPerRecord, step.t);
+    }
   }
-  return { delivered, ageWeighted, maxAge, oldestArrival };
+  return { delivered, processedByEnd, waitWeighted, maxAge, oldestArrival };
 }
 
 function firehoseShardIn(fh: FirehoseState, shard: number, records: number, bytes: number, t: number): void {
@@ -1010,6 +1090,8 @@ interface StreamTallies {
   /** Admitted since the consumers last read, user records and bytes. */
   arrivals: Float64Array;
   arrivalBytes: Float64Array;
+  /** The same arrivals' data blobs alone (no partition keys, no KPL framing). */
+  arrivalDataBytes: Float64Array;
 }
 
 /**
@@ -1036,8 +1118,16 @@ function admitFirstAttempts(
   const tB = sink.tokensBytes;
   const capR = sink.recordsPerSecond;
   const capB = sink.bytesBurst;
-  const addR = sink.recordsPerSecond * dt;
-  const addB = sink.bytesPerSecond * dt;
+  // The refill, less what the buckets still owe for starting full (see `startingBuckets`); never
+  // more than a bucket holds (a Direct PUT records limit follows the batch size, set every tick).
+  if (sink.owedRecords > capR) sink.owedRecords = capR;
+  if (sink.owedBytes > capB) sink.owedBytes = capB;
+  const owedR = Math.min(sink.owedRecords, sink.recordsPerSecond * dt);
+  const owedB = Math.min(sink.owedBytes, sink.bytesPerSecond * dt);
+  sink.owedRecords -= owedR;
+  sink.owedBytes -= owedB;
+  const addR = sink.recordsPerSecond * dt - owedR;
+  const addB = sink.bytesPerSecond * dt - owedB;
   // New records, producer by producer: Poisson(λ) per shard, λ = per tick × weight; above 30 the
   // normal approximation, with √λ = √(per tick) × √weight so that no square root is taken per shard.
   for (let q = 0; q < firsts.length; q++) {
@@ -1045,8 +1135,14 @@ function admitFirstAttempts(
     const fresh = first.fresh;
     const weights = first.weights;
     const sqrtWeights = first.sqrtWeights;
-    const perTick = first.perTick;
-    const sqrtPerTick = first.sqrtPerTick;
+    // A KPL producer's aggregates are not independent arrivals: each instance sends one per shard
+    // every linger time, holding the user records that came in meanwhile. So the user records are
+    // drawn (Poisson) and the Kinesis records are their count ÷ u. (Drawing the aggregates as Poisson
+    // arrivals gave a shard's bytes the noise of 40 arrivals a second instead of 5,000: ±16%, and
+    // 152% of the write limit in seconds the bucket absorbed, with nothing throttled.)
+    const u = first.u;
+    const perTick = first.perTick * u;
+    const sqrtPerTick = u === 1 ? first.sqrtPerTick : Math.sqrt(perTick);
     const kb = first.kb;
     if (sink.noise.length < n) sink.noise = new Float64Array(n);
     const noise = sink.noise;
@@ -1058,10 +1154,11 @@ function admitFirstAttempts(
         lambda < 30
           ? rng.poisson(lambda)
           : Math.max(0, Math.round(lambda + sqrtPerTick * sqrtWeights[s]! * noise[s]!));
-      fresh[s] = d;
-      total += d;
-      dR[s]! += d;
-      dB[s]! += d * kb;
+      const records = u === 1 ? d : d / u;
+      fresh[s] = records;
+      total += records;
+      dR[s]! += records;
+      dB[s]! += records * kb;
     }
     first.total += total;
     if (tallies) {
@@ -1097,10 +1194,13 @@ function admitFirstAttempts(
     if (tallies) {
       const arrivals = tallies.arrivals;
       const arrivalBytes = tallies.arrivalBytes;
+      const arrivalDataBytes = tallies.arrivalDataBytes;
+      const db = first.db;
       for (let s = 0; s < n; s++) {
         const admitted = fresh[s]! * fraction[s]!;
         arrivals[s]! += admitted * u;
         arrivalBytes[s]! += admitted * kb;
+        arrivalDataBytes[s]! += admitted * db;
       }
     }
     for (let s = 0; s < n; s++) {
@@ -1126,6 +1226,25 @@ function admitFirstAttempts(
     first.attempted += attempted;
     first.admitted += admittedAll;
   }
+}
+
+/**
+ * How a sink's buckets start. AWS documents a per-second limit and no initial credit, so a shard
+ * may take its limit and no more in its first second; but it may take it at any moment of that
+ * second, as it can later (a Poisson tick above a tenth of the limit is no throttle at 83% load).
+ * So the buckets start full and owe their first refills back, all but `initialBurst` of a bucket:
+ * over the first T seconds a shard admits at most capacity × (initialBurst) + limit × T. (They
+ * started full and refilled at once: a shard at 110% of its limit throttled 7.6% of 66,000
+ * records over 60 s instead of 1 − 1/1.1 = 9.1%, its 1,000-record bucket, less the first refill the
+ * cap dropped, 900 records of capacity no shard has; a 5 MiB/s Direct PUT quota took 9.5 MiB in
+ * its first second.)
+ */
+function startingBuckets(
+  recordsCapacity: number,
+  bytesCapacity: number,
+  initialBurst: number,
+): { owedRecords: number; owedBytes: number } {
+  return { owedRecords: recordsCapacity * (1 - initialBurst), owedBytes: bytesCapacity * (1 - initialBurst) };
 }
 
 /** Each shard's load offered this second over its write limit: the larger of records and bytes. */
@@ -1233,7 +1352,11 @@ function reshardSchedule(scenario: Scenario, initial: number): { at: number; sha
   return changes;
 }
 
-/** Spreads `delivered` records over the put latencies of the records the stream took this second. */
+/**
+ * Spreads `delivered` records over the put latencies of the records the stream took this second,
+ * each followed by `after` seconds to be processed; none longer than `atMostSeconds` (the time
+ * they are processed: no record was produced before the run started).
+ */
 function recordEndToEnd(
   producers: readonly ProducerState[],
   stream: Sink,
@@ -1241,10 +1364,12 @@ function recordEndToEnd(
   delivered: number,
   histogram: FlowHistogram,
   second: SecondQuantiles,
+  atMostSeconds: number,
 ): void {
   const record = (seconds: number, count: number) => {
-    histogram.record(seconds, count);
-    second.add(seconds, count);
+    const bounded = Math.min(seconds, atMostSeconds);
+    histogram.record(bounded, count);
+    second.add(bounded, count);
   };
   let admitted = 0;
   for (const p of producers) {

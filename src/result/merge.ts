@@ -82,13 +82,13 @@ function mergeCounters(list: readonly RunCounters[]): RunCounters {
 /**
  * The series only some results carry: latency percentiles per second (the larger of the workers'
  * figures, an upper bound: percentiles of parts do not add up to the whole's) and Firehose
- * buffer fill (the workers' fullest buffers summed: an upper bound of the stream's fullest).
- * Present in the merge when every result has them.
+ * buffer fill (the workers' fullest buffers summed: an upper bound of the stream's fullest), and
+ * Kinesis records accepted (summed). Present in the merge when every result has them.
  */
 function mergeOptionalSeries(
   list: readonly StreamSeries[],
-): Pick<StreamSeries, 'latency' | 'firehoseFullestBufferBytes'> {
-  const out: Pick<StreamSeries, 'latency' | 'firehoseFullestBufferBytes'> = {};
+): Pick<StreamSeries, 'latency' | 'firehoseFullestBufferBytes' | 'writeRecords'> {
+  const out: Pick<StreamSeries, 'latency' | 'firehoseFullestBufferBytes' | 'writeRecords'> = {};
   const latencies = list.map((s) => s.latency);
   if (latencies.every((l) => l !== undefined)) {
     const max = (pick: (l: NonNullable<StreamSeries['latency']>) => number[]) =>
@@ -102,6 +102,8 @@ function mergeOptionalSeries(
   if (buffered.every((b) => b !== undefined)) {
     out.firehoseFullestBufferBytes = combineNamed(buffered, (values) => combineSeries(values, add));
   }
+  const written = list.map((s) => s.writeRecords);
+  if (written.every((w) => w !== undefined)) out.writeRecords = combineSeries(written, add);
   return out;
 }
 

@@ -95,6 +95,7 @@ export const runResultSchema = z.object({
       })
       .optional(),
     firehoseFullestBufferBytes: named(perSecond).optional(),
+    writeRecords: perSecond.optional(),
   }),
   shardSeries: z.object({
     stepSeconds: z.number().positive(),

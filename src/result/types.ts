@@ -67,6 +67,11 @@ export interface StreamSeries {
   dropped: number[];
   /** Bytes accepted (data and partition keys). */
   writeBytes: number[];
+  /**
+   * Kinesis records accepted: a KPL aggregate counts once, as the 1,000 records/s limit counts it
+   * (`acknowledged` counts the user records in it). Absent from results made before it was added.
+   */
+  writeRecords?: number[];
   /** Open shards. */
   shards: number[];
   /** Per consumer application: its iterator age (seconds) at the end of each second, the oldest over shards. */

@@ -411,6 +411,14 @@ const engine = z.strictObject({
     .describe(
       'Virtual time step of the engine model; per-second limits are enforced with token buckets refilled every tick.',
     ),
+  initialBurst: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0)
+    .describe(
+      "Capacity a shard (or a Direct PUT quota) has at the start beyond its limit, as a fraction of its token bucket: 0, the default (AWS documents no initial credit), admits at most the limit in the first second; 1 adds a full bucket (one second's worth, or the 10 MiB large-record bucket), as for a stream idle before the run.",
+    ),
   serviceTime: z
     .strictObject({
       median: duration.prefault('20ms'),

@@ -4,9 +4,11 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { renderRunSummary } from '../../src/cli/commands/run.js';
 import { main } from '../../src/cli/main.js';
 import { parseResult } from '../../src/result/io.js';
 import { FakeIo, REPO_ROOT, run } from '../helpers/fake-io.js';
+import { syntheticResult } from '../result/synthetic-result.js';
 
 const OUT = '/tmp/shardcast-run-test';
 /** A small stream that is never short: 2 shards, 500 records/s of 1 KiB. */
@@ -166,5 +168,22 @@ describe('shardcast run progress', () => {
   it('draws none off a terminal (CI logs stay clean)', async () => {
     const r = await run(['run', 'calm.yaml', '--out', OUT, '--duration', '20s'], { 'calm.yaml': CALM });
     expect(r.stderr).toBe('');
+  });
+});
+
+describe('the run summary on a shard-second above its limit', () => {
+  // The synthetic run's hottest shard peaks at 120% in second 1. A shard's token bucket holds one
+  // second's worth, so a second above the limit throttles only if the bucket was short: the summary
+  // says "it throttles" when that second throttled, and that the bucket absorbed it otherwise.
+  it('says it throttles when that second did, and that the bucket absorbed it when not', () => {
+    const throttling = syntheticResult();
+    expect(renderRunSummary(throttling, [], 'model', '/out', '/')).toContain(
+      'shard 2 at 120% of its write limit (at 1 s) — it throttles',
+    );
+    const absorbed = syntheticResult();
+    absorbed.series.throttled = [10, 0, 5, 0];
+    const text = renderRunSummary(absorbed, [], 'model', '/out', '/');
+    expect(text).toContain('absorbed by its token bucket');
+    expect(text).not.toContain('it throttles');
   });
 });

@@ -204,3 +204,112 @@ export function scenarioOf(text: string): Scenario {
     },
   }).scenario;
 }
+
+/**
+ * Wider scenarios for the engine's robustness properties (no input that passes validation may end
+ * in a crash or a result that does not add up): everything above, and runs of up to ~1.5 h more on
+ * a coarse tick, up to 15 consumer applications (polling from every 100 ms to every 200 s, and
+ * enhanced fan-out, many processing slower than they receive, so they lag at different rates), up
+ * to 10 attempts, KPL aggregation, reshard events and Firehose delivery streams (from the stream and
+ * Direct PUT). (Longer runs with lagging applications are slow to simulate today: the arrival history
+ * grows with the lag.)
+ * Shards are kept at 1–16 so that a long run stays quick.
+ */
+export interface WideScenario {
+  base: GeneratedScenario;
+  /** Seconds added to the run after the hold. */
+  extraSeconds: number;
+  tickSeconds: number;
+  aggregation: boolean;
+  maxAttempts: number;
+  pollers: { pollInterval: number; processingRate: number | null }[];
+  /** Enhanced fan-out applications, each processing at most this many records/s (null: unbounded). */
+  fanOut: (number | null)[];
+  /** Reshard events: when (a fraction of the run) and to how many shards. */
+  reshards: { at: number; shards: number }[];
+  streamFirehose: boolean;
+  /** A Direct PUT Firehose stream fed by its own producer, at this many records/s (0: none). */
+  directPutRate: number;
+}
+
+export const wideScenarioArb: fc.Arbitrary<WideScenario> = fc.record({
+  base: generatedScenarioArb.map((g) => ({ ...g, shards: 1 + (g.shards % 16) })),
+  extraSeconds: fc.oneof(fc.constant(0), fc.integer({ min: 60, max: 5400 })),
+  tickSeconds: fc.constantFrom(0.1, 0.5, 1),
+  aggregation: fc.boolean(),
+  maxAttempts: fc.constantFrom(1, 3, 10),
+  pollers: fc.array(
+    fc.record({
+      pollInterval: fc.constantFrom(0.1, 0.2, 1, 5, 60, 200),
+      processingRate: fc.option(fc.integer({ min: 10, max: 50_000 }), { nil: null }),
+    }),
+    { maxLength: 6 },
+  ),
+  fanOut: fc.array(fc.option(fc.integer({ min: 10, max: 50_000 }), { nil: null }), { maxLength: 6 }),
+  reshards: fc.array(
+    fc.record({
+      at: fc.integer({ min: 0, max: 95 }).map((x) => x / 100),
+      shards: fc.integer({ min: 1, max: 24 }),
+    }),
+    { maxLength: 3 },
+  ),
+  streamFirehose: fc.boolean(),
+  directPutRate: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 3000 })),
+});
+
+/** The wide scenario as a document: the base scenario's, with the wider parts added. */
+export function wideScenarioDocument(w: WideScenario): Record<string, unknown> {
+  const doc = scenarioDocument(w.base);
+  const duration = (doc.duration as number) + w.extraSeconds;
+  const producers: Record<string, unknown>[] = (doc.producers as Record<string, unknown>[]).map((p) => ({
+    ...p,
+    aggregation: { enabled: w.aggregation },
+    batching: { linger: 0.1 },
+    retry: { maxAttempts: w.maxAttempts, baseDelay: 0.1, maxDelay: 5 },
+  }));
+  const firehose: Record<string, unknown>[] = [];
+  if (w.streamFirehose)
+    firehose.push({ name: 'from-stream', source: 'stream', buffer: { size: 1048576, interval: 60 } });
+  if (w.directPutRate > 0) {
+    firehose.push({ name: 'direct', source: 'direct-put', buffer: { size: 1048576, interval: 60 } });
+    producers.push({
+      name: 'direct-writer',
+      instances: 2,
+      rate: w.directPutRate,
+      recordSize: 2000,
+      destination: 'direct',
+      retry: { maxAttempts: w.maxAttempts, baseDelay: 0.1, maxDelay: 5 },
+    });
+  }
+  const consumers = [
+    ...(doc.consumers as Record<string, unknown>[]),
+    ...w.pollers.map((c, i) => ({
+      name: `poller-${i}`,
+      type: 'polling',
+      pollInterval: c.pollInterval,
+      ...(c.processingRate === null ? {} : { processingRate: c.processingRate }),
+    })),
+    ...w.fanOut.map((rate, i) => ({
+      name: `efo-${i}`,
+      type: 'enhanced-fan-out',
+      ...(rate === null ? {} : { processingRate: rate }),
+    })),
+  ];
+  const events = [...w.reshards]
+    .sort((a, b) => a.at - b.at)
+    .map((e) => ({ at: Math.round(e.at * duration), reshard: { shards: e.shards } }));
+  return {
+    ...doc,
+    duration,
+    producers,
+    consumers,
+    firehose,
+    events,
+    // Long runs on a one-second tick: the engine's cost is shards × ticks.
+    engine: { tick: w.extraSeconds > 600 ? 1 : w.tickSeconds },
+  };
+}
+
+export function wideScenarioYaml(w: WideScenario): string {
+  return stringify(wideScenarioDocument(w));
+}

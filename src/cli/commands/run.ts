@@ -154,6 +154,17 @@ function stamp(date: Date): string {
   return `${date.getUTCFullYear()}${pad(date.getUTCMonth() + 1)}${pad(date.getUTCDate())}-${pad(date.getUTCHours())}${pad(date.getUTCMinutes())}${pad(date.getUTCSeconds())}`;
 }
 
+/**
+ * What a shard-second above its write limit did. A shard's buckets hold one second's worth, so a
+ * second above the limit after quieter ones is absorbed: "it throttles" only when it did.
+ */
+function overLimitNote(peak: number, throttledThatSecond: number): string {
+  if (peak <= 1) return '';
+  return throttledThatSecond > 0
+    ? ' — it throttles'
+    : " — absorbed by its token bucket (one second's worth), nothing throttled that second";
+}
+
 function keyFigures(result: RunResult, planMetrics: Record<string, number>): Record<string, string> {
   const m = result.metrics;
   return {
@@ -196,7 +207,7 @@ export function renderRunSummary(
     const peak = Math.max(...hottest.utilization);
     const at = hottest.utilization.indexOf(peak);
     out.push(
-      `  hottest   shard ${hottest.shard} at ${formatPercent(peak)} of its write limit (at ${formatSeconds(at)})${peak > 1 ? ' — it throttles' : ''}`,
+      `  hottest   shard ${hottest.shard} at ${formatPercent(peak)} of its write limit (at ${formatSeconds(at)})${overLimitNote(peak, result.series.throttled[at] ?? 0)}`,
     );
   }
   const throttledSeconds = result.series.throttled.filter((x) => x > 0).length;
