@@ -8,6 +8,7 @@
  * Limits and behaviours come from src/aws (facts, behaviours); nothing here imports the planner.
  */
 import {
+  getRecordsCallRates,
   kplPacking,
   onDemandInitialCapacity,
   pollingPropagationSeconds,
@@ -335,14 +336,19 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
   const pollers = scenario.consumers.filter((c) => c.type === 'polling');
   const streamFirehoses = scenario.firehose.filter((f) => f.source === 'stream');
   const pollingReaders = pollers.length + streamFirehoses.length;
-  const callsPerShard =
-    pollers.reduce((a, c) => a + 1 / Math.max(c.pollInterval, 1e-3), 0) +
-    streamFirehoses.length * FIREHOSE.streamSourcePollsPerSecond.value;
-  const callScale = callsPerShard > CALLS_PER_SHARD ? CALLS_PER_SHARD / callsPerShard : 1;
+  // Each polling reader's GetRecords calls on a shard: a max-min fair share of the shard's 5/s
+  // (pollers first, then stream-sourced Firehose streams, in that order).
+  const callRates = getRecordsCallRates(
+    [
+      ...pollers.map((c) => 1 / Math.max(c.pollInterval, 1e-3)),
+      ...streamFirehoses.map(() => FIREHOSE.streamSourcePollsPerSecond.value),
+    ],
+    CALLS_PER_SHARD,
+  );
   const consumers: ConsumerState[] = [];
   for (const c of scenario.consumers) {
     const polling = c.type === 'polling';
-    const calls = polling ? (1 / Math.max(c.pollInterval, 1e-3)) * callScale : Number.POSITIVE_INFINITY;
+    const calls = polling ? callRates[pollers.indexOf(c)]! : Number.POSITIVE_INFINITY;
     consumers.push({
       name: c.name,
       kind: c.type,
@@ -383,8 +389,8 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
     const sink = sinks.get(fh.stream.name);
     if (fh.stream.source === 'direct-put' && sink) sink.firehose = fh;
   }
-  for (const fh of firehoses.filter((x) => x.stream.source === 'stream')) {
-    const calls = FIREHOSE.streamSourcePollsPerSecond.value * callScale;
+  for (const [i, fh] of firehoses.filter((x) => x.stream.source === 'stream').entries()) {
+    const calls = callRates[pollers.length + i]!;
     consumers.push({
       name: `firehose:${fh.stream.name}`,
       kind: 'firehose',

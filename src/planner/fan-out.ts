@@ -12,7 +12,6 @@ import type { ShardLoads } from './shard-loads.js';
 import type { ConsumerLag, ConsumerPlan, FanOutPlan, LagCap, Traffic } from './types.js';
 
 const READ_BYTES = KINESIS.shardReadBytesPerSecond.value;
-const CALLS_PER_SHARD = KINESIS.getRecordsPerSecondPerShard.value;
 const CALL_MAX_RECORDS = KINESIS.getRecordsMaxRecords.value;
 const EFO_BYTES = KINESIS.efoBytesPerSecondPerConsumer.value;
 const WRITE_BYTES = KINESIS.shardWriteBytesPerSecond.value;
