@@ -27,6 +27,7 @@ import { ArrivalHistory } from './arrival-history.js';
 import { FlowHistogram } from './flow-histogram.js';
 import { Rng } from './random.js';
 import { SecondQuantiles } from './second-quantiles.js';
+import { ShardRows } from './shard-rows.js';
 
 const WRITE_BYTES = KINESIS.shardWriteBytesPerSecond.value;
 const WRITE_RECORDS = KINESIS.shardWriteRecordsPerSecond.value;
@@ -35,7 +36,7 @@ const EFO_BYTES = KINESIS.efoBytesPerSecondPerConsumer.value;
 const CALLS_PER_SHARD = KINESIS.getRecordsPerSecondPerShard.value;
 const CALL_MAX_RECORDS = KINESIS.getRecordsMaxRecords.value;
 const SCALE_SECONDS = KINESIS.onDemandScaleSeconds.value;
-/** Shards shown at one-second resolution in the result. */
+/** Shards shown at one-second resolution in the result (coarser only past ShardRows' budget). */
 const HOTTEST_SHARDS = 10;
 /** Points per shard in the coarse all-shards series, at most. */
 const COARSE_POINTS = 360;
@@ -49,6 +50,8 @@ export interface SimulateOptions {
   onProgress?: (fraction: number) => void;
   /** Run identity and clock: the header is the only part of a result that may differ between runs. */
   header?: RunResult['header'];
+  /** Per-shard utilisation values kept before the rows are downsampled (default SHARD_ROW_BUDGET; for tests). */
+  shardRowBudgetValues?: number;
 }
 
 /** A place records are written to: the stream's shards, or a Direct PUT Firehose stream (one pseudo-shard with its quota). */
@@ -430,8 +433,9 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
     put: { p50: new Array<number>(seconds).fill(0), p99: new Array<number>(seconds).fill(0) },
     e2e: { p50: new Array<number>(seconds).fill(0), p99: new Array<number>(seconds).fill(0) },
   };
-  // Per second, each open shard's offered load over its limit (rows grow when shards are added).
-  const utilization: Float32Array[] = [];
+  // Per second, each open shard's offered load over its limit (rows grow when shards are added),
+  // kept at a coarser step beyond a budget so memory does not grow with shards × seconds.
+  const utilization = new ShardRows(options.shardRowBudgetValues);
   let secondRecords: Float64Array = new Float64Array(shardCount);
   let secondBytes: Float64Array = new Float64Array(shardCount);
 
@@ -715,7 +719,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
     const endOfSecond = Math.floor(t + dt + 1e-9) > Math.floor(t + 1e-9) || k === ticks - 1;
     if (endOfSecond) {
       perSecond.shards[second] = shardCount;
-      utilization[second] = utilizationRow(secondRecords, secondBytes);
+      utilization.add(second, utilizationRow(secondRecords, secondBytes));
       secondRecords = new Float64Array(shardCount);
       secondBytes = new Float64Array(shardCount);
       for (const p of producers) recordPutLatency(p, putLatency, putSecond);
@@ -771,7 +775,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
   // rates, half a backoff each, missed retries scheduled but not yet started.)
   const pendingAtEnd = producers.reduce((sum, p) => sum + Math.max(0, p.pending) * p.userPerKinesis, 0);
 
-  const shardSeries = buildShardSeries(utilization, seconds);
+  const shardSeries = utilization.build(seconds, COARSE_POINTS, HOTTEST_SHARDS);
   const partial: Omit<RunResult, 'metrics'> = {
     version: RESULT_VERSION,
     header: options.header ?? {
@@ -1363,36 +1367,6 @@ function recordPutLatency(p: ProducerState, histogram: FlowHistogram, second: Se
     histogram.extend(low, high);
     p.admittedByAttempt[a] = 0;
   }
-}
-
-function buildShardSeries(
-  rows: readonly (Float32Array | undefined)[],
-  seconds: number,
-): RunResult['shardSeries'] {
-  const shards = rows.reduce((m, r) => Math.max(m, r?.length ?? 0), 0);
-  const step = Math.max(1, Math.ceil(seconds / COARSE_POINTS));
-  const points = Math.ceil(seconds / step);
-  // Row by row (a row is one second of every shard): the coarse maxima and each shard's peak.
-  const coarse = Array.from({ length: shards }, () => new Float64Array(points));
-  const peakOf = new Float64Array(shards);
-  for (let i = 0; i < seconds; i++) {
-    const row = rows[i];
-    if (row === undefined) continue;
-    const point = Math.floor(i / step);
-    for (let s = 0; s < row.length; s++) {
-      const v = row[s]!;
-      if (v > coarse[s]![point]!) coarse[s]![point] = v;
-      if (v > peakOf[s]!) peakOf[s] = v;
-    }
-  }
-  const all = coarse.map((c) => Array.from(c, round6));
-  const peaks = Array.from(peakOf, (peak, shard) => ({ shard, peak }));
-  peaks.sort((x, y) => y.peak - x.peak || x.shard - y.shard);
-  const hottest = peaks.slice(0, HOTTEST_SHARDS).map(({ shard }) => ({
-    shard,
-    utilization: Array.from({ length: seconds }, (_, i) => round6(rows[i]?.[shard] ?? 0)),
-  }));
-  return { stepSeconds: step, all, hottest };
 }
 
 /** Counts rounded to a thousandth of a record: flows are fractional; results stay readable and stable. */
