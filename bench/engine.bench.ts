@@ -48,9 +48,16 @@ function scenarioFor(shape: Shape) {
 
 const MiB = 2 ** 20;
 const GiB = 2 ** 30;
-/** Written into each child process: its peak RSS (getrusage's maxrss, KiB) to a file as it exits. */
-const PEAK_RSS_HOOK = `import { writeFileSync } from 'node:fs';
-process.on('exit', () => writeFileSync(process.env.SHARDCAST_BENCH_RSS_FILE, String(process.resourceUsage().maxRSS * 1024)));
+/**
+ * Written into each child process: as it exits, its peak RSS (getrusage's maxrss, KiB) and the CPU
+ * time it used (user + system, µs), to a file. CPU time is what the run costs on a machine of its
+ * own; on a shared one wall time also counts the other processes' turns.
+ */
+const USAGE_HOOK = `import { writeFileSync } from 'node:fs';
+process.on('exit', () => {
+  const u = process.resourceUsage();
+  writeFileSync(process.env.SHARDCAST_BENCH_USAGE_FILE, JSON.stringify({ peakRssBytes: u.maxRSS * 1024, cpuSeconds: (u.userCPUTime + u.systemCPUTime) / 1e6 }));
+});
 `;
 
 /**
@@ -67,16 +74,20 @@ function cliCase(
   const dir = mkdtempSync(join(tmpdir(), 'shardcast-bench-'));
   try {
     const scenario = join(dir, 'scenario.yaml');
-    const hook = join(dir, 'peak-rss.mjs');
-    const rssFile = join(dir, 'peak-rss');
+    const hook = join(dir, 'usage.mjs');
+    const usageFile = join(dir, 'usage.json');
     const out = join(dir, 'out');
     writeFileSync(scenario, yaml);
-    writeFileSync(hook, PEAK_RSS_HOOK);
+    writeFileSync(hook, USAGE_HOOK);
     const start = performance.now();
     const child = spawnSync(
       process.execPath,
       ['--import', pathToFileURL(hook).href, 'bin/shardcast.js', 'run', scenario, '--out', out],
-      { encoding: 'utf8', env: { ...process.env, SHARDCAST_BENCH_RSS_FILE: rssFile }, maxBuffer: 64 * MiB },
+      {
+        encoding: 'utf8',
+        env: { ...process.env, SHARDCAST_BENCH_USAGE_FILE: usageFile },
+        maxBuffer: 64 * MiB,
+      },
     );
     const wall = (performance.now() - start) / 1000;
     // 0: gates passed; 1: a gate failed (none here). Anything else is a failed run.
@@ -85,7 +96,10 @@ function cliCase(
       return;
     }
     if (!existsSync(join(out, 'index.html'))) console.log(`${label}: no HTML report written`);
-    const peakRss = Number(readFileSync(rssFile, 'utf8'));
+    const { peakRssBytes: peakRss, cpuSeconds } = JSON.parse(readFileSync(usageFile, 'utf8')) as {
+      peakRssBytes: number;
+      cpuSeconds: number;
+    };
     const ratio = durationSeconds / wall;
     const verdicts: string[] = [];
     if (targets.minRealTimeRatio !== undefined)
@@ -97,7 +111,7 @@ function cliCase(
         `< ${(targets.maxPeakRssBytes / GiB).toFixed(0)} GiB ${peakRss < targets.maxPeakRssBytes ? 'ok' : 'OVER TARGET'}`,
       );
     console.log(
-      `${label.padEnd(46)} ${wall.toFixed(2).padStart(7)} s wall  ${ratio.toFixed(0).padStart(7)}× real time  peak RSS ${(peakRss / MiB).toFixed(0).padStart(5)} MiB  (targets: ${verdicts.join(', ')})`,
+      `${label.padEnd(46)} ${wall.toFixed(2).padStart(7)} s wall  ${ratio.toFixed(0).padStart(7)}× real time  (CPU ${cpuSeconds.toFixed(2)} s: ${(durationSeconds / cpuSeconds).toFixed(0)}×)  peak RSS ${(peakRss / MiB).toFixed(0).padStart(5)} MiB  (targets: ${verdicts.join(', ')})`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
