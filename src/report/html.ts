@@ -486,7 +486,16 @@ function runSection(result: RunResult): string {
         `${formatSeconds(percentileSeconds(h.e2eLatency, 50))} / ${formatSeconds(percentileSeconds(h.e2eLatency, 99))}`,
       ),
     ],
-    ['hottest shard', num(formatPercent(m['shards.maxUtilization'] ?? 0))],
+    [
+      'hottest shard',
+      num(
+        `${formatPercent(m['shards.maxUtilization'] ?? 0)}${
+          result.shardSeries.hottestStepSeconds === undefined
+            ? ''
+            : ` (per-shard rows kept at ${formatSeconds(result.shardSeries.hottestStepSeconds)} steps to bound memory: each the maximum of its seconds)`
+        }`,
+      ),
+    ],
   ];
   for (const [name, delivered] of Object.entries(c.delivered)) {
     rows.push([

@@ -174,11 +174,12 @@ function mergeShardSeries(list: readonly ShardSeries[]): ShardSeries {
   });
   merged.sort((a, b) => b.peak - a.peak || a.shard - b.shard);
   const hottestCount = Math.max(0, ...list.map((s) => s.hottest.length));
-  return {
-    stepSeconds,
-    all,
-    hottest: merged.slice(0, hottestCount).map(({ shard, utilization }) => ({ shard, utilization })),
-  };
+  const hottest = merged.slice(0, hottestCount).map(({ shard, utilization }) => ({ shard, utilization }));
+  // checkSameRun made every worker's hottest step the same.
+  const hottestStepSeconds = list[0]!.hottestStepSeconds;
+  return hottestStepSeconds === undefined
+    ? { stepSeconds, all, hottest }
+    : { stepSeconds, all, hottest, hottestStepSeconds };
 }
 
 function checkSameRun(results: readonly RunResult[]): void {
@@ -198,6 +199,10 @@ function checkSameRun(results: readonly RunResult[]): void {
     }
     if (r.shardSeries.stepSeconds !== first.shardSeries.stepSeconds) {
       mismatch.push(`shard series step ${r.shardSeries.stepSeconds} s ≠ ${first.shardSeries.stepSeconds} s`);
+    }
+    const hottestStep = (x: RunResult) => x.shardSeries.hottestStepSeconds ?? 1;
+    if (hottestStep(r) !== hottestStep(first)) {
+      mismatch.push(`hottest shards' step ${hottestStep(r)} s ≠ ${hottestStep(first)} s`);
     }
     if (mismatch.length > 0) {
       throw new ResultMergeError(

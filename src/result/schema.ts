@@ -101,6 +101,7 @@ export const runResultSchema = z.object({
     stepSeconds: z.number().positive(),
     all: z.array(perSecond),
     hottest: z.array(z.object({ shard: z.number().int().nonnegative(), utilization: perSecond })),
+    hottestStepSeconds: z.number().int().positive().optional(),
   }),
   histograms: z.object({
     putLatency: encodedHistogramSchema,

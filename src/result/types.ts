@@ -105,8 +105,14 @@ export interface ShardSeries {
   stepSeconds: number;
   /** Every shard index that was open, at `stepSeconds` resolution: all[shard][point]. */
   all: number[][];
-  /** The hottest shards at one-second resolution. */
+  /** The hottest shards at `hottestStepSeconds` resolution (one second unless downsampled). */
   hottest: { shard: number; utilization: number[] }[];
+  /**
+   * Seconds per point of `hottest`, present when the run was long and wide enough that the
+   * engine kept its per-shard rows at a coarser step to bound memory (each point the maximum of
+   * its seconds: peaks are exact, their second within the step). Absent: one second.
+   */
+  hottestStepSeconds?: number;
 }
 
 export interface RunResult {

@@ -135,4 +135,21 @@ describe('ArrivalHistory: the oldest unprocessed record, in flow form', () => {
     // the oldest left arrived halfway through it, at 0.5 s.
     expect(before).toBeCloseTo(0.5, 12);
   });
+
+  it('keeps its values within a budget over all shards, and the age exact for a steady rate', () => {
+    // 1,000 shards and a budget of 64,000 values: 64 points at most (4,096 would be 4.1 million
+    // values; at 10,000 shards the default 4,096 points held 328 MB). After 1,000 one-second steps
+    // of 10 arrivals a shard with nothing read, thinning keeps at most 64 points, and the age stays
+    // exact: arrivals are steady, so the cumulative count is linear between any kept points.
+    // Taken 2,500 of 10,000 on a shard: that record arrived at 250 s.
+    const shards = 1000;
+    const history = new ArrivalHistory(shards, 4096, 64_000);
+    const arrivals = new Float64Array(shards).fill(10);
+    for (let t = 1; t <= 1000; t++) {
+      history.append(t, arrivals);
+      expect(history.length).toBeLessThanOrEqual(64);
+    }
+    expect(history.arrivalTime(7, 2500)).toBeCloseTo(250, 9);
+    expect(history.arrivalTime(999, 9_999)).toBeCloseTo(999.9, 9);
+  });
 });

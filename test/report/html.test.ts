@@ -142,6 +142,13 @@ describe('sections', () => {
     expect(page).toContain('throttledRatio = 10%, allowed &lt; 1%');
   });
 
+  it('says when the per-shard rows were downsampled to bound memory, and not otherwise', () => {
+    const result = syntheticResult();
+    expect(render({ result })).not.toContain('per-shard rows kept at');
+    result.shardSeries = { ...result.shardSeries, hottestStepSeconds: 32 };
+    expect(render({ result })).toContain('per-shard rows kept at 32 s steps to bound memory');
+  });
+
   it('a baseline: each metric’s change, regressions first and marked', () => {
     const baseline = syntheticResult();
     const result = syntheticResult();

@@ -165,4 +165,18 @@ describe('mergeResults', () => {
       'result 2 is not from the same run as result 1: scenario "other" ≠ "synthetic", tick 1 s ≠ 0.1 s',
     );
   });
+
+  it('keeps a downsampled step for the hottest shards, and refuses to add series of different steps', () => {
+    const coarse = (): RunResult => {
+      const r = syntheticResult();
+      r.shardSeries = { ...r.shardSeries, hottestStepSeconds: 32 };
+      return r;
+    };
+    expect(mergeResults([coarse(), coarse()]).shardSeries.hottestStepSeconds).toBe(32);
+    expect(
+      mergeResults([syntheticResult(), syntheticResult()]).shardSeries.hottestStepSeconds,
+    ).toBeUndefined();
+    // 32-second points added to one-second points would mix seconds of different lengths.
+    expect(() => mergeResults([syntheticResult(), coarse()])).toThrow("hottest shards' step 32 s ≠ 1 s");
+  });
 });

@@ -5,7 +5,6 @@ import type { Plan } from '../../planner/types.js';
 import { chartLibraries } from '../../report/assets.js';
 import { reportCharts } from '../../report/charts.js';
 import { renderReport } from '../../report/html.js';
-import { renderChartImages } from '../../report/images.js';
 import type { RunResult } from '../../result/types.js';
 import { displayPath, type Io, resolvePath } from '../io.js';
 import {
@@ -70,6 +69,8 @@ export async function commandReport(io: Io, args: ReportArgs): Promise<number> {
   io.writeFile(out, renderReport(input, chartLibraries(), charts));
   const written = [out];
   if (args.format) {
+    // Loaded only for images: vega, vega-lite and resvg took 0.4 s of CPU to load, on every command.
+    const { renderChartImages } = await import('../../report/images.js');
     for (const image of await renderChartImages(charts, args.format)) {
       const file = join(dirname(out), image.file);
       io.writeFile(file, image.data);
