@@ -18,7 +18,7 @@ import {
 import { bufferHints, flushIntervalSeconds } from '../aws/defaults.js';
 import { directPutQuota, FIREHOSE, KINESIS } from '../aws/facts.js';
 import { meanKeyBytes } from '../keys/distribution.js';
-import { keyLoad } from '../keys/load.js';
+import { type PlacedKeys, placeKeys, sharesOnEvenShards } from '../keys/placement.js';
 import { runMetrics } from '../result/metrics.js';
 import { RESULT_VERSION, type RunResult } from '../result/types.js';
 import { rateAt, sampleTimes } from '../scenario/profiles.js';
@@ -53,6 +53,11 @@ export interface SimulateOptions {
   header?: RunResult['header'];
   /** Per-shard utilisation values kept before the rows are downsampled (default SHARD_ROW_BUDGET; for tests). */
   shardRowBudgetValues?: number;
+  /**
+   * Every producer's keys already placed (`placeProducerKeys`), so a run that planned first hashes
+   * them once; placed here otherwise.
+   */
+  placedKeys?: ReadonlyMap<string, PlacedKeys>;
 }
 
 /** A place records are written to: the stream's shards, or a Direct PUT Firehose stream (one pseudo-shard with its quota). */
@@ -92,6 +97,8 @@ interface Sink {
 interface ProducerState {
   producer: Producer;
   sink: Sink;
+  /** Its keys as Kinesis places them (null for a Direct PUT producer: Firehose does not route by key). */
+  placed: PlacedKeys | null;
   meanDataBytes: number;
   meanKeyBytes: number;
   /** The producer's highest user-record rate over the run. */
@@ -266,6 +273,10 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
     const sink = sinks.get(producer.destination === 'stream' ? 'stream' : producer.destination)!;
     const meanData = meanRecordBytes(producer.recordSize);
     const keyBytes = meanKeyBytes(producer.keys);
+    // Keys hashed once per run (only where a stream routes by them); each layout's weights are then
+    // a pass over the shard boundaries.
+    const placed =
+      sink.kind === 'stream' ? (options.placedKeys?.get(producer.name) ?? placeKeys(producer.keys)) : null;
     const peak = peakRate(producer, duration, meanData);
     const packing =
       sink.kind === 'stream'
@@ -309,7 +320,8 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       peakUserRate: peak,
       userPerKinesis: packing.userRecordsPerKinesisRecord,
       kinesisBytes: sink.kind === 'stream' ? packing.kinesisRecordBytes : meanData,
-      weights: sink.kind === 'stream' ? keyWeights(producer, shardCount) : new Float64Array([1]),
+      placed,
+      weights: placed === null ? new Float64Array([1]) : keyWeights(placed, shardCount),
       sqrtWeights: new Float64Array(0),
       retryRate: Array.from({ length: attempts + 1 }, () => new Float64Array(sink.shards)),
       retryRing: Array.from({ length: attempts + 1 }, () => new Float64Array(ringLength * sink.shards)),
@@ -897,7 +909,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
   function relayout(from: number, to: number): void {
     for (const p of producers) {
       if (p.sink !== stream) continue;
-      p.weights = keyWeights(p.producer, to);
+      p.weights = keyWeights(p.placed!, to);
       p.sqrtWeights = p.weights.map(Math.sqrt);
       p.retryRate = p.retryRate.map((rate) => remap(rate, from, to));
       const rings: Float64Array[] = [];
@@ -1313,8 +1325,9 @@ export function remap(values: Float64Array, from: number, to: number): Float64Ar
   return out;
 }
 
-function keyWeights(producer: Producer, shards: number): Float64Array {
-  return keyLoad(producer.keys, { shardCount: shards }).shardShares;
+/** The producer's share of records on each of `shards` even shards, its keys placed as Kinesis hashes them. */
+function keyWeights(placed: PlacedKeys, shards: number): Float64Array {
+  return sharesOnEvenShards(placed, shards);
 }
 
 /** The producer's highest rate: sampled at every breakpoint of its profile (a spike's start), as the planner does. */

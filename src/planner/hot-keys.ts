@@ -10,6 +10,7 @@ import { logNormalCdf } from '../keys/estimate.js';
 import { heaviestIndices } from '../keys/load.js';
 import {
   type PlacedKeys,
+  type PlaceOptions,
   placeKeys,
   positionOfHash,
   shardOfPlaced,
@@ -27,13 +28,6 @@ const WRITE_RECORDS = KINESIS.shardWriteRecordsPerSecond.value;
 const MAX_SHARDS = KINESIS.maxShardsPerStream.value;
 /** Heaviest keys per producer looked at one by one (listed, and checked against a shard's limit). */
 const HEAVY_KEYS = 2000;
-/**
- * Distributions up to this many keys are hashed one by one (10 million plan in about 4 s:
- * bench/keys.bench.ts); above it the heaviest `HEAD_KEYS` are, and the rest is estimated.
- */
-export const EXACT_KEY_LIMIT = 10_000_000;
-/** Keys hashed one by one in a distribution above the limit. */
-export const HEAD_KEYS = 1_000_000;
 /**
  * An estimated hottest shard is the median of the hottest shard's utilisation under the normal
  * model; the error the plan states is the distance to its 5% and 95% quantiles.
@@ -66,19 +60,20 @@ export interface KeyModel {
 }
 
 /** How many keys are hashed one by one (tests and benchmarks lower them to compare with exact hashing). */
-export interface KeyHashingOptions {
-  exactKeyLimit?: number;
-  headKeys?: number;
-}
+export type KeyHashingOptions = PlaceOptions;
 
-/** Hashes every producer's keys once. */
-export function buildKeyModels(scenario: Scenario, options: KeyHashingOptions = {}): Map<string, KeyModel> {
+/**
+ * Hashes every producer's keys once, or takes them as `placed` (from `placeProducerKeys`, when a
+ * run shares one placement between the plan and the engine).
+ */
+export function buildKeyModels(
+  scenario: Scenario,
+  options: KeyHashingOptions = {},
+  placedKeys?: ReadonlyMap<string, PlacedKeys>,
+): Map<string, KeyModel> {
   const models = new Map<string, KeyModel>();
   for (const producer of scenario.producers) {
-    const placed = placeKeys(producer.keys, {
-      exactKeyLimit: options.exactKeyLimit ?? EXACT_KEY_LIMIT,
-      headKeys: options.headKeys ?? HEAD_KEYS,
-    });
+    const placed = placedKeys?.get(producer.name) ?? placeKeys(producer.keys, options);
     models.set(producer.name, {
       dist: producer.keys,
       meanKeyBytes: meanKeyBytes(producer.keys),
@@ -605,34 +600,53 @@ function heavyKeysMayFit(
       bytes: k.bytesPerSecond / k.pieces.length,
     })),
   );
-  // Scratch per shard, reset through the list of shards touched (no allocation per count).
+  // The keys and pieces in typed arrays, heaviest keys first (this runs for every count the search
+  // tries, up to ~10,000 of them, over up to 2,000 keys: keep it a tight loop). utilisation × h =
+  // max(records × h ÷ record limit, bytes × h ÷ byte limit).
+  const keyCount = fixable.length;
+  const count = keyCount + pieces.length;
+  const positions = new Float64Array(count);
+  const keyRecords = new Float64Array(count);
+  const keyBytes = new Float64Array(count);
+  const hashKeys = fixable.map((k) => k.hashKey);
+  fixable.forEach((k, i) => {
+    positions[i] = k.position;
+    keyRecords[i] = k.recordsPerSecond;
+    keyBytes[i] = k.bytesPerSecond;
+  });
+  pieces.forEach((piece, i) => {
+    positions[keyCount + i] = piece.position;
+    keyRecords[keyCount + i] = piece.records;
+    keyBytes[keyCount + i] = piece.bytes;
+  });
+  const perRecord = h / limits.records;
+  const perByte = h / limits.bytes;
+  // Scratch per shard, valid where its stamp is this call's (no clearing, no allocation per count).
   const records = new Float64Array(MAX_SHARDS + 1);
   const bytes = new Float64Array(MAX_SHARDS + 1);
-  const marked = new Uint8Array(MAX_SHARDS + 1);
-  const touched: number[] = [];
+  const stamps = new Int32Array(MAX_SHARDS + 1);
+  let stamp = 0;
   return (n) => {
-    for (const s of touched) marked[s] = 0;
-    touched.length = 0;
+    stamp++;
     const baseRecords = spreadRecords / n;
     const baseBytes = spreadBytes / n;
-    if (utilizationOf(baseRecords, baseBytes, limits) * h > limit) return false;
-    const add = (s: number, r: number, b: number): boolean => {
-      if (marked[s] === 0) {
-        marked[s] = 1;
-        touched.push(s);
+    if (baseRecords * perRecord > limit || baseBytes * perByte > limit) return false;
+    for (let i = 0; i < count; i++) {
+      // Keys exactly as the exact check places them; salted pieces by floor(position × n).
+      const s =
+        i < keyCount
+          ? shardOfPosition(positions[i]!, hashKeys[i]!, n)
+          : Math.min(n - 1, Math.floor(positions[i]! * n));
+      if (stamps[s] !== stamp) {
+        stamps[s] = stamp;
         records[s] = baseRecords;
         bytes[s] = baseBytes;
       }
-      records[s]! += r;
-      bytes[s]! += b;
-      return utilizationOf(records[s]!, bytes[s]!, limits) * h <= limit;
-    };
-    for (const k of fixable) {
-      if (!add(shardOfPosition(k.position, k.hashKey, n), k.recordsPerSecond, k.bytesPerSecond)) return false;
-    }
-    // The salted keys' pieces, as the exact check places them.
-    for (const piece of pieces) {
-      if (!add(Math.min(n - 1, Math.floor(piece.position * n)), piece.records, piece.bytes)) return false;
+      const r = records[s]! + keyRecords[i]!;
+      const b = bytes[s]! + keyBytes[i]!;
+      records[s] = r;
+      bytes[s] = b;
+      if (r * perRecord > limit || b * perByte > limit) return false;
     }
     return true;
   };

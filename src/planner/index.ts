@@ -3,6 +3,7 @@
  */
 import { KINESIS } from '../aws/facts.js';
 import { isBundledRegion, type PriceTable, resolvePrices } from '../aws/pricing.js';
+import type { PlacedKeys } from '../keys/placement.js';
 import { rateAt, sampleTimes } from '../scenario/profiles.js';
 import type { Scenario } from '../scenario/schema.js';
 import { formatBytes, formatNumber, formatSeconds } from '../scenario/units.js';
@@ -38,6 +39,8 @@ export interface PlanOptions {
   prices?: PriceTable;
   /** How many keys are hashed one by one before the hottest shard is estimated (tests and benchmarks). */
   keyHashing?: KeyHashingOptions;
+  /** Every producer's keys already placed (`placeProducerKeys`), so a run hashes them once for plan and engine. */
+  placedKeys?: ReadonlyMap<string, PlacedKeys>;
 }
 
 /** Plans a validated scenario (with service defaults filled, as `loadScenarioFile` returns it). */
@@ -46,7 +49,7 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
   const warnings: string[] = [];
   const recommendations: string[] = [];
 
-  const keyModels = buildKeyModels(scenario, planOptions.keyHashing);
+  const keyModels = buildKeyModels(scenario, planOptions.keyHashing, planOptions.placedKeys);
   const keyBytes = new Map([...keyModels].map(([name, m]) => [name, m.meanKeyBytes]));
   const times = sampleTimes(
     scenario.producers.map((p) => p.rate),
