@@ -323,7 +323,8 @@ function planSections(plan: Plan): string {
       c.type,
       num(`${formatBytes(c.readBytesPerSecondPerShard)}/s`),
       num(formatSeconds(c.propagationDelaySeconds)),
-      num(lagGrowthText(c)),
+      // Two counts may be named: a cell that wraps, so the advice beside it keeps its width.
+      lagGrowthText(c),
       num(usd(c.monthlyCost.provisioned)),
       c.recommendation,
     ]),
