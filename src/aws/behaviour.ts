@@ -99,8 +99,8 @@ export interface FastestReshard {
  * The fastest reshard from `from` to each count from `lowest` to `highest`, each route as
  * `updateShardCountSequence` chooses it, in one search: the fewest operations from `from` to every
  * count at once (the same search, run to every count); where that route has at most 10 calls it is
- * the fastest (see `updateShardCountSequence`), and the few counts where it has more are searched
- * one by one.
+ * the fastest (see `updateShardCountSequence`), and the few counts where it has more but 10 could
+ * do are searched one by one.
  */
 export function fastestReshardsFrom(
   from: number,
@@ -118,8 +118,11 @@ export function fastestReshardsFrom(
   const reshards: FastestReshard[] = [];
   for (let shards = Math.max(1, lowest); shards <= highest; shards++) {
     const direct = shards === from ? [] : all?.route(shards);
+    // Where the fewest operations take more than 10 calls, a route within 10 may still be faster:
+    // search that count alone. Where no route within 10 calls exists (over 1,024× apart), the
+    // fewest operations are what `updateShardCountSequence` takes too.
     const calls =
-      direct !== undefined && direct.length <= perDay
+      direct !== undefined && (direct.length <= perDay || greedySequence(from, shards).length > perDay)
         ? direct
         : updateShardCountSequence(from, shards, seconds);
     const score = scoreRoute(from, calls, seconds);

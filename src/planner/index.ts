@@ -12,7 +12,7 @@ import { planFirehoseStream } from './firehose.js';
 import { buildKeyModels, planHotKeys } from './hot-keys.js';
 import { flattenMetrics } from './metrics.js';
 import { onDemandInitialCapacity, onDemandThrottling } from './on-demand.js';
-import { planReshard } from './reshard.js';
+import { friendlyCountAdvice, planFriendlyCounts, planReshard } from './reshard.js';
 import { ceilShards, getRecordsCallsPerShard, pollingReaderCount, shardCounts } from './shards.js';
 import { planTraffic } from './traffic.js';
 import {
@@ -153,6 +153,20 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
     .filter(([, p]) => !p.confirmed)
     .map(([name]) => name);
 
+  // Counts that reshard from the configured one sooner than the recommended count, priced.
+  const friendlyCounts =
+    configured !== null && scenario.stream.mode === 'provisioned'
+      ? planFriendlyCounts(
+          configured,
+          recommended,
+          scenario.stream.shardOperationTime,
+          (n) =>
+            planCosts({ scenario, traffic, shards: n, prices, pollingReaders: readers, efoConsumers }).find(
+              (o) => o.option === 'provisioned',
+            )!.monthly,
+        )
+      : [];
+
   // ---- Words: binding constraint, warnings, recommendations
   const bindingText = describeBinding(binding, traffic, counts, hotKeys, recommended, readers);
   if (configured !== null && scenario.stream.mode === 'provisioned') {
@@ -250,6 +264,8 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
       `Prices are us-east-1 list prices; ${scenario.region} differs. Override them in the scenario's pricing: block.`,
     );
   }
+  const friendlyAdvice = configured === null ? undefined : friendlyCountAdvice(configured, friendlyCounts);
+  if (friendlyAdvice !== undefined) recommendations.push(friendlyAdvice);
   const cheapestOption = costOptions.find((o) => o.option === cheapest)!;
   recommendations.push(
     `Cheapest for this traffic: ${cheapestOption.label} at $${formatNumber(cheapestOption.monthly)}/month (${costOptions.map((o) => `${o.label} $${formatNumber(o.monthly)}`).join(', ')}).`,
@@ -270,7 +286,7 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
     hotKeys,
     fanOut,
     firehose,
-    reshard: { steps, toRecommended },
+    reshard: { steps, toRecommended, friendlyCounts },
     onDemand,
     cost: { options: costOptions, firehoseMonthly, cheapest, unconfirmedPrices },
     binding: bindingText,

@@ -207,7 +207,12 @@ stream: { shards: 4 }
 producers:
   - { name: p, rate: 3000/s, recordSize: 1KiB, keys: { dist: unique, length: 36 } }
 `);
-    expect(plan.reshard).toEqual({ steps: [], toRecommended: null });
+    // Nothing reshards sooner than staying: the friendly list is the recommended count alone, 0 s.
+    expect(plan.reshard).toEqual({
+      steps: [],
+      toRecommended: null,
+      friendlyCounts: [{ shards: 4, calls: [], shardOperations: 0, durationSeconds: 0, monthlyCostDelta: 0 }],
+    });
     expect(metric(plan, 'reshard.updateShardCountCalls')).toBe(0);
     expect(metric(plan, 'reshard.durationSeconds')).toBe(0);
   });
