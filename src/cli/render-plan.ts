@@ -241,6 +241,28 @@ export function renderPlan(plan: Plan): string {
     );
   }
 
+  // Plans written before the list existed have none.
+  const friendly = reshard.friendlyCounts ?? [];
+  if (friendly.length > 1 && shards.configured !== null) {
+    out.push(
+      '',
+      `Reshard-friendly counts (from ${shards.configured} configured: each reshards sooner than every smaller count listed)`,
+    );
+    out.push(
+      renderTable(
+        ['shards', 'over recommended', 'route', 'operations', 'duration', 'per month'],
+        friendly.map((f, i) => [
+          String(f.shards),
+          i === 0 ? 'recommended' : `+${f.shards - friendly[0]!.shards}`,
+          f.calls.length === 0 ? 'configured' : [shards.configured, ...f.calls].join(' → '),
+          String(f.shardOperations),
+          formatSeconds(f.durationSeconds),
+          i === 0 ? '' : `+${usd(f.monthlyCostDelta)}`,
+        ]),
+      ),
+    );
+  }
+
   if (onDemand) {
     out.push('', 'On-demand');
     out.push(

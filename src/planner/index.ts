@@ -14,7 +14,7 @@ import { buildKeyModels, type KeyHashingOptions, planHotKeys } from './hot-keys.
 import { flattenMetrics } from './metrics.js';
 import { onDemandInitialCapacity, onDemandThrottling } from './on-demand.js';
 import { type ShardReadLimits, shardReaders, shardReadLimits } from './read-limits.js';
-import { planReshard } from './reshard.js';
+import { friendlyCountAdvice, planFriendlyCounts, planReshard } from './reshard.js';
 import { shardLoads } from './shard-loads.js';
 import { ceilShards, getRecordsCallsPerShard, pollingReaderCount, shardCounts } from './shards.js';
 import { planTraffic } from './traffic.js';
@@ -191,6 +191,20 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
     .filter(([, p]) => !p.confirmed)
     .map(([name]) => name);
 
+  // Counts that reshard from the configured one sooner than the recommended count, priced.
+  const friendlyCounts =
+    configured !== null && scenario.stream.mode === 'provisioned'
+      ? planFriendlyCounts(
+          configured,
+          recommended,
+          scenario.stream.shardOperationTime,
+          (n) =>
+            planCosts({ scenario, traffic, shards: n, prices, pollingReaders: readers, efoConsumers }).find(
+              (o) => o.option === 'provisioned',
+            )!.monthly,
+        )
+      : [];
+
   // ---- Words: binding constraint, warnings, recommendations
   const bindingText = describeBinding(binding, traffic, counts, hotKeys, recommended, readers, readLimits);
   if (configured !== null && scenario.stream.mode === 'provisioned') {
@@ -298,6 +312,8 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
       `Prices are us-east-1 list prices; ${scenario.region} differs. Override them in the scenario's pricing: block.`,
     );
   }
+  const friendlyAdvice = configured === null ? undefined : friendlyCountAdvice(configured, friendlyCounts);
+  if (friendlyAdvice !== undefined) recommendations.push(friendlyAdvice);
   const cheapestOption = costOptions.find((o) => o.option === cheapest)!;
   recommendations.push(
     `Cheapest for this traffic: ${cheapestOption.label} at $${formatNumber(cheapestOption.monthly)}/month (${costOptions.map((o) => `${o.label} $${formatNumber(o.monthly)}`).join(', ')}).`,
@@ -318,7 +334,7 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
     hotKeys,
     fanOut,
     firehose,
-    reshard: { steps, toRecommended },
+    reshard: { steps, toRecommended, friendlyCounts },
     onDemand,
     cost: { options: costOptions, firehoseMonthly, cheapest, unconfirmedPrices },
     binding: bindingText,

@@ -2,9 +2,16 @@
  * Resharding: UpdateShardCount calls, the shard splits and merges behind them, and how long they
  * take (aws-facts.md, KDS 4 and "Reshard duration").
  */
-import { gcd, shardCountCalls, shardOperations, updateShardCountSequence } from '../aws/behaviour.js';
+import {
+  fastestReshardsFrom,
+  gcd,
+  shardCountCalls,
+  shardOperations,
+  updateShardCountSequence,
+} from '../aws/behaviour.js';
 import { KINESIS } from '../aws/facts.js';
-import type { ReshardStep } from './types.js';
+import { formatNumber, formatSeconds } from '../scenario/units.js';
+import type { FriendlyShardCount, ReshardStep } from './types.js';
 
 const CALLS_PER_DAY = KINESIS.updateShardCountCallsPer24h.value;
 
@@ -46,4 +53,55 @@ export function reshardStepNote(step: ReshardStep): { text: string; bad: boolean
   if (step.tooFewFrom !== undefined) return { text: 'fewer shards than traffic needs', bad: true };
   if (step.days > 1) return { text: `${step.days} days of call quota`, bad: false };
   return undefined;
+}
+
+/**
+ * Counts that reshard sooner from `configured` than the recommended one, for little more: the
+ * recommended count, then every count up to 2× it (and 10,000) that reshards faster than each
+ * smaller count listed (the fastest UpdateShardCount route to each, `fastestReshardsFrom`).
+ * 64 configured and 217 recommended: 64 → 128 → 217 takes 64 + 343 = 407 operations (3.4 h at
+ * 30 s), while 256 takes 64 + 128 = 192 (1.6 h). `provisionedMonthlyAt` prices a count per month.
+ */
+export function planFriendlyCounts(
+  configured: number,
+  recommended: number,
+  secondsPerOperation: number,
+  provisionedMonthlyAt: (shards: number) => number,
+): FriendlyShardCount[] {
+  const most = KINESIS.maxShardsPerStream.value;
+  if (recommended > most) return [];
+  // With no time per operation every count within 10 calls takes no time: nothing is sooner.
+  const highest = secondsPerOperation > 0 ? Math.min(2 * recommended, most) : recommended;
+  const base = provisionedMonthlyAt(recommended);
+  const listed: FriendlyShardCount[] = [];
+  for (const reshard of fastestReshardsFrom(configured, recommended, highest, secondsPerOperation)) {
+    const last = listed[listed.length - 1];
+    if (last !== undefined && reshard.durationSeconds >= last.durationSeconds) continue;
+    listed.push({
+      shards: reshard.shards,
+      calls: reshard.calls,
+      shardOperations: reshard.shardOperations,
+      durationSeconds: reshard.durationSeconds,
+      monthlyCostDelta: reshard.shards === recommended ? 0 : provisionedMonthlyAt(reshard.shards) - base,
+    });
+  }
+  return listed;
+}
+
+/**
+ * The advice for the count that reshards soonest, if it is not the recommended one: "256 shards
+ * (+39 over 217, +$427/month) reshard from 64 in 1.6 h (64 → 128 → 256) instead of 3.39 h".
+ */
+export function friendlyCountAdvice(
+  configured: number,
+  counts: readonly FriendlyShardCount[],
+): string | undefined {
+  const recommended = counts[0];
+  const soonest = counts[counts.length - 1];
+  if (recommended === undefined || soonest === undefined || soonest === recommended) return undefined;
+  const extra = `+${formatNumber(soonest.shards - recommended.shards)} over ${formatNumber(recommended.shards)}, +$${formatNumber(soonest.monthlyCostDelta)}/month`;
+  if (soonest.shards === configured) {
+    return `Keeping the ${formatNumber(configured)} configured shards (${extra}) needs no reshard; reaching ${formatNumber(recommended.shards)} takes ${formatSeconds(recommended.durationSeconds)}.`;
+  }
+  return `${formatNumber(soonest.shards)} shards (${extra}) reshard from ${formatNumber(configured)} in ${formatSeconds(soonest.durationSeconds)} (${[configured, ...soonest.calls].join(' → ')}) instead of ${formatSeconds(recommended.durationSeconds)}.`;
 }

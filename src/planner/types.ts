@@ -302,6 +302,21 @@ export interface ReshardStep {
   tooFewFrom?: number;
 }
 
+/**
+ * A shard count at or above the recommended one and how soon the configured count reshards to it
+ * (by the fastest UpdateShardCount route). Listed only if it reshards sooner than every smaller
+ * count listed: more shards, sooner.
+ */
+export interface FriendlyShardCount {
+  shards: number;
+  /** The counts after each UpdateShardCount call from the configured count. */
+  calls: number[];
+  shardOperations: number;
+  durationSeconds: number;
+  /** Provisioned monthly cost at this count minus that at the recommended count (USD). */
+  monthlyCostDelta: number;
+}
+
 export interface OnDemandPlan {
   /** Write capacity available without scaling: max(4 MiB/s, 2 × previous peak) and records likewise. */
   capacityBytesPerSecond: number;
@@ -357,7 +372,16 @@ export interface Plan {
   hotKeys: HotKeyPlan;
   fanOut: FanOutPlan;
   firehose: FirehosePlan[];
-  reshard: { steps: ReshardStep[]; toRecommended: ReshardStep | null };
+  reshard: {
+    steps: ReshardStep[];
+    toRecommended: ReshardStep | null;
+    /**
+     * Provisioned with a configured count: the recommended count first, then each larger count (up
+     * to 2× recommended) that reshards from the configured count sooner than every smaller one.
+     * Empty otherwise.
+     */
+    friendlyCounts: FriendlyShardCount[];
+  };
   onDemand: OnDemandPlan | null;
   cost: CostPlan;
   /** The constraint that sets the shard count, in words. */

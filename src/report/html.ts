@@ -407,6 +407,23 @@ function planSections(plan: Plan): string {
     }),
     'Resharding (UpdateShardCount, one shard operation at a time)',
   );
+  // Plans written before the list existed have none.
+  const friendly = plan.reshard.friendlyCounts ?? [];
+  const friendlyTable =
+    friendly.length > 1 && plan.shards.configured !== null
+      ? table(
+          ['shards', 'over recommended', 'route', 'operations', 'duration', 'per month'],
+          friendly.map((f, i) => [
+            f.shards,
+            i === 0 ? 'recommended' : num(`+${f.shards - friendly[0]!.shards}`),
+            f.calls.length === 0 ? 'configured' : [plan.shards.configured, ...f.calls].join(' → '),
+            f.shardOperations,
+            num(formatSeconds(f.durationSeconds)),
+            i === 0 ? '' : num(`+${usd(f.monthlyCostDelta)}`),
+          ]),
+          `Reshard-friendly counts from ${plan.shards.configured} configured: each reshards sooner than every smaller count listed`,
+        )
+      : '';
   const cost = table(
     ['option', 'per month', 'if the peak held', 'line items'],
     plan.cost.options.map((o) => [
@@ -439,7 +456,7 @@ function planSections(plan: Plan): string {
       ? section('plan-fan-out', 'Fan-out', `${fanOut}<p>${html(plan.fanOut.crossover)}</p>`)
       : '',
     plan.firehose.length > 0 ? section('plan-firehose', 'Firehose', firehose) : '',
-    steps.length > 0 ? section('plan-reshard', 'Resharding', reshard) : '',
+    steps.length > 0 ? section('plan-reshard', 'Resharding', `${reshard}${friendlyTable}`) : '',
     section('plan-cost', 'Cost', `${cost}${od}`),
   ].join('\n');
 }

@@ -171,9 +171,10 @@ describe('bundled scenarios', () => {
       updateShardCountCalls: 1,
       durationSeconds: 3840,
     });
-    // 256 → 512 → 600: 256 splits, then (gcd 8) 592 splits and 504 merges: 1,352 × 30 = 40,560 s.
-    expect(c).toMatchObject({ from: 256, to: 600, calls: [512, 600], updateShardCountCalls: 2 });
-    expect(c!.durationSeconds).toBe(40_560);
+    // 256 → 300 → 600: (gcd 4) 296 splits and 252 merges, then 300 splits: 848 × 30 = 25,440 s
+    // (doubling first, 256 → 512 → 600, took 1,352 × 30 = 40,560 s).
+    expect(c).toMatchObject({ from: 256, to: 600, calls: [300, 600], updateShardCountCalls: 2 });
+    expect(c!.durationSeconds).toBe(25_440);
     // 64 → 128 ends at 2,040 s, before the step to 90,000/s at 2,400 s; 128 → 256 ends at 6,000 s,
     // before the step to 180,000/s at 6,300 s.
     expect(plan.reshard.steps.map((s) => s.completesAfterNeed)).toEqual([false, false, false]);

@@ -165,3 +165,37 @@ describe('sections', () => {
     expect(firstRow).toContain('regression');
   });
 });
+
+describe('plan reshard section', () => {
+  it('shows each reshard route and the reshard-friendly counts with their extra cost', () => {
+    // 64 configured; 180,500 records/s × 1.2 ÷ 1,000 → 217 shards recommended. 64 → 128 → 217 is
+    // 64 + 343 = 407 operations (3.39 h); 256 is 64 + 128 = 192 (96 min), +39 shards at
+    // $0.015 × 730 h = $427.05/month (see test/planner/friendly-counts.test.ts).
+    const friendlyPlan = planScenario(
+      loadScenarioText(
+        `
+name: friendly
+stream: { shards: 64 }
+producers:
+  - { name: p, rate: 180500/s, recordSize: 100B, keys: { dist: unique, length: 36 } }
+`,
+        'friendly.yaml',
+      ).scenario,
+    );
+    const page = renderReport(
+      { generatedAt: '2026-11-24T00:00:00.000Z', shardcastVersion: '0.1.0', plan: friendlyPlan },
+      FAKE_LIBRARIES,
+    );
+    const section = page.slice(
+      page.indexOf('<section id="plan-reshard">'),
+      page.indexOf('<section id="plan-cost">'),
+    );
+    expect(section).toContain('2 (64 → 128 → 217)');
+    expect(section).toContain(
+      '<caption>Reshard-friendly counts from 64 configured: each reshards sooner than every smaller count listed</caption>',
+    );
+    expect(section).toMatch(
+      /<td class="num">256<\/td><td class="num">\+39<\/td><td>64 → 128 → 256<\/td><td class="num">192<\/td><td class="num">96 min<\/td><td class="num">\+\$427/,
+    );
+  });
+});
