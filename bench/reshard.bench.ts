@@ -8,7 +8,7 @@
  * 9,999 = 9 × 1,111), and 1,000 random pairs (worst and mean). Each named case is timed cold (first
  * call, JIT warm-up included) and warm (median of five).
  */
-import { fastestReshardsFrom, updateShardCountSequence } from '../dist/aws/behaviour.js';
+import { fastestReshardsFrom, updateShardCountSequence } from '../dist/aws/reshard.js';
 
 const named: [number, number][] = [
   [64, 600],

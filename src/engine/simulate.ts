@@ -13,10 +13,10 @@ import {
   onDemandInitialCapacity,
   pollingPropagationSeconds,
   putRequestsPerSecond,
-  shardCountCalls,
 } from '../aws/behaviour.js';
 import { bufferHints, flushIntervalSeconds } from '../aws/defaults.js';
 import { directPutQuota, FIREHOSE, KINESIS } from '../aws/facts.js';
+import { shardCountCalls } from '../aws/reshard.js';
 import { meanKeyBytes } from '../keys/distribution.js';
 import { type PlacedKeys, placeKeys, sharesOnEvenShards } from '../keys/placement.js';
 import { runMetrics } from '../result/metrics.js';

@@ -2,14 +2,15 @@
  * Resharding: UpdateShardCount calls, the shard splits and merges behind them, and how long they
  * take (aws-facts.md, KDS 4 and "Reshard duration").
  */
+
+import { KINESIS } from '../aws/facts.js';
 import {
   fastestReshardsFrom,
   gcd,
   shardCountCalls,
   shardOperations,
   updateShardCountSequence,
-} from '../aws/behaviour.js';
-import { KINESIS } from '../aws/facts.js';
+} from '../aws/reshard.js';
 import { formatNumber, formatSeconds } from '../scenario/units.js';
 import type { FriendlyShardCount, ReshardStep } from './types.js';
 

@@ -1,6 +1,6 @@
 /** The reshard timeline planner and engine share: UpdateShardCount calls, their operations, the 24-hour window. */
 import { describe, expect, it } from 'vitest';
-import { shardCountCalls } from '../../src/aws/behaviour.js';
+import { shardCountCalls } from '../../src/aws/reshard.js';
 
 describe('shardCountCalls', () => {
   it('runs each call’s operations one after another, and the 11th call in 24 h waits', () => {

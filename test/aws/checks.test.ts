@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { updateShardCountSequence } from '../../src/aws/behaviour.js';
 import { checkScenarioLimits, suggestPriceName } from '../../src/aws/checks.js';
+import { updateShardCountSequence } from '../../src/aws/reshard.js';
 import type { ScenarioIssue } from '../../src/scenario/issues.js';
 import { type Scenario, scenarioSchema } from '../../src/scenario/schema.js';
 

@@ -1,12 +1,12 @@
 /**
- * The fastest UpdateShardCount route (aws/behaviour updateShardCountSequence) against hand
+ * The fastest UpdateShardCount route (aws/reshard updateShardCountSequence) against hand
  * arithmetic and against a plain exhaustive search. Rules (API-K, aws-facts.md KDS 4): each call
  * goes from n to any m with ⌈n/2⌉ ≤ m ≤ 2n; 10 calls per rolling 24 h; a call n → m takes
  * n + m − 2·gcd(n, m) shard operations, one after another, 30 s each by default.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { shardCountCalls, updateShardCountSequence } from '../../src/aws/behaviour.js';
+import { shardCountCalls, updateShardCountSequence } from '../../src/aws/reshard.js';
 
 const euclid = (a: number, b: number): number => (b === 0 ? a : euclid(b, a % b));
 /** Operations of one call, written out independently of the code under test. */
