@@ -238,10 +238,16 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
     recordsPerSecond: WRITE_RECORDS,
     bytesPerSecond: WRITE_BYTES,
     bytesBurst: streamBurst,
-    tokensRecords: new Float64Array(shardCount).fill(WRITE_RECORDS),
     noise: new Float64Array(shardCount),
-    tokensBytes: new Float64Array(shardCount).fill(streamBurst),
-    ...startingBuckets(WRITE_RECORDS, streamBurst, initialBurst),
+    ...startingBuckets(
+      {
+        recordsPerSecond: WRITE_RECORDS,
+        bytesPerSecond: WRITE_BYTES,
+        bytesBurst: streamBurst,
+        shards: shardCount,
+      },
+      initialBurst,
+    ),
     api: { maxRecords: KINESIS.putRecordsMaxRecords.value, maxBytes: KINESIS.putRecordsMaxBytes.value },
   };
   const quota = directPutQuota(scenario.region);
@@ -256,9 +262,15 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       recordsPerSecond: quota.recordsPerSecond,
       bytesPerSecond: quota.bytesPerSecond,
       bytesBurst: quota.bytesPerSecond,
-      tokensRecords: new Float64Array(1).fill(quota.recordsPerSecond),
-      tokensBytes: new Float64Array(1).fill(quota.bytesPerSecond),
-      ...startingBuckets(quota.recordsPerSecond, quota.bytesPerSecond, initialBurst),
+      ...startingBuckets(
+        {
+          recordsPerSecond: quota.recordsPerSecond,
+          bytesPerSecond: quota.bytesPerSecond,
+          bytesBurst: quota.bytesPerSecond,
+          shards: 1,
+        },
+        initialBurst,
+      ),
       noise: new Float64Array(1),
       api: {
         maxRecords: FIREHOSE.putRecordBatchMaxRecords.value,
@@ -1259,19 +1271,36 @@ function admitFirstAttempts(
  * How a sink's buckets start. AWS documents a per-second limit and no initial credit, so a shard
  * may take its limit and no more in its first second; but it may take it at any moment of that
  * second, as it can later (a Poisson tick above a tenth of the limit is no throttle at 83% load).
- * So the buckets start full and owe their first refills back, all but `initialBurst` of a bucket:
- * over the first T seconds a shard admits at most capacity × (initialBurst) + limit × T. (They
- * started full and refilled at once: a shard at 110% of its limit throttled 7.6% of 66,000
- * records over 60 s instead of 1 − 1/1.1 = 9.1%, its 1,000-record bucket, less the first refill the
- * cap dropped, 900 records of capacity no shard has; a 5 MiB/s Direct PUT quota took 9.5 MiB in
- * its first second.)
+ * So a bucket starts with one second's refill (at most its capacity) plus `initialBurst` of its
+ * capacity, and owes back all of that but the `initialBurst` part from its first refills: over
+ * the first T ≥ 1 seconds a shard admits at most initialBurst × capacity + limit × T. A 1-second
+ * bucket with `initialBurst` 0 starts full and owes a full bucket; the 10 MiB large-record bucket
+ * starts at 1 MiB, owed, so a large-record stream too takes 1 MiB in its first second, not 10.
+ * (Buckets started full and refilled at once: a shard at 110% of its limit throttled 7.6% of
+ * 66,000 records over 60 s instead of 1 − 1/1.1 = 9.1%; a 5 MiB/s Direct PUT quota took 9.5 MiB
+ * in its first second; a large-record stream took 10 MiB.)
  */
-function startingBuckets(
-  recordsCapacity: number,
-  bytesCapacity: number,
+function startingBucket(
+  perSecond: number,
+  capacity: number,
   initialBurst: number,
-): { owedRecords: number; owedBytes: number } {
-  return { owedRecords: recordsCapacity * (1 - initialBurst), owedBytes: bytesCapacity * (1 - initialBurst) };
+): { start: number; owed: number } {
+  const start = Math.min(capacity, Math.min(capacity, perSecond) + initialBurst * capacity);
+  return { start, owed: start - initialBurst * capacity };
+}
+
+function startingBuckets(
+  sink: { recordsPerSecond: number; bytesPerSecond: number; bytesBurst: number; shards: number },
+  initialBurst: number,
+): { tokensRecords: Float64Array; tokensBytes: Float64Array; owedRecords: number; owedBytes: number } {
+  const records = startingBucket(sink.recordsPerSecond, sink.recordsPerSecond, initialBurst);
+  const bytes = startingBucket(sink.bytesPerSecond, sink.bytesBurst, initialBurst);
+  return {
+    tokensRecords: new Float64Array(sink.shards).fill(records.start),
+    tokensBytes: new Float64Array(sink.shards).fill(bytes.start),
+    owedRecords: records.owed,
+    owedBytes: bytes.owed,
+  };
 }
 
 /** Each shard's load offered this second over its write limit: the larger of records and bytes. */

@@ -582,33 +582,34 @@ producers:
 });
 
 describe('large records draw on a 10 MiB burst bucket per shard (B-LR)', () => {
-  // One shard; a stream that takes records up to 10 MiB. 20 records/s of 512 KiB = 10 MiB/s, ten
-  // times the shard's 1 MiB/s. Without a burst bucket a second holds 1 MiB (2 records); with it the
-  // first second can take up to 10 MiB (the bucket starts full: 10 MiB + refills), after which the
-  // shard averages out at 1 MiB/s. Over 60 s: at most 10 MiB + 60 × 1 MiB = 70 MiB accepted, and
-  // at least 60 MiB (the refill alone).
-  it('accepts the burst, then averages out at 1 MiB/s', () => {
+  // One shard; a stream that takes records up to 10 MiB. Idle for 20 s, then 20 records/s of
+  // 512 KiB = 10 MiB/s, ten times the shard's 1 MiB/s. The byte bucket starts with one second's
+  // refill (no initial credit, owed back in the first second) and fills at 1 MiB/s while idle: full
+  // (10 MiB) by 20 s. Then the first busy second takes the bucket and its refill, up to 11 MiB, and
+  // the shard averages out at 1 MiB/s. Over 60 s: at most 10 MiB + 40 × 1 MiB = 50 MiB accepted, and
+  // at least the refill alone, 40 MiB. Without a burst bucket a second holds 1 MiB (2 records).
+  it('accepts the burst after an idle spell, then averages out at 1 MiB/s', () => {
     const yaml = (maxRecordSize: string) => `
 name: burst
 duration: 60s
 stream: { shards: 1, maxRecordSize: ${maxRecordSize} }
 producers:
   - name: big
-    rate: 20/s
+    rate: { profile: step, initial: 0/s, steps: [{ at: 20s, rate: 20/s }] }
     recordSize: 512KiB
     keys: { dist: unique, length: 8 }
     retry: { maxAttempts: 1 }
 `;
     const burst = runOf(yaml('10MiB'));
     const accepted = burst.series.writeBytes.reduce((a, b) => a + b, 0);
-    expect(accepted).toBeLessThanOrEqual(70 * MiB + MiB);
-    expect(accepted).toBeGreaterThanOrEqual(59 * MiB);
-    // The first second takes several times a shard's 1 MiB/s; later seconds about 1 MiB.
-    expect(burst.series.writeBytes[0]!).toBeGreaterThan(4 * MiB);
+    expect(accepted).toBeLessThanOrEqual(50 * MiB + MiB);
+    expect(accepted).toBeGreaterThanOrEqual(39 * MiB);
+    // The first busy second takes several times a shard's 1 MiB/s; later seconds about 1 MiB.
+    expect(burst.series.writeBytes[20]!).toBeGreaterThan(4 * MiB);
     expect(burst.series.writeBytes[59]!).toBeLessThan(1.6 * MiB);
-    // With the default 1 MiB maximum record size there is no burst bucket: the first second takes
-    // the full bucket (1 MiB) plus its refill during that second (1 MiB) at most, 2 MiB.
+    // With the default 1 MiB maximum record size the bucket holds one second: the first busy
+    // second takes the full bucket (1 MiB) plus its refill during that second (1 MiB) at most.
     const plain = runOf(yaml('1MiB'));
-    expect(plain.series.writeBytes[0]!).toBeLessThanOrEqual(2 * MiB + 1);
+    expect(plain.series.writeBytes[20]!).toBeLessThanOrEqual(2 * MiB + 1);
   });
 });

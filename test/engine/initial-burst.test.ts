@@ -75,4 +75,35 @@ ${engine}
     const full = runOf(yaml('engine: { initialBurst: 1 }'));
     expect(full.series.writeBytes[0]!).toBeGreaterThan(9.4 * MiB);
   });
+
+  it('a large-record stream takes 1 MiB in its first second by default, not its 10 MiB burst bucket', () => {
+    // A stream that takes records up to 10 MiB has a 10 MiB byte bucket refilling at 1 MiB/s (LR,
+    // B-LR). Offered 20 MiB/s of 100 KiB records on one shard, no retries. By default the bucket
+    // starts with one second's refill, 1 MiB, owed back by the first ten refills: 1 MiB in the first
+    // second, 1 MiB a second after, 30 MiB over 30 s. (Started full and owing 10 MiB, it took
+    // 10 MiB in second 0 and nothing for the next nine.) With a full burst it starts at 10 MiB and
+    // owes nothing: 10 MiB more over the run, less the first refill its cap drops (0.1 MiB).
+    const yaml = (engine: string) => `
+name: large-start
+duration: 30s
+stream: { shards: 1, maxRecordSize: 10MiB }
+producers:
+  - name: p
+    rate: 20MiB/s
+    recordSize: { dist: fixed, size: 100KiB }
+    keys: { dist: uniform, count: 10 }
+    retry: { maxAttempts: 1 }
+${engine}
+`;
+    const none = runOf(yaml(''));
+    expect(none.series.writeBytes[0]!).toBeLessThanOrEqual(MiB + 1);
+    expect(none.series.writeBytes[0]!).toBeGreaterThan(0.85 * MiB);
+    for (const bytes of none.series.writeBytes.slice(1)) expect(bytes).toBeGreaterThan(0.85 * MiB);
+    const total = (r: typeof none) => r.series.writeBytes.reduce((a, b) => a + b, 0);
+    expect(total(none)).toBeLessThanOrEqual(30 * MiB + 1);
+    const full = runOf(yaml('engine: { initialBurst: 1 }'));
+    expect(full.series.writeBytes[0]!).toBeGreaterThan(9.5 * MiB);
+    expect(total(full)).toBeLessThanOrEqual(39.9 * MiB + 1);
+    expect(total(full)).toBeGreaterThan(39.5 * MiB);
+  });
 });
