@@ -4,6 +4,7 @@
 import { KINESIS } from '../aws/facts.js';
 import { isBundledRegion, type PriceTable, resolvePrices } from '../aws/pricing.js';
 import type { PlacedKeys } from '../keys/placement.js';
+import { maxOf } from '../numbers.js';
 import { rateAt, sampleTimes } from '../scenario/profiles.js';
 import type { Scenario } from '../scenario/schema.js';
 import { formatBytes, formatNumber, formatSeconds } from '../scenario/units.js';
@@ -474,8 +475,8 @@ function planOnDemand(
   return {
     capacityBytesPerSecond: capacity.bytesPerSecond,
     capacityRecordsPerSecond: capacity.recordsPerSecond,
-    peakBytesPerSecond: Math.max(...bytes),
-    peakRecordsPerSecond: Math.max(...records),
+    peakBytesPerSecond: maxOf(bytes),
+    peakRecordsPerSecond: maxOf(records),
     throttledSeconds: Math.max(byBytes.throttledSeconds, byRecords.throttledSeconds, keySeconds),
     throttledRecordShare: Math.min(1, Math.max(byBytes.throttledShare, byRecords.throttledShare) + keyShare),
     keysOverShardLimit,

@@ -186,4 +186,29 @@ describe('the run summary on a shard-second above its limit', () => {
     expect(text).toContain('absorbed by its token bucket');
     expect(text).not.toContain('it throttles');
   });
+
+  it('reads a downsampled row as its step: the peak of seconds 4–6 of a run, throttled in second 5', () => {
+    // Rows downsampled to 2-second steps hold each step's maximum: index 2 is seconds 4 and 5. The
+    // summary said "at 2 s" (the index) and looked for throttling in second 2.
+    const r = syntheticResult();
+    r.series.throttled = [0, 0, 0, 0, 0, 7];
+    r.shardSeries.hottestStepSeconds = 2;
+    r.shardSeries.hottest = [{ shard: 2, utilization: [0.5, 0.9, 1.2] }];
+    expect(renderRunSummary(r, [], 'model', '/out', '/')).toContain(
+      'shard 2 at 120% of its write limit (at 4 s–6 s) — it throttles',
+    );
+  });
+
+  it('summarises a week of per-second points (Math.max over 604,800 arguments overflowed the stack: exit 70)', () => {
+    const week = 7 * 86_400;
+    const r = syntheticResult();
+    r.series.throttled = new Array<number>(week).fill(0);
+    r.series.consumerLagSeconds = { orders: Array.from({ length: week }, (_, s) => (s === 1000 ? 9 : 0)) };
+    r.shardSeries.hottest = [
+      { shard: 2, utilization: Array.from({ length: week }, (_, s) => (s === 5000 ? 1.5 : 0.5)) },
+    ];
+    const text = renderRunSummary(r, [], 'model', '/out', '/');
+    expect(text).toContain('shard 2 at 150% of its write limit (at 83.3 min)');
+    expect(text).toContain('orders: 270 records, lag max 9 s');
+  });
 });

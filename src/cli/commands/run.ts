@@ -5,6 +5,7 @@ import { renderJUnit, renderSummaryMarkdown } from '../../gates/report.js';
 import { parseCliGates, parseScenarioGates } from '../../gates/validate.js';
 import { placeProducerKeys } from '../../keys/placement.js';
 import { knownMetrics } from '../../load.js';
+import { indexOfMax, maxOf } from '../../numbers.js';
 import { planScenario } from '../../planner/index.js';
 import { renderReport } from '../../report/html.js';
 import { maxSeconds, percentileSeconds } from '../../result/histogram.js';
@@ -208,10 +209,14 @@ export function renderRunSummary(
   );
   const hottest = result.shardSeries.hottest[0];
   if (hottest) {
-    const peak = Math.max(...hottest.utilization);
-    const at = hottest.utilization.indexOf(peak);
+    const index = indexOfMax(hottest.utilization);
+    const peak = hottest.utilization[index] ?? 0;
+    // Downsampled rows hold each step's maximum: the peak lies somewhere in its step's seconds.
+    const step = result.shardSeries.hottestStepSeconds ?? 1;
+    const at = index * step;
+    const throttled = maxOf(result.series.throttled.slice(at, at + step), 0);
     out.push(
-      `  hottest   shard ${hottest.shard} at ${formatPercent(peak)} of its write limit (at ${formatSeconds(at)})${overLimitNote(peak, result.series.throttled[at] ?? 0)}`,
+      `  hottest   shard ${hottest.shard} at ${formatPercent(peak)} of its write limit (at ${formatSeconds(at)}${step > 1 ? `–${formatSeconds(at + step)}` : ''})${overLimitNote(peak, throttled)}`,
     );
   }
   const throttledSeconds = result.series.throttled.filter((x) => x > 0).length;
@@ -226,7 +231,7 @@ export function renderRunSummary(
   );
   for (const [name, lag] of Object.entries(result.series.consumerLagSeconds)) {
     out.push(
-      `  consumer  ${name}: ${formatNumber(c.delivered[name] ?? 0)} records, lag max ${formatSeconds(Math.max(0, ...lag))}`,
+      `  consumer  ${name}: ${formatNumber(c.delivered[name] ?? 0)} records, lag max ${formatSeconds(maxOf(lag, 0))}`,
     );
   }
   for (const [name, f] of Object.entries(c.firehose)) {
