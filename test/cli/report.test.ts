@@ -75,6 +75,25 @@ describe('shardcast report', () => {
     expect(page).toContain('id="plan-shards"');
   });
 
+  it('rebuilds a run written by an older shardcast, leaving out its plan of another format and saying so', async () => {
+    // plan.json format 1 (before consumers carried their lag at both counts) cannot be read as a
+    // plan; the run's report is still wanted: it is written without the plan, with a warning.
+    const io = await runSmall(['--no-html']);
+    const planFile = join(OUT, 'plan.json');
+    const old = JSON.parse(io.writtenFile(planFile)!) as { version: number };
+    io.addFile(planFile, JSON.stringify({ ...old, version: 1 }));
+    const r = await runIn(io, ['report', join(OUT, 'result.json')]);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe(
+      `warning: ${planFile} is plan format 1 (this shardcast reads 2): the report leaves the plan out; write it again with \`shardcast plan SCENARIO --out ${OUT}\`\n`,
+    );
+    const page = io.writtenFile(join(OUT, 'index.html'))!;
+    expect(page).toContain('1 of 2 gates failed');
+    expect(page).not.toContain('id="plan-shards"');
+    // Given as the input, a plan of another format is still refused.
+    expect((await runIn(io, ['report', planFile])).code).toBe(2);
+  });
+
   it('--out names the file; --baseline adds the comparison and the baseline’s series', async () => {
     // The baseline: the same stream at 500 records/s, which never throttles.
     const calm = await run(['run', 'calm.yaml', '--out', '/tmp/base', '--no-html'], {

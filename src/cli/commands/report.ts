@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import { ShardcastError } from '../../errors.js';
 import { compareMetrics, parseTolerance } from '../../gates/compare.js';
-import type { Plan } from '../../planner/types.js';
+import { PLAN_VERSION, type Plan } from '../../planner/types.js';
 import { chartLibraries } from '../../report/assets.js';
 import { reportCharts } from '../../report/charts.js';
 import { renderReport } from '../../report/html.js';
@@ -40,7 +40,14 @@ export async function commandReport(io: Io, args: ReportArgs): Promise<number> {
     result = source.result;
     const planFile = join(dir, 'plan.json');
     const planText = readTextIfExists(io, planFile);
-    if (planText !== undefined) plan = parsePlan(planText, planFile);
+    // A run written by another shardcast keeps its report: the plan beside it is left out, saying
+    // so, rather than the whole report refused (a plan given as the input is still refused).
+    const version = planText === undefined ? undefined : planVersionOf(planText);
+    if (version !== undefined && version !== PLAN_VERSION) {
+      io.stderr(
+        `warning: ${displayPath(io.cwd, planFile)} is plan format ${JSON.stringify(version)} (this shardcast reads ${PLAN_VERSION}): the report leaves the plan out; write it again with \`shardcast plan SCENARIO --out ${displayPath(io.cwd, dir)}\`\n`,
+      );
+    } else if (planText !== undefined) plan = parsePlan(planText, planFile);
   } else plan = source.plan;
   const gatesFile = join(dir, GATES_FILE);
   const gatesText = readTextIfExists(io, gatesFile);
@@ -79,4 +86,14 @@ export async function commandReport(io: Io, args: ReportArgs): Promise<number> {
   }
   io.stdout(`Wrote ${written.map((f) => displayPath(io.cwd, f)).join(', ')}\n`);
   return 0;
+}
+
+/** The `version` field of a plan file, if it is JSON with one (parsePlan reports everything else). */
+function planVersionOf(text: string): unknown {
+  try {
+    const data: unknown = JSON.parse(text);
+    return typeof data === 'object' && data !== null && 'version' in data ? data.version : undefined;
+  } catch {
+    return undefined;
+  }
 }
