@@ -241,7 +241,7 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
     );
   } else if (hotKeys.raisedByReads) {
     recommendations.push(
-      `The hottest shard's readers set the count: ${counts.required} shards carry the average load, but ${describeReadShortfall(hotKeys.atRequired, readLimits, h, readers)}; ${recommended} shards keep every shard within what its readers take.`,
+      `The hottest shard's readers set the count: ${counts.required} shards carry the average load, but ${describeReadShortfall(hotKeys.atRequired, readLimits, h, readers)}; ${recommended} shards keep every shard within what its readers take${hotKeys.keys.some((k) => k.saltingFactor > 1) ? ' once the keys named below are salted' : ''}.`,
     );
   } else if (hotKeys.raisedByHotShard) {
     recommendations.push(
@@ -358,7 +358,7 @@ function describeBinding(
 ): string {
   const h = 1 + traffic.headroom;
   if (binding === 'read' && recommended > counts.required) {
-    return `reads on the hottest shard: at ${counts.required} shards ${describeReadShortfall(hotKeys.atRequired, readLimits, h, readers)}; ${recommended} shards keep every shard within what its readers take`;
+    return `reads on the hottest shard: at ${counts.required} shards ${describeReadShortfall(hotKeys.atRequired, readLimits, h, readers)}; ${recommended} shards keep every shard within what its readers take${hotKeys.keys.some((k) => k.saltingFactor > 1) ? ', with the oversized keys salted' : ''}`;
   }
   switch (binding) {
     case 'hotShard':

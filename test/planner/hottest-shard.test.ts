@@ -294,3 +294,32 @@ consumers:
     expect(slow.hotKeys.fits).toBe(true);
   });
 });
+
+describe('a count raised for readers with a key that must be salted', () => {
+  it('says the readers are kept up once that key is salted', () => {
+    // "hot" carries 1,200 of 2,900 weight: 3,000 × 1,200 ÷ 2,900 = 1,241 records/s of 600 B (+3 B
+    // key), 124% of a shard's 1,000 records/s by itself: salted ×3 (2 × 1.24 × 1.2 = 2.98 → 3). The
+    // count that keeps 4 polling readers (512 KiB/s each) up assumes those pieces, so the words say so.
+    const plan = planOf(`
+name: salted-readers
+stream: { shards: 4 }
+producers:
+  - name: p
+    rate: 3000/s
+    recordSize: 600B
+    keys:
+      dist: weighted
+      keys:
+        - { key: hot, weight: 1200 }
+${'abcdefghijklmnoqr'
+  .split('')
+  .map((k) => `        - { key: ${k}, weight: 100 }`)
+  .join('\n')}
+consumers:
+${[1, 2, 3, 4].map((i) => `  - { name: c${i}, type: polling }`).join('\n')}
+`);
+    expect(plan.hotKeys.keys[0]!.saltingFactor).toBe(3);
+    expect(plan.shards.binding).toBe('read');
+    expect(plan.binding).toContain('within what its readers take, with the oversized keys salted');
+  });
+});
