@@ -36,6 +36,7 @@ const READ_BYTES = KINESIS.shardReadBytesPerSecond.value;
 const EFO_BYTES = KINESIS.efoBytesPerSecondPerConsumer.value;
 const CALLS_PER_SHARD = KINESIS.getRecordsPerSecondPerShard.value;
 const CALL_MAX_RECORDS = KINESIS.getRecordsMaxRecords.value;
+const CALL_MAX_BYTES = KINESIS.getRecordsMaxBytes.value;
 const SCALE_SECONDS = KINESIS.onDemandScaleSeconds.value;
 /** Shards shown at one-second resolution in the result (coarser only past ShardRows' budget). */
 const HOTTEST_SHARDS = 10;
@@ -382,7 +383,10 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
     consumers.push({
       name: c.name,
       kind: c.type,
-      readBytesPerSecond: polling ? READ_BYTES / Math.max(1, pollingReaders) : EFO_BYTES,
+      // A polling reader's share of 2 MiB/s, and at most 10 MiB a call × its calls.
+      readBytesPerSecond: polling
+        ? Math.min(READ_BYTES / Math.max(1, pollingReaders), calls * CALL_MAX_BYTES)
+        : EFO_BYTES,
       readRecordsPerSecond: polling
         ? calls * Math.min(c.maxRecordsPerCall, CALL_MAX_RECORDS)
         : Number.POSITIVE_INFINITY,
@@ -424,7 +428,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
     consumers.push({
       name: `firehose:${fh.stream.name}`,
       kind: 'firehose',
-      readBytesPerSecond: READ_BYTES / Math.max(1, pollingReaders),
+      readBytesPerSecond: Math.min(READ_BYTES / Math.max(1, pollingReaders), calls * CALL_MAX_BYTES),
       readRecordsPerSecond: calls * CALL_MAX_RECORDS,
       processingPerSecond: Number.POSITIVE_INFINITY,
       propagation: pollingPropagationSeconds(pollingReaders, 1 / calls),

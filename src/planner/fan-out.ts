@@ -13,7 +13,6 @@ import type { ConsumerLag, ConsumerPlan, FanOutPlan, LagCap, Traffic } from './t
 
 const READ_BYTES = KINESIS.shardReadBytesPerSecond.value;
 const CALL_MAX_RECORDS = KINESIS.getRecordsMaxRecords.value;
-const EFO_BYTES = KINESIS.efoBytesPerSecondPerConsumer.value;
 const WRITE_BYTES = KINESIS.shardWriteBytesPerSecond.value;
 const WRITE_RECORDS = KINESIS.shardWriteRecordsPerSecond.value;
 
@@ -72,9 +71,8 @@ export function planFanOut(input: FanOutInput): FanOutPlan {
   const wantedCalls = polling.map((r) => 1 / Math.max(r.pollInterval!, 1e-3));
   const callsPerShard = wantedCalls.reduce((a, c) => a + c, 0);
   // Each polling reader's calls per shard after the 5/s limit, a max-min fair share.
-  const shared = new Map(shardReaders(scenario).map((r) => [r.name, r.callsPerSecond]));
-  const callRates = new Map(polling.map((r) => [r, shared.get(r.name)!]));
-  const pollingShare = polling.length > 0 ? READ_BYTES / polling.length : READ_BYTES;
+  const shared = new Map(shardReaders(scenario).map((r) => [r.name, r]));
+  const callRates = new Map(polling.map((r) => [r, shared.get(r.name)!.callsPerSecond]));
   const demand = input.hottestShardBytesPerSecond;
   const monthGb = (traffic.average.writeBytesPerSecond * SECONDS_PER_MONTH) / BYTES_PER_BILLED_GB;
   const shardMonth = prices['kinesis.shardHour'].usd * HOURS_PER_MONTH;
@@ -101,7 +99,8 @@ export function planFanOut(input: FanOutInput): FanOutPlan {
     const wanted = isPolling ? 1 / Math.max(r.pollInterval!, 1e-3) : null;
     const effectiveInterval = calls === null ? null : 1 / calls;
     const processing = r.processingRate === null ? null : r.processingRate * r.instances;
-    const share = isPolling ? pollingShare : EFO_BYTES;
+    // A polling reader's share of 2 MiB/s, at most 10 MiB a call; an EFO consumer's 2 MiB/s.
+    const share = shared.get(r.name)!.bytesPerSecond;
     const caps: ReadCaps = {
       readBytesPerSecond: share,
       callsPerSecond: calls ?? Number.POSITIVE_INFINITY,
@@ -324,7 +323,7 @@ function describeLag(c: ConsumerPlan, lag: ConsumerLag, efoMonthly: number, also
           : c.type === 'firehose'
             ? ' or move a polling application to enhanced fan-out'
             : '';
-      return `${at} its ${formatBytes(c.readBytesPerSecondPerShard)}/s of a shard's reads ${c.type === 'enhanced-fan-out' ? '' : '(2 MiB/s shared by the polling readers) '}fall short ${where}: ${grows} — more shards (each carries less)${alternative}`;
+      return `${at} its ${formatBytes(c.readBytesPerSecondPerShard)}/s of a shard's reads ${c.type === 'enhanced-fan-out' ? '' : '(2 MiB/s shared by the polling readers, at most 10 MiB a call) '}fall short ${where}: ${grows} — more shards (each carries less)${alternative}`;
     }
     case 'recordsPerCall': {
       const perCall = c.readRecordsPerSecondPerShard! * c.effectivePollIntervalSeconds!;

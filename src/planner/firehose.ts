@@ -127,10 +127,9 @@ function firehoseReadShare(
   scenario: Scenario,
 ): { bytesPerSecond: number; recordsPerSecond: number } {
   const readers = shardReaders(scenario);
-  const pollingReaders = readers.filter((r) => r.type !== 'enhanced-fan-out').length;
   const self = readers.find((r) => r.type === 'firehose' && r.name === `firehose:${f.name}`)!;
   return {
-    bytesPerSecond: KINESIS.shardReadBytesPerSecond.value / pollingReaders,
+    bytesPerSecond: self.bytesPerSecond,
     recordsPerSecond: self.callsPerSecond * KINESIS.getRecordsMaxRecords.value,
   };
 }

@@ -384,10 +384,14 @@ function describeReadShortfall(
   const bytes = hot.bytesPerSecond * h;
   const records = hot.recordsPerSecond * h;
   if (bytes > limits.bytesPerSecond) {
+    // The share of 2 MiB/s, or less when a slow poller's 10 MiB a call binds first.
+    const share = KINESIS.shardReadBytesPerSecond.value / Math.max(1, readers);
     const who =
-      readers > 0 && limits.bytesPerSecond < KINESIS.efoBytesPerSecondPerConsumer.value
-        ? `each of its ${readers} polling readers gets`
-        : 'an enhanced fan-out consumer gets';
+      readers === 0 || limits.bytesPerSecond >= KINESIS.efoBytesPerSecondPerConsumer.value
+        ? 'an enhanced fan-out consumer gets'
+        : limits.bytesPerSecond < share - 1e-9
+          ? `the slowest polling reader takes (10 MiB a GetRecords call × its calls a second)`
+          : `each of its ${readers} polling readers gets`;
     return `shard ${hot.shard} carries ${formatBytes(hot.bytesPerSecond)}/s at peak, × ${formatNumber(h)} = ${formatBytes(bytes)}/s, more than the ${formatBytes(limits.bytesPerSecond)}/s ${who}`;
   }
   if (records > limits.recordsPerSecond) {

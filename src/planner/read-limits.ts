@@ -16,6 +16,7 @@ import type { Scenario } from '../scenario/schema.js';
 const READ_BYTES = KINESIS.shardReadBytesPerSecond.value;
 const CALLS_PER_SHARD = KINESIS.getRecordsPerSecondPerShard.value;
 const CALL_MAX_RECORDS = KINESIS.getRecordsMaxRecords.value;
+const CALL_MAX_BYTES = KINESIS.getRecordsMaxBytes.value;
 const EFO_BYTES = KINESIS.efoBytesPerSecondPerConsumer.value;
 
 /** One application (or Firehose stream) reading every shard. */
@@ -26,6 +27,12 @@ export interface ShardReader {
   callsPerSecond: number;
   /** Records one GetRecords call returns at most (its `Limit`, at most 10,000). */
   maxRecordsPerCall: number;
+  /**
+   * Write bytes per second it can read from one shard: a polling reader's share of the shard's
+   * 2 MiB/s, and no more than 10 MiB a call × its calls (a reader polling every 200 s reads at most
+   * 10 MiB ÷ 200 s = 51 KiB/s); an enhanced fan-out consumer's own 2 MiB/s.
+   */
+  bytesPerSecond: number;
 }
 
 /** The most one shard can carry with every reader keeping up. */
@@ -51,12 +58,14 @@ export function shardReaders(scenario: Scenario): ShardReader[] {
               type: 'polling',
               callsPerSecond: 1 / Math.max(c.pollInterval, 1e-3),
               maxRecordsPerCall: c.maxRecordsPerCall,
+              bytesPerSecond: READ_BYTES, // set below, with the calls it gets
             }
           : {
               name: c.name,
               type: 'enhanced-fan-out',
               callsPerSecond: 0,
               maxRecordsPerCall: CALL_MAX_RECORDS,
+              bytesPerSecond: EFO_BYTES,
             },
     ),
     ...scenario.firehose
@@ -67,6 +76,7 @@ export function shardReaders(scenario: Scenario): ShardReader[] {
           type: 'firehose',
           callsPerSecond: FIREHOSE.streamSourcePollsPerSecond.value,
           maxRecordsPerCall: CALL_MAX_RECORDS,
+          bytesPerSecond: READ_BYTES, // set below, with the calls it gets
         }),
       ),
   ];
@@ -77,6 +87,7 @@ export function shardReaders(scenario: Scenario): ShardReader[] {
   );
   polling.forEach((r, i) => {
     r.callsPerSecond = rates[i]!;
+    r.bytesPerSecond = Math.min(READ_BYTES / polling.length, r.callsPerSecond * CALL_MAX_BYTES);
   });
   return readers;
 }
@@ -84,9 +95,8 @@ export function shardReaders(scenario: Scenario): ShardReader[] {
 /** The per-shard write rates the readers can keep up with (infinite when nothing reads). */
 export function shardReadLimits(readers: readonly ShardReader[]): ShardReadLimits {
   const polling = readers.filter((r) => r.type !== 'enhanced-fan-out');
-  let bytesPerSecond = polling.length > 0 ? READ_BYTES / polling.length : Number.POSITIVE_INFINITY;
-  if (readers.some((r) => r.type === 'enhanced-fan-out'))
-    bytesPerSecond = Math.min(bytesPerSecond, EFO_BYTES);
+  let bytesPerSecond = Number.POSITIVE_INFINITY;
+  for (const r of readers) bytesPerSecond = Math.min(bytesPerSecond, r.bytesPerSecond);
   let recordsPerSecond = Number.POSITIVE_INFINITY;
   for (const r of polling) {
     recordsPerSecond = Math.min(

@@ -58,6 +58,28 @@ describe('the engine’s lag grows at the planned rate', () => {
     expect(Math.abs(run - planned) / planned).toBeLessThan(0.03);
   });
 
+  it('when a slow poller gets at most 10 MiB a call (read bytes, per call)', () => {
+    // One reader calling every 100 s reads at most 10 MiB ÷ 100 s = 104,857.6 B/s from a shard (its
+    // share of 2 MiB/s is all of it). 100 records/s of 4 KiB + 36 B keys on 2 shards: 50 a shard,
+    // 206,600 B/s; it reads 50 × 104,857.6 ÷ 206,600 = 25.377 a shard (its 0.01 calls × 10,000
+    // records = 100 a shard do not bind): 2 × (50 − 25.377) = 49.246 records/s.
+    const { planned, run } = engineLagGrowth(
+      `
+name: lag-agreement-call-bytes
+duration: ${DURATION_SECONDS}s
+seed: 5
+stream: { shards: 2 }
+producers:
+  - { name: p, rate: 100/s, recordSize: 4KiB, keys: { dist: unique, length: 36 } }
+consumers:
+  - { name: slow, type: polling, pollInterval: 100s }
+`,
+      'slow',
+    );
+    expect(planned).toBeCloseTo(2 * (50 - (50 * 104_857.6) / 206_600), 6);
+    expect(Math.abs(run - planned) / planned).toBeLessThan(0.03);
+  });
+
   it('when only the hottest shard falls behind', () => {
     // 700 − 500 on shard 0, nothing on shard 1: 200 records/s.
     const keys = `{ dist: weighted, keys: [{ key: a, weight: 0.7, explicitHashKey: "0" }, { key: b, weight: 0.3, explicitHashKey: "170141183460469231731687303715884105728" }] }`;
