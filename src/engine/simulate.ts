@@ -494,6 +494,10 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
   // The same arrivals' data blobs alone: what a stream-sourced Firehose writes (see readShards).
   let arrivalDataBytes: Float64Array = new Float64Array(shardCount);
   // Data bytes and user records the stream accepted so far (a shard's bytes per record when it had no arrivals).
+  // What the stream accepted (Direct PUT producers' records go to Firehose, not to its shards):
+  // the bytes per record of backlog read in a step with no new arrivals to go by.
+  let streamAcknowledged = 0;
+  let streamWriteBytes = 0;
   let acceptedDataBytes = 0;
   // On-demand: the highest per-second write seen, to scale capacity 15 minutes later.
   const odPeakBytes: number[] = [];
@@ -724,7 +728,11 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
         perSecond.writeBytes[second]! += admittedAll * kb;
         perSecond.writeRecords[second]! += admittedAll;
         counters.writeBytes += admittedAll * kb;
-        if (toStream) acceptedDataBytes += admittedAll * first.db;
+        if (toStream) {
+          streamAcknowledged += admittedAll * u;
+          streamWriteBytes += admittedAll * kb;
+          acceptedDataBytes += admittedAll * first.db;
+        }
         perSecond.throttled[second]! += rejectedAll * u;
         perSecond.dropped[second]! += dropped * u;
       }
@@ -749,9 +757,8 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
         processPerStep: c.processingPerSecond * stepDt,
         now,
         t,
-        fallbackBytesPerRecord: ackBytesPerRecord(),
-        fallbackDataBytesPerRecord:
-          counters.acknowledged > 0 ? acceptedDataBytes / counters.acknowledged : 1000,
+        fallbackBytesPerRecord: streamAcknowledged > 0 ? streamWriteBytes / streamAcknowledged : 1000,
+        fallbackDataBytesPerRecord: streamAcknowledged > 0 ? acceptedDataBytes / streamAcknowledged : 1000,
         endSeconds: ticks * dt,
         stepSeconds: stepDt,
       });
@@ -915,12 +922,6 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
   return { ...partial, metrics: runMetrics(partial) };
 
   // ---- helpers closing over the state
-
-  // A running total: summing the per-second series here cost O(seconds) per shard and consumer
-  // each second a backlogged shard had no arrivals, quadratic in the run's length.
-  function ackBytesPerRecord(): number {
-    return counters.acknowledged > 0 ? counters.writeBytes / counters.acknowledged : 1000;
-  }
 
   function relayout(from: number, to: number): void {
     for (const p of producers) {

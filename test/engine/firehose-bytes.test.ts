@@ -55,4 +55,35 @@ describe('stream-sourced Firehose counts the data it writes', () => {
     expect(objects).toBeGreaterThanOrEqual(19);
     expect(objects).toBeLessThanOrEqual(21);
   });
+
+  it('counts 1,000 B a record while a lagging reader drains, whatever Direct PUT producers send elsewhere', () => {
+    // 900 records/s of exactly 1,000 B for 2 min on one shard, read by Firehose beside four polling
+    // applications (2 MiB/s ÷ 5 = 419,430 B/s each, below the 900,000 written): Firehose lags and
+    // drains its backlog after the producer stops, in steps with no new arrivals to take the bytes
+    // per record from. Each record it writes is 1,000 B of data. A Direct PUT producer of 100 B
+    // records (to another Firehose stream) made that 522 B: its records were counted in the average.
+    const yaml = (directPut: boolean) => `
+name: fh-mixed
+region: us-east-1
+duration: 5m
+seed: 12
+stream: { shards: 1 }
+producers:
+  - name: p
+    rate: { profile: step, initial: 900/s, steps: [{ at: 2m, rate: 0/s }] }
+    recordSize: { dist: fixed, size: 1000B }
+    keys: { dist: uniform, count: 100 }
+${directPut ? '  - { name: d, destination: dp, rate: 5000/s, recordSize: { dist: fixed, size: 100B } }' : ''}
+consumers:
+${[1, 2, 3, 4].map((i) => `  - { name: c${i}, type: polling }`).join('\n')}
+firehose:
+  - { name: fh, source: stream, buffer: { size: 1MiB, interval: 60s } }
+${directPut ? '  - { name: dp, source: direct-put, buffer: { size: 1MiB, interval: 60s } }' : ''}
+`;
+    for (const directPut of [false, true]) {
+      const fh = runOf(yaml(directPut)).counters.firehose.fh!;
+      expect(fh.records).toBeGreaterThan(100_000);
+      expect(fh.bytes / fh.records).toBeCloseTo(1000, 6);
+    }
+  });
 });
