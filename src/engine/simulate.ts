@@ -784,6 +784,12 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
             e2eSecond,
             Math.min(ticks * dt, now + c.propagation),
           );
+          // The record that waited longest (on a shard behind): its wait and a mean put latency.
+          if (read.longestWait > 0)
+            e2eLatency.extend(
+              Number.POSITIVE_INFINITY,
+              Math.min(ticks * dt, now + c.propagation, meanPutLatency(producers, stream) + read.longestWait),
+            );
         }
       }
     }
@@ -975,6 +981,8 @@ interface ShardsRead {
   /** Sum of `processedByEnd` × their wait from arrival in the shard to processing (for the mean wait). */
   waitWeighted: number;
   maxAge: number;
+  /** The longest wait of a record read now, on a shard left behind (0 when every shard keeps up). */
+  longestWait: number;
   /** Arrival time of the oldest record still in some backlog (`now` when every backlog is empty). */
   oldestArrival: number;
 }
@@ -1017,6 +1025,7 @@ function readShards(
   let processedByEnd = 0;
   let waitWeighted = 0;
   let maxAge = 0;
+  let longestWait = 0;
   let oldestArrival = step.now;
   for (let s = 0; s < n; s++) {
     const b = backlog[s]!;
@@ -1030,6 +1039,12 @@ function readShards(
       const arrived = history.arrivalTime(s, history.total(s) - backlog[s]!);
       age = Math.max(0, step.now - arrived);
       oldestArrival = Math.min(oldestArrival, arrived);
+      // The oldest record read now, at the head before the read, waited longer than `age` (the
+      // age of the record left at the head): the exact top of the waits, for e2eLatency.max.
+      if (take > 0) {
+        const head = Math.max(0, step.now - history.arrivalTime(s, history.total(s) - b));
+        longestWait = Math.max(longestWait, c.propagation, head);
+      }
     }
     // A record waits for the propagation delay (which for polling includes half the poll interval),
     // or longer when it queued behind others; the backlog age already holds the propagation, so the
@@ -1060,7 +1075,7 @@ function readShards(
       firehoseShardIn(c.firehose, s, take, take * dataBytesPerRecord, step.t);
     }
   }
-  return { delivered, processedByEnd, waitWeighted, maxAge, oldestArrival };
+  return { delivered, processedByEnd, waitWeighted, maxAge, longestWait, oldestArrival };
 }
 
 function firehoseShardIn(fh: FirehoseState, shard: number, records: number, bytes: number, t: number): void {
