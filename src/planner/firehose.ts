@@ -19,7 +19,7 @@ import { meanUnitsPerRecord } from '../scenario/record-size.js';
 import type { FirehoseStream, Scenario } from '../scenario/schema.js';
 import { formatBytes, formatNumber, formatSeconds } from '../scenario/units.js';
 import { shardReaders } from './read-limits.js';
-import type { FirehosePlan, ProducerTraffic, Traffic } from './types.js';
+import type { FirehosePlan, ProducerTraffic, RunShardCount, Traffic } from './types.js';
 
 const MiB = 1024 * 1024;
 const WRITE_BYTES = KINESIS.shardWriteBytesPerSecond.value;
@@ -160,7 +160,7 @@ export function flushOf(sizeBytes: number, intervalSeconds: number, bytesPerSeco
 export interface FirehoseShardCounts {
   /** The count the run uses: configured when the stream is provisioned, else the recommended one. */
   run: number;
-  countIs: 'configured' | 'recommended';
+  countIs: RunShardCount;
   /** The recommended count, planned as well when `run` is the configured count. */
   recommended: number;
 }
@@ -184,7 +184,7 @@ export function planFirehoseStream(
   plan.countIs = shards.countIs;
   // Planned at the recommended count whenever the run uses the configured one (even when they
   // are equal), so the metric names follow from the scenario alone.
-  if (shards.countIs === 'configured') {
+  if (shards.countIs !== 'recommended') {
     const r = planFirehoseAt(f, scenario, traffic, shards.recommended, prices);
     plan.atRecommended = {
       shardCount: shards.recommended,

@@ -15,7 +15,7 @@ import { buildKeyModels, type KeyHashingOptions, planHotKeys } from './hot-keys.
 import { flattenMetrics } from './metrics.js';
 import { onDemandInitialCapacity, onDemandThrottling } from './on-demand.js';
 import { type ShardReadLimits, shardReaders, shardReadLimits } from './read-limits.js';
-import { friendlyCountAdvice, planFriendlyCounts, planReshard } from './reshard.js';
+import { friendlyCountAdvice, planFriendlyCounts, planReshard, shardsInForceAt } from './reshard.js';
 import { shardLoads } from './shard-loads.js';
 import { ceilShards, getRecordsCallsPerShard, pollingReaderCount, shardCounts } from './shards.js';
 import { planTraffic } from './traffic.js';
@@ -24,6 +24,7 @@ import {
   PLAN_VERSION,
   type Plan,
   type ReshardStep,
+  type RunShardCount,
   type ShardPlan,
   type Traffic,
 } from './types.js';
@@ -115,8 +116,23 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
   // The run uses the configured count (a provisioned stream has one); the plan recommends another.
   // Figures that depend on the count (consumer lag, Firehose buffers per shard) are planned at the
   // count the run uses, and again at the recommended count when it differs.
+  // A run that reshards before the planning instant has the count its events reached by then.
   const runsConfigured = scenario.stream.mode === 'provisioned' && configured !== null;
-  const runShards = runsConfigured && configured !== null ? configured : recommended;
+  const atPeak =
+    runsConfigured && configured !== null
+      ? shardsInForceAt(
+          configured,
+          scenario.events.map((e) => ({ at: e.at, shards: e.reshard.shards })),
+          scenario.stream.shardOperationTime,
+          traffic.peakAt,
+        )
+      : recommended;
+  const runShards = atPeak;
+  const runCountIs: RunShardCount = !runsConfigured
+    ? 'recommended'
+    : atPeak === configured
+      ? 'configured'
+      : 'after reshards';
   const fanOut = planFanOut({
     scenario,
     traffic,
@@ -127,14 +143,14 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
     lagAt: {
       run: {
         ...shardLoads(traffic, keyModels, runShards),
-        countIs: runsConfigured ? 'configured' : 'recommended',
+        countIs: runCountIs,
       },
       recommended: runsConfigured ? shardLoads(traffic, keyModels, recommended) : null,
     },
   });
   const firehoseCounts = {
     run: runShards,
-    countIs: runsConfigured ? ('configured' as const) : ('recommended' as const),
+    countIs: runCountIs,
     recommended,
   };
   const firehose = scenario.firehose.map((f) =>

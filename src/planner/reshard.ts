@@ -48,6 +48,28 @@ export function planReshard(
   };
 }
 
+/**
+ * The shard count in force at time `t` of a run that starts at `configured` and reshards at
+ * `events` (each from the count the one before it reached): each UpdateShardCount call's count
+ * takes effect when the call completes, as the engine model has it.
+ */
+export function shardsInForceAt(
+  configured: number,
+  events: readonly { at: number; shards: number }[],
+  secondsPerOperation: number,
+  t: number,
+): number {
+  let current = configured;
+  let inForce = configured;
+  for (const event of events) {
+    for (const call of shardCountCalls(current, event.shards, event.at, secondsPerOperation)) {
+      if (call.end <= t) inForce = call.shards;
+    }
+    current = event.shards;
+  }
+  return inForce;
+}
+
 /** What a reshard step's row says beside it, if anything: a problem (`bad`) or a fact. */
 export function reshardStepNote(step: ReshardStep): { text: string; bad: boolean } | undefined {
   if (step.completesAfterNeed) return { text: 'finishes after traffic needs it', bad: true };

@@ -57,6 +57,12 @@ export interface Traffic {
   headroom: number;
 }
 
+/**
+ * Which count a figure is planned at: the configured count the run starts with, the count the
+ * scenario's reshard events reach by the planning instant, or the recommended count.
+ */
+export type RunShardCount = 'configured' | 'after reshards' | 'recommended';
+
 export type ShardConstraint = 'writeBytes' | 'writeRecords' | 'read' | 'hotShard' | 'configured';
 
 export interface ShardPlan {
@@ -196,7 +202,7 @@ export type LagCap = 'readBytes' | 'recordsPerCall' | 'getRecordsCalls' | 'proce
 export interface ConsumerLag {
   shardCount: number;
   /** How the count was chosen: the one the run uses (configured) or the plan's recommendation. */
-  countIs: 'configured' | 'recommended';
+  countIs: RunShardCount;
   /** User records per second the backlog grows by at peak, summed over the shards that fall behind. */
   recordsPerSecond: number;
   /** Shards on which the backlog grows (every shard when processing binds). */
@@ -245,7 +251,7 @@ export interface FirehosePlan {
    * depend on the shard count.
    */
   shardCount: number | null;
-  countIs: 'configured' | 'recommended' | null;
+  countIs: RunShardCount | null;
   /** The per-shard figures again at the recommended count, when the run uses the configured one (provisioned). */
   atRecommended: FirehoseAtShards | null;
   /** Direct PUT only: the largest of records, requests and bytes as a fraction of the quota. */

@@ -318,3 +318,32 @@ ${c.consumers
     );
   });
 });
+
+describe('figures at the count the run has at its peak', () => {
+  it('follow the reshard events that complete before the peak', () => {
+    // 2 shards configured; reshards to 4 at 1 min (2 splits: 60 s, done at 2 min) and to 8 at 5 min
+    // (4 splits: 120 s, done at 7 min); the rate ramps to its 4,000/s peak at 20 min. At the peak
+    // the run has 8 shards, not 2: unique keys put 500 records/s on each, and a reader taking at most
+    // 100 records a call, once a second, falls 400 short on each: 8 × 400 = 3,200 records/s.
+    const plan = planOf(`
+name: peak-count
+duration: 30m
+stream: { shards: 2 }
+producers:
+  - name: p
+    rate: { profile: ramp, from: 1000/s, to: 4000/s, start: 10m, over: 10m }
+    recordSize: 500B
+    keys: { dist: unique, length: 36 }
+consumers:
+  - { name: r, type: polling, maxRecordsPerCall: 100 }
+events:
+  - { at: 1m, reshard: { shards: 4 } }
+  - { at: 5m, reshard: { shards: 8 } }
+`);
+    const r = plan.fanOut.consumers[0]!;
+    expect(r.lag.shardCount).toBe(8);
+    expect(r.lag.countIs).toBe('after reshards');
+    expect(r.lagGrowthRecordsPerSecond).toBeCloseTo(3200, 6);
+    expect(r.recommendation).toContain('at 8 shards (after reshards)');
+  });
+});
