@@ -224,18 +224,10 @@ export interface FanOutPlan {
   crossover: string;
 }
 
-export interface FirehosePlan {
-  name: string;
-  source: 'stream' | 'direct-put';
-  destination: string;
-  bufferSizeBytes: number;
-  bufferIntervalSeconds: number;
+/** A Firehose stream's buffers, flushes and objects at peak: at one shard count for a stream source. */
+export interface FirehoseBufferFigures {
   /** Buffers filled in parallel: shards (stream source), dynamic partitions, or 1. */
   buffers: number;
-  bufferScope: 'shard' | 'partition' | 'stream';
-  /** Data bytes and records per second at peak: the stream's planning instant (stream source) or the Firehose stream's own peak (Direct PUT). */
-  inputBytesPerSecond: number;
-  inputRecordsPerSecond: number;
   /** What triggers a flush at peak: the size hint or the interval. */
   flushTrigger: 'size' | 'interval';
   flushIntervalSeconds: number;
@@ -245,6 +237,18 @@ export interface FirehosePlan {
   objectsPerHourPerBuffer: number;
   meanDeliveryLatencySeconds: number;
   maxDeliveryLatencySeconds: number;
+}
+
+export interface FirehosePlan extends FirehoseBufferFigures {
+  name: string;
+  source: 'stream' | 'direct-put';
+  destination: string;
+  bufferSizeBytes: number;
+  bufferIntervalSeconds: number;
+  bufferScope: 'shard' | 'partition' | 'stream';
+  /** Data bytes and records per second at peak: the stream's planning instant (stream source) or the Firehose stream's own peak (Direct PUT). */
+  inputBytesPerSecond: number;
+  inputRecordsPerSecond: number;
   /**
    * Shards whose buffers these figures are for (stream source without dynamic partitions: hints
    * apply per shard): the count the run uses, configured when set. Null when the buffers do not
@@ -270,16 +274,8 @@ export interface FirehosePlan {
 }
 
 /** A stream-sourced Firehose stream's per-shard figures at one shard count. */
-export interface FirehoseAtShards {
+export interface FirehoseAtShards extends FirehoseBufferFigures {
   shardCount: number;
-  buffers: number;
-  flushTrigger: 'size' | 'interval';
-  flushIntervalSeconds: number;
-  objectBytes: number;
-  objectsPerHour: number;
-  objectsPerHourPerBuffer: number;
-  meanDeliveryLatencySeconds: number;
-  maxDeliveryLatencySeconds: number;
   monthlyTotal: number;
 }
 

@@ -10,7 +10,7 @@ import type { GateVerdict } from '../gates/evaluate.js';
 import { formatQuantity, metricQuantity } from '../gates/metrics.js';
 import { lagGrowthText } from '../planner/fan-out.js';
 import { reshardStepNote } from '../planner/reshard.js';
-import type { Plan } from '../planner/types.js';
+import type { FirehoseBufferFigures, Plan } from '../planner/types.js';
 import { percentileSeconds } from '../result/histogram.js';
 import type { RunResult } from '../result/types.js';
 import { formatBytes, formatNumber, formatPercent, formatSeconds } from '../scenario/units.js';
@@ -343,39 +343,34 @@ function planSections(plan: Plan): string {
       '$/month',
     ],
     plan.firehose.flatMap((f) => {
-      const r = f.atRecommended;
-      const rows: Cell[][] = [
-        [
-          f.name,
-          f.source,
-          num(
-            `${formatNumber(f.buffers)} per ${f.bufferScope}${f.countIs === null ? '' : ` (${f.countIs})`}`,
-          ),
-          f.flushTrigger,
-          num(formatSeconds(f.flushIntervalSeconds)),
-          num(formatBytes(f.objectBytes)),
-          f.objectsPerHour,
-          num(
-            `${formatSeconds(f.meanDeliveryLatencySeconds)} / ${formatSeconds(f.maxDeliveryLatencySeconds)}`,
-          ),
-          num(usd(f.monthly.total)),
-        ],
+      // One row of buffer figures, after the stream's name and source (blank on a second row).
+      const figures = (
+        head: [string, string],
+        buffers: string,
+        x: FirehoseBufferFigures,
+        monthly: number,
+      ) => [
+        ...head,
+        num(buffers),
+        x.flushTrigger,
+        num(formatSeconds(x.flushIntervalSeconds)),
+        num(formatBytes(x.objectBytes)),
+        x.objectsPerHour,
+        num(`${formatSeconds(x.meanDeliveryLatencySeconds)} / ${formatSeconds(x.maxDeliveryLatencySeconds)}`),
+        num(usd(monthly)),
       ];
-      // Buffers per shard: the configured count the run uses, then the recommended count.
+      const rows: Cell[][] = [
+        figures(
+          [f.name, f.source],
+          `${formatNumber(f.buffers)} per ${f.bufferScope}${f.countIs === null ? '' : ` (${f.countIs})`}`,
+          f,
+          f.monthly.total,
+        ),
+      ];
+      // Buffers per shard: the count the run has, then the recommended count.
+      const r = f.atRecommended;
       if (r !== null && r.shardCount !== f.shardCount) {
-        rows.push([
-          '',
-          '',
-          num(`${formatNumber(r.buffers)} per shard (recommended)`),
-          r.flushTrigger,
-          num(formatSeconds(r.flushIntervalSeconds)),
-          num(formatBytes(r.objectBytes)),
-          r.objectsPerHour,
-          num(
-            `${formatSeconds(r.meanDeliveryLatencySeconds)} / ${formatSeconds(r.maxDeliveryLatencySeconds)}`,
-          ),
-          num(usd(r.monthlyTotal)),
-        ]);
+        rows.push(figures(['', ''], `${formatNumber(r.buffers)} per shard (recommended)`, r, r.monthlyTotal));
       }
       return rows;
     }),
