@@ -17,10 +17,10 @@ import {
   shardOfPosition,
   shardShareWalker,
   shareOfShard,
-  sharesOnEvenShards,
 } from '../keys/placement.js';
 import type { KeyDistribution, Scenario } from '../scenario/schema.js';
 import type { ShardReadLimits } from './read-limits.js';
+import { type ProducerLoad, producerLoads, shardLoadsOf } from './shard-loads.js';
 import type { HotKey, HotKeyPlan, HotShard, Traffic } from './types.js';
 
 const WRITE_BYTES = KINESIS.shardWriteBytesPerSecond.value;
@@ -91,13 +91,8 @@ export function buildKeyModels(
   return models;
 }
 
-interface Rates {
-  name: string;
-  /** Kinesis records and bytes per second of the whole producer at the planning instant. */
-  records: number;
-  bytes: number;
-  placed: PlacedKeys;
-}
+/** A stream producer's rates at the planning instant with its placed keys. */
+type Rates = ProducerLoad;
 
 export interface HotKeyInput {
   scenario: Scenario;
@@ -124,14 +119,7 @@ const utilization = (records: number, bytes: number) => utilizationOf(records, b
 export function planHotKeys(input: HotKeyInput): HotKeyPlan {
   const { traffic, keyModels, required, configured } = input;
   const h = 1 + traffic.headroom;
-  const rates: Rates[] = traffic.producers
-    .filter((p) => p.destination === 'stream')
-    .map((p) => ({
-      name: p.name,
-      records: p.kinesisRecordsPerSecond,
-      bytes: p.writeBytesPerSecond,
-      placed: keyModels.get(p.name)!.placed,
-    }));
+  const rates: Rates[] = producerLoads(traffic, keyModels);
 
   // The heaviest keys with their load; keys a shard cannot hold even alone.
   type Heavy = HotKey & { placedIndex: number; position: number; hashKey: bigint };
@@ -351,16 +339,7 @@ class LoadModel {
 
   /** Mean records and bytes of every shard, unsalted and with the salted keys' pieces. */
   private means(n: number) {
-    const records = new Float64Array(n);
-    const bytes = new Float64Array(n);
-    const shares = new Float64Array(n);
-    for (const r of this.rates) {
-      sharesOnEvenShards(r.placed, n, shares);
-      for (let s = 0; s < n; s++) {
-        records[s]! += r.records * shares[s]!;
-        bytes[s]! += r.bytes * shares[s]!;
-      }
-    }
+    const { records, bytes } = shardLoadsOf(this.rates, n, 0);
     const saltedRecords = Float64Array.from(records);
     const saltedBytes = Float64Array.from(bytes);
     // The change salting makes: each salted key leaves its shard, its pieces land on theirs.
