@@ -76,7 +76,7 @@ export const KINESIS = {
   shardOperationSeconds: fact(
     30,
     's',
-    'aws-facts.md "Reshard duration" (training material)',
+    'TRAIN (training material)',
     '2026-11',
     '≈ 8.3 h to split 1,000 shards one by one; AWS publishes no per-operation time',
     false,

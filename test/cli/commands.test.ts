@@ -290,7 +290,7 @@ describe('shardcast facts', () => {
     for (const name of [...Object.keys(KINESIS), ...Object.keys(FIREHOSE), ...PRICE_NAMES]) {
       expect(rowOf(out, name), name).toBeDefined();
     }
-    expect(out.endsWith('⚠️ = not confirmed from an AWS source (see aws-facts.md)\n')).toBe(true);
+    expect(out.endsWith('⚠️ = not confirmed from an AWS source (see docs/aws-facts.md)\n')).toBe(true);
   });
 
   it('prints JSON with --json', async () => {
