@@ -60,7 +60,7 @@ describe('shardcast facts: sources with titles and URLs', () => {
       else expect(s.where, code).toMatch(/^https:\/\//);
     }
     // The reshard duration no longer cites a design note users cannot see.
-    expect(result.stdout).not.toContain('aws-facts.md "Reshard duration"');
+    expect(result.stdout).not.toContain('docs/aws-facts.md "Reshard duration"');
     expect(result.stdout).toMatch(
       /\n {2}shardOperationSeconds +30 s +TRAIN \(training material\) \(2026-11\) ⚠️\n/,
     );

@@ -1,5 +1,5 @@
 /**
- * Monthly stream cost per capacity option (aws-facts.md, KDS 8; us-east-1; 730-hour month; GB =
+ * Monthly stream cost per capacity option (docs/aws-facts.md, KDS 8; us-east-1; 730-hour month; GB =
  * 2^30 bytes):
  * - provisioned: $0.015 per shard-hour; $0.014 per million 25 KB (25,600 B) PUT payload units;
  *   extended retention $0.020 per shard-hour when retention > 24 h; long-term $0.023/GB-month
