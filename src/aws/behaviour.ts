@@ -1,7 +1,7 @@
 /**
  * Service behaviours both the planner and the engine model use (they never import each other):
  * on-demand capacity, polling propagation delay, how the KPL packs records, PutRecords batching
- * and how a shard's GetRecords calls are shared. Each follows aws-facts.md, cited per function.
+ * and how a shard's GetRecords calls are shared. Each follows docs/aws-facts.md, cited per function.
  * Resharding (UpdateShardCount routes and their timing) is in `reshard.ts`.
  */
 import {

@@ -1,7 +1,7 @@
 /**
  * Scenario rules that need an AWS limit (the schema in `src/scenario/schema.ts` checks shape and
  * internal consistency; this file checks the scenario against Kinesis and Firehose). Every limit
- * comes from `facts.ts`, which cites its row in aws-facts.md.
+ * comes from `facts.ts`, which cites its row in docs/aws-facts.md.
  *
  * The rules run on the scenario as parsed, before `withServiceDefaults` fills service defaults:
  * a rule that looks at an optional field (a Firehose buffer size, a lognormal `max`) only judges

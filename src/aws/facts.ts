@@ -1,6 +1,6 @@
 /**
  * Kinesis Data Streams and Firehose limits and behaviours as data. Every figure carries the source
- * key and date of the row in `shared/design/aws-facts.md` it comes from; the planner and the engine
+ * key and date of the row in docs/aws-facts.md it comes from; the planner and the engine
  * read them from here and from nowhere else.
  */
 
@@ -8,7 +8,7 @@
 export interface Fact<T = number> {
   value: T;
   unit: string;
-  /** Source key(s) from aws-facts.md, e.g. `Q`, `API-K`. */
+  /** Source code(s), e.g. `Q`, `API-K`: titles and URLs in `SOURCES` (sources.ts), docs/aws-facts.md. */
   source: string;
   /** Date (or range) of the source's content. */
   asOf: string;
@@ -31,7 +31,7 @@ function fact<T>(
 
 const MiB = 1024 * 1024;
 
-/** Kinesis Data Streams (aws-facts.md, sections KDS 1–7). */
+/** Kinesis Data Streams (docs/aws-facts.md, sections KDS 1–7). */
 export const KINESIS = {
   // KDS 1. Per-shard throughput
   shardWriteBytesPerSecond: fact(MiB, 'bytes/s', 'Q, API-K, FAQ', '~2026', 'partition key bytes included'),
@@ -76,7 +76,7 @@ export const KINESIS = {
   shardOperationSeconds: fact(
     30,
     's',
-    'aws-facts.md "Reshard duration" (training material)',
+    'TRAIN (training material)',
     '2026-11',
     '≈ 8.3 h to split 1,000 shards one by one; AWS publishes no per-operation time',
     false,
@@ -130,7 +130,7 @@ const S3_LIKE: BufferRange = {
   source: 'FH-BH, API-F (~2025)',
 };
 
-/** aws-facts.md, Firehose 10 "Buffering" (FH-BH ~2025, API-F 2026-06-12). */
+/** docs/aws-facts.md, Firehose 10 "Buffering" (FH-BH ~2025, API-F 2026-06-12). */
 export const FIREHOSE_BUFFER_RANGES: Readonly<Record<string, BufferRange>> = {
   s3: S3_LIKE,
   iceberg: S3_LIKE,
@@ -156,7 +156,7 @@ export const FIREHOSE_BUFFER_RANGES: Readonly<Record<string, BufferRange>> = {
   },
 };
 
-/** Firehose (aws-facts.md, Firehose 9–10). */
+/** Firehose (docs/aws-facts.md, Firehose 9–10). */
 export const FIREHOSE = {
   // Direct PUT quota per Firehose stream, us-east-1 / us-west-2 / eu-west-1, and elsewhere.
   directPutRecordsPerSecond: fact(500_000, 'records/s', 'FH-Q', '~2025', 'us-east-1, us-west-2, eu-west-1'),

@@ -1,5 +1,5 @@
 /**
- * Partition key → hash key → shard, exactly as Kinesis does it (aws-facts.md, KDS 2 "Key → shard
+ * Partition key → hash key → shard, exactly as Kinesis does it (docs/aws-facts.md, KDS 2 "Key → shard
  * mapping", source API-K): the MD5 digest of the partition key's UTF-8 bytes, read as an unsigned
  * 128-bit big-endian integer, is matched against the shards' hash-key ranges over 0 … 2^128−1.
  * An ExplicitHashKey (decimal string) replaces the digest.

@@ -1,7 +1,7 @@
 /**
- * us-east-1 list prices (aws-facts.md, "KDS 8", "Firehose 11", "12"), in USD. A scenario's
+ * us-east-1 list prices (docs/aws-facts.md, "KDS 8", "Firehose 11", "12"), in USD. A scenario's
  * `pricing:` block overrides any of them by name. Prices marked `confirmed: false` are third-party
- * figures or derived (⚠️ / 🔶 in aws-facts.md): the plan says so next to the cost.
+ * figures or derived (⚠️ / 🔶 in docs/aws-facts.md): the plan says so next to the cost.
  */
 
 export interface Price {

@@ -1,5 +1,5 @@
 /**
- * Resharding as the planner and the engine model both take it (aws-facts.md, KDS 4): the splits and
+ * Resharding as the planner and the engine model both take it (docs/aws-facts.md, KDS 4): the splits and
  * merges between two even layouts, the fastest UpdateShardCount route between two counts, and the
  * timing of its calls within the 10-per-rolling-24-h quota.
  */

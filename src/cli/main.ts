@@ -180,10 +180,16 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
       (args) => setExit(commandSchema(io, { out: args.out })),
     )
     .command(
-      'facts',
-      'Print the AWS limits and prices shardcast uses, with their sources',
-      (y) => y.option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
-      (args) => setExit(commandFacts(io, { json: args.json })),
+      'facts [file]',
+      'Print the AWS limits and prices shardcast uses, with their sources (titles, URLs, dates)',
+      (y) =>
+        y
+          .positional('file', {
+            type: 'string',
+            describe: 'a scenario: only the limits and prices it relies on, with its price overrides',
+          })
+          .option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
+      (args) => setExit(commandFacts(io, { file: args.file, json: args.json })),
     )
     .demandCommand(1, 'name a command: plan, run, report, compare, validate, schema or facts')
     .strict()

@@ -3,7 +3,7 @@
  * all read the same records). An application that has taken D records of a shard (D = the shard's
  * cumulative arrivals − the application's backlog there) reads in order, so its oldest unprocessed
  * record arrived when the cumulative count passed D: the iterator age follows for any arrival
- * profile, exact in flow form (ENGINE.md, "Consumers"), with arrivals spread evenly within a step.
+ * profile, exact in flow form (docs/engine.md, "Consumers"), with arrivals spread evenly within a step.
  *
  * Points older than every application's oldest unprocessed record are dropped; past `maxPoints`
  * (or past `maxValues` values over all shards: 4,096 points of 10,000 shards were 328 MB) every

@@ -1,5 +1,5 @@
 /**
- * The built-in engine model (ENGINE.md): a seeded, virtual-time simulation of a scenario's
+ * The built-in engine model (docs/engine.md): a seeded, virtual-time simulation of a scenario's
  * producers, shards, consumers, resharding and Firehose delivery. It carries flows, not records:
  * each tick and shard holds counts and bytes, so its cost grows with shards × ticks, not with the
  * record rate. Hot keys need no special case: every enumerable key is hashed onto its shard, so a
@@ -567,7 +567,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
 
     // Per sink: new records (Poisson) and retries due now make each shard's demand; each shard
     // admits what its token buckets hold (refilled every tick at limit × tick, capped at one
-    // second's worth, ENGINE.md) and rejects the rest.
+    // second's worth, docs/engine.md) and rejects the rest.
     const newByProducer = freshBuffers;
     for (const sink of sinks.values()) {
       const n = sink.shards;
@@ -635,7 +635,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
       const fraction = sink === stream ? streamFraction : new Float64Array(n);
       const toStream = sink === stream;
       // One pass per shard: new records (Poisson), the shard's token buckets (refilled every tick at
-      // limit × tick, capped at one second's worth, ENGINE.md), and the first attempts' outcomes.
+      // limit × tick, capped at one second's worth, docs/engine.md), and the first attempts' outcomes.
       admitFirstAttempts(
         sink,
         firsts,
@@ -654,7 +654,7 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
         counters.produced += produced;
         perSecond.offered[second]! += produced;
         counters.putRequests += requestsFor(first.p.producer, sink, first.total, first.kb, dt);
-        // On-demand capacity follows the peak write seen 15 minutes earlier (ENGINE.md, aws-facts
+        // On-demand capacity follows the peak write seen 15 minutes earlier (docs/engine.md, aws-facts
         // KDS 5): the records producers offer, not the retries a throttled second adds to them.
         if (onDemand && toStream) {
           odSecondRecords += first.total;
@@ -1155,7 +1155,7 @@ interface StreamTallies {
 
 /**
  * One pass over a sink's shards: each producer's new records (Poisson), the shard's token buckets
- * (refilled every tick at limit × tick, capped at one second's worth, ENGINE.md), the admitted
+ * (refilled every tick at limit × tick, capped at one second's worth, docs/engine.md), the admitted
  * fraction of its demand (`dR`, `dB`: retries due now, plus the new records), and the first
  * attempts' outcomes, rejected records scheduled for a retry. A top-level function with its state
  * passed in, so that V8 optimises this loop on its own (inside the run's closure it was compiled

@@ -2,7 +2,7 @@
  * What a metric's name says about it: the quantity it measures (seconds, bytes, USD, a ratio, …),
  * how to render its values for people, and which known metric a mistyped name meant.
  *
- * Metric names carry their unit (STYLE.md, habit 2 and 12: `propagationDelaySeconds`,
+ * Metric names carry their unit (docs/style.md, habit 2 and 12: `propagationDelaySeconds`,
  * `objectBytes`, `monthlyCost`, `throttledRatio`), so the name is the only input: gates, reports and
  * comparisons agree on units without a second, hand-kept table of every metric.
  */

@@ -1,5 +1,5 @@
 /**
- * Key distributions and their per-shard load (ARCHITECTURE.md, `keys/`): the planner asks how a
+ * Key distributions and their per-shard load (docs/architecture.md, "Modules"): the planner asks how a
  * producer's records spread over a layout of shards, the engine asks once per hash-range layout.
  */
 export {

@@ -1,6 +1,6 @@
 /**
  * Monthly cost (730 hours) of the stream under each capacity option, for the same traffic
- * (aws-facts.md, KDS 8). Costs use the scenario's average rate; `monthlyAtPeak` shows the same
+ * (docs/aws-facts.md, KDS 8). Costs use the scenario's average rate; `monthlyAtPeak` shows the same
  * if the planning instant's rate held all month.
  */
 import { BYTES_PER_BILLED_GB, HOURS_PER_MONTH, KINESIS, SECONDS_PER_MONTH } from '../aws/facts.js';

@@ -1,6 +1,6 @@
 /**
  * Fan-out: what each consumer application gets from a shard, how late it sees records, what it
- * costs, and whether it should poll or use enhanced fan-out (aws-facts.md, KDS 1 and 3).
+ * costs, and whether it should poll or use enhanced fan-out (docs/aws-facts.md, KDS 1 and 3).
  */
 import { pollingPropagationSeconds } from '../aws/behaviour.js';
 import { BYTES_PER_BILLED_GB, FIREHOSE, HOURS_PER_MONTH, KINESIS, SECONDS_PER_MONTH } from '../aws/facts.js';

@@ -1,6 +1,6 @@
 /**
  * Firehose delivery streams: what triggers a flush, object sizes and counts, delivery latency,
- * Direct PUT quota headroom and monthly cost (aws-facts.md, Firehose 9–12).
+ * Direct PUT quota headroom and monthly cost (docs/aws-facts.md, Firehose 9–12).
  */
 
 import { putRequestsPerSecond } from '../aws/behaviour.js';

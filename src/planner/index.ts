@@ -14,6 +14,7 @@ import { planFirehoseStream } from './firehose.js';
 import { buildKeyModels, type KeyHashingOptions, planHotKeys } from './hot-keys.js';
 import { flattenMetrics } from './metrics.js';
 import { onDemandInitialCapacity, onDemandThrottling } from './on-demand.js';
+import { pricesUsed } from './prices-used.js';
 import { type ShardReadLimits, shardReaders, shardReadLimits } from './read-limits.js';
 import { friendlyCountAdvice, planFriendlyCounts, planReshard, shardsInForceAt } from './reshard.js';
 import { shardLoads } from './shard-loads.js';
@@ -204,9 +205,8 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
     0,
   );
   const cheapest = costOptions.reduce((a, b) => (b.monthly < a.monthly ? b : a)).option;
-  const unconfirmedPrices = Object.entries(prices)
-    .filter(([, p]) => !p.confirmed)
-    .map(([name]) => name);
+  // Only the prices these costs use: a scenario without Firehose relies on no Firehose price.
+  const unconfirmedPrices = pricesUsed(costOptions, firehose, scenario).filter((n) => !prices[n].confirmed);
 
   // Counts that reshard from the configured one sooner than the recommended count, priced.
   const friendlyCounts =

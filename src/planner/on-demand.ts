@@ -1,5 +1,5 @@
 /**
- * On-demand capacity (aws-facts.md, KDS 5): a stream takes up to twice its previous 30-day peak
+ * On-demand capacity (docs/aws-facts.md, KDS 5): a stream takes up to twice its previous 30-day peak
  * write (at least 4 MiB/s and 4,000 records/s, a new stream's capacity); traffic above that
  * throttles until the stream has scaled, which takes up to ~15 minutes.
  *

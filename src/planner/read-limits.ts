@@ -1,6 +1,6 @@
 /**
  * What a shard's readers let it carry: the write bytes and Kinesis records per second one shard can
- * take while every reader still reads all of it (aws-facts.md, KDS 1 and 3: 2 MiB/s and 5
+ * take while every reader still reads all of it (docs/aws-facts.md, KDS 1 and 3: 2 MiB/s and 5
  * GetRecords calls/s per shard, shared by every polling reader; at most 10,000 records a call;
  * 2 MiB/s per shard for each enhanced fan-out consumer).
  *

@@ -1,6 +1,6 @@
 /**
  * Resharding: UpdateShardCount calls, the shard splits and merges behind them, and how long they
- * take (aws-facts.md, KDS 4 and "Reshard duration").
+ * take (docs/aws-facts.md, KDS 4 and "Reshard duration").
  */
 
 import { KINESIS } from '../aws/facts.js';

@@ -1,6 +1,6 @@
 /**
  * Shards needed by write bytes, write records and polling reads at the planning instant, with
- * headroom (aws-facts.md, KDS 1: 1 MiB/s and 1,000 records/s written, 2 MiB/s and 5 GetRecords
+ * headroom (docs/aws-facts.md, KDS 1: 1 MiB/s and 1,000 records/s written, 2 MiB/s and 5 GetRecords
  * calls/s read per shard).
  */
 import { FIREHOSE, KINESIS } from '../aws/facts.js';

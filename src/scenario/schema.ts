@@ -374,7 +374,7 @@ const stream = z.strictObject({
     .describe("The stream's MaxRecordSizeInKiB (1 MiB by default, up to 10 MiB)."),
   shardOperationTime: duration
     .prefault('30s')
-    .describe('Time per shard split or merge during a reshard (aws-facts.md, "Reshard duration").'),
+    .describe('Time per shard split or merge during a reshard (docs/aws-facts.md, "Reshard duration").'),
   onDemand: z
     .strictObject({
       advantage: z

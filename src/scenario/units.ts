@@ -4,7 +4,7 @@
  * to be in the base unit already, so a resolved scenario printed as YAML reads back unchanged.
  */
 
-/** Bytes per unit. KB/MB/GB are decimal, KiB/MiB/GiB binary, as AWS writes them (aws-facts.md, "MB"/"MiB"). */
+/** Bytes per unit. KB/MB/GB are decimal, KiB/MiB/GiB binary, as AWS writes them (docs/aws-facts.md, "Legend"). */
 export const SIZE_UNITS: Readonly<Record<string, number>> = {
   B: 1,
   KB: 1e3,

@@ -1,5 +1,5 @@
 /**
- * A target replays a scenario somewhere and measures it: one small contract (STYLE.md habit 5),
+ * A target replays a scenario somewhere and measures it: one small contract (docs/style.md habit 5),
  * one implementation per system. `model` is the built-in engine; `aws` and `http` come next.
  */
 import type { PlacedKeys } from '../keys/placement.js';

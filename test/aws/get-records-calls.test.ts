@@ -1,5 +1,5 @@
 /**
- * GetRecords calls per shard shared among polling readers (aws-facts.md, KDS 1: 5 calls/s per
+ * GetRecords calls per shard shared among polling readers (docs/aws-facts.md, KDS 1: 5 calls/s per
  * shard). A throttled call is retried, so each reader keeps a max-min fair share: readers wanting
  * less than an equal share get what they want, the rest split what is left.
  */

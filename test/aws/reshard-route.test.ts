@@ -1,6 +1,6 @@
 /**
  * The fastest UpdateShardCount route (aws/reshard updateShardCountSequence) against hand
- * arithmetic and against a plain exhaustive search. Rules (API-K, aws-facts.md KDS 4): each call
+ * arithmetic and against a plain exhaustive search. Rules (API-K, docs/aws-facts.md KDS 4): each call
  * goes from n to any m with ⌈n/2⌉ ≤ m ≤ 2n; 10 calls per rolling 24 h; a call n → m takes
  * n + m − 2·gcd(n, m) shard operations, one after another, 30 s each by default.
  */

@@ -1,5 +1,5 @@
 /**
- * The commands run in-process with a fake `Io` (STYLE.md, habit 11): what they print, what they
+ * The commands run in-process with a fake `Io` (docs/style.md, habit 11): what they print, what they
  * write and their exit codes. Numbers that the planner owns are checked against the Plan JSON of
  * the same run, so the summary and the JSON cannot disagree; the few numbers checked directly are
  * worked out by hand in a comment.
@@ -290,7 +290,7 @@ describe('shardcast facts', () => {
     for (const name of [...Object.keys(KINESIS), ...Object.keys(FIREHOSE), ...PRICE_NAMES]) {
       expect(rowOf(out, name), name).toBeDefined();
     }
-    expect(out.endsWith('⚠️ = not confirmed from an AWS source (see aws-facts.md)\n')).toBe(true);
+    expect(out.endsWith('⚠️ = not confirmed from an AWS source (see docs/aws-facts.md)\n')).toBe(true);
   });
 
   it('prints JSON with --json', async () => {

@@ -1,5 +1,5 @@
 /**
- * The JSON Schema editors use is generated from the zod schema (STYLE.md, habit 1). The committed
+ * The JSON Schema editors use is generated from the zod schema (docs/style.md, habit 1). The committed
  * copy, schema/scenario.schema.json, must match the generator, and editors validating with it must
  * agree with shardcast: every bundled scenario passes, and shape mistakes fail in both.
  */

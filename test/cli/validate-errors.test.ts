@@ -1,5 +1,5 @@
 /**
- * What a user sees for a malformed scenario (STYLE.md, habits 3, 8 and 9): `shardcast validate`
+ * What a user sees for a malformed scenario (docs/style.md, habits 3, 8 and 9): `shardcast validate`
  * reports every problem at once, each as `file:line:column: path: message (expected …, found …)`
  * with a `hint:` line where there is one, exits 2 and never prints a stack trace.
  *

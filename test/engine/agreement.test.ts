@@ -1,5 +1,5 @@
 /**
- * Agreement with the planner, as a property test (ENGINE.md, "How we know it is right"): the
+ * Agreement with the planner, as a property test (docs/engine.md, "How we know it is right"): the
  * planner, written independently, predicts where the engine model throttles.
  *
  * What the planner says, read from the Plan of the scenario as run (provisioned, no reshard taking
@@ -66,7 +66,7 @@ const SCENARIOS = new URL('../../scenarios/', import.meta.url);
 const RUNS = Number(process.env.AGREEMENT_RUNS ?? 100);
 const FC_SEED = process.env.AGREEMENT_SEED === undefined ? undefined : Number(process.env.AGREEMENT_SEED);
 
-/** Written here, not imported, so the test stays an oracle (aws-facts.md, KDS 1). */
+/** Written here, not imported, so the test stays an oracle (docs/aws-facts.md, KDS 1). */
 const SHARD_RECORDS = 1000;
 const SHARD_BYTES = 1024 * 1024;
 /** 20% headroom: a load of at most 1/1.2 of the limit. */

@@ -1,5 +1,5 @@
 /**
- * Determinism (ARCHITECTURE.md, "The engine model"): the same scenario and seed give byte-identical
+ * Determinism (docs/engine.md, "Time and randomness"): the same scenario and seed give byte-identical
  * result.json (serializeResult) apart from `header`, the run's identity and clock. Checked on
  * launch-day, and on scenarios that take every path with state of its own: a reshard event,
  * on-demand scaling, Firehose (stream source with dynamic partitions, Direct PUT), a trace

@@ -1,7 +1,7 @@
 /**
  * Helpers for the engine's fidelity tests: scenarios from YAML text (loaded as the CLI loads them),
  * run through the engine model, and small arithmetic on the per-second series. The limits the
- * expectations are written with are written here, from aws-facts.md, not imported from src/, so
+ * expectations are written with are written here, from docs/aws-facts.md, not imported from src/, so
  * the tests stay an oracle.
  */
 
@@ -12,7 +12,7 @@ import type { Scenario } from '../../src/scenario/schema.js';
 
 export const KiB = 1024;
 export const MiB = 1024 * 1024;
-/** Per-shard write limits (aws-facts.md, KDS 1). */
+/** Per-shard write limits (docs/aws-facts.md, KDS 1). */
 export const SHARD_RECORDS = 1000;
 export const SHARD_BYTES = MiB;
 /** Per-shard read limit shared by polling readers, and per EFO consumer (KDS 1, KDS 3). */

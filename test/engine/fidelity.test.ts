@@ -1,10 +1,10 @@
 /**
- * Fidelity: each behaviour documented in aws-facts.md shows in the engine model's output. Every
+ * Fidelity: each behaviour documented in docs/aws-facts.md shows in the engine model's output. Every
  * expectation is computed by hand in a comment from the documented figures (written in
  * fidelity-helpers.ts, not imported from src/).
  *
  * Two things the arithmetic uses throughout:
- * - Token buckets (ENGINE.md): a shard's bucket holds one second's worth and is refilled every
+ * - Token buckets (docs/engine.md): a shard's bucket holds one second's worth and is refilled every
  *   tick (100 ms) by a tenth of the limit before the tick's records draw on it. It starts full but
  *   owes its first second of refills (`engine.initialBurst`, 0 by default: AWS documents no
  *   initial credit), so a shard admits at most its limit × T over its first T seconds: 1,000 in the

@@ -17,7 +17,7 @@ import { stringify } from 'yaml';
 import { loadScenarioText } from '../../src/load.js';
 import type { Scenario } from '../../src/scenario/schema.js';
 
-/** One shard's write limits (aws-facts.md, KDS 1), written here so the generator stays an oracle. */
+/** One shard's write limits (docs/aws-facts.md, KDS 1), written here so the generator stays an oracle. */
 const SHARD_RECORDS = 1000;
 const SHARD_BYTES = 1024 * 1024;
 

@@ -1,6 +1,6 @@
 /**
  * `remap` moves per-shard quantities (backlogs, retry rates, arrival counts) from an even split of
- * the hash-key space into n shards to an even split into m, as a reshard does (aws-facts.md, KDS 4:
+ * the hash-key space into n shards to an even split into m, as a reshard does (docs/aws-facts.md, KDS 4:
  * uniform scaling). Old shard i owns [i/n, (i+1)/n) of the key space, new shard j owns [j/m,
  * (j+1)/m); a quantity spread evenly over its shard's range goes to each new shard in proportion
  * to the overlap. The oracle computes overlaps exactly in integers: in units of 1/(n·m) of the key

@@ -1,5 +1,5 @@
 /**
- * A fake `Io` for running CLI commands in-process (STYLE.md, habits 6 and 11): in-memory files
+ * A fake `Io` for running CLI commands in-process (docs/style.md, habits 6 and 11): in-memory files
  * layered over the real filesystem (so bundled scenarios read as they are), captured stdout and
  * stderr, writes kept in memory or sent to a real directory, a fixed clock and an empty
  * environment.

@@ -1,5 +1,5 @@
 /**
- * Monthly stream cost per capacity option (aws-facts.md, KDS 8; us-east-1; 730-hour month; GB =
+ * Monthly stream cost per capacity option (docs/aws-facts.md, KDS 8; us-east-1; 730-hour month; GB =
  * 2^30 bytes):
  * - provisioned: $0.015 per shard-hour; $0.014 per million 25 KB (25,600 B) PUT payload units;
  *   extended retention $0.020 per shard-hour when retention > 24 h; long-term $0.023/GB-month
@@ -193,7 +193,10 @@ describe('pricing overrides', () => {
     // An overridden price is the scenario's own, no longer an unconfirmed third-party figure.
     expect(plan.cost.unconfirmedPrices).not.toContain('kinesis.onDemandAdvantage.ingestGb');
     expect(plan.cost.unconfirmedPrices).toContain('kinesis.onDemandAdvantage.retrievalGb');
-    expect(plan.cost.unconfirmedPrices).toContain('firehose.ingestGb');
+    // No Firehose stream, so no (unconfirmed) Firehose price is used.
+    expect(plan.cost.unconfirmedPrices).toEqual([
+      'kinesis.onDemandAdvantage.retrievalGb', // the 25 MiB/s retrieval minimum is billed at it
+    ]);
   });
 
   it('change Firehose costs too', () => {
@@ -212,6 +215,41 @@ pricing:
     // 12,832.03 GB × $0.058 = $744.26; 41,062.5 objects × $0.01 ÷ 1,000 = $0.41.
     expect(plan.firehose[0]!.monthly.ingestion).toBeCloseTo(12_832.03125 * 0.058, 6);
     expect(plan.firehose[0]!.monthly.s3Requests).toBeCloseTo(0.410625, 9);
+    // Overridden Firehose ingestion is the scenario's own; the derived Advantage ingest and
+    // retrieval (its 25 MiB/s minimum) are the unconfirmed prices left: no EFO reader, no
+    // conversion, no dynamic partitioning.
+    expect(plan.cost.unconfirmedPrices).toEqual([
+      'kinesis.onDemandAdvantage.ingestGb',
+      'kinesis.onDemandAdvantage.retrievalGb',
+    ]);
+  });
+});
+
+describe('unconfirmed prices', () => {
+  it('lists only the prices the scenario’s costs use', () => {
+    // Polling reader → Advantage retrieval; EFO consumer → Advantage EFO retrieval; Firehose with
+    // Parquet conversion and dynamic partitioning → ingestion, conversion, both partitioning
+    // prices. Advantage ingest (derived) is always used; extended retention is not (24 h).
+    const plan = planOf(`
+name: fh-used
+stream: { shards: 2 }
+producers:
+  - { name: p, rate: 100/s, recordSize: 1KiB }
+consumers:
+  - { name: a, type: polling }
+  - { name: e, type: enhanced-fan-out }
+firehose:
+  - { name: f, source: stream, dynamicPartitions: 4, formatConversion: parquet, buffer: { size: 128MiB, interval: 300s } }
+`);
+    expect([...plan.cost.unconfirmedPrices].sort()).toEqual([
+      'firehose.dynamicPartitioningGb',
+      'firehose.dynamicPartitioningObjectsPerThousand',
+      'firehose.formatConversionGb',
+      'firehose.ingestGb',
+      'kinesis.onDemandAdvantage.efoRetrievalGb',
+      'kinesis.onDemandAdvantage.ingestGb',
+      'kinesis.onDemandAdvantage.retrievalGb',
+    ]);
   });
 });
 

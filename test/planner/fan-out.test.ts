@@ -1,5 +1,5 @@
 /**
- * Fan-out (aws-facts.md, KDS 1 and 3): polling readers share 2 MiB/s and 5 GetRecords calls/s per
+ * Fan-out (docs/aws-facts.md, KDS 1 and 3): polling readers share 2 MiB/s and 5 GetRecords calls/s per
  * shard; propagation averages ~200 ms with one polling reader and ~1 s with five (the model: a line
  * through both, 0.2 s × readers, never below half the poll interval); enhanced fan-out gets a
  * dedicated 2 MiB/s per consumer per shard at ~70 ms and costs $0.015 per consumer-shard-hour plus

@@ -1,5 +1,5 @@
 /**
- * A Firehose stream reading the Kinesis stream buffers per shard (aws-facts.md, FH-BH: "buffering
+ * A Firehose stream reading the Kinesis stream buffers per shard (docs/aws-facts.md, FH-BH: "buffering
  * hints are applied on a shard level"), so its flushes depend on the shard count. The run uses the
  * configured count; the plan gives its figures there, and again at the recommended count.
  *

@@ -1,5 +1,5 @@
 /**
- * Firehose (aws-facts.md, Firehose 9–12): the first buffer condition reached triggers a flush;
+ * Firehose (docs/aws-facts.md, Firehose 9–12): the first buffer condition reached triggers a flush;
  * hints apply per shard (stream source) or per partition (dynamic partitioning); dynamic
  * partitioning stretches delivery up to 1.5×; the Direct PUT quota is 5 MiB/s, 500,000 records/s
  * and 2,000 requests/s in us-east-1 (1 MiB/s, 100,000 and 1,000 elsewhere); ingestion bills each

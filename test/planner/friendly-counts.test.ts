@@ -1,7 +1,7 @@
 /**
  * Reshard-friendly counts: beside the smallest count that fits (recommended), the larger counts
  * that reshard from the configured count sooner, each listed only if it reshards sooner than every
- * smaller count listed. Reshard rules (API-K, aws-facts.md KDS 4): each UpdateShardCount call goes
+ * smaller count listed. Reshard rules (API-K, docs/aws-facts.md KDS 4): each UpdateShardCount call goes
  * from n to ⌈n/2⌉ … 2n; a call n → m takes n + m − 2·gcd(n, m) splits and merges, 30 s each, one
  * after another; 10 calls per rolling 24 h.
  */

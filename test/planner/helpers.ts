@@ -1,6 +1,6 @@
 /**
  * Helpers for the planner tests: scenarios from YAML text (loaded as the CLI loads them), and an
- * oracle for key → shard placement written from the documented rule (aws-facts.md, KDS 2: MD5 of
+ * oracle for key → shard placement written from the documented rule (docs/aws-facts.md, KDS 2: MD5 of
  * the UTF-8 key as a 128-bit big-endian integer, or the ExplicitHashKey; shard i of n owns
  * [floor(i·2^128/n), floor((i+1)·2^128/n) − 1]), independent of src/aws/hash.ts and src/keys/.
  */
@@ -12,7 +12,7 @@ import type { Scenario } from '../../src/scenario/schema.js';
 /** Numbers the expectations are written with (not imported from src/, so the tests stay an oracle). */
 export const KiB = 1024;
 export const MiB = 1024 * 1024;
-/** AWS bills GB of 2^30 bytes (aws-facts.md; the Price List's "GB"). */
+/** AWS bills GB of 2^30 bytes (docs/aws-facts.md; the Price List's "GB"). */
 export const GB = 1024 ** 3;
 /** Hours in the month every monthly cost uses. */
 export const HOURS = 730;

@@ -1,5 +1,5 @@
 /**
- * Hot keys and the hottest shard (aws-facts.md, KDS 2: a partition key maps to one shard by the
+ * Hot keys and the hottest shard (docs/aws-facts.md, KDS 2: a partition key maps to one shard by the
  * MD5 of the key or its ExplicitHashKey; shard i of n owns [floor(i·2^128/n), floor((i+1)·2^128/n)
  * − 1]; KDS 1: 1,000 records/s and 1 MiB/s per shard). Keys are pinned with explicitHashKey so
  * each shard's load can be added up by hand; the hot-set case is checked against an MD5 oracle

@@ -1,6 +1,6 @@
 /**
  * The hottest shard at any key count, the smallest count that fits, and reads on the hottest shard
- * (aws-facts.md, KDS 1: 1 MiB/s and 1,000 records/s written per shard, 2 MiB/s and 5 GetRecords
+ * (docs/aws-facts.md, KDS 1: 1 MiB/s and 1,000 records/s written per shard, 2 MiB/s and 5 GetRecords
  * calls/s read per shard shared by polling readers, at most 10,000 records a call; KDS 2: a key's
  * shard is the one whose range holds the MD5 of its UTF-8 name, shard i of n owning
  * [floor(i·2^128/n), floor((i+1)·2^128/n) − 1]). The brute-force oracles here hash with

@@ -1,5 +1,5 @@
 /**
- * Consumer lag growth from every read cap (aws-facts.md, KDS 1 and 3), per shard, at the count the
+ * Consumer lag growth from every read cap (docs/aws-facts.md, KDS 1 and 3), per shard, at the count the
  * run uses (configured) and at the recommended count. What a reader takes from a shard each second
  * is the least of: its share of the shard's 2 MiB/s read bytes ÷ bytes per record, its GetRecords
  * calls/s (a max-min fair share of 5) × records a call (≤ 10,000), and the application's processing

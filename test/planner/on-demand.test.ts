@@ -1,5 +1,5 @@
 /**
- * On-demand capacity (aws-facts.md, KDS 5): a stream takes at once up to max(4 MiB/s and 4,000
+ * On-demand capacity (docs/aws-facts.md, KDS 5): a stream takes at once up to max(4 MiB/s and 4,000
  * records/s, 2 × its previous 30-day peak); traffic above that throttles for up to ~15 minutes
  * (900 s) while the stream scales. The model: capacity(t) = max(initial, 2 × the highest demand
  * seen up to t − 900 s).

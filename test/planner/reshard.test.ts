@@ -1,5 +1,5 @@
 /**
- * Resharding (aws-facts.md, KDS 4 and "Reshard duration"): UpdateShardCount scales between ½× and
+ * Resharding (docs/aws-facts.md, KDS 4 and "Reshard duration"): UpdateShardCount scales between ½× and
  * 2× the current count per call, at most 10 calls per rolling 24 h; it works by pairwise splits and
  * merges done one after another, 30 s each by default (doubling 1,000 shards ≈ 8.3 h).
  */

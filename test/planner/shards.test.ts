@@ -1,5 +1,5 @@
 /**
- * Shard counts by write bytes, write records and polling reads (aws-facts.md, KDS 1: 1 MiB/s and
+ * Shard counts by write bytes, write records and polling reads (docs/aws-facts.md, KDS 1: 1 MiB/s and
  * 1,000 records/s written per shard, partition keys included; 2 MiB/s and 5 GetRecords calls/s
  * read per shard, shared by every polling reader), KPL aggregation, and the GetRecords call rate.
  * Every expectation is worked out by hand in the comment above it.
