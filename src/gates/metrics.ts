@@ -66,7 +66,7 @@ export const QUANTITY_NAMES: Readonly<Record<MetricQuantity, string>> = {
 
 /** What a gate's value should look like for a metric of this quantity. */
 export const QUANTITY_EXAMPLES: Readonly<Record<MetricQuantity, string>> = {
-  seconds: 'a duration such as 250ms, 2s or 5m (or a plain number of seconds)',
+  seconds: 'a duration with its unit, such as 250ms, 2s or 5m (a plain number only for 0)',
   bytes: 'a size such as 512KiB or 64MiB (or a plain number of bytes)',
   bytesPerSecond: 'a byte rate such as 1MiB/s or 500KB/s (or a plain number of bytes per second)',
   perSecond: 'a rate such as 1000/s or 5k/s (or a plain number per second)',

@@ -8,7 +8,7 @@ import { maxOf } from '../numbers.js';
 import { rateAt, sampleTimes } from '../scenario/profiles.js';
 import type { Scenario } from '../scenario/schema.js';
 import { formatBytes, formatNumber, formatSeconds } from '../scenario/units.js';
-import { planCosts } from './cost.js';
+import { chosenCostOption, monthlyTotal, planCosts } from './cost.js';
 import { planFanOut } from './fan-out.js';
 import { planFirehoseStream } from './firehose.js';
 import { buildKeyModels, type KeyHashingOptions, planHotKeys } from './hot-keys.js';
@@ -353,7 +353,14 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
     firehose,
     reshard: { steps, toRecommended, friendlyCounts },
     onDemand,
-    cost: { options: costOptions, firehoseMonthly, cheapest, unconfirmedPrices },
+    cost: {
+      options: costOptions,
+      firehoseMonthly,
+      chosen: chosenCostOption(scenario),
+      monthlyTotal: monthlyTotal({ options: costOptions, firehoseMonthly }, chosenCostOption(scenario)),
+      cheapest,
+      unconfirmedPrices,
+    },
     binding: bindingText,
     warnings,
     recommendations,
