@@ -243,3 +243,17 @@ export function monthlyTotal(
   const stream = cost.options.find((o) => o.option === option)?.monthly ?? 0;
   return stream + cost.firehoseMonthly;
 }
+
+/**
+ * The total in words, worded once for the terminal and the HTML plan: "total for Provisioned, 31
+ * shards, as the scenario runs: $3,646 a month (stream $1,167 with enhanced fan-out + Firehose $2,479)". Empty
+ * for a plan written before the total existed.
+ */
+export function monthlyTotalText(cost: CostPlan): string {
+  const option = cost.options.find((o) => o.option === cost.chosen);
+  if (option === undefined || cost.monthlyTotal === undefined) return '';
+  const efo = option.lines.some((l) => /efo/i.test(l.item));
+  const parts = [`stream $${formatNumber(option.monthly)}${efo ? ' with enhanced fan-out' : ''}`];
+  if (cost.firehoseMonthly > 0) parts.push(`Firehose $${formatNumber(cost.firehoseMonthly)}`);
+  return `total for ${option.label}, as the scenario runs: $${formatNumber(cost.monthlyTotal)} a month (${parts.join(' + ')})`;
+}
