@@ -65,6 +65,15 @@ describe('one metric name, one meaning in plan and run', () => {
     expect(result.metrics['firehose.app-logs.averageObjectBytes']).toBeCloseTo(delivered / objects, 6);
     expect(result.metrics['firehose.app-logs.objectBytes']).toBeUndefined();
   });
+
+  it('answers a guessed byte name with each byte figure and its meaning', async () => {
+    const r = await run(['run', 'logs.yaml', '--gate', 'firehose.app-logs.totalObjectBytes < 1GiB'], {
+      'logs.yaml': scenario,
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--gate[0]: unknown metric "firehose.app-logs.totalObjectBytes"');
+    expect(r.stderr).toContain('"firehose.app-logs.deliveredBytes" (run: all objects written, in bytes)');
+  });
 });
 
 describe('cost.monthly.total', () => {
@@ -82,6 +91,18 @@ describe('cost.monthly.total', () => {
     expect(text.stdout).toMatch(
       /Total for Provisioned, 31 shards, as the scenario runs: \$[\d,]+ a month \(stream \$[\d,]+ with enhanced fan-out \+ Firehose \$[\d,]+\)/,
     );
+
+    // The HTML plan: the total under the cost table, and a chart caption saying what each bar holds.
+    const page = await run(['plan', 'scenarios/launch-day.yaml', '--out', `${OUT}/html/plan.json`]);
+    const html = [...page.io.written.entries()].find(([path]) => path.endsWith('index.html'))?.[1] ?? '';
+    expect(html).toMatch(/total for Provisioned, 31 shards, as the scenario runs: \$[\d,]+ a month/);
+    expect(html).toContain(
+      'Provisioned, 31 shards: shard-hours, PUT payload units, enhanced fan-out consumer-shard-hours, data read (enhanced fan-out);',
+    );
+    expect(html).toContain(
+      'On top of every bar, the same Firehose cost (ingestion, dynamic partitioning, S3 requests).',
+    );
+    expect(html).toContain('The scenario runs as Provisioned, 31 shards: that bar is cost.monthly.total.');
 
     const gated = await run(
       ['run', 'calm.yaml', '--out', `${OUT}/cost`, '--gate', 'cost.monthly.total < $1'],

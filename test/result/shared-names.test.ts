@@ -57,3 +57,14 @@ describe.each(scenarios)('%s', (file) => {
     }
   });
 });
+
+describe('a Firehose byte figure under another name', () => {
+  it('gets each byte figure with its meaning, not the closest spelling (one object for a total)', async () => {
+    const { suggestMetric } = await import('../../src/gates/metrics.js');
+    const known = knownMetrics(loadScenarioFile('scenarios/log-shipping-firehose.yaml').scenario);
+    const hint = suggestMetric('firehose.audit-archive.totalObjectBytes', known);
+    expect(hint).toBe(
+      'a Firehose stream\'s bytes are "firehose.audit-archive.objectBytes" (plan: one object\'s size at peak), "firehose.audit-archive.averageObjectBytes" (run: the mean object written), "firehose.audit-archive.deliveredBytes" (run: all objects written, in bytes), "firehose.audit-archive.bytes" (run: bytes the stream took in)',
+    );
+  });
+});
