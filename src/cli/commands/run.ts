@@ -239,7 +239,7 @@ export function renderRunSummary(
   for (const [name, f] of Object.entries(c.firehose)) {
     const latency = result.histograms.firehoseDeliveryLatency[name];
     out.push(
-      `  firehose  ${name}: ${formatNumber(f.objects)} objects of ${formatBytes(f.objects > 0 ? f.objectBytes / f.objects : 0)} on average, delivery p99 ${latency ? formatSeconds(percentileSeconds(latency, 99)) : '—'}${f.throttled > 0 ? `, ${formatNumber(f.throttled)} throttled by the Direct PUT quota` : ''}`,
+      `  firehose  ${name}: ${formatNumber(f.objects)} objects of ${formatBytes(f.objects > 0 ? f.objectBytes / f.objects : 0)} on average, delivery ${latency ? `p95 ${formatSeconds(percentileSeconds(latency, 95))}, p99 ${formatSeconds(percentileSeconds(latency, 99))}` : '—'}${f.throttled > 0 ? `, ${formatNumber(f.throttled)} throttled by the Direct PUT quota` : ''}`,
     );
   }
   if (verdicts.length > 0) {
