@@ -246,8 +246,8 @@ export function monthlyTotal(
 
 /**
  * The total in words, worded once for the terminal and the HTML plan: "total for Provisioned, 31
- * shards, as the scenario runs: $3,646 a month (stream $1,167 with enhanced fan-out + Firehose $2,479)". Empty
- * for a plan written before the total existed.
+ * shards, as the scenario runs: $3,646 a month (stream $1,167 with enhanced fan-out + Firehose
+ * $2,479)". Empty for a plan JSON written before the total existed (`shardcast report` reads those).
  */
 export function monthlyTotalText(cost: CostPlan): string {
   const option = cost.options.find((o) => o.option === cost.chosen);

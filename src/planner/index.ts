@@ -204,6 +204,8 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
     0,
   );
   const cheapest = costOptions.reduce((a, b) => (b.monthly < a.monthly ? b : a)).option;
+  // The option the scenario runs as, whose total (stream + Firehose) is `cost.monthly.total`.
+  const chosen = chosenCostOption(scenario);
   const unconfirmedPrices = Object.entries(prices)
     .filter(([, p]) => !p.confirmed)
     .map(([name]) => name);
@@ -356,8 +358,8 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
     cost: {
       options: costOptions,
       firehoseMonthly,
-      chosen: chosenCostOption(scenario),
-      monthlyTotal: monthlyTotal({ options: costOptions, firehoseMonthly }, chosenCostOption(scenario)),
+      chosen,
+      monthlyTotal: monthlyTotal({ options: costOptions, firehoseMonthly }, chosen),
       cheapest,
       unconfirmedPrices,
     },

@@ -9,7 +9,7 @@ import type { EncodedHistogram, RunResult } from './types.js';
  * Percentiles reported for every latency histogram (put, end-to-end, consumer lag, Firehose
  * delivery), with their metric suffixes: the same set everywhere, p95 included as k6 reports it.
  */
-export const LATENCY_PERCENTILES: readonly { suffix: string; percentile: number }[] = [
+const LATENCY_PERCENTILES: readonly { suffix: string; percentile: number }[] = [
   { suffix: 'p50', percentile: 50 },
   { suffix: 'p90', percentile: 90 },
   { suffix: 'p95', percentile: 95 },
