@@ -1,4 +1,5 @@
 /** The readable summary `shardcast plan` prints: tables with units, the binding constraint, warnings and advice. */
+import { monthlyTotalText } from '../planner/cost.js';
 import { lagGrowthText } from '../planner/fan-out.js';
 import { reshardStepNote } from '../planner/reshard.js';
 import type { Plan } from '../planner/types.js';
@@ -293,6 +294,8 @@ export function renderPlan(plan: Plan): string {
   for (const o of cost.options)
     for (const note of o.notes.slice(o.option === 'onDemand' ? 1 : 0)) out.push(`  ${o.label}: ${note}`);
   if (cost.firehoseMonthly > 0) out.push(`  Firehose, on top of any option: ${usd(cost.firehoseMonthly)}`);
+  const total = monthlyTotalText(cost);
+  if (total !== '') out.push(`  ${total[0]!.toUpperCase()}${total.slice(1)}`);
   if (cost.unconfirmedPrices.length > 0) {
     out.push(`  Unconfirmed prices used (⚠️ third-party or derived): ${cost.unconfirmedPrices.join(', ')}`);
   }

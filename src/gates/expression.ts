@@ -6,7 +6,8 @@
  * Grammar (EBNF; whitespace is allowed between the three parts and around a `/`):
  *
  *   gate       = metric , op , value ;
- *   metric     = name-char , { name-char } ;
+ *   metric     = name-char , { name-char } , [ "(" , digits , [ "." , digits ] , ")" ] ;
+ *                (* after a final `p` only: k6's `putLatency.p(95)` is `putLatency.p95`, `p(99.9)` is `p999` *)
  *   name-char  = "A"…"Z" | "a"…"z" | "0"…"9" | "_" | "." | ":" | "-" ;
  *   op         = "<=" | ">=" | "==" | "!=" | "<" | ">" ;
  *   value      = [ "-" | "+" ] , ( money | quantity ) ;
@@ -96,6 +97,8 @@ const OPS_TEXT = '<, <=, >, >=, == or !=';
 const VALUE_EXAMPLE = 'a number with an optional unit, e.g. 250ms, 64MiB, 1.5MiB/s, 5k/s, $1500 or 5%';
 
 const METRIC_CHAR = /[A-Za-z0-9_.:-]/;
+/** k6's spelling of a percentile after `p`: `(95)`, `(99.9)`; the digits become `p95`, `p999`. */
+const K6_PERCENTILE_RE = /\(\s*(\d+(?:\.\d+)?)\s*\)/y;
 /** Digits grouped by commas, or plain digits; then a fraction. */
 const AMOUNT_RE = /(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|\.\d+/y;
 const EXPONENT_RE = /[eE][+-]?\d+/y;
@@ -128,7 +131,17 @@ export function parseGate(text: string, source: GateSource = 'scenario'): GatePa
   // metric
   const metricStart = scanner.pos;
   while (!scanner.atEnd() && METRIC_CHAR.test(scanner.peek())) scanner.pos++;
-  const metric = text.slice(metricStart, scanner.pos);
+  let metric = text.slice(metricStart, scanner.pos);
+  // k6 writes a percentile `p(95)`, `p(99.9)`: the same statistic as our `p95`, `p999`.
+  if (/(?:^|\.)p$/.test(metric) && scanner.peek() === '(') {
+    const percentile = scanner.match(K6_PERCENTILE_RE);
+    if (percentile === undefined)
+      return fail(scanner.pos, 'expected a percentile in p( ), e.g. p(95) or p(99.9)', {
+        expected: GATE_EXAMPLE,
+        found: JSON.stringify(text.trim()),
+      });
+    metric += (/\d+(?:\.\d+)?/.exec(percentile)?.[0] ?? '').replace('.', '');
+  }
   if (metric === '') {
     const ch = scanner.peek();
     return '<>=!'.includes(ch)

@@ -66,7 +66,7 @@ export const QUANTITY_NAMES: Readonly<Record<MetricQuantity, string>> = {
 
 /** What a gate's value should look like for a metric of this quantity. */
 export const QUANTITY_EXAMPLES: Readonly<Record<MetricQuantity, string>> = {
-  seconds: 'a duration such as 250ms, 2s or 5m (or a plain number of seconds)',
+  seconds: 'a duration with its unit, such as 250ms, 2s or 5m (a plain number only for 0)',
   bytes: 'a size such as 512KiB or 64MiB (or a plain number of bytes)',
   bytesPerSecond: 'a byte rate such as 1MiB/s or 500KB/s (or a plain number of bytes per second)',
   perSecond: 'a rate such as 1000/s or 5k/s (or a plain number per second)',
@@ -137,6 +137,14 @@ export function formatQuantityPair(a: number, b: number, quantity: MetricQuantit
 // ---------------------------------------------------------------------------------------------
 // Did you mean
 
+/** A Firehose stream's byte figures and what each means (README, "Run metrics" and "Plan metrics"). */
+const FIREHOSE_BYTE_FIGURES: Readonly<Record<string, string>> = {
+  objectBytes: "plan: one object's size at peak",
+  averageObjectBytes: 'run: the mean object written',
+  deliveredBytes: 'run: all objects written, in bytes',
+  bytes: 'run: bytes the stream took in',
+};
+
 /** What a mistyped or partial metric name most likely meant, in words for a hint; undefined if nothing fits. */
 export function suggestMetric(metric: string, known: readonly string[]): string | undefined {
   if (known.length === 0) return undefined;
@@ -144,6 +152,17 @@ export function suggestMetric(metric: string, known: readonly string[]): string 
   const lower = metric.toLowerCase();
   const sameCase = known.find((k) => k.toLowerCase() === lower);
   if (sameCase !== undefined) return `did you mean "${sameCase}"? (metric names are case-sensitive)`;
+
+  // 1b. A Firehose stream's bytes under another name (`totalObjectBytes`, `bytesDelivered`): four
+  //     byte figures mean four things, so name each with its meaning rather than the closest spelling.
+  const firehoseBytes = /^(firehose\.[^.]+\.)(?:atRecommended\.)?[A-Za-z]*Bytes?[A-Za-z]*$/i.exec(metric);
+  if (firehoseBytes !== null) {
+    const prefix = firehoseBytes[1]!;
+    const figures = Object.entries(FIREHOSE_BYTE_FIGURES)
+      .filter(([name]) => known.includes(`${prefix}${name}`))
+      .map(([name, meaning]) => `"${prefix}${name}" (${meaning})`);
+    if (figures.length > 0) return `a Firehose stream's bytes are ${figures.join(', ')}`;
+  }
 
   // 2. A group written without its member: `cost.monthly` for `cost.monthly.provisioned`, ….
   const members = known.filter((k) => k.startsWith(`${metric}.`));

@@ -106,6 +106,17 @@ function checkGate(
     };
   }
   const quantity = metricQuantity(gate.metric);
+  // `putLatency.p99 < 250` was read as 250 s: a k6 habit (its durations are in ms) that passed a
+  // gate it should fail. A duration needs its unit; only 0 reads the same in every unit.
+  if (quantity === 'seconds' && gate.unit === 'number' && gate.value !== 0) {
+    return {
+      severity: 'error',
+      message: `${gate.metric} is ${QUANTITY_NAMES[quantity]}, and ${gate.valueText} has no unit: milliseconds or seconds?`,
+      expected: QUANTITY_EXAMPLES[quantity],
+      found: JSON.stringify(gate.valueText),
+      hint: `write ${gate.valueText}ms or ${gate.valueText}s`,
+    };
+  }
   if (!unitFits(gate.unit, quantity)) {
     return {
       severity: 'error',

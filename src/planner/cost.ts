@@ -8,7 +8,7 @@ import type { PriceName, PriceTable } from '../aws/pricing.js';
 import { meanUnitsPerRecord } from '../scenario/record-size.js';
 import type { Scenario } from '../scenario/schema.js';
 import { formatBytes, formatNumber } from '../scenario/units.js';
-import type { CostLine, CostOption, ProducerTraffic, Traffic } from './types.js';
+import type { CostLine, CostOption, CostPlan, ProducerTraffic, Traffic } from './types.js';
 
 /** PUT payload unit: 25 KB, taken as 25 × 1,024 bytes (PR-K; whether the key counts is ⚠️, it is counted). */
 export const PUT_PAYLOAD_UNIT_BYTES = 25 * 1024;
@@ -219,4 +219,41 @@ export function planCosts(input: CostInput): CostOption[] {
       notes: adv.notes,
     },
   ];
+}
+
+/**
+ * The option a scenario runs under: its `stream.mode`, and for on-demand whether the account bills
+ * On-demand Advantage (`stream.onDemand.advantage`).
+ */
+export function chosenCostOption(scenario: Scenario): CostOption['option'] {
+  if (scenario.stream.mode === 'provisioned') return 'provisioned';
+  return scenario.stream.onDemand.advantage ? 'onDemandAdvantage' : 'onDemand';
+}
+
+/**
+ * Everything the scenario costs a month under one option: the stream's line items (which already
+ * hold the enhanced fan-out consumers: consumer-shard-hours and GB read on provisioned, GB read on
+ * on-demand) plus every Firehose stream. Firehose bills the same under every option, so the
+ * totals differ only by the stream's cost.
+ */
+export function monthlyTotal(
+  cost: Pick<CostPlan, 'options' | 'firehoseMonthly'>,
+  option: CostOption['option'],
+): number {
+  const stream = cost.options.find((o) => o.option === option)?.monthly ?? 0;
+  return stream + cost.firehoseMonthly;
+}
+
+/**
+ * The total in words, worded once for the terminal and the HTML plan: "total for Provisioned, 31
+ * shards, as the scenario runs: $3,646 a month (stream $1,167 with enhanced fan-out + Firehose
+ * $2,479)". Empty for a plan JSON written before the total existed (`shardcast report` reads those).
+ */
+export function monthlyTotalText(cost: CostPlan): string {
+  const option = cost.options.find((o) => o.option === cost.chosen);
+  if (option === undefined || cost.monthlyTotal === undefined) return '';
+  const efo = option.lines.some((l) => /efo/i.test(l.item));
+  const parts = [`stream $${formatNumber(option.monthly)}${efo ? ' with enhanced fan-out' : ''}`];
+  if (cost.firehoseMonthly > 0) parts.push(`Firehose $${formatNumber(cost.firehoseMonthly)}`);
+  return `total for ${option.label}, as the scenario runs: $${formatNumber(cost.monthlyTotal)} a month (${parts.join(' + ')})`;
 }

@@ -8,7 +8,7 @@ import { maxOf } from '../numbers.js';
 import { rateAt, sampleTimes } from '../scenario/profiles.js';
 import type { Scenario } from '../scenario/schema.js';
 import { formatBytes, formatNumber, formatSeconds } from '../scenario/units.js';
-import { planCosts } from './cost.js';
+import { chosenCostOption, monthlyTotal, planCosts } from './cost.js';
 import { planFanOut } from './fan-out.js';
 import { planFirehoseStream } from './firehose.js';
 import { buildKeyModels, type KeyHashingOptions, planHotKeys } from './hot-keys.js';
@@ -207,6 +207,8 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
   const cheapest = costOptions.reduce((a, b) => (b.monthly < a.monthly ? b : a)).option;
   // Only the prices these costs use: a scenario without Firehose relies on no Firehose price.
   const unconfirmedPrices = pricesUsed(costOptions, firehose, scenario).filter((n) => !prices[n].confirmed);
+  // The option the scenario runs as, whose total (stream + Firehose) is `cost.monthly.total`.
+  const chosen = chosenCostOption(scenario);
 
   // Counts that reshard from the configured one sooner than the recommended count, priced.
   const friendlyCounts =
@@ -353,7 +355,14 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
     firehose,
     reshard: { steps, toRecommended, friendlyCounts },
     onDemand,
-    cost: { options: costOptions, firehoseMonthly, cheapest, unconfirmedPrices },
+    cost: {
+      options: costOptions,
+      firehoseMonthly,
+      chosen,
+      monthlyTotal: monthlyTotal({ options: costOptions, firehoseMonthly }, chosen),
+      cheapest,
+      unconfirmedPrices,
+    },
     binding: bindingText,
     warnings,
     recommendations,

@@ -3,6 +3,7 @@
  * bytes, records, USD; rates per second; costs per 730-hour month.
  */
 import type { Scenario } from '../scenario/schema.js';
+import { monthlyTotal } from './cost.js';
 import type { Plan } from './types.js';
 
 export function flattenMetrics(plan: Omit<Plan, 'metrics'>): Record<string, number> {
@@ -60,6 +61,9 @@ export function flattenMetrics(plan: Omit<Plan, 'metrics'>): Record<string, numb
   m['reshard.shardOperations'] = first?.shardOperations ?? 0;
   for (const option of cost.options) m[`cost.monthly.${option.option}`] = option.monthly;
   m['cost.monthly.firehose'] = cost.firehoseMonthly;
+  m['cost.monthly.total'] = cost.monthlyTotal;
+  for (const option of cost.options)
+    m[`cost.monthly.total.${option.option}`] = monthlyTotal(cost, option.option);
   if (onDemand) {
     m['onDemand.throttledSeconds'] = onDemand.throttledSeconds;
     m['onDemand.throttledRecordShare'] = onDemand.throttledRecordShare;
@@ -128,6 +132,10 @@ export function planMetricNames(scenario: Scenario): string[] {
     'cost.monthly.onDemand',
     'cost.monthly.onDemandAdvantage',
     'cost.monthly.firehose',
+    'cost.monthly.total',
+    'cost.monthly.total.provisioned',
+    'cost.monthly.total.onDemand',
+    'cost.monthly.total.onDemandAdvantage',
   );
   if (scenario.stream.mode === 'on-demand')
     names.push('onDemand.throttledSeconds', 'onDemand.throttledRecordShare');

@@ -355,6 +355,10 @@ export interface CostOption {
 export interface CostPlan {
   options: CostOption[];
   firehoseMonthly: number;
+  /** The option the scenario runs under (its `stream.mode`; Advantage when `onDemand.advantage`). */
+  chosen: CostOption['option'];
+  /** The chosen option's stream cost (enhanced fan-out included) plus every Firehose stream, per month. */
+  monthlyTotal: number;
   cheapest: CostOption['option'];
   /** Prices used that are not confirmed from an AWS source. */
   unconfirmedPrices: string[];

@@ -496,6 +496,33 @@ export function costChart(plan: Plan): TopLevelSpec {
   };
 }
 
+/**
+ * What each bar of the cost chart holds, from the plan's own line items (a bar without enhanced
+ * fan-out says nothing of it): the caption must not leave a reader guessing whether consumers or
+ * Firehose are in a bar.
+ */
+export function costChartCaption(plan: Plan): string {
+  const bars = plan.cost.options.map((o) => {
+    const items = [...new Set(o.lines.filter((l) => l.usd > 0).map((l) => costItemLabel(l.item)))];
+    return `${o.label}: ${items.length > 0 ? items.join(', ') : 'nothing billed'}`;
+  });
+  const firehoseParts: [keyof Plan['firehose'][number]['monthly'], string][] = [
+    ['ingestion', 'ingestion'],
+    ['formatConversion', 'format conversion'],
+    ['dynamicPartitioning', 'dynamic partitioning'],
+    ['s3Requests', 'S3 requests'],
+  ];
+  const firehoseItems = firehoseParts
+    .filter(([key]) => plan.firehose.some((f) => f.monthly[key] > 0))
+    .map(([, words]) => words);
+  const firehose =
+    plan.cost.firehoseMonthly > 0
+      ? ` On top of every bar, the same Firehose cost (${firehoseItems.join(', ')}).`
+      : ' No Firehose streams.';
+  const total = plan.cost.options.find((o) => o.option === plan.cost.chosen);
+  return `Each bar is what one capacity option would cost a 730-hour month at the scenario’s average traffic. ${bars.join('; ')}.${firehose}${total ? ` The scenario runs as ${total.label}: that bar is cost.monthly.total.` : ''}`;
+}
+
 /** What a price is for, in words (the price names of src/aws/pricing.ts), for the cost legend. */
 const COST_ITEMS: Readonly<Record<string, string>> = {
   shardHour: 'shard-hours',
@@ -580,7 +607,7 @@ export function reportCharts(input: {
     charts.push({
       id: 'cost',
       title: 'Monthly cost per capacity option',
-      description: 'The stream’s cost per 730-hour month at the scenario’s average traffic, by line item.',
+      description: costChartCaption(plan),
       spec: costChart(plan),
     });
   }

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { type ComparisonRow, changeText } from '../gates/compare.js';
 import type { GateVerdict } from '../gates/evaluate.js';
 import { formatQuantity, metricQuantity } from '../gates/metrics.js';
+import { monthlyTotalText } from '../planner/cost.js';
 import { lagGrowthText } from '../planner/fan-out.js';
 import { reshardStepNote } from '../planner/reshard.js';
 import type { FirehoseBufferFigures, Plan } from '../planner/types.js';
@@ -437,7 +438,7 @@ function planSections(plan: Plan): string {
           .join('<br>'),
       },
     ]),
-    `Monthly cost (730 h at the average rate)${plan.cost.firehoseMonthly > 0 ? `; Firehose adds ${usd(plan.cost.firehoseMonthly)} to any option` : ''}`,
+    `Monthly cost (730 h at the average rate)${plan.cost.firehoseMonthly > 0 ? `; Firehose adds ${usd(plan.cost.firehoseMonthly)} to any option` : ''}${monthlyTotalText(plan.cost) === '' ? '' : `; ${monthlyTotalText(plan.cost)}`}`,
   );
   const od = plan.onDemand
     ? `<p>${html(
@@ -488,15 +489,15 @@ function runSection(result: RunResult): string {
     ['records lost (after the last attempt)', c.dropped],
     ...(c.pendingAtEnd > 0 ? [['still waiting for a retry at the end', c.pendingAtEnd] as Cell[]] : []),
     [
-      'put latency p50 / p99 / max',
+      'put latency p50 / p95 / p99 / max',
       num(
-        `${formatSeconds(percentileSeconds(h.putLatency, 50))} / ${formatSeconds(percentileSeconds(h.putLatency, 99))} / ${formatSeconds(percentileSeconds(h.putLatency, 100))}`,
+        `${formatSeconds(percentileSeconds(h.putLatency, 50))} / ${formatSeconds(percentileSeconds(h.putLatency, 95))} / ${formatSeconds(percentileSeconds(h.putLatency, 99))} / ${formatSeconds(percentileSeconds(h.putLatency, 100))}`,
       ),
     ],
     [
-      'end-to-end latency p50 / p99',
+      'end-to-end latency p50 / p95 / p99',
       num(
-        `${formatSeconds(percentileSeconds(h.e2eLatency, 50))} / ${formatSeconds(percentileSeconds(h.e2eLatency, 99))}`,
+        `${formatSeconds(percentileSeconds(h.e2eLatency, 50))} / ${formatSeconds(percentileSeconds(h.e2eLatency, 95))} / ${formatSeconds(percentileSeconds(h.e2eLatency, 99))}`,
       ),
     ],
     [

@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import { locateJsonSyntaxError } from './json-error.js';
+import { withCurrentNames } from './legacy-names.js';
 import { runResultSchema } from './schema.js';
 import { RESULT_VERSION, type RunResult } from './types.js';
 
@@ -147,7 +148,7 @@ export function checkResult(data: unknown, file: string): RunResult {
   if (version) throw new ResultFormatError(file, [version]);
   const parsed = runResultSchema.safeParse(data);
   if (!parsed.success) throw new ResultFormatError(file, schemaProblems(data, parsed.error));
-  return parsed.data;
+  return { ...parsed.data, metrics: withCurrentNames(parsed.data.metrics) };
 }
 
 /** JSON with 2-space indentation; an array of numbers stays on one line (a series is one line). */

@@ -2,13 +2,17 @@
  * A run's flat metrics: the names gates use (README, "Run metrics"). Base units: seconds, records,
  * bytes; rates per second; utilisation as a fraction of a shard's limit.
  */
-import { maxSeconds, meanSeconds, percentilesSeconds } from './histogram.js';
+import { emptyHistogram, maxSeconds, meanSeconds, percentilesSeconds } from './histogram.js';
 import type { EncodedHistogram, RunResult } from './types.js';
 
-/** Percentiles reported for each latency histogram, with their metric suffixes. */
+/**
+ * Percentiles reported for every latency histogram (put, end-to-end, consumer lag, Firehose
+ * delivery), with their metric suffixes: the same set everywhere, p95 included as k6 reports it.
+ */
 const LATENCY_PERCENTILES: readonly { suffix: string; percentile: number }[] = [
   { suffix: 'p50', percentile: 50 },
   { suffix: 'p90', percentile: 90 },
+  { suffix: 'p95', percentile: 95 },
   { suffix: 'p99', percentile: 99 },
   { suffix: 'p999', percentile: 99.9 },
 ];
@@ -25,8 +29,8 @@ function sum(values: readonly number[]): number {
   return s;
 }
 
-/** `<prefix>.p50 … .p999`, `.max` (exact) and `.mean`, in seconds; all 0 for an empty histogram. */
-function latencyMetrics(m: Record<string, number>, prefix: string, h: EncodedHistogram): void {
+/** `<prefix>.p50 … .p999` in seconds; all 0 for an empty histogram. */
+function percentileMetrics(m: Record<string, number>, prefix: string, h: EncodedHistogram): void {
   const values = percentilesSeconds(
     h,
     LATENCY_PERCENTILES.map(({ percentile }) => percentile),
@@ -34,6 +38,11 @@ function latencyMetrics(m: Record<string, number>, prefix: string, h: EncodedHis
   LATENCY_PERCENTILES.forEach(({ suffix }, i) => {
     m[`${prefix}.${suffix}`] = values[i]!;
   });
+}
+
+/** `<prefix>.p50 … .p999`, `.max` (exact) and `.mean`, in seconds; all 0 for an empty histogram. */
+function latencyMetrics(m: Record<string, number>, prefix: string, h: EncodedHistogram): void {
+  percentileMetrics(m, prefix, h);
   m[`${prefix}.max`] = maxSeconds(h);
   m[`${prefix}.mean`] = meanSeconds(h);
 }
@@ -82,9 +91,7 @@ export function runMetrics(result: Omit<RunResult, 'metrics'>): Record<string, n
   }
   // The largest iterator age any consumer application showed at the end of a second.
   m['consumerLag.max'] = lagMax;
-  const [lagP50, lagP99] = percentilesSeconds(h.consumerLag, [50, 99]);
-  m['consumerLag.p50'] = lagP50!;
-  m['consumerLag.p99'] = lagP99!;
+  percentileMetrics(m, 'consumerLag', h.consumerLag);
 
   let utilization = 0;
   for (const { utilization: values } of shardSeries.hottest)
@@ -100,19 +107,17 @@ export function runMetrics(result: Omit<RunResult, 'metrics'>): Record<string, n
     m[`firehose.${name}.records`] = f?.records ?? 0;
     m[`firehose.${name}.bytes`] = f?.bytes ?? 0;
     m[`firehose.${name}.objects`] = f?.objects ?? sum(s.firehoseObjects[name] ?? []);
-    m[`firehose.${name}.objectBytes`] = f?.objectBytes ?? 0;
+    // Not `objectBytes`: the plan's `firehose.<name>.objectBytes` is one object's size, and a run's
+    // gates see the plan's metrics too, so one name meaning the total here made a gate pass in
+    // `plan` and fail in `run` (README, "Run metrics": a name is never in both tables).
+    const deliveredBytes = f?.objectBytes ?? 0;
+    const objects = m[`firehose.${name}.objects`]!;
+    m[`firehose.${name}.deliveredBytes`] = deliveredBytes;
+    m[`firehose.${name}.averageObjectBytes`] = objects > 0 ? deliveredBytes / objects : 0;
     m[`firehose.${name}.throttled`] = f?.throttled ?? 0;
     const latency = h.firehoseDeliveryLatency[name];
-    if (latency) {
-      const [p50, p99] = percentilesSeconds(latency, [50, 99]);
-      m[`firehose.${name}.deliveryLatency.p50`] = p50!;
-      m[`firehose.${name}.deliveryLatency.p99`] = p99!;
-      m[`firehose.${name}.deliveryLatency.max`] = maxSeconds(latency);
-    } else {
-      m[`firehose.${name}.deliveryLatency.p50`] = 0;
-      m[`firehose.${name}.deliveryLatency.p99`] = 0;
-      m[`firehose.${name}.deliveryLatency.max`] = 0;
-    }
+    percentileMetrics(m, `firehose.${name}.deliveryLatency`, latency ?? emptyHistogram());
+    m[`firehose.${name}.deliveryLatency.max`] = latency ? maxSeconds(latency) : 0;
   }
   return m;
 }

@@ -7,6 +7,7 @@ import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { InvalidInputError, type Problem, type SourceLocation } from '../errors.js';
 import type { ScenarioIssue } from './issues.js';
+import { plainDurationIssues } from './plain-durations.js';
 import { type Scenario, scenarioSchema } from './schema.js';
 
 export type DocPath = readonly (string | number)[];
@@ -84,7 +85,7 @@ export function parseScenario(text: string, file: string, options: LoadOptions =
   const problems: Problem[] = [];
   scenario = loadTraces(scenario, options.readFile, locate, problems);
 
-  const warnings: Problem[] = [];
+  const warnings: Problem[] = plainDurationIssues(raw).map((issue) => issueToProblem(issue, locate));
   for (const check of options.checks ?? []) {
     for (const issue of check(scenario)) {
       const problem = issueToProblem(issue, locate);

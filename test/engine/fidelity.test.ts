@@ -313,7 +313,9 @@ firehose:
     expect(flushSeconds).toEqual([299, 599, 899, 1199, 1499, 1799]);
     expect(metric(r, 'firehose.fh.objects')).toBe(6);
     // Object bytes: 6 × 29.3 MiB ≈ 1,800 × 100 KiB (all of it, no compression).
-    expect(metric(r, 'firehose.fh.objectBytes') / (1800 * 100 * KiB)).toBeCloseTo(1, 2);
+    expect(metric(r, 'firehose.fh.deliveredBytes') / (1800 * 100 * KiB)).toBeCloseTo(1, 2);
+    // One object: 300 s × 100 KiB/s = 30,000 KiB, as the plan's `objectBytes` puts it.
+    expect(metric(r, 'firehose.fh.averageObjectBytes') / (300 * 100 * KiB)).toBeCloseTo(1, 2);
     // p99 ≈ 0.99 × 300 + 1 = 298 s; the oldest record waits the whole 300 s + 1 s.
     expect(Math.abs(metric(r, 'firehose.fh.deliveryLatency.p99') - 298)).toBeLessThan(3);
     expect(metric(r, 'firehose.fh.deliveryLatency.max')).toBeLessThanOrEqual(301 + 0.5);

@@ -63,7 +63,7 @@ describe('checkGates', () => {
         path: ['gates', 2],
         severity: 'error',
         message: 'putLatency.p99 is a duration (seconds), but 5MiB is a size',
-        expected: 'a duration such as 250ms, 2s or 5m (or a plain number of seconds)',
+        expected: 'a duration with its unit, such as 250ms, 2s or 5m (a plain number only for 0)',
         found: '"5MiB"',
       },
       {
@@ -106,7 +106,7 @@ describe('checkGates', () => {
     ['shards.recommended < 5k/s', 'a plain number such as 12'],
     [
       'consumers.archiver.lagSeconds.max < $5',
-      'a duration such as 250ms, 2s or 5m (or a plain number of seconds)',
+      'a duration with its unit, such as 250ms, 2s or 5m (a plain number only for 0)',
     ],
   ])('a unit that does not fit: %s', (text, expected) => {
     const [issue] = checkGates([text], KNOWN);
@@ -148,7 +148,7 @@ describe('gatesCheck in the scenario loader', () => {
     const error = thrown(() => parseScenario(yaml, 'gated.yaml', { checks: [gatesCheck(() => KNOWN)] }));
     expect(error.problems.map(formatProblem)).toEqual([
       'gated.yaml:7:5: gates[1]: unknown metric "throttleRatio"\n    hint: did you mean "throttledRatio"?',
-      'gated.yaml:8:5: gates[2]: putLatency.p99 is a duration (seconds), but 5MiB is a size (expected a duration such as 250ms, 2s or 5m (or a plain number of seconds), found "5MiB")',
+      'gated.yaml:8:5: gates[2]: putLatency.p99 is a duration (seconds), but 5MiB is a size (expected a duration with its unit, such as 250ms, 2s or 5m (a plain number only for 0), found "5MiB")',
     ]);
   });
 });

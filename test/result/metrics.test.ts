@@ -38,6 +38,7 @@ describe('runMetrics', () => {
     // 90 × 1 ms and 10 × 2 ms; below 2048 µs the histogram is exact.
     expect(m['putLatency.p50']).toBe(0.001); // rank 50
     expect(m['putLatency.p90']).toBe(0.001); // rank 90: the last 1 ms
+    expect(m['putLatency.p95']).toBe(0.002); // rank 95: the 5th of the ten 2 ms
     expect(m['putLatency.p99']).toBe(0.002); // rank 99
     expect(m['putLatency.max']).toBe(0.002);
     expect(m['putLatency.mean']).toBeCloseTo(0.0011, 12); // (90 × 1 + 10 × 2) ÷ 100 ms
@@ -47,6 +48,7 @@ describe('runMetrics', () => {
     // 99 × 0.5 s and 1 × 3.25 s. 500 000 µs sits in a bucket 256 µs wide, [499 968, 500 224), and HDR
     // reports the bucket's top: 0.500223 s.
     expect(m['e2eLatency.p50']).toBe(0.500223);
+    expect(m['e2eLatency.p95']).toBe(0.500223); // rank 95
     expect(m['e2eLatency.p99']).toBe(0.500223); // rank 99
     // Rank ⌈99.9⌉ = 100: 3.25 s, whose bucket top (3 250 175 µs) is held at the exact max.
     expect(m['e2eLatency.p999']).toBe(3.25);
@@ -63,6 +65,10 @@ describe('runMetrics', () => {
     // Lag histogram: 0, 0, 0.5, 1.5, 2, 4, 7 s; p50 → rank ⌈3.5⌉ = 4: 1.5 s.
     expectWithinPrecision(m['consumerLag.p50'], 1.5);
     expect(m['consumerLag.p99']).toBe(7);
+    // p90 → rank ⌈6.3⌉ = 7, p95 → rank ⌈6.65⌉ = 7: 7 s; p999 likewise. The same five as every latency.
+    expect(m['consumerLag.p90']).toBe(7);
+    expect(m['consumerLag.p95']).toBe(7);
+    expect(m['consumerLag.p999']).toBe(7);
   });
 
   it('takes the hottest second of any shard', () => {
@@ -73,10 +79,14 @@ describe('runMetrics', () => {
   it('reports each Firehose stream', () => {
     expect(m['firehose.lake.objects']).toBe(3);
     expect(m['firehose.lake.records']).toBe(270);
-    expect(m['firehose.lake.objectBytes']).toBe(276_480);
+    // Named apart from the plan's `objectBytes` (one object's size): the total, and the mean object.
+    expect(m['firehose.lake.deliveredBytes']).toBe(276_480);
+    expect(m['firehose.lake.averageObjectBytes']).toBe(92_160); // 276,480 B ÷ 3 objects
+    expect(m['firehose.lake.objectBytes']).toBeUndefined();
     expect(m['firehose.lake.throttled']).toBe(0);
     // 60 s × 2 and 75 s × 1: p99 → rank ⌈2.97⌉ = 3, 75 s (bucket top held at the exact max).
     expect(m['firehose.lake.deliveryLatency.p99']).toBe(75);
+    expect(m['firehose.lake.deliveryLatency.p95']).toBe(75); // rank ⌈2.85⌉ = 3
     expectWithinPrecision(m['firehose.lake.deliveryLatency.p50'], 60); // rank 2
     expect(m['firehose.lake.deliveryLatency.max']).toBe(75);
   });

@@ -176,10 +176,12 @@ function keyFigures(result: RunResult, planMetrics: Record<string, number>): Rec
     'records produced': formatNumber(m['records.produced'] ?? 0),
     'throttled attempts': formatPercent(m.throttledRatio ?? 0),
     'records lost': formatNumber(m.lostRecords ?? 0),
+    'put latency p95': formatSeconds(m['putLatency.p95'] ?? 0),
     'put latency p99': formatSeconds(m['putLatency.p99'] ?? 0),
     'hottest shard': `${formatPercent(m['shards.maxUtilization'] ?? 0)} of its limit`,
     'shards recommended (plan)': String(planMetrics['shards.recommended'] ?? ''),
     'monthly cost, provisioned (plan)': `$${formatNumber(planMetrics['cost.monthly.provisioned'] ?? 0)}`,
+    'monthly cost, total (plan)': `$${formatNumber(planMetrics['cost.monthly.total'] ?? 0)}`,
   };
 }
 
@@ -227,7 +229,7 @@ export function renderRunSummary(
     );
   }
   out.push(
-    `  latency   put p50 ${formatSeconds(percentileSeconds(result.histograms.putLatency, 50))}, p99 ${formatSeconds(percentileSeconds(result.histograms.putLatency, 99))}, max ${formatSeconds(maxSeconds(result.histograms.putLatency))}; end to end p99 ${formatSeconds(percentileSeconds(result.histograms.e2eLatency, 99))}`,
+    `  latency   put p50 ${formatSeconds(percentileSeconds(result.histograms.putLatency, 50))}, p95 ${formatSeconds(percentileSeconds(result.histograms.putLatency, 95))}, p99 ${formatSeconds(percentileSeconds(result.histograms.putLatency, 99))}, max ${formatSeconds(maxSeconds(result.histograms.putLatency))}; end to end p95 ${formatSeconds(percentileSeconds(result.histograms.e2eLatency, 95))}, p99 ${formatSeconds(percentileSeconds(result.histograms.e2eLatency, 99))}`,
   );
   for (const [name, lag] of Object.entries(result.series.consumerLagSeconds)) {
     out.push(
@@ -237,7 +239,7 @@ export function renderRunSummary(
   for (const [name, f] of Object.entries(c.firehose)) {
     const latency = result.histograms.firehoseDeliveryLatency[name];
     out.push(
-      `  firehose  ${name}: ${formatNumber(f.objects)} objects of ${formatBytes(f.objects > 0 ? f.objectBytes / f.objects : 0)} on average, delivery p99 ${latency ? formatSeconds(percentileSeconds(latency, 99)) : '—'}${f.throttled > 0 ? `, ${formatNumber(f.throttled)} throttled by the Direct PUT quota` : ''}`,
+      `  firehose  ${name}: ${formatNumber(f.objects)} objects of ${formatBytes(f.objects > 0 ? f.objectBytes / f.objects : 0)} on average, delivery ${latency ? `p95 ${formatSeconds(percentileSeconds(latency, 95))}, p99 ${formatSeconds(percentileSeconds(latency, 99))}` : '—'}${f.throttled > 0 ? `, ${formatNumber(f.throttled)} throttled by the Direct PUT quota` : ''}`,
     );
   }
   if (verdicts.length > 0) {
