@@ -1,7 +1,20 @@
 import { stringify } from 'yaml';
+import { formatProblem } from '../../errors.js';
 import type { Scenario } from '../../scenario/schema.js';
 import type { Io } from '../io.js';
+import { plural } from '../plural.js';
 import { loadScenario } from '../read.js';
+
+/** `validate --json` without `--print`: the verdict for scripts. Invalid input exits 2 with the problems on stderr instead. */
+export interface ValidationVerdict {
+  version: 1;
+  valid: true;
+  file: string;
+  name: string;
+  counts: { producers: number; consumers: number; firehose: number; events: number; gates: number };
+  /** Each warning as printed on stderr: `file:line:col: path: message`. */
+  warnings: string[];
+}
 
 export interface ValidateArgs {
   file: string;
@@ -9,16 +22,33 @@ export interface ValidateArgs {
   json: boolean;
 }
 
-/** `shardcast validate FILE [--print] [--json]`. */
+/** `shardcast validate FILE [--print] [--json]`: a verdict (text or JSON), or the scenario resolved. */
 export function commandValidate(io: Io, args: ValidateArgs): number {
   const loaded = loadScenario(io, args.file);
   if (args.print) {
     const written = toWritten(loaded.scenario);
     io.stdout(args.json ? `${JSON.stringify(written, null, 2)}\n` : stringify(written, { lineWidth: 0 }));
+  } else if (args.json) {
+    const s = loaded.scenario;
+    const verdict: ValidationVerdict = {
+      version: 1,
+      valid: true,
+      file: args.file,
+      name: s.name,
+      counts: {
+        producers: s.producers.length,
+        consumers: s.consumers.length,
+        firehose: s.firehose.length,
+        events: s.events.length,
+        gates: s.gates.length,
+      },
+      warnings: loaded.warnings.map(formatProblem),
+    };
+    io.stdout(`${JSON.stringify(verdict, null, 2)}\n`);
   } else {
     const s = loaded.scenario;
     io.stdout(
-      `${args.file}: valid scenario "${s.name}": ${s.producers.length} producer(s), ${s.consumers.length} consumer(s), ${s.firehose.length} Firehose stream(s), ${s.events.length} event(s)${loaded.warnings.length > 0 ? `, ${loaded.warnings.length} warning(s)` : ''}\n`,
+      `${args.file}: valid scenario "${s.name}": ${plural(s.producers.length, 'producer')}, ${plural(s.consumers.length, 'consumer')}, ${plural(s.firehose.length, 'Firehose stream')}, ${plural(s.events.length, 'event')}${loaded.warnings.length > 0 ? `, ${plural(loaded.warnings.length, 'warning')}` : ''}\n`,
     );
   }
   return 0;
