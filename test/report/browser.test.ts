@@ -225,7 +225,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the report in a real browser (headless Chromium
   it('a plan-only report draws its cost chart', async () => {
     const dir = join(OUT, 'plan-only');
     const r = await run(
-      ['plan', 'scenarios/launch-day.yaml', '--out', join(dir, 'plan.json')],
+      ['plan', 'scenarios/launch-day.yaml', '--out', dir],
       {},
       { writeToDisk: true },
     );
