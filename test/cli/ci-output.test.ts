@@ -361,12 +361,32 @@ describe('validate --json', () => {
     });
   });
 
-  it('lists the warnings, as stderr prints them', async () => {
+  it('lists the warnings, located, with the line stderr prints', async () => {
     const r = await run(['validate', 'scenarios/reshard-plan.yaml', '--json']);
     expect(r.code).toBe(0);
-    const verdict = JSON.parse(r.stdout) as { warnings: string[] };
+    const verdict = JSON.parse(r.stdout) as { warnings: { line: number; path: string; text: string }[] };
     expect(verdict.warnings.length).toBeGreaterThan(0);
-    expect(r.stderr).toBe(verdict.warnings.map((w) => `warning: ${w}\n`).join(''));
+    expect(verdict.warnings[0]).toMatchObject({
+      file: 'scenarios/reshard-plan.yaml',
+      line: expect.any(Number),
+      path: expect.stringMatching(/^events\[2\]\.reshard\.shards$/),
+    });
+    expect(r.stderr).toBe(verdict.warnings.map((w) => `warning: ${w.text}\n`).join(''));
+  });
+
+  it('an invalid scenario: exit 2, the problems on stderr, and valid: false with them on stdout', async () => {
+    const r = await run(['validate', 'test/fixtures/mode-typo-and-bad-rate.yaml', '--json']);
+    expect(r.code).toBe(2);
+    const verdict = JSON.parse(r.stdout) as { valid: boolean; problems: Record<string, unknown>[] };
+    expect(verdict.valid).toBe(false);
+    expect(verdict.problems.map((p) => [p.path, p.line, p.column])).toEqual([
+      ['stream.mode', 5, 9],
+      ['producers[0].rate', 9, 11],
+    ]);
+    expect(verdict.problems[0]).toMatchObject({ found: '"provisoned"', hint: 'did you mean "provisioned"?' });
+    expect(r.stderr).toMatch(
+      /^error: 2 problems found\n {2}test\/fixtures\/mode-typo-and-bad-rate\.yaml:5:9: /,
+    );
   });
 });
 

@@ -1,19 +1,50 @@
 import { stringify } from 'yaml';
-import { formatProblem } from '../../errors.js';
+import { formatProblem, InvalidInputError, type Problem } from '../../errors.js';
 import type { Scenario } from '../../scenario/schema.js';
 import type { Io } from '../io.js';
 import { plural } from '../plural.js';
 import { loadScenario } from '../read.js';
 
-/** `validate --json` without `--print`: the verdict for scripts. Invalid input exits 2 with the problems on stderr instead. */
-export interface ValidationVerdict {
-  version: 1;
-  valid: true;
+/** A problem or warning for scripts: where, what, and the line stderr prints for it. */
+export interface ProblemJson {
   file: string;
-  name: string;
-  counts: { producers: number; consumers: number; firehose: number; events: number; gates: number };
-  /** Each warning as printed on stderr: `file:line:col: path: message`. */
-  warnings: string[];
+  line?: number;
+  column?: number;
+  /** The path inside the document: `producers[0].rate`. */
+  path: string;
+  message: string;
+  expected?: string;
+  found?: string;
+  hint?: string;
+  /** As printed on stderr: `file:line:col: path: message (expected …, found …)`. */
+  text: string;
+}
+
+/**
+ * `validate --json` without `--print`: the verdict for scripts. An invalid scenario still exits 2
+ * with its problems on stderr; stdout gets `valid: false` and the same problems.
+ */
+export type ValidationVerdict =
+  | {
+      version: 1;
+      valid: true;
+      file: string;
+      name: string;
+      counts: { producers: number; consumers: number; firehose: number; events: number; gates: number };
+      warnings: ProblemJson[];
+    }
+  | { version: 1; valid: false; file: string; problems: ProblemJson[] };
+
+function problemJson(p: Problem): ProblemJson {
+  return { ...p.location, message: p.message, ...pick(p), text: formatProblem(p) };
+}
+
+function pick(p: Problem): Pick<Problem, 'expected' | 'found' | 'hint'> {
+  return {
+    ...(p.expected === undefined ? {} : { expected: p.expected }),
+    ...(p.found === undefined ? {} : { found: p.found }),
+    ...(p.hint === undefined ? {} : { hint: p.hint }),
+  };
 }
 
 export interface ValidateArgs {
@@ -24,7 +55,22 @@ export interface ValidateArgs {
 
 /** `shardcast validate FILE [--print] [--json]`: a verdict (text or JSON), or the scenario resolved. */
 export function commandValidate(io: Io, args: ValidateArgs): number {
-  const loaded = loadScenario(io, args.file);
+  let loaded: ReturnType<typeof loadScenario>;
+  try {
+    loaded = loadScenario(io, args.file);
+  } catch (error) {
+    // The problems go to stderr as ever (main prints them, exit 2); a script reading stdout gets them too.
+    if (args.json && !args.print && error instanceof InvalidInputError) {
+      const verdict: ValidationVerdict = {
+        version: 1,
+        valid: false,
+        file: args.file,
+        problems: error.problems.map(problemJson),
+      };
+      io.stdout(`${JSON.stringify(verdict, null, 2)}\n`);
+    }
+    throw error;
+  }
   if (args.print) {
     const written = toWritten(loaded.scenario);
     io.stdout(args.json ? `${JSON.stringify(written, null, 2)}\n` : stringify(written, { lineWidth: 0 }));
@@ -42,7 +88,7 @@ export function commandValidate(io: Io, args: ValidateArgs): number {
         events: s.events.length,
         gates: s.gates.length,
       },
-      warnings: loaded.warnings.map(formatProblem),
+      warnings: loaded.warnings.map(problemJson),
     };
     io.stdout(`${JSON.stringify(verdict, null, 2)}\n`);
   } else {
