@@ -221,7 +221,7 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
     .strict()
     .help()
     .alias('help', 'h')
-    .version('version', 'print the version and exit', SHARDCAST_VERSION)
+    .version('version', 'Show the version and exit', SHARDCAST_VERSION)
     .alias('version', 'v')
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .exitProcess(false)
