@@ -142,5 +142,9 @@ describe('plural', () => {
     expect(plural(2, 'retry', 'retries')).toBe('2 retries');
     expect(plural(1, 'retry', 'retries')).toBe('1 retry');
     expect(plural(12_000, 'record')).toBe('12,000 records');
+    // A fluid count printed as 1 (formatNumber keeps 3 decimals below 1: 0.9996 → "1") reads as one;
+    // 1.5 prints as "1.5" and takes the plural.
+    expect(plural(0.9996, 'record')).toBe('1 record');
+    expect(plural(1.5, 'record')).toBe('1.5 records');
   });
 });

@@ -21,7 +21,7 @@ import {
 import { TARGETS } from '../../targets/index.js';
 import { displayPath, type Io } from '../io.js';
 import { outputDirectory, writeArtefact } from '../out.js';
-import { plural } from '../plural.js';
+import { isSingular, plural } from '../plural.js';
 import { GATES_FILE, loadScenario, serializeGates } from '../read.js';
 import { runSummary, scenarioHash } from '../summary.js';
 import { SHARDCAST_VERSION } from '../version.js';
@@ -225,7 +225,7 @@ export function renderRunSummary(
     '',
     `  records   produced ${formatNumber(c.produced)}, acknowledged ${formatNumber(c.acknowledged)} (${formatPercent(c.produced > 0 ? c.acknowledged / c.produced : 1)})`,
     `  throttled ${plural(c.throttled, 'attempt')} of ${formatNumber(c.attempts)} (${formatPercent(m.throttledRatio ?? 0)}), ${plural(c.retried, 'retry', 'retries')}`,
-    `  lost      ${plural(c.dropped, 'record')} after ${c.dropped === 1 ? 'its' : 'their'} last attempt${c.pendingAtEnd > 0 ? `; ${formatNumber(c.pendingAtEnd)} still waiting for a retry at the end` : ''}`,
+    `  lost      ${plural(c.dropped, 'record')} after ${isSingular(c.dropped) ? 'its' : 'their'} last attempt${c.pendingAtEnd > 0 ? `; ${formatNumber(c.pendingAtEnd)} still waiting for a retry at the end` : ''}`,
   );
   const hottest = result.shardSeries.hottest[0];
   if (hottest) {
