@@ -191,6 +191,16 @@ describe('compare --json, --only and the warning for results that are not like f
     expect(r.stderr).toBe(`warning: ${comparison.warnings[0]}\n`);
   });
 
+  it('report --baseline warns the same way', async () => {
+    const calm = await resultOf(CALM, 'calm-report');
+    const short = await resultOf(SHORT, 'short-report');
+    const r = await onDisk(['report', short, '--baseline', calm, '--out', fresh('report-baseline')]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(
+      /^warning: scenario "calm" changed between the runs \(hash [0-9a-f]{12} in the baseline/,
+    );
+  });
+
   it('no warning for the same scenario; a warning for other scenarios and targets', async () => {
     const calm = await resultOf(CALM, 'calm-again');
     const same = await onDisk(['compare', calm, calm]);

@@ -16,6 +16,7 @@ import {
   readResultOrPlan,
   readTextIfExists,
 } from '../read.js';
+import { comparabilityWarnings, comparedRun } from '../summary.js';
 import { SHARDCAST_VERSION } from '../version.js';
 
 export interface ReportArgs {
@@ -63,6 +64,12 @@ export async function commandReport(io: Io, args: ReportArgs): Promise<number> {
       throw new ShardcastError('usage', '--baseline compares runs: give a result.json, not a plan', 2);
     }
     baseline = readResult(io, args.baseline, '--baseline takes a result.json written by shardcast run');
+    // The same warning as `compare`: a comparison of unlike runs is drawn, but said to be one.
+    for (const warning of comparabilityWarnings(
+      comparedRun(baseline, args.baseline),
+      comparedRun(result, args.file),
+    ))
+      io.stderr(`warning: ${warning}\n`);
     comparison = { rows: compareMetrics(baseline.metrics, result.metrics, { tolerance }), tolerance };
   }
   const out = join(outDir, 'index.html');
