@@ -15,6 +15,7 @@
 export { FIREHOSE, KINESIS } from './aws/facts.js';
 export { evenShardRanges, hashKeyOf, routingHashKey, shardIndexOf } from './aws/hash.js';
 export { type PriceName, type PriceTable, resolvePrices, US_EAST_1_PRICES } from './aws/pricing.js';
+export type { ComparisonSummary, GateSummary, RunSummary } from './cli/summary.js';
 export { type SimulateOptions, simulateScenario } from './engine/simulate.js';
 export { ExitCode, formatProblem, InvalidInputError, type Problem, ShardcastError } from './errors.js';
 export { compareMetrics } from './gates/compare.js';

@@ -2,8 +2,8 @@
  * The CLI's window on the world: output streams, files, environment, clock. Commands receive an
  * `Io` so tests run them in-process with fakes.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 
 export interface Io {
   stdout(text: string): void;
@@ -11,6 +11,10 @@ export interface Io {
   readFile(path: string): string;
   /** Writes atomically: a temporary file beside the target, then a rename. */
   writeFile(path: string, data: string | Uint8Array): void;
+  /** Whether `path` is an existing directory. */
+  isDirectory(path: string): boolean;
+  /** Creates the directory `path` and its missing parents; throws the filesystem's error (EEXIST, ENOTDIR, EACCES…). */
+  makeDirectory(path: string): void;
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
   /** Whether stdout is a terminal (progress bars, colour). */
@@ -18,10 +22,18 @@ export interface Io {
   now(): Date;
 }
 
-/** Writes `data` to `path` through a temporary file and a rename, so a crash never leaves half a file. */
+/** Temporary files written by this process so far: with the pid, a name no other writer uses. */
+let temporaries = 0;
+
+/**
+ * Writes `data` to `path` through a temporary file and a rename, so a crash never leaves half a
+ * file, and removes the temporary file when either step fails. Its name (`.result.json.<pid>.<n>.tmp`)
+ * is unique to this process and write, so two runs writing into one folder never share one.
+ */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
-  const temporary = join(dirname(path), `.${Date.now().toString(36)}-${process.pid}.tmp`);
+  temporaries += 1;
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${temporaries}.tmp`);
   try {
     writeFileSync(temporary, data);
     renameSync(temporary, path);
@@ -37,6 +49,10 @@ export function nodeIo(): Io {
     stderr: (text) => process.stderr.write(text),
     readFile: (path) => readFileSync(path, 'utf8'),
     writeFile: writeFileAtomic,
+    isDirectory: (path) => statSync(path, { throwIfNoEntry: false })?.isDirectory() === true,
+    makeDirectory: (path) => {
+      mkdirSync(path, { recursive: true });
+    },
     cwd: process.cwd(),
     env: process.env,
     isTTY: process.stdout.isTTY === true,

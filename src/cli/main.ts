@@ -12,6 +12,7 @@ import { commandRun } from './commands/run.js';
 import { commandSchema } from './commands/schema.js';
 import { commandValidate } from './commands/validate.js';
 import { type Io, nodeIo } from './io.js';
+import { SHARDCAST_VERSION } from './version.js';
 
 /** Thrown for a command line yargs rejects (unknown option, missing argument): exit code 2. */
 class UsageError extends ShardcastError {
@@ -44,12 +45,13 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
           .option('json', { type: 'boolean', default: false, describe: 'print the Plan as JSON' })
           .option('out', {
             type: 'string',
-            describe: 'also write the Plan as JSON to this file, and its HTML report (index.html) beside it',
+            describe:
+              'write plan.json, gates.json and the HTML report (index.html) into this directory (created if missing)',
           })
           .option('html', {
             type: 'boolean',
             default: true,
-            describe: 'with --out, write index.html beside the JSON (--no-html to skip)',
+            describe: 'with --out, write index.html too (--no-html to skip)',
           }),
       (args) =>
         setExit(commandPlan(io, { file: args.file, json: args.json, out: args.out, html: args.html })),
@@ -72,9 +74,15 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
           })
           .option('out', {
             type: 'string',
-            describe: 'output directory (default: reports/<scenario>/<run-id>)',
+            describe:
+              'the directory the artefacts go into, created if missing (default: reports/<scenario>/<run-id>)',
           })
-          .option('json', { type: 'boolean', default: false, describe: 'print the RunResult as JSON' })
+          .option('json', {
+            type: 'boolean',
+            default: false,
+            describe:
+              'print a compact JSON summary (gates, key metrics); the whole RunResult is in result.json',
+          })
           .option('quiet', { type: 'boolean', default: false, describe: 'no progress bar' })
           .option('gate', {
             type: 'string',
@@ -116,11 +124,15 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
             type: 'string',
             describe: 'a result.json to compare with: metric changes, regressions, both runs on the charts',
           })
-          .option('out', { type: 'string', describe: 'the HTML file (default: index.html beside FILE)' })
+          .option('out', {
+            type: 'string',
+            describe:
+              'the directory index.html (and the images) go into, created if missing (default: the folder of FILE)',
+          })
           .option('format', {
             type: 'string',
             choices: ['svg', 'png'] as const,
-            describe: 'also write each chart as an image beside the HTML',
+            describe: 'also write each chart as an image beside index.html',
           })
           .option('tolerance', {
             type: 'string',
@@ -145,10 +157,26 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
         y
           .positional('baseline', { type: 'string', demandOption: true })
           .positional('current', { type: 'string', demandOption: true })
-          .option('tolerance', { type: 'string', default: '10%', describe: 'allowed worsening, e.g. 10%' }),
+          .option('tolerance', { type: 'string', default: '10%', describe: 'allowed worsening, e.g. 10%' })
+          .option('json', {
+            type: 'boolean',
+            default: false,
+            describe: 'print the comparison as JSON (every metric: baseline, current, change, verdict)',
+          })
+          .option('only', {
+            type: 'string',
+            choices: ['changed', 'regressed'] as const,
+            describe: 'print only the metrics that changed, or only the regressions',
+          }),
       (args) =>
         setExit(
-          commandCompare(io, { baseline: args.baseline, current: args.current, tolerance: args.tolerance }),
+          commandCompare(io, {
+            baseline: args.baseline,
+            current: args.current,
+            tolerance: args.tolerance,
+            json: args.json,
+            only: args.only,
+          }),
         ),
     )
     .command(
@@ -169,14 +197,18 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
           .option('json', {
             type: 'boolean',
             default: false,
-            describe: 'with --print, print JSON instead of YAML',
+            describe: 'print the verdict as JSON; with --print, the scenario as JSON instead of YAML',
           }),
       (args) => setExit(commandValidate(io, { file: args.file, print: args.print, json: args.json })),
     )
     .command(
       'schema',
       'Print the JSON Schema of scenario files (for editors)',
-      (y) => y.option('out', { type: 'string', describe: 'write it to this file instead' }),
+      (y) =>
+        y.option('out', {
+          type: 'string',
+          describe: 'write it as scenario.schema.json into this directory instead (created if missing)',
+        }),
       (args) => setExit(commandSchema(io, { out: args.out })),
     )
     .command(
@@ -195,7 +227,8 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
     .strict()
     .help()
     .alias('help', 'h')
-    .version(false)
+    .version('version', 'Show the version and exit', SHARDCAST_VERSION)
+    .alias('version', 'v')
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((message, error) => {

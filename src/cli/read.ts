@@ -85,7 +85,7 @@ function checkPlan(data: unknown, file: string): Plan {
       'invalid-plan',
       `${file} is not a plan shardcast can read:\n  ${problems.join('\n  ')}`,
       2,
-      'write it again with `shardcast plan SCENARIO --out FILE`',
+      'write it again with `shardcast plan SCENARIO --out DIR`',
     );
   }
   return data as unknown as Plan;

@@ -135,13 +135,47 @@ export function renderComparison(
   return [line(header), ...body.map(line), '', footer, ''].join('\n');
 }
 
-function note(r: ComparisonRow): string {
-  if (r.baseline === null) return 'only in current';
-  if (r.current === null) return 'only in baseline';
-  if (r.regression) return '✗ regression';
-  if (r.direction === 'neutral' || r.current === r.baseline) return '';
+/**
+ * A row's verdict: `regression` (worse beyond the tolerance), `worse` (within it), `better`,
+ * `changed` (a neutral metric, an input, moved), `same`, or present on one side only.
+ */
+export type RowVerdict =
+  | 'regression'
+  | 'worse'
+  | 'better'
+  | 'changed'
+  | 'same'
+  | 'only-in-baseline'
+  | 'only-in-current';
+
+export function rowVerdict(r: ComparisonRow): RowVerdict {
+  if (r.baseline === null) return 'only-in-current';
+  if (r.current === null) return 'only-in-baseline';
+  if (r.regression) return 'regression';
+  // NaN on either side: not the same value, and neither better nor worse.
+  if (r.current === r.baseline) return 'same';
+  if (r.direction === 'neutral' || Number.isNaN(r.current) || Number.isNaN(r.baseline)) return 'changed';
   const worse = r.direction === 'higher-is-worse' ? r.current > r.baseline : r.current < r.baseline;
-  return worse ? 'worse, within tolerance' : 'better';
+  return worse ? 'worse' : 'better';
+}
+
+/** Whether a row differs between the runs: any verdict but `same`. */
+export function isChanged(r: ComparisonRow): boolean {
+  return rowVerdict(r) !== 'same';
+}
+
+const NOTES: Record<RowVerdict, string> = {
+  regression: '✗ regression',
+  worse: 'worse, within tolerance',
+  better: 'better',
+  changed: '',
+  same: '',
+  'only-in-baseline': 'only in baseline',
+  'only-in-current': 'only in current',
+};
+
+function note(r: ComparisonRow): string {
+  return NOTES[rowVerdict(r)];
 }
 
 /** A relative change for people: `+12.5%`, `−3%`, `0%`. */

@@ -118,7 +118,18 @@ export interface ShardSeries {
 export interface RunResult {
   version: typeof RESULT_VERSION;
   header: RunHeader;
-  scenario: { name: string; seed: number; durationSeconds: number; tickSeconds: number; target: string };
+  scenario: {
+    name: string;
+    seed: number;
+    durationSeconds: number;
+    tickSeconds: number;
+    target: string;
+    /**
+     * `sha256:<hex>` of the resolved scenario, set by `shardcast run`: `compare` warns when two
+     * results of one name ran different scenarios. Absent from results written before it was added.
+     */
+    hash?: string;
+  };
   counters: RunCounters;
   series: StreamSeries;
   shardSeries: ShardSeries;

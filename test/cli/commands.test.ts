@@ -116,11 +116,11 @@ describe('shardcast plan', () => {
     for (const value of Object.values(plan.metrics)) expect(Number.isFinite(value)).toBe(true);
   });
 
-  it('writes the Plan JSON to --out and still prints the summary', async () => {
-    const result = await run(['plan', 'scenarios/launch-day.yaml', '--out', 'reports/plan.json']);
+  it('writes the Plan JSON into the --out directory and still prints the summary', async () => {
+    const result = await run(['plan', 'scenarios/launch-day.yaml', '--out', 'reports/planned']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Plan for launch-day/);
-    const written = result.io.writtenFile('reports/plan.json');
+    const written = result.io.writtenFile('reports/planned/plan.json');
     expect(written).toBeDefined();
     const json = await run(['plan', 'scenarios/launch-day.yaml', '--json']);
     expect(written).toBe(json.stdout);
@@ -133,7 +133,7 @@ describe('shardcast plan', () => {
     it('creates missing directories and leaves no temporary file', async () => {
       const out = join(dir, 'nested', 'plan.json');
       const result = await run(
-        ['plan', 'scenarios/launch-day.yaml', '--json', '--out', out],
+        ['plan', 'scenarios/launch-day.yaml', '--json', '--out', join(dir, 'nested')],
         {},
         { writeToDisk: true },
       );
@@ -151,7 +151,7 @@ describe('shardcast validate', () => {
     expect(result).toMatchObject({
       code: 0,
       stdout:
-        'scenarios/launch-day.yaml: valid scenario "launch-day": 1 producer(s), 2 consumer(s), 1 Firehose stream(s), 1 event(s)\n',
+        'scenarios/launch-day.yaml: valid scenario "launch-day": 1 producer, 2 consumers, 1 Firehose stream, 1 event\n',
       stderr: '',
     });
   });
@@ -262,11 +262,11 @@ describe('shardcast schema', () => {
   });
 
   it('writes it to --out and says so on stderr', async () => {
-    const result = await run(['schema', '--out', 'schema/out.json']);
+    const result = await run(['schema', '--out', 'schema']);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe('wrote schema/out.json\n');
-    expect(result.io.writtenFile('schema/out.json')).toBe((await run(['schema'])).stdout);
+    expect(result.stderr).toBe('Wrote schema/scenario.schema.json\n');
+    expect(result.io.writtenFile('schema/scenario.schema.json')).toBe((await run(['schema'])).stdout);
   });
 });
 

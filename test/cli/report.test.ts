@@ -94,7 +94,7 @@ describe('shardcast report', () => {
     expect((await runIn(io, ['report', planFile])).code).toBe(2);
   });
 
-  it('--out names the file; --baseline adds the comparison and the baseline’s series', async () => {
+  it('--out names the directory; --baseline adds the comparison and the baseline’s series', async () => {
     // The baseline: the same stream at 500 records/s, which never throttles.
     const calm = await run(['run', 'calm.yaml', '--out', '/tmp/base', '--no-html'], {
       'calm.yaml': SCENARIO.replace('rate: 2500/s', 'rate: 500/s'),
@@ -108,10 +108,10 @@ describe('shardcast report', () => {
       '--baseline',
       '/tmp/base/result.json',
       '--out',
-      '/tmp/x/cmp.html',
+      '/tmp/x/cmp',
     ]);
     expect(r.code).toBe(0);
-    const page = io.writtenFile('/tmp/x/cmp.html')!;
+    const page = io.writtenFile('/tmp/x/cmp/index.html')!;
     // 2,500 records/s on 2 shards throttles where 500/s did not: throttledRatio goes from 0, a
     // regression, and the regressions come first in the table.
     expect(page).toContain('id="comparison"');
@@ -145,23 +145,23 @@ describe('shardcast report', () => {
     }
   });
 
-  it('plan --out writes a plan-only report beside the plan; report reads a plan too', async () => {
-    const r = await run(['plan', 'small.yaml', '--out', '/tmp/p/plan.json'], { 'small.yaml': SCENARIO });
+  it('plan --out DIR writes a plan-only report beside the plan; report reads a plan too', async () => {
+    const r = await run(['plan', 'small.yaml', '--out', '/tmp/p'], { 'small.yaml': SCENARIO });
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe('Wrote /tmp/p/plan.json and its report, /tmp/p/index.html\n');
+    expect(r.stderr).toBe('Wrote /tmp/p/plan.json, gates.json and index.html (the report)\n');
     const page = r.io.writtenFile('/tmp/p/index.html')!;
     expect(page).toContain('Plan only: no run');
     // The plan's gate is checked now; the run's needs a run.
     expect(page).toContain('1 gate needs a run to be checked: throttledRatio &lt;= 0.001');
     expect(page).toContain('id="chart-cost"');
     // Rebuilt from the plan, with the gates.json beside it: the same verdicts and pending gate.
-    const again = await runIn(r.io, ['report', '/tmp/p/plan.json', '--out', '/tmp/p/again.html']);
+    const again = await runIn(r.io, ['report', '/tmp/p/plan.json', '--out', '/tmp/p/again']);
     expect(again.code).toBe(0);
-    const rebuilt = r.io.writtenFile('/tmp/p/again.html')!;
+    const rebuilt = r.io.writtenFile('/tmp/p/again/index.html')!;
     expect(rebuilt).toContain('Plan only: no run');
     expect(rebuilt).toContain('1 gate needs a run to be checked: throttledRatio &lt;= 0.001');
     expect(rebuilt).toContain('<code>shards.recommended &lt;= 8</code>');
-    const none = await run(['plan', 'small.yaml', '--out', '/tmp/q/plan.json', '--no-html'], {
+    const none = await run(['plan', 'small.yaml', '--out', '/tmp/q', '--no-html'], {
       'small.yaml': SCENARIO,
     });
     expect(none.io.writtenFile('/tmp/q/index.html')).toBeUndefined();

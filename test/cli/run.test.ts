@@ -91,12 +91,13 @@ describe('shardcast run', () => {
     expect(r.stderr).toContain('did you mean "lostRecords"?');
   });
 
-  it('prints the RunResult with --json, and honours --seed and --duration', async () => {
+  it('honours --seed and --duration (--json prints the summary; the RunResult is in result.json)', async () => {
     const r = await run(['run', 'calm.yaml', '--out', OUT, '--json', '--seed', '3', '--duration', '30s'], {
       'calm.yaml': CALM,
     });
     expect(r.code).toBe(0);
-    const result = parseResult(r.stdout, 'stdout');
+    expect(JSON.parse(r.stdout)).toMatchObject({ seed: 3, durationSeconds: 30 });
+    const result = parseResult(r.io.writtenFile(join(OUT, 'result.json'))!, 'result.json');
     expect(result.scenario.seed).toBe(3);
     expect(result.scenario.durationSeconds).toBe(30);
     expect(result.series.offered).toHaveLength(30);
@@ -121,8 +122,8 @@ describe('shardcast run', () => {
 
 describe('shardcast compare', () => {
   async function resultOf(yaml: string): Promise<string> {
-    const r = await run(['run', 'x.yaml', '--out', OUT, '--json', '--duration', '1m'], { 'x.yaml': yaml });
-    return r.stdout;
+    const r = await run(['run', 'x.yaml', '--out', OUT, '--quiet', '--duration', '1m'], { 'x.yaml': yaml });
+    return r.io.writtenFile(join(OUT, 'result.json'))!;
   }
 
   it('exits 0 for the same result and 1 when throttling got worse beyond the tolerance', async () => {

@@ -735,7 +735,7 @@ describe('shardcast validate on a malformed scenario', () => {
       '',
     ]);
     expect(result.stdout).toBe(
-      'eu-region.yaml: valid scenario "t": 1 producer(s), 0 consumer(s), 0 Firehose stream(s), 0 event(s), 1 warning(s)\n',
+      'eu-region.yaml: valid scenario "t": 1 producer, 0 consumers, 0 Firehose streams, 0 events, 1 warning\n',
     );
   });
 });

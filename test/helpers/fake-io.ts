@@ -4,8 +4,8 @@
  * stderr, writes kept in memory or sent to a real directory, a fixed clock and an empty
  * environment.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Io, writeFileAtomic } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
@@ -34,6 +34,7 @@ export class FakeIo implements Io {
   readonly written = new Map<string, string>();
   private readonly files = new Map<string, string>();
   private readonly bytes = new Map<string, Uint8Array>();
+  private readonly directories = new Set<string>();
   private readonly writeToDisk: boolean;
 
   constructor(options: FakeIoOptions = {}) {
@@ -75,6 +76,32 @@ export class FakeIo implements Io {
     if (typeof data !== 'string') this.bytes.set(absolute, data);
     if (!this.writeToDisk) this.files.set(absolute, text);
     this.written.set(absolute, text);
+  }
+
+  isDirectory(path: string): boolean {
+    const absolute = this.absolute(path);
+    if (this.writeToDisk) return statSync(absolute, { throwIfNoEntry: false })?.isDirectory() === true;
+    return (
+      this.directories.has(absolute) ||
+      [...this.files.keys()].some((file) => file.startsWith(`${absolute}${sep}`))
+    );
+  }
+
+  makeDirectory(path: string): void {
+    const absolute = this.absolute(path);
+    if (this.writeToDisk) {
+      mkdirSync(absolute, { recursive: true });
+      return;
+    }
+    // In memory, an in-memory file in the way fails as the filesystem would: at the path, EEXIST;
+    // at a parent, ENOTDIR.
+    for (let at = absolute; at !== dirname(at); at = dirname(at)) {
+      if (this.files.has(at) || this.bytes.has(at)) {
+        const code = at === absolute ? 'EEXIST' : 'ENOTDIR';
+        throw Object.assign(new Error(`${code}: ${at}`), { code });
+      }
+    }
+    this.directories.add(absolute);
   }
 
   /** A binary file the command wrote. */

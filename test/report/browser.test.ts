@@ -224,11 +224,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the report in a real browser (headless Chromium
 
   it('a plan-only report draws its cost chart', async () => {
     const dir = join(OUT, 'plan-only');
-    const r = await run(
-      ['plan', 'scenarios/launch-day.yaml', '--out', join(dir, 'plan.json')],
-      {},
-      { writeToDisk: true },
-    );
+    const r = await run(['plan', 'scenarios/launch-day.yaml', '--out', dir], {}, { writeToDisk: true });
     expect(r.code).toBe(0);
     const { page, check } = await openReport(browser, join(dir, 'index.html'), {
       screenshot: join(OUT, 'plan-only.png'),

@@ -1,21 +1,52 @@
 import { compareMetrics, parseTolerance, renderComparison } from '../../gates/compare.js';
 import type { Io } from '../io.js';
+import { plural } from '../plural.js';
 import { readResult } from '../read.js';
+import { comparabilityWarnings, comparedRun, comparisonSummary, filterRows } from '../summary.js';
 
 export interface CompareArgs {
   baseline: string;
   current: string;
   tolerance: string;
+  /** Print the comparison as JSON (`ComparisonSummary`). */
+  json?: boolean;
+  /** Print only the rows that changed, or only the regressions (yargs lets only these through). */
+  only?: 'changed' | 'regressed' | undefined;
 }
 
 const HINT = 'compare takes two result.json files written by shardcast run';
 
-/** `shardcast compare BASELINE CURRENT [--tolerance 10%]`: exit 1 when a metric got worse beyond the tolerance. */
+/**
+ * `shardcast compare BASELINE CURRENT [--tolerance 10%] [--json] [--only changed|regressed]`: exit
+ * 1 when a metric got worse beyond the tolerance (whatever `--only` shows). A warning on stderr
+ * when the two results are not like for like: other scenarios, targets or durations.
+ */
 export function commandCompare(io: Io, args: CompareArgs): number {
   const tolerance = parseTolerance(args.tolerance);
   const baseline = readResult(io, args.baseline, HINT);
   const current = readResult(io, args.current, HINT);
   const rows = compareMetrics(baseline.metrics, current.metrics, { tolerance });
-  io.stdout(`${renderComparison(rows, { tolerance })}\n`);
+  const only = args.only ?? 'all';
+  const shown = filterRows(rows, only);
+  const baselineRun = comparedRun(baseline, args.baseline);
+  const currentRun = comparedRun(current, args.current);
+  const warnings = comparabilityWarnings(baselineRun, currentRun);
+  for (const warning of warnings) io.stderr(`warning: ${warning}\n`);
+  if (args.json) {
+    const summary = comparisonSummary(rows, shown, {
+      tolerance,
+      baseline: baselineRun,
+      current: currentRun,
+      warnings,
+      only,
+    });
+    io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+  } else {
+    const filtered =
+      only === 'all'
+        ? ''
+        : `${shown.length} of ${plural(rows.length, 'metric')} ${only === 'changed' ? 'changed' : 'regressed'} (--only ${only})\n`;
+    io.stdout(`${renderComparison(shown, { tolerance })}${filtered}\n`);
+  }
   return rows.some((r) => r.regression) ? 1 : 0;
 }

@@ -7,6 +7,7 @@ import { reportCharts } from '../../report/charts.js';
 import { renderReport } from '../../report/html.js';
 import type { RunResult } from '../../result/types.js';
 import { displayPath, type Io, resolvePath } from '../io.js';
+import { outputDirectory, writeArtefact } from '../out.js';
 import {
   GATES_FILE,
   parseGates,
@@ -15,6 +16,7 @@ import {
   readResultOrPlan,
   readTextIfExists,
 } from '../read.js';
+import { comparabilityWarnings, comparedRun } from '../summary.js';
 import { SHARDCAST_VERSION } from '../version.js';
 
 export interface ReportArgs {
@@ -27,13 +29,16 @@ export interface ReportArgs {
 }
 
 /**
- * `shardcast report RESULT.json [--baseline OLD.json] [--out FILE] [--format svg|png]`: the HTML
- * report of a run or of a plan, with the plan.json (for a run) and gates.json found beside it.
+ * `shardcast report RESULT.json [--baseline OLD.json] [--out DIR] [--format svg|png]`: the HTML
+ * report of a run or of a plan, with the plan.json (for a run) and gates.json found beside it,
+ * written as index.html (and the chart images) into DIR, by default the folder of RESULT.json.
  */
 export async function commandReport(io: Io, args: ReportArgs): Promise<number> {
   const tolerance = parseTolerance(args.tolerance);
   const source = readResultOrPlan(io, args.file);
   const dir = dirname(args.file);
+  // An unusable --out is found before the report is built.
+  const outDir = args.out === undefined ? resolvePath(io, dir) : outputDirectory(io, args.out);
   let plan: Plan | undefined;
   let result: RunResult | undefined;
   if (source.kind === 'result') {
@@ -59,9 +64,15 @@ export async function commandReport(io: Io, args: ReportArgs): Promise<number> {
       throw new ShardcastError('usage', '--baseline compares runs: give a result.json, not a plan', 2);
     }
     baseline = readResult(io, args.baseline, '--baseline takes a result.json written by shardcast run');
+    // The same warning as `compare`: a comparison of unlike runs is drawn, but said to be one.
+    for (const warning of comparabilityWarnings(
+      comparedRun(baseline, args.baseline),
+      comparedRun(result, args.file),
+    ))
+      io.stderr(`warning: ${warning}\n`);
     comparison = { rows: compareMetrics(baseline.metrics, result.metrics, { tolerance }), tolerance };
   }
-  const out = resolvePath(io, args.out ?? join(dir, 'index.html'));
+  const out = join(outDir, 'index.html');
   const input = {
     plan,
     result,
@@ -73,14 +84,14 @@ export async function commandReport(io: Io, args: ReportArgs): Promise<number> {
     shardcastVersion: SHARDCAST_VERSION,
   };
   const charts = reportCharts(input);
-  io.writeFile(out, renderReport(input, chartLibraries(), charts));
+  writeArtefact(io, out, renderReport(input, chartLibraries(), charts));
   const written = [out];
   if (args.format) {
     // Loaded only for images: vega, vega-lite and resvg took 0.4 s of CPU to load, on every command.
     const { renderChartImages } = await import('../../report/images.js');
     for (const image of await renderChartImages(charts, args.format)) {
-      const file = join(dirname(out), image.file);
-      io.writeFile(file, image.data);
+      const file = join(outDir, image.file);
+      writeArtefact(io, file, image.data);
       written.push(file);
     }
   }

@@ -19,8 +19,11 @@ import {
   parseDuration,
 } from '../../scenario/units.js';
 import { TARGETS } from '../../targets/index.js';
-import { displayPath, type Io, resolvePath } from '../io.js';
+import { displayPath, type Io } from '../io.js';
+import { outputDirectory, writeArtefact } from '../out.js';
+import { isSingular, plural } from '../plural.js';
 import { GATES_FILE, loadScenario, serializeGates } from '../read.js';
+import { runSummary, scenarioHash } from '../summary.js';
 import { SHARDCAST_VERSION } from '../version.js';
 
 export interface RunArgs {
@@ -75,6 +78,8 @@ export async function commandRun(io: Io, args: RunArgs): Promise<number> {
   const started = io.now();
   const seed = args.seed ?? scenario.seed;
   const runId = `${stamp(started)}-s${seed}`;
+  // An unusable --out is found before the run, not after minutes of it.
+  const dir = outputDirectory(io, args.out ?? join('reports', scenario.name, runId));
   const showProgress = io.isTTY && !args.quiet && !args.json && !isCi(io.env);
   let lastDrawn = -1;
   const result = await target.run(scenario, {
@@ -110,10 +115,11 @@ export async function commandRun(io: Io, args: RunArgs): Promise<number> {
     finishedAt: finished.toISOString(),
     wallSeconds: (finished.getTime() - started.getTime()) / 1000,
   };
+  // Which inputs made it: `compare` warns when two results of one name ran different scenarios.
+  result.scenario = { ...result.scenario, hash: scenarioHash(scenario) };
 
   const metrics = { ...plan.metrics, ...result.metrics };
   const verdicts = evaluateGates(gates, metrics);
-  const dir = resolvePath(io, args.out ?? join('reports', scenario.name, runId));
   const junit = renderJUnit(verdicts, {
     suiteName: `shardcast ${scenario.name}`,
     timestamp: started.toISOString(),
@@ -126,13 +132,16 @@ export async function commandRun(io: Io, args: RunArgs): Promise<number> {
     keyFigures: keyFigures(result, plan.metrics),
   });
   const resultJson = serializeResult(result);
-  io.writeFile(join(dir, 'result.json'), resultJson);
-  io.writeFile(join(dir, 'plan.json'), `${JSON.stringify(plan, null, 2)}\n`);
-  io.writeFile(join(dir, 'junit.xml'), junit);
-  io.writeFile(join(dir, 'summary.md'), summary);
-  io.writeFile(join(dir, GATES_FILE), serializeGates(verdicts));
+  writeArtefact(io, join(dir, 'result.json'), resultJson);
+  writeArtefact(io, join(dir, 'plan.json'), `${JSON.stringify(plan, null, 2)}\n`);
+  writeArtefact(io, join(dir, 'junit.xml'), junit);
+  writeArtefact(io, join(dir, 'summary.md'), summary);
+  writeArtefact(io, join(dir, GATES_FILE), serializeGates(verdicts));
+  const files = ['result.json', 'plan.json', 'junit.xml', 'summary.md', GATES_FILE];
   if (args.html) {
-    io.writeFile(
+    files.push('index.html');
+    writeArtefact(
+      io,
       join(dir, 'index.html'),
       renderReport({
         plan,
@@ -144,8 +153,19 @@ export async function commandRun(io: Io, args: RunArgs): Promise<number> {
     );
   }
 
-  if (args.json) io.stdout(resultJson);
-  else io.stdout(renderRunSummary(result, verdicts, target.name, dir, io.cwd, args.html));
+  if (args.json) {
+    const summaryJson = runSummary({
+      result,
+      file: args.file,
+      hash: result.scenario.hash ?? scenarioHash(scenario),
+      target: target.name,
+      outDir: displayPath(io.cwd, dir),
+      files,
+      verdicts,
+      metrics,
+    });
+    io.stdout(`${JSON.stringify(summaryJson, null, 2)}\n`);
+  } else io.stdout(renderRunSummary(result, verdicts, target.name, dir, io.cwd, args.html));
   return allGatesPassed(verdicts) ? 0 : 1;
 }
 
@@ -206,8 +226,8 @@ export function renderRunSummary(
     `Run ${result.header.runId} of ${result.scenario.name} on ${target} (seed ${result.scenario.seed}, ${formatSeconds(simulated)} simulated in ${formatSeconds(result.header.wallSeconds)}${speed})`,
     '',
     `  records   produced ${formatNumber(c.produced)}, acknowledged ${formatNumber(c.acknowledged)} (${formatPercent(c.produced > 0 ? c.acknowledged / c.produced : 1)})`,
-    `  throttled ${formatNumber(c.throttled)} attempts of ${formatNumber(c.attempts)} (${formatPercent(m.throttledRatio ?? 0)}), ${formatNumber(c.retried)} retries`,
-    `  lost      ${formatNumber(c.dropped)} records after ${'their last attempt'}${c.pendingAtEnd > 0 ? `; ${formatNumber(c.pendingAtEnd)} still waiting for a retry at the end` : ''}`,
+    `  throttled ${plural(c.throttled, 'attempt')} of ${formatNumber(c.attempts)} (${formatPercent(m.throttledRatio ?? 0)}), ${plural(c.retried, 'retry', 'retries')}`,
+    `  lost      ${plural(c.dropped, 'record')} after ${isSingular(c.dropped) ? 'its' : 'their'} last attempt${c.pendingAtEnd > 0 ? `; ${formatNumber(c.pendingAtEnd)} still waiting for a retry at the end` : ''}`,
   );
   const hottest = result.shardSeries.hottest[0];
   if (hottest) {
@@ -225,21 +245,30 @@ export function renderRunSummary(
   if (throttledSeconds > 0) {
     const first = result.series.throttled.findIndex((x) => x > 0);
     out.push(
-      `  when      throttling in ${throttledSeconds} of ${result.series.throttled.length} seconds, from ${formatSeconds(first)}`,
+      `  when      throttling in ${formatNumber(throttledSeconds)} of ${plural(result.series.throttled.length, 'second')}, from ${formatSeconds(first)}`,
     );
   }
+  // End to end runs from a put to a consumer's read: without consumers there is no such figure,
+  // and a 0 s would read as "instant".
+  const consumers = Object.keys(result.series.consumerLagSeconds).length;
+  const e2e =
+    consumers === 0
+      ? 'end to end: no consumers'
+      : result.histograms.e2eLatency.count === 0
+        ? 'end to end: no records read'
+        : `end to end p95 ${formatSeconds(percentileSeconds(result.histograms.e2eLatency, 95))}, p99 ${formatSeconds(percentileSeconds(result.histograms.e2eLatency, 99))}`;
   out.push(
-    `  latency   put p50 ${formatSeconds(percentileSeconds(result.histograms.putLatency, 50))}, p95 ${formatSeconds(percentileSeconds(result.histograms.putLatency, 95))}, p99 ${formatSeconds(percentileSeconds(result.histograms.putLatency, 99))}, max ${formatSeconds(maxSeconds(result.histograms.putLatency))}; end to end p95 ${formatSeconds(percentileSeconds(result.histograms.e2eLatency, 95))}, p99 ${formatSeconds(percentileSeconds(result.histograms.e2eLatency, 99))}`,
+    `  latency   put p50 ${formatSeconds(percentileSeconds(result.histograms.putLatency, 50))}, p95 ${formatSeconds(percentileSeconds(result.histograms.putLatency, 95))}, p99 ${formatSeconds(percentileSeconds(result.histograms.putLatency, 99))}, max ${formatSeconds(maxSeconds(result.histograms.putLatency))}; ${e2e}`,
   );
   for (const [name, lag] of Object.entries(result.series.consumerLagSeconds)) {
     out.push(
-      `  consumer  ${name}: ${formatNumber(c.delivered[name] ?? 0)} records, lag max ${formatSeconds(maxOf(lag, 0))}`,
+      `  consumer  ${name}: ${plural(c.delivered[name] ?? 0, 'record')}, lag max ${formatSeconds(maxOf(lag, 0))}`,
     );
   }
   for (const [name, f] of Object.entries(c.firehose)) {
     const latency = result.histograms.firehoseDeliveryLatency[name];
     out.push(
-      `  firehose  ${name}: ${formatNumber(f.objects)} objects of ${formatBytes(f.objects > 0 ? f.objectBytes / f.objects : 0)} on average, delivery ${latency ? `p95 ${formatSeconds(percentileSeconds(latency, 95))}, p99 ${formatSeconds(percentileSeconds(latency, 99))}` : '—'}${f.throttled > 0 ? `, ${formatNumber(f.throttled)} throttled by the Direct PUT quota` : ''}`,
+      `  firehose  ${name}: ${plural(f.objects, 'object')} of ${formatBytes(f.objects > 0 ? f.objectBytes / f.objects : 0)} on average, delivery ${latency ? `p95 ${formatSeconds(percentileSeconds(latency, 95))}, p99 ${formatSeconds(percentileSeconds(latency, 99))}` : '—'}${f.throttled > 0 ? `, ${plural(f.throttled, 'record')} throttled by the Direct PUT quota` : ''}`,
     );
   }
   if (verdicts.length > 0) {

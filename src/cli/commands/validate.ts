@@ -1,7 +1,51 @@
 import { stringify } from 'yaml';
+import { formatProblem, InvalidInputError, type Problem } from '../../errors.js';
 import type { Scenario } from '../../scenario/schema.js';
 import type { Io } from '../io.js';
+import { plural } from '../plural.js';
 import { loadScenario } from '../read.js';
+
+/** A problem or warning for scripts: where, what, and the line stderr prints for it. */
+export interface ProblemJson {
+  file: string;
+  line?: number;
+  column?: number;
+  /** The path inside the document: `producers[0].rate`. */
+  path: string;
+  message: string;
+  expected?: string;
+  found?: string;
+  hint?: string;
+  /** As printed on stderr: `file:line:col: path: message (expected …, found …)`. */
+  text: string;
+}
+
+/**
+ * `validate --json` without `--print`: the verdict for scripts. An invalid scenario still exits 2
+ * with its problems on stderr; stdout gets `valid: false` and the same problems.
+ */
+export type ValidationVerdict =
+  | {
+      version: 1;
+      valid: true;
+      file: string;
+      name: string;
+      counts: { producers: number; consumers: number; firehose: number; events: number; gates: number };
+      warnings: ProblemJson[];
+    }
+  | { version: 1; valid: false; file: string; problems: ProblemJson[] };
+
+function problemJson(p: Problem): ProblemJson {
+  return { ...p.location, message: p.message, ...pick(p), text: formatProblem(p) };
+}
+
+function pick(p: Problem): Pick<Problem, 'expected' | 'found' | 'hint'> {
+  return {
+    ...(p.expected === undefined ? {} : { expected: p.expected }),
+    ...(p.found === undefined ? {} : { found: p.found }),
+    ...(p.hint === undefined ? {} : { hint: p.hint }),
+  };
+}
 
 export interface ValidateArgs {
   file: string;
@@ -9,16 +53,48 @@ export interface ValidateArgs {
   json: boolean;
 }
 
-/** `shardcast validate FILE [--print] [--json]`. */
+/** `shardcast validate FILE [--print] [--json]`: a verdict (text or JSON), or the scenario resolved. */
 export function commandValidate(io: Io, args: ValidateArgs): number {
-  const loaded = loadScenario(io, args.file);
+  let loaded: ReturnType<typeof loadScenario>;
+  try {
+    loaded = loadScenario(io, args.file);
+  } catch (error) {
+    // The problems go to stderr as ever (main prints them, exit 2); a script reading stdout gets them too.
+    if (args.json && !args.print && error instanceof InvalidInputError) {
+      const verdict: ValidationVerdict = {
+        version: 1,
+        valid: false,
+        file: args.file,
+        problems: error.problems.map(problemJson),
+      };
+      io.stdout(`${JSON.stringify(verdict, null, 2)}\n`);
+    }
+    throw error;
+  }
   if (args.print) {
     const written = toWritten(loaded.scenario);
     io.stdout(args.json ? `${JSON.stringify(written, null, 2)}\n` : stringify(written, { lineWidth: 0 }));
+  } else if (args.json) {
+    const s = loaded.scenario;
+    const verdict: ValidationVerdict = {
+      version: 1,
+      valid: true,
+      file: args.file,
+      name: s.name,
+      counts: {
+        producers: s.producers.length,
+        consumers: s.consumers.length,
+        firehose: s.firehose.length,
+        events: s.events.length,
+        gates: s.gates.length,
+      },
+      warnings: loaded.warnings.map(problemJson),
+    };
+    io.stdout(`${JSON.stringify(verdict, null, 2)}\n`);
   } else {
     const s = loaded.scenario;
     io.stdout(
-      `${args.file}: valid scenario "${s.name}": ${s.producers.length} producer(s), ${s.consumers.length} consumer(s), ${s.firehose.length} Firehose stream(s), ${s.events.length} event(s)${loaded.warnings.length > 0 ? `, ${loaded.warnings.length} warning(s)` : ''}\n`,
+      `${args.file}: valid scenario "${s.name}": ${plural(s.producers.length, 'producer')}, ${plural(s.consumers.length, 'consumer')}, ${plural(s.firehose.length, 'Firehose stream')}, ${plural(s.events.length, 'event')}${loaded.warnings.length > 0 ? `, ${plural(loaded.warnings.length, 'warning')}` : ''}\n`,
     );
   }
   return 0;
