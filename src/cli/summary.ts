@@ -77,7 +77,7 @@ const KEY_METRICS: readonly RegExp[] = [
   /^shards\.(?:maxUtilization|max|recommended|configured)$/,
   /^consumers\.[^.]+\.lagSeconds\.max$/,
   /^consumerLag\.max$/,
-  /^firehose\.[^.]+\.(?:objects|objectBytes|bytesWritten|bytes|throttled|deliveryLatency\.p99)$/,
+  /^firehose\.[^.]+\.(?:objects|deliveredBytes|averageObjectBytes|bytes|throttled|deliveryLatency\.p99)$/,
   /^cost\.monthly\.[A-Za-z]+$/,
 ];
 

@@ -41,7 +41,7 @@ describe('one metric name, one meaning in plan and run', () => {
   const scenario = `${readFileSync(join(REPO_ROOT, 'scenarios/log-shipping-firehose.yaml'), 'utf8')}  - ${gate}\n`;
 
   it('gives a firehose.<name>.objectBytes gate the same verdict and value in plan and in run', async () => {
-    const planned = await run(['plan', 'logs.yaml', '--out', `${OUT}/plan/plan.json`], {
+    const planned = await run(['plan', 'logs.yaml', '--out', `${OUT}/plan`], {
       'logs.yaml': scenario,
     });
     expect(planned.code).toBe(0);
@@ -93,7 +93,7 @@ describe('cost.monthly.total', () => {
     );
 
     // The HTML plan: the total under the cost table, and a chart caption saying what each bar holds.
-    const page = await run(['plan', 'scenarios/launch-day.yaml', '--out', `${OUT}/html/plan.json`]);
+    const page = await run(['plan', 'scenarios/launch-day.yaml', '--out', `${OUT}/html`]);
     const html = [...page.io.written.entries()].find(([path]) => path.endsWith('index.html'))?.[1] ?? '';
     expect(html).toMatch(/total for Provisioned, 31 shards, as the scenario runs: \$[\d,]+ a month/);
     expect(html).toContain(
