@@ -65,10 +65,13 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
             describe: 'scenario file (YAML or JSON)',
           })
           .option('target', { type: 'string', default: 'model', describe: 'where to run: model' })
-          .option('seed', { type: 'number', describe: "random seed (default: the scenario's)" })
+          .option('seed', {
+            type: 'string',
+            describe: "random seed, 0 … 4294967295 (default: the scenario's)",
+          })
           .option('duration', {
             type: 'string',
-            describe: "how long to run, e.g. 10m (default: the scenario's)",
+            describe: "how long to run, e.g. 10m or 600 (seconds) (default: the scenario's)",
           })
           .option('out', {
             type: 'string',

@@ -182,7 +182,7 @@ describe('parseCliGates', () => {
       },
     ]);
     expect(formatProblem(error.problems[0]!)).toBe(
-      '--gate: --gate[1]: not a valid gate: missing a value after "<" (column 4) (expected a number with an optional unit, e.g. 250ms, 64MiB, 1.5MiB/s, 5k/s, $1500 or 5%, found "m <")',
+      '--gate[1]: not a valid gate: missing a value after "<" (column 4) (expected a number with an optional unit, e.g. 250ms, 64MiB, 1.5MiB/s, 5k/s, $1500 or 5%, found "m <")',
     );
   });
 

@@ -11,14 +11,9 @@ import { renderReport } from '../../report/html.js';
 import { maxSeconds, percentileSeconds } from '../../result/histogram.js';
 import { serializeResult } from '../../result/io.js';
 import type { RunResult } from '../../result/types.js';
-import {
-  formatBytes,
-  formatNumber,
-  formatPercent,
-  formatSeconds,
-  parseDuration,
-} from '../../scenario/units.js';
+import { formatBytes, formatNumber, formatPercent, formatSeconds } from '../../scenario/units.js';
 import { TARGETS } from '../../targets/index.js';
+import { parseDurationArg, parseSeedArg } from '../args.js';
 import { displayPath, type Io, resolvePath } from '../io.js';
 import { GATES_FILE, loadScenario, serializeGates } from '../read.js';
 import { SHARDCAST_VERSION } from '../version.js';
@@ -26,7 +21,9 @@ import { SHARDCAST_VERSION } from '../version.js';
 export interface RunArgs {
   file: string;
   target: string;
-  seed?: number | undefined;
+  /** As written: checked by `parseSeedArg` (yargs would have turned `abc` into NaN). */
+  seed?: string | undefined;
+  /** As written: `10m`, or a plain number of seconds. */
   duration?: string | undefined;
   out?: string | undefined;
   json: boolean;
@@ -48,21 +45,8 @@ export async function commandRun(io: Io, args: RunArgs): Promise<number> {
     );
   }
   const { scenario } = loadScenario(io, args.file);
-  let durationSeconds: number | undefined;
-  if (args.duration !== undefined) {
-    durationSeconds = parseDuration(args.duration) ?? Number.NaN;
-    if (!(durationSeconds > 0)) {
-      throw new ShardcastError(
-        'usage',
-        `--duration ${args.duration} is not a duration`,
-        2,
-        'write it like 30s, 10m or 1h',
-      );
-    }
-  }
-  if (args.seed !== undefined && (!Number.isInteger(args.seed) || args.seed < 0)) {
-    throw new ShardcastError('usage', `--seed ${args.seed} is not a non-negative integer`, 2);
-  }
+  const durationSeconds = args.duration === undefined ? undefined : parseDurationArg(args.duration);
+  const seedArg = args.seed === undefined ? undefined : parseSeedArg(args.seed);
   // The scenario's gates were checked against the metrics when it loaded; --gate ones are now.
   const gates = [
     ...parseScenarioGates(scenario.gates, args.file),
@@ -73,7 +57,7 @@ export async function commandRun(io: Io, args: RunArgs): Promise<number> {
   const placedKeys = placeProducerKeys(scenario.producers);
   const plan = planScenario(scenario, { placedKeys });
   const started = io.now();
-  const seed = args.seed ?? scenario.seed;
+  const seed = seedArg ?? scenario.seed;
   const runId = `${stamp(started)}-s${seed}`;
   const showProgress = io.isTTY && !args.quiet && !args.json && !isCi(io.env);
   let lastDrawn = -1;
