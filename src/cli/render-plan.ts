@@ -19,7 +19,7 @@ export function renderPlan(plan: Plan): string {
     `Plan for ${plan.scenario.name}${plan.scenario.description ? ` — ${plan.scenario.description}` : ''}`,
   );
   out.push(
-    `${plan.scenario.region} · ${plan.scenario.mode}${shards.configured === null ? '' : ` · ${shards.configured} shards configured`} · headroom ${formatPercent(h)} · peak at ${formatSeconds(traffic.peakAt)} of ${formatSeconds(plan.scenario.durationSeconds)}`,
+    `${plan.scenario.region} · ${plan.scenario.mode}${shards.configured === null ? (shards.sizedByPlan ? ' · shards sized by the plan' : '') : ` · ${shards.configured} shards configured`} · headroom ${formatPercent(h)} · peak at ${formatSeconds(traffic.peakAt)} of ${formatSeconds(plan.scenario.durationSeconds)}`,
   );
 
   out.push('', 'Traffic at peak');
@@ -62,6 +62,8 @@ export function renderPlan(plan: Plan): string {
         : '',
     ],
   ];
+  if (shards.sizedByPlan)
+    rows.push(['configured', '—', 'stream.shards not set: a run starts at recommended']);
   if (shards.configured !== null) {
     rows.push([
       'configured',

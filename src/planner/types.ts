@@ -67,6 +67,11 @@ export type ShardConstraint = 'writeBytes' | 'writeRecords' | 'read' | 'hotShard
 
 export interface ShardPlan {
   configured: number | null;
+  /**
+   * A provisioned stream whose scenario sets no `stream.shards`: the plan sizes it, and a run
+   * starts at `recommended` (its reshard events, if any, apply from there).
+   */
+  sizedByPlan: boolean;
   byWriteBytes: number;
   byWriteRecords: number;
   byRead: number;

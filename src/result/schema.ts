@@ -62,6 +62,7 @@ export const runResultSchema = z.object({
     durationSeconds: amount,
     tickSeconds: amount,
     target: z.string(),
+    shardsFromPlan: z.number().int().positive().optional(),
   }),
   counters: z.object({
     produced: amount,

@@ -118,7 +118,15 @@ export interface ShardSeries {
 export interface RunResult {
   version: typeof RESULT_VERSION;
   header: RunHeader;
-  scenario: { name: string; seed: number; durationSeconds: number; tickSeconds: number; target: string };
+  scenario: {
+    name: string;
+    seed: number;
+    durationSeconds: number;
+    tickSeconds: number;
+    target: string;
+    /** The shard count the run started with when the scenario set none (the plan's recommended count). */
+    shardsFromPlan?: number;
+  };
   counters: RunCounters;
   series: StreamSeries;
   shardSeries: ShardSeries;

@@ -61,7 +61,14 @@ export async function commandRun(io: Io, args: RunArgs): Promise<number> {
   const runId = `${stamp(started)}-s${seed}`;
   const showProgress = io.isTTY && !args.quiet && !args.json && !isCi(io.env);
   let lastDrawn = -1;
-  const result = await target.run(scenario, {
+  // A provisioned stream without `stream.shards` runs at the count the plan recommends, and says so.
+  const shardsFromPlan = plan.shards.sizedByPlan ? plan.shards.recommended : undefined;
+  const runScenario =
+    shardsFromPlan === undefined
+      ? scenario
+      : { ...scenario, stream: { ...scenario.stream, shards: shardsFromPlan } };
+  if (shardsFromPlan !== undefined && !args.json) io.stderr(`${sizedByPlanNote(shardsFromPlan)}\n`);
+  const result = await target.run(runScenario, {
     seed,
     placedKeys,
     ...(durationSeconds === undefined ? {} : { durationSeconds }),
@@ -88,6 +95,7 @@ export async function commandRun(io: Io, args: RunArgs): Promise<number> {
       : {}),
   });
   if (showProgress) io.stderr('\r\x1b[2K');
+  if (shardsFromPlan !== undefined) result.scenario = { ...result.scenario, shardsFromPlan };
   const finished = io.now();
   result.header = {
     ...result.header,
@@ -167,6 +175,11 @@ function keyFigures(result: RunResult, planMetrics: Record<string, number>): Rec
   };
 }
 
+/** The line a run without `stream.shards` prints, and its summary repeats. */
+export function sizedByPlanNote(shards: number): string {
+  return `stream.shards is not set: running at the plan's recommended ${shards} shard${shards === 1 ? '' : 's'}`;
+}
+
 /** What a person wants to know after a run: what throttled, where, how much was lost, the gates. */
 export function renderRunSummary(
   result: RunResult,
@@ -186,6 +199,9 @@ export function renderRunSummary(
   const out: string[] = [];
   out.push(
     `Run ${result.header.runId} of ${result.scenario.name} on ${target} (seed ${result.scenario.seed}, ${formatSeconds(simulated)} simulated in ${formatSeconds(result.header.wallSeconds)}${speed})`,
+    ...(result.scenario.shardsFromPlan === undefined
+      ? []
+      : [`  ${sizedByPlanNote(result.scenario.shardsFromPlan)}`]),
     '',
     `  records   produced ${formatNumber(c.produced)}, acknowledged ${formatNumber(c.acknowledged)} (${formatPercent(c.produced > 0 ? c.acknowledged / c.produced : 1)})`,
     `  throttled ${formatNumber(c.throttled)} attempts of ${formatNumber(c.attempts)} (${formatPercent(m.throttledRatio ?? 0)}), ${formatNumber(c.retried)} retries`,
