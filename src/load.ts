@@ -25,9 +25,11 @@ export function loadScenarioText(
   file: string,
   fs: ReadFs = nodeFs,
   baseDir?: string,
+  overrides: readonly string[] = [],
 ): LoadedScenario {
   const base = baseDir ?? dirname(file);
   return parseScenario(text, file, {
+    overrides,
     readFile: (path) => fs.readFile(isAbsolute(path) ? path : resolve(base, path)),
     checks: [checkScenarioLimits, withoutConfiguredCount(gatesCheck(knownMetrics))],
     complete: withServiceDefaults,
@@ -71,8 +73,16 @@ function withoutConfiguredCount(check: ScenarioCheck): ScenarioCheck {
   };
 }
 
-/** Reads and validates a scenario file. Throws `InvalidInputError` or `FileError` (exit code 2). */
-export function loadScenarioFile(path: string, fs: ReadFs = nodeFs, cwd = process.cwd()): LoadedScenario {
+/**
+ * Reads and validates a scenario file, with `overrides` (`--set PATH=VALUE` arguments) applied
+ * first. Throws `InvalidInputError` or `FileError` (exit code 2).
+ */
+export function loadScenarioFile(
+  path: string,
+  fs: ReadFs = nodeFs,
+  cwd = process.cwd(),
+  overrides: readonly string[] = [],
+): LoadedScenario {
   const absolute = resolve(cwd, path);
   let text: string;
   try {
@@ -85,5 +95,5 @@ export function loadScenarioFile(path: string, fs: ReadFs = nodeFs, cwd = proces
         : undefined,
     );
   }
-  return loadScenarioText(text, path, fs, dirname(absolute));
+  return loadScenarioText(text, path, fs, dirname(absolute), overrides);
 }

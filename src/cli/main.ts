@@ -25,6 +25,15 @@ class UsageError extends ShardcastError {
   }
 }
 
+/** `--set PATH=VALUE` on every command that loads a scenario (plan, run, validate). */
+const SET_OPTION = {
+  type: 'string',
+  array: true,
+  default: [] as string[],
+  describe:
+    'set a scenario field before it is validated, e.g. --set stream.shards=24 --set producers[0].rate=8k/s (repeatable; the value is read as YAML)',
+} as const;
+
 function buildParser(io: Io, setExit: (code: number) => void): Argv {
   return yargs()
     .scriptName('shardcast')
@@ -50,9 +59,18 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
             type: 'boolean',
             default: true,
             describe: 'with --out, write index.html beside the JSON (--no-html to skip)',
-          }),
+          })
+          .option('set', SET_OPTION),
       (args) =>
-        setExit(commandPlan(io, { file: args.file, json: args.json, out: args.out, html: args.html })),
+        setExit(
+          commandPlan(io, {
+            file: args.file,
+            json: args.json,
+            out: args.out,
+            html: args.html,
+            set: args.set.map(String),
+          }),
+        ),
     )
     .command(
       'run <file>',
@@ -89,7 +107,8 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
             type: 'boolean',
             default: true,
             describe: 'write the HTML report, index.html, beside result.json (--no-html to skip)',
-          }),
+          })
+          .option('set', SET_OPTION),
       async (args) =>
         setExit(
           await commandRun(io, {
@@ -102,6 +121,7 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
             quiet: args.quiet,
             gate: args.gate.map(String),
             html: args.html,
+            set: args.set.map(String),
           }),
         ),
     )
@@ -173,8 +193,17 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
             type: 'boolean',
             default: false,
             describe: 'with --print, print JSON instead of YAML',
+          })
+          .option('set', SET_OPTION),
+      (args) =>
+        setExit(
+          commandValidate(io, {
+            file: args.file,
+            print: args.print,
+            json: args.json,
+            set: args.set.map(String),
           }),
-      (args) => setExit(commandValidate(io, { file: args.file, print: args.print, json: args.json })),
+        ),
     )
     .command(
       'schema',

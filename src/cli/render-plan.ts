@@ -18,6 +18,10 @@ export function renderPlan(plan: Plan): string {
   out.push(
     `Plan for ${plan.scenario.name}${plan.scenario.description ? ` — ${plan.scenario.description}` : ''}`,
   );
+  // `plan --set` values are part of what was planned: say so before the figures.
+  if (plan.scenario.overrides?.length) {
+    out.push(`with ${plan.scenario.overrides.map((o) => `--set ${o}`).join(' ')}`);
+  }
   out.push(
     `${plan.scenario.region} · ${plan.scenario.mode}${shards.configured === null ? (shards.sizedByPlan ? ' · shards sized by the plan' : '') : ` · ${shards.configured} shards configured`} · headroom ${formatPercent(h)} · peak at ${formatSeconds(traffic.peakAt)} of ${formatSeconds(plan.scenario.durationSeconds)}`,
   );

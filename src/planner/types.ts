@@ -373,6 +373,8 @@ export interface Plan {
     region: string;
     mode: 'provisioned' | 'on-demand';
     durationSeconds: number;
+    /** The `--set PATH=VALUE` arguments the scenario was loaded with (set by the CLI). */
+    overrides?: string[];
   };
   traffic: Traffic;
   shards: ShardPlan;

@@ -221,6 +221,9 @@ function scenarioSection(input: ReportInput): string {
   if (plan) {
     const s = plan.scenario;
     if (s.description) lines.push(`<p>${html(s.description)}</p>`);
+    if (s.overrides?.length) {
+      lines.push(`<p>With ${html(s.overrides.map((o) => `--set ${o}`).join(' '))}</p>`);
+    }
     lines.push(
       `<p>${html(
         [

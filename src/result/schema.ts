@@ -63,6 +63,7 @@ export const runResultSchema = z.object({
     tickSeconds: amount,
     target: z.string(),
     shardsFromPlan: z.number().int().positive().optional(),
+    overrides: z.array(z.string()).optional(),
   }),
   counters: z.object({
     produced: amount,

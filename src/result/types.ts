@@ -126,6 +126,8 @@ export interface RunResult {
     target: string;
     /** The shard count the run started with when the scenario set none (the plan's recommended count). */
     shardsFromPlan?: number;
+    /** The `--set PATH=VALUE` arguments the scenario was loaded with. */
+    overrides?: string[];
   };
   counters: RunCounters;
   series: StreamSeries;

@@ -14,12 +14,15 @@ export interface PlanArgs {
   out?: string | undefined;
   /** With --out, write index.html (the plan's report) beside the JSON. */
   html: boolean;
+  /** `--set PATH=VALUE` overrides. */
+  set: readonly string[];
 }
 
-/** `shardcast plan FILE [--json] [--out FILE] [--no-html]`. */
+/** `shardcast plan FILE [--json] [--out FILE] [--no-html] [--set PATH=VALUE]…`. */
 export function commandPlan(io: Io, args: PlanArgs): number {
-  const { scenario } = loadScenario(io, args.file);
+  const { scenario, overrides } = loadScenario(io, args.file, args.set);
   const plan = planScenario(scenario);
+  if (overrides.length > 0) plan.scenario.overrides = overrides;
   const json = `${JSON.stringify(plan, null, 2)}\n`;
   io.stdout(args.json ? json : renderPlan(plan));
   if (args.out) {

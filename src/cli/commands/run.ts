@@ -31,9 +31,11 @@ export interface RunArgs {
   gate: readonly string[];
   /** Write index.html (the HTML report) beside result.json. */
   html: boolean;
+  /** `--set PATH=VALUE` overrides. */
+  set: readonly string[];
 }
 
-/** `shardcast run FILE [--target model] [--seed N] [--duration D] [--out DIR] [--json] [--gate EXPR]…`. */
+/** `shardcast run FILE [--target model] [--seed N] [--duration D] [--out DIR] [--json] [--gate EXPR]… [--set PATH=VALUE]…`. */
 export async function commandRun(io: Io, args: RunArgs): Promise<number> {
   const target = TARGETS.get(args.target);
   if (!target) {
@@ -44,7 +46,7 @@ export async function commandRun(io: Io, args: RunArgs): Promise<number> {
       `targets: ${[...TARGETS.keys()].join(', ')} (aws and http come in a later release)`,
     );
   }
-  const { scenario } = loadScenario(io, args.file);
+  const { scenario, overrides } = loadScenario(io, args.file, args.set);
   const durationSeconds = args.duration === undefined ? undefined : parseDurationArg(args.duration);
   const seedArg = args.seed === undefined ? undefined : parseSeedArg(args.seed);
   // The scenario's gates were checked against the metrics when it loaded; --gate ones are now.
@@ -56,6 +58,7 @@ export async function commandRun(io: Io, args: RunArgs): Promise<number> {
   // Keys hashed once for the plan and the model (each costs ~0.35 µs a key: 1 M keys twice was ~0.3 s).
   const placedKeys = placeProducerKeys(scenario.producers);
   const plan = planScenario(scenario, { placedKeys });
+  if (overrides.length > 0) plan.scenario.overrides = overrides;
   const started = io.now();
   const seed = seedArg ?? scenario.seed;
   const runId = `${stamp(started)}-s${seed}`;
@@ -96,6 +99,7 @@ export async function commandRun(io: Io, args: RunArgs): Promise<number> {
   });
   if (showProgress) io.stderr('\r\x1b[2K');
   if (shardsFromPlan !== undefined) result.scenario = { ...result.scenario, shardsFromPlan };
+  if (overrides.length > 0) result.scenario = { ...result.scenario, overrides };
   const finished = io.now();
   result.header = {
     ...result.header,
@@ -198,7 +202,7 @@ export function renderRunSummary(
       : '';
   const out: string[] = [];
   out.push(
-    `Run ${result.header.runId} of ${result.scenario.name} on ${target} (seed ${result.scenario.seed}, ${formatSeconds(simulated)} simulated in ${formatSeconds(result.header.wallSeconds)}${speed})`,
+    `Run ${result.header.runId} of ${result.scenario.name} on ${target} (seed ${result.scenario.seed}${(result.scenario.overrides ?? []).map((o) => `, --set ${o}`).join('')}, ${formatSeconds(simulated)} simulated in ${formatSeconds(result.header.wallSeconds)}${speed})`,
     ...(result.scenario.shardsFromPlan === undefined
       ? []
       : [`  ${sizedByPlanNote(result.scenario.shardsFromPlan)}`]),

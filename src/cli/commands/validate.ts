@@ -7,21 +7,28 @@ export interface ValidateArgs {
   file: string;
   print: boolean;
   json: boolean;
+  /** `--set PATH=VALUE` overrides. */
+  set: readonly string[];
 }
 
-/** `shardcast validate FILE [--print] [--json]`. */
+/** `shardcast validate FILE [--print] [--json] [--set PATH=VALUE]…`. */
 export function commandValidate(io: Io, args: ValidateArgs): number {
-  const loaded = loadScenario(io, args.file);
+  const loaded = loadScenario(io, args.file, args.set);
   if (args.print) {
     const written = toWritten(loaded.scenario);
     io.stdout(args.json ? `${JSON.stringify(written, null, 2)}\n` : stringify(written, { lineWidth: 0 }));
   } else {
     const s = loaded.scenario;
     io.stdout(
-      `${args.file}: valid scenario "${s.name}": ${s.producers.length} producer(s), ${s.consumers.length} consumer(s), ${s.firehose.length} Firehose stream(s), ${s.events.length} event(s)${loaded.warnings.length > 0 ? `, ${loaded.warnings.length} warning(s)` : ''}\n`,
+      `${args.file}${setText(loaded.overrides)}: valid scenario "${s.name}": ${s.producers.length} producer(s), ${s.consumers.length} consumer(s), ${s.firehose.length} Firehose stream(s), ${s.events.length} event(s)${loaded.warnings.length > 0 ? `, ${loaded.warnings.length} warning(s)` : ''}\n`,
     );
   }
   return 0;
+}
+
+/** ` with --set a=1 --set b=2`, or nothing. */
+export function setText(overrides: readonly string[]): string {
+  return overrides.length === 0 ? '' : ` with ${overrides.map((o) => `--set ${o}`).join(' ')}`;
 }
 
 /**
