@@ -76,6 +76,8 @@ describe('a provisioned stream without stream.shards', () => {
       'resharded.yaml': text.replace('duration: 1m', 'duration: 10m'),
     });
     expect(r.code).toBe(0);
+    // With --json the note goes to stderr only: stdout stays JSON.
+    expect(r.stderr).toMatch(/^stream\.shards is not set: running at the plan's recommended \d+ shards\n$/);
     const result = parseResult(r.stdout, 'stdout');
     expect(result.metrics['shards.max']).toBe(12);
   });

@@ -70,7 +70,7 @@ export async function commandRun(io: Io, args: RunArgs): Promise<number> {
     shardsFromPlan === undefined
       ? scenario
       : { ...scenario, stream: { ...scenario.stream, shards: shardsFromPlan } };
-  if (shardsFromPlan !== undefined && !args.json) io.stderr(`${sizedByPlanNote(shardsFromPlan)}\n`);
+  if (shardsFromPlan !== undefined) io.stderr(`${sizedByPlanNote(shardsFromPlan)}\n`);
   const result = await target.run(runScenario, {
     seed,
     placedKeys,
