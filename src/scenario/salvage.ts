@@ -6,8 +6,8 @@
  * The schema's problems are repaired away, round after round, until what is left validates:
  * - a field at fault is removed, so its default applies (`mode: fast` → `provisioned`), or an
  *   unknown field is dropped;
- * - a list item (a producer, a consumer, a Firehose stream, an event, a gate) whose field cannot be
- *   removed (it is required) is left out whole;
+ * - a list item (a consumer, a Firehose stream, an event, a gate) whose field cannot be removed
+ *   (it is required) is left out whole; a producer is stood in for (a scenario needs one);
  * - a required scenario field without a list around it (`name`) gets a stand-in.
  * Each repair is recorded as the path it touched, in the document's own indices; a later problem
  * that depends on a repaired part is not reported (it would be about the stand-in, not about what
@@ -26,6 +26,17 @@ const LISTS = ['producers', 'consumers', 'firehose', 'events', 'gates'] as const
 
 /** Stand-ins for required fields that are not in a list. */
 const STAND_INS: Readonly<Record<string, unknown>> = { name: 'scenario' };
+
+/**
+ * A scenario needs a producer, so a broken one is stood in for rather than left out (a scenario
+ * with one producer whose rate is wrong still has its gates, Firehose streams and stream checked).
+ * The stand-in keeps its place and name (a Firehose stream's producer is named by it); every
+ * issue about it is moot, as it is repaired.
+ */
+function standInProducer(item: unknown, index: number): Record<string, unknown> {
+  const name = item !== null && typeof item === 'object' ? (item as Record<string, unknown>).name : undefined;
+  return { name: typeof name === 'string' ? name : `producer-${index}`, rate: '1/s' };
+}
 
 /**
  * What a rule about one part reads from others (the cross-field rules of `scenarioSchema` and the
@@ -109,6 +120,13 @@ function repair(
     removed.add(key);
     deleteAt(work, path);
     repaired.push(path);
+    return true;
+  }
+  if (inList && top === 'producers' && !removed.has(`${key}:stand-in`)) {
+    removed.add(`${key}:stand-in`);
+    const items = work.producers as unknown[];
+    items[index] = standInProducer(items[index], index);
+    repaired.push([top, index]);
     return true;
   }
   if (inList) {

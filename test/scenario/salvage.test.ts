@@ -8,30 +8,38 @@ import { dependsOnRepair, salvage, toDocument } from '../../src/scenario/salvage
 const producer = (name: string, rate: unknown = '1/s') => ({ name, rate });
 
 describe('salvage', () => {
-  it('removes a field with a default, and leaves out a list item whose required field is wrong', () => {
+  it('removes a field with a default, stands in for a broken producer, and leaves out other broken items', () => {
     const s = salvage({
       name: 't',
       stream: { mode: 'fast', shards: 2 },
       producers: [producer('bad', 'fast'), producer('good')],
+      consumers: [
+        { name: 'c', type: 'pollin' },
+        { name: 'd', type: 'polling' },
+      ],
       gates: [5, 'lostRecords == 0'],
     });
     expect(s).toBeDefined();
     // stream.mode removed (its default, provisioned, applies); producers[0].rate removed, then
-    // (required) producers[0] left out; gates[0] (not a string) left out.
+    // (required) producers[0] stood in for at its place; consumers[0].type removed, then
+    // consumers[0] left out; gates[0] (not a string) left out.
     expect(s!.repaired).toEqual(
       expect.arrayContaining([
         ['stream', 'mode'],
         ['producers', 0, 'rate'],
         ['producers', 0],
+        ['consumers', 0],
         ['gates', 0],
       ]),
     );
     expect(s!.data.stream.mode).toBe('provisioned');
-    expect(s!.data.producers.map((p) => p.name)).toEqual(['good']);
+    expect(s!.data.producers.map((p) => p.name)).toEqual(['bad', 'good']);
+    expect(s!.data.consumers.map((c) => c.name)).toEqual(['d']);
     expect(s!.data.gates).toEqual(['lostRecords == 0']);
-    // Index 0 of the repaired lists is index 1 of the document.
-    expect(toDocument(['producers', 0, 'recordSize'], s!.kept)).toEqual(['producers', 1, 'recordSize']);
+    // Index 0 of the repaired lists is index 1 of the document; producers keep their places.
+    expect(toDocument(['consumers', 0, 'instances'], s!.kept)).toEqual(['consumers', 1, 'instances']);
     expect(toDocument(['gates', 0], s!.kept)).toEqual(['gates', 1]);
+    expect(toDocument(['producers', 1, 'recordSize'], s!.kept)).toEqual(['producers', 1, 'recordSize']);
   });
 
   it('drops unknown fields and gives a missing name a stand-in', () => {
@@ -40,9 +48,12 @@ describe('salvage', () => {
     expect(s!.repaired).toEqual(expect.arrayContaining([['shard'], ['name']]));
   });
 
-  it('gives up when no producer is left', () => {
-    expect(salvage({ name: 't', producers: [producer('bad', 'fast')] })).toBeUndefined();
+  it('checks the rest of a scenario whose only producer is broken, and gives up without a producer list', () => {
+    const one = salvage({ name: 't', producers: [{ name: 5, rate: 'fast' }], gates: ['x < 1'] });
+    expect(one!.data.producers.map((p) => p.name)).toEqual(['producer-0']);
+    expect(one!.data.gates).toEqual(['x < 1']);
     expect(salvage({ name: 't' })).toBeUndefined();
+    expect(salvage({ name: 't', producers: 'web' })).toBeUndefined();
   });
 });
 
