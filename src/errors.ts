@@ -85,7 +85,9 @@ export function formatLocation(location: SourceLocation): string {
 export function formatProblem(problem: Problem): string {
   const where = formatLocation(problem.location);
   const path = problem.location.path === '' ? '(document)' : problem.location.path;
-  let text = `${where}: ${path}: ${problem.message}`;
+  // A command-line argument is its own path (`--gate[2]`): naming it twice (`--gate: --gate[2]:`) says nothing more.
+  const named = problem.location.line === undefined && path.startsWith(where);
+  let text = named ? `${path}: ${problem.message}` : `${where}: ${path}: ${problem.message}`;
   const detail: string[] = [];
   if (problem.expected !== undefined) detail.push(`expected ${problem.expected}`);
   if (problem.found !== undefined) detail.push(`found ${problem.found}`);

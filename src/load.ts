@@ -10,7 +10,7 @@ import { FileError, readErrorText } from './errors.js';
 import { gatesCheck } from './gates/validate.js';
 import { planMetricNames } from './planner/metrics.js';
 import { runMetricNames } from './result/names.js';
-import { type LoadedScenario, parseScenario } from './scenario/load.js';
+import { type LoadedScenario, parseScenario, type ScenarioCheck } from './scenario/load.js';
 import type { Scenario } from './scenario/schema.js';
 
 export interface ReadFs {
@@ -25,11 +25,13 @@ export function loadScenarioText(
   file: string,
   fs: ReadFs = nodeFs,
   baseDir?: string,
+  overrides: readonly string[] = [],
 ): LoadedScenario {
   const base = baseDir ?? dirname(file);
   return parseScenario(text, file, {
+    overrides,
     readFile: (path) => fs.readFile(isAbsolute(path) ? path : resolve(base, path)),
-    checks: [checkScenarioLimits, gatesCheck(knownMetrics)],
+    checks: [checkScenarioLimits, withoutConfiguredCount(gatesCheck(knownMetrics))],
     complete: withServiceDefaults,
   });
 }
@@ -45,8 +47,42 @@ export function knownMetrics(scenario: Scenario): string[] {
   ];
 }
 
-/** Reads and validates a scenario file. Throws `InvalidInputError` or `FileError` (exit code 2). */
-export function loadScenarioFile(path: string, fs: ReadFs = nodeFs, cwd = process.cwd()): LoadedScenario {
+/**
+ * A scenario without `stream.shards` has no configured count, so the metrics of that count
+ * (`shards.configured`, `hotKey.maxShardUtilizationAtConfigured`) do not exist: a gate naming one
+ * is told why, and which metric to use, rather than only "unknown metric". The names are the ones
+ * the plan would add if a count were set, so the list cannot drift from the planner's.
+ */
+function withoutConfiguredCount(check: ScenarioCheck): ScenarioCheck {
+  return (scenario) => {
+    const issues = check(scenario);
+    if (scenario.stream.mode !== 'provisioned' || scenario.stream.shards !== undefined) return issues;
+    const present = new Set(planMetricNames(scenario));
+    const withCount = planMetricNames({ ...scenario, stream: { ...scenario.stream, shards: 1 } });
+    const configuredOnly = new Set(withCount.filter((name) => !present.has(name)));
+    return issues.map((issue) => {
+      const metric = /^unknown metric "(.+)"$/.exec(issue.message)?.[1];
+      if (metric === undefined || !configuredOnly.has(metric)) return issue;
+      const twin = metric.replace(/Configured$/, 'Recommended').replace(/\.configured$/, '.recommended');
+      return {
+        ...issue,
+        message: `${metric} needs a configured shard count, and stream.shards is not set`,
+        hint: `the plan sizes this stream and a run starts at shards.recommended: gate on ${twin}, or set stream.shards`,
+      };
+    });
+  };
+}
+
+/**
+ * Reads and validates a scenario file, with `overrides` (`--set PATH=VALUE` arguments) applied
+ * first. Throws `InvalidInputError` or `FileError` (exit code 2).
+ */
+export function loadScenarioFile(
+  path: string,
+  fs: ReadFs = nodeFs,
+  cwd = process.cwd(),
+  overrides: readonly string[] = [],
+): LoadedScenario {
   const absolute = resolve(cwd, path);
   let text: string;
   try {
@@ -59,5 +95,5 @@ export function loadScenarioFile(path: string, fs: ReadFs = nodeFs, cwd = proces
         : undefined,
     );
   }
-  return loadScenarioText(text, path, fs, dirname(absolute));
+  return loadScenarioText(text, path, fs, dirname(absolute), overrides);
 }

@@ -26,6 +26,15 @@ class UsageError extends ShardcastError {
   }
 }
 
+/** `--set PATH=VALUE` on every command that loads a scenario (plan, run, validate). */
+const SET_OPTION = {
+  type: 'string',
+  array: true,
+  default: [] as string[],
+  describe:
+    'set a scenario field before it is validated, e.g. --set stream.shards=24 --set producers[0].rate=8k/s (repeatable; the value is read as YAML)',
+} as const;
+
 function buildParser(io: Io, setExit: (code: number) => void): Argv {
   return yargs()
     .scriptName('shardcast')
@@ -52,9 +61,18 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
             type: 'boolean',
             default: true,
             describe: 'with --out, write index.html too (--no-html to skip)',
-          }),
+          })
+          .option('set', SET_OPTION),
       (args) =>
-        setExit(commandPlan(io, { file: args.file, json: args.json, out: args.out, html: args.html })),
+        setExit(
+          commandPlan(io, {
+            file: args.file,
+            json: args.json,
+            out: args.out,
+            html: args.html,
+            set: args.set.map(String),
+          }),
+        ),
     )
     .command(
       'run <file>',
@@ -67,10 +85,13 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
             describe: 'scenario file (YAML or JSON)',
           })
           .option('target', { type: 'string', default: 'model', describe: 'where to run: model' })
-          .option('seed', { type: 'number', describe: "random seed (default: the scenario's)" })
+          .option('seed', {
+            type: 'string',
+            describe: "random seed, 0 … 4294967295 (default: the scenario's)",
+          })
           .option('duration', {
             type: 'string',
-            describe: "how long to run, e.g. 10m (default: the scenario's)",
+            describe: "how long to run, e.g. 10m or 600 (seconds) (default: the scenario's)",
           })
           .option('out', {
             type: 'string',
@@ -94,7 +115,8 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
             type: 'boolean',
             default: true,
             describe: 'write the HTML report, index.html, beside result.json (--no-html to skip)',
-          }),
+          })
+          .option('set', SET_OPTION),
       async (args) =>
         setExit(
           await commandRun(io, {
@@ -107,6 +129,7 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
             quiet: args.quiet,
             gate: args.gate.map(String),
             html: args.html,
+            set: args.set.map(String),
           }),
         ),
     )
@@ -198,8 +221,17 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
             type: 'boolean',
             default: false,
             describe: 'print the verdict as JSON; with --print, the scenario as JSON instead of YAML',
+          })
+          .option('set', SET_OPTION),
+      (args) =>
+        setExit(
+          commandValidate(io, {
+            file: args.file,
+            print: args.print,
+            json: args.json,
+            set: args.set.map(String),
           }),
-      (args) => setExit(commandValidate(io, { file: args.file, print: args.print, json: args.json })),
+        ),
     )
     .command(
       'schema',

@@ -12,9 +12,12 @@ import type { RunResult } from '../result/types.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { type Io, resolvePath } from './io.js';
 
-/** Loads a scenario file (paths relative to the working directory) and prints its warnings. */
-export function loadScenario(io: Io, file: string): LoadedScenario {
-  const loaded = loadScenarioFile(file, io, io.cwd);
+/**
+ * Loads a scenario file (paths relative to the working directory) with its `--set` overrides, and
+ * prints its warnings.
+ */
+export function loadScenario(io: Io, file: string, overrides: readonly string[] = []): LoadedScenario {
+  const loaded = loadScenarioFile(file, io, io.cwd, overrides);
   io.stderr(formatWarnings(loaded.warnings));
   return loaded;
 }

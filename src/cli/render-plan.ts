@@ -19,8 +19,12 @@ export function renderPlan(plan: Plan): string {
   out.push(
     `Plan for ${plan.scenario.name}${plan.scenario.description ? ` — ${plan.scenario.description}` : ''}`,
   );
+  // `plan --set` values are part of what was planned: say so before the figures.
+  if (plan.scenario.overrides?.length) {
+    out.push(`with ${plan.scenario.overrides.map((o) => `--set ${o}`).join(' ')}`);
+  }
   out.push(
-    `${plan.scenario.region} · ${plan.scenario.mode}${shards.configured === null ? '' : ` · ${shards.configured} shards configured`} · headroom ${formatPercent(h)} · peak at ${formatSeconds(traffic.peakAt)} of ${formatSeconds(plan.scenario.durationSeconds)}`,
+    `${plan.scenario.region} · ${plan.scenario.mode}${shards.configured === null ? (shards.sizedByPlan ? ' · shards sized by the plan' : '') : ` · ${shards.configured} shards configured`} · headroom ${formatPercent(h)} · peak at ${formatSeconds(traffic.peakAt)} of ${formatSeconds(plan.scenario.durationSeconds)}`,
   );
 
   out.push('', 'Traffic at peak');
@@ -63,6 +67,8 @@ export function renderPlan(plan: Plan): string {
         : '',
     ],
   ];
+  if (shards.sizedByPlan)
+    rows.push(['configured', '—', 'stream.shards not set: a run starts at recommended']);
   if (shards.configured !== null) {
     rows.push([
       'configured',

@@ -224,6 +224,13 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
   // is its capacity, max(4 MiB/s, 2 × the previous peak), which follows new peaks 15 minutes later.
   const onDemandShards = (recordsPerSecond: number, bytesPerSecond: number) =>
     Math.max(1, Math.ceil(Math.max(recordsPerSecond / WRITE_RECORDS, bytesPerSecond / WRITE_BYTES) - 1e-9));
+  // A provisioned stream without a count is sized by the plan; the caller runs it at that count
+  // (`shardcast run` sets the recommended one). The engine does not plan, so it cannot guess one.
+  if (!onDemand && scenario.stream.shards === undefined) {
+    throw new Error(
+      'simulateScenario: stream.shards is not set; run the scenario at planScenario(scenario).shards.recommended, as `shardcast run` does',
+    );
+  }
   let shardCount = onDemand
     ? onDemandShards(odCapacity.recordsPerSecond, odCapacity.bytesPerSecond)
     : scenario.stream.shards!;

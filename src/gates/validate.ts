@@ -102,6 +102,8 @@ function checkGate(
     return {
       severity: 'error',
       message: `unknown metric "${gate.metric}"`,
+      // The names come from the consumers, Firehose streams and stream mode and count.
+      dependsOn: [['consumers'], ['firehose'], ['stream']],
       hint: suggestMetric(gate.metric, knownList) ?? METRICS_HINT,
     };
   }

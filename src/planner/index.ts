@@ -92,8 +92,10 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
           ? 'writeRecords'
           : 'read';
   const h = 1 + traffic.headroom;
+  const sizedByPlan = scenario.stream.mode === 'provisioned' && configured === null;
   const shards: ShardPlan = {
     configured,
+    sizedByPlan,
     ...counts,
     recommended,
     binding,
@@ -118,22 +120,21 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
   // Figures that depend on the count (consumer lag, Firehose buffers per shard) are planned at the
   // count the run uses, and again at the recommended count when it differs.
   // A run that reshards before the planning instant has the count its events reached by then.
+  // A provisioned stream without a count starts at the recommended one (the run does the same).
   const runsConfigured = scenario.stream.mode === 'provisioned' && configured !== null;
+  const startShards = configured ?? recommended;
   const atPeak =
-    runsConfigured && configured !== null
+    scenario.stream.mode === 'provisioned'
       ? shardsInForceAt(
-          configured,
+          startShards,
           scenario.events.map((e) => ({ at: e.at, shards: e.reshard.shards })),
           scenario.stream.shardOperationTime,
           traffic.peakAt,
         )
       : recommended;
   const runShards = atPeak;
-  const runCountIs: RunShardCount = !runsConfigured
-    ? 'recommended'
-    : atPeak === configured
-      ? 'configured'
-      : 'after reshards';
+  const runCountIs: RunShardCount =
+    atPeak !== startShards ? 'after reshards' : runsConfigured ? 'configured' : 'recommended';
   const fanOut = planFanOut({
     scenario,
     traffic,
@@ -226,6 +227,11 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
 
   // ---- Words: binding constraint, warnings, recommendations
   const bindingText = describeBinding(binding, traffic, counts, hotKeys, recommended, readers, readLimits);
+  if (sizedByPlan) {
+    recommendations.push(
+      `stream.shards is not set: the plan sizes the stream at ${recommended} shards (${bindingText}), and a run starts with them.`,
+    );
+  }
   if (configured !== null && scenario.stream.mode === 'provisioned') {
     if (configured < recommended) {
       warnings.push(

@@ -67,6 +67,11 @@ export type ShardConstraint = 'writeBytes' | 'writeRecords' | 'read' | 'hotShard
 
 export interface ShardPlan {
   configured: number | null;
+  /**
+   * A provisioned stream whose scenario sets no `stream.shards`: the plan sizes it, and a run
+   * starts at `recommended` (its reshard events, if any, apply from there).
+   */
+  sizedByPlan: boolean;
   byWriteBytes: number;
   byWriteRecords: number;
   byRead: number;
@@ -372,6 +377,8 @@ export interface Plan {
     region: string;
     mode: 'provisioned' | 'on-demand';
     durationSeconds: number;
+    /** The `--set PATH=VALUE` arguments the scenario was loaded with (set by the CLI). */
+    overrides?: string[];
   };
   traffic: Traffic;
   shards: ShardPlan;

@@ -222,6 +222,9 @@ function scenarioSection(input: ReportInput): string {
   if (plan) {
     const s = plan.scenario;
     if (s.description) lines.push(`<p>${html(s.description)}</p>`);
+    if (s.overrides?.length) {
+      lines.push(`<p>With ${html(s.overrides.map((o) => `--set ${o}`).join(' '))}</p>`);
+    }
     lines.push(
       `<p>${html(
         [
@@ -229,7 +232,9 @@ function scenarioSection(input: ReportInput): string {
           s.mode,
           plan.shards.configured !== null
             ? `${formatNumber(plan.shards.configured)} shards configured`
-            : null,
+            : plan.shards.sizedByPlan
+              ? `${formatNumber(plan.shards.recommended)} shards, sized by the plan (stream.shards not set)`
+              : null,
           `${formatSeconds(s.durationSeconds)} of traffic`,
           `headroom ${formatPercent(plan.traffic.headroom)}`,
           `peak at ${formatSeconds(plan.traffic.peakAt)}`,
@@ -281,6 +286,9 @@ function planSections(plan: Plan): string {
       ],
       ['required', s.required, ''],
       ['recommended', s.recommended, s.recommended > s.required ? 'raised for the hottest shard' : ''],
+      ...(s.sizedByPlan
+        ? [['configured', '—', 'stream.shards not set: a run starts at recommended'] as Cell[]]
+        : []),
       ...(s.configured !== null
         ? [
             [

@@ -63,6 +63,8 @@ export const runResultSchema = z.object({
     tickSeconds: amount,
     target: z.string(),
     hash: z.string().optional(),
+    shardsFromPlan: z.number().int().positive().optional(),
+    overrides: z.array(z.string()).optional(),
   }),
   counters: z.object({
     produced: amount,

@@ -129,6 +129,10 @@ export interface RunResult {
      * results of one name ran different scenarios. Absent from results written before it was added.
      */
     hash?: string;
+    /** The shard count the run started with when the scenario set none (the plan's recommended count). */
+    shardsFromPlan?: number;
+    /** The `--set PATH=VALUE` arguments the scenario was loaded with. */
+    overrides?: string[];
   };
   counters: RunCounters;
   series: StreamSeries;

@@ -7,4 +7,9 @@ export interface ScenarioIssue {
   found?: string;
   hint?: string;
   severity: 'error' | 'warning';
+  /**
+   * Other parts of the document the rule read (e.g. a gate's metric names read `consumers`): when
+   * the schema rejected one of them, the issue is not reported (it would be about a stand-in).
+   */
+  dependsOn?: readonly (readonly (string | number)[])[];
 }

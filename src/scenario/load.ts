@@ -8,6 +8,8 @@ import type { z } from 'zod';
 import { InvalidInputError, type Problem, type SourceLocation } from '../errors.js';
 import type { ScenarioIssue } from './issues.js';
 import { plainDurationIssues } from './plain-durations.js';
+import { applyOverrides, overrideAt, overrideFile, parseOverrides } from './overrides.js';
+import { dependsOnRepair, salvage, toDocument } from './salvage.js';
 import { type Scenario, scenarioSchema } from './schema.js';
 
 export type DocPath = readonly (string | number)[];
@@ -22,20 +24,30 @@ export interface LoadOptions {
   checks?: readonly ScenarioCheck[];
   /** Completes the scenario once it is valid (service defaults). */
   complete?: (scenario: Scenario) => Scenario;
+  /** `--set PATH=VALUE` arguments, applied to the document before it is validated. */
+  overrides?: readonly string[];
 }
 
 export interface LoadedScenario {
   scenario: Scenario;
   file: string;
   warnings: Problem[];
+  /** The `--set` arguments applied, as given (`stream.shards=24`). */
+  overrides: string[];
 }
 
 /** Parses and validates scenario text. Throws `InvalidInputError` with every problem found. */
 export function parseScenario(text: string, file: string, options: LoadOptions = {}): LoadedScenario {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: false });
-  const locate = (path: DocPath, at: 'value' | 'key' = 'value'): SourceLocation =>
-    locateInDocument(doc.contents, lineCounter, file, path, at);
+  const parsedOverrides = parseOverrides(options.overrides ?? []);
+  const overrides = parsedOverrides.overrides;
+  // A value set by --set is located at its argument; everything else at its line in the file.
+  const locate = (path: DocPath, at: 'value' | 'key' = 'value'): SourceLocation => {
+    const set = overrideAt(overrides, path);
+    if (set !== undefined) return { file: overrideFile(set.text), path: formatPath(path) };
+    return locateInDocument(doc.contents, lineCounter, file, path, at);
+  };
 
   const syntax: Problem[] = doc.errors.map((error) => {
     const pos = lineCounter.linePos(error.pos[0]);
@@ -44,7 +56,12 @@ export function parseScenario(text: string, file: string, options: LoadOptions =
       message: `not valid YAML or JSON: ${error.message.split('\n')[0]}`,
     };
   });
-  if (syntax.length > 0) throw new InvalidInputError(syntax, `${file} cannot be parsed`);
+  if (syntax.length > 0 || parsedOverrides.problems.length > 0) {
+    throw new InvalidInputError(
+      [...syntax, ...parsedOverrides.problems],
+      syntax.length > 0 ? `${file} cannot be parsed` : undefined,
+    );
+  }
 
   let raw: unknown;
   try {
@@ -74,27 +91,53 @@ export function parseScenario(text: string, file: string, options: LoadOptions =
       },
     ]);
   }
+  // An override that cannot be set is reported with the rest; the document is checked without it.
+  const overrideProblems = applyOverrides(raw as Record<string, unknown>, overrides);
 
-  const result = scenarioSchema.safeParse(raw);
-  if (!result.success) {
-    const problems = result.error.issues.flatMap((issue) => toProblems(issue, [], raw, locate));
-    throw new InvalidInputError(sortProblems(dedupe(problems)));
+  // Every stage runs on what validated, so one pass reports every problem (schema, cross-field
+  // rules, traces, AWS limits, gates): on a document that fails its schema, the later stages see
+  // it with the failing parts repaired away, and report only what does not depend on them.
+  const problems: Problem[] = [...overrideProblems];
+  const valid = scenarioSchema.safeParse(raw);
+  let scenario: Scenario;
+  let repaired: DocPath[] = [];
+  let toDoc = (path: DocPath): DocPath => path;
+  if (valid.success) scenario = valid.data;
+  else {
+    problems.push(...valid.error.issues.flatMap((issue) => toProblems(issue, [], raw, locate)));
+    const salvaged = salvage(raw as Record<string, unknown>);
+    if (salvaged === undefined) throw new InvalidInputError(sortProblems(dedupe(problems)));
+    repaired = salvaged.repaired;
+    toDoc = (path) => toDocument(path, salvaged.kept);
+    // Its fields validate now; the cross-field rules report what does not involve a repaired part.
+    const rules = scenarioSchema.safeParse(salvaged.raw);
+    for (const issue of rules.error?.issues ?? []) {
+      const path = toDoc(issue.path as DocPath);
+      if (dependsOnRepair({ path }, repaired)) continue;
+      problems.push(...toProblems({ ...issue, path: [...path] } as Issue, [], raw, locate));
+    }
+    scenario = salvaged.data;
   }
 
-  let scenario = result.data;
-  const problems: Problem[] = [];
-  scenario = loadTraces(scenario, options.readFile, locate, problems);
+  scenario = loadTraces(scenario, options.readFile, (path) => locate(toDoc(path)), problems);
 
   const warnings: Problem[] = plainDurationIssues(raw).map((issue) => issueToProblem(issue, locate));
   for (const check of options.checks ?? []) {
-    for (const issue of check(scenario)) {
+    for (const found of check(scenario)) {
+      const issue = { ...found, path: toDoc(found.path) };
+      if (repaired.length > 0 && dependsOnRepair(issue, repaired)) continue;
       const problem = issueToProblem(issue, locate);
       (issue.severity === 'error' ? problems : warnings).push(problem);
     }
   }
-  if (problems.length > 0) throw new InvalidInputError(sortProblems(problems));
+  if (problems.length > 0) throw new InvalidInputError(sortProblems(dedupe(problems)));
   if (options.complete) scenario = options.complete(scenario);
-  return { scenario, file, warnings: sortProblems(warnings) };
+  return {
+    scenario,
+    file,
+    warnings: sortProblems(warnings),
+    overrides: overrides.map((o) => o.text),
+  };
 }
 
 function issueToProblem(issue: ScenarioIssue, locate: (path: DocPath) => SourceLocation): Problem {

@@ -367,7 +367,9 @@ const stream = z.strictObject({
   mode: z.enum(['provisioned', 'on-demand']).default('provisioned'),
   shards: positiveInt
     .optional()
-    .describe('Shard count (provisioned); for on-demand, the shards the stream starts with, if known.'),
+    .describe(
+      "Shard count (provisioned; omitted: the plan's recommended count, which a run starts with); for on-demand, the shards the stream starts with, if known.",
+    ),
   retention: duration.prefault('24h'),
   maxRecordSize: size
     .prefault('1MiB')
@@ -474,14 +476,6 @@ export const scenarioSchema = z
       .describe('Gate expressions over plan and run metrics, e.g. `cost.monthly.provisioned < 1500`.'),
   })
   .superRefine((s, ctx) => {
-    if (s.stream.mode === 'provisioned' && s.stream.shards === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['stream', 'shards'],
-        message: 'a provisioned stream needs a shard count',
-        input: undefined,
-      });
-    }
     checkUniqueNames(ctx, 'producers', s.producers);
     checkUniqueNames(ctx, 'consumers', s.consumers);
     checkUniqueNames(ctx, 'firehose', s.firehose);

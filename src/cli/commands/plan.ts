@@ -15,14 +15,17 @@ export interface PlanArgs {
   out?: string | undefined;
   /** With --out, also write index.html (the plan's report) into the directory. */
   html: boolean;
+  /** `--set PATH=VALUE` overrides. */
+  set: readonly string[];
 }
 
-/** `shardcast plan FILE [--json] [--out DIR] [--no-html]`: DIR gets plan.json, gates.json and index.html. */
+/** `shardcast plan FILE [--json] [--out DIR] [--no-html] [--set PATH=VALUE]…`: DIR gets plan.json, gates.json and index.html. */
 export function commandPlan(io: Io, args: PlanArgs): number {
-  const { scenario } = loadScenario(io, args.file);
+  const { scenario, overrides } = loadScenario(io, args.file, args.set);
   // An unusable --out is found before anything is printed or written.
   const dir = args.out === undefined ? undefined : outputDirectory(io, args.out);
   const plan = planScenario(scenario);
+  if (overrides.length > 0) plan.scenario.overrides = overrides;
   const json = `${JSON.stringify(plan, null, 2)}\n`;
   io.stdout(args.json ? json : renderPlan(plan));
   if (dir !== undefined) {

@@ -11,14 +11,9 @@ import { renderReport } from '../../report/html.js';
 import { maxSeconds, percentileSeconds } from '../../result/histogram.js';
 import { serializeResult } from '../../result/io.js';
 import type { RunResult } from '../../result/types.js';
-import {
-  formatBytes,
-  formatNumber,
-  formatPercent,
-  formatSeconds,
-  parseDuration,
-} from '../../scenario/units.js';
+import { formatBytes, formatNumber, formatPercent, formatSeconds } from '../../scenario/units.js';
 import { TARGETS } from '../../targets/index.js';
+import { parseDurationArg, parseSeedArg } from '../args.js';
 import { displayPath, type Io } from '../io.js';
 import { outputDirectory, writeArtefact } from '../out.js';
 import { isSingular, plural } from '../plural.js';
@@ -29,7 +24,9 @@ import { SHARDCAST_VERSION } from '../version.js';
 export interface RunArgs {
   file: string;
   target: string;
-  seed?: number | undefined;
+  /** As written: checked by `parseSeedArg` (yargs would have turned `abc` into NaN). */
+  seed?: string | undefined;
+  /** As written: `10m`, or a plain number of seconds. */
   duration?: string | undefined;
   out?: string | undefined;
   json: boolean;
@@ -37,9 +34,11 @@ export interface RunArgs {
   gate: readonly string[];
   /** Write index.html (the HTML report) beside result.json. */
   html: boolean;
+  /** `--set PATH=VALUE` overrides. */
+  set: readonly string[];
 }
 
-/** `shardcast run FILE [--target model] [--seed N] [--duration D] [--out DIR] [--json] [--gate EXPR]…`. */
+/** `shardcast run FILE [--target model] [--seed N] [--duration D] [--out DIR] [--json] [--gate EXPR]… [--set PATH=VALUE]…`. */
 export async function commandRun(io: Io, args: RunArgs): Promise<number> {
   const target = TARGETS.get(args.target);
   if (!target) {
@@ -50,22 +49,9 @@ export async function commandRun(io: Io, args: RunArgs): Promise<number> {
       `targets: ${[...TARGETS.keys()].join(', ')} (aws and http come in a later release)`,
     );
   }
-  const { scenario } = loadScenario(io, args.file);
-  let durationSeconds: number | undefined;
-  if (args.duration !== undefined) {
-    durationSeconds = parseDuration(args.duration) ?? Number.NaN;
-    if (!(durationSeconds > 0)) {
-      throw new ShardcastError(
-        'usage',
-        `--duration ${args.duration} is not a duration`,
-        2,
-        'write it like 30s, 10m or 1h',
-      );
-    }
-  }
-  if (args.seed !== undefined && (!Number.isInteger(args.seed) || args.seed < 0)) {
-    throw new ShardcastError('usage', `--seed ${args.seed} is not a non-negative integer`, 2);
-  }
+  const { scenario, overrides } = loadScenario(io, args.file, args.set);
+  const durationSeconds = args.duration === undefined ? undefined : parseDurationArg(args.duration);
+  const seedArg = args.seed === undefined ? undefined : parseSeedArg(args.seed);
   // The scenario's gates were checked against the metrics when it loaded; --gate ones are now.
   const gates = [
     ...parseScenarioGates(scenario.gates, args.file),
@@ -75,14 +61,22 @@ export async function commandRun(io: Io, args: RunArgs): Promise<number> {
   // Keys hashed once for the plan and the model (each costs ~0.35 µs a key: 1 M keys twice was ~0.3 s).
   const placedKeys = placeProducerKeys(scenario.producers);
   const plan = planScenario(scenario, { placedKeys });
+  if (overrides.length > 0) plan.scenario.overrides = overrides;
   const started = io.now();
-  const seed = args.seed ?? scenario.seed;
+  const seed = seedArg ?? scenario.seed;
   const runId = `${stamp(started)}-s${seed}`;
   // An unusable --out is found before the run, not after minutes of it.
   const dir = outputDirectory(io, args.out ?? join('reports', scenario.name, runId));
   const showProgress = io.isTTY && !args.quiet && !args.json && !isCi(io.env);
   let lastDrawn = -1;
-  const result = await target.run(scenario, {
+  // A provisioned stream without `stream.shards` runs at the count the plan recommends, and says so.
+  const shardsFromPlan = plan.shards.sizedByPlan ? plan.shards.recommended : undefined;
+  const runScenario =
+    shardsFromPlan === undefined
+      ? scenario
+      : { ...scenario, stream: { ...scenario.stream, shards: shardsFromPlan } };
+  if (shardsFromPlan !== undefined) io.stderr(`${sizedByPlanNote(shardsFromPlan)}\n`);
+  const result = await target.run(runScenario, {
     seed,
     placedKeys,
     ...(durationSeconds === undefined ? {} : { durationSeconds }),
@@ -109,6 +103,8 @@ export async function commandRun(io: Io, args: RunArgs): Promise<number> {
       : {}),
   });
   if (showProgress) io.stderr('\r\x1b[2K');
+  if (shardsFromPlan !== undefined) result.scenario = { ...result.scenario, shardsFromPlan };
+  if (overrides.length > 0) result.scenario = { ...result.scenario, overrides };
   const finished = io.now();
   result.header = {
     ...result.header,
@@ -205,6 +201,11 @@ function keyFigures(result: RunResult, planMetrics: Record<string, number>): Rec
   };
 }
 
+/** The line a run without `stream.shards` prints, and its summary repeats. */
+export function sizedByPlanNote(shards: number): string {
+  return `stream.shards is not set: running at the plan's recommended ${shards} shard${shards === 1 ? '' : 's'}`;
+}
+
 /** What a person wants to know after a run: what throttled, where, how much was lost, the gates. */
 export function renderRunSummary(
   result: RunResult,
@@ -223,7 +224,10 @@ export function renderRunSummary(
       : '';
   const out: string[] = [];
   out.push(
-    `Run ${result.header.runId} of ${result.scenario.name} on ${target} (seed ${result.scenario.seed}, ${formatSeconds(simulated)} simulated in ${formatSeconds(result.header.wallSeconds)}${speed})`,
+    `Run ${result.header.runId} of ${result.scenario.name} on ${target} (seed ${result.scenario.seed}${(result.scenario.overrides ?? []).map((o) => `, --set ${o}`).join('')}, ${formatSeconds(simulated)} simulated in ${formatSeconds(result.header.wallSeconds)}${speed})`,
+    ...(result.scenario.shardsFromPlan === undefined
+      ? []
+      : [`  ${sizedByPlanNote(result.scenario.shardsFromPlan)}`]),
     '',
     `  records   produced ${formatNumber(c.produced)}, acknowledged ${formatNumber(c.acknowledged)} (${formatPercent(c.produced > 0 ? c.acknowledged / c.produced : 1)})`,
     `  throttled ${plural(c.throttled, 'attempt')} of ${formatNumber(c.attempts)} (${formatPercent(m.throttledRatio ?? 0)}), ${plural(c.retried, 'retry', 'retries')}`,

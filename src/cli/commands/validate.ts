@@ -51,13 +51,15 @@ export interface ValidateArgs {
   file: string;
   print: boolean;
   json: boolean;
+  /** `--set PATH=VALUE` overrides. */
+  set: readonly string[];
 }
 
-/** `shardcast validate FILE [--print] [--json]`: a verdict (text or JSON), or the scenario resolved. */
+/** `shardcast validate FILE [--print] [--json] [--set PATH=VALUE]…`: a verdict (text or JSON), or the scenario resolved. */
 export function commandValidate(io: Io, args: ValidateArgs): number {
   let loaded: ReturnType<typeof loadScenario>;
   try {
-    loaded = loadScenario(io, args.file);
+    loaded = loadScenario(io, args.file, args.set);
   } catch (error) {
     // The problems go to stderr as ever (main prints them, exit 2); a script reading stdout gets them too.
     if (args.json && !args.print && error instanceof InvalidInputError) {
@@ -94,10 +96,15 @@ export function commandValidate(io: Io, args: ValidateArgs): number {
   } else {
     const s = loaded.scenario;
     io.stdout(
-      `${args.file}: valid scenario "${s.name}": ${plural(s.producers.length, 'producer')}, ${plural(s.consumers.length, 'consumer')}, ${plural(s.firehose.length, 'Firehose stream')}, ${plural(s.events.length, 'event')}${loaded.warnings.length > 0 ? `, ${plural(loaded.warnings.length, 'warning')}` : ''}\n`,
+      `${args.file}${setText(loaded.overrides)}: valid scenario "${s.name}": ${plural(s.producers.length, 'producer')}, ${plural(s.consumers.length, 'consumer')}, ${plural(s.firehose.length, 'Firehose stream')}, ${plural(s.events.length, 'event')}${loaded.warnings.length > 0 ? `, ${plural(loaded.warnings.length, 'warning')}` : ''}\n`,
     );
   }
   return 0;
+}
+
+/** ` with --set a=1 --set b=2`, or nothing. */
+export function setText(overrides: readonly string[]): string {
+  return overrides.length === 0 ? '' : ` with ${overrides.map((o) => `--set ${o}`).join(' ')}`;
 }
 
 /**

@@ -1,0 +1,41 @@
+/**
+ * Command-line values that yargs cannot check the way a user expects: a duration given as a plain
+ * number of seconds (`--duration 5`, as a scenario's `duration: 5` is), and a seed (yargs turns
+ * `--seed abc` into NaN before a command sees it, so the option is read as text and checked here).
+ */
+import { ShardcastError } from '../errors.js';
+import { parseDuration } from '../scenario/units.js';
+
+/** The largest seed: the scenario's `seed` field is 32 bits (src/scenario/schema.ts). */
+const MAX_SEED = 4_294_967_295;
+
+const PLAIN_SECONDS = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*$/;
+
+/** Seconds in `--duration TEXT`: `90s`, `10m`, `1h30m`, or a plain number of seconds (`5`). */
+export function parseDurationArg(text: string): number {
+  const plain = PLAIN_SECONDS.exec(text);
+  const seconds = plain ? Number(plain[1]) : parseDuration(text);
+  if (seconds === undefined || !(seconds > 0) || !Number.isFinite(seconds)) {
+    throw new ShardcastError(
+      'usage',
+      `--duration ${text} is not a duration`,
+      2,
+      'write it like 30s, 10m or 1h, or a plain number of seconds (30); it must be above 0',
+    );
+  }
+  return seconds;
+}
+
+/** `--seed TEXT` as a whole number 0 … 4294967295. */
+export function parseSeedArg(text: string): number {
+  const seed = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(seed) || seed > MAX_SEED) {
+    throw new ShardcastError(
+      'usage',
+      `--seed ${JSON.stringify(text)} is not a seed`,
+      2,
+      `a seed is a whole number from 0 to ${MAX_SEED}, e.g. --seed 42`,
+    );
+  }
+  return seed;
+}

@@ -1,0 +1,75 @@
+/**
+ * Command-line values as a user types them (issue 9, point 13): `--duration 5` is 5 seconds (as
+ * the README and a scenario's `duration: 5` say), `--seed abc` names the value it rejects (not
+ * "NaN"), and a bad `--gate` is named once (`--gate[1]:`, not `--gate: --gate[1]:`).
+ */
+import { describe, expect, it } from 'vitest';
+import { parseResult } from '../../src/result/io.js';
+import { run } from '../helpers/fake-io.js';
+
+const CALM = `name: calm
+duration: 2m
+seed: 7
+stream: { shards: 2 }
+producers:
+  - name: app
+    rate: 500/s
+    recordSize: 1KiB
+    keys: { dist: uniform, count: 1000 }
+`;
+const OUT = '/tmp/shardcast-arguments-test';
+
+describe('run --duration and --seed', () => {
+  it('takes --duration 5 as 5 seconds, and --duration 1.5 as 1.5 seconds', async () => {
+    const r = await run(['run', 'calm.yaml', '--out', OUT, '--json', '--duration', '5'], {
+      'calm.yaml': CALM,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const result = parseResult(r.stdout, 'stdout');
+    // 5 s simulated: one offered point a second.
+    expect(result.scenario.durationSeconds).toBe(5);
+    expect(result.series.offered).toHaveLength(5);
+    const half = await run(['run', 'calm.yaml', '--out', OUT, '--json', '--duration', '1.5'], {
+      'calm.yaml': CALM,
+    });
+    expect(half.code).toBe(0);
+    expect(parseResult(half.stdout, 'stdout').scenario.durationSeconds).toBe(1.5);
+  });
+
+  it('rejects --duration 0, 5x and soon with exit 2 and how to write one', async () => {
+    for (const text of ['0', '5x', 'soon']) {
+      const r = await run(['run', 'calm.yaml', '--out', OUT, '--duration', text], { 'calm.yaml': CALM });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`--duration ${text} is not a duration`);
+      expect(r.stderr).toContain('a plain number of seconds');
+    }
+  });
+
+  it('takes --seed 42 and rejects --seed abc naming "abc", never "NaN"', async () => {
+    const ok = await run(['run', 'calm.yaml', '--out', OUT, '--json', '--duration', '3s', '--seed', '42'], {
+      'calm.yaml': CALM,
+    });
+    expect(ok.code).toBe(0);
+    expect(parseResult(ok.stdout, 'stdout').scenario.seed).toBe(42);
+    for (const text of ['abc', '-1', '1.5', '4294967296']) {
+      const r = await run(['run', 'calm.yaml', '--out', OUT, '--seed', text], { 'calm.yaml': CALM });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`error: --seed "${text}" is not a seed`);
+      expect(r.stderr).toContain('a whole number from 0 to 4294967295');
+      expect(r.stderr).not.toContain('NaN');
+    }
+  });
+});
+
+describe('--gate problems', () => {
+  it('names the argument once: --gate[1]:, not --gate: --gate[1]:', async () => {
+    const r = await run(
+      ['run', 'calm.yaml', '--out', OUT, '--gate', 'lostRecords == 0', '--gate', 'throttleRatio < 0.01'],
+      { 'calm.yaml': CALM },
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('  --gate[1]: unknown metric "throttleRatio"');
+    expect(r.stderr).not.toContain('--gate: ');
+  });
+});
