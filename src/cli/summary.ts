@@ -42,6 +42,10 @@ export interface RunSummary {
     file: string;
     /** `sha256:<hex>` of the resolved scenario (every default filled in): equal hashes, equal inputs. */
     hash: string;
+    /** The `--set PATH=VALUE` arguments it was loaded with, when any. */
+    overrides?: string[];
+    /** The shard count the run started with when the scenario set none (the plan's recommended count). */
+    shardsFromPlan?: number;
   };
   target: string;
   seed: number;
@@ -131,7 +135,15 @@ export function runSummary(input: RunSummaryInput): RunSummary {
   const { result, verdicts } = input;
   return {
     version: RUN_SUMMARY_VERSION,
-    scenario: { name: result.scenario.name, file: input.file, hash: input.hash },
+    scenario: {
+      name: result.scenario.name,
+      file: input.file,
+      hash: input.hash,
+      ...(result.scenario.overrides === undefined ? {} : { overrides: result.scenario.overrides }),
+      ...(result.scenario.shardsFromPlan === undefined
+        ? {}
+        : { shardsFromPlan: result.scenario.shardsFromPlan }),
+    },
     target: input.target,
     seed: result.scenario.seed,
     runId: result.header.runId,

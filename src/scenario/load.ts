@@ -7,8 +7,8 @@ import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { InvalidInputError, type Problem, type SourceLocation } from '../errors.js';
 import type { ScenarioIssue } from './issues.js';
-import { plainDurationIssues } from './plain-durations.js';
 import { applyOverrides, overrideAt, overrideFile, parseOverrides } from './overrides.js';
+import { plainDurationIssues } from './plain-durations.js';
 import { dependsOnRepair, salvage, toDocument } from './salvage.js';
 import { type Scenario, scenarioSchema } from './schema.js';
 

@@ -26,7 +26,7 @@ describe('run --duration and --seed', () => {
     });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const result = parseResult(r.stdout, 'stdout');
+    const result = parseResult(r.io.writtenFile(`${OUT}/result.json`)!, 'result.json');
     // 5 s simulated: one offered point a second.
     expect(result.scenario.durationSeconds).toBe(5);
     expect(result.series.offered).toHaveLength(5);
@@ -34,7 +34,9 @@ describe('run --duration and --seed', () => {
       'calm.yaml': CALM,
     });
     expect(half.code).toBe(0);
-    expect(parseResult(half.stdout, 'stdout').scenario.durationSeconds).toBe(1.5);
+    expect(
+      parseResult(half.io.writtenFile(`${OUT}/result.json`)!, 'result.json').scenario.durationSeconds,
+    ).toBe(1.5);
   });
 
   it('rejects --duration 0, 5x and soon with exit 2 and how to write one', async () => {
@@ -51,7 +53,7 @@ describe('run --duration and --seed', () => {
       'calm.yaml': CALM,
     });
     expect(ok.code).toBe(0);
-    expect(parseResult(ok.stdout, 'stdout').scenario.seed).toBe(42);
+    expect(parseResult(ok.io.writtenFile(`${OUT}/result.json`)!, 'result.json').scenario.seed).toBe(42);
     for (const text of ['abc', '-1', '1.5', '4294967296']) {
       const r = await run(['run', 'calm.yaml', '--out', OUT, '--seed', text], { 'calm.yaml': CALM });
       expect(r.code).toBe(2);

@@ -48,7 +48,7 @@ describe('validate reports every stage in one pass', () => {
         '  every.yaml:18:11: events[0].at: the event is at 1200 s, after the end of the run (duration 600 s) (found "20m")',
         '  every.yaml:20:5: gates[0]: unknown metric "throttleRatio"',
         '      hint: did you mean "throttledRatio"?',
-        '  every.yaml:21:5: gates[1]: putLatency.p99 is a duration (seconds), but 5MiB is a size (expected a duration such as 250ms, 2s or 5m (or a plain number of seconds), found "5MiB")',
+        '  every.yaml:21:5: gates[1]: putLatency.p99 is a duration (seconds), but 5MiB is a size (expected a duration with its unit, such as 250ms, 2s or 5m (a plain number only for 0), found "5MiB")',
         '',
       ].join('\n'),
     );

@@ -78,7 +78,9 @@ describe('a provisioned stream without stream.shards', () => {
     expect(r.code).toBe(0);
     // With --json the note goes to stderr only: stdout stays JSON.
     expect(r.stderr).toMatch(/^stream\.shards is not set: running at the plan's recommended \d+ shards\n$/);
-    const result = parseResult(r.stdout, 'stdout');
+    // stdout is the compact --json summary; the whole RunResult is in result.json.
+    expect(JSON.parse(r.stdout).scenario.shardsFromPlan).toBeGreaterThan(0);
+    const result = parseResult(r.io.writtenFile(`${OUT}/result.json`)!, 'result.json');
     expect(result.metrics['shards.max']).toBe(12);
   });
 
