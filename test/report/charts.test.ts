@@ -54,10 +54,20 @@ function expectMarks(svg: string): void {
 }
 
 type Row = Record<string, number | string>;
-const rowsOf = (spec: TopLevelSpec): Row[] => (spec as { data: { values: Row[] } }).data.values;
-const encodingOf = (spec: TopLevelSpec) =>
-  (spec as { encoding: Record<string, { field?: string }> }).encoding;
-const markOf = (spec: TopLevelSpec) => (spec as { mark: { type: string } }).mark.type;
+interface View {
+  data: { values: Row[] };
+  mark: { type: string } & Record<string, unknown>;
+  encoding: Record<string, { field?: string } & Record<string, unknown>>;
+}
+/** The chart's main view: the spec itself, or the first layer of a layered one (the data drawn). */
+const mainOf = (spec: TopLevelSpec): View => {
+  const layered = spec as { layer?: View[] };
+  return layered.layer ? layered.layer[0]! : (spec as unknown as View);
+};
+const layersOf = (spec: TopLevelSpec): View[] => (spec as { layer?: View[] }).layer ?? [];
+const rowsOf = (spec: TopLevelSpec): Row[] => mainOf(spec).data.values;
+const encodingOf = (spec: TopLevelSpec) => mainOf(spec).encoding;
+const markOf = (spec: TopLevelSpec) => mainOf(spec).mark.type;
 
 /** A result with every series of length `n` (0: a run that recorded nothing). */
 function resultOfLength(n: number): RunResult {
@@ -117,12 +127,20 @@ describe('each chart compiles, has its encodings, and renders', () => {
     expect(encodingOf(spec).color!.field).toBe('series');
     const rows = rowsOf(spec);
     expect(new Set(rows.map((row) => row.series))).toEqual(
-      new Set(['offered', 'acknowledged', 'throttled', 'write limit']),
+      new Set(['offered', 'acknowledged', 'write limit']),
     );
     // Second 0: 50 records acknowledged in 51,200 B = 1,024 B a record, so a shard takes
     // min(1,000, 1,048,576 ÷ 1,024 = 1,024) = 1,000 records/s, and 3 shards 3,000/s.
     expect(rows.find((row) => row.series === 'write limit' && row.t === 0)!.value).toBe(3000);
-    expect(rows.filter((row) => row.series === 'throttled').map((row) => row.value)).toEqual([10, 15, 5, 0]);
+    // Throttled as a share of attempts (first attempts + retries), on its own right-hand axis:
+    // 10 ÷ (60 + 5), 15 ÷ (110 + 10), 5 ÷ (70 + 5), 0 ÷ (40 + 0).
+    const share = layersOf(spec)[1]!;
+    expect(share.data.values.map((row) => row.series)).toEqual(
+      new Array(4).fill('throttled, share of attempts (right axis)'),
+    );
+    expect(share.data.values.map((row) => row.value)).toEqual([10 / 65, 15 / 120, 5 / 75, 0]);
+    expect((share.encoding.y as { axis: { orient: string } }).axis.orient).toBe('right');
+    expect((spec as { resolve: unknown }).resolve).toEqual({ scale: { y: 'independent' } });
     expectMarks(await render(spec));
   });
 
@@ -136,22 +154,53 @@ describe('each chart compiles, has its encodings, and renders', () => {
     expect(rows.find((row) => row.series === 'write limit')!.value).toBe(768);
   });
 
-  it('throughput with a baseline adds its acknowledged records, dashed', () => {
+  it('throughput with a baseline: its acknowledged records in the same colour, dashed', async () => {
     const spec = throughputChart(r, syntheticResult());
-    expect(rowsOf(spec).some((row) => row.series === 'baseline acknowledged')).toBe(true);
+    const rows = rowsOf(spec);
+    expect(rows.some((row) => row.series === 'acknowledged' && row.run === 'baseline')).toBe(true);
+    // One colour per series (whatever the run), one dash per run: the baseline's acknowledged line
+    // has the current one's colour, dashed.
+    const color = encodingOf(spec).color as { field: string; scale: { domain: string[]; range: string[] } };
+    expect(color.field).toBe('series');
+    expect(color.scale.domain).not.toContain('baseline acknowledged');
+    const dash = encodingOf(spec).strokeDash as {
+      field: string;
+      scale: { domain: string[]; range: number[][] };
+    };
+    expect(dash.field).toBe('run');
+    expect(dash.scale.domain).toEqual(['this run', 'baseline']);
+    expect(dash.scale.range[0]).toEqual([1, 0]);
+    expect(dash.scale.range[1]!.length).toBe(2);
+    expectMarks(await render(spec));
   });
 
   it('shard heatmap: a rect per shard and point, red above the limit', async () => {
     const spec = shardHeatmap(r);
     expect(markOf(spec)).toBe('rect');
     expect(encodingOf(spec).y!.field).toBe('shard');
-    const color = encodingOf(spec).color as { field: string; condition: { test: string; value: string } };
-    expect(color.field).toBe('u');
-    expect(color.condition.test).toBe('datum.u > 1');
+    const color = encodingOf(spec).color as { field: string; scale: { domain: string[]; range: string[] } };
+    // Classes with an explicit domain: the legend lists every one, the red one over the limit
+    // included, whether or not a cell has it.
+    expect(color.field).toBe('class');
+    expect(color.scale.domain).toEqual([
+      'under 20%',
+      '20–40%',
+      '40–60%',
+      '60–80%',
+      '80–100%',
+      'over 100%: throttles',
+    ]);
+    expect(color.scale.range.at(-1)).toBe('#d62728');
     // 3 shards × 2 points of 2 s each.
     const rows = rowsOf(spec);
     expect(rows).toHaveLength(6);
-    expect(rows.find((row) => row.shard === '2' && row.t === 0)).toEqual({ t: 0, t2: 2, shard: '2', u: 1.2 });
+    expect(rows.find((row) => row.shard === '2' && row.t === 0)).toEqual({
+      t: 0,
+      t2: 2,
+      shard: '2',
+      u: 1.2,
+      class: 'over 100%: throttles',
+    });
     expectMarks(await render(spec));
   });
 
