@@ -105,11 +105,12 @@ function base(height = 220) {
     config: {
       font: 'system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif',
       axis: { labelFontSize: 11, titleFontSize: 12 },
-      // Legends below the chart in up to 3 columns, so that they wrap on a phone's screen; labels
-      // never cut (labelLimit 0: "throttled, share of attempts" was "throttled, share o…").
+      // Legends below the chart, labels never cut (labelLimit 0: "enhanced fan-out consumer-shard-
+      // hours" was cut at 180 px), in as many columns of 260 px as the chart is wide, 1 to 3: on a
+      // 390-px phone one column (3 columns of full labels ran off its screen).
       legend: {
         orient: 'bottom',
-        columns: 3,
+        columns: { expr: 'clamp(floor(width / 260), 1, 3)' },
         labelLimit: 0,
         titleLimit: 0,
         labelFontSize: 11,
@@ -205,9 +206,13 @@ function reshardLayers(marks: readonly ReshardMark[], x: object): object[] {
         ],
       },
     },
-    {
+    // Written along the rule, reading upwards, its end at the chart's top: first a white halo of
+    // the same text, then the text, so that it reads over a heatmap's red cells or a line.
+    ...[
+      { fill: 'white', stroke: 'white', strokeWidth: 3, strokeJoin: 'round' },
+      { fill: COLORS.reshard },
+    ].map((paint) => ({
       data: { values },
-      // Written along the rule, reading upwards, its end at the chart's top.
       mark: {
         type: 'text',
         angle: 270,
@@ -216,10 +221,10 @@ function reshardLayers(marks: readonly ReshardMark[], x: object): object[] {
         dx: -4,
         dy: -3,
         fontSize: 10,
-        color: COLORS.reshard,
+        ...paint,
       },
       encoding: { x, y: { value: 0 }, text: { field: 'label', type: 'nominal' } },
-    },
+    })),
   ];
 }
 
