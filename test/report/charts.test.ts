@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { loadScenarioText } from '../../src/load.js';
 import { planScenario } from '../../src/planner/index.js';
 import {
+  COLORS,
   consumerLagChart,
   costChart,
   displayStep,
@@ -17,8 +18,11 @@ import {
   latencyOverTimeChart,
   MAX_HEATMAP_ROWS,
   reportCharts,
+  reshardMarks,
   shardHeatmap,
+  shardLoadChart,
   throughputChart,
+  trafficCapacityChart,
 } from '../../src/report/charts.js';
 import type { RunResult } from '../../src/result/types.js';
 import { syntheticResult } from '../result/synthetic-result.js';
@@ -329,5 +333,119 @@ describe('cost items in words', () => {
     expect(costItemLabel('kinesis.something.new')).toBe('kinesis.something.new');
     const labels = new Set(rowsOf(costChart(plan)).map((row) => row.item));
     expect([...labels].filter((l) => String(l).startsWith('kinesis.'))).toEqual([]);
+  });
+});
+
+describe('charts that cannot mislead', () => {
+  const resharding = planScenario(
+    loadScenarioText(
+      `
+name: resharding
+duration: 10m
+stream: { shards: 2, shardOperationTime: 30s }
+producers:
+  - { name: p, rate: 2500/s, recordSize: 1KiB, keys: { dist: uniform, count: 1000 } }
+events:
+  - { at: 2m, reshard: { shards: 4 } }
+`,
+      'resharding.yaml',
+    ).scenario,
+  );
+
+  it('reshard marks: the event when ordered, each call when it completes', () => {
+    // 2 → 4 ordered at 120 s: 2 splits × 30 s, so 4 shards from 180 s.
+    expect(reshardMarks({ plan: resharding }, 600)).toEqual([
+      { t: 120, kind: 'ordered', label: 'reshard 2 → 4 ordered' },
+      { t: 180, kind: 'completed', label: '2 → 4 shards' },
+    ]);
+    // With a run, the completion is the second its open shards changed; a mark past the axis' end is left out.
+    const r = syntheticResult();
+    r.series.shards = [3, 3, 6, 6];
+    expect(reshardMarks({ result: r }, 4)).toEqual([{ t: 2, kind: 'completed', label: '3 → 6 shards' }]);
+    expect(reshardMarks({ plan: resharding }, 150)).toEqual([
+      { t: 120, kind: 'ordered', label: 'reshard 2 → 4 ordered' },
+    ]);
+  });
+
+  it('every time chart has a rule per reshard mark, a label each, and renders without a warning', async () => {
+    const r = syntheticResult();
+    r.series.latency = {
+      put: { p50: [0.02, 0.02, 0.03, 0.02], p99: [0.1, 0.12, 0.4, 0.1] },
+      e2e: { p50: [0.6, 0.6, 0.7, 0.6], p99: [1, 1.2, 3, 1] },
+    };
+    r.series.firehoseFullestBufferBytes = { lake: [1000, 0, 500, 250] };
+    r.series.shards = [3, 3, 6, 6];
+    const marks = reshardMarks({ result: r }, 4);
+    for (const spec of [
+      throughputChart(r, undefined, marks),
+      shardHeatmap(r, marks),
+      latencyOverTimeChart(r, undefined, marks),
+      consumerLagChart(r, undefined, marks),
+      firehoseChart(r, plan, marks),
+    ]) {
+      const layers = layersOf(spec);
+      const rules = layers.filter((l) => l.mark.type === 'rule' && l.data.values.some((v) => 'kind' in v));
+      expect(rules).toHaveLength(1);
+      expect(rules[0]!.data.values.map((v) => v.t)).toEqual([2]);
+      // The label twice: a white halo under it, then the text.
+      const texts = layers.filter((l) => l.mark.type === 'text');
+      expect(texts.map((l) => l.mark.fill)).toEqual(['white', COLORS.reshard]);
+      expectMarks(await render(spec));
+    }
+  });
+
+  it('the heatmap has no cell where a shard did not exist (null), and a group shows its open shards', async () => {
+    const r = syntheticResult();
+    // Shard 3 opened for the second point only.
+    r.shardSeries = {
+      stepSeconds: 2,
+      all: [
+        [0.8, 0.4],
+        [0.3, 0.2],
+        [1.2, 0.9],
+        [null, 0.7],
+      ],
+      hottest: [],
+    };
+    const cells = rowsOf(shardHeatmap(r));
+    expect(cells.filter((c) => c.shard === '3').map((c) => c.t)).toEqual([2]);
+    expect(cells).toHaveLength(7);
+    // Grouped, a point where no shard of the group existed stays null; one open shard is enough.
+    expect(
+      heatmapRows(
+        [
+          [null, 0.5],
+          [null, null],
+        ],
+        1,
+      ),
+    ).toEqual([{ label: '0–1', values: [null, 0.5] }]);
+    expectMarks(await render(shardHeatmap(r)));
+  });
+
+  it('legend labels are never cut, in every chart', () => {
+    const r = syntheticResult();
+    for (const chart of reportCharts({ plan, result: r, baseline: r })) {
+      const legend = (chart.spec as { config: { legend: { labelLimit: number; titleLimit: number } } }).config
+        .legend;
+      expect(legend.labelLimit, chart.id).toBe(0);
+      expect(legend.titleLimit, chart.id).toBe(0);
+    }
+  });
+
+  it('the plan-only charts render: traffic against capacity, per-shard load', async () => {
+    const charts = reportCharts({ plan: resharding });
+    expect(charts.map((c) => c.id)).toEqual(['traffic-capacity', 'shard-load', 'cost']);
+    const traffic = trafficCapacityChart(resharding, reshardMarks({ plan: resharding }, 600));
+    // 2,500 records/s of 1 KiB: 2.5 shards' worth by records, the whole run.
+    const demand = rowsOf(traffic).filter((v) => String(v.series).startsWith('traffic'));
+    for (const v of demand) expect(v.value).toBeCloseTo(2.5, 6);
+    expectMarks(await render(traffic));
+    const load = shardLoadChart(resharding);
+    // One step per shard plus the closing point, at 2 configured and the recommended count.
+    const series = new Set(rowsOf(load).map((v) => v.series));
+    expect(series).toEqual(new Set(['2 configured', `${resharding.shards.recommended} recommended`]));
+    expect(rowsOf(load).filter((v) => v.series === '2 configured')).toHaveLength(3);
+    expectMarks(await render(load));
   });
 });
