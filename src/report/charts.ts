@@ -703,6 +703,13 @@ export function firehoseChart(
 // ---------------------------------------------------------------------------------------------
 // Plan charts (a report without a run)
 
+/** Each count's colour on the plan charts. */
+const COUNT_COLORS: Readonly<Record<RunShardCount, string>> = {
+  configured: COLORS.limit,
+  'after reshards': COLORS.reshard,
+  recommended: COLORS.recommended,
+};
+
 /** "8 configured", "16 after reshards", "23 recommended". */
 function countLabel(shards: number, countIs: RunShardCount): string {
   return `${shards} ${countIs}`;
@@ -775,7 +782,8 @@ export function trafficCapacityChart(plan: Plan, marks: readonly ReshardMark[] =
  */
 export function shardLoadChart(plan: Plan): TopLevelSpec {
   const rows: Row[] = [];
-  for (const loads of plan.profile?.shardLoads ?? []) {
+  const loadsOf = plan.profile?.shardLoads ?? [];
+  for (const loads of loadsOf) {
     const n = loads.shardCount;
     const series = countLabel(n, loads.countIs);
     loads.utilization.forEach((u, g) => {
@@ -813,7 +821,17 @@ export function shardLoadChart(plan: Plan): TopLevelSpec {
             title: 'of a shard’s write limit at peak',
             axis: { format: '.0%' },
           },
-          color: { field: 'series', type: 'nominal', title: 'shards', sort: null },
+          // The counts in the traffic chart's colours (configured black, recommended green), none
+          // red: red is the limit's (the recommended count's line was drawn red beside it).
+          color: {
+            field: 'series',
+            type: 'nominal',
+            title: 'shards',
+            scale: {
+              domain: loadsOf.map((l) => countLabel(l.shardCount, l.countIs)),
+              range: loadsOf.map((l) => COUNT_COLORS[l.countIs]),
+            },
+          },
           tooltip: [
             { field: 'series', type: 'nominal', title: 'count' },
             { field: 'shards', type: 'nominal' },
