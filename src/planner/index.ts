@@ -439,8 +439,6 @@ function describeReadShortfall(
   return `a shard carries more than its readers take (${formatBytes(limits.bytesPerSecond)}/s, ${formatNumber(limits.recordsPerSecond)} records/s)`;
 }
 
-/** Shards the traffic needs at time t, without headroom (for checking reshard timing). */
-
 function planOnDemand(
   scenario: Scenario,
   traffic: Traffic,
