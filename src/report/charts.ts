@@ -331,7 +331,12 @@ export function throughputChart(
             title: 'throttled, share of attempts',
             // At least 0–1%: a run without throttling shows a flat line at 0, not a scale of noise.
             scale: { domain: [0, Math.max(0.01, highestShare)], nice: true },
-            axis: { orient: 'right', format: '.0%', titleColor: COLORS.throttled },
+            // Whole percents from 10% up; below, tenths (a 0–1% axis read "0%, 0%, 1%, 1%").
+            axis: {
+              orient: 'right',
+              format: highestShare >= 0.1 ? '.0%' : '.1%',
+              titleColor: COLORS.throttled,
+            },
           },
           color,
           ...dash,
@@ -756,7 +761,13 @@ export function trafficCapacityChart(plan: Plan, marks: readonly ReshardMark[] =
         mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.75, clip: true },
         encoding: {
           x,
-          y: { field: 'value', type: 'quantitative', title: 'shards' },
+          // A tenth above the highest line, so that a count at the top is not drawn on the frame.
+          y: {
+            field: 'value',
+            type: 'quantitative',
+            title: 'shards',
+            scale: { domain: [0, Math.max(1, ...rows.map((r) => r.value as number)) * 1.1], nice: true },
+          },
           color: { field: 'series', type: 'nominal', title: null, scale: { domain, range } },
           strokeDash: {
             condition: { test: `datum.series === ${JSON.stringify(names.recommended)}`, value: [6, 3] },
