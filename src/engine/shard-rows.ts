@@ -83,8 +83,11 @@ export class ShardRows {
     const perPoint = Math.max(1, Math.ceil(rowCount / coarsePoints));
     const step = rowStep * perPoint;
     const points = Math.ceil(seconds / step);
-    // Row by row (a row is one step of every shard): the coarse maxima and each shard's peak.
-    const coarse = Array.from({ length: shards }, () => new Float64Array(points));
+    // Row by row (a row is one step of every shard): the coarse maxima and each shard's peak. A
+    // row holds the shards open that step (a reshard changes its length), so a point no row of
+    // which has the shard stays NaN: the shard did not exist then, and the result says null (a
+    // chart draws it absent, not as an idle 0%).
+    const coarse = Array.from({ length: shards }, () => new Float64Array(points).fill(Number.NaN));
     const peakOf = new Float64Array(shards);
     for (let j = 0; j < rowCount; j++) {
       const row = this.rows[j];
@@ -92,11 +95,12 @@ export class ShardRows {
       const point = Math.floor(j / perPoint);
       for (let s = 0; s < row.length; s++) {
         const v = row[s]!;
-        if (v > coarse[s]![point]!) coarse[s]![point] = v;
+        const c = coarse[s]![point]!;
+        if (Number.isNaN(c) || v > c) coarse[s]![point] = v;
         if (v > peakOf[s]!) peakOf[s] = v;
       }
     }
-    const all = coarse.map((c) => Array.from(c, round6));
+    const all = coarse.map((c) => Array.from(c, (v) => (Number.isNaN(v) ? null : round6(v))));
     const peaks = Array.from(peakOf, (peak, shard) => ({ shard, peak }));
     peaks.sort((x, y) => y.peak - x.peak || x.shard - y.shard);
     const hottest = peaks.slice(0, hottestCount).map(({ shard }) => ({

@@ -15,6 +15,7 @@ import { buildKeyModels, type KeyHashingOptions, planHotKeys } from './hot-keys.
 import { flattenMetrics } from './metrics.js';
 import { onDemandInitialCapacity, onDemandThrottling } from './on-demand.js';
 import { pricesUsed } from './prices-used.js';
+import { groupedShardLoads, planProfile, shardDemandFunction, shardsInForce } from './profile.js';
 import { type ShardReadLimits, shardReaders, shardReadLimits } from './read-limits.js';
 import { friendlyCountAdvice, planFriendlyCounts, planReshard, shardsInForceAt } from './reshard.js';
 import { shardLoads } from './shard-loads.js';
@@ -34,7 +35,6 @@ export type { Plan } from './types.js';
 
 const WRITE_BYTES = KINESIS.shardWriteBytesPerSecond.value;
 const WRITE_RECORDS = KINESIS.shardWriteRecordsPerSecond.value;
-const READ_BYTES = KINESIS.shardReadBytesPerSecond.value;
 const CALLS_PER_SHARD = KINESIS.getRecordsPerSecondPerShard.value;
 
 export interface PlanOptions {
@@ -160,7 +160,8 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
   );
 
   // Resharding: each event from the count before it, and configured → recommended.
-  const demandShardsAt = shardDemandFunction(scenario, traffic, readers);
+  const demandAt = shardDemandFunction(scenario, traffic, readers);
+  const demandShardsAt = (t: number) => ceilShards(demandAt(t));
   const steps: ReshardStep[] = [];
   let current = configured ?? recommended;
   scenario.events.forEach((event, i) => {
@@ -375,6 +376,28 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
     metrics: {},
   };
   plan.metrics = flattenMetrics(plan);
+  // The report's charts without a run: demand against the shards in force, and the per-shard load
+  // at each count the plan names (configured, after the reshards by the peak, recommended).
+  const loadCounts: { n: number; countIs: RunShardCount }[] = [];
+  if (runsConfigured && configured !== null) loadCounts.push({ n: configured, countIs: 'configured' });
+  if (runsConfigured && runShards !== configured)
+    loadCounts.push({ n: runShards, countIs: 'after reshards' });
+  if (!loadCounts.some((c) => c.n === recommended))
+    loadCounts.push({ n: recommended, countIs: 'recommended' });
+  plan.profile = planProfile({
+    demandAt,
+    times,
+    durationSeconds: scenario.duration,
+    inForce:
+      runsConfigured && configured !== null
+        ? shardsInForce(
+            configured,
+            scenario.events.map((e) => ({ at: e.at, shards: e.reshard.shards })),
+            scenario.stream.shardOperationTime,
+          )
+        : null,
+    shardLoads: loadCounts.map((c) => groupedShardLoads(shardLoads(traffic, keyModels, c.n), c.countIs)),
+  });
   return plan;
 }
 
@@ -429,23 +452,6 @@ function describeReadShortfall(
     return `shard ${hot.shard} carries ${formatNumber(hot.recordsPerSecond)} records/s at peak, × ${formatNumber(h)} = ${formatNumber(records)}/s, more than the slowest polling reader takes (${formatNumber(limits.recordsPerSecond)} records/s: its GetRecords calls a second × records a call)`;
   }
   return `a shard carries more than its readers take (${formatBytes(limits.bytesPerSecond)}/s, ${formatNumber(limits.recordsPerSecond)} records/s)`;
-}
-
-/** Shards the traffic needs at time t, without headroom (for checking reshard timing). */
-function shardDemandFunction(scenario: Scenario, traffic: Traffic, readers: number): (t: number) => number {
-  const producers = scenario.producers.map((p, i) => ({ producer: p, traffic: traffic.producers[i]! }));
-  return (t) => {
-    let bytes = 0;
-    let records = 0;
-    for (const { producer, traffic: pt } of producers) {
-      if (producer.destination !== 'stream') continue;
-      const r = rateAt(producer.rate, t, pt.meanDataBytes);
-      const kinesis = r / pt.aggregation.userRecordsPerKinesisRecord;
-      records += kinesis;
-      bytes += kinesis * pt.aggregation.kinesisRecordBytes;
-    }
-    return ceilShards(Math.max(bytes / WRITE_BYTES, records / WRITE_RECORDS, (readers * bytes) / READ_BYTES));
-  };
 }
 
 function planOnDemand(

@@ -403,4 +403,36 @@ export interface Plan {
   recommendations: string[];
   /** Flat metrics for gates, in base units. */
   metrics: Record<string, number>;
+  /** What the report charts without a run (absent from plans written before it was added). */
+  profile?: PlanProfile;
+}
+
+/**
+ * The stream's demand over the scenario's time and its per-shard load, for the plan-only report's
+ * charts; bounded in size (src/planner/profile.ts).
+ */
+export interface PlanProfile {
+  /** Seconds from the start: each point the start of a bucket of equal length. */
+  t: number[];
+  /**
+   * Per point, the largest demand in its bucket in shards' worth, without headroom and not
+   * rounded up: max(write bytes ÷ 1 MiB/s, Kinesis records ÷ 1,000/s, polling readers × bytes ÷ 2 MiB/s).
+   */
+  demandShards: number[];
+  /**
+   * The count in force from each `at` on: the configured count, then each UpdateShardCount call's
+   * count when it completes. Null without a configured count (on-demand, or none given).
+   */
+  shardsInForce: { at: number; shards: number }[] | null;
+  /** Per-shard load at the planning instant at the configured, after-reshards and recommended counts (those that differ). */
+  shardLoads: PlanShardLoads[];
+}
+
+export interface PlanShardLoads {
+  shardCount: number;
+  countIs: RunShardCount;
+  /** Consecutive shards per value of `utilization` (1 up to 128 shards). */
+  groupSize: number;
+  /** Per group, its hottest shard's max(records ÷ 1,000, bytes ÷ 1 MiB) per second at the planning instant, without headroom. */
+  utilization: number[];
 }

@@ -148,14 +148,16 @@ function mergeStreamSeries(list: readonly StreamSeries[]): StreamSeries {
 function mergeShardSeries(list: readonly ShardSeries[]): ShardSeries {
   const stepSeconds = list[0]!.stepSeconds;
   const shardCount = Math.max(0, ...list.map((s) => s.all.length));
-  const all: number[][] = [];
+  // A point where no worker saw the shard open stays null (the shard did not exist then).
+  const all: (number | null)[][] = [];
   for (let shard = 0; shard < shardCount; shard++) {
-    all.push(
-      combineSeries(
-        list.map((s) => s.all[shard] ?? []),
-        add,
-      ),
-    );
+    const series = list.map((s) => s.all[shard] ?? []);
+    const length = Math.max(0, ...series.map((values) => values.length));
+    const out = new Array<number | null>(length).fill(null);
+    for (const values of series) {
+      for (const [i, v] of values.entries()) if (v !== null) out[i] = (out[i] ?? 0) + v;
+    }
+    all.push(out);
   }
   const byShard = new Map<number, number[][]>();
   for (const s of list) {

@@ -17,9 +17,10 @@ const LATENCY_PERCENTILES: readonly { suffix: string; percentile: number }[] = [
   { suffix: 'p999', percentile: 99.9 },
 ];
 
-function peak(values: readonly number[]): number {
+/** The largest value (0 for none); a null (a shard that did not exist then) is no value. */
+function peak(values: readonly (number | null)[]): number {
   let m = 0;
-  for (const v of values) if (v > m) m = v;
+  for (const v of values) if (v !== null && v > m) m = v;
   return m;
 }
 

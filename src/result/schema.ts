@@ -102,7 +102,7 @@ export const runResultSchema = z.object({
   }),
   shardSeries: z.object({
     stepSeconds: z.number().positive(),
-    all: z.array(perSecond),
+    all: z.array(z.array(amount.nullable())),
     hottest: z.array(z.object({ shard: z.number().int().nonnegative(), utilization: perSecond })),
     hottestStepSeconds: z.number().int().positive().optional(),
   }),

@@ -103,8 +103,12 @@ export interface PercentileSeries {
 export interface ShardSeries {
   /** Seconds per point of `all`. */
   stepSeconds: number;
-  /** Every shard index that was open, at `stepSeconds` resolution: all[shard][point]. */
-  all: number[][];
+  /**
+   * Every shard index that was open, at `stepSeconds` resolution: all[shard][point]; null where
+   * the shard did not exist in any second of the point (before a reshard added it, after one
+   * removed it). Results written before nulls were kept hold 0 there.
+   */
+  all: (number | null)[][];
   /** The hottest shards at `hottestStepSeconds` resolution (one second unless downsampled). */
   hottest: { shard: number; utilization: number[] }[];
   /**

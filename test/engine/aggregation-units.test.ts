@@ -58,8 +58,13 @@ describe('KPL aggregation in the units the limits apply to', () => {
   it("the report's limit line is in user records: min(1,000 × 438, 1 MiB ÷ 116.76 B) = 8,981/s", () => {
     // 1,048,576 ÷ (51,139 ÷ 438) = 8,980.9 user records/s: above the 8,000 acknowledged, as the
     // shard is at 89%; 1,000 records/s would put the line at an eighth of what is acknowledged.
-    const spec = throughputChart(r) as unknown as { data: { values: { series: string; value: number }[] } };
-    const line = spec.data.values.filter((row) => row.series === 'write limit').map((row) => row.value);
+    // The records drawn are the first layer's (the second is the throttled share, on its own axis).
+    const spec = throughputChart(r) as unknown as {
+      layer: { data: { values: { series: string; value: number }[] } }[];
+    };
+    const line = spec.layer[0]!.data.values.filter((row) => row.series === 'write limit').map(
+      (row) => row.value,
+    );
     const expected = MiB / (kinesisRecordBytes / u);
     expect(expected).toBeCloseTo(8980.9, 0);
     expect(Math.abs(mean(line.slice(1)) / expected - 1)).toBeLessThan(0.001);

@@ -15,6 +15,12 @@ function naiveMax(rows: readonly number[][], shard: number, from: number, to: nu
   return m;
 }
 
+/** The same, null when no second of the step had the shard open (a reshard added or removed it). */
+function naiveMaxOrAbsent(rows: readonly number[][], shard: number, from: number, to: number): number | null {
+  const open = rows.slice(from, Math.min(to, rows.length)).some((row) => shard < row.length);
+  return open ? naiveMax(rows, shard, from, to) : null;
+}
+
 const round6 = (x: number) => Math.round(Math.fround(x) * 1e6) / 1e6;
 
 describe('ShardRows', () => {
@@ -51,9 +57,13 @@ describe('ShardRows', () => {
           expect(series.all.length).toBe(shards);
           for (let s = 0; s < shards; s++) {
             series.all[s]!.forEach((v, p) => {
-              expect(v).toBe(
-                round6(naiveMax(naive, s, p * series.stepSeconds, (p + 1) * series.stepSeconds)),
+              const expected = naiveMaxOrAbsent(
+                naive,
+                s,
+                p * series.stepSeconds,
+                (p + 1) * series.stepSeconds,
               );
+              expect(v).toBe(expected === null ? null : round6(expected));
             });
           }
           // The hottest: the highest peaks (ties: lower index), each at step q, the max of its seconds.
@@ -87,6 +97,23 @@ describe('ShardRows', () => {
     expect(series.hottestStepSeconds).toBe(4);
     // Shard 0 at 0.3 (max of seconds 0–3) then 0.6 (max of 4–6).
     expect(series.hottest[0]!.utilization).toEqual([0.3, 0.6]);
+  });
+  it('a shard that is not open yet, or no more, is null, not 0', () => {
+    // Seconds 0–1 have 2 shards, 2–3 have 4 (a reshard 2 → 4 completed at second 2), 4–5 have 2
+    // again (4 → 2). At a 2-second step: shards 2 and 3 exist only in points 1 (seconds 2–3).
+    const rows = new ShardRows();
+    const widths = [2, 2, 4, 4, 2, 2];
+    widths.forEach((n, i) => {
+      rows.add(i, new Float32Array(n).fill(0.5));
+    });
+    const series = rows.build(6, 3, 4);
+    expect(series.stepSeconds).toBe(2);
+    expect(series.all).toEqual([
+      [0.5, 0.5, 0.5],
+      [0.5, 0.5, 0.5],
+      [null, 0.5, null],
+      [null, 0.5, null],
+    ]);
   });
 });
 

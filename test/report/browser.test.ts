@@ -222,7 +222,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the report in a real browser (headless Chromium
     expect(pdf.length).toBeGreaterThan(50_000);
   }, 60_000);
 
-  it('a plan-only report draws its cost chart', async () => {
+  it('a plan-only report draws traffic against capacity, per-shard load and cost', async () => {
     const dir = join(OUT, 'plan-only');
     const r = await run(['plan', 'scenarios/launch-day.yaml', '--out', dir], {}, { writeToDisk: true });
     expect(r.code).toBe(0);
@@ -233,7 +233,11 @@ describe.skipIf(!HAVE_CHROMIUM)('the report in a real browser (headless Chromium
     await page.close();
     expect(check.consoleErrors).toEqual([]);
     expect(check.requests).toEqual([]);
-    expect(check.charts.map((c) => [c.id, c.rendered, c.marks > 0])).toEqual([['cost', true, true]]);
+    expect(check.charts.map((c) => [c.id, c.rendered, c.marks > 0])).toEqual([
+      ['traffic-capacity', true, true],
+      ['shard-load', true, true],
+      ['cost', true, true],
+    ]);
   }, 60_000);
 
   it(`a scenario and result carrying ${HOSTILE} render it as text and run no script`, async () => {

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { loadScenarioText } from '../../src/load.js';
 import { planScenario } from '../../src/planner/index.js';
 import {
+  COLORS,
   consumerLagChart,
   costChart,
   displayStep,
@@ -17,8 +18,11 @@ import {
   latencyOverTimeChart,
   MAX_HEATMAP_ROWS,
   reportCharts,
+  reshardMarks,
   shardHeatmap,
+  shardLoadChart,
   throughputChart,
+  trafficCapacityChart,
 } from '../../src/report/charts.js';
 import type { RunResult } from '../../src/result/types.js';
 import { syntheticResult } from '../result/synthetic-result.js';
@@ -54,10 +58,20 @@ function expectMarks(svg: string): void {
 }
 
 type Row = Record<string, number | string>;
-const rowsOf = (spec: TopLevelSpec): Row[] => (spec as { data: { values: Row[] } }).data.values;
-const encodingOf = (spec: TopLevelSpec) =>
-  (spec as { encoding: Record<string, { field?: string }> }).encoding;
-const markOf = (spec: TopLevelSpec) => (spec as { mark: { type: string } }).mark.type;
+interface View {
+  data: { values: Row[] };
+  mark: { type: string } & Record<string, unknown>;
+  encoding: Record<string, { field?: string } & Record<string, unknown>>;
+}
+/** The chart's main view: the spec itself, or the first layer of a layered one (the data drawn). */
+const mainOf = (spec: TopLevelSpec): View => {
+  const layered = spec as { layer?: View[] };
+  return layered.layer ? layered.layer[0]! : (spec as unknown as View);
+};
+const layersOf = (spec: TopLevelSpec): View[] => (spec as { layer?: View[] }).layer ?? [];
+const rowsOf = (spec: TopLevelSpec): Row[] => mainOf(spec).data.values;
+const encodingOf = (spec: TopLevelSpec) => mainOf(spec).encoding;
+const markOf = (spec: TopLevelSpec) => mainOf(spec).mark.type;
 
 /** A result with every series of length `n` (0: a run that recorded nothing). */
 function resultOfLength(n: number): RunResult {
@@ -117,12 +131,20 @@ describe('each chart compiles, has its encodings, and renders', () => {
     expect(encodingOf(spec).color!.field).toBe('series');
     const rows = rowsOf(spec);
     expect(new Set(rows.map((row) => row.series))).toEqual(
-      new Set(['offered', 'acknowledged', 'throttled', 'write limit']),
+      new Set(['offered', 'acknowledged', 'write limit']),
     );
     // Second 0: 50 records acknowledged in 51,200 B = 1,024 B a record, so a shard takes
     // min(1,000, 1,048,576 ÷ 1,024 = 1,024) = 1,000 records/s, and 3 shards 3,000/s.
     expect(rows.find((row) => row.series === 'write limit' && row.t === 0)!.value).toBe(3000);
-    expect(rows.filter((row) => row.series === 'throttled').map((row) => row.value)).toEqual([10, 15, 5, 0]);
+    // Throttled as a share of attempts (first attempts + retries), on its own right-hand axis:
+    // 10 ÷ (60 + 5), 15 ÷ (110 + 10), 5 ÷ (70 + 5), 0 ÷ (40 + 0).
+    const share = layersOf(spec)[1]!;
+    expect(share.data.values.map((row) => row.series)).toEqual(
+      new Array(4).fill('throttled, share of attempts (right axis)'),
+    );
+    expect(share.data.values.map((row) => row.value)).toEqual([10 / 65, 15 / 120, 5 / 75, 0]);
+    expect((share.encoding.y as { axis: { orient: string } }).axis.orient).toBe('right');
+    expect((spec as { resolve: unknown }).resolve).toEqual({ scale: { y: 'independent' } });
     expectMarks(await render(spec));
   });
 
@@ -136,22 +158,53 @@ describe('each chart compiles, has its encodings, and renders', () => {
     expect(rows.find((row) => row.series === 'write limit')!.value).toBe(768);
   });
 
-  it('throughput with a baseline adds its acknowledged records, dashed', () => {
+  it('throughput with a baseline: its acknowledged records in the same colour, dashed', async () => {
     const spec = throughputChart(r, syntheticResult());
-    expect(rowsOf(spec).some((row) => row.series === 'baseline acknowledged')).toBe(true);
+    const rows = rowsOf(spec);
+    expect(rows.some((row) => row.series === 'acknowledged' && row.run === 'baseline')).toBe(true);
+    // One colour per series (whatever the run), one dash per run: the baseline's acknowledged line
+    // has the current one's colour, dashed.
+    const color = encodingOf(spec).color as { field: string; scale: { domain: string[]; range: string[] } };
+    expect(color.field).toBe('series');
+    expect(color.scale.domain).not.toContain('baseline acknowledged');
+    const dash = encodingOf(spec).strokeDash as {
+      field: string;
+      scale: { domain: string[]; range: number[][] };
+    };
+    expect(dash.field).toBe('run');
+    expect(dash.scale.domain).toEqual(['this run', 'baseline']);
+    expect(dash.scale.range[0]).toEqual([1, 0]);
+    expect(dash.scale.range[1]!.length).toBe(2);
+    expectMarks(await render(spec));
   });
 
   it('shard heatmap: a rect per shard and point, red above the limit', async () => {
     const spec = shardHeatmap(r);
     expect(markOf(spec)).toBe('rect');
     expect(encodingOf(spec).y!.field).toBe('shard');
-    const color = encodingOf(spec).color as { field: string; condition: { test: string; value: string } };
-    expect(color.field).toBe('u');
-    expect(color.condition.test).toBe('datum.u > 1');
+    const color = encodingOf(spec).color as { field: string; scale: { domain: string[]; range: string[] } };
+    // Classes with an explicit domain: the legend lists every one, the red one over the limit
+    // included, whether or not a cell has it.
+    expect(color.field).toBe('class');
+    expect(color.scale.domain).toEqual([
+      'under 20%',
+      '20–40%',
+      '40–60%',
+      '60–80%',
+      '80–100%',
+      'over 100%: throttles',
+    ]);
+    expect(color.scale.range.at(-1)).toBe('#d62728');
     // 3 shards × 2 points of 2 s each.
     const rows = rowsOf(spec);
     expect(rows).toHaveLength(6);
-    expect(rows.find((row) => row.shard === '2' && row.t === 0)).toEqual({ t: 0, t2: 2, shard: '2', u: 1.2 });
+    expect(rows.find((row) => row.shard === '2' && row.t === 0)).toEqual({
+      t: 0,
+      t2: 2,
+      shard: '2',
+      u: 1.2,
+      class: 'over 100%: throttles',
+    });
     expectMarks(await render(spec));
   });
 
@@ -280,5 +333,119 @@ describe('cost items in words', () => {
     expect(costItemLabel('kinesis.something.new')).toBe('kinesis.something.new');
     const labels = new Set(rowsOf(costChart(plan)).map((row) => row.item));
     expect([...labels].filter((l) => String(l).startsWith('kinesis.'))).toEqual([]);
+  });
+});
+
+describe('charts that cannot mislead', () => {
+  const resharding = planScenario(
+    loadScenarioText(
+      `
+name: resharding
+duration: 10m
+stream: { shards: 2, shardOperationTime: 30s }
+producers:
+  - { name: p, rate: 2500/s, recordSize: 1KiB, keys: { dist: uniform, count: 1000 } }
+events:
+  - { at: 2m, reshard: { shards: 4 } }
+`,
+      'resharding.yaml',
+    ).scenario,
+  );
+
+  it('reshard marks: the event when ordered, each call when it completes', () => {
+    // 2 → 4 ordered at 120 s: 2 splits × 30 s, so 4 shards from 180 s.
+    expect(reshardMarks({ plan: resharding }, 600)).toEqual([
+      { t: 120, kind: 'ordered', label: 'reshard 2 → 4 ordered' },
+      { t: 180, kind: 'completed', label: '2 → 4 shards' },
+    ]);
+    // With a run, the completion is the second its open shards changed; a mark past the axis' end is left out.
+    const r = syntheticResult();
+    r.series.shards = [3, 3, 6, 6];
+    expect(reshardMarks({ result: r }, 4)).toEqual([{ t: 2, kind: 'completed', label: '3 → 6 shards' }]);
+    expect(reshardMarks({ plan: resharding }, 150)).toEqual([
+      { t: 120, kind: 'ordered', label: 'reshard 2 → 4 ordered' },
+    ]);
+  });
+
+  it('every time chart has a rule per reshard mark, a label each, and renders without a warning', async () => {
+    const r = syntheticResult();
+    r.series.latency = {
+      put: { p50: [0.02, 0.02, 0.03, 0.02], p99: [0.1, 0.12, 0.4, 0.1] },
+      e2e: { p50: [0.6, 0.6, 0.7, 0.6], p99: [1, 1.2, 3, 1] },
+    };
+    r.series.firehoseFullestBufferBytes = { lake: [1000, 0, 500, 250] };
+    r.series.shards = [3, 3, 6, 6];
+    const marks = reshardMarks({ result: r }, 4);
+    for (const spec of [
+      throughputChart(r, undefined, marks),
+      shardHeatmap(r, marks),
+      latencyOverTimeChart(r, undefined, marks),
+      consumerLagChart(r, undefined, marks),
+      firehoseChart(r, plan, marks),
+    ]) {
+      const layers = layersOf(spec);
+      const rules = layers.filter((l) => l.mark.type === 'rule' && l.data.values.some((v) => 'kind' in v));
+      expect(rules).toHaveLength(1);
+      expect(rules[0]!.data.values.map((v) => v.t)).toEqual([2]);
+      // The label twice: a white halo under it, then the text.
+      const texts = layers.filter((l) => l.mark.type === 'text');
+      expect(texts.map((l) => l.mark.fill)).toEqual(['white', COLORS.reshard]);
+      expectMarks(await render(spec));
+    }
+  });
+
+  it('the heatmap has no cell where a shard did not exist (null), and a group shows its open shards', async () => {
+    const r = syntheticResult();
+    // Shard 3 opened for the second point only.
+    r.shardSeries = {
+      stepSeconds: 2,
+      all: [
+        [0.8, 0.4],
+        [0.3, 0.2],
+        [1.2, 0.9],
+        [null, 0.7],
+      ],
+      hottest: [],
+    };
+    const cells = rowsOf(shardHeatmap(r));
+    expect(cells.filter((c) => c.shard === '3').map((c) => c.t)).toEqual([2]);
+    expect(cells).toHaveLength(7);
+    // Grouped, a point where no shard of the group existed stays null; one open shard is enough.
+    expect(
+      heatmapRows(
+        [
+          [null, 0.5],
+          [null, null],
+        ],
+        1,
+      ),
+    ).toEqual([{ label: '0–1', values: [null, 0.5] }]);
+    expectMarks(await render(shardHeatmap(r)));
+  });
+
+  it('legend labels are never cut, in every chart', () => {
+    const r = syntheticResult();
+    for (const chart of reportCharts({ plan, result: r, baseline: r })) {
+      const legend = (chart.spec as { config: { legend: { labelLimit: number; titleLimit: number } } }).config
+        .legend;
+      expect(legend.labelLimit, chart.id).toBe(0);
+      expect(legend.titleLimit, chart.id).toBe(0);
+    }
+  });
+
+  it('the plan-only charts render: traffic against capacity, per-shard load', async () => {
+    const charts = reportCharts({ plan: resharding });
+    expect(charts.map((c) => c.id)).toEqual(['traffic-capacity', 'shard-load', 'cost']);
+    const traffic = trafficCapacityChart(resharding, reshardMarks({ plan: resharding }, 600));
+    // 2,500 records/s of 1 KiB: 2.5 shards' worth by records, the whole run.
+    const demand = rowsOf(traffic).filter((v) => String(v.series).startsWith('traffic'));
+    for (const v of demand) expect(v.value).toBeCloseTo(2.5, 6);
+    expectMarks(await render(traffic));
+    const load = shardLoadChart(resharding);
+    // One step per shard plus the closing point, at 2 configured and the recommended count.
+    const series = new Set(rowsOf(load).map((v) => v.series));
+    expect(series).toEqual(new Set(['2 configured', `${resharding.shards.recommended} recommended`]));
+    expect(rowsOf(load).filter((v) => v.series === '2 configured')).toHaveLength(3);
+    expectMarks(await render(load));
   });
 });

@@ -100,7 +100,9 @@ describe('mergeResults', () => {
 
   it("adds the workers' shard utilisation", () => {
     expect(merged.shardSeries.stepSeconds).toBe(2);
-    expect(merged.shardSeries.all.map((points) => points.map((v) => Math.round(v * 10) / 10))).toEqual([
+    expect(
+      merged.shardSeries.all.map((points) => points.map((v) => Math.round((v ?? Number.NaN) * 10) / 10)),
+    ).toEqual([
       [0.9, 0.4],
       [0.4, 0.3],
       [1.4, 1],
