@@ -50,9 +50,24 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
             type: 'boolean',
             default: true,
             describe: 'with --out, write index.html beside the JSON (--no-html to skip)',
+          })
+          .option('gate', {
+            type: 'string',
+            array: true,
+            default: [],
+            describe:
+              'a gate over a plan metric, e.g. "shards.recommended <= 24" (repeatable); exit 1 if one fails',
           }),
       (args) =>
-        setExit(commandPlan(io, { file: args.file, json: args.json, out: args.out, html: args.html })),
+        setExit(
+          commandPlan(io, {
+            file: args.file,
+            json: args.json,
+            out: args.out,
+            html: args.html,
+            gate: args.gate.map(String),
+          }),
+        ),
     )
     .command(
       'run <file>',

@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
-import { evaluateGates } from '../../gates/evaluate.js';
-import { parseScenarioGates } from '../../gates/validate.js';
+import { evaluatePlanGates, renderPlanGates } from '../../gates/plan-gates.js';
+import { parseCliGates, parseScenarioGates } from '../../gates/validate.js';
+import { knownMetrics } from '../../load.js';
 import { planScenario } from '../../planner/index.js';
 import { renderReport } from '../../report/html.js';
 import { displayPath, type Io, resolvePath } from '../io.js';
@@ -14,23 +15,37 @@ export interface PlanArgs {
   out?: string | undefined;
   /** With --out, write index.html (the plan's report) beside the JSON. */
   html: boolean;
+  /** `--gate EXPR` arguments, checked beside the scenario's gates. */
+  gate: readonly string[];
 }
 
-/** `shardcast plan FILE [--json] [--out FILE] [--no-html]`. */
+/**
+ * `shardcast plan FILE [--json] [--out FILE] [--no-html] [--gate EXPR]…`: exit 1 when a gate the
+ * plan can check fails (gates over run metrics are listed as pending).
+ */
 export function commandPlan(io: Io, args: PlanArgs): number {
   const { scenario } = loadScenario(io, args.file);
+  // The scenario's gates were checked when it loaded; --gate ones are now, against the same names.
+  const gates = [
+    ...parseScenarioGates(scenario.gates, args.file),
+    ...parseCliGates(args.gate, knownMetrics(scenario)),
+  ];
   const plan = planScenario(scenario);
+  const planGates = evaluatePlanGates(gates, plan.metrics);
+  const { verdicts, pending: pendingGates } = planGates;
   const json = `${JSON.stringify(plan, null, 2)}\n`;
-  io.stdout(args.json ? json : renderPlan(plan));
+  // --json prints the Plan with the gates beside its fields (`gates`), so `.shards.recommended`
+  // reads as before; the file --out writes stays the Plan alone.
+  io.stdout(
+    args.json
+      ? `${JSON.stringify({ ...plan, gates: planGates }, null, 2)}\n`
+      : `${renderPlan(plan)}${renderPlanGates(planGates)}`,
+  );
   if (args.out) {
     const out = resolvePath(io, args.out);
     io.writeFile(out, json);
-    // The gates over plan metrics are checked now; the others need a run. Both go to gates.json
-    // beside the plan, so that `shardcast report` rebuilds the same page.
-    const gates = parseScenarioGates(scenario.gates, args.file);
-    const planGates = gates.filter((g) => Object.hasOwn(plan.metrics, g.metric));
-    const verdicts = evaluateGates(planGates, plan.metrics);
-    const pendingGates = gates.filter((g) => !planGates.includes(g)).map((g) => g.text);
+    // Both the verdicts and the pending gates go to gates.json beside the plan, so that
+    // `shardcast report` rebuilds the same page.
     io.writeFile(join(dirname(out), GATES_FILE), serializeGates(verdicts, pendingGates));
     if (args.html) {
       const report = join(dirname(out), 'index.html');
@@ -48,5 +63,5 @@ export function commandPlan(io: Io, args: PlanArgs): number {
         io.stderr(`Wrote ${displayPath(io.cwd, out)} and its report, ${displayPath(io.cwd, report)}\n`);
     }
   }
-  return 0;
+  return planGates.passed ? 0 : 1;
 }
