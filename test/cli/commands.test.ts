@@ -76,7 +76,7 @@ describe('shardcast plan', () => {
     expect(rowOf(out, 'configured')).toEqual([
       'configured',
       '8',
-      plan.shards.recommended > 8 ? `short by ${plan.shards.recommended - 8}` : 'enough',
+      plan.shards.recommended > 8 ? `✗ short by ${plan.shards.recommended - 8}` : 'enough',
     ]);
     // The binding constraint, as the JSON words it.
     expect(out).toContain(`\n  Binding: ${plan.binding}\n`);
@@ -107,7 +107,7 @@ describe('shardcast plan', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     const plan = JSON.parse(result.stdout) as Plan;
-    expect(plan.version).toBe(2);
+    expect(plan.version).toBe(3);
     expect(plan.scenario).toMatchObject({ name: 'launch-day', mode: 'provisioned', durationSeconds: 1800 });
     expect(plan.metrics['shards.recommended']).toBe(plan.shards.recommended);
     expect(plan.metrics['shards.required']).toBe(plan.shards.required);
