@@ -15,6 +15,12 @@ const READ_BYTES = KINESIS.shardReadBytesPerSecond.value;
 const CALL_MAX_RECORDS = KINESIS.getRecordsMaxRecords.value;
 const WRITE_BYTES = KINESIS.shardWriteBytesPerSecond.value;
 const WRITE_RECORDS = KINESIS.shardWriteRecordsPerSecond.value;
+// The limits as the advice words them, from the facts (not typed into the prose).
+const READ_TEXT = `${formatBytes(READ_BYTES)}/s`;
+const EFO_TEXT = `${formatBytes(KINESIS.efoBytesPerSecondPerConsumer.value)}/s`;
+const CALLS_TEXT = formatNumber(KINESIS.getRecordsPerSecondPerShard.value);
+const CALL_BYTES_TEXT = formatBytes(KINESIS.getRecordsMaxBytes.value);
+const CALL_RECORDS_TEXT = formatNumber(CALL_MAX_RECORDS);
 
 export { pollingPropagationSeconds };
 
@@ -154,7 +160,7 @@ export function planFanOut(input: FanOutInput): FanOutPlan {
   const crossover =
     polling.length === 0 && efo.length === 0
       ? 'no consumers'
-      : `At ${shards} shards the hottest shard carries ${formatBytes(perShardWrite)}/s at peak with headroom, so up to ${Number.isFinite(pollingAppsBeforeReadBinds) ? pollingAppsBeforeReadBinds : '∞'} polling readers fit its 2 MiB/s (${polling.length} now, ${formatNumber(callsPerShard)} GetRecords/s of 5). ` +
+      : `At ${shards} shards the hottest shard carries ${formatBytes(perShardWrite)}/s at peak with headroom, so up to ${Number.isFinite(pollingAppsBeforeReadBinds) ? pollingAppsBeforeReadBinds : '∞'} polling readers fit its ${READ_TEXT} (${polling.length} now, ${formatNumber(callsPerShard)} GetRecords/s of ${CALLS_TEXT}). ` +
         (extraShards > 0
           ? `One more polling application would need ${extraShards} more shard${extraShards === 1 ? '' : 's'} ($${formatNumber(extraPollingAppMonthlyCost)}/month); an enhanced fan-out consumer costs $${formatNumber(efoMonthly)}/month.`
           : `One more polling application needs no more shards; an enhanced fan-out consumer would cost $${formatNumber(efoMonthly)}/month.`);
@@ -259,7 +265,7 @@ function recommend(
   const parts: string[] = [];
   if (c.type === 'enhanced-fan-out') {
     parts.push(
-      `dedicated 2 MiB/s per shard, ~${formatSeconds(c.propagationDelaySeconds)} delay, $${formatNumber(c.monthlyCost.provisioned)}/month provisioned`,
+      `dedicated ${EFO_TEXT} per shard, ~${formatSeconds(c.propagationDelaySeconds)} delay, $${formatNumber(c.monthlyCost.provisioned)}/month provisioned`,
     );
     if (ctx.polling < 2 && ctx.demand <= READ_BYTES / (ctx.polling + 1)) {
       parts.push(
@@ -271,7 +277,7 @@ function recommend(
     // keeps its call however busy the shard is (getRecordsCallRates).
     if (c.effectivePollIntervalSeconds! > c.pollIntervalSeconds! * (1 + 1e-9)) {
       parts.push(
-        `GetRecords calls exceed 5/s per shard, so its polls are delayed from every ${formatSeconds(c.pollIntervalSeconds!)} to every ${formatSeconds(c.effectivePollIntervalSeconds!)}: lengthen poll intervals or move an application to enhanced fan-out (more shards do not shorten the delay)`,
+        `GetRecords calls exceed ${CALLS_TEXT}/s per shard, so its polls are delayed from every ${formatSeconds(c.pollIntervalSeconds!)} to every ${formatSeconds(c.effectivePollIntervalSeconds!)}: lengthen poll intervals or move an application to enhanced fan-out (more shards do not shorten the delay)`,
       );
     }
     if (c.demandBytesPerSecondPerShard > c.readBytesPerSecondPerShard) {
@@ -323,15 +329,15 @@ function describeLag(c: ConsumerPlan, lag: ConsumerLag, efoMonthly: number, also
           : c.type === 'firehose'
             ? ' or move a polling application to enhanced fan-out'
             : '';
-      return `${at} its ${formatBytes(c.readBytesPerSecondPerShard)}/s of a shard's reads ${c.type === 'enhanced-fan-out' ? '' : '(2 MiB/s shared by the polling readers, at most 10 MiB a call) '}fall short ${where}: ${grows} — more shards (each carries less)${alternative}`;
+      return `${at} its ${formatBytes(c.readBytesPerSecondPerShard)}/s of a shard's reads ${c.type === 'enhanced-fan-out' ? '' : `(${READ_TEXT} shared by the polling readers, at most ${CALL_BYTES_TEXT} a call) `}fall short ${where}: ${grows} — more shards (each carries less)${alternative}`;
     }
     case 'recordsPerCall': {
       const perCall = c.readRecordsPerSecondPerShard! * c.effectivePollIntervalSeconds!;
-      return `${at} its GetRecords calls return at most ${formatNumber(perCall)} records each, ${formatNumber(c.readRecordsPerSecondPerShard!)} records/s per shard, short ${where}: ${grows} — more shards (each carries fewer records)${perCall < CALL_MAX_RECORDS - 1e-9 ? ', a larger maxRecordsPerCall (up to 10,000)' : ''} or a shorter poll interval`;
+      return `${at} its GetRecords calls return at most ${formatNumber(perCall)} records each, ${formatNumber(c.readRecordsPerSecondPerShard!)} records/s per shard, short ${where}: ${grows} — more shards (each carries fewer records)${perCall < CALL_MAX_RECORDS - 1e-9 ? `, a larger maxRecordsPerCall (up to ${CALL_RECORDS_TEXT})` : ''} or a shorter poll interval`;
     }
     case 'getRecordsCalls': {
       const perCall = c.readRecordsPerSecondPerShard! * c.effectivePollIntervalSeconds!;
-      return `${at} its GetRecords calls are cut to ${formatNumber(1 / c.effectivePollIntervalSeconds!)}/s per shard by the 5 calls/s the polling readers share, ${formatNumber(c.readRecordsPerSecondPerShard!)} records/s, short ${where}: ${grows} — more shards (each carries fewer records; they do not raise a shard's call rate), longer poll intervals for the other readers, or an application moved to enhanced fan-out${perCall < CALL_MAX_RECORDS - 1e-9 ? ', or raise maxRecordsPerCall (up to 10,000)' : ''}`;
+      return `${at} its GetRecords calls are cut to ${formatNumber(1 / c.effectivePollIntervalSeconds!)}/s per shard by the ${CALLS_TEXT} calls/s the polling readers share, ${formatNumber(c.readRecordsPerSecondPerShard!)} records/s, short ${where}: ${grows} — more shards (each carries fewer records; they do not raise a shard's call rate), longer poll intervals for the other readers, or an application moved to enhanced fan-out${perCall < CALL_MAX_RECORDS - 1e-9 ? `, or raise maxRecordsPerCall (up to ${CALL_RECORDS_TEXT})` : ''}`;
     }
     default:
       return `${at}: ${grows}`;
