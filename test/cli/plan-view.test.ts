@@ -4,7 +4,7 @@
  * plan view appears in both, for every bundled scenario. And the report's banner is not green
  * while the plan finds the stream short, a key over a shard or a consumer behind.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluateGates } from '../../src/gates/evaluate.js';
