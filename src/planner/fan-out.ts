@@ -7,6 +7,7 @@ import { BYTES_PER_BILLED_GB, FIREHOSE, HOURS_PER_MONTH, KINESIS, SECONDS_PER_MO
 import type { PriceTable } from '../aws/pricing.js';
 import type { Scenario } from '../scenario/schema.js';
 import { formatBytes, formatNumber, formatSeconds } from '../scenario/units.js';
+import { countOf } from './findings.js';
 import { shardReaders } from './read-limits.js';
 import type { ShardLoads } from './shard-loads.js';
 import type { ConsumerLag, ConsumerPlan, FanOutPlan, LagCap, Traffic } from './types.js';
@@ -160,7 +161,7 @@ export function planFanOut(input: FanOutInput): FanOutPlan {
   const crossover =
     polling.length === 0 && efo.length === 0
       ? 'no consumers'
-      : `At ${shards} shards the hottest shard carries ${formatBytes(perShardWrite)}/s at peak with headroom, so up to ${Number.isFinite(pollingAppsBeforeReadBinds) ? pollingAppsBeforeReadBinds : '∞'} polling readers fit its ${READ_TEXT} (${polling.length} now, ${formatNumber(callsPerShard)} GetRecords/s of ${CALLS_TEXT}). ` +
+      : `At ${countOf(shards, 'shard')} the hottest shard carries ${formatBytes(perShardWrite)}/s at peak with headroom, so up to ${Number.isFinite(pollingAppsBeforeReadBinds) ? countOf(pollingAppsBeforeReadBinds, 'polling reader') : '∞ polling readers'} fit its ${READ_TEXT} (${polling.length} now, ${formatNumber(callsPerShard)} GetRecords/s of ${CALLS_TEXT}). ` +
         (extraShards > 0
           ? `One more polling application would need ${extraShards} more shard${extraShards === 1 ? '' : 's'} ($${formatNumber(extraPollingAppMonthlyCost)}/month); an enhanced fan-out consumer costs $${formatNumber(efoMonthly)}/month.`
           : `One more polling application needs no more shards; an enhanced fan-out consumer would cost $${formatNumber(efoMonthly)}/month.`);
@@ -269,7 +270,7 @@ function recommend(
     );
     if (ctx.polling < 2 && ctx.demand <= READ_BYTES / (ctx.polling + 1)) {
       parts.push(
-        `polling would fit (${ctx.polling + 1} readers) and save that, at ~${formatSeconds(pollingPropagationSeconds(ctx.polling + 1, 1))} delay`,
+        `polling would fit (${countOf(ctx.polling + 1, 'reader')}) and save that, at ~${formatSeconds(pollingPropagationSeconds(ctx.polling + 1, 1))} delay`,
       );
     }
   } else {
@@ -282,7 +283,7 @@ function recommend(
     }
     if (c.demandBytesPerSecondPerShard > c.readBytesPerSecondPerShard) {
       parts.push(
-        `needs ${formatBytes(c.demandBytesPerSecondPerShard)}/s from the hottest shard at the recommended ${ctx.shards} shards with headroom but gets ${formatBytes(c.readBytesPerSecondPerShard)}/s: use enhanced fan-out ($${formatNumber(ctx.efoMonthly)}/month) or more shards`,
+        `needs ${formatBytes(c.demandBytesPerSecondPerShard)}/s from the hottest shard at the recommended ${countOf(ctx.shards, 'shard')} with headroom but gets ${formatBytes(c.readBytesPerSecondPerShard)}/s: use enhanced fan-out ($${formatNumber(ctx.efoMonthly)}/month) or more shards`,
       );
     } else if (parts.length === 0 && c.lag.recordsPerSecond === 0) {
       parts.push(
@@ -305,19 +306,19 @@ function recommend(
     if (c.lag.recordsPerSecond > 0) parts.push(describeLag(c, c.lag, ctx.efoMonthly));
     if (other !== null && other.recordsPerSecond > 0) parts.push(describeLag(c, other, ctx.efoMonthly));
     else if (other !== null && c.lag.recordsPerSecond > 0)
-      parts.push(`at the recommended ${other.shardCount} shards it keeps up`);
+      parts.push(`at the recommended ${countOf(other.shardCount, 'shard')} it keeps up`);
   }
   return parts.join('; ');
 }
 
 /** The lag in words: how fast, where, the cap that binds and what fixes it. */
 function describeLag(c: ConsumerPlan, lag: ConsumerLag, efoMonthly: number, alsoAt = ''): string {
-  const at = `at ${lag.shardCount} shards (${lag.countIs})${alsoAt}`;
+  const at = `at ${countOf(lag.shardCount, 'shard')} (${lag.countIs})${alsoAt}`;
   const grows = `lag grows by ${formatNumber(lag.recordsPerSecond)} records every second at peak`;
   const where =
     lag.shardsBehind >= lag.shardCount
       ? 'on every shard'
-      : `on ${lag.shardsBehind} of ${lag.shardCount} shards`;
+      : `on ${lag.shardsBehind} of ${countOf(lag.shardCount, 'shard')}`;
   switch (lag.binding) {
     case 'processing':
       return `${at} it processes ${formatNumber(c.processingRecordsPerSecond!)} records/s of ${formatNumber(c.processingRecordsPerSecond! + lag.byCap.processing)}: ${grows} — add instances`;

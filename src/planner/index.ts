@@ -10,7 +10,7 @@ import type { Scenario } from '../scenario/schema.js';
 import { formatBytes, formatNumber } from '../scenario/units.js';
 import { planCosts } from './cost.js';
 import { planFanOut } from './fan-out.js';
-import { type Finding, readShortfallText } from './findings.js';
+import { countOf, type Finding, readShortfallText } from './findings.js';
 import { planFirehoseStream } from './firehose.js';
 import { buildKeyModels, type KeyHashingOptions, planHotKeys } from './hot-keys.js';
 import { flattenMetrics } from './metrics.js';
@@ -467,19 +467,19 @@ function describeBinding(
   const h = 1 + traffic.headroom;
   if (binding === 'read' && recommended > counts.required) {
     const shortfall = readShortfall(hotKeys.atRequired, readLimits, h, readers);
-    return `reads on the hottest shard: at ${counts.required} shards ${readShortfallText(shortfall.subject, shortfall.figures)}; ${recommended} shards keep every shard within what its readers take${hotKeys.keys.some((k) => k.saltingFactor > 1) ? ', with the oversized keys salted' : ''}`;
+    return `reads on the hottest shard: at ${countOf(counts.required, 'shard')} ${readShortfallText(shortfall.subject, shortfall.figures)}; ${countOf(recommended, 'shard')} keep every shard within what its readers take${hotKeys.keys.some((k) => k.saltingFactor > 1) ? ', with the oversized keys salted' : ''}`;
   }
   switch (binding) {
     case 'hotShard':
       return hotKeys.fits
-        ? `the hottest shard: at ${counts.required} shards shard ${hotKeys.atRequired.shard} runs at ${formatNumber(hotKeys.atRequired.utilization * 100)}% of its write limit; ${recommended} shards keep every shard under it${hotKeys.keys.some((k) => k.saltingFactor > 1) ? ', with the oversized keys salted' : ''}`
-        : `the hottest shard: at ${counts.required} shards shard ${hotKeys.atRequired.shard} runs at ${formatNumber(hotKeys.atRequired.utilization * 100)}% of its write limit, and no count up to ${formatNumber(recommended)} keeps every shard under it`;
+        ? `the hottest shard: at ${countOf(counts.required, 'shard')} shard ${hotKeys.atRequired.shard} runs at ${formatNumber(hotKeys.atRequired.utilization * 100)}% of its write limit; ${countOf(recommended, 'shard')} keep every shard under it${hotKeys.keys.some((k) => k.saltingFactor > 1) ? ', with the oversized keys salted' : ''}`
+        : `the hottest shard: at ${countOf(counts.required, 'shard')} shard ${hotKeys.atRequired.shard} runs at ${formatNumber(hotKeys.atRequired.utilization * 100)}% of its write limit, and no count up to ${formatNumber(recommended)} keeps every shard under it`;
     case 'writeBytes':
-      return `write bytes: ${formatBytes(traffic.writeBytesPerSecond)}/s at peak × ${formatNumber(h)} over ${formatBytes(WRITE_BYTES)}/s per shard = ${counts.byWriteBytes} shards`;
+      return `write bytes: ${formatBytes(traffic.writeBytesPerSecond)}/s at peak × ${formatNumber(h)} over ${formatBytes(WRITE_BYTES)}/s per shard = ${countOf(counts.byWriteBytes, 'shard')}`;
     case 'writeRecords':
-      return `write records: ${formatNumber(traffic.writeRecordsPerSecond)} records/s at peak × ${formatNumber(h)} over ${formatNumber(WRITE_RECORDS)} per shard = ${counts.byWriteRecords} shards`;
+      return `write records: ${formatNumber(traffic.writeRecordsPerSecond)} records/s at peak × ${formatNumber(h)} over ${formatNumber(WRITE_RECORDS)} per shard = ${countOf(counts.byWriteRecords, 'shard')}`;
     default:
-      return `polling reads: ${readers} readers × ${formatBytes(traffic.writeBytesPerSecond)}/s × ${formatNumber(h)} over ${formatBytes(READ_BYTES)}/s per shard = ${counts.byRead} shards`;
+      return `polling reads: ${countOf(readers, 'reader')} × ${formatBytes(traffic.writeBytesPerSecond)}/s × ${formatNumber(h)} over ${formatBytes(READ_BYTES)}/s per shard = ${countOf(counts.byRead, 'shard')}`;
   }
 }
 
