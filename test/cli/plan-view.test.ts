@@ -44,6 +44,11 @@ describe('one plan view, two renderings', () => {
     const missingInPage = texts.filter((t) => !page.includes(html(t)));
     expect(missingInTerminal).toEqual([]);
     expect(missingInPage).toEqual([]);
+    // Counted words agree with their numbers ("1 shard", "2 calls"), never "1 shards" or "call(s)".
+    // (The page up to its scripts: the inlined chart libraries are not shardcast's words.)
+    const miscounted = /\b1 (shards|calls|readers|polling readers|keys)\b|\w\(s\)/g;
+    for (const out of [terminal, page.slice(0, page.indexOf('<script'))])
+      expect(out.match(miscounted) ?? []).toEqual([]);
     // Every section, by its id, in the page.
     for (const s of view.sections) expect(page).toContain(`<section id="${s.id}"><h2>${html(s.title)}</h2>`);
   });
