@@ -365,6 +365,9 @@ code { font: 0.92em ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; ov
 .banner.fail { border-left-color: var(--bad); background: #fbeeee; }
 .banner.warn { border-left-color: var(--warn); background: #fff5e0; }
 .findings { padding-left: 20px; }
+/* Notes and findings name prices and keys that have no spaces (kinesis.onDemandAdvantage.…): they
+   wrap where they must rather than widen a phone's page. */
+section > p, .findings li, .failures li { overflow-wrap: break-word; }
 .finding .severity { font-size: 0.8em; text-transform: uppercase; letter-spacing: 0.04em; font-weight: 600; }
 .finding.error .severity { color: var(--bad); }
 .finding.warning .severity { color: var(--warn); }
