@@ -7,6 +7,7 @@
 import { KINESIS } from '../aws/facts.js';
 import { lagGrowthText } from '../planner/fan-out.js';
 import { countOf, type Finding, type FindingSeverity, findingText } from '../planner/findings.js';
+import { HOT_KEYS_LISTED } from '../planner/hot-keys.js';
 import { reshardStepNote } from '../planner/reshard.js';
 import type { FirehoseBufferFigures, Plan } from '../planner/types.js';
 import { formatBytes, formatNumber, formatPercent, formatSeconds } from '../scenario/units.js';
@@ -220,7 +221,7 @@ export function planView(plan: Plan): PlanView {
     if (notable.length > shown.length) {
       hotBlocks.push(
         note(
-          `${countOf(notable.length - shown.length, 'more key')} at ${formatPercent(HOT_KEY_MIN_SHARE)} of a shard or more (\`plan --json\` lists up to 20)`,
+          `${countOf(notable.length - shown.length, 'more key')} at ${formatPercent(HOT_KEY_MIN_SHARE)} of a shard or more (\`plan --json\` lists up to ${HOT_KEYS_LISTED})`,
           'muted',
         ),
       );
