@@ -116,6 +116,13 @@ export function findingText(finding: Finding): string {
   const x = (k: string) => f[k] ?? Number.NaN;
   switch (finding.code) {
     case 'shards-short':
+      // The scenario's reshards reach enough shards by the peak (older plans carry no `atPeak`).
+      if ((f.atPeak ?? x('configured')) >= x('recommended')) {
+        return `${countOf(x('configured'), 'configured shard')} ${x('configured') === 1 ? 'is' : 'are'} short of the ${formatNumber(x('recommended'))} peak × ${formatNumber(x('headroomFactor'))} needs until the scenario's reshards, which reach ${countOf(x('atPeak'), 'shard')} by the peak.`;
+      }
+      if ((f.atPeak ?? x('configured')) !== x('configured')) {
+        return `${countOf(x('atPeak'), 'shard')} at the peak (${formatNumber(x('configured'))} configured, after the scenario's reshards) ${x('atPeak') === 1 ? 'is' : 'are'} short by ${formatNumber(x('recommended') - x('atPeak'))}: peak × ${formatNumber(x('headroomFactor'))} needs ${formatNumber(x('recommended'))}. UpdateShardCount ${x('configured')} → ${x('recommended')} takes ${countOf(x('calls'), 'call')} and ~${formatSeconds(x('durationSeconds'))}.`;
+      }
       return `${countOf(x('configured'), 'configured shard')} ${x('configured') === 1 ? 'is' : 'are'} short by ${formatNumber(x('recommended') - x('configured'))}: peak × ${formatNumber(x('headroomFactor'))} needs ${formatNumber(x('recommended'))}. UpdateShardCount ${x('configured')} → ${x('recommended')} takes ${countOf(x('calls'), 'call')} and ~${formatSeconds(x('durationSeconds'))}.`;
     case 'shards-excess':
       return `${countOf(x('configured'), 'configured shard')} ${x('configured') === 1 ? 'is' : 'are'} more than needed: ${formatNumber(x('recommended'))} would do and save ${usd(x('monthlySavingUsd'))}/month.`;

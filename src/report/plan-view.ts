@@ -148,10 +148,13 @@ export function planView(plan: Plan): PlanView {
   ];
   if (shards.configured !== null) {
     const short = shards.configured < shards.recommended;
+    // Short only until the scenario's own reshards when they reach the count by the peak.
+    const untilReshards = plan.findings.some((f) => f.code === 'shards-short' && f.severity !== 'error');
+    const by = `short by ${formatNumber(shards.recommended - shards.configured)}`;
     shardRows.push([
       c('configured'),
       c(shards.configured),
-      short ? c(`short by ${formatNumber(shards.recommended - shards.configured)}`, 'bad') : c('enough'),
+      !short ? c('enough') : untilReshards ? c(`${by} until the scenario's reshards`) : c(by, 'bad'),
     ]);
   }
   const shardNotes: ViewNote[] = [];

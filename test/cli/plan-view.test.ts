@@ -110,6 +110,22 @@ describe('findings in the terminal and the banner', () => {
     expect(page).toContain('data-verdict="pass"');
   });
 
+  it("reshard-plan: 64 configured are short only until the scenario's own reshards reach 256 by the peak", async () => {
+    const { terminal, plan, page } = await both('scenarios/reshard-plan.yaml');
+    const short = plan.findings.find((f) => f.code === 'shards-short')!;
+    // 64 → 128 → 256 before the peak; 223 recommended ≤ 256, so not a problem at the peak.
+    expect(short).toMatchObject({
+      severity: 'info',
+      figures: { configured: 64, recommended: 223, atPeak: 256 },
+    });
+    expect(terminal).toMatch(/\n {2}configured +64 {2}short by 159 until the scenario's reshards\n/);
+    expect(terminal).toContain(
+      "  → 64 configured shards are short of the 223 peak × 1.2 needs until the scenario's reshards, which reach 256 shards by the peak.",
+    );
+    expect(plan.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(page).toContain('data-verdict="pass"');
+  });
+
   it("the plan-only report's footer cites no result.json (there is none)", async () => {
     const { page } = await both('scenarios/launch-day.yaml');
     const footer = page.slice(page.indexOf('<footer>'), page.indexOf('</footer>'));

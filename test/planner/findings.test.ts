@@ -53,6 +53,40 @@ describe('findingText', () => {
     );
   });
 
+  it("says when the scenario's reshards, not the configured count, carry the peak", () => {
+    // 64 configured, resharded to 256 by the peak: 223 needed, 256 ≥ 223.
+    expect(
+      findingText({
+        ...finding('shards-short', {
+          configured: 64,
+          recommended: 223,
+          atPeak: 256,
+          headroomFactor: 1.2,
+          calls: 2,
+          durationSeconds: 12_384,
+        }),
+        severity: 'info',
+      }),
+    ).toBe(
+      "64 configured shards are short of the 223 peak × 1.2 needs until the scenario's reshards, which reach 256 shards by the peak.",
+    );
+    // 8 configured, resharded to 16 by the peak: 31 − 16 = 15 short.
+    expect(
+      findingText(
+        finding('shards-short', {
+          configured: 8,
+          recommended: 31,
+          atPeak: 16,
+          headroomFactor: 1.2,
+          calls: 2,
+          durationSeconds: 1590,
+        }),
+      ),
+    ).toBe(
+      "16 shards at the peak (8 configured, after the scenario's reshards) are short by 15: peak × 1.2 needs 31. UpdateShardCount 8 → 31 takes 2 calls and ~26.5 min.",
+    );
+  });
+
   it("reads a shard's write limits from the facts, not from typed prose", () => {
     // 1,500 records/s of 300 B: 1,500 ÷ 1,000 = 150% of the records limit (the bytes, 450,000 ÷
     // 1,048,576 = 43%, are under theirs); salted × ceil(1.5 × 1.2) = 2.
