@@ -23,10 +23,13 @@ export { evaluateGates, type GateVerdict } from './gates/evaluate.js';
 export { parseCliGates } from './gates/validate.js';
 export { type KeyLoad, keyLoad } from './keys/load.js';
 export { loadScenarioFile, loadScenarioText } from './load.js';
+export { type Finding, type FindingCode, type FindingSeverity, findingText } from './planner/findings.js';
 export { type PlanOptions, planScenario } from './planner/index.js';
 export type * from './planner/types.js';
 export {
   type ChartImage,
+  type PlanView,
+  planView,
   type ReportChart,
   type ReportInput,
   renderChartImages,

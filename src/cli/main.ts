@@ -62,7 +62,14 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
             default: true,
             describe: 'with --out, write index.html too (--no-html to skip)',
           })
-          .option('set', SET_OPTION),
+          .option('set', SET_OPTION)
+          .option('gate', {
+            type: 'string',
+            array: true,
+            default: [],
+            describe:
+              'a gate over a plan metric, e.g. "shards.recommended <= 24" (repeatable); exit 1 if one fails',
+          }),
       (args) =>
         setExit(
           commandPlan(io, {
@@ -71,6 +78,7 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
             out: args.out,
             html: args.html,
             set: args.set.map(String),
+            gate: args.gate.map(String),
           }),
         ),
     )

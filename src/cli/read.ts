@@ -82,6 +82,7 @@ function checkPlan(data: unknown, file: string): Plan {
       if (!isObject(data[key])) problems.push(`${key}: missing`);
     }
     if (!Array.isArray(data.firehose)) problems.push('firehose: missing');
+    if (!Array.isArray(data.findings)) problems.push('findings: missing');
   }
   if (problems.length > 0) {
     throw new ShardcastError(

@@ -8,6 +8,7 @@ import type { PriceName, PriceTable } from '../aws/pricing.js';
 import { meanUnitsPerRecord } from '../scenario/record-size.js';
 import type { Scenario } from '../scenario/schema.js';
 import { formatBytes, formatNumber } from '../scenario/units.js';
+import { countOf } from './findings.js';
 import type { CostLine, CostOption, CostPlan, ProducerTraffic, Traffic } from './types.js';
 
 /** PUT payload unit: 25 KB, taken as 25 × 1,024 bytes (PR-K; whether the key counts is ⚠️, it is counted). */
@@ -196,7 +197,7 @@ export function planCosts(input: CostInput): CostOption[] {
   return [
     {
       option: 'provisioned',
-      label: `Provisioned, ${input.shards} shards`,
+      label: `Provisioned, ${countOf(input.shards, 'shard')}`,
       monthly: total(prov),
       monthlyAtPeak: total(provisioned(input, 'peak')),
       lines: prov,

@@ -7,6 +7,7 @@ import { BYTES_PER_BILLED_GB, FIREHOSE, HOURS_PER_MONTH, KINESIS, SECONDS_PER_MO
 import type { PriceTable } from '../aws/pricing.js';
 import type { Scenario } from '../scenario/schema.js';
 import { formatBytes, formatNumber, formatSeconds } from '../scenario/units.js';
+import { countOf } from './findings.js';
 import { shardReaders } from './read-limits.js';
 import type { ShardLoads } from './shard-loads.js';
 import type { ConsumerLag, ConsumerPlan, FanOutPlan, LagCap, Traffic } from './types.js';
@@ -15,6 +16,12 @@ const READ_BYTES = KINESIS.shardReadBytesPerSecond.value;
 const CALL_MAX_RECORDS = KINESIS.getRecordsMaxRecords.value;
 const WRITE_BYTES = KINESIS.shardWriteBytesPerSecond.value;
 const WRITE_RECORDS = KINESIS.shardWriteRecordsPerSecond.value;
+// The limits as the advice words them, from the facts (not typed into the prose).
+const READ_TEXT = `${formatBytes(READ_BYTES)}/s`;
+const EFO_TEXT = `${formatBytes(KINESIS.efoBytesPerSecondPerConsumer.value)}/s`;
+const CALLS_TEXT = formatNumber(KINESIS.getRecordsPerSecondPerShard.value);
+const CALL_BYTES_TEXT = formatBytes(KINESIS.getRecordsMaxBytes.value);
+const CALL_RECORDS_TEXT = formatNumber(CALL_MAX_RECORDS);
 
 export { pollingPropagationSeconds };
 
@@ -154,7 +161,7 @@ export function planFanOut(input: FanOutInput): FanOutPlan {
   const crossover =
     polling.length === 0 && efo.length === 0
       ? 'no consumers'
-      : `At ${shards} shards the hottest shard carries ${formatBytes(perShardWrite)}/s at peak with headroom, so up to ${Number.isFinite(pollingAppsBeforeReadBinds) ? pollingAppsBeforeReadBinds : '∞'} polling readers fit its 2 MiB/s (${polling.length} now, ${formatNumber(callsPerShard)} GetRecords/s of 5). ` +
+      : `At ${countOf(shards, 'shard')} the hottest shard carries ${formatBytes(perShardWrite)}/s at peak with headroom, so up to ${Number.isFinite(pollingAppsBeforeReadBinds) ? countOf(pollingAppsBeforeReadBinds, 'polling reader') : '∞ polling readers'} fit its ${READ_TEXT} (${polling.length} now, ${formatNumber(callsPerShard)} GetRecords/s of ${CALLS_TEXT}). ` +
         (extraShards > 0
           ? `One more polling application would need ${extraShards} more shard${extraShards === 1 ? '' : 's'} ($${formatNumber(extraPollingAppMonthlyCost)}/month); an enhanced fan-out consumer costs $${formatNumber(efoMonthly)}/month.`
           : `One more polling application needs no more shards; an enhanced fan-out consumer would cost $${formatNumber(efoMonthly)}/month.`);
@@ -259,11 +266,11 @@ function recommend(
   const parts: string[] = [];
   if (c.type === 'enhanced-fan-out') {
     parts.push(
-      `dedicated 2 MiB/s per shard, ~${formatSeconds(c.propagationDelaySeconds)} delay, $${formatNumber(c.monthlyCost.provisioned)}/month provisioned`,
+      `dedicated ${EFO_TEXT} per shard, ~${formatSeconds(c.propagationDelaySeconds)} delay, $${formatNumber(c.monthlyCost.provisioned)}/month provisioned`,
     );
     if (ctx.polling < 2 && ctx.demand <= READ_BYTES / (ctx.polling + 1)) {
       parts.push(
-        `polling would fit (${ctx.polling + 1} readers) and save that, at ~${formatSeconds(pollingPropagationSeconds(ctx.polling + 1, 1))} delay`,
+        `polling would fit (${countOf(ctx.polling + 1, 'reader')}) and save that, at ~${formatSeconds(pollingPropagationSeconds(ctx.polling + 1, 1))} delay`,
       );
     }
   } else {
@@ -271,12 +278,12 @@ function recommend(
     // keeps its call however busy the shard is (getRecordsCallRates).
     if (c.effectivePollIntervalSeconds! > c.pollIntervalSeconds! * (1 + 1e-9)) {
       parts.push(
-        `GetRecords calls exceed 5/s per shard, so its polls are delayed from every ${formatSeconds(c.pollIntervalSeconds!)} to every ${formatSeconds(c.effectivePollIntervalSeconds!)}: lengthen poll intervals or move an application to enhanced fan-out (more shards do not shorten the delay)`,
+        `GetRecords calls exceed ${CALLS_TEXT}/s per shard, so its polls are delayed from every ${formatSeconds(c.pollIntervalSeconds!)} to every ${formatSeconds(c.effectivePollIntervalSeconds!)}: lengthen poll intervals or move an application to enhanced fan-out (more shards do not shorten the delay)`,
       );
     }
     if (c.demandBytesPerSecondPerShard > c.readBytesPerSecondPerShard) {
       parts.push(
-        `needs ${formatBytes(c.demandBytesPerSecondPerShard)}/s from the hottest shard at the recommended ${ctx.shards} shards with headroom but gets ${formatBytes(c.readBytesPerSecondPerShard)}/s: use enhanced fan-out ($${formatNumber(ctx.efoMonthly)}/month) or more shards`,
+        `needs ${formatBytes(c.demandBytesPerSecondPerShard)}/s from the hottest shard at the recommended ${countOf(ctx.shards, 'shard')} with headroom but gets ${formatBytes(c.readBytesPerSecondPerShard)}/s: use enhanced fan-out ($${formatNumber(ctx.efoMonthly)}/month) or more shards`,
       );
     } else if (parts.length === 0 && c.lag.recordsPerSecond === 0) {
       parts.push(
@@ -299,19 +306,19 @@ function recommend(
     if (c.lag.recordsPerSecond > 0) parts.push(describeLag(c, c.lag, ctx.efoMonthly));
     if (other !== null && other.recordsPerSecond > 0) parts.push(describeLag(c, other, ctx.efoMonthly));
     else if (other !== null && c.lag.recordsPerSecond > 0)
-      parts.push(`at the recommended ${other.shardCount} shards it keeps up`);
+      parts.push(`at the recommended ${countOf(other.shardCount, 'shard')} it keeps up`);
   }
   return parts.join('; ');
 }
 
 /** The lag in words: how fast, where, the cap that binds and what fixes it. */
 function describeLag(c: ConsumerPlan, lag: ConsumerLag, efoMonthly: number, alsoAt = ''): string {
-  const at = `at ${lag.shardCount} shards (${lag.countIs})${alsoAt}`;
+  const at = `at ${countOf(lag.shardCount, 'shard')} (${lag.countIs})${alsoAt}`;
   const grows = `lag grows by ${formatNumber(lag.recordsPerSecond)} records every second at peak`;
   const where =
     lag.shardsBehind >= lag.shardCount
       ? 'on every shard'
-      : `on ${lag.shardsBehind} of ${lag.shardCount} shards`;
+      : `on ${lag.shardsBehind} of ${countOf(lag.shardCount, 'shard')}`;
   switch (lag.binding) {
     case 'processing':
       return `${at} it processes ${formatNumber(c.processingRecordsPerSecond!)} records/s of ${formatNumber(c.processingRecordsPerSecond! + lag.byCap.processing)}: ${grows} — add instances`;
@@ -323,15 +330,15 @@ function describeLag(c: ConsumerPlan, lag: ConsumerLag, efoMonthly: number, also
           : c.type === 'firehose'
             ? ' or move a polling application to enhanced fan-out'
             : '';
-      return `${at} its ${formatBytes(c.readBytesPerSecondPerShard)}/s of a shard's reads ${c.type === 'enhanced-fan-out' ? '' : '(2 MiB/s shared by the polling readers, at most 10 MiB a call) '}fall short ${where}: ${grows} — more shards (each carries less)${alternative}`;
+      return `${at} its ${formatBytes(c.readBytesPerSecondPerShard)}/s of a shard's reads ${c.type === 'enhanced-fan-out' ? '' : `(${READ_TEXT} shared by the polling readers, at most ${CALL_BYTES_TEXT} a call) `}fall short ${where}: ${grows} — more shards (each carries less)${alternative}`;
     }
     case 'recordsPerCall': {
       const perCall = c.readRecordsPerSecondPerShard! * c.effectivePollIntervalSeconds!;
-      return `${at} its GetRecords calls return at most ${formatNumber(perCall)} records each, ${formatNumber(c.readRecordsPerSecondPerShard!)} records/s per shard, short ${where}: ${grows} — more shards (each carries fewer records)${perCall < CALL_MAX_RECORDS - 1e-9 ? ', a larger maxRecordsPerCall (up to 10,000)' : ''} or a shorter poll interval`;
+      return `${at} its GetRecords calls return at most ${formatNumber(perCall)} records each, ${formatNumber(c.readRecordsPerSecondPerShard!)} records/s per shard, short ${where}: ${grows} — more shards (each carries fewer records)${perCall < CALL_MAX_RECORDS - 1e-9 ? `, a larger maxRecordsPerCall (up to ${CALL_RECORDS_TEXT})` : ''} or a shorter poll interval`;
     }
     case 'getRecordsCalls': {
       const perCall = c.readRecordsPerSecondPerShard! * c.effectivePollIntervalSeconds!;
-      return `${at} its GetRecords calls are cut to ${formatNumber(1 / c.effectivePollIntervalSeconds!)}/s per shard by the 5 calls/s the polling readers share, ${formatNumber(c.readRecordsPerSecondPerShard!)} records/s, short ${where}: ${grows} — more shards (each carries fewer records; they do not raise a shard's call rate), longer poll intervals for the other readers, or an application moved to enhanced fan-out${perCall < CALL_MAX_RECORDS - 1e-9 ? ', or raise maxRecordsPerCall (up to 10,000)' : ''}`;
+      return `${at} its GetRecords calls are cut to ${formatNumber(1 / c.effectivePollIntervalSeconds!)}/s per shard by the ${CALLS_TEXT} calls/s the polling readers share, ${formatNumber(c.readRecordsPerSecondPerShard!)} records/s, short ${where}: ${grows} — more shards (each carries fewer records; they do not raise a shard's call rate), longer poll intervals for the other readers, or an application moved to enhanced fan-out${perCall < CALL_MAX_RECORDS - 1e-9 ? `, or raise maxRecordsPerCall (up to ${CALL_RECORDS_TEXT})` : ''}`;
     }
     default:
       return `${at}: ${grows}`;

@@ -17,7 +17,7 @@ import { FIREHOSE_INGEST_TIERS, type PriceTable } from '../aws/pricing.js';
 import { rateAt, sampleTimes } from '../scenario/profiles.js';
 import { meanUnitsPerRecord } from '../scenario/record-size.js';
 import type { FirehoseStream, Scenario } from '../scenario/schema.js';
-import { formatBytes, formatNumber, formatSeconds } from '../scenario/units.js';
+import type { Finding } from './findings.js';
 import { shardReaders } from './read-limits.js';
 import type { FirehosePlan, ProducerTraffic, RunShardCount, Traffic } from './types.js';
 
@@ -209,7 +209,8 @@ function planFirehoseAt(
   shards: number,
   prices: PriceTable,
 ): FirehosePlan {
-  const warnings: string[] = [];
+  const findings: Finding[] = [];
+  const about = { firehose: f.name };
   const input = inputOf(f, scenario, traffic);
   const { sizeBytes, intervalSeconds } = bufferHints(f);
   // Hints apply per shard (stream source) or per partition with dynamic partitioning (FH-BH).
@@ -261,9 +262,17 @@ function planFirehoseAt(
       input.quotaRequestsPerSecond / quota.requestsPerSecond,
     );
     if (directPutQuotaUtilization > 1) {
-      warnings.push(
-        `${f.name}: Direct PUT at ${formatNumber(directPutQuotaUtilization * 100)}% of its quota (${formatBytes(quota.bytesPerSecond)}/s, ${formatNumber(quota.recordsPerSecond)} records/s, ${formatNumber(quota.requestsPerSecond)} requests/s): it throttles (503) until Firehose raises the limit; ask for a quota increase or send through a stream`,
-      );
+      findings.push({
+        code: 'firehose-direct-put-quota',
+        severity: 'error',
+        subject: about,
+        figures: {
+          utilization: directPutQuotaUtilization,
+          quotaBytesPerSecond: quota.bytesPerSecond,
+          quotaRecordsPerSecond: quota.recordsPerSecond,
+          quotaRequestsPerSecond: quota.requestsPerSecond,
+        },
+      });
     }
   }
 
@@ -289,17 +298,28 @@ function planFirehoseAt(
       : 0;
 
   if (input.bytesPerSecond > 0 && peak.trigger === 'interval' && objectBytes < MiB && peak.seconds >= 60) {
-    warnings.push(
-      `${f.name}: objects of ${formatBytes(objectBytes)} every ${formatSeconds(peak.seconds)} per ${scope}: small objects make downstream queries slow; fewer ${scope === 'partition' ? 'partitions' : 'buffers'} or a longer interval give larger ones`,
-    );
+    findings.push({
+      code: 'firehose-small-objects',
+      severity: 'warning',
+      subject: { ...about, scope },
+      figures: { objectBytes, flushIntervalSeconds: peak.seconds },
+    });
   }
   if (multipart) {
-    warnings.push(
-      `${f.name}: flushes every ${formatSeconds(peak.seconds)} (< 60 s) use S3 multipart upload: more PUT requests (assumed ${MULTIPART_REQUESTS_PER_OBJECT} per object)`,
-    );
+    findings.push({
+      code: 'firehose-multipart',
+      severity: 'warning',
+      subject: about,
+      figures: { flushIntervalSeconds: peak.seconds, requestsPerObject: MULTIPART_REQUESTS_PER_OBJECT },
+    });
   }
   if (scope === 'partition' && f.dynamicPartitions! > FIREHOSE.dynamicPartitioningMaxActivePartitions.value) {
-    warnings.push(`${f.name}: ${f.dynamicPartitions} active partitions exceed the default quota of 500`);
+    findings.push({
+      code: 'firehose-partitions-quota',
+      severity: 'warning',
+      subject: about,
+      figures: { partitions: f.dynamicPartitions! },
+    });
   }
   return {
     name: f.name,
@@ -332,6 +352,6 @@ function planFirehoseAt(
       objects: monthlyObjects,
       billedGb,
     },
-    warnings,
+    findings,
   };
 }

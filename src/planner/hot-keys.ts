@@ -23,6 +23,9 @@ import type { ShardReadLimits } from './read-limits.js';
 import { type ProducerLoad, producerLoads, shardLoadsOf } from './shard-loads.js';
 import type { HotKey, HotKeyPlan, HotShard, Traffic } from './types.js';
 
+/** Keys the plan lists: the heaviest this many, and every key that needs salting. */
+export const HOT_KEYS_LISTED = 20;
+
 const WRITE_BYTES = KINESIS.shardWriteBytesPerSecond.value;
 const WRITE_RECORDS = KINESIS.shardWriteRecordsPerSecond.value;
 const MAX_SHARDS = KINESIS.maxShardsPerStream.value;
@@ -242,7 +245,7 @@ export function planHotKeys(input: HotKeyInput): HotKeyPlan {
   for (const k of keys) k.shardAtRecommended = shardOfPosition(k.position, k.hashKey, recommended);
 
   keys.sort((a, b) => b.shardUtilization - a.shardUtilization);
-  const listed = keys.filter((k, i) => i < 20 || k.saltingFactor > 1);
+  const listed = keys.filter((k, i) => i < HOT_KEYS_LISTED || k.saltingFactor > 1);
   for (const k of listed) k.key = keyModels.get(k.producer)!.placed.keyOf(k.placedIndex).key;
   const methods = [...keyModels.values()].map((m) => m.placed.method);
   return {

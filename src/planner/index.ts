@@ -7,9 +7,10 @@ import type { PlacedKeys } from '../keys/placement.js';
 import { maxOf } from '../numbers.js';
 import { rateAt, sampleTimes } from '../scenario/profiles.js';
 import type { Scenario } from '../scenario/schema.js';
-import { formatBytes, formatNumber, formatSeconds } from '../scenario/units.js';
+import { formatBytes, formatNumber } from '../scenario/units.js';
 import { chosenCostOption, monthlyTotal, planCosts } from './cost.js';
 import { planFanOut } from './fan-out.js';
+import { countOf, type Finding, readShortfallText } from './findings.js';
 import { planFirehoseStream } from './firehose.js';
 import { buildKeyModels, type KeyHashingOptions, planHotKeys } from './hot-keys.js';
 import { flattenMetrics } from './metrics.js';
@@ -36,6 +37,7 @@ export type { Plan } from './types.js';
 const WRITE_BYTES = KINESIS.shardWriteBytesPerSecond.value;
 const WRITE_RECORDS = KINESIS.shardWriteRecordsPerSecond.value;
 const CALLS_PER_SHARD = KINESIS.getRecordsPerSecondPerShard.value;
+const READ_BYTES = KINESIS.shardReadBytesPerSecond.value;
 
 export interface PlanOptions {
   /** Prices to use (default: the bundled us-east-1 prices with the scenario's overrides). */
@@ -49,8 +51,7 @@ export interface PlanOptions {
 /** Plans a validated scenario (with service defaults filled, as `loadScenarioFile` returns it). */
 export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}): Plan {
   const prices = planOptions.prices ?? resolvePrices(scenario.pricing);
-  const warnings: string[] = [];
-  const recommendations: string[] = [];
+  const findings: Finding[] = [];
 
   const keyModels = buildKeyModels(scenario, planOptions.keyHashing, planOptions.placedKeys);
   const keyBytes = new Map([...keyModels].map(([name, m]) => [name, m.meanKeyBytes]));
@@ -226,125 +227,217 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
         )
       : [];
 
-  // ---- Words: binding constraint, warnings, recommendations
+  // ---- Findings: what is wrong or worth changing, as data (worded by `findingText`)
   const bindingText = describeBinding(binding, traffic, counts, hotKeys, recommended, readers, readLimits);
-  if (sizedByPlan) {
-    recommendations.push(
-      `stream.shards is not set: the plan sizes the stream at ${recommended} shards (${bindingText}), and a run starts with them.`,
-    );
-  }
+  // The keys a count is planned with salted (named, as the hot keys table shows them).
+  const salted = hotKeys.keys
+    .filter((k) => k.saltingFactor > 1)
+    .map((k) => ({ name: k.key, figures: { saltingFactor: k.saltingFactor } }));
+  const add = (
+    code: Finding['code'],
+    severity: Finding['severity'],
+    figures: Finding['figures'],
+    subject: Finding['subject'] = {},
+    items?: Finding['items'],
+  ) => findings.push({ code, severity, subject, figures, ...(items === undefined ? {} : { items }) });
   if (configured !== null && scenario.stream.mode === 'provisioned') {
     if (configured < recommended) {
-      warnings.push(
-        `${configured} configured shards are short: peak × ${formatNumber(h)} needs ${recommended} (${bindingText}). UpdateShardCount ${configured} → ${recommended} takes ${toRecommended?.updateShardCountCalls ?? 0} call(s) and ~${formatSeconds(toRecommended?.durationSeconds ?? 0)}.`,
-      );
+      // Short at the peak unless the scenario's own reshards reach the count by then (their timing
+      // is checked step by step below): then it is a note, not a problem.
+      add('shards-short', atPeak < recommended ? 'error' : 'info', {
+        configured,
+        recommended,
+        atPeak,
+        headroomFactor: h,
+        calls: toRecommended?.updateShardCountCalls ?? 0,
+        durationSeconds: toRecommended?.durationSeconds ?? 0,
+      });
     } else if (configured > recommended * 1.5 && configured > recommended + 1) {
       // Everything priced per shard (shard-hours, extended retention, EFO consumer-shard-hours).
       const provisionedAt = (n: number) =>
         planCosts({ scenario, traffic, shards: n, prices, pollingReaders: readers, efoConsumers }).find(
           (o) => o.option === 'provisioned',
         )!.monthly;
-      const saving = provisionedAt(configured) - provisionedAt(recommended);
-      recommendations.push(
-        `${configured} configured shards are more than needed: ${recommended} would do and save $${formatNumber(saving)}/month.`,
-      );
+      add('shards-excess', 'info', {
+        configured,
+        recommended,
+        monthlySavingUsd: provisionedAt(configured) - provisionedAt(recommended),
+      });
     }
   }
-  for (const key of hotKeys.keys.filter((k) => !k.overShardLimit && k.saltingFactor > 1)) {
-    warnings.push(
-      `key "${key.key}" of ${key.producer} carries ${formatNumber(key.recordsPerSecond)} records/s and ${formatBytes(key.bytesPerSecond)}/s, ${formatNumber(key.shardUtilization * 100)}% of one shard's limit by itself: no shard count leaves its shard the ${formatNumber(traffic.headroom * 100)}% headroom, and the shard throttles if its peak grows by more than ${formatNumber((1 / key.shardUtilization - 1) * 100)}%. Salt it over ${key.saltingFactor} keys (e.g. "${key.key}#0" … "${key.key}#${key.saltingFactor - 1}").`,
-    );
-  }
-  for (const key of hotKeys.keys.filter((k) => k.overShardLimit)) {
-    warnings.push(
-      `key "${key.key}" of ${key.producer} carries ${formatNumber(key.recordsPerSecond)} records/s and ${formatBytes(key.bytesPerSecond)}/s, above one shard's 1,000 records/s or 1 MiB/s by itself: more shards cannot fix it. Salt it over ${key.saltingFactor} keys (e.g. "${key.key}#0" … "${key.key}#${key.saltingFactor - 1}") and merge per key downstream.`,
+  for (const key of hotKeys.keys.filter((k) => k.saltingFactor > 1)) {
+    add(
+      key.overShardLimit ? 'key-over-shard' : 'key-needs-salt',
+      key.overShardLimit ? 'error' : 'warning',
+      {
+        recordsPerSecond: key.recordsPerSecond,
+        bytesPerSecond: key.bytesPerSecond,
+        shardUtilization: key.shardUtilization,
+        headroom: traffic.headroom,
+        saltingFactor: key.saltingFactor,
+      },
+      { producer: key.producer, key: key.key },
     );
   }
   if (!hotKeys.fits) {
-    warnings.push(
-      `The hottest shard cannot be fixed with shards: even ${formatNumber(hotKeys.smallestFittingShardCount)} shards leave shard ${hotKeys.atRecommended.shardAfterSalting} at ${formatNumber(hotKeys.atRecommended.utilizationWithoutOversizedKeys * h * 100)}% of its limit at peak × ${formatNumber(h)}; split the traffic over several streams.`,
-    );
+    add('hot-shard-unfixable', 'error', {
+      shardCount: hotKeys.smallestFittingShardCount,
+      shard: hotKeys.atRecommended.shardAfterSalting,
+      utilizationWithHeadroom: hotKeys.atRecommended.utilizationWithoutOversizedKeys * h,
+      headroomFactor: h,
+    });
   } else if (hotKeys.raisedByReads) {
-    recommendations.push(
-      `The hottest shard's readers set the count: ${counts.required} shards carry the average load, but ${describeReadShortfall(hotKeys.atRequired, readLimits, h, readers)}; ${recommended} shards keep every shard within what its readers take${hotKeys.keys.some((k) => k.saltingFactor > 1) ? ' once the keys named below are salted' : ''}.`,
+    const shortfall = readShortfall(hotKeys.atRequired, readLimits, h, readers);
+    add(
+      'readers-set-count',
+      'info',
+      { required: counts.required, recommended, ...shortfall.figures },
+      shortfall.subject,
+      salted,
     );
   } else if (hotKeys.raisedByHotShard) {
-    recommendations.push(
-      `The hottest shard sets the count: ${counts.required} shards carry the average load, but shard ${hotKeys.atRequired.shard} would run at ${formatNumber(hotKeys.atRequired.utilization * 100)}% of its limit; ${recommended} shards keep every shard under it${hotKeys.keys.some((k) => k.saltingFactor > 1) ? ' once the keys named below are salted' : ''}.`,
+    add(
+      'hot-shard-sets-count',
+      'info',
+      {
+        required: counts.required,
+        recommended,
+        shard: hotKeys.atRequired.shard,
+        utilization: hotKeys.atRequired.utilization,
+      },
+      {},
+      salted,
     );
   }
   if (hotKeys.estimate) {
-    warnings.push(
-      `The hottest shard is estimated: a producer has more keys than are hashed one by one, so its heaviest ${formatNumber(hotKeys.estimate.hashedKeys)} are hashed and the rest spread by a normal model of where they hash. At ${recommended} shards its figure is the median, ±${formatNumber(hotKeys.estimate.relativeError * 100)}% for the 5%–95% range (tests keep it within 2% of hashing every key).`,
-    );
+    add('hot-shard-estimated', 'warning', {
+      hashedKeys: hotKeys.estimate.hashedKeys,
+      recommended,
+      relativeError: hotKeys.estimate.relativeError,
+    });
   }
   if (shards.getRecordsOverLimit) {
-    warnings.push(
-      `Polling readers make ${formatNumber(calls)} GetRecords calls/s per shard, above the 5/s limit: more shards cannot fix this. ${delayedReaders(fanOut.consumers)}Lengthen poll intervals or move applications to enhanced fan-out.`,
-    );
+    // Each reader keeps a max-min fair share of the calls, so only the busiest are slowed.
+    const delayed = fanOut.consumers
+      .filter(
+        (c) =>
+          c.pollIntervalSeconds !== null &&
+          c.effectivePollIntervalSeconds !== null &&
+          c.effectivePollIntervalSeconds > c.pollIntervalSeconds * (1 + 1e-9),
+      )
+      .map((c) => ({
+        name: c.name,
+        figures: {
+          pollIntervalSeconds: c.pollIntervalSeconds!,
+          effectivePollIntervalSeconds: c.effectivePollIntervalSeconds!,
+        },
+      }));
+    add('get-records-over-limit', 'error', { callsPerShardPerSecond: calls }, {}, delayed);
   }
   if (!shards.aggregation.enabled && withAgg.required < without.required) {
-    recommendations.push(
-      `KPL aggregation would lower the shards write records need from ${without.byWriteRecords} to ${withAgg.byWriteRecords}, and the shards required from ${without.required} to ${withAgg.required}.`,
-    );
+    add('aggregation-would-help', 'info', {
+      byWriteRecordsWithout: without.byWriteRecords,
+      byWriteRecordsWith: withAgg.byWriteRecords,
+      requiredWithout: without.required,
+      requiredWith: withAgg.required,
+    });
   }
   for (const p of traffic.producers) {
     if (p.largeRecordShare > KINESIS.largeRecordMaxShare.value) {
-      warnings.push(
-        `${p.name}: ${formatNumber(p.largeRecordShare * 100)}% of records are above 1 MiB; large records are meant to stay under ~2% of traffic (LR) and draw on a 10 MiB burst bucket per shard.`,
-      );
+      add('large-records', 'warning', { largeRecordShare: p.largeRecordShare }, { producer: p.name });
     }
   }
   for (const c of fanOut.consumers) {
-    if (c.lagGrowthRecordsPerSecond > 0 || (c.lagAtRecommended?.recordsPerSecond ?? 0) > 0)
-      warnings.push(`${c.name}: ${c.recommendation}`);
-    else if (c.demandBytesPerSecondPerShard > c.readBytesPerSecondPerShard)
-      warnings.push(`${c.name}: ${c.recommendation}`);
-  }
-  for (const f of firehose) warnings.push(...f.warnings);
-  for (const step of steps) {
-    if (step.completesAfterNeed) {
-      warnings.push(
-        `The reshard at ${formatSeconds(step.at ?? 0)} (${step.from} → ${step.to}) completes at ${formatSeconds((step.at ?? 0) + step.durationSeconds)}, but traffic needs more than ${step.from} shards from ${formatSeconds(step.neededFrom ?? 0)}: start it before then (it takes ~${formatSeconds(step.durationSeconds)}).`,
+    const atRecommended = c.lagAtRecommended;
+    const other =
+      atRecommended !== null && atRecommended.shardCount !== c.lag.shardCount ? atRecommended : null;
+    if (c.lag.recordsPerSecond > 0 || (other?.recordsPerSecond ?? 0) > 0) {
+      // Behind at the count the run uses, or only at the recommended one (then that count's lag).
+      const lag = c.lag.recordsPerSecond > 0 ? c.lag : other!;
+      add(
+        'consumer-behind',
+        'error',
+        {
+          lagRecordsPerSecond: lag.recordsPerSecond,
+          shardCount: lag.shardCount,
+          shardsBehind: lag.shardsBehind,
+          ...(other !== null && lag === c.lag
+            ? {
+                recommendedShards: other.shardCount,
+                lagAtRecommendedRecordsPerSecond: other.recordsPerSecond,
+              }
+            : {}),
+        },
+        { consumer: c.name, countIs: lag.countIs, binding: lag.binding ?? '' },
       );
+    } else if (c.demandBytesPerSecondPerShard > c.readBytesPerSecondPerShard) {
+      add(
+        'consumer-read-short',
+        'warning',
+        {
+          demandBytesPerSecond: c.demandBytesPerSecondPerShard,
+          readBytesPerSecond: c.readBytesPerSecondPerShard,
+          recommendedShards: recommended,
+        },
+        { consumer: c.name },
+      );
+    }
+  }
+  for (const f of firehose) findings.push(...f.findings);
+  for (const step of steps) {
+    const at = step.at ?? 0;
+    if (step.completesAfterNeed) {
+      add('reshard-late', 'error', {
+        at,
+        from: step.from,
+        to: step.to,
+        durationSeconds: step.durationSeconds,
+        neededFrom: step.neededFrom ?? 0,
+      });
     }
     if (step.tooFewFrom !== undefined) {
-      warnings.push(
-        `The reshard at ${formatSeconds(step.at ?? 0)} scales down to ${step.to} shards (done at ${formatSeconds((step.at ?? 0) + step.durationSeconds)}), but traffic needs more than ${step.to} from ${formatSeconds(step.tooFewFrom)}: scale down less, or later.`,
-      );
+      add('reshard-down-too-far', 'error', {
+        at,
+        to: step.to,
+        durationSeconds: step.durationSeconds,
+        tooFewFrom: step.tooFewFrom,
+      });
     }
     if (step.days > 1) {
-      warnings.push(
-        `The reshard ${step.from} → ${step.to} needs ${step.updateShardCountCalls} UpdateShardCount calls; at 10 per rolling 24 h it spans ${step.days} days.`,
-      );
+      add('reshard-spans-days', 'warning', {
+        from: step.from,
+        to: step.to,
+        calls: step.updateShardCountCalls,
+        days: step.days,
+      });
     }
   }
-  if (recommended > KINESIS.maxShardsPerStream.value) {
-    warnings.push(
-      `${recommended} shards exceed the 10,000 a stream can scale to with UpdateShardCount; split the traffic over several streams or use on-demand.`,
-    );
-  }
+  if (recommended > KINESIS.maxShardsPerStream.value) add('shards-over-max', 'error', { recommended });
+  if (sizedByPlan) add('shards-sized-by-plan', 'info', { recommended });
   const overCapacity =
     onDemand !== null &&
     (onDemand.peakBytesPerSecond > onDemand.capacityBytesPerSecond ||
       onDemand.peakRecordsPerSecond > onDemand.capacityRecordsPerSecond);
   if (onDemand && onDemand.throttledSeconds > 0 && overCapacity) {
-    warnings.push(
-      `On-demand: traffic rises above the ${formatBytes(onDemand.capacityBytesPerSecond)}/s and ${formatNumber(onDemand.capacityRecordsPerSecond)} records/s it takes without scaling (${onDemand.previousPeakGiven ? '2× the previous peak' : "a new stream's capacity"}) and throttles for ~${formatSeconds(onDemand.throttledSeconds)} while the stream scales (${formatNumber(onDemand.throttledRecordShare * 100)}% of records). Raise the previous peak in advance (warm throughput with Advantage) or pre-scale.`,
-    );
+    add('on-demand-throttles', 'error', {
+      capacityBytesPerSecond: onDemand.capacityBytesPerSecond,
+      capacityRecordsPerSecond: onDemand.capacityRecordsPerSecond,
+      throttledSeconds: onDemand.throttledSeconds,
+      throttledRecordShare: onDemand.throttledRecordShare,
+      previousPeakGiven: onDemand.previousPeakGiven ? 1 : 0,
+    });
   }
-  if (!isBundledRegion(scenario.region)) {
-    warnings.push(
-      `Prices are us-east-1 list prices; ${scenario.region} differs. Override them in the scenario's pricing: block.`,
-    );
-  }
-  const friendlyAdvice = configured === null ? undefined : friendlyCountAdvice(configured, friendlyCounts);
-  if (friendlyAdvice !== undefined) recommendations.push(friendlyAdvice);
+  if (!isBundledRegion(scenario.region)) add('region-prices', 'warning', {}, { region: scenario.region });
+  const friendly = configured === null ? undefined : friendlyCountAdvice(configured, friendlyCounts);
+  if (friendly !== undefined) add('friendly-count', 'info', friendly.figures, friendly.subject);
   const cheapestOption = costOptions.find((o) => o.option === cheapest)!;
-  recommendations.push(
-    `Cheapest for this traffic: ${cheapestOption.label} at $${formatNumber(cheapestOption.monthly)}/month (${costOptions.map((o) => `${o.label} $${formatNumber(o.monthly)}`).join(', ')}).`,
+  add(
+    'cheapest-option',
+    'info',
+    { monthlyUsd: cheapestOption.monthly },
+    { option: cheapestOption.label },
+    costOptions.map((o) => ({ name: o.label, figures: { monthlyUsd: o.monthly } })),
   );
-  if (fanOut.consumers.length > 0) recommendations.push(fanOut.crossover);
 
   const plan: Plan = {
     version: PLAN_VERSION,
@@ -371,8 +464,7 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
       unconfirmedPrices,
     },
     binding: bindingText,
-    warnings,
-    recommendations,
+    findings,
     metrics: {},
   };
   plan.metrics = flattenMetrics(plan);
@@ -412,46 +504,57 @@ function describeBinding(
 ): string {
   const h = 1 + traffic.headroom;
   if (binding === 'read' && recommended > counts.required) {
-    return `reads on the hottest shard: at ${counts.required} shards ${describeReadShortfall(hotKeys.atRequired, readLimits, h, readers)}; ${recommended} shards keep every shard within what its readers take${hotKeys.keys.some((k) => k.saltingFactor > 1) ? ', with the oversized keys salted' : ''}`;
+    const shortfall = readShortfall(hotKeys.atRequired, readLimits, h, readers);
+    return `reads on the hottest shard: at ${countOf(counts.required, 'shard')} ${readShortfallText(shortfall.subject, shortfall.figures)}; ${countOf(recommended, 'shard')} keep every shard within what its readers take${hotKeys.keys.some((k) => k.saltingFactor > 1) ? ', with the oversized keys salted' : ''}`;
   }
   switch (binding) {
     case 'hotShard':
       return hotKeys.fits
-        ? `the hottest shard: at ${counts.required} shards shard ${hotKeys.atRequired.shard} runs at ${formatNumber(hotKeys.atRequired.utilization * 100)}% of its write limit; ${recommended} shards keep every shard under it${hotKeys.keys.some((k) => k.saltingFactor > 1) ? ', with the oversized keys salted' : ''}`
-        : `the hottest shard: at ${counts.required} shards shard ${hotKeys.atRequired.shard} runs at ${formatNumber(hotKeys.atRequired.utilization * 100)}% of its write limit, and no count up to ${formatNumber(recommended)} keeps every shard under it`;
+        ? `the hottest shard: at ${countOf(counts.required, 'shard')} shard ${hotKeys.atRequired.shard} runs at ${formatNumber(hotKeys.atRequired.utilization * 100)}% of its write limit; ${countOf(recommended, 'shard')} keep every shard under it${hotKeys.keys.some((k) => k.saltingFactor > 1) ? ', with the oversized keys salted' : ''}`
+        : `the hottest shard: at ${countOf(counts.required, 'shard')} shard ${hotKeys.atRequired.shard} runs at ${formatNumber(hotKeys.atRequired.utilization * 100)}% of its write limit, and no count up to ${formatNumber(recommended)} keeps every shard under it`;
     case 'writeBytes':
-      return `write bytes: ${formatBytes(traffic.writeBytesPerSecond)}/s at peak × ${formatNumber(h)} over 1 MiB/s per shard = ${counts.byWriteBytes} shards`;
+      return `write bytes: ${formatBytes(traffic.writeBytesPerSecond)}/s at peak × ${formatNumber(h)} over ${formatBytes(WRITE_BYTES)}/s per shard = ${countOf(counts.byWriteBytes, 'shard')}`;
     case 'writeRecords':
-      return `write records: ${formatNumber(traffic.writeRecordsPerSecond)} records/s at peak × ${formatNumber(h)} over 1,000 per shard = ${counts.byWriteRecords} shards`;
+      return `write records: ${formatNumber(traffic.writeRecordsPerSecond)} records/s at peak × ${formatNumber(h)} over ${formatNumber(WRITE_RECORDS)} per shard = ${countOf(counts.byWriteRecords, 'shard')}`;
     default:
-      return `polling reads: ${readers} readers × ${formatBytes(traffic.writeBytesPerSecond)}/s × ${formatNumber(h)} over 2 MiB/s per shard = ${counts.byRead} shards`;
+      return `polling reads: ${countOf(readers, 'reader')} × ${formatBytes(traffic.writeBytesPerSecond)}/s × ${formatNumber(h)} over ${formatBytes(READ_BYTES)}/s per shard = ${countOf(counts.byRead, 'shard')}`;
   }
 }
 
-/** Why the hottest shard at a count is more than its readers take, in words, with the arithmetic. */
-function describeReadShortfall(
+/**
+ * Why the hottest shard at a count is more than its readers take, as figures for
+ * `readShortfallText`: its load at peak, the headroom factor and what its readers take.
+ */
+function readShortfall(
   hot: Plan['hotKeys']['atRequired'],
   limits: ShardReadLimits,
   h: number,
   readers: number,
-): string {
+): Pick<Finding, 'subject' | 'figures'> {
   const bytes = hot.bytesPerSecond * h;
   const records = hot.recordsPerSecond * h;
-  if (bytes > limits.bytesPerSecond) {
-    // The share of 2 MiB/s, or less when a slow poller's 10 MiB a call binds first.
-    const share = KINESIS.shardReadBytesPerSecond.value / Math.max(1, readers);
-    const who =
-      readers === 0 || limits.bytesPerSecond >= KINESIS.efoBytesPerSecondPerConsumer.value
-        ? 'an enhanced fan-out consumer gets'
-        : limits.bytesPerSecond < share - 1e-9
-          ? `the slowest polling reader takes (10 MiB a GetRecords call × its calls a second)`
-          : `each of its ${readers} polling readers gets`;
-    return `shard ${hot.shard} carries ${formatBytes(hot.bytesPerSecond)}/s at peak, × ${formatNumber(h)} = ${formatBytes(bytes)}/s, more than the ${formatBytes(limits.bytesPerSecond)}/s ${who}`;
-  }
-  if (records > limits.recordsPerSecond) {
-    return `shard ${hot.shard} carries ${formatNumber(hot.recordsPerSecond)} records/s at peak, × ${formatNumber(h)} = ${formatNumber(records)}/s, more than the slowest polling reader takes (${formatNumber(limits.recordsPerSecond)} records/s: its GetRecords calls a second × records a call)`;
-  }
-  return `a shard carries more than its readers take (${formatBytes(limits.bytesPerSecond)}/s, ${formatNumber(limits.recordsPerSecond)} records/s)`;
+  // The share of 2 MiB/s, or less when a slow poller's 10 MiB a call binds first.
+  const share = KINESIS.shardReadBytesPerSecond.value / Math.max(1, readers);
+  const reader =
+    readers === 0 || limits.bytesPerSecond >= KINESIS.efoBytesPerSecondPerConsumer.value
+      ? 'efo'
+      : limits.bytesPerSecond < share - 1e-9
+        ? 'slowest'
+        : 'each';
+  const limit =
+    bytes > limits.bytesPerSecond ? 'bytes' : records > limits.recordsPerSecond ? 'records' : 'none';
+  return {
+    subject: { reader, limit },
+    figures: {
+      shard: hot.shard,
+      bytesPerSecond: hot.bytesPerSecond,
+      recordsPerSecond: hot.recordsPerSecond,
+      headroomFactor: h,
+      readBytesPerSecond: limits.bytesPerSecond,
+      readRecordsPerSecond: limits.recordsPerSecond,
+      pollingReaders: readers,
+    },
+  };
 }
 
 function planOnDemand(
@@ -523,19 +626,4 @@ function planOnDemand(
     keysOverShardLimit,
     previousPeakGiven: previous?.bytesPerSecond !== undefined || previous?.recordsPerSecond !== undefined,
   };
-}
-
-/**
- * The polling readers the 5 calls/s per shard delays, in words: each keeps a max-min fair share,
- * so a reader that calls rarely keeps its interval and only the busiest are slowed.
- */
-function delayedReaders(consumers: readonly Plan['fanOut']['consumers'][number][]): string {
-  const delayed = consumers.filter(
-    (c) =>
-      c.pollIntervalSeconds !== null &&
-      c.effectivePollIntervalSeconds !== null &&
-      c.effectivePollIntervalSeconds > c.pollIntervalSeconds * (1 + 1e-9),
-  );
-  if (delayed.length === 0) return '';
-  return `${delayed.map((c) => `${c.name} polls every ${formatSeconds(c.effectivePollIntervalSeconds!)} instead of ${formatSeconds(c.pollIntervalSeconds!)}`).join(', ')}; the others get the calls they ask for. `;
 }

@@ -11,7 +11,6 @@ import {
   shardOperations,
   updateShardCountSequence,
 } from '../aws/reshard.js';
-import { formatNumber, formatSeconds } from '../scenario/units.js';
 import type { FriendlyShardCount, ReshardStep } from './types.js';
 
 const CALLS_PER_DAY = KINESIS.updateShardCountCallsPer24h.value;
@@ -118,13 +117,19 @@ export function planFriendlyCounts(
 export function friendlyCountAdvice(
   configured: number,
   counts: readonly FriendlyShardCount[],
-): string | undefined {
+): { subject: Record<string, string>; figures: Record<string, number> } | undefined {
   const recommended = counts[0];
   const soonest = counts[counts.length - 1];
   if (recommended === undefined || soonest === undefined || soonest === recommended) return undefined;
-  const extra = `+${formatNumber(soonest.shards - recommended.shards)} over ${formatNumber(recommended.shards)}, +$${formatNumber(soonest.monthlyCostDelta)}/month`;
-  if (soonest.shards === configured) {
-    return `Keeping the ${formatNumber(configured)} configured shards (${extra}) needs no reshard; reaching ${formatNumber(recommended.shards)} takes ${formatSeconds(recommended.durationSeconds)}.`;
-  }
-  return `${formatNumber(soonest.shards)} shards (${extra}) reshard from ${formatNumber(configured)} in ${formatSeconds(soonest.durationSeconds)} (${[configured, ...soonest.calls].join(' → ')}) instead of ${formatSeconds(recommended.durationSeconds)}.`;
+  return {
+    subject: { route: [configured, ...soonest.calls].join(' → ') },
+    figures: {
+      configured,
+      recommended: recommended.shards,
+      shards: soonest.shards,
+      monthlyCostDeltaUsd: soonest.monthlyCostDelta,
+      durationSeconds: soonest.durationSeconds,
+      recommendedDurationSeconds: recommended.durationSeconds,
+    },
+  };
 }

@@ -4,11 +4,15 @@
  * records, USD; rates per second; costs per 730-hour month.
  */
 
+import type { Finding } from './findings.js';
+
 /**
  * 2: consumers carry `lag` and `lagAtRecommended`, Firehose streams `shardCount`, `countIs` and
  * `atRecommended` (a report of a version-1 plan would have none of them to show).
+ * 3: `findings` (code, severity, figures) replace the `warnings` and `recommendations` strings, and
+ * a Firehose stream's `findings` its `warnings` (a report of a version-2 plan has none to show).
  */
-export const PLAN_VERSION = 2;
+export const PLAN_VERSION = 3;
 
 /** Traffic of one producer at the planning instant and on average. */
 export interface ProducerTraffic {
@@ -275,7 +279,8 @@ export interface FirehosePlan extends FirehoseBufferFigures {
     objects: number;
     billedGb: number;
   };
-  warnings: string[];
+  /** Quota, object size and upload findings for this stream (also in the Plan's `findings`). */
+  findings: Finding[];
 }
 
 /** A stream-sourced Firehose stream's per-shard figures at one shard count. */
@@ -399,8 +404,12 @@ export interface Plan {
   cost: CostPlan;
   /** The constraint that sets the shard count, in words. */
   binding: string;
-  warnings: string[];
-  recommendations: string[];
+  /**
+   * What is wrong or worth changing, as data: code, severity (`error`: the scenario as configured
+   * throttles, loses or delays records; `warning`; `info`: advice) and figures. `findingText`
+   * words them.
+   */
+  findings: Finding[];
   /** Flat metrics for gates, in base units. */
   metrics: Record<string, number>;
   /** What the report charts without a run (absent from plans written before it was added). */

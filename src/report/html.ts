@@ -8,16 +8,16 @@ import { createHash } from 'node:crypto';
 import { type ComparisonRow, changeText } from '../gates/compare.js';
 import type { GateVerdict } from '../gates/evaluate.js';
 import { formatQuantity, metricQuantity } from '../gates/metrics.js';
-import { monthlyTotalText } from '../planner/cost.js';
-import { lagGrowthText } from '../planner/fan-out.js';
-import { reshardStepNote } from '../planner/reshard.js';
-import type { FirehoseBufferFigures, Plan } from '../planner/types.js';
+import { countOf, findingText } from '../planner/findings.js';
+import type { Plan } from '../planner/types.js';
 import { percentileSeconds } from '../result/histogram.js';
 import type { RunResult } from '../result/types.js';
 import { formatBytes, formatNumber, formatPercent, formatSeconds } from '../scenario/units.js';
 import { chartLibraries, type InlineScript } from './assets.js';
-import { costItemLabel, type ReportChart, reportCharts } from './charts.js';
+import { type ReportChart, reportCharts } from './charts.js';
 import { html, jsonForScript } from './escape.js';
+import { planView } from './plan-view.js';
+import { planProblems, planViewSections, problemsHeadline } from './plan-view-html.js';
 
 export interface ReportInput {
   /** The plan (a run writes it beside its result); a plan-only report has no result. */
@@ -78,13 +78,12 @@ export function renderReport(
 <main>
 ${banner(input)}
 ${scenarioSection(input)}
-${input.plan ? planSections(input.plan) : ''}
+${input.plan ? planViewSections(planView(input.plan)) : ''}
 ${gatesSection(input)}
 ${input.result ? runSection(input.result) : ''}
 ${chartsSection(charts)}
 ${input.comparison ? comparisonSection(input.comparison, input.baseline) : ''}
-${input.plan ? notesSection(input.plan) : ''}
-<footer>Written by shardcast ${html(input.shardcastVersion)} at ${html(input.generatedAt)}. Charts drawn with ${libraries.map((l) => html(l.name)).join(', ')}, inlined: this file makes no network request. The full per-second data is in result.json.</footer>
+<footer>Written by shardcast ${html(input.shardcastVersion)} at ${html(input.generatedAt)}. Charts drawn with ${libraries.map((l) => html(l.name)).join(', ')}, inlined: this file makes no network request.${input.result ? ' The full per-second data is in result.json.' : ''}</footer>
 </main>
 <script type="application/json" id="shardcast-data">${jsonForScript(data)}</script>
 ${scripts.map((code) => `<script>${code}</script>`).join('\n')}
@@ -154,7 +153,8 @@ function banner(input: ReportInput): string {
   const { plan, result, verdicts = [], pendingGates = [] } = input;
   const failed = verdicts.filter((v) => !v.passed);
   const regressions = input.comparison?.rows.filter((r) => r.regression) ?? [];
-  let state: 'pass' | 'fail' | 'neutral';
+  const problems = planProblems(plan?.findings);
+  let state: 'pass' | 'warn' | 'fail' | 'neutral';
   let headline: string;
   if (failed.length > 0) {
     state = 'fail';
@@ -162,6 +162,11 @@ function banner(input: ReportInput): string {
   } else if (regressions.length > 0) {
     state = 'fail';
     headline = `${regressions.length} regression${regressions.length === 1 ? '' : 's'} against the baseline`;
+  } else if (problems.length > 0) {
+    // Gates that pass over a plan that finds the stream short (or a key over a shard, a consumer
+    // behind) are not a green light.
+    state = 'warn';
+    headline = problemsHeadline(problems.length, verdicts.length);
   } else if (verdicts.length > 0) {
     state = 'pass';
     headline = `All ${verdicts.length} gate${verdicts.length === 1 ? '' : 's'} passed`;
@@ -212,6 +217,7 @@ function banner(input: ReportInput): string {
 <p class="muted">${html(subtitle)}</p>
 <dl class="facts">${facts.join('')}</dl>
 ${failed.length > 0 ? `<ul class="failures">${failed.map((v) => `<li>${html(v.gate)}: ${html(v.message)}</li>`).join('')}</ul>` : ''}
+${problems.length > 0 ? `<p>${html(failed.length > 0 || regressions.length > 0 ? `The plan also finds ${countOf(problems.length, 'problem')}:` : 'The plan finds:')}</p><ul class="failures problems">${problems.map((f) => `<li data-code="${html(f.code)}">${html(findingText(f))}</li>`).join('')}</ul>` : ''}
 ${pending}
 </header>`;
 }
@@ -220,45 +226,9 @@ function scenarioSection(input: ReportInput): string {
   const { plan, result } = input;
   const lines: string[] = [];
   if (plan) {
-    const s = plan.scenario;
-    if (s.description) lines.push(`<p>${html(s.description)}</p>`);
-    if (s.overrides?.length) {
-      lines.push(`<p>With ${html(s.overrides.map((o) => `--set ${o}`).join(' '))}</p>`);
-    }
-    lines.push(
-      `<p>${html(
-        [
-          s.region,
-          s.mode,
-          plan.shards.configured !== null
-            ? `${formatNumber(plan.shards.configured)} shards configured`
-            : plan.shards.sizedByPlan
-              ? `${formatNumber(plan.shards.recommended)} shards, sized by the plan (stream.shards not set)`
-              : null,
-          `${formatSeconds(s.durationSeconds)} of traffic`,
-          `headroom ${formatPercent(plan.traffic.headroom)}`,
-          `peak at ${formatSeconds(plan.traffic.peakAt)}`,
-        ]
-          .filter((x) => x !== null)
-          .join(' · '),
-      )}</p>`,
-    );
-    lines.push(
-      table(
-        ['producer', 'to', 'records/s at peak', 'average records/s', 'record', 'written/s'],
-        plan.traffic.producers.map((p) => [
-          p.name,
-          p.destination,
-          p.recordsPerSecond,
-          p.averageRecordsPerSecond,
-          num(formatBytes(p.meanDataBytes)),
-          num(`${formatBytes(p.writeBytesPerSecond)}/s`),
-        ]),
-        'Producers',
-      ),
-    );
-    const consumers = plan.fanOut.consumers.map((c) => `${c.name} (${c.type})`);
-    if (consumers.length > 0) lines.push(`<p>Consumers: ${html(consumers.join(', '))}</p>`);
+    // The plan's own tables (traffic, shards, …) follow in the plan view's sections.
+    if (plan.scenario.description) lines.push(`<p>${html(plan.scenario.description)}</p>`);
+    lines.push(`<p>${html(planView(plan).subtitle)}</p>`);
   }
   if (result) {
     lines.push(
@@ -268,201 +238,6 @@ function scenarioSection(input: ReportInput): string {
     );
   }
   return section('scenario', `Scenario: ${reportName(input)}`, lines.join('\n'));
-}
-
-function planSections(plan: Plan): string {
-  const s = plan.shards;
-  // As the terminal plan has it: every dimension that needs the required count binds.
-  const bind = (n: number) => (n === s.required ? '← binds' : '');
-  const shards = table(
-    ['dimension', 'shards', ''],
-    [
-      ['write bytes (1 MiB/s a shard)', s.byWriteBytes, bind(s.byWriteBytes)],
-      ['write records (1,000/s a shard)', s.byWriteRecords, bind(s.byWriteRecords)],
-      [
-        `reads (2 MiB/s a shard, ${s.pollingReaders} polling reader${s.pollingReaders === 1 ? '' : 's'})`,
-        s.byRead,
-        bind(s.byRead),
-      ],
-      ['required', s.required, ''],
-      ['recommended', s.recommended, s.recommended > s.required ? 'raised for the hottest shard' : ''],
-      ...(s.sizedByPlan
-        ? [['configured', '—', 'stream.shards not set: a run starts at recommended'] as Cell[]]
-        : []),
-      ...(s.configured !== null
-        ? [
-            [
-              'configured',
-              s.configured,
-              s.configured < s.recommended
-                ? `short by ${formatNumber(s.recommended - s.configured)}`
-                : 'enough',
-            ] as Cell[],
-          ]
-        : []),
-    ],
-    'Shards needed at peak × (1 + headroom)',
-  );
-  const hk = plan.hotKeys;
-  const hotKeys =
-    hk.keys.length > 0
-      ? table(
-          ['key', 'producer', 'records/s', 'bytes/s', 'of a shard', 'fix'],
-          hk.keys
-            .slice(0, 15)
-            .map((k) => [
-              { html: `<code>${html(k.key)}</code>` },
-              k.producer,
-              k.recordsPerSecond,
-              num(`${formatBytes(k.bytesPerSecond)}/s`),
-              num(formatPercent(k.shardUtilization)),
-              k.overShardLimit
-                ? { html: `<span class="bad">over one shard: salt ×${html(k.saltingFactor)}</span>` }
-                : k.saltingFactor > 1
-                  ? `salt ×${k.saltingFactor} for headroom`
-                  : '',
-            ]),
-          `Hot keys (${hk.estimate ? `estimated: the heaviest ${formatNumber(hk.estimate.hashedKeys)} hashed` : hk.method}); the hottest shard at ${formatNumber(hk.atRecommended.shardCount)} shards runs at ${formatPercent(hk.atRecommended.utilization)} of its limit${hk.estimate ? ` (±${formatPercent(hk.estimate.relativeError)}, 5%–95%)` : ''}`,
-        )
-      : '<p class="muted">No key stands out: the load spreads evenly.</p>';
-  const fanOut = table(
-    ['application', 'type', 'read/s per shard', 'delay', 'lag growth', '$/month (provisioned)', 'advice'],
-    plan.fanOut.consumers.map((c) => [
-      c.name,
-      c.type,
-      num(`${formatBytes(c.readBytesPerSecondPerShard)}/s`),
-      num(formatSeconds(c.propagationDelaySeconds)),
-      // Two counts may be named: a cell that wraps, so the advice beside it keeps its width.
-      lagGrowthText(c),
-      num(usd(c.monthlyCost.provisioned)),
-      c.recommendation,
-    ]),
-    'Fan-out per consumer',
-  );
-  const firehose = table(
-    [
-      'stream',
-      'source',
-      'buffers',
-      'flush on',
-      'every',
-      'object',
-      'objects/h',
-      'latency mean / max',
-      '$/month',
-    ],
-    plan.firehose.flatMap((f) => {
-      // One row of buffer figures, after the stream's name and source (blank on a second row).
-      const figures = (
-        head: [string, string],
-        buffers: string,
-        x: FirehoseBufferFigures,
-        monthly: number,
-      ) => [
-        ...head,
-        num(buffers),
-        x.flushTrigger,
-        num(formatSeconds(x.flushIntervalSeconds)),
-        num(formatBytes(x.objectBytes)),
-        x.objectsPerHour,
-        num(`${formatSeconds(x.meanDeliveryLatencySeconds)} / ${formatSeconds(x.maxDeliveryLatencySeconds)}`),
-        num(usd(monthly)),
-      ];
-      const rows: Cell[][] = [
-        figures(
-          [f.name, f.source],
-          `${formatNumber(f.buffers)} per ${f.bufferScope}${f.countIs === null ? '' : ` (${f.countIs})`}`,
-          f,
-          f.monthly.total,
-        ),
-      ];
-      // Buffers per shard: the count the run has, then the recommended count.
-      const r = f.atRecommended;
-      if (r !== null && r.shardCount !== f.shardCount) {
-        rows.push(figures(['', ''], `${formatNumber(r.buffers)} per shard (recommended)`, r, r.monthlyTotal));
-      }
-      return rows;
-    }),
-    'Firehose per delivery stream',
-  );
-  const steps = [
-    ...plan.reshard.steps.map((step) => ({ label: `at ${formatSeconds(step.at ?? 0)}`, step })),
-    ...(plan.reshard.toRecommended ? [{ label: 'to recommended', step: plan.reshard.toRecommended }] : []),
-  ];
-  const reshard = table(
-    ['when', 'from → to', 'calls', 'splits', 'merges', 'duration', ''],
-    steps.map(({ label, step }) => {
-      const note = reshardStepNote(step);
-      return [
-        label,
-        num(`${step.from} → ${step.to}`),
-        num(
-          step.calls.length > 1
-            ? `${step.updateShardCountCalls} (${[step.from, ...step.calls].join(' → ')})`
-            : String(step.updateShardCountCalls),
-        ),
-        step.splits,
-        step.merges,
-        num(formatSeconds(step.durationSeconds)),
-        note === undefined
-          ? ''
-          : { html: `<span class="${note.bad ? 'bad' : 'muted'}">${html(note.text)}</span>` },
-      ];
-    }),
-    'Resharding (UpdateShardCount, one shard operation at a time)',
-  );
-  // Plans written before the list existed have none.
-  const friendly = plan.reshard.friendlyCounts ?? [];
-  const friendlyTable =
-    friendly.length > 1 && plan.shards.configured !== null
-      ? table(
-          ['shards', 'over recommended', 'route', 'operations', 'duration', 'per month'],
-          friendly.map((f, i) => [
-            f.shards,
-            i === 0 ? 'recommended' : num(`+${f.shards - friendly[0]!.shards}`),
-            f.calls.length === 0 ? 'configured' : [plan.shards.configured, ...f.calls].join(' → '),
-            f.shardOperations,
-            num(formatSeconds(f.durationSeconds)),
-            i === 0 ? '' : num(`+${usd(f.monthlyCostDelta)}`),
-          ]),
-          `Reshard-friendly counts from ${plan.shards.configured} configured: each reshards sooner than every smaller count listed`,
-        )
-      : '';
-  const cost = table(
-    ['option', 'per month', 'if the peak held', 'line items'],
-    plan.cost.options.map((o) => [
-      {
-        html: `${html(o.label)}${o.option === plan.cost.cheapest ? ' <span class="good">cheapest</span>' : ''}`,
-      },
-      num(usd(o.monthly)),
-      num(usd(o.monthlyAtPeak)),
-      {
-        html: o.lines
-          .filter((l) => l.usd > 0)
-          .map(
-            (l) =>
-              `${html(costItemLabel(l.item))}: ${html(usd(l.usd))} <span class="muted">(${html(l.detail)})</span>`,
-          )
-          .join('<br>'),
-      },
-    ]),
-    `Monthly cost (730 h at the average rate)${plan.cost.firehoseMonthly > 0 ? `; Firehose adds ${usd(plan.cost.firehoseMonthly)} to any option` : ''}${monthlyTotalText(plan.cost) === '' ? '' : `; ${monthlyTotalText(plan.cost)}`}`,
-  );
-  const od = plan.onDemand
-    ? `<p>${html(
-        `On-demand: ${formatBytes(plan.onDemand.capacityBytesPerSecond)}/s and ${formatNumber(plan.onDemand.capacityRecordsPerSecond)} records/s without scaling; ${formatSeconds(plan.onDemand.throttledSeconds)} above it while the stream scales (${formatPercent(plan.onDemand.throttledRecordShare)} of those records over it).`,
-      )}</p>`
-    : '';
-  return [
-    section('plan-shards', 'Shards', `${shards}<p>${html(plan.binding)}</p>`),
-    section('plan-hot-keys', 'Hot keys', hotKeys),
-    plan.fanOut.consumers.length > 0
-      ? section('plan-fan-out', 'Fan-out', `${fanOut}<p>${html(plan.fanOut.crossover)}</p>`)
-      : '',
-    plan.firehose.length > 0 ? section('plan-firehose', 'Firehose', firehose) : '',
-    steps.length > 0 ? section('plan-reshard', 'Resharding', `${reshard}${friendlyTable}`) : '',
-    section('plan-cost', 'Cost', `${cost}${od}`),
-  ].join('\n');
 }
 
 function gatesSection(input: ReportInput): string {
@@ -574,18 +349,8 @@ function comparisonSection(comparison: NonNullable<ReportInput['comparison']>, b
   );
 }
 
-function notesSection(plan: Plan): string {
-  if (plan.warnings.length === 0 && plan.recommendations.length === 0) return '';
-  return section(
-    'notes',
-    'Warnings and recommendations',
-    `${plan.warnings.length > 0 ? `<ul class="warnings">${plan.warnings.map((w) => `<li>${html(w)}</li>`).join('')}</ul>` : ''}
-${plan.recommendations.length > 0 ? `<ul class="recommendations">${plan.recommendations.map((r) => `<li>${html(r)}</li>`).join('')}</ul>` : ''}`,
-  );
-}
-
 const STYLE = `
-:root { --fg: #1d1d1f; --muted: #5f6368; --line: #e3e3e3; --good: #1a7f37; --bad: #c62828; --bg: #fff; }
+:root { --fg: #1d1d1f; --muted: #5f6368; --line: #e3e3e3; --good: #1a7f37; --bad: #c62828; --warn: #9a5b00; --bg: #fff; }
 * { box-sizing: border-box; }
 body { margin: 0; background: var(--bg); color: var(--fg); font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; }
 main { max-width: 1100px; margin: 0 auto; padding: 16px; }
@@ -598,6 +363,15 @@ code { font: 0.92em ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; ov
 .banner { border-radius: 8px; padding: 16px 20px; border-left: 8px solid #999; background: #f5f5f5; }
 .banner.pass { border-left-color: var(--good); background: #eef7f0; }
 .banner.fail { border-left-color: var(--bad); background: #fbeeee; }
+.banner.warn { border-left-color: var(--warn); background: #fff5e0; }
+.findings { padding-left: 20px; }
+/* Notes and findings name prices and keys that have no spaces (kinesis.onDemandAdvantage.…): they
+   wrap where they must rather than widen a phone's page. */
+section > p, .findings li, .failures li { overflow-wrap: break-word; }
+.finding .severity { font-size: 0.8em; text-transform: uppercase; letter-spacing: 0.04em; font-weight: 600; }
+.finding.error .severity { color: var(--bad); }
+.finding.warning .severity { color: var(--warn); }
+.finding.info .severity { color: var(--muted); }
 .eyebrow { margin: 0; color: var(--muted); font-size: 0.85em; text-transform: uppercase; letter-spacing: 0.04em; overflow-wrap: anywhere; }
 .facts { display: grid; grid-template-columns: repeat(auto-fit, minmax(190px, 1fr)); gap: 10px 20px; margin: 12px 0 0; }
 .facts dt { color: var(--muted); font-size: 0.85em; }

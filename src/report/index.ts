@@ -16,3 +16,4 @@ export {
 export { html, jsonForScript } from './escape.js';
 export { type ReportInput, renderReport } from './html.js';
 export { type ChartImage, renderChartImages } from './images.js';
+export { type PlanView, planView, viewFindings } from './plan-view.js';

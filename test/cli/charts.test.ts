@@ -202,10 +202,7 @@ describe('a plan-only report of launch-day', async () => {
   it('report plan.json draws the same two charts', async () => {
     const { main } = await import('../../src/cli/main.js');
     r.io.out = '';
-    const code = await main(
-      ['report', join(OUT, 'plan', 'plan.json'), '--out', join(OUT, 'plan2')],
-      r.io,
-    );
+    const code = await main(['report', join(OUT, 'plan', 'plan.json'), '--out', join(OUT, 'plan2')], r.io);
     expect(code).toBe(0);
     const again = specsOf(r.io.writtenFile(join(OUT, 'plan2', 'index.html'))!);
     expect(again.get('traffic-capacity')).toBeDefined();

@@ -23,7 +23,15 @@ consumers:
   it('refuses a version-1 plan, which has no lag at both counts, with a way out', () => {
     const old = { ...plan, version: 1 };
     expect(() => parsePlan(JSON.stringify(old), 'plan.json')).toThrow(
-      /plan format 1 cannot be read \(this shardcast reads 2\)/,
+      /plan format 1 cannot be read \(this shardcast reads 3\)/,
+    );
+  });
+
+  it('refuses a version-2 plan, whose warnings were strings, not findings', () => {
+    const { findings: _findings, ...rest } = plan;
+    const old = { ...rest, version: 2, warnings: ['…'], recommendations: ['…'] };
+    expect(() => parsePlan(JSON.stringify(old), 'plan.json')).toThrow(
+      /plan format 2 cannot be read \(this shardcast reads 3\)\n {2}findings: missing/,
     );
   });
 });

@@ -85,7 +85,7 @@ describe('shardcast report', () => {
     const r = await runIn(io, ['report', join(OUT, 'result.json')]);
     expect(r.code).toBe(0);
     expect(r.err).toBe(
-      `warning: ${planFile} is plan format 1 (this shardcast reads 2): the report leaves the plan out; write it again with \`shardcast plan SCENARIO --out ${OUT}\`\n`,
+      `warning: ${planFile} is plan format 1 (this shardcast reads 3): the report leaves the plan out; write it again with \`shardcast plan SCENARIO --out ${OUT}\`\n`,
     );
     const page = io.writtenFile(join(OUT, 'index.html'))!;
     expect(page).toContain('1 of 2 gates failed');

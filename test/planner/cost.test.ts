@@ -11,7 +11,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CostOption, Plan } from '../../src/planner/types.js';
-import { GB, MiB, MONTH_SECONDS, metric, planOf } from './helpers.js';
+import { GB, MiB, MONTH_SECONDS, metric, planOf, recommendationsOf } from './helpers.js';
 
 /** 1,000 records/s of 988 B + a 36-byte key = 1,024 B each: 1,024,000 B/s. */
 const base = (extra = '', stream = 'shards: 2', recordSize = '988B', rate = '1000/s') => `
@@ -268,7 +268,7 @@ consumers:
   - { name: e, type: enhanced-fan-out }
 `);
     expect(plan.shards.recommended).toBe(2);
-    expect(plan.recommendations).toContain(
+    expect(recommendationsOf(plan)).toContain(
       '20 configured shards are more than needed: 2 would do and save $657/month.',
     );
   });

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { pollingPropagationSeconds } from '../../src/planner/fan-out.js';
-import { GB, MONTH_SECONDS, metric, planOf } from './helpers.js';
+import { GB, MONTH_SECONDS, metric, planOf, warningsOf } from './helpers.js';
 
 const stream = (consumers: string, rate = '1000/s', recordSize = '1KiB') => `
 name: fan-out
@@ -184,9 +184,9 @@ describe('consumer lag', () => {
     expect(slow.processingRecordsPerSecond).toBe(1000);
     expect(slow.lagGrowthRecordsPerSecond).toBe(2000);
     expect(metric(plan, 'consumers.slow.lagGrowthRecordsPerSecond')).toBe(2000);
-    expect(plan.warnings.some((w) => w.startsWith('slow:') && w.includes('lag grows by 2,000 records'))).toBe(
-      true,
-    );
+    expect(
+      warningsOf(plan).some((w) => w.startsWith('slow:') && w.includes('lag grows by 2,000 records')),
+    ).toBe(true);
   });
 
   it('reads no more than a shard can be written: the demand is capped at 1 MiB/s', () => {

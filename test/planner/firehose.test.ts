@@ -8,8 +8,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { putRequestsPerSecond } from '../../src/aws/behaviour.js';
+import { findingText } from '../../src/planner/findings.js';
 import { flushOf } from '../../src/planner/firehose.js';
-import { GB, MiB, MONTH_SECONDS, metric, planOf, scenarioOf } from './helpers.js';
+import { GB, MiB, MONTH_SECONDS, metric, planOf, scenarioOf, warningsOf } from './helpers.js';
 
 /** A scenario with one direct-put Firehose stream `f` fed by producer `d`, plus a small stream producer. */
 const directPut = (producer: string, firehose: string, region = 'us-east-1') => `
@@ -137,7 +138,9 @@ describe('Direct PUT quota', () => {
     );
     // Bytes 2 MiB/s ÷ 1 MiB/s = 2.0; records 2,048 ÷ 100,000 = 0.02; requests 10 ÷ 1,000 = 0.01.
     expect(plan.firehose[0]!.directPutQuotaUtilization).toBeCloseTo(2, 12);
-    expect(plan.warnings.some((w) => w.startsWith('f: Direct PUT at 200% of its quota (1 MiB/s'))).toBe(true);
+    expect(warningsOf(plan).some((w) => w.startsWith('f: Direct PUT at 200% of its quota (1 MiB/s'))).toBe(
+      true,
+    );
   });
 
   it('binds on requests when many instances send small batches', () => {
@@ -287,14 +290,14 @@ firehose:
     const f = planOf(yaml('{ size: 5MiB, interval: 300s }')).firehose[0]!;
     expect(f.s3PutRequestsPerObject).toBe(1);
     expect(f.monthly.s3Requests).toBeCloseTo(2.56640625, 9);
-    expect(f.warnings).toEqual([]);
+    expect(f.findings).toEqual([]);
   });
 
   it('counts multipart uploads (3 requests per object, assumed) when the interval is below 60 s', () => {
     const f = planOf(yaml('{ size: 5MiB, interval: 30s }')).firehose[0]!;
     expect(f.s3PutRequestsPerObject).toBe(3);
     expect(f.monthly.s3Requests).toBeCloseTo((703.125 * 730 * 3 * 0.005) / 1000, 9);
-    expect(f.warnings.some((w) => w.includes('multipart upload'))).toBe(true);
+    expect(f.findings.map(findingText).some((w) => w.includes('multipart upload'))).toBe(true);
   });
 
   it('delivers within a few seconds with zero buffering (modelled as 5 s)', () => {
@@ -327,7 +330,7 @@ describe('buffer flush rule', () => {
     const plan = planOf(directPut('rate: 1/s, recordSize: 1KiB', 'buffer: { size: 5MiB, interval: 300s }'));
     // 1,024 B/s × 300 s = 307,200 B < 1 MiB.
     expect(plan.firehose[0]!.objectBytes).toBe(307_200);
-    expect(plan.warnings.some((w) => w.startsWith('f: objects of 300 KiB every 5 min per stream'))).toBe(
+    expect(warningsOf(plan).some((w) => w.startsWith('f: objects of 300 KiB every 5 min per stream'))).toBe(
       true,
     );
   });

@@ -8,8 +8,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { renderPlan } from '../../src/cli/render-plan.js';
+import { findingText } from '../../src/planner/findings.js';
 import { friendlyCountAdvice, planFriendlyCounts } from '../../src/planner/reshard.js';
-import { HOURS, planOf } from './helpers.js';
+import { HOURS, planOf, recommendationsOf } from './helpers.js';
 
 const euclid = (a: number, b: number): number => (b === 0 ? a : euclid(b, a % b));
 const ops = (n: number, m: number) => n + m - 2 * euclid(n, m);
@@ -39,6 +40,15 @@ function fewestOperations(from: number, limit: number): Float64Array {
 
 /** A provisioned stream's shard-hours per month: $0.015 × 730 h per shard. */
 const shardMonth = (n: number) => n * 0.015 * HOURS;
+
+/** The advice for the soonest count, worded as the plan prints it. */
+function adviceText(
+  configured: number,
+  counts: Parameters<typeof friendlyCountAdvice>[1],
+): string | undefined {
+  const advice = friendlyCountAdvice(configured, counts);
+  return advice && findingText({ code: 'friendly-count', severity: 'info', ...advice });
+}
 
 describe('reshard-friendly counts', () => {
   it('64 configured, 217 recommended: 218, 224 and 256 reshard sooner', () => {
@@ -76,7 +86,7 @@ describe('reshard-friendly counts', () => {
       if (listed.length === 0 || oracle[n]! < oracle[listed[listed.length - 1]!]!) listed.push(n);
     }
     expect(listed).toEqual([217, 218, 224, 256]);
-    expect(friendlyCountAdvice(64, counts)).toBe(
+    expect(adviceText(64, counts)).toBe(
       '256 shards (+39 over 217, +$427/month) reshard from 64 in 96 min (64 → 128 → 256) instead of 3.39 h.',
     );
   });
@@ -92,7 +102,7 @@ describe('reshard-friendly counts', () => {
       durationSeconds: 36_000,
     });
     expect(counts[counts.length - 1]).toMatchObject({ shards: 1000, calls: [], durationSeconds: 0 });
-    expect(friendlyCountAdvice(1000, counts)).toMatch(
+    expect(adviceText(1000, counts)).toMatch(
       /^Keeping the 1,000 configured shards \(\+400 over 600, \+\$4,380\/month\) needs no reshard; reaching 600 takes /,
     );
   });
@@ -145,12 +155,12 @@ producers:
     expect(plan.reshard.friendlyCounts.map((c) => c.shards)).toEqual([217, 218, 224, 256]);
     expect(plan.reshard.toRecommended).toMatchObject({ calls: [128, 217], durationSeconds: 12_210 });
     expect(
-      plan.recommendations.some((r) =>
+      recommendationsOf(plan).some((r) =>
         r.startsWith('256 shards (+39 over 217, +$427/month) reshard from 64 in 96 min'),
       ),
     ).toBe(true);
     const text = renderPlan(plan);
-    expect(text).toContain('Reshard-friendly counts (from 64 configured');
+    expect(text).toContain('Reshard-friendly counts from 64 configured shards');
     expect(text).toMatch(/ 256 +\+39 +64 → 128 → 256 +192 +96 min +\+\$427/);
   });
 

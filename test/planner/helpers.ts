@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { loadScenarioText } from '../../src/load.js';
+import { findingText } from '../../src/planner/findings.js';
 import { type Plan, planScenario } from '../../src/planner/index.js';
 import type { Scenario } from '../../src/scenario/schema.js';
 
@@ -71,4 +72,14 @@ export function metric(plan: Plan, name: string): number {
   const value = plan.metrics[name];
   if (value === undefined) throw new Error(`plan has no metric ${name}`);
   return value;
+}
+
+/** The plan's problems and warnings (findings of severity error or warning), worded as printed. */
+export function warningsOf(plan: Plan): string[] {
+  return plan.findings.filter((f) => f.severity !== 'info').map(findingText);
+}
+
+/** The plan's advice (findings of severity info), worded as printed. */
+export function recommendationsOf(plan: Plan): string[] {
+  return plan.findings.filter((f) => f.severity === 'info').map(findingText);
 }

@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planScenario } from '../../src/planner/index.js';
-import { HASH_SPACE, md5HashKey, planOf, scenarioOf } from './helpers.js';
+import { HASH_SPACE, md5HashKey, planOf, recommendationsOf, scenarioOf, warningsOf } from './helpers.js';
 
 /**
  * Keys per shard at every count in [from, to], each key hashed once: the keys sorted by hash key,
@@ -99,7 +99,7 @@ producers:
         const error = estimated.hotKeys.estimate!.relativeError;
         expect(error).toBeGreaterThan(0);
         expect(error).toBeLessThan(0.05);
-        expect(estimated.warnings.concat(estimated.recommendations).join('\n')).toContain('estimated');
+        expect([...warningsOf(estimated), ...recommendationsOf(estimated)].join('\n')).toContain('estimated');
       }, 30_000);
     }
   }
@@ -254,7 +254,7 @@ firehose:
   });
 
   it('leaves no consumer short at the recommended count', () => {
-    expect(plan.warnings.filter((w) => w.includes('but gets'))).toEqual([]);
+    expect(warningsOf(plan).filter((w) => w.includes('but gets'))).toEqual([]);
     for (const c of plan.fanOut.consumers) {
       expect(c.demandBytesPerSecondPerShard).toBeLessThanOrEqual(c.readBytesPerSecondPerShard);
     }

@@ -10,7 +10,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { metric, planOf, shardOf } from './helpers.js';
+import { metric, planOf, shardOf, warningsOf } from './helpers.js';
 
 const MiB = 1024 * 1024;
 
@@ -53,7 +53,7 @@ describe('lag growth from the shared 2 MiB/s read bytes', () => {
     expect(a.recommendation).toContain('at 4 shards (configured)');
     expect(a.recommendation).toContain('more shards');
     expect(a.recommendation).toContain('at the recommended 6 shards it keeps up');
-    expect(plan.warnings.some((w) => w.startsWith('a:') && w.includes('lag grows by 362'))).toBe(true);
+    expect(warningsOf(plan).some((w) => w.startsWith('a:') && w.includes('lag grows by 362'))).toBe(true);
   });
 
   it('shows both counts in the terminal and the HTML plan', async () => {
@@ -213,7 +213,7 @@ describe('a reader calling every 200 s beside one calling every 100 ms', () => {
     expect(slow.propagationDelaySeconds).toBeCloseTo(100, 9);
     expect(fast.propagationDelaySeconds).toBeCloseTo(0.4, 12);
     // The warning names the one reader slowed, and not the slow one.
-    const warning = plan.warnings.find((w) => w.includes('GetRecords calls/s per shard'))!;
+    const warning = warningsOf(plan).find((w) => w.includes('GetRecords calls/s per shard'))!;
     expect(warning).toContain('fast polls every 200 ms instead of 100 ms');
     expect(warning).not.toContain('slow polls');
   });

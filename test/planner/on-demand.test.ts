@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { onDemandInitialCapacity, onDemandThrottling } from '../../src/planner/on-demand.js';
-import { metric, planOf } from './helpers.js';
+import { metric, planOf, warningsOf } from './helpers.js';
 
 const MiB = 1024 * 1024;
 
@@ -58,7 +58,7 @@ describe('a 20-minute flash sale at 1.4× what the stream absorbs', () => {
     expect(od.throttledRecordShare).toBeCloseTo(0.15, 9);
     expect(metric(plan, 'onDemand.throttledRecordShare')).toBeCloseTo(0.15, 9);
     expect(
-      plan.warnings.some((w) =>
+      warningsOf(plan).some((w) =>
         w.startsWith('On-demand: traffic rises above the 9 MiB/s and 10,000 records/s'),
       ),
     ).toBe(true);
@@ -170,7 +170,7 @@ producers:
     expect(od.throttledSeconds).toBeCloseTo(600, 0);
     expect(metric(plan, 'onDemand.throttledSeconds')).toBeCloseTo(600, 0);
     // Capacity is not the cause: no "rises above" warning, but the key's own warning.
-    expect(plan.warnings.some((w) => w.startsWith('On-demand: traffic rises'))).toBe(false);
-    expect(plan.warnings.some((w) => w.startsWith('key "a" of app'))).toBe(true);
+    expect(warningsOf(plan).some((w) => w.startsWith('On-demand: traffic rises'))).toBe(false);
+    expect(warningsOf(plan).some((w) => w.startsWith('key "a" of app'))).toBe(true);
   });
 });

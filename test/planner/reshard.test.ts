@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { planReshard, shardOperations, updateShardCountSequence } from '../../src/planner/reshard.js';
-import { metric, planOf } from './helpers.js';
+import { metric, planOf, warningsOf } from './helpers.js';
 
 describe('UpdateShardCount calls', () => {
   it('stays within ½× … 2× per call, by the fastest route rather than by doubling', () => {
@@ -154,7 +154,7 @@ events:
     expect(step.durationSeconds).toBe(60);
     expect(step.completesAfterNeed).toBe(true);
     expect(step.neededFrom).toBe(100);
-    expect(plan.warnings.some((w) => w.startsWith('The reshard at 60 s (2 → 4) completes at 2 min'))).toBe(
+    expect(warningsOf(plan).some((w) => w.startsWith('The reshard at 60 s (2 → 4) completes at 2 min'))).toBe(
       true,
     );
   });
@@ -239,7 +239,7 @@ events:
     const step = planFor('300s').reshard.steps[0]!;
     expect(step.durationSeconds).toBe(60);
     expect(step.tooFewFrom).toBe(500);
-    expect(planFor('300s').warnings).toContain(
+    expect(warningsOf(planFor('300s'))).toContain(
       'The reshard at 5 min scales down to 2 shards (done at 6 min), but traffic needs more than 2 from 8.33 min: scale down less, or later.',
     );
   });
@@ -264,6 +264,6 @@ events:
 `);
     // After 360 s: 1,000 × 1,060 ÷ 1,048,576 = 1.01 → 2 shards, no more than 2.
     expect(plan.reshard.steps[0]!.tooFewFrom).toBeUndefined();
-    expect(plan.warnings.some((w) => w.includes('scales down'))).toBe(false);
+    expect(warningsOf(plan).some((w) => w.includes('scales down'))).toBe(false);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ceilShards } from '../../src/planner/shards.js';
-import { planOf } from './helpers.js';
+import { planOf, recommendationsOf, warningsOf } from './helpers.js';
 
 describe('shards by write bytes, write records and reads', () => {
   it('binds on write bytes: 3,000 records/s of 2 KiB + a 36-byte key', () => {
@@ -130,9 +130,9 @@ consumers:
     // 1/1 s + 1/1 s + 1/0.25 s = 1 + 1 + 4 = 6 calls/s per shard > 5.
     expect(plan.shards.getRecordsCallsPerShardPerSecond).toBe(6);
     expect(plan.shards.getRecordsOverLimit).toBe(true);
-    expect(plan.warnings.some((w) => w.includes('6 GetRecords calls/s per shard, above the 5/s limit'))).toBe(
-      true,
-    );
+    expect(
+      warningsOf(plan).some((w) => w.includes('6 GetRecords calls/s per shard, above the 5/s limit')),
+    ).toBe(true);
   });
 
   it('counts each application once, however many instances share its shards', () => {
@@ -210,7 +210,7 @@ producers:
       byWriteRecordsWithout: 120,
       byWriteRecordsWith: 1,
     });
-    expect(plan.recommendations).toContain(
+    expect(recommendationsOf(plan)).toContain(
       'KPL aggregation would lower the shards write records need from 120 to 1, and the shards required from 120 to 17.',
     );
   });

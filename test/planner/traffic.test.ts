@@ -3,7 +3,7 @@
  * Every expectation is worked out by hand in the comment above it.
  */
 import { describe, expect, it } from 'vitest';
-import { planOf } from './helpers.js';
+import { planOf, warningsOf } from './helpers.js';
 
 const producerWith = (rate: string, duration = '30m') => `
 name: traffic
@@ -183,6 +183,6 @@ producers:
 `);
     // 5 of every 100 records are 2 MiB > 1 MiB: a share of 0.05.
     expect(plan.traffic.producers[0]!.largeRecordShare).toBeCloseTo(0.05, 12);
-    expect(plan.warnings.some((w) => w.startsWith('p: 5% of records are above 1 MiB'))).toBe(true);
+    expect(warningsOf(plan).some((w) => w.startsWith('p: 5% of records are above 1 MiB'))).toBe(true);
   });
 });

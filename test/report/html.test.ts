@@ -192,10 +192,10 @@ producers:
     );
     expect(section).toContain('2 (64 → 128 → 217)');
     expect(section).toContain(
-      '<caption>Reshard-friendly counts from 64 configured: each reshards sooner than every smaller count listed</caption>',
+      '<p>Reshard-friendly counts from 64 configured shards: each reshards sooner than every smaller count listed</p>',
     );
     expect(section).toMatch(
-      /<td class="num">256<\/td><td class="num">\+39<\/td><td>64 → 128 → 256<\/td><td class="num">192<\/td><td class="num">96 min<\/td><td class="num">\+\$427/,
+      /<td class="num">256<\/td><td>\+39<\/td><td class="num">64 → 128 → 256<\/td><td class="num">192<\/td><td class="num">96 min<\/td><td class="num">\+\$427/,
     );
   });
 });

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
-import { evaluateGates } from '../../gates/evaluate.js';
-import { parseScenarioGates } from '../../gates/validate.js';
+import { evaluatePlanGates, renderPlanGates } from '../../gates/plan-gates.js';
+import { parseCliGates, parseScenarioGates } from '../../gates/validate.js';
+import { knownMetrics } from '../../load.js';
 import { planScenario } from '../../planner/index.js';
 import { renderReport } from '../../report/html.js';
 import { displayPath, type Io } from '../io.js';
@@ -17,26 +18,41 @@ export interface PlanArgs {
   html: boolean;
   /** `--set PATH=VALUE` overrides. */
   set: readonly string[];
+  /** `--gate EXPR` arguments, checked beside the scenario's gates. */
+  gate: readonly string[];
 }
 
-/** `shardcast plan FILE [--json] [--out DIR] [--no-html] [--set PATH=VALUE]…`: DIR gets plan.json, gates.json and index.html. */
+/**
+ * `shardcast plan FILE [--json] [--out DIR] [--no-html] [--gate EXPR]… [--set PATH=VALUE]…`: DIR
+ * gets plan.json, gates.json and index.html; exit 1 when a gate the plan can check fails (gates over
+ * run metrics are listed as pending).
+ */
 export function commandPlan(io: Io, args: PlanArgs): number {
   const { scenario, overrides } = loadScenario(io, args.file, args.set);
+  // The scenario's gates were checked when it loaded; --gate ones are now, against the same names.
+  const gates = [
+    ...parseScenarioGates(scenario.gates, args.file),
+    ...parseCliGates(args.gate, knownMetrics(scenario)),
+  ];
   // An unusable --out is found before anything is printed or written.
   const dir = args.out === undefined ? undefined : outputDirectory(io, args.out);
   const plan = planScenario(scenario);
   if (overrides.length > 0) plan.scenario.overrides = overrides;
+  const planGates = evaluatePlanGates(gates, plan.metrics);
+  const { verdicts, pending: pendingGates } = planGates;
   const json = `${JSON.stringify(plan, null, 2)}\n`;
-  io.stdout(args.json ? json : renderPlan(plan));
+  // --json prints the Plan with the gates beside its fields (`gates`), so `.shards.recommended`
+  // reads as before; the plan.json --out writes stays the Plan alone.
+  io.stdout(
+    args.json
+      ? `${JSON.stringify({ ...plan, gates: planGates }, null, 2)}\n`
+      : `${renderPlan(plan)}${renderPlanGates(planGates)}`,
+  );
   if (dir !== undefined) {
     const out = join(dir, 'plan.json');
     writeArtefact(io, out, json);
-    // The gates over plan metrics are checked now; the others need a run. Both go to gates.json
-    // beside the plan, so that `shardcast report` rebuilds the same page.
-    const gates = parseScenarioGates(scenario.gates, args.file);
-    const planGates = gates.filter((g) => Object.hasOwn(plan.metrics, g.metric));
-    const verdicts = evaluateGates(planGates, plan.metrics);
-    const pendingGates = gates.filter((g) => !planGates.includes(g)).map((g) => g.text);
+    // Both the verdicts and the pending gates go to gates.json beside the plan, so that
+    // `shardcast report` rebuilds the same page.
     writeArtefact(io, join(dir, GATES_FILE), serializeGates(verdicts, pendingGates));
     if (args.html) {
       const report = join(dir, 'index.html');
@@ -57,5 +73,5 @@ export function commandPlan(io: Io, args: PlanArgs): number {
       io.stderr(`Wrote ${where}/plan.json, gates.json${args.html ? ' and index.html (the report)' : ''}\n`);
     }
   }
-  return 0;
+  return planGates.passed ? 0 : 1;
 }
