@@ -465,7 +465,7 @@ export function planView(plan: Plan): PlanView {
       plan.scenario.region,
       plan.scenario.mode,
       ...(shards.configured === null ? [] : [`${countOf(shards.configured, 'shard')} configured`]),
-      ...(shards.sizedByPlan ? [`${countOf(shards.recommended, 'shard')}, sized by the plan`] : []),
+      ...(shards.sizedByPlan ? [`${countOf(shards.recommended, 'shard')} sized by the plan`] : []),
       // `--set` values are part of what was planned.
       ...(plan.scenario.overrides ?? []).map((o) => `--set ${o}`),
       `headroom ${formatPercent(h)}`,

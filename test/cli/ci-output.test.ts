@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderRunSummary } from '../../src/cli/commands/run.js';
 import type { ComparisonSummary, RunSummary } from '../../src/cli/summary.js';
+import { PLAN_VERSION } from '../../src/planner/types.js';
 import { parseResult } from '../../src/result/io.js';
 import { REPO_ROOT, run } from '../helpers/fake-io.js';
 import { syntheticResult } from '../result/synthetic-result.js';
@@ -257,7 +258,7 @@ describe('--out is a directory on every command', () => {
     const r = await onDisk(['plan', LAUNCH_DAY, '--out', dir]);
     expect(r.code).toBe(0);
     expect(tree(dir)).toEqual(['gates.json', 'index.html', 'plan.json']);
-    expect(JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8'))).toMatchObject({ version: 2 });
+    expect(JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8'))).toMatchObject({ version: PLAN_VERSION });
   });
 
   it('plan --out dir/ creates the directory (it wrote a file named dir)', async () => {

@@ -95,7 +95,7 @@ describe('cost.monthly.total', () => {
     // The HTML plan: the total under the cost table, and a chart caption saying what each bar holds.
     const page = await run(['plan', 'scenarios/launch-day.yaml', '--out', `${OUT}/html`]);
     const html = [...page.io.written.entries()].find(([path]) => path.endsWith('index.html'))?.[1] ?? '';
-    expect(html).toMatch(/total for Provisioned, 31 shards, as the scenario runs: \$[\d,]+ a month/);
+    expect(html).toMatch(/[Tt]otal for Provisioned, 31 shards, as the scenario runs: \$[\d,]+ a month/);
     expect(html).toContain(
       'Provisioned, 31 shards: shard-hours, PUT payload units, enhanced fan-out consumer-shard-hours, data read (enhanced fan-out);',
     );

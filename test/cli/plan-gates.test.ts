@@ -111,7 +111,7 @@ describe('shardcast plan: gates', () => {
   });
 
   it('writes the verdicts and pending gates beside the plan for the report', async () => {
-    const result = await run(['plan', 'cheap.yaml', '--out', 'out/plan.json'], { 'cheap.yaml': CHEAP });
+    const result = await run(['plan', 'cheap.yaml', '--out', 'out'], { 'cheap.yaml': CHEAP });
     expect(result.code).toBe(1);
     const gates = JSON.parse(result.io.writtenFile('out/gates.json')!) as {
       verdicts: { passed: boolean }[];

@@ -26,7 +26,7 @@ const BUNDLED = readdirSync(join(REPO_ROOT, 'scenarios'))
 async function both(file: string, files: Record<string, string> = {}) {
   const text = await run(['plan', file], files);
   const json = await run(['plan', file, '--json'], files);
-  const written = await run(['plan', file, '--out', 'out/plan.json'], files);
+  const written = await run(['plan', file, '--out', 'out'], files);
   const page = written.io.writtenFile('out/index.html');
   expect(page).toBeDefined();
   return { terminal: text.stdout, plan: JSON.parse(json.stdout) as Plan, page: page! };

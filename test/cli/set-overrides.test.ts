@@ -143,7 +143,7 @@ describe('--set on plan and run', () => {
     expect(plan.shards.configured).toBe(24);
     expect(plan.scenario.overrides).toEqual(['stream.shards=24']);
     const text = await run(['plan', 'base.yaml', '--set', 'stream.shards=24'], { 'base.yaml': BASE });
-    expect(text.stdout).toContain('with --set stream.shards=24');
+    expect(text.stdout).toContain('--set stream.shards=24');
     expect(text.stdout).toContain('24 shards configured');
   });
 
@@ -160,6 +160,6 @@ describe('--set on plan and run', () => {
     expect(result.metrics['shards.max']).toBe(3);
     const plan = JSON.parse(r.io.writtenFile(`${OUT}/plan.json`)!) as Plan;
     expect(plan.scenario.overrides).toEqual(['stream.shards=3', 'seed=9']);
-    expect(r.io.writtenFile(`${OUT}/index.html`)).toContain('With --set stream.shards=3 --set seed=9');
+    expect(r.io.writtenFile(`${OUT}/index.html`)).toContain('--set stream.shards=3 · --set seed=9');
   });
 });

@@ -43,7 +43,7 @@ describe('a provisioned stream without stream.shards', () => {
     expect(text.stdout).toContain('shards sized by the plan');
     expect(text.stdout).toContain('stream.shards not set: a run starts at recommended');
     expect(text.stdout).toContain(
-      `stream.shards is not set: the plan sizes the stream at ${plan.shards.recommended} shards`,
+      `stream.shards is not set: the plan sizes the stream at the recommended ${plan.shards.recommended} shards`,
     );
   });
 
@@ -66,7 +66,7 @@ describe('a provisioned stream without stream.shards', () => {
     expect(result.counters.throttled).toBe(0);
     const plan = JSON.parse(r.io.writtenFile(`${OUT}/plan.json`)!) as Plan;
     expect(plan.shards.sizedByPlan).toBe(true);
-    expect(r.io.writtenFile(`${OUT}/index.html`)).toContain(`${n} shards, sized by the plan`);
+    expect(r.io.writtenFile(`${OUT}/index.html`)).toContain(`${n} shards sized by the plan`);
   });
 
   it('applies reshard events from the recommended count', async () => {
