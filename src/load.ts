@@ -7,10 +7,10 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { checkScenarioLimits } from './aws/checks.js';
 import { withServiceDefaults } from './aws/defaults.js';
 import { FileError, readErrorText } from './errors.js';
-import { gatesCheck } from './gates/validate.js';
+import { type AbsentMetrics, gatesCheck } from './gates/validate.js';
 import { planMetricNames } from './planner/metrics.js';
 import { runMetricNames } from './result/names.js';
-import { type LoadedScenario, parseScenario, type ScenarioCheck } from './scenario/load.js';
+import { type LoadedScenario, parseScenario } from './scenario/load.js';
 import type { Scenario } from './scenario/schema.js';
 
 export interface ReadFs {
@@ -31,7 +31,7 @@ export function loadScenarioText(
   return parseScenario(text, file, {
     overrides,
     readFile: (path) => fs.readFile(isAbsolute(path) ? path : resolve(base, path)),
-    checks: [checkScenarioLimits, withoutConfiguredCount(gatesCheck(knownMetrics))],
+    checks: [checkScenarioLimits, gatesCheck(knownMetrics, absentMetrics)],
     complete: withServiceDefaults,
   });
 }
@@ -50,27 +50,28 @@ export function knownMetrics(scenario: Scenario): string[] {
 /**
  * A scenario without `stream.shards` has no configured count, so the metrics of that count
  * (`shards.configured`, `hotKey.maxShardUtilizationAtConfigured`) do not exist: a gate naming one
- * is told why, and which metric to use, rather than only "unknown metric". The names are the ones
- * the plan would add if a count were set, so the list cannot drift from the planner's.
+ * (in the scenario or with --gate) is told why, and which metric to use, rather than only "unknown
+ * metric". The names are the ones the plan would add if a count were set, so the list cannot drift
+ * from the planner's.
  */
-function withoutConfiguredCount(check: ScenarioCheck): ScenarioCheck {
-  return (scenario) => {
-    const issues = check(scenario);
-    if (scenario.stream.mode !== 'provisioned' || scenario.stream.shards !== undefined) return issues;
-    const present = new Set(planMetricNames(scenario));
-    const withCount = planMetricNames({ ...scenario, stream: { ...scenario.stream, shards: 1 } });
-    const configuredOnly = new Set(withCount.filter((name) => !present.has(name)));
-    return issues.map((issue) => {
-      const metric = /^unknown metric "(.+)"$/.exec(issue.message)?.[1];
-      if (metric === undefined || !configuredOnly.has(metric)) return issue;
-      const twin = metric.replace(/Configured$/, 'Recommended').replace(/\.configured$/, '.recommended');
-      return {
-        ...issue,
-        message: `${metric} needs a configured shard count, and stream.shards is not set`,
-        hint: `the plan sizes this stream and a run starts at shards.recommended: gate on ${twin}, or set stream.shards`,
-      };
-    });
-  };
+export function absentMetrics(scenario: Scenario): AbsentMetrics {
+  if (scenario.stream.mode !== 'provisioned' || scenario.stream.shards !== undefined) return new Map();
+  const present = new Set(planMetricNames(scenario));
+  const withCount = planMetricNames({ ...scenario, stream: { ...scenario.stream, shards: 1 } });
+  return new Map(
+    withCount
+      .filter((name) => !present.has(name))
+      .map((metric) => {
+        const twin = metric.replace(/Configured$/, 'Recommended').replace(/\.configured$/, '.recommended');
+        return [
+          metric,
+          {
+            message: `${metric} needs a configured shard count, and stream.shards is not set`,
+            hint: `the plan sizes this stream and a run starts at shards.recommended: gate on ${twin}, or set stream.shards`,
+          },
+        ];
+      }),
+  );
 }
 
 /**

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { evaluatePlanGates, renderPlanGates } from '../../gates/plan-gates.js';
 import { parseCliGates, parseScenarioGates } from '../../gates/validate.js';
-import { knownMetrics } from '../../load.js';
+import { absentMetrics, knownMetrics } from '../../load.js';
 import { planScenario } from '../../planner/index.js';
 import { renderReport } from '../../report/html.js';
 import { displayPath, type Io } from '../io.js';
@@ -32,7 +32,7 @@ export function commandPlan(io: Io, args: PlanArgs): number {
   // The scenario's gates were checked when it loaded; --gate ones are now, against the same names.
   const gates = [
     ...parseScenarioGates(scenario.gates, args.file),
-    ...parseCliGates(args.gate, knownMetrics(scenario)),
+    ...parseCliGates(args.gate, knownMetrics(scenario), absentMetrics(scenario)),
   ];
   // An unusable --out is found before anything is printed or written.
   const dir = args.out === undefined ? undefined : outputDirectory(io, args.out);

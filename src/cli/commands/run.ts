@@ -4,7 +4,7 @@ import { allGatesPassed, evaluateGates, type GateVerdict } from '../../gates/eva
 import { renderJUnit, renderSummaryMarkdown } from '../../gates/report.js';
 import { parseCliGates, parseScenarioGates } from '../../gates/validate.js';
 import { placeProducerKeys } from '../../keys/placement.js';
-import { knownMetrics } from '../../load.js';
+import { absentMetrics, knownMetrics } from '../../load.js';
 import { indexOfMax, maxOf } from '../../numbers.js';
 import { planScenario } from '../../planner/index.js';
 import { renderReport } from '../../report/html.js';
@@ -55,7 +55,7 @@ export async function commandRun(io: Io, args: RunArgs): Promise<number> {
   // The scenario's gates were checked against the metrics when it loaded; --gate ones are now.
   const gates = [
     ...parseScenarioGates(scenario.gates, args.file),
-    ...parseCliGates(args.gate, knownMetrics(scenario)),
+    ...parseCliGates(args.gate, knownMetrics(scenario), absentMetrics(scenario)),
   ];
 
   // Keys hashed once for the plan and the model (each costs ~0.35 µs a key: 1 M keys twice was ~0.3 s).
