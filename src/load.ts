@@ -10,6 +10,7 @@ import { FileError, readErrorText } from './errors.js';
 import { gatesCheck } from './gates/validate.js';
 import { planMetricNames } from './planner/metrics.js';
 import { runMetricNames } from './result/names.js';
+import { checkBounds } from './scenario/bounds.js';
 import { type LoadedScenario, parseScenario } from './scenario/load.js';
 import type { Scenario } from './scenario/schema.js';
 
@@ -29,7 +30,7 @@ export function loadScenarioText(
   const base = baseDir ?? dirname(file);
   return parseScenario(text, file, {
     readFile: (path) => fs.readFile(isAbsolute(path) ? path : resolve(base, path)),
-    checks: [checkScenarioLimits, gatesCheck(knownMetrics)],
+    checks: [checkBounds, checkScenarioLimits, gatesCheck(knownMetrics)],
     complete: withServiceDefaults,
   });
 }

@@ -7,6 +7,7 @@ import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { InvalidInputError, type Problem, type SourceLocation } from '../errors.js';
 import type { ScenarioIssue } from './issues.js';
+import { nestingProblem } from './nesting.js';
 import { type Scenario, scenarioSchema } from './schema.js';
 
 export type DocPath = readonly (string | number)[];
@@ -31,6 +32,9 @@ export interface LoadedScenario {
 
 /** Parses and validates scenario text. Throws `InvalidInputError` with every problem found. */
 export function parseScenario(text: string, file: string, options: LoadOptions = {}): LoadedScenario {
+  // Refused before the document is built: building it recurses once per level.
+  const deep = nestingProblem(text, file);
+  if (deep !== undefined) throw new InvalidInputError([deep], `${file} cannot be parsed`);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: false });
   const locate = (path: DocPath, at: 'value' | 'key' = 'value'): SourceLocation =>

@@ -1,0 +1,148 @@
+/**
+ * Hostile and absurd scenarios (issue 9, point 14), as a fuzzer of the bundled scenarios found
+ * them: each ended in exit 70, a hang, or a plan that looked fine. Each now gets a located input
+ * error (exit 2) naming the bound it broke and where the bound comes from, quickly.
+ *
+ * Scenarios are written line by line: the array index + 1 is the line number in the expected output.
+ */
+import { describe, expect, it } from 'vitest';
+import { run } from '../helpers/fake-io.js';
+
+const lines = (...text: string[]): string => `${text.join('\n')}\n`;
+
+/** A scenario whose producer (line 4) writes `rate`, with `extra` lines below it (from line 6). */
+const scenario = (shards: string, rate: string, ...extra: string[]): string =>
+  lines(
+    'name: t',
+    `stream: { shards: ${shards} }`,
+    'producers:',
+    '  - name: web',
+    `    rate: ${rate}`,
+    ...extra,
+  );
+
+interface Case {
+  kind: string;
+  text: string;
+  /** The problem line, exactly. */
+  problem: string;
+}
+
+const CASES: Case[] = [
+  {
+    kind: 'a rate of 1e400/s (Infinity once parsed)',
+    text: scenario('4', '1e400/s'),
+    problem:
+      'hostile.yaml:5:11: producers[0].rate: not a finite number: the value overflows a double (at most about 1.8e308), so no bound or limit can be checked (found "1e400/s")',
+  },
+  {
+    kind: 'a trace scaled by 1e308',
+    text: scenario('4', '{ profile: trace, points: [[0, 10], [60, 20]], scale: 1e308 }'),
+    // 20 records/s × 1e308 overflows to Infinity.
+    problem:
+      "hostile.yaml:5:65: producers[0].rate.scale: the trace's highest point (20 records/s) × scale 1e+308 is above 100,000,000 records/s, what 100,000 shards (the most shardcast models) accept at 1,000 records/s each (expected at most 100,000,000 records/s, found Infinity)",
+  },
+  {
+    kind: 'a trace point of 1e308 records/s',
+    text: scenario('4', '{ profile: trace, points: [[0, 10], [60, 1e308]] }'),
+    problem:
+      "hostile.yaml:5:47: producers[0].rate.points[1]: the trace's highest point is above 100,000,000 records/s, what 100,000 shards (the most shardcast models) accept at 1,000 records/s each (expected at most 100,000,000 records/s, found 1.00e+308 records/s)",
+  },
+  {
+    kind: '1e13 records/s on one key',
+    text: scenario('4', '1e13/s', '    keys: { dist: uniform, count: 1 }'),
+    // 10^8 = 100,000 shards × 1,000 records/s.
+    problem:
+      'hostile.yaml:5:11: producers[0].rate: the rate is above 100,000,000 records/s, what 100,000 shards (the most shardcast models) accept at 1,000 records/s each (expected at most 100,000,000 records/s, found 1.00e+13 records/s)',
+  },
+  {
+    kind: '10^7 records/s of 1 MiB records (bytes bind, not records)',
+    text: scenario('4', '10M/s', '    recordSize: 1000KiB'),
+    // 10^7 × 1,024,000 B = 1.024 × 10^13 B/s = 9.31 TiB/s, above 100,000 × 1 MiB/s = 97.7 GiB/s.
+    problem:
+      'hostile.yaml:5:11: producers[0].rate: the rate (10,000,000 records/s of 1,000 KiB on average) is above 97.7 GiB/s, what 100,000 shards (the most shardcast models) accept at 1 MiB/s each (expected at most 97.7 GiB/s, found 9.31 TiB/s)',
+  },
+  {
+    kind: 'shards: 4294967295',
+    text: scenario('4294967295', '1k/s'),
+    problem:
+      "hostile.yaml:2:19: stream.shards: the shard count is above 100,000 shards, the most shardcast models (its per-shard loads are one entry per shard); AWS's UpdateShardCount stops at 10,000 shards per stream without a quota increase (expected at most 100,000 shards, found 4,294,967,295 shards)",
+  },
+  {
+    kind: 'shards: 1000000000 (no answer in 60 s before)',
+    text: scenario('1000000000', '1k/s'),
+    problem:
+      "hostile.yaml:2:19: stream.shards: the shard count is above 100,000 shards, the most shardcast models (its per-shard loads are one entry per shard); AWS's UpdateShardCount stops at 10,000 shards per stream without a quota increase (expected at most 100,000 shards, found 1,000,000,000 shards)",
+  },
+  {
+    kind: 'retry delays of a year',
+    text: scenario('4', '1k/s', '    retry: { baseDelay: 365d, maxDelay: 365d }'),
+    problem:
+      "hostile.yaml:6:41: producers[0].retry.maxDelay: the retry delay is above 60 min, an hour between attempts (the AWS SDK's default maxDelay is 20 s; a longer wait outlasts what a run can observe) (expected at most 60 min, found 365 d)",
+  },
+  {
+    kind: 'ten billion generated keys',
+    text: scenario('4', '1k/s', '    keys: { dist: zipf, count: 10000000000 }'),
+    problem:
+      'hostile.yaml:6:32: producers[0].keys.count: the key count is above 10,000,000 keys, the most keys shardcast hashes and places one by one (10,000,000 plan in about 7 s) (expected at most 10,000,000 keys, found 10,000,000,000 keys)',
+  },
+  {
+    kind: 'a size of 1e999KiB',
+    text: scenario('4', '1k/s', '    recordSize: 1e999KiB'),
+    problem:
+      'hostile.yaml:6:17: producers[0].recordSize: not a finite number: the value overflows a double (at most about 1.8e308), so no bound or limit can be checked (found "1e999KiB")',
+  },
+  {
+    kind: 'deeply nested flow lists (Maximum call stack before)',
+    // `x: ` then 20,000 `[`: the root mapping is level 1, so level 65 is the 64th `[`, at column
+    // 4 + 63 = 67.
+    text: `${scenario('2', '1k/s')}x: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`,
+    problem:
+      'hostile.yaml:6:67: (document): mappings and lists nest more than 64 levels deep here; a scenario nests at most about 6 (expected at most 64 levels of nesting)',
+  },
+  {
+    kind: 'deeply nested block mappings',
+    // Line 6 is `x:`, line 6 + k holds the mapping of level k + 1 at column 2k + 1; level 65 is on
+    // line 6 + 64 = 70, column 129.
+    text: `${scenario('2', '1k/s')}x:\n${Array.from({ length: 3000 }, (_, i) => `${'  '.repeat(i + 1)}a:\n`).join('')}`,
+    problem:
+      'hostile.yaml:70:129: (document): mappings and lists nest more than 64 levels deep here; a scenario nests at most about 6 (expected at most 64 levels of nesting)',
+  },
+];
+
+describe('hostile input: a located input error naming the bound, quickly', () => {
+  for (const command of ['validate', 'plan'] as const) {
+    for (const c of CASES) {
+      it(`${command}: ${c.kind}`, async () => {
+        const started = Date.now();
+        const result = await run([command, 'hostile.yaml'], { 'hostile.yaml': c.text });
+        expect(result.stderr).not.toContain('internal error');
+        expect(result.stderr).not.toMatch(/\n\s+at /);
+        expect(result.stderr.split('\n')).toContain(`  ${c.problem}`);
+        expect(result.code).toBe(2);
+        // Refused at validation: no model ran (5 s is generous for a loaded CI machine).
+        expect(Date.now() - started).toBeLessThan(5_000);
+      });
+    }
+  }
+
+  it('run refuses a year-long retry delay before simulating anything', async () => {
+    const result = await run(['run', 'hostile.yaml', '--quiet', '--no-html', '--out', 'out'], {
+      'hostile.yaml': scenario('4', '1k/s', '    retry: { baseDelay: 365d, maxDelay: 365d }'),
+    });
+    expect(result.stderr).toContain(
+      'hostile.yaml:6:25: producers[0].retry.baseDelay: the retry delay is above 60 min',
+    );
+    expect(result.code).toBe(2);
+    expect(result.io.written.size).toBe(0);
+  });
+
+  it('the bounds are not hit by what a real stream does: 100,000 shards and 10^8 records/s plan', async () => {
+    // At the bounds exactly: 100,000 shards × 1,000 records/s = 10^8 records/s of 100 B records.
+    const result = await run(['validate', 'edge.yaml'], {
+      'edge.yaml': scenario('100000', '100M/s', '    recordSize: 100B'),
+    });
+    expect(result.stderr).not.toContain('error:');
+    expect(result.code).toBe(0);
+  });
+});
