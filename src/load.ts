@@ -3,9 +3,10 @@
  * the AWS limits, fill the service defaults.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { checkScenarioLimits } from './aws/checks.js';
 import { withServiceDefaults } from './aws/defaults.js';
+import { readConfined } from './confine.js';
 import { FileError, readErrorText } from './errors.js';
 import { gatesCheck } from './gates/validate.js';
 import { planMetricNames } from './planner/metrics.js';
@@ -26,10 +27,14 @@ export function loadScenarioText(
   file: string,
   fs: ReadFs = nodeFs,
   baseDir?: string,
+  allowPaths: readonly string[] = [],
+  cwd = process.cwd(),
 ): LoadedScenario {
   const base = baseDir ?? dirname(file);
   return parseScenario(text, file, {
-    readFile: (path) => fs.readFile(isAbsolute(path) ? path : resolve(base, path)),
+    // Confined to the scenario's folder and `--allow-path` folders (src/confine.ts).
+    readFile: (path) =>
+      readConfined(path, { baseDir: base, allowPaths, cwd, readMissing: (p) => fs.readFile(p) }),
     checks: [checkBounds, checkScenarioLimits, gatesCheck(knownMetrics)],
     complete: withServiceDefaults,
   });
@@ -47,7 +52,12 @@ export function knownMetrics(scenario: Scenario): string[] {
 }
 
 /** Reads and validates a scenario file. Throws `InvalidInputError` or `FileError` (exit code 2). */
-export function loadScenarioFile(path: string, fs: ReadFs = nodeFs, cwd = process.cwd()): LoadedScenario {
+export function loadScenarioFile(
+  path: string,
+  fs: ReadFs = nodeFs,
+  cwd = process.cwd(),
+  allowPaths: readonly string[] = [],
+): LoadedScenario {
   const absolute = resolve(cwd, path);
   let text: string;
   try {
@@ -60,5 +70,5 @@ export function loadScenarioFile(path: string, fs: ReadFs = nodeFs, cwd = proces
         : undefined,
     );
   }
-  return loadScenarioText(text, path, fs, dirname(absolute));
+  return loadScenarioText(text, path, fs, dirname(absolute), allowPaths, cwd);
 }

@@ -4,6 +4,7 @@
  */
 import yargs, { type Argv } from 'yargs';
 import { ExitCode, formatProblem, InvalidInputError, type Problem, ShardcastError } from '../errors.js';
+import { ALLOW_PATH_OPTION, allowPaths } from './allow-path.js';
 import { commandCompare } from './commands/compare.js';
 import { commandFacts } from './commands/facts.js';
 import { commandPlan } from './commands/plan.js';
@@ -50,9 +51,18 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
             type: 'boolean',
             default: true,
             describe: 'with --out, write index.html beside the JSON (--no-html to skip)',
-          }),
+          })
+          .option('allow-path', ALLOW_PATH_OPTION),
       (args) =>
-        setExit(commandPlan(io, { file: args.file, json: args.json, out: args.out, html: args.html })),
+        setExit(
+          commandPlan(io, {
+            file: args.file,
+            json: args.json,
+            out: args.out,
+            html: args.html,
+            allowPath: allowPaths(args['allow-path']),
+          }),
+        ),
     )
     .command(
       'run <file>',
@@ -86,7 +96,8 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
             type: 'boolean',
             default: true,
             describe: 'write the HTML report, index.html, beside result.json (--no-html to skip)',
-          }),
+          })
+          .option('allow-path', ALLOW_PATH_OPTION),
       async (args) =>
         setExit(
           await commandRun(io, {
@@ -99,6 +110,7 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
             quiet: args.quiet,
             gate: args.gate.map(String),
             html: args.html,
+            allowPath: allowPaths(args['allow-path']),
           }),
         ),
     )
@@ -170,8 +182,17 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
             type: 'boolean',
             default: false,
             describe: 'with --print, print JSON instead of YAML',
+          })
+          .option('allow-path', ALLOW_PATH_OPTION),
+      (args) =>
+        setExit(
+          commandValidate(io, {
+            file: args.file,
+            print: args.print,
+            json: args.json,
+            allowPath: allowPaths(args['allow-path']),
           }),
-      (args) => setExit(commandValidate(io, { file: args.file, print: args.print, json: args.json })),
+        ),
     )
     .command(
       'schema',

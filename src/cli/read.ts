@@ -12,9 +12,12 @@ import type { RunResult } from '../result/types.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { type Io, resolvePath } from './io.js';
 
-/** Loads a scenario file (paths relative to the working directory) and prints its warnings. */
-export function loadScenario(io: Io, file: string): LoadedScenario {
-  const loaded = loadScenarioFile(file, io, io.cwd);
+/**
+ * Loads a scenario file (paths relative to the working directory) and prints its warnings. Files
+ * it names are read from its folder, or from `allowPaths` (`--allow-path`).
+ */
+export function loadScenario(io: Io, file: string, allowPaths: readonly string[] = []): LoadedScenario {
+  const loaded = loadScenarioFile(file, io, io.cwd, allowPaths);
   io.stderr(formatWarnings(loaded.warnings));
   return loaded;
 }

@@ -14,11 +14,13 @@ export interface PlanArgs {
   out?: string | undefined;
   /** With --out, write index.html (the plan's report) beside the JSON. */
   html: boolean;
+  /** Folders beyond the scenario's own that files it names may be read from (`--allow-path`). */
+  allowPath?: readonly string[] | undefined;
 }
 
 /** `shardcast plan FILE [--json] [--out FILE] [--no-html]`. */
 export function commandPlan(io: Io, args: PlanArgs): number {
-  const { scenario } = loadScenario(io, args.file);
+  const { scenario } = loadScenario(io, args.file, args.allowPath);
   const plan = planScenario(scenario);
   const json = `${JSON.stringify(plan, null, 2)}\n`;
   io.stdout(args.json ? json : renderPlan(plan));

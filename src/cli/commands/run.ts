@@ -34,6 +34,8 @@ export interface RunArgs {
   gate: readonly string[];
   /** Write index.html (the HTML report) beside result.json. */
   html: boolean;
+  /** Folders beyond the scenario's own that files it names may be read from (`--allow-path`). */
+  allowPath?: readonly string[] | undefined;
 }
 
 /** `shardcast run FILE [--target model] [--seed N] [--duration D] [--out DIR] [--json] [--gate EXPR]…`. */
@@ -47,7 +49,7 @@ export async function commandRun(io: Io, args: RunArgs): Promise<number> {
       `targets: ${[...TARGETS.keys()].join(', ')} (aws and http come in a later release)`,
     );
   }
-  const { scenario } = loadScenario(io, args.file);
+  const { scenario } = loadScenario(io, args.file, args.allowPath);
   let durationSeconds: number | undefined;
   if (args.duration !== undefined) {
     durationSeconds = parseDuration(args.duration) ?? Number.NaN;

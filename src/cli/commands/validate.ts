@@ -7,11 +7,13 @@ export interface ValidateArgs {
   file: string;
   print: boolean;
   json: boolean;
+  /** Folders beyond the scenario's own that files it names may be read from (`--allow-path`). */
+  allowPath?: readonly string[] | undefined;
 }
 
 /** `shardcast validate FILE [--print] [--json]`. */
 export function commandValidate(io: Io, args: ValidateArgs): number {
-  const loaded = loadScenario(io, args.file);
+  const loaded = loadScenario(io, args.file, args.allowPath);
   if (args.print) {
     const written = toWritten(loaded.scenario);
     io.stdout(args.json ? `${JSON.stringify(written, null, 2)}\n` : stringify(written, { lineWidth: 0 }));
