@@ -18,7 +18,17 @@ import { formatBytes, formatNumber, formatSeconds } from './units.js';
 export interface Bound {
   /** The largest accepted value, in `unit`. */
   max: number;
-  unit: 'shards' | 'keys' | 'instances' | 'partitions' | 'records/s' | 'bytes/s' | 's' | 'weight' | 'price';
+  unit:
+    | 'shards'
+    | 'keys'
+    | 'instances'
+    | 'partitions'
+    | 'records/s'
+    | 'bytes/s'
+    | 'bytes'
+    | 's'
+    | 'weight'
+    | 'price';
   /** Where the bound comes from, as a message says it. */
   why: string;
 }
@@ -102,6 +112,15 @@ export const BOUNDS = {
     unit: 's',
     why: 'a day for one shard split or merge (shardcast assumes 30 s; AWS publishes no figure)',
   },
+  // A lognormal's spread σ = ln(p99 ÷ median) ÷ 2.326 sets its mean, median × e^(σ²/2): with a
+  // median of 1 byte (the least a record has) and a p99 of 1 TiB, σ = ln(2^40) ÷ 2.326 = 11.9 and
+  // the mean's exponent is 71, well inside a double; a median of 5e-321 bytes (`5e-324KiB`) made
+  // σ = 320 and the mean Infinity × 0 = NaN in the planner. Records are capped at 10 MiB anyway.
+  lognormalP99: {
+    max: 1024 ** 4,
+    unit: 'bytes',
+    why: "records are at most 10 MiB, and a wider spread overflows the distribution's mean in a double",
+  },
   // Weights are relative; their sum must stay exact enough in a double for each share (w ÷ Σw)
   // to be right: 10^15 × 500 keys is still far below 2^53 ≈ 9 × 10^15 × 2^k.
   weight: {
@@ -145,6 +164,7 @@ function valueText(value: number, bound: Bound): string {
   if (!Number.isFinite(value)) return String(value);
   if (bound.unit === 's') return formatSeconds(value);
   if (bound.unit === 'bytes/s') return `${formatBytes(value)}/s`;
+  if (bound.unit === 'bytes') return formatBytes(value);
   if (bound.unit === 'weight' || bound.unit === 'price')
     return value >= 1e6 ? value.toExponential(2) : formatNumber(value);
   const text = value >= 1e12 ? value.toExponential(2) : formatNumber(value);
@@ -202,6 +222,19 @@ export function checkBounds(s: Scenario): ScenarioIssue[] {
       keys.keys.forEach((k, j) => {
         check([...base, 'keys', 'keys', j, 'weight'], 'the weight', k.weight, BOUNDS.weight);
       });
+    if (p.recordSize.dist === 'lognormal') {
+      check([...base, 'recordSize', 'p99'], 'the p99 record size', p.recordSize.p99, BOUNDS.lognormalP99);
+      // The schema asks for a median above 0 bytes; a record has at least 1 (and a median of
+      // 5e-321 bytes spreads the distribution past what a double holds).
+      if (p.recordSize.median < 1)
+        push({
+          path: [...base, 'recordSize', 'median'],
+          message: 'a record size is at least 1 byte',
+          expected: 'at least 1B',
+          found: `${p.recordSize.median} bytes`,
+          severity: 'error',
+        });
+    }
     if (p.recordSize.dist === 'weighted')
       p.recordSize.sizes.forEach((e, j) => {
         check([...base, 'recordSize', 'sizes', j, 'weight'], 'the weight', e.weight, BOUNDS.weight);
