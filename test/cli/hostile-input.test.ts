@@ -137,6 +137,22 @@ describe('hostile input: a located input error naming the bound, quickly', () =>
     expect(result.io.written.size).toBe(0);
   });
 
+  it('run refuses --duration 1e400s (Infinity: it ran forever before)', async () => {
+    const result = await run([
+      'run',
+      'scenarios/launch-day.yaml',
+      '--duration',
+      '1e400s',
+      '--quiet',
+      '--out',
+      'out',
+    ]);
+    expect(result.stderr).toBe(
+      'error: --duration 1e400s is above 31 d, the longest run shardcast models (its per-second series hold one row per second of the run; pricing is monthly)\n',
+    );
+    expect(result.code).toBe(2);
+  });
+
   it('the bounds are not hit by what a real stream does: 100,000 shards and 10^8 records/s plan', async () => {
     // At the bounds exactly: 100,000 shards × 1,000 records/s = 10^8 records/s of 100 B records.
     const result = await run(['validate', 'edge.yaml'], {

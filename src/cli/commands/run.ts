@@ -11,6 +11,7 @@ import { renderReport } from '../../report/html.js';
 import { maxSeconds, percentileSeconds } from '../../result/histogram.js';
 import { serializeResult } from '../../result/io.js';
 import type { RunResult } from '../../result/types.js';
+import { BOUNDS } from '../../scenario/bounds.js';
 import {
   formatBytes,
   formatNumber,
@@ -61,6 +62,14 @@ export async function commandRun(io: Io, args: RunArgs): Promise<number> {
         'write it like 30s, 10m or 1h',
       );
     }
+  }
+  // The scenario's own duration was bounded when it loaded; `--duration 1e400s` is not (src/scenario/bounds.ts).
+  if (durationSeconds !== undefined && !(durationSeconds <= BOUNDS.duration.max)) {
+    throw new ShardcastError(
+      'usage',
+      `--duration ${args.duration} is above ${formatSeconds(BOUNDS.duration.max)}, ${BOUNDS.duration.why}`,
+      2,
+    );
   }
   if (args.seed !== undefined && (!Number.isInteger(args.seed) || args.seed < 0)) {
     throw new ShardcastError('usage', `--seed ${args.seed} is not a non-negative integer`, 2);
