@@ -26,6 +26,8 @@ export interface Bound {
     | 'records/s'
     | 'bytes/s'
     | 'bytes'
+    | 'ticks'
+    | 'shard-seconds'
     | 's'
     | 'weight'
     | 'price';
@@ -84,12 +86,27 @@ export const BOUNDS = {
     unit: 'partitions',
     why: 'the most buffers shardcast models (Firehose allows 500 active partitions by default, raisable)',
   },
-  // The engine keeps per-second series per shard for the whole run: 31 days is 2,678,400 rows per
-  // shard. A run's longest honest horizon: on-demand scaling looks back 30 days, pricing is monthly.
+  // The engine keeps per-second series for the whole run, about 1 KB a second: a 7-day run of 2
+  // shards took 25 s and 640 MB, a 31-day one ran out of memory at 2.7 GB (exit 133), measured with
+  // `shardcast run --quiet --no-html` on a 2-core machine.
   duration: {
-    max: 31 * DAY_SECONDS,
+    max: 7 * DAY_SECONDS,
     unit: 's',
-    why: 'the longest run shardcast models (its per-second series hold one row per second of the run; pricing is monthly)',
+    why: 'the longest run shardcast models (its per-second series hold about 1 KB per second of the run; 31 days ran out of memory)',
+  },
+  // What one run simulates, beyond its duration: the engine steps every tick (≈ 4 µs a tick: the
+  // 7-day run above is 6,048,000 ticks of 100 ms) and every shard every tick (≈ 0.13 µs: 10,000
+  // shards for 10 min took 8.7 s); per-shard series add ≈ 30 bytes a shard-second (10,000 shards
+  // for 10 min, 6 × 10^6 shard-seconds, peaked at 340 MB).
+  runTicks: {
+    max: 10_000_000,
+    unit: 'ticks',
+    why: 'the most engine steps one run simulates (about 40 s; 7 days at the default 100ms tick is 6,048,000)',
+  },
+  runShardSeconds: {
+    max: 30_000_000,
+    unit: 'shard-seconds',
+    why: 'the most shard-seconds one run simulates (about 1 GB of per-shard series; 10,000 shards for 50 min)',
   },
   // The SDK's default maxDelay is 20 s (KINESIS.sdkMaxDelaySeconds); a producer waiting an hour
   // between attempts is not retrying but queueing, and a delay of a year outlasts any run.
@@ -379,4 +396,21 @@ function fieldPath(path: Path): Path {
   if (p.length >= 2 && p[p.length - 1] === 'rate' && p[p.length - 2] === 'rate') p = p.slice(0, -1);
   if (p.length >= 2 && p[p.length - 1] === 'size' && p[p.length - 2] === 'recordSize') p = p.slice(0, -1);
   return p;
+}
+
+/**
+ * What a run of `durationSeconds` (the scenario's, or `--duration`) asks of the engine, against
+ * `runTicks` and `runShardSeconds`; a sentence for the error, or undefined when it is within both.
+ * The plan is not bound by these: it does not step through time.
+ */
+export function runWorkProblem(s: Scenario, durationSeconds: number): string | undefined {
+  const ticks = Math.ceil(durationSeconds / s.engine.tick);
+  const shards = Math.max(s.stream.shards ?? 0, ...s.events.map((e) => e.reshard.shards));
+  const shardSeconds = shards * durationSeconds;
+  const long = formatSeconds(durationSeconds);
+  if (ticks > BOUNDS.runTicks.max)
+    return `a run of ${long} at a ${formatSeconds(s.engine.tick)} tick is ${valueText(ticks, BOUNDS.runTicks)}, above ${valueText(BOUNDS.runTicks.max, BOUNDS.runTicks)}, ${BOUNDS.runTicks.why}`;
+  if (shardSeconds > BOUNDS.runShardSeconds.max)
+    return `a run of ${long} with up to ${formatNumber(shards)} shards is ${valueText(shardSeconds, BOUNDS.runShardSeconds)}, above ${valueText(BOUNDS.runShardSeconds.max, BOUNDS.runShardSeconds)}, ${BOUNDS.runShardSeconds.why}`;
+  return undefined;
 }

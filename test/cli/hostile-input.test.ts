@@ -148,8 +148,27 @@ describe('hostile input: a located input error naming the bound, quickly', () =>
       'out',
     ]);
     expect(result.stderr).toBe(
-      'error: --duration 1e400s is above 31 d, the longest run shardcast models (its per-second series hold one row per second of the run; pricing is monthly)\n',
+      'error: --duration 1e400s is above 7 d, the longest run shardcast models (its per-second series hold about 1 KB per second of the run; 31 days ran out of memory)\n',
     );
+    expect(result.code).toBe(2);
+  });
+
+  it('run refuses a run of more shard-seconds than it can hold, and says how to shorten it', async () => {
+    // 100,000 shards × 3,600 s = 360,000,000 shard-seconds, 12 × the bound of 30,000,000.
+    const result = await run(['run', 'big.yaml', '--quiet', '--no-html', '--out', 'out'], {
+      'big.yaml': lines(
+        'name: t',
+        'duration: 1h',
+        'stream: { shards: 100000 }',
+        'producers:',
+        '  - name: web',
+        '    rate: 1k/s',
+      ),
+    });
+    expect(result.stderr).toContain(
+      'error: a run of 60 min with up to 100,000 shards is 360,000,000 shard-seconds, above 30,000,000 shard-seconds',
+    );
+    expect(result.stderr).toContain('hint: run a shorter --duration');
     expect(result.code).toBe(2);
   });
 

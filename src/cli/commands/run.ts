@@ -11,7 +11,7 @@ import { renderReport } from '../../report/html.js';
 import { maxSeconds, percentileSeconds } from '../../result/histogram.js';
 import { serializeResult } from '../../result/io.js';
 import type { RunResult } from '../../result/types.js';
-import { BOUNDS } from '../../scenario/bounds.js';
+import { BOUNDS, runWorkProblem } from '../../scenario/bounds.js';
 import {
   formatBytes,
   formatNumber,
@@ -69,6 +69,15 @@ export async function commandRun(io: Io, args: RunArgs): Promise<number> {
       'usage',
       `--duration ${args.duration} is above ${formatSeconds(BOUNDS.duration.max)}, ${BOUNDS.duration.why}`,
       2,
+    );
+  }
+  const work = runWorkProblem(scenario, durationSeconds ?? scenario.duration);
+  if (work !== undefined) {
+    throw new ShardcastError(
+      'usage',
+      work,
+      2,
+      'run a shorter --duration (the plan covers the whole scenario), a longer engine.tick, or fewer shards',
     );
   }
   if (args.seed !== undefined && (!Number.isInteger(args.seed) || args.seed < 0)) {
