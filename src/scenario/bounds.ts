@@ -27,6 +27,7 @@ export interface Bound {
     | 'bytes/s'
     | 'bytes'
     | 'ticks'
+    | 'exponent'
     | 'shard-seconds'
     | 's'
     | 'weight'
@@ -71,6 +72,14 @@ export const BOUNDS = {
     max: 10_000_000,
     unit: 'keys',
     why: 'the most keys shardcast hashes and places one by one (10,000,000 plan in about 7 s)',
+  },
+  // A zipf key of rank r weighs 1/r^exponent. At 100 the second key weighs 2^-100 ≈ 8 × 10^-31 of
+  // the first: all the traffic is on one key already. At 1e308, r^exponent overflows and the mean
+  // key length came out NaN in the planner (exit 70, found by the fuzz test).
+  zipfExponent: {
+    max: 100,
+    unit: 'exponent',
+    why: 'beyond it the first key carries all the traffic (the second weighs 2^-100 of it); write hot-set with hot: 1, share: 1 instead',
   },
   // Instances divide a producer's rate and multiply a consumer's processing rate; a fleet beyond a
   // million processes is not one application's (and 10^12 instances make per-instance rates
@@ -182,7 +191,7 @@ function valueText(value: number, bound: Bound): string {
   if (bound.unit === 's') return formatSeconds(value);
   if (bound.unit === 'bytes/s') return `${formatBytes(value)}/s`;
   if (bound.unit === 'bytes') return formatBytes(value);
-  if (bound.unit === 'weight' || bound.unit === 'price')
+  if (bound.unit === 'weight' || bound.unit === 'price' || bound.unit === 'exponent')
     return value >= 1e6 ? value.toExponential(2) : formatNumber(value);
   const text = value >= 1e12 ? value.toExponential(2) : formatNumber(value);
   return `${text} ${bound.unit}`;
@@ -235,6 +244,8 @@ export function checkBounds(s: Scenario): ScenarioIssue[] {
     const keys = p.keys;
     if (keys.dist === 'uniform' || keys.dist === 'zipf' || keys.dist === 'hot-set')
       check([...base, 'keys', 'count'], 'the key count', keys.count, BOUNDS.keys);
+    if (keys.dist === 'zipf')
+      check([...base, 'keys', 'exponent'], 'the zipf exponent', keys.exponent, BOUNDS.zipfExponent);
     if (keys.dist === 'weighted')
       keys.keys.forEach((k, j) => {
         check([...base, 'keys', 'keys', j, 'weight'], 'the weight', k.weight, BOUNDS.weight);

@@ -87,6 +87,18 @@ const CASES: Case[] = [
       'hostile.yaml:6:32: producers[0].keys.count: the key count is above 10,000,000 keys, the most keys shardcast hashes and places one by one (10,000,000 plan in about 7 s) (expected at most 10,000,000 keys, found 10,000,000,000 keys)',
   },
   {
+    kind: 'a zipf exponent of 1e308 (found by the fuzz test: NaN key bytes, exit 70)',
+    text: scenario('4', '1k/s', '    keys: { dist: zipf, count: 50000, exponent: 1e308 }'),
+    problem:
+      'hostile.yaml:6:49: producers[0].keys.exponent: the zipf exponent is above 100, beyond it the first key carries all the traffic (the second weighs 2^-100 of it); write hot-set with hot: 1, share: 1 instead (expected at most 100, found 1.00e+308)',
+  },
+  {
+    kind: 'a lognormal median of 5e-324KiB (found by the fuzz test: NaN mean record, exit 70)',
+    text: scenario('4', '1k/s', '    recordSize: { dist: lognormal, median: 5e-324KiB, p99: 6KiB }'),
+    problem:
+      'hostile.yaml:6:44: producers[0].recordSize.median: a record size is at least 1 byte (expected at least 1B, found 5.06e-321 bytes)',
+  },
+  {
     kind: 'a size of 1e999KiB',
     text: scenario('4', '1k/s', '    recordSize: 1e999KiB'),
     problem:
