@@ -165,8 +165,9 @@ describe('hostile input: a located input error naming the bound, quickly', () =>
     expect(result.code).toBe(2);
   });
 
-  it('run refuses a run of more shard-seconds than it can hold, and says how to shorten it', async () => {
-    // 100,000 shards × 3,600 s = 360,000,000 shard-seconds, 12 × the bound of 30,000,000.
+  it('run refuses a run of more shard-steps than it computes in minutes, and says how to shorten it', async () => {
+    // 3,600 s ÷ 0.1 s = 36,000 ticks × 100,000 shards = 3,600,000,000 shard-ticks, 1.8 × the bound
+    // of 2,000,000,000.
     const result = await run(['run', 'big.yaml', '--quiet', '--no-html', '--out', 'out'], {
       'big.yaml': lines(
         'name: t',
@@ -178,7 +179,7 @@ describe('hostile input: a located input error naming the bound, quickly', () =>
       ),
     });
     expect(result.stderr).toContain(
-      'error: a run of 60 min with up to 100,000 shards is 360,000,000 shard-seconds, above 30,000,000 shard-seconds',
+      'error: a run of 60 min at a 100 ms tick with up to 100,000 shards is 3,600,000,000 shard-ticks, above 2,000,000,000 shard-ticks',
     );
     expect(result.stderr).toContain('hint: run a shorter --duration');
     expect(result.code).toBe(2);
