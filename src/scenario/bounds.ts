@@ -236,6 +236,29 @@ export function checkBounds(s: Scenario): ScenarioIssue[] {
   for (const [name, price] of Object.entries(s.pricing))
     check(['pricing', name], 'the price', price, BOUNDS.price);
 
+  // An on-demand stream starts with twice its previous peak (KINESIS.onDemandPeakMultiple): the
+  // previous peak is bounded by half of what the most shards modelled accept. 10^9 records/s here
+  // made a 10 s run take 40 s (two million shards).
+  const previous = s.stream.onDemand.previousPeak;
+  const multiple = KINESIS.onDemandPeakMultiple.value;
+  const halfOf = (bound: Bound): Bound => ({
+    ...bound,
+    max: bound.max / multiple,
+    why: `an on-demand stream starts at ${multiple}× its previous peak, and ${valueText(bound.max, bound)} is ${bound.why}`,
+  });
+  check(
+    ['stream', 'onDemand', 'previousPeak', 'recordsPerSecond'],
+    'the previous peak',
+    previous?.recordsPerSecond,
+    halfOf(BOUNDS.recordsPerSecond),
+  );
+  check(
+    ['stream', 'onDemand', 'previousPeak', 'bytesPerSecond'],
+    'the previous peak',
+    previous?.bytesPerSecond,
+    halfOf(BOUNDS.bytesPerSecond),
+  );
+
   s.producers.forEach((p, i) => {
     const base: Path = ['producers', i];
     check([...base, 'instances'], 'the instance count', p.instances, BOUNDS.instances);
@@ -298,6 +321,7 @@ function peakRateIssues(
   profile: RateProfile,
   recordSize: Scenario['producers'][number]['recordSize'],
   path: Path,
+  peak: { records: number; bytes: number } = { records: 0, bytes: 0 },
 ): ScenarioIssue[] {
   const meanBytes = Math.min(
     Number.isFinite(meanRecordBytes(recordSize)) ? meanRecordBytes(recordSize) : maxRecordBytes(recordSize),
@@ -307,6 +331,8 @@ function peakRateIssues(
   const rateAt = (where: Path, perSecond: number, kind: 'records' | 'bytes', what = 'the rate') => {
     const records = kind === 'records' ? perSecond : perSecond / Math.max(1, meanBytes);
     const bytes = kind === 'bytes' ? perSecond : perSecond * meanBytes;
+    peak.records = Math.max(peak.records, records);
+    peak.bytes = Math.max(peak.bytes, bytes);
     if (!Number.isFinite(records) || records > BOUNDS.recordsPerSecond.max)
       issues.push(above(where, what, records, BOUNDS.recordsPerSecond));
     else if (!Number.isFinite(bytes) || bytes > BOUNDS.bytesPerSecond.max)
@@ -417,7 +443,7 @@ function fieldPath(path: Path): Path {
  */
 export function runWorkProblem(s: Scenario, durationSeconds: number): string | undefined {
   const ticks = Math.ceil(durationSeconds / s.engine.tick);
-  const shards = Math.max(s.stream.shards ?? 0, ...s.events.map((e) => e.reshard.shards));
+  const shards = Math.max(s.stream.shards ?? 0, ...s.events.map((e) => e.reshard.shards), onDemandShards(s));
   const shardTicks = shards * ticks;
   const long = `a run of ${formatSeconds(durationSeconds)} at a ${formatSeconds(s.engine.tick)} tick`;
   if (ticks > BOUNDS.runTicks.max)
@@ -425,4 +451,30 @@ export function runWorkProblem(s: Scenario, durationSeconds: number): string | u
   if (shardTicks > BOUNDS.runShardTicks.max)
     return `${long} with up to ${formatNumber(shards)} shards is ${valueText(shardTicks, BOUNDS.runShardTicks)}, above ${valueText(BOUNDS.runShardTicks.max, BOUNDS.runShardTicks)}, ${BOUNDS.runShardTicks.why}`;
   return undefined;
+}
+
+/**
+ * The most shards an on-demand stream grows to, as the engine sizes it: enough for twice the
+ * previous peak, or for the traffic's peak (all producers at their peaks together, an upper bound),
+ * at a shard's write limits. 0 for a provisioned stream.
+ */
+function onDemandShards(s: Scenario): number {
+  if (s.stream.mode !== 'on-demand') return 0;
+  const total = { records: 0, bytes: 0 };
+  for (const p of s.producers) {
+    const peak = { records: 0, bytes: 0 };
+    peakRateIssues(s, p.rate, p.recordSize, [], peak);
+    total.records += peak.records;
+    total.bytes += peak.bytes;
+  }
+  const previous = s.stream.onDemand.previousPeak;
+  const multiple = KINESIS.onDemandPeakMultiple.value;
+  const records = Math.max(total.records, multiple * (previous?.recordsPerSecond ?? 0));
+  const bytes = Math.max(total.bytes, multiple * (previous?.bytesPerSecond ?? 0));
+  return Math.ceil(
+    Math.max(
+      records / KINESIS.shardWriteRecordsPerSecond.value,
+      bytes / KINESIS.shardWriteBytesPerSecond.value,
+    ),
+  );
 }

@@ -99,6 +99,19 @@ const CASES: Case[] = [
       'hostile.yaml:6:44: producers[0].recordSize.median: a record size is at least 1 byte (expected at least 1B, found 5.06e-321 bytes)',
   },
   {
+    kind: 'an on-demand previous peak of 10^9 records/s (found by the fuzz test: a 10 s run took 40 s)',
+    text: lines(
+      'name: t',
+      'stream: { mode: on-demand, onDemand: { previousPeak: { recordsPerSecond: 1000000000/s } } }',
+      'producers:',
+      '  - name: web',
+      '    rate: 1k/s',
+    ),
+    // On-demand starts at 2× the previous peak: 10^8 ÷ 2 = 5 × 10^7 records/s at most.
+    problem:
+      'hostile.yaml:2:74: stream.onDemand.previousPeak.recordsPerSecond: the previous peak is above 50,000,000 records/s, an on-demand stream starts at 2× its previous peak, and 100,000,000 records/s is what 100,000 shards (the most shardcast models) accept at 1,000 records/s each (expected at most 50,000,000 records/s, found 1,000,000,000 records/s)',
+  },
+  {
     kind: 'a size of 1e999KiB',
     text: scenario('4', '1k/s', '    recordSize: 1e999KiB'),
     problem:
