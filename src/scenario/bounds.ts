@@ -148,15 +148,15 @@ export const BOUNDS = {
     unit: 'bytes',
     why: "records are at most 10 MiB, and a wider spread overflows the distribution's mean in a double",
   },
-  // Weights are relative; their sum must stay exact enough in a double for each share (w ÷ Σw)
-  // to be right: 10^15 × 500 keys is still far below 2^53 ≈ 9 × 10^15 × 2^k.
+  // Weights are relative: each share is w ÷ Σw. At most 10^15 each, a list of a million sums to at
+  // most 10^21, far from overflow (weights of 1e308 summed to Infinity and every share to 0).
   weight: {
     max: 1e15,
     unit: 'weight',
     why: 'weights are relative: their sum must stay finite and exact (write 1, 2, 3 rather than 1e300)',
   },
-  // A price above a million USD per unit is a typo; beyond 1e15 costs overflow when multiplied by
-  // a month of PUT payload units.
+  // AWS prices are cents per shard-hour or per million units: a million USD per unit is a typo,
+  // and the bound keeps monthly costs (a price × up to ~10^15 units) finite and readable.
   price: {
     max: 1e6,
     unit: 'price',

@@ -13,7 +13,7 @@
  * (vitest.fuzz.config.ts). A failure prints its seed and the mutated scenario: add it to
  * test/cli/hostile-input.test.ts once fixed.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -22,6 +22,8 @@ import { REPO_ROOT, run } from '../helpers/fake-io.js';
 
 /** Cases per run: ~1,000 × (validate + plan) take about 30 s here; `npm run fuzz` raises it. */
 const RUNS = Number(process.env.SHARDCAST_FUZZ_RUNS ?? 1000);
+/** Where each case is written before it runs, when set (see below). */
+const LAST = process.env.SHARDCAST_FUZZ_LAST;
 /** One case in this many also runs `run --duration 10s`. */
 const RUN_EVERY = 25;
 
@@ -236,6 +238,9 @@ describe('fuzz: mutated bundled scenarios never crash, hang or print an unlocate
           if (count++ % RUN_EVERY === 0)
             commands.push(['run', file, '--duration', '10s', '--quiet', '--no-html', '--out', 'fuzz-out']);
           for (const argv of commands) {
+            // A crash of the process itself (V8 out of memory) reports no counterexample: with
+            // SHARDCAST_FUZZ_LAST=FILE each case is written there before it runs.
+            if (LAST !== undefined) writeFileSync(LAST, `# ${argv.join(' ')}\n${text}`);
             const started = Date.now();
             const result = await run(argv, { [file]: text });
             const context = `${argv.join(' ')} on a mutation of ${scenario.name}:\n${text.slice(0, 3000)}\n--- stderr:\n${result.stderr.slice(0, 3000)}`;
