@@ -166,6 +166,12 @@ export const BOUNDS = {
 
 type Path = (string | number)[];
 
+/**
+ * The shortest diurnal period: the plan samples each period's peak and trough, so a 7-day run of
+ * 1-minute periods is 20,160 samples; a 1 ms period was 1.2 × 10^9 (V8 ran out of array space).
+ */
+export const MIN_DIURNAL_PERIOD_SECONDS = 60;
+
 /** Why a number that is not finite cannot be used (`1e400/s` parses to Infinity). */
 export const NOT_FINITE =
   'not a finite number: the value overflows a double (at most about 1.8e308), so no bound or limit can be checked';
@@ -290,6 +296,14 @@ export function checkBounds(s: Scenario): ScenarioIssue[] {
     if (p.recordSize.dist === 'weighted')
       p.recordSize.sizes.forEach((e, j) => {
         check([...base, 'recordSize', 'sizes', j, 'weight'], 'the weight', e.weight, BOUNDS.weight);
+      });
+    if (p.rate.profile === 'diurnal' && p.rate.period < MIN_DIURNAL_PERIOD_SECONDS)
+      push({
+        path: [...base, 'rate', 'period'],
+        message: `a diurnal period is at least ${formatSeconds(MIN_DIURNAL_PERIOD_SECONDS)}: the plan samples the peak and trough of every period of the run`,
+        expected: `at least ${formatSeconds(MIN_DIURNAL_PERIOD_SECONDS)}`,
+        found: formatSeconds(p.rate.period),
+        severity: 'error',
       });
     for (const issue of peakRateIssues(s, p.rate, p.recordSize, [...base, 'rate'])) push(issue);
   });

@@ -112,6 +112,19 @@ const CASES: Case[] = [
       'hostile.yaml:2:74: stream.onDemand.previousPeak.recordsPerSecond: the previous peak is above 50,000,000 records/s, an on-demand stream starts at 2× its previous peak, and 100,000,000 records/s is what 100,000 shards (the most shardcast models) accept at 1,000 records/s each (expected at most 50,000,000 records/s, found 1,000,000,000 records/s)',
   },
   {
+    kind: 'a diurnal period of 1 ms (1.2 × 10^9 samples over 7 days)',
+    text: lines(
+      'name: t',
+      'duration: 7d',
+      'stream: { shards: 2 }',
+      'producers:',
+      '  - name: web',
+      '    rate: { profile: diurnal, min: 1/s, max: 1k/s, period: 1ms }',
+    ),
+    problem:
+      'hostile.yaml:6:60: producers[0].rate.period: a diurnal period is at least 60 s: the plan samples the peak and trough of every period of the run (expected at least 60 s, found 1 ms)',
+  },
+  {
     kind: 'a size of 1e999KiB',
     text: scenario('4', '1k/s', '    recordSize: 1e999KiB'),
     problem:
@@ -196,6 +209,20 @@ describe('hostile input: a located input error naming the bound, quickly', () =>
     );
     expect(result.stderr).toContain('hint: run a shorter --duration');
     expect(result.code).toBe(2);
+  });
+
+  it('plans a diurnal peak written 10^152 hours away (the fuzz test: V8 ran out of array space)', async () => {
+    // Only the phase within the period matters: the plan answers, quickly.
+    const started = Date.now();
+    const result = await run(['plan', 'far.yaml'], {
+      'far.yaml': scenario(
+        '2',
+        '{ profile: diurnal, min: 100/s, max: 1k/s, period: 2h, peakAt: 7.002421563484634e+151h }',
+      ),
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('the bounds are not hit by what a real stream does: 100,000 shards and 10^8 records/s plan', async () => {
