@@ -20,6 +20,8 @@ export interface PlanArgs {
   set: readonly string[];
   /** `--gate EXPR` arguments, checked beside the scenario's gates. */
   gate: readonly string[];
+  /** Folders beyond the scenario's own that files it names may be read from (`--allow-path`). */
+  allowPath?: readonly string[] | undefined;
 }
 
 /**
@@ -28,7 +30,7 @@ export interface PlanArgs {
  * run metrics are listed as pending).
  */
 export function commandPlan(io: Io, args: PlanArgs): number {
-  const { scenario, overrides } = loadScenario(io, args.file, args.set);
+  const { scenario, overrides } = loadScenario(io, args.file, args.set, args.allowPath);
   // The scenario's gates were checked when it loaded; --gate ones are now, against the same names.
   const gates = [
     ...parseScenarioGates(scenario.gates, args.file),
