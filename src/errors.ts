@@ -49,14 +49,17 @@ export class ShardcastError extends Error {
 /** A user mistake in a scenario, a command-line argument or an input file: exit code 2. */
 export class InvalidInputError extends ShardcastError {
   readonly problems: readonly Problem[];
+  /** Warnings found in the same pass: shown with the problems, so fixing those reveals nothing new. */
+  readonly warnings: readonly Problem[];
 
-  constructor(problems: readonly Problem[], message?: string) {
+  constructor(problems: readonly Problem[], message?: string, warnings: readonly Problem[] = []) {
     super(
       'invalid-input',
       message ?? `${problems.length} problem${problems.length === 1 ? '' : 's'} found`,
       ExitCode.invalidInput,
     );
     this.problems = problems;
+    this.warnings = warnings;
   }
 }
 

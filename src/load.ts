@@ -63,30 +63,41 @@ export function knownMetrics(scenario: Scenario): string[] {
 }
 
 /**
- * A scenario without `stream.shards` has no configured count, so the metrics of that count
+ * Metrics a gate may not name for this scenario, with why. A scenario without consumers reads
+ * nothing, so end-to-end latency and consumer lag do not exist. A scenario without `stream.shards`
+ * has no configured count, so the metrics of that count
  * (`shards.configured`, `hotKey.maxShardUtilizationAtConfigured`) do not exist: a gate naming one
  * (in the scenario or with --gate) is told why, and which metric to use, rather than only "unknown
  * metric". The names are the ones the plan would add if a count were set, so the list cannot drift
  * from the planner's.
  */
 export function absentMetrics(scenario: Scenario): AbsentMetrics {
-  if (scenario.stream.mode !== 'provisioned' || scenario.stream.shards !== undefined) return new Map();
+  const absent = new Map<string, { message: string; hint: string }>();
+  // Without consumers nothing is read: end-to-end latency and consumer lag would be a made-up 0,
+  // and a gate on them a silent pass.
+  if (scenario.consumers.length === 0) {
+    for (const metric of runMetricNames(
+      [],
+      scenario.firehose.map((f) => f.name),
+    )) {
+      if (!/^(?:e2eLatency|consumerLag)\./.test(metric)) continue;
+      absent.set(metric, {
+        message: `${metric} needs a consumer, and the scenario has none: no record is read, so there is nothing to measure`,
+        hint: 'add a consumers: entry (a polling or enhanced-fan-out application), or gate on putLatency',
+      });
+    }
+  }
+  if (scenario.stream.mode !== 'provisioned' || scenario.stream.shards !== undefined) return absent;
   const present = new Set(planMetricNames(scenario));
   const withCount = planMetricNames({ ...scenario, stream: { ...scenario.stream, shards: 1 } });
-  return new Map(
-    withCount
-      .filter((name) => !present.has(name))
-      .map((metric) => {
-        const twin = metric.replace(/Configured$/, 'Recommended').replace(/\.configured$/, '.recommended');
-        return [
-          metric,
-          {
-            message: `${metric} needs a configured shard count, and stream.shards is not set`,
-            hint: `the plan sizes this stream and a run starts at shards.recommended: gate on ${twin}, or set stream.shards`,
-          },
-        ];
-      }),
-  );
+  for (const metric of withCount.filter((name) => !present.has(name))) {
+    const twin = metric.replace(/Configured$/, 'Recommended').replace(/\.configured$/, '.recommended');
+    absent.set(metric, {
+      message: `${metric} needs a configured shard count, and stream.shards is not set`,
+      hint: `the plan sizes this stream and a run starts at shards.recommended: gate on ${twin}, or set stream.shards`,
+    });
+  }
+  return absent;
 }
 
 /**

@@ -305,6 +305,8 @@ export async function main(argv: readonly string[], io: Io = nodeIo()): Promise<
 export function reportError(io: Io, error: unknown): number {
   if (error instanceof InvalidInputError) {
     io.stderr(formatProblems(error.message, error.problems));
+    // Found in the same pass: fixing the problems should reveal nothing the first run did not say.
+    for (const w of error.warnings) io.stderr(`warning: ${formatProblem(w)}\n`);
     return error.exitCode;
   }
   if (error instanceof ShardcastError) {

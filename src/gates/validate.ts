@@ -117,22 +117,38 @@ function syntaxProblem(text: string, error: GateSyntaxError): IssueBody {
   return body;
 }
 
+/** The scenario parts the existence of `metric` depends on. */
+function metricDependsOn(metric: string): DocPath[] {
+  if (metric.startsWith('consumers.') || /^(?:e2eLatency|consumerLag)\./.test(metric)) return [['consumers']];
+  if (metric.startsWith('firehose.')) return [['firehose']];
+  if (/^(?:shards|hotKey|onDemand)\./.test(metric)) return [['stream']];
+  return [];
+}
+
 function checkGate(
   gate: Gate,
   known: ReadonlySet<string> | null,
   knownList: readonly string[],
   absent: AbsentMetrics,
 ): Omit<ScenarioIssue, 'path'> | undefined {
+  // A metric the scenario cannot give a meaningful value (its run would report 0): refused, with why.
   const reason = absent.get(gate.metric);
-  if (reason !== undefined && (known === null || !known.has(gate.metric))) {
-    return { severity: 'error', message: reason.message, hint: reason.hint, dependsOn: [['stream']] };
+  if (reason !== undefined) {
+    return {
+      severity: 'error',
+      message: reason.message,
+      hint: reason.hint,
+      dependsOn: [['stream'], ['consumers']],
+    };
   }
   if (known !== null && !known.has(gate.metric)) {
     return {
       severity: 'error',
       message: `unknown metric "${gate.metric}"`,
-      // The names come from the consumers, Firehose streams and stream mode and count.
-      dependsOn: [['consumers'], ['firehose'], ['stream']],
+      // Which names exist depends on the consumers (`consumers.<name>.…`), the Firehose streams
+      // (`firehose.<name>.…`) or the stream's mode and count; a name outside those families is
+      // unknown whatever else is wrong with the scenario.
+      dependsOn: metricDependsOn(gate.metric),
       hint: suggestMetric(gate.metric, knownList) ?? METRICS_HINT,
     };
   }

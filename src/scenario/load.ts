@@ -104,6 +104,10 @@ export function parseScenario(text: string, file: string, options: LoadOptions =
   // rules, traces, AWS limits, gates): on a document that fails its schema, the later stages see
   // it with the failing parts repaired away, and report only what does not depend on them.
   const problems: Problem[] = [...overrideProblems];
+  // Plain numbers read as seconds where that is implausible: warned about with the problems too.
+  const warnings: Problem[] = plainDurationIssues(raw).map((issue) => issueToProblem(issue, locate));
+  const invalid = () =>
+    new InvalidInputError(sortProblems(dedupe(problems)), undefined, sortProblems(warnings));
   const valid = scenarioSchema.safeParse(raw);
   let scenario: Scenario;
   let repaired: DocPath[] = [];
@@ -112,7 +116,7 @@ export function parseScenario(text: string, file: string, options: LoadOptions =
   else {
     problems.push(...valid.error.issues.flatMap((issue) => toProblems(issue, [], raw, locate)));
     const salvaged = salvage(raw as Record<string, unknown>);
-    if (salvaged === undefined) throw new InvalidInputError(sortProblems(dedupe(problems)));
+    if (salvaged === undefined) throw invalid();
     repaired = salvaged.repaired;
     toDoc = (path) => toDocument(path, salvaged.kept);
     // Its fields validate now; the cross-field rules report what does not involve a repaired part.
@@ -127,7 +131,6 @@ export function parseScenario(text: string, file: string, options: LoadOptions =
 
   scenario = loadTraces(scenario, options.readFile, (path) => locate(toDoc(path)), problems);
 
-  const warnings: Problem[] = plainDurationIssues(raw).map((issue) => issueToProblem(issue, locate));
   for (const check of options.checks ?? []) {
     for (const found of check(scenario)) {
       const issue = { ...found, path: toDoc(found.path) };
@@ -136,7 +139,7 @@ export function parseScenario(text: string, file: string, options: LoadOptions =
       (issue.severity === 'error' ? problems : warnings).push(problem);
     }
   }
-  if (problems.length > 0) throw new InvalidInputError(sortProblems(dedupe(problems)));
+  if (problems.length > 0) throw invalid();
   if (options.complete) scenario = options.complete(scenario);
   return {
     scenario,

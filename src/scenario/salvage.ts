@@ -57,7 +57,9 @@ function readsOf(path: DocPath): DocPath[] {
         ['stream', 'onDemand'],
       ];
     case 'events':
-      return [['duration'], ['stream'], ['events']];
+      // An event's time is checked against the duration and the events before it; its reshard
+      // against the stream (mode, count).
+      return path[2] === 'at' ? [['duration'], ['events']] : [['duration'], ['stream'], ['events']];
     default:
       return [];
   }

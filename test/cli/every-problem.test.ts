@@ -109,3 +109,39 @@ describe('validate reports every stage in one pass', () => {
     expect(r.stderr).not.toContain('unknown metric');
   });
 });
+
+describe('what a broken part does not hide', () => {
+  // A broken stream field and a broken consumer: before, the reshard after the end, the unknown
+  // gate and the unit-less poll interval's warning only appeared once those were fixed.
+  const BROKEN_ELSEWHERE = lines(
+    'name: broken-elsewhere', //                          1
+    'duration: 10m', //                                   2
+    'stream:', //                                         3
+    '  shard: 4', //                                      4  schema: unknown field
+    'producers:', //                                      5
+    '  - name: p', //                                     6
+    '    rate: 1k/s', //                                  7
+    'consumers:', //                                      8
+    '  - name: c', //                                     9
+    '    type: polling', //                              10
+    '    pollInterval: 200', //                          11  warning: 200 s is implausible
+    '  - name: c2', //                                   12
+    '    type: enhanced-fan-out', //                     13
+    '    processingRate: lots', //                       14  schema: not a rate
+    'events:', //                                        15
+    '  - at: 20m', //                                    16  cross-field: after the 10-min end
+    '    reshard: { shards: 8 }', //                     17
+    'gates:', //                                         18
+    '  - nope.metric > 1', //                            19  gates: unknown metric
+  );
+
+  it('reports the event after the end and the unknown gate beside the schema problems, and the warnings', async () => {
+    const r = await run(['validate', 'b.yaml'], { 'b.yaml': BROKEN_ELSEWHERE });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('b.yaml:4:3: stream.shard: unknown field "shard"');
+    expect(r.stderr).toContain('b.yaml:14:21: consumers[1].processingRate:');
+    expect(r.stderr).toContain('b.yaml:16:9: events[0].at: the event is at 1200 s, after the end of the run');
+    expect(r.stderr).toContain('b.yaml:19:5: gates[0]: unknown metric "nope.metric"');
+    expect(r.stderr).toMatch(/warning: b\.yaml:11:19: consumers\[0\]\.pollInterval: 200 has no unit/);
+  });
+});

@@ -33,7 +33,7 @@ export type ValidationVerdict =
       counts: { producers: number; consumers: number; firehose: number; events: number; gates: number };
       warnings: ProblemJson[];
     }
-  | { version: 1; valid: false; file: string; problems: ProblemJson[] };
+  | { version: 1; valid: false; file: string; problems: ProblemJson[]; warnings: ProblemJson[] };
 
 function problemJson(p: Problem): ProblemJson {
   return { ...p.location, message: p.message, ...pick(p), text: formatProblem(p) };
@@ -70,6 +70,7 @@ export function commandValidate(io: Io, args: ValidateArgs): number {
         valid: false,
         file: args.file,
         problems: error.problems.map(problemJson),
+        warnings: error.warnings.map(problemJson),
       };
       io.stdout(`${JSON.stringify(verdict, null, 2)}\n`);
     }
