@@ -3,6 +3,8 @@
  * contract (README, "Exit codes").
  */
 
+import { plural } from './scenario/units.js';
+
 export const ExitCode = {
   ok: 0,
   gateFailed: 1,
@@ -53,11 +55,7 @@ export class InvalidInputError extends ShardcastError {
   readonly warnings: readonly Problem[];
 
   constructor(problems: readonly Problem[], message?: string, warnings: readonly Problem[] = []) {
-    super(
-      'invalid-input',
-      message ?? `${problems.length} problem${problems.length === 1 ? '' : 's'} found`,
-      ExitCode.invalidInput,
-    );
+    super('invalid-input', message ?? `${plural(problems.length, 'problem')} found`, ExitCode.invalidInput);
     this.problems = problems;
     this.warnings = warnings;
   }

@@ -3,6 +3,7 @@
  * tolerance. Whether higher or lower is worse is read from the metric's name, like its unit.
  */
 import { InvalidInputError } from '../errors.js';
+import { plural } from '../scenario/units.js';
 import { formatQuantity, metricQuantity } from './metrics.js';
 
 export type Direction = 'higher-is-worse' | 'lower-is-worse' | 'neutral';
@@ -129,9 +130,7 @@ export function renderComparison(
   const beyond =
     options.tolerance === undefined ? '' : ` beyond ${formatChange(options.tolerance).replace('+', '')}`;
   const footer =
-    regressions === 0
-      ? `no regressions${beyond}`
-      : `${regressions} regression${regressions === 1 ? '' : 's'}${beyond}`;
+    regressions === 0 ? `no regressions${beyond}` : `${plural(regressions, 'regression')}${beyond}`;
   return [line(header), ...body.map(line), '', footer, ''].join('\n');
 }
 

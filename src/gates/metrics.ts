@@ -7,7 +7,14 @@
  * comparisons agree on units without a second, hand-kept table of every metric.
  */
 import { suggest } from '../scenario/load.js';
-import { formatBytes, formatNumber, formatPercent, formatSeconds } from '../scenario/units.js';
+import {
+  formatBytes,
+  formatBytesPerSecond,
+  formatNumber,
+  formatPercent,
+  formatSeconds,
+  formatUsd,
+} from '../scenario/units.js';
 import type { GateUnit } from './expression.js';
 
 /** The quantity a metric measures, in its base unit. */
@@ -78,26 +85,9 @@ export const QUANTITY_EXAMPLES: Readonly<Record<MetricQuantity, string>> = {
 // ---------------------------------------------------------------------------------------------
 // Rendering
 
-/** US dollars with cents and up to 13 more fraction digits (immutable, made once). */
-const USD = Array.from(
-  { length: 14 },
-  (_, extra) =>
-    new Intl.NumberFormat('en-US', {
-      style: 'currency',
-      currency: 'USD',
-      minimumFractionDigits: 2,
-      maximumFractionDigits: 2 + extra,
-    }),
-);
-
-function formatUsd(usd: number, extra: number): string {
-  if (!Number.isFinite(usd)) return `$${usd}`;
-  return USD[Math.min(extra, USD.length - 1)]!.format(usd);
-}
-
 /**
  * Renders a value of a metric's quantity for people: seconds as ms/s/min/h/d, bytes as B/KiB/MiB,
- * USD as `$1,500.00`, ratios as percentages, counts grouped (`12,000`). `extraDigits` adds fraction
+ * USD as `$1,500` (`formatUsd`), ratios as percentages, counts grouped (`12,000`). `extraDigits` adds fraction
  * digits beyond the usual three significant figures.
  */
 export function formatQuantity(value: number, quantity: MetricQuantity, extraDigits = 0): string {
@@ -107,7 +97,7 @@ export function formatQuantity(value: number, quantity: MetricQuantity, extraDig
     case 'bytes':
       return formatBytes(value, extraDigits);
     case 'bytesPerSecond':
-      return `${formatBytes(value, extraDigits)}/s`;
+      return formatBytesPerSecond(value, extraDigits);
     case 'perSecond':
       return `${formatNumber(value, extraDigits)}/s`;
     case 'usd':

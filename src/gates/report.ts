@@ -3,6 +3,8 @@
  * failed tests) and a Markdown summary for a job's step summary (`$GITHUB_STEP_SUMMARY`).
  * Pure: strings in, strings out; the caller writes the files.
  */
+
+import { plural } from '../scenario/units.js';
 import { type ComparisonRow, formatChange } from './compare.js';
 import type { GateVerdict } from './evaluate.js';
 import { formatQuantity, metricQuantity } from './metrics.js';
@@ -84,8 +86,8 @@ export function renderSummaryMarkdown(input: SummaryInput): string {
     total === 0
       ? 'no gates'
       : failed === 0
-        ? `✅ all ${total} gate${total === 1 ? '' : 's'} passed`
-        : `❌ ${failed} of ${total} gate${total === 1 ? '' : 's'} failed`;
+        ? `✅ all ${plural(total, 'gate')} passed`
+        : `❌ ${failed} of ${plural(total, 'gate')} failed`;
   const lines = [
     `## shardcast: ${escapeInline(input.scenarioName)} on ${escapeInline(input.target)} — ${outcome}`,
     '',

@@ -7,8 +7,7 @@ import { BYTES_PER_BILLED_GB, HOURS_PER_MONTH, KINESIS, SECONDS_PER_MONTH } from
 import type { PriceName, PriceTable } from '../aws/pricing.js';
 import { meanUnitsPerRecord } from '../scenario/record-size.js';
 import type { Scenario } from '../scenario/schema.js';
-import { formatBytes, formatNumber } from '../scenario/units.js';
-import { countOf } from './findings.js';
+import { formatBytes, formatNumber, formatUsd, plural } from '../scenario/units.js';
 import type { CostLine, CostOption, CostPlan, ProducerTraffic, Traffic } from './types.js';
 
 /** PUT payload unit: 25 KB, taken as 25 × 1,024 bytes (PR-K; whether the key counts is ⚠️, it is counted). */
@@ -197,7 +196,7 @@ export function planCosts(input: CostInput): CostOption[] {
   return [
     {
       option: 'provisioned',
-      label: `Provisioned, ${countOf(input.shards, 'shard')}`,
+      label: `Provisioned, ${plural(input.shards, 'shard')}`,
       monthly: total(prov),
       monthlyAtPeak: total(provisioned(input, 'peak')),
       lines: prov,
@@ -246,15 +245,20 @@ export function monthlyTotal(
 }
 
 /**
- * The total in words, worded once for the terminal and the HTML plan: "total for Provisioned, 31
- * shards, as the scenario runs: $3,646 a month (stream $1,167 with enhanced fan-out + Firehose
- * $2,479)". Empty for a plan JSON written before the total existed (`shardcast report` reads those).
+ * The total in words, worded once for the terminal and the HTML plan. The provisioned option is
+ * priced at the recommended count (as every cost option is), whatever count the scenario
+ * configures, and says so: "total as the scenario runs (provisioned, priced at the recommended 31
+ * shards): $3,646 a month (stream $1,167 with enhanced fan-out + Firehose $2,479)".
  */
-export function monthlyTotalText(cost: CostPlan): string {
+export function monthlyTotalText(cost: CostPlan, recommendedShards: number): string {
   const option = cost.options.find((o) => o.option === cost.chosen);
-  if (option === undefined || cost.monthlyTotal === undefined) return '';
+  if (option === undefined) return '';
   const efo = option.lines.some((l) => /efo/i.test(l.item));
-  const parts = [`stream $${formatNumber(option.monthly)}${efo ? ' with enhanced fan-out' : ''}`];
-  if (cost.firehoseMonthly > 0) parts.push(`Firehose $${formatNumber(cost.firehoseMonthly)}`);
-  return `total for ${option.label}, as the scenario runs: $${formatNumber(cost.monthlyTotal)} a month (${parts.join(' + ')})`;
+  const parts = [`stream ${formatUsd(option.monthly)}${efo ? ' with enhanced fan-out' : ''}`];
+  if (cost.firehoseMonthly > 0) parts.push(`Firehose ${formatUsd(cost.firehoseMonthly)}`);
+  const pricedAs =
+    option.option === 'provisioned'
+      ? `provisioned, priced at the recommended ${plural(recommendedShards, 'shard')}`
+      : option.label;
+  return `total as the scenario runs (${pricedAs}): ${formatUsd(cost.monthlyTotal)} a month (${parts.join(' + ')})`;
 }

@@ -6,8 +6,14 @@ import { pollingPropagationSeconds } from '../aws/behaviour.js';
 import { BYTES_PER_BILLED_GB, FIREHOSE, HOURS_PER_MONTH, KINESIS, SECONDS_PER_MONTH } from '../aws/facts.js';
 import type { PriceTable } from '../aws/pricing.js';
 import type { Scenario } from '../scenario/schema.js';
-import { formatBytes, formatNumber, formatSeconds } from '../scenario/units.js';
-import { countOf } from './findings.js';
+import {
+  formatBytes,
+  formatBytesPerSecond,
+  formatNumber,
+  formatSeconds,
+  formatUsd,
+  plural,
+} from '../scenario/units.js';
 import { shardReaders } from './read-limits.js';
 import type { ShardLoads } from './shard-loads.js';
 import type { ConsumerLag, ConsumerPlan, FanOutPlan, LagCap, Traffic } from './types.js';
@@ -17,8 +23,8 @@ const CALL_MAX_RECORDS = KINESIS.getRecordsMaxRecords.value;
 const WRITE_BYTES = KINESIS.shardWriteBytesPerSecond.value;
 const WRITE_RECORDS = KINESIS.shardWriteRecordsPerSecond.value;
 // The limits as the advice words them, from the facts (not typed into the prose).
-const READ_TEXT = `${formatBytes(READ_BYTES)}/s`;
-const EFO_TEXT = `${formatBytes(KINESIS.efoBytesPerSecondPerConsumer.value)}/s`;
+const READ_TEXT = `${formatBytesPerSecond(READ_BYTES)}`;
+const EFO_TEXT = `${formatBytesPerSecond(KINESIS.efoBytesPerSecondPerConsumer.value)}`;
 const CALLS_TEXT = formatNumber(KINESIS.getRecordsPerSecondPerShard.value);
 const CALL_BYTES_TEXT = formatBytes(KINESIS.getRecordsMaxBytes.value);
 const CALL_RECORDS_TEXT = formatNumber(CALL_MAX_RECORDS);
@@ -161,10 +167,10 @@ export function planFanOut(input: FanOutInput): FanOutPlan {
   const crossover =
     polling.length === 0 && efo.length === 0
       ? 'no consumers'
-      : `At ${countOf(shards, 'shard')} the hottest shard carries ${formatBytes(perShardWrite)}/s at peak with headroom, so up to ${Number.isFinite(pollingAppsBeforeReadBinds) ? countOf(pollingAppsBeforeReadBinds, 'polling reader') : '∞ polling readers'} fit its ${READ_TEXT} (${polling.length} now, ${formatNumber(callsPerShard)} GetRecords/s of ${CALLS_TEXT}). ` +
+      : `At ${plural(shards, 'shard')} the hottest shard carries ${formatBytesPerSecond(perShardWrite)} at peak with headroom, so up to ${Number.isFinite(pollingAppsBeforeReadBinds) ? plural(pollingAppsBeforeReadBinds, 'polling reader') : '∞ polling readers'} fit its ${READ_TEXT} (${polling.length} now, ${formatNumber(callsPerShard)} GetRecords/s of ${CALLS_TEXT}). ` +
         (extraShards > 0
-          ? `One more polling application would need ${extraShards} more shard${extraShards === 1 ? '' : 's'} ($${formatNumber(extraPollingAppMonthlyCost)}/month); an enhanced fan-out consumer costs $${formatNumber(efoMonthly)}/month.`
-          : `One more polling application needs no more shards; an enhanced fan-out consumer would cost $${formatNumber(efoMonthly)}/month.`);
+          ? `One more polling application would need ${plural(extraShards, 'more shard')} (${formatUsd(extraPollingAppMonthlyCost)}/month); an enhanced fan-out consumer costs ${formatUsd(efoMonthly)}/month.`
+          : `One more polling application needs no more shards; an enhanced fan-out consumer would cost ${formatUsd(efoMonthly)}/month.`);
   return {
     consumers,
     pollingAppsBeforeReadBinds: Number.isFinite(pollingAppsBeforeReadBinds) ? pollingAppsBeforeReadBinds : 0,
@@ -266,11 +272,11 @@ function recommend(
   const parts: string[] = [];
   if (c.type === 'enhanced-fan-out') {
     parts.push(
-      `dedicated ${EFO_TEXT} per shard, ~${formatSeconds(c.propagationDelaySeconds)} delay, $${formatNumber(c.monthlyCost.provisioned)}/month provisioned`,
+      `dedicated ${EFO_TEXT} per shard, ~${formatSeconds(c.propagationDelaySeconds)} delay, ${formatUsd(c.monthlyCost.provisioned)}/month provisioned`,
     );
     if (ctx.polling < 2 && ctx.demand <= READ_BYTES / (ctx.polling + 1)) {
       parts.push(
-        `polling would fit (${countOf(ctx.polling + 1, 'reader')}) and save that, at ~${formatSeconds(pollingPropagationSeconds(ctx.polling + 1, 1))} delay`,
+        `polling would fit (${plural(ctx.polling + 1, 'reader')}) and save that, at ~${formatSeconds(pollingPropagationSeconds(ctx.polling + 1, 1))} delay`,
       );
     }
   } else {
@@ -283,11 +289,11 @@ function recommend(
     }
     if (c.demandBytesPerSecondPerShard > c.readBytesPerSecondPerShard) {
       parts.push(
-        `needs ${formatBytes(c.demandBytesPerSecondPerShard)}/s from the hottest shard at the recommended ${countOf(ctx.shards, 'shard')} with headroom but gets ${formatBytes(c.readBytesPerSecondPerShard)}/s: use enhanced fan-out ($${formatNumber(ctx.efoMonthly)}/month) or more shards`,
+        `needs ${formatBytesPerSecond(c.demandBytesPerSecondPerShard)} from the hottest shard at the recommended ${plural(ctx.shards, 'shard')} with headroom but gets ${formatBytesPerSecond(c.readBytesPerSecondPerShard)}: use enhanced fan-out (${formatUsd(ctx.efoMonthly)}/month) or more shards`,
       );
     } else if (parts.length === 0 && c.lag.recordsPerSecond === 0) {
       parts.push(
-        `polling fits: ${formatBytes(c.readBytesPerSecondPerShard)}/s per shard available, ~${formatSeconds(c.propagationDelaySeconds)} delay`,
+        `polling fits: ${formatBytesPerSecond(c.readBytesPerSecondPerShard)} per shard available, ~${formatSeconds(c.propagationDelaySeconds)} delay`,
       );
     }
   }
@@ -306,19 +312,19 @@ function recommend(
     if (c.lag.recordsPerSecond > 0) parts.push(describeLag(c, c.lag, ctx.efoMonthly));
     if (other !== null && other.recordsPerSecond > 0) parts.push(describeLag(c, other, ctx.efoMonthly));
     else if (other !== null && c.lag.recordsPerSecond > 0)
-      parts.push(`at the recommended ${countOf(other.shardCount, 'shard')} it keeps up`);
+      parts.push(`at the recommended ${plural(other.shardCount, 'shard')} it keeps up`);
   }
   return parts.join('; ');
 }
 
 /** The lag in words: how fast, where, the cap that binds and what fixes it. */
 function describeLag(c: ConsumerPlan, lag: ConsumerLag, efoMonthly: number, alsoAt = ''): string {
-  const at = `at ${countOf(lag.shardCount, 'shard')} (${lag.countIs})${alsoAt}`;
+  const at = `at ${plural(lag.shardCount, 'shard')} (${lag.countIs})${alsoAt}`;
   const grows = `lag grows by ${formatNumber(lag.recordsPerSecond)} records every second at peak`;
   const where =
     lag.shardsBehind >= lag.shardCount
       ? 'on every shard'
-      : `on ${lag.shardsBehind} of ${countOf(lag.shardCount, 'shard')}`;
+      : `on ${lag.shardsBehind} of ${plural(lag.shardCount, 'shard')}`;
   switch (lag.binding) {
     case 'processing':
       return `${at} it processes ${formatNumber(c.processingRecordsPerSecond!)} records/s of ${formatNumber(c.processingRecordsPerSecond! + lag.byCap.processing)}: ${grows} — add instances`;
@@ -326,11 +332,11 @@ function describeLag(c: ConsumerPlan, lag: ConsumerLag, efoMonthly: number, also
       // Firehose reads a stream with GetRecords only: another application can move off the pipe.
       const alternative =
         c.type === 'polling'
-          ? ` or enhanced fan-out ($${formatNumber(efoMonthly)}/month)`
+          ? ` or enhanced fan-out (${formatUsd(efoMonthly)}/month)`
           : c.type === 'firehose'
             ? ' or move a polling application to enhanced fan-out'
             : '';
-      return `${at} its ${formatBytes(c.readBytesPerSecondPerShard)}/s of a shard's reads ${c.type === 'enhanced-fan-out' ? '' : `(${READ_TEXT} shared by the polling readers, at most ${CALL_BYTES_TEXT} a call) `}fall short ${where}: ${grows} — more shards (each carries less)${alternative}`;
+      return `${at} its ${formatBytesPerSecond(c.readBytesPerSecondPerShard)} of a shard's reads ${c.type === 'enhanced-fan-out' ? '' : `(${READ_TEXT} shared by the polling readers, at most ${CALL_BYTES_TEXT} a call) `}fall short ${where}: ${grows} — more shards (each carries less)${alternative}`;
     }
     case 'recordsPerCall': {
       const perCall = c.readRecordsPerSecondPerShard! * c.effectivePollIntervalSeconds!;

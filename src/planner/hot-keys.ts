@@ -174,7 +174,7 @@ export function planHotKeys(input: HotKeyInput): HotKeyPlan {
 
   // Reads count in the fit where more shards can satisfy them: not when one key (or one salted
   // piece) alone already asks more of a shard than its readers take, nor when even 10,000 shards
-  // of average load would (then the plan's consumer warnings say what to do instead).
+  // of average load would (then the plan's consumer findings say what to do instead).
   const read = input.readLimits;
   const both: Limits = {
     records: Math.min(WRITE_RECORDS, read?.recordsPerSecond ?? Number.POSITIVE_INFINITY),

@@ -7,10 +7,10 @@ import type { PlacedKeys } from '../keys/placement.js';
 import { maxOf } from '../numbers.js';
 import { rateAt, sampleTimes } from '../scenario/profiles.js';
 import type { Scenario } from '../scenario/schema.js';
-import { formatBytes, formatNumber } from '../scenario/units.js';
+import { formatBytes, formatBytesPerSecond, formatNumber, plural } from '../scenario/units.js';
 import { chosenCostOption, monthlyTotal, planCosts } from './cost.js';
 import { planFanOut } from './fan-out.js';
-import { countOf, type Finding, readShortfallText } from './findings.js';
+import { type Finding, readShortfallText } from './findings.js';
 import { planFirehoseStream } from './firehose.js';
 import { buildKeyModels, type KeyHashingOptions, planHotKeys } from './hot-keys.js';
 import { flattenMetrics } from './metrics.js';
@@ -511,19 +511,19 @@ function describeBinding(
   const h = 1 + traffic.headroom;
   if (binding === 'read' && recommended > counts.required) {
     const shortfall = readShortfall(hotKeys.atRequired, readLimits, h, readers);
-    return `reads on the hottest shard: at ${countOf(counts.required, 'shard')} ${readShortfallText(shortfall.subject, shortfall.figures)}; ${countOf(recommended, 'shard')} keep every shard within what its readers take${hotKeys.keys.some((k) => k.saltingFactor > 1) ? ', with the oversized keys salted' : ''}`;
+    return `reads on the hottest shard: at ${plural(counts.required, 'shard')} ${readShortfallText(shortfall.subject, shortfall.figures)}; ${plural(recommended, 'shard')} keep every shard within what its readers take${hotKeys.keys.some((k) => k.saltingFactor > 1) ? ', with the oversized keys salted' : ''}`;
   }
   switch (binding) {
     case 'hotShard':
       return hotKeys.fits
-        ? `the hottest shard: at ${countOf(counts.required, 'shard')} shard ${hotKeys.atRequired.shard} runs at ${formatNumber(hotKeys.atRequired.utilization * 100)}% of its write limit; ${countOf(recommended, 'shard')} keep every shard under it${hotKeys.keys.some((k) => k.saltingFactor > 1) ? ', with the oversized keys salted' : ''}`
-        : `the hottest shard: at ${countOf(counts.required, 'shard')} shard ${hotKeys.atRequired.shard} runs at ${formatNumber(hotKeys.atRequired.utilization * 100)}% of its write limit, and no count up to ${formatNumber(recommended)} keeps every shard under it`;
+        ? `the hottest shard: at ${plural(counts.required, 'shard')} shard ${hotKeys.atRequired.shard} runs at ${formatNumber(hotKeys.atRequired.utilization * 100)}% of its write limit; ${plural(recommended, 'shard')} keep every shard under it${hotKeys.keys.some((k) => k.saltingFactor > 1) ? ', with the oversized keys salted' : ''}`
+        : `the hottest shard: at ${plural(counts.required, 'shard')} shard ${hotKeys.atRequired.shard} runs at ${formatNumber(hotKeys.atRequired.utilization * 100)}% of its write limit, and no count up to ${formatNumber(recommended)} keeps every shard under it`;
     case 'writeBytes':
-      return `write bytes: ${formatBytes(traffic.writeBytesPerSecond)}/s at peak × ${formatNumber(h)} over ${formatBytes(WRITE_BYTES)}/s per shard = ${countOf(counts.byWriteBytes, 'shard')}`;
+      return `write bytes: ${formatBytesPerSecond(traffic.writeBytesPerSecond)} at peak × ${formatNumber(h)} over ${formatBytesPerSecond(WRITE_BYTES)} per shard = ${plural(counts.byWriteBytes, 'shard')}`;
     case 'writeRecords':
-      return `write records: ${formatNumber(traffic.writeRecordsPerSecond)} records/s at peak × ${formatNumber(h)} over ${formatNumber(WRITE_RECORDS)} per shard = ${countOf(counts.byWriteRecords, 'shard')}`;
+      return `write records: ${formatNumber(traffic.writeRecordsPerSecond)} records/s at peak × ${formatNumber(h)} over ${formatNumber(WRITE_RECORDS)} per shard = ${plural(counts.byWriteRecords, 'shard')}`;
     default:
-      return `polling reads: ${countOf(readers, 'reader')} × ${formatBytes(traffic.writeBytesPerSecond)}/s × ${formatNumber(h)} over ${formatBytes(READ_BYTES)}/s per shard = ${countOf(counts.byRead, 'shard')}`;
+      return `polling reads: ${plural(readers, 'reader')} × ${formatBytesPerSecond(traffic.writeBytesPerSecond)} × ${formatNumber(h)} over ${formatBytesPerSecond(READ_BYTES)} per shard = ${plural(counts.byRead, 'shard')}`;
   }
 }
 

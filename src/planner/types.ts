@@ -159,7 +159,7 @@ export interface HotKeyPlan {
    * True when the count also keeps every shard within what its readers take (each polling reader's
    * share of 2 MiB/s and its GetRecords calls × records per call; 2 MiB/s per enhanced fan-out
    * consumer). False when no count can (a key alone, or the average shard at 10,000, is beyond
-   * them): the consumer warnings say so.
+   * them): the consumer findings say so (`consumer-read-short`).
    */
   readLimitsApplied: boolean;
   /** True when the readers' limits raised the count above what the write limits need. */

@@ -15,6 +15,7 @@ import type { Plan, RunShardCount } from '../planner/types.js';
 import { percentilesSeconds } from '../result/histogram.js';
 import { downsample } from '../result/series.js';
 import type { RunResult } from '../result/types.js';
+import { formatUsd } from '../scenario/units.js';
 
 /** Points per series on a time axis, at most (a 1-hour run is shown at 6-second resolution). */
 export const MAX_POINTS = 600;
@@ -873,6 +874,7 @@ export function costChart(plan: Plan): TopLevelSpec {
           item: costItemLabel(line.item),
           detail: line.detail,
           usd: round2(line.usd),
+          amount: formatUsd(line.usd),
         });
     }
     if (plan.cost.firehoseMonthly > 0) {
@@ -880,6 +882,7 @@ export function costChart(plan: Plan): TopLevelSpec {
         option: option.label,
         item: 'Firehose (any option)',
         usd: round2(plan.cost.firehoseMonthly),
+        amount: formatUsd(plan.cost.firehoseMonthly),
       });
     }
   }
@@ -901,7 +904,8 @@ export function costChart(plan: Plan): TopLevelSpec {
         { field: 'option', type: 'nominal' },
         { field: 'item', type: 'nominal' },
         { field: 'detail', type: 'nominal' },
-        { field: 'usd', type: 'quantitative', format: '$,.2f', title: 'per month' },
+        // Worded as the cost table beside the chart writes it (formatUsd), not d3's own '$,.2f'.
+        { field: 'amount', type: 'nominal', title: 'per month' },
       ],
     },
   };

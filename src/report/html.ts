@@ -8,11 +8,20 @@ import { createHash } from 'node:crypto';
 import { type ComparisonRow, changeText } from '../gates/compare.js';
 import type { GateVerdict } from '../gates/evaluate.js';
 import { formatQuantity, metricQuantity } from '../gates/metrics.js';
-import { countOf, findingText } from '../planner/findings.js';
+import { findingText } from '../planner/findings.js';
 import type { Plan } from '../planner/types.js';
+import { endToEndPercentiles } from '../result/end-to-end.js';
 import { percentileSeconds } from '../result/histogram.js';
 import type { RunResult } from '../result/types.js';
-import { formatBytes, formatNumber, formatPercent, formatSeconds } from '../scenario/units.js';
+import {
+  formatBytes,
+  formatNumber,
+  formatPercent,
+  formatSeconds,
+  formatUsd,
+  isSingular,
+  plural,
+} from '../scenario/units.js';
 import { chartLibraries, type InlineScript } from './assets.js';
 import { type ReportChart, reportCharts } from './charts.js';
 import { html, jsonForScript } from './escape.js';
@@ -138,10 +147,6 @@ function num(text: string): Cell {
   return { html: html(text), className: 'num' };
 }
 
-function usd(value: number): string {
-  return formatQuantity(value, 'usd');
-}
-
 function section(id: string, title: string, body: string): string {
   return `<section id="${id}"><h2>${html(title)}</h2>\n${body}\n</section>`;
 }
@@ -158,10 +163,10 @@ function banner(input: ReportInput): string {
   let headline: string;
   if (failed.length > 0) {
     state = 'fail';
-    headline = `${failed.length} of ${verdicts.length} gate${verdicts.length === 1 ? '' : 's'} failed`;
+    headline = `${failed.length} of ${plural(verdicts.length, 'gate')} failed`;
   } else if (regressions.length > 0) {
     state = 'fail';
-    headline = `${regressions.length} regression${regressions.length === 1 ? '' : 's'} against the baseline`;
+    headline = `${plural(regressions.length, 'regression')} against the baseline`;
   } else if (problems.length > 0) {
     // Gates that pass over a plan that finds the stream short (or a key over a shard, a consumer
     // behind) are not a green light.
@@ -169,13 +174,13 @@ function banner(input: ReportInput): string {
     headline = problemsHeadline(problems.length, verdicts.length);
   } else if (verdicts.length > 0) {
     state = 'pass';
-    headline = `All ${verdicts.length} gate${verdicts.length === 1 ? '' : 's'} passed`;
+    headline = `All ${plural(verdicts.length, 'gate')} passed`;
   } else {
     state = 'neutral';
     headline = result ? 'No gates' : 'Plan';
   }
   if (failed.length > 0 && regressions.length > 0) {
-    headline += `, ${regressions.length} regression${regressions.length === 1 ? '' : 's'} against the baseline`;
+    headline += `, ${plural(regressions.length, 'regression')} against the baseline`;
   }
   const facts: string[] = [];
   if (plan) {
@@ -188,12 +193,12 @@ function banner(input: ReportInput): string {
     );
     if (provisioned) {
       facts.push(
-        `<div><dt>Monthly cost, provisioned</dt><dd class="big">${html(usd(provisioned.monthly))}</dd></div>`,
+        `<div><dt>Monthly cost, provisioned</dt><dd class="big">${html(formatUsd(provisioned.monthly))}</dd></div>`,
       );
     }
     if (cheapest && cheapest !== provisioned) {
       facts.push(
-        `<div><dt>Cheapest option</dt><dd>${html(cheapest.label)}: ${html(usd(cheapest.monthly))}/month</dd></div>`,
+        `<div><dt>Cheapest option</dt><dd>${html(cheapest.label)}: ${html(formatUsd(cheapest.monthly))}/month</dd></div>`,
       );
     }
   }
@@ -206,7 +211,7 @@ function banner(input: ReportInput): string {
   }
   const pending =
     pendingGates.length > 0
-      ? `<p class="muted">${html(`${pendingGates.length} gate${pendingGates.length === 1 ? ' needs' : 's need'} a run to be checked: ${pendingGates.join('; ')}`)}</p>`
+      ? `<p class="muted">${html(`${plural(pendingGates.length, 'gate')} ${isSingular(pendingGates.length) ? 'needs' : 'need'} a run to be checked: ${pendingGates.join('; ')}`)}</p>`
       : '';
   const subtitle = result
     ? `Run ${result.header.runId} on ${result.scenario.target}, seed ${result.scenario.seed}`
@@ -217,7 +222,7 @@ function banner(input: ReportInput): string {
 <p class="muted">${html(subtitle)}</p>
 <dl class="facts">${facts.join('')}</dl>
 ${failed.length > 0 ? `<ul class="failures">${failed.map((v) => `<li>${html(v.gate)}: ${html(v.message)}</li>`).join('')}</ul>` : ''}
-${problems.length > 0 ? `<p>${html(failed.length > 0 || regressions.length > 0 ? `The plan also finds ${countOf(problems.length, 'problem')}:` : 'The plan finds:')}</p><ul class="failures problems">${problems.map((f) => `<li data-code="${html(f.code)}">${html(findingText(f))}</li>`).join('')}</ul>` : ''}
+${problems.length > 0 ? `<p>${html(failed.length > 0 || regressions.length > 0 ? `The plan also finds ${plural(problems.length, 'problem')}:` : 'The plan finds:')}</p><ul class="failures problems">${problems.map((f) => `<li data-code="${html(f.code)}">${html(findingText(f))}</li>`).join('')}</ul>` : ''}
 ${pending}
 </header>`;
 }
@@ -279,8 +284,8 @@ function runSection(result: RunResult): string {
     ],
     [
       'end-to-end latency p50 / p95 / p99',
-      num(
-        `${formatSeconds(percentileSeconds(h.e2eLatency, 50))} / ${formatSeconds(percentileSeconds(h.e2eLatency, 95))} / ${formatSeconds(percentileSeconds(h.e2eLatency, 99))}`,
+      ((e2e) => (typeof e2e === 'string' ? e2e : num(e2e.join(' / '))))(
+        endToEndPercentiles(result, [50, 95, 99]),
       ),
     ],
     [
@@ -344,7 +349,7 @@ function comparisonSection(comparison: NonNullable<ReportInput['comparison']>, b
     'comparison',
     'Against the baseline',
     `<p>${html(
-      `${baseline ? `Baseline: run ${baseline.header.runId} (seed ${baseline.scenario.seed}). ` : ''}${regressions} metric${regressions === 1 ? '' : 's'} worse by more than ${formatNumber(comparison.tolerance * 100)}%. Charts show the baseline dashed.`,
+      `${baseline ? `Baseline: run ${baseline.header.runId} (seed ${baseline.scenario.seed}). ` : ''}${plural(regressions, 'metric')} worse by more than ${formatNumber(comparison.tolerance * 100)}%. Charts show the baseline dashed.`,
     )}</p>${body}`,
   );
 }

@@ -2,7 +2,8 @@
  * The plan view (`plan-view.ts`) as HTML sections: the same sections, tables, notes and findings
  * the terminal prints, escaped here.
  */
-import { countOf, type Finding } from '../planner/findings.js';
+import type { Finding } from '../planner/findings.js';
+import { plural } from '../scenario/units.js';
 import { html } from './escape.js';
 import type { PlanView, ViewBlock, ViewCell, ViewFinding } from './plan-view.js';
 
@@ -64,7 +65,7 @@ export function planProblems(findings: readonly Finding[] | undefined): Finding[
 }
 
 export function problemsHeadline(problems: number, gatesPassed: number): string {
-  const finds = `the plan finds ${countOf(problems, 'problem')}`;
+  const finds = `the plan finds ${plural(problems, 'problem')}`;
   return gatesPassed > 0
     ? `${gatesPassed === 1 ? 'The 1 gate' : `All ${gatesPassed} gates`} passed, but ${finds}`
     : `${finds[0]!.toUpperCase()}${finds.slice(1)}`;

@@ -7,11 +7,20 @@
 import { KINESIS } from '../aws/facts.js';
 import { monthlyTotalText } from '../planner/cost.js';
 import { lagGrowthText } from '../planner/fan-out.js';
-import { countOf, type Finding, type FindingSeverity, findingText } from '../planner/findings.js';
+import { type Finding, type FindingSeverity, findingText } from '../planner/findings.js';
 import { HOT_KEYS_LISTED } from '../planner/hot-keys.js';
 import { reshardStepNote } from '../planner/reshard.js';
 import type { FirehoseBufferFigures, Plan } from '../planner/types.js';
-import { formatBytes, formatNumber, formatPercent, formatSeconds } from '../scenario/units.js';
+import {
+  formatBytes,
+  formatBytesPerSecond,
+  formatNumber,
+  formatPercent,
+  formatSeconds,
+  formatUsd,
+  isSingular,
+  plural,
+} from '../scenario/units.js';
 import { costItemLabel } from './charts.js';
 
 /** How a cell or note reads: `bad` (over a limit, short), `good`, or `muted`. */
@@ -68,8 +77,6 @@ export const HOT_KEY_MIN_SHARE = 0.01;
 
 const SEVERITY_ORDER: readonly FindingSeverity[] = ['error', 'warning', 'info'];
 
-const usd = (x: number) => `$${x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(2)}`;
-const bps = (x: number) => `${formatBytes(x)}/s`;
 const c = (text: string | number, tone?: ViewTone): ViewCell =>
   tone === undefined ? { text: String(text) } : { text: String(text), tone };
 const table = (headers: string[], rows: ViewCell[][]): ViewTable => ({ kind: 'table', headers, rows });
@@ -103,7 +110,7 @@ export function planView(plan: Plan): PlanView {
           c(formatNumber(p.averageRecordsPerSecond)),
           c(formatBytes(p.meanDataBytes)),
           c(formatBytes(p.meanKeyBytes)),
-          c(p.destination === 'stream' ? bps(p.writeBytesPerSecond) : '—'),
+          c(p.destination === 'stream' ? formatBytesPerSecond(p.writeBytesPerSecond) : '—'),
           c(
             p.destination === 'stream'
               ? `${formatNumber(p.kinesisRecordsPerSecond)}${p.aggregation.enabled ? ` (${formatNumber(p.aggregation.userRecordsPerKinesisRecord)} per aggregate)` : ''}`
@@ -118,7 +125,7 @@ export function planView(plan: Plan): PlanView {
   const binds = (n: number) => c(n === shards.required ? '← binds' : '');
   const shardRows: ViewCell[][] = [
     [
-      c(`by write bytes (${bps(KINESIS.shardWriteBytesPerSecond.value)} each)`),
+      c(`by write bytes (${formatBytesPerSecond(KINESIS.shardWriteBytesPerSecond.value)} each)`),
       c(shards.byWriteBytes),
       binds(shards.byWriteBytes),
     ],
@@ -129,7 +136,7 @@ export function planView(plan: Plan): PlanView {
     ],
     [
       c(
-        `by polling reads (${bps(KINESIS.shardReadBytesPerSecond.value)} shared by ${countOf(shards.pollingReaders, 'reader')})`,
+        `by polling reads (${formatBytesPerSecond(KINESIS.shardReadBytesPerSecond.value)} shared by ${plural(shards.pollingReaders, 'reader')})`,
       ),
       c(shards.byRead),
       binds(shards.byRead),
@@ -164,7 +171,7 @@ export function planView(plan: Plan): PlanView {
   if (shards.aggregation.requiredWith !== shards.aggregation.requiredWithout) {
     shardNotes.push(
       note(
-        `KPL aggregation: ${countOf(shards.aggregation.requiredWithout, 'shard')} without, ${formatNumber(shards.aggregation.requiredWith)} with (${shards.aggregation.enabled ? 'on' : 'off'} in this scenario)`,
+        `KPL aggregation: ${plural(shards.aggregation.requiredWithout, 'shard')} without, ${formatNumber(shards.aggregation.requiredWith)} with (${shards.aggregation.enabled ? 'on' : 'off'} in this scenario)`,
       ),
     );
   }
@@ -214,7 +221,7 @@ export function planView(plan: Plan): PlanView {
           { text: k.key, code: true },
           c(k.producer),
           c(formatNumber(k.recordsPerSecond)),
-          c(bps(k.bytesPerSecond)),
+          c(formatBytesPerSecond(k.bytesPerSecond)),
           c(formatPercent(k.shardUtilization)),
           ...(showConfigured ? [c(String(k.shardAtConfigured))] : []),
           c(k.shardAtRecommended),
@@ -227,7 +234,7 @@ export function planView(plan: Plan): PlanView {
     if (notable.length > shown.length) {
       hotBlocks.push(
         note(
-          `${countOf(notable.length - shown.length, 'more key')} at ${formatPercent(HOT_KEY_MIN_SHARE)} of a shard or more (\`plan --json\` lists up to ${HOT_KEYS_LISTED})`,
+          `${plural(notable.length - shown.length, 'more key')} at ${formatPercent(HOT_KEY_MIN_SHARE)} of a shard or more (\`plan --json\` lists up to ${HOT_KEYS_LISTED})`,
           'muted',
         ),
       );
@@ -252,7 +259,7 @@ export function planView(plan: Plan): PlanView {
         c(x.shardCount),
         c(x.shard),
         c(formatNumber(x.recordsPerSecond)),
-        c(bps(x.bytesPerSecond)),
+        c(formatBytesPerSecond(x.bytesPerSecond)),
         c(formatPercent(x.utilization)),
         c(formatPercent(x.utilizationWithoutOversizedKeys)),
         c(formatPercent(x.averageUtilization)),
@@ -277,10 +284,10 @@ export function planView(plan: Plan): PlanView {
           fanOut.consumers.map((x) => [
             c(x.name),
             c(x.type),
-            c(bps(x.readBytesPerSecondPerShard)),
+            c(formatBytesPerSecond(x.readBytesPerSecondPerShard)),
             c(formatSeconds(x.propagationDelaySeconds)),
             c(lagGrowthText(x), x.lag.recordsPerSecond > 0 ? 'bad' : undefined),
-            c(usd(x.monthlyCost.provisioned)),
+            c(formatUsd(x.monthlyCost.provisioned)),
           ]),
         ),
         ...fanOut.consumers.map((x) => note(`${x.name}: ${x.recommendation}`)),
@@ -300,7 +307,7 @@ export function planView(plan: Plan): PlanView {
       c(formatBytes(x.objectBytes)),
       c(formatNumber(x.objectsPerHour)),
       c(`${formatSeconds(x.meanDeliveryLatencySeconds)} / ${formatSeconds(x.maxDeliveryLatencySeconds)}`),
-      c(usd(monthly)),
+      c(formatUsd(monthly)),
     ];
     sections.push({
       id: 'plan-firehose',
@@ -350,8 +357,7 @@ export function planView(plan: Plan): PlanView {
   }
 
   const steps = [...reshard.steps, ...(reshard.toRecommended ? [reshard.toRecommended] : [])];
-  // Plans written before the list existed have none.
-  const friendly = reshard.friendlyCounts ?? [];
+  const friendly = reshard.friendlyCounts;
   if (steps.length > 0) {
     const blocks: ViewBlock[] = [
       table(
@@ -375,7 +381,7 @@ export function planView(plan: Plan): PlanView {
     if (friendly.length > 1 && shards.configured !== null) {
       blocks.push(
         note(
-          `Reshard-friendly counts from ${countOf(shards.configured, 'configured shard')}: each reshards sooner than every smaller count listed`,
+          `Reshard-friendly counts from ${plural(shards.configured, 'configured shard')}: each reshards sooner than every smaller count listed`,
         ),
         table(
           ['shards', 'over recommended', 'route', 'operations', 'duration', 'per month'],
@@ -385,7 +391,7 @@ export function planView(plan: Plan): PlanView {
             c(f.calls.length === 0 ? 'configured' : [shards.configured, ...f.calls].join(' → ')),
             c(f.shardOperations),
             c(formatSeconds(f.durationSeconds)),
-            c(i === 0 ? '' : `+${usd(f.monthlyCostDelta)}`),
+            c(i === 0 ? '' : `+${formatUsd(f.monthlyCostDelta)}`),
           ]),
         ),
       );
@@ -400,18 +406,18 @@ export function planView(plan: Plan): PlanView {
   if (onDemand) {
     const within = onDemand.previousPeakGiven
       ? `${formatNumber(KINESIS.onDemandPeakMultiple.value)}× the previous peak`
-      : `a new stream's ${bps(KINESIS.onDemandInitialWriteBytesPerSecond.value)} and ${formatNumber(KINESIS.onDemandInitialWriteRecordsPerSecond.value)} records/s`;
+      : `a new stream's ${formatBytesPerSecond(KINESIS.onDemandInitialWriteBytesPerSecond.value)} and ${formatNumber(KINESIS.onDemandInitialWriteRecordsPerSecond.value)} records/s`;
     const over = onDemand.keysOverShardLimit;
     sections.push({
       id: 'plan-on-demand',
       title: 'On-demand',
       blocks: [
         note(
-          `Capacity without scaling: ${bps(onDemand.capacityBytesPerSecond)} and ${formatNumber(onDemand.capacityRecordsPerSecond)} records/s; peak ${bps(onDemand.peakBytesPerSecond)} and ${formatNumber(onDemand.peakRecordsPerSecond)} records/s.`,
+          `Capacity without scaling: ${formatBytesPerSecond(onDemand.capacityBytesPerSecond)} and ${formatNumber(onDemand.capacityRecordsPerSecond)} records/s; peak ${formatBytesPerSecond(onDemand.peakBytesPerSecond)} and ${formatNumber(onDemand.peakRecordsPerSecond)} records/s.`,
         ),
         onDemand.throttledSeconds > 0
           ? note(
-              `Throttles for ~${formatSeconds(onDemand.throttledSeconds)} (${formatPercent(onDemand.throttledRecordShare)} of records over capacity)${over > 0 ? `; ${countOf(over, 'key')} above one shard's limit throttle${over === 1 ? 's' : ''} whatever the capacity` : ' while it scales'}.`,
+              `Throttles for ~${formatSeconds(onDemand.throttledSeconds)} (${formatPercent(onDemand.throttledRecordShare)} of records over capacity)${over > 0 ? `; ${plural(over, 'key')} above one shard's limit ${isSingular(over) ? 'throttles' : 'throttle'} whatever the capacity` : ' while it scales'}.`,
               'bad',
             )
           : note(`No throttling expected: the peak stays within ${within}.`),
@@ -424,8 +430,8 @@ export function planView(plan: Plan): PlanView {
       ['option', 'per month', 'if peak held', ''],
       cost.options.map((o) => [
         c(o.label),
-        c(usd(o.monthly)),
-        c(usd(o.monthlyAtPeak)),
+        c(formatUsd(o.monthly)),
+        c(formatUsd(o.monthlyAtPeak)),
         o.option === cost.cheapest ? c('← cheapest', 'good') : c(''),
       ]),
     ),
@@ -434,15 +440,15 @@ export function planView(plan: Plan): PlanView {
       cost.options.flatMap((o) =>
         o.lines
           .filter((l) => l.usd > 0)
-          .map((l) => [c(o.label), c(costItemLabel(l.item)), c(usd(l.usd)), c(l.detail, 'muted')]),
+          .map((l) => [c(o.label), c(costItemLabel(l.item)), c(formatUsd(l.usd)), c(l.detail, 'muted')]),
       ),
     ),
   ];
   for (const o of cost.options)
     for (const n of o.notes.slice(o.option === 'onDemand' ? 1 : 0)) costBlocks.push(note(`${o.label}: ${n}`));
   if (cost.firehoseMonthly > 0)
-    costBlocks.push(note(`Firehose, on top of any option: ${usd(cost.firehoseMonthly)}`));
-  const total = monthlyTotalText(cost);
+    costBlocks.push(note(`Firehose, on top of any option: ${formatUsd(cost.firehoseMonthly)}`));
+  const total = monthlyTotalText(cost, shards.recommended);
   if (total !== '') costBlocks.push(note(`${total[0]!.toUpperCase()}${total.slice(1)}`));
   if (cost.unconfirmedPrices.length > 0) {
     costBlocks.push(
@@ -464,8 +470,8 @@ export function planView(plan: Plan): PlanView {
     subtitle: [
       plan.scenario.region,
       plan.scenario.mode,
-      ...(shards.configured === null ? [] : [`${countOf(shards.configured, 'shard')} configured`]),
-      ...(shards.sizedByPlan ? [`${countOf(shards.recommended, 'shard')} sized by the plan`] : []),
+      ...(shards.configured === null ? [] : [`${plural(shards.configured, 'shard')} configured`]),
+      ...(shards.sizedByPlan ? [`${plural(shards.recommended, 'shard')} sized by the plan`] : []),
       // `--set` values are part of what was planned.
       ...(plan.scenario.overrides ?? []).map((o) => `--set ${o}`),
       `headroom ${formatPercent(h)}`,

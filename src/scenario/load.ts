@@ -14,6 +14,7 @@ import { applyOverrides, overrideAt, overrideFile, parseOverrides } from './over
 import { plainDurationIssues } from './plain-durations.js';
 import { dependsOnRepair, salvage, toDocument } from './salvage.js';
 import { type Scenario, scenarioSchema } from './schema.js';
+import { plural } from './units.js';
 
 export type DocPath = readonly (string | number)[];
 
@@ -318,7 +319,7 @@ function toProblems(issue: Issue, prefix: DocPath, raw: unknown, locate: Locate)
           expected: `${op} ${String(bound)}${what}`,
           found:
             issue.origin === 'array' && Array.isArray(value)
-              ? `${value.length} item${value.length === 1 ? '' : 's'}`
+              ? plural(value.length, 'item')
               : describeValue(value),
         },
       ];

@@ -8,6 +8,7 @@
 import { parseDocument } from 'yaml';
 import type { Problem, SourceLocation } from '../errors.js';
 import type { DocPath } from './load.js';
+import { plural } from './units.js';
 
 export interface Override {
   /** The argument as given, `stream.shards=24`. */
@@ -136,7 +137,7 @@ function setAt(
         return `${where} is a list: name an item by its index, e.g. ${where}[0].${segment}`;
       }
       if (segment >= node.length) {
-        return `${where} has ${node.length} item${node.length === 1 ? '' : 's'}: index ${segment} is past its end (--set changes items, it does not add them)`;
+        return `${where} has ${plural(node.length, 'item')}: index ${segment} is past its end (--set changes items, it does not add them)`;
       }
     } else if (node !== null && typeof node === 'object') {
       if (typeof segment === 'number') {

@@ -120,3 +120,62 @@ export function formatNumber(value: number, extraDigits = 0): string {
   const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : abs >= 1 ? 2 : 3;
   return NUMBER_FORMATS[Math.min(15, digits + extraDigits)]!.format(value);
 }
+
+/** A rate of bytes for people: 1_048_576 → `1 MiB/s`. */
+export function formatBytesPerSecond(bytesPerSecond: number, extraDigits = 0): string {
+  return `${formatBytes(bytesPerSecond, extraDigits)}/s`;
+}
+
+/** US dollars with `digits` fraction digits, at least `minDigits` (made on first use, then kept). */
+const USD_FORMATS = new Map<string, Intl.NumberFormat>();
+function usdFormat(minDigits: number, digits: number): Intl.NumberFormat {
+  const key = `${minDigits}/${digits}`;
+  let format = USD_FORMATS.get(key);
+  if (format === undefined) {
+    format = new Intl.NumberFormat('en-US', {
+      style: 'currency',
+      currency: 'USD',
+      minimumFractionDigits: minDigits,
+      maximumFractionDigits: digits,
+    });
+    USD_FORMATS.set(key, format);
+  }
+  return format;
+}
+
+/**
+ * An amount of money, the one way every output writes it: whole dollars from $100 (`$1,167`),
+ * cents below (`$21.90`, `$0.50`), and below a cent three significant digits (`$0.0042`) so a small
+ * amount never reads as `$0.00`. `extraDigits` adds fraction digits (a gate's measured and allowed
+ * side by side: `$1,167.01` vs `$1,167.00`, not `$1,167` twice).
+ */
+export function formatUsd(usd: number, extraDigits = 0): string {
+  if (!Number.isFinite(usd)) return `$${usd}`;
+  const abs = Math.abs(usd);
+  // 99.996 rounds to $100.00 in cents: whole dollars from there, as from $100. More digits
+  // start at cents: $1,500.004 beside $1,500.00, not $1,500.000.
+  if (abs >= 99.995) {
+    return extraDigits === 0
+      ? usdFormat(0, 0).format(usd)
+      : usdFormat(2, Math.min(20, 1 + extraDigits)).format(usd);
+  }
+  // Below a cent: 0.0042 → log10 = -2.4 → floor -3 → 2 + 3 = 5 fraction digits at most → `$0.0042`.
+  const digits = abs > 0 && abs < 0.01 ? 2 - Math.floor(Math.log10(abs)) : 2;
+  return usdFormat(2 + extraDigits, Math.min(20, digits + extraDigits)).format(usd);
+}
+
+/**
+ * Whether `n` reads as one once printed: the engine's fluid counts are fractional, and 0.9996
+ * records print as `1`, which takes the singular (and `1 record is`, not `1 records are`).
+ */
+export function isSingular(n: number): boolean {
+  return formatNumber(n) === '1';
+}
+
+/**
+ * A count in words, `1 shard`, `2 shards`, `1,000 records`: the noun in the plural unless n prints
+ * as 1; an irregular plural is the third argument (`plural(n, 'retry', 'retries')`).
+ */
+export function plural(n: number, noun: string, pluralNoun = `${noun}s`): string {
+  return `${formatNumber(n)} ${isSingular(n) ? noun : pluralNoun}`;
+}

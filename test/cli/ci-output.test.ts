@@ -410,6 +410,10 @@ describe('the run summary’s words', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('; end to end: no consumers\n');
     expect(r.stdout).not.toContain('end to end p99');
+    // The HTML run table says the same, not "0 s / 0 s / 0 s".
+    const page = r.io.written.get(join(TMP, 'none', 'index.html')) ?? '';
+    const row = /end-to-end latency p50 \/ p95 \/ p99<\/t[hd]>\s*<td[^>]*>([^<]*)<\/td>/.exec(page);
+    expect(row?.[1]).toBe('no consumers');
   });
 
   it('counts in the singular for one: 1 retry, 1 record, 1 object', () => {

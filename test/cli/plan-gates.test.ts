@@ -42,7 +42,7 @@ describe('shardcast plan: gates', () => {
     expect(text.code).toBe(1);
     expect(text.stdout).toContain('\nGates (0 of 1 checked by the plan passed)\n');
     expect(text.stdout).toContain(`  ✗ cost.monthly.provisioned < 100: ${out.gates.verdicts[0]!.message}\n`);
-    expect(text.stdout).toMatch(/allowed < \$100\.00/);
+    expect(text.stdout).toMatch(/allowed < \$100\n/);
     expect(text.stdout).toContain('\nGates that need a run (3)');
     expect(text.stdout).toContain('  · putLatency.p99 < 250ms\n');
   });

@@ -1,6 +1,5 @@
-/** The pieces of `run --json` and `compare --json`: verdicts, filters, key metrics, the scenario hash, plurals. */
+/** The pieces of `run --json` and `compare --json`: verdicts, filters, key metrics, the scenario hash. */
 import { describe, expect, it } from 'vitest';
-import { plural } from '../../src/cli/plural.js';
 import {
   type ComparedRun,
   comparabilityWarnings,
@@ -132,19 +131,5 @@ describe('comparabilityWarnings', () => {
 
   it('a result without a hash (written before it existed) is compared by name only', () => {
     expect(comparabilityWarnings({ ...run, scenarioHash: null }, run)).toEqual([]);
-  });
-});
-
-describe('plural', () => {
-  it('uses the singular for exactly one', () => {
-    expect(plural(1, 'shard')).toBe('1 shard');
-    expect(plural(0, 'shard')).toBe('0 shards');
-    expect(plural(2, 'retry', 'retries')).toBe('2 retries');
-    expect(plural(1, 'retry', 'retries')).toBe('1 retry');
-    expect(plural(12_000, 'record')).toBe('12,000 records');
-    // A fluid count printed as 1 (formatNumber keeps 3 decimals below 1: 0.9996 → "1") reads as one;
-    // 1.5 prints as "1.5" and takes the plural.
-    expect(plural(0.9996, 'record')).toBe('1 record');
-    expect(plural(1.5, 'record')).toBe('1.5 records');
   });
 });

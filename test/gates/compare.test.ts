@@ -164,7 +164,7 @@ describe('renderComparison', () => {
         'metric                    baseline  current  change',
         'acknowledged                 1,000      950     −5%  worse, within tolerance',
         'added                            –        2          only in current',
-        'cost.monthly.provisioned   $100.00   $90.00    −10%  better',
+        'cost.monthly.provisioned      $100   $90.00    −10%  better',
         'dropped                          0        3  from 0  ✗ regression',
         'gone                             1        –          only in baseline',
         'produced                     1,000    2,000   +100%',

@@ -60,7 +60,7 @@ describe('renderJUnit', () => {
     expect(failure.attributes.message).toBe('putLatency.p99 = 312 ms, allowed < 250 ms');
     expect(failure.text).toBe('measured 312 ms, allowed < 250 ms (gate from the scenario)');
     expect(cases[2]!.children[0]!.text).toBe(
-      'measured $1,523.40, allowed < $1,500.00 (gate from the command line)',
+      'measured $1,523, allowed < $1,500 (gate from the command line)',
     );
     expect(cases[3]!.children[0]!.text).toBe(
       'missing.metric: no such metric in this plan or run (gate from the scenario)',
@@ -110,7 +110,7 @@ describe('renderSummaryMarkdown', () => {
         '| --- | --- | --- | --- | --- |',
         '| ❌ | `putLatency.p99 < 250ms` | 312 ms | &lt; 250 ms | scenario |',
         '| ✅ | `throttledRatio <= 0.001` | 0.04% | &lt;= 0.1% | scenario |',
-        '| ❌ | `cost.monthly.provisioned < $1,500` | $1,523.40 | &lt; $1,500.00 | `--gate` |',
+        '| ❌ | `cost.monthly.provisioned < $1,500` | $1,523 | &lt; $1,500 | `--gate` |',
         '| ❌ | `missing.metric > 3` | not measured | &gt; 3 | scenario |',
         '',
         '> missing.metric: no such metric in this plan or run',

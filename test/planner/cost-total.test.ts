@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../../src/load.js';
+import { monthlyTotalText } from '../../src/planner/cost.js';
 import { planScenario } from '../../src/planner/index.js';
 import { GB, MONTH_SECONDS, metric, planOf } from './helpers.js';
 
@@ -68,13 +69,28 @@ consumers:
   - { name: e, type: enhanced-fan-out }
 `;
 
-  it('provisioned: shard-hours, PUT payload units and the EFO consumer, nothing else', () => {
-    const plan = planOf(yaml('shards: 2'));
-    // 2 shards × 730 × $0.015 = $21.90; 1,000 × 2,628,000 = 2,628 M units × $0.014 = $36.792;
-    // EFO: 1 × 2 × 730 × $0.015 = $21.90 and 1,024,000 × 2,628,000 ÷ 2^30 = 2,506.26 GB × $0.013.
+  it('provisioned: shard-hours, PUT payload units and the EFO consumer, priced at the recommended count', () => {
+    // Configured 6, recommended 2: peak 1,000 records/s × 1,024 B = 1,024,000 B/s; × 1.2 headroom
+    // = 1,228,800 B/s ÷ 1,048,576 B/s a shard = 1.17 → 2 shards (records: 1,200 ÷ 1,000 = 1.2 → 2).
+    const plan = planOf(yaml('shards: 6'));
+    expect(plan.shards.configured).toBe(6);
+    expect(plan.shards.recommended).toBe(2);
+    // At the recommended 2: 2 shards × 730 × $0.015 = $21.90; 1,000 × 2,628,000 = 2,628 M units ×
+    // $0.014 = $36.792; EFO: 1 × 2 × 730 × $0.015 = $21.90 and 1,024,000 × 2,628,000 ÷ 2^30 =
+    // 2,506.26 GB × $0.013 = $32.58. Total $21.90 + $36.792 + $21.90 + $32.58 = $113.17.
     const efoGb = (1_024_000 * MONTH_SECONDS) / GB;
-    expect(metric(plan, 'cost.monthly.total')).toBeCloseTo(21.9 + 36.792 + 21.9 + efoGb * 0.013, 9);
+    const atRecommended = 21.9 + 36.792 + 21.9 + efoGb * 0.013;
+    // At the configured 6 it would be 6 × 730 × $0.015 = $65.70 twice (shards and EFO consumer-
+    // shard-hours): $65.70 + $36.792 + $65.70 + $32.58 = $200.77.
+    const atConfigured = 65.7 + 36.792 + 65.7 + efoGb * 0.013;
+    expect(metric(plan, 'cost.monthly.total')).toBeCloseTo(atRecommended, 9);
+    expect(metric(plan, 'cost.monthly.total')).not.toBeCloseTo(atConfigured, 0);
     expect(metric(plan, 'consumers.e.monthlyCost')).toBeCloseTo(21.9 + efoGb * 0.013, 9);
+    // And the words say which count it is priced at: $113.17 ≥ $100 → "$113"; stream $21.90 +
+    // $36.792 + $21.90 + $32.58 = $113.17 → "$113" too (no Firehose).
+    expect(monthlyTotalText(plan.cost, plan.shards.recommended)).toBe(
+      'total as the scenario runs (provisioned, priced at the recommended 2 shards): $113 a month (stream $113 with enhanced fan-out)',
+    );
   });
 
   it('on-demand: the Standard option, or Advantage when the account bills it', () => {

@@ -167,9 +167,9 @@ describe('what one more polling application costs', () => {
       21.9 + ((1_060_000 * MONTH_SECONDS) / GB) * 0.013,
       9,
     );
-    // The text rounds $10.95 to 3 significant digits' worth: "$11".
+    // The text writes money as everywhere else (formatUsd): below $100 in cents, "$10.95".
     expect(plan.fanOut.crossover).toContain(
-      'One more polling application would need 1 more shard ($11/month)',
+      'One more polling application would need 1 more shard ($10.95/month)',
     );
   });
 });

@@ -5,9 +5,11 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { KINESIS } from '../../src/aws/facts.js';
 import { loadScenarioFile } from '../../src/load.js';
 import { type Finding, findingText } from '../../src/planner/findings.js';
 import { planScenario } from '../../src/planner/index.js';
+import { formatBytesPerSecond, formatNumber } from '../../src/scenario/units.js';
 import { REPO_ROOT } from '../helpers/fake-io.js';
 
 const finding = (
@@ -28,6 +30,7 @@ describe('findingText', () => {
       findingText(
         finding('shards-short', {
           configured: 1,
+          atPeak: 1,
           recommended: 2,
           headroomFactor: 1.2,
           calls: 1,
@@ -42,6 +45,7 @@ describe('findingText', () => {
       findingText(
         finding('shards-short', {
           configured: 8,
+          atPeak: 8,
           recommended: 31,
           headroomFactor: 1.2,
           calls: 2,
@@ -89,7 +93,8 @@ describe('findingText', () => {
 
   it("reads a shard's write limits from the facts, not from typed prose", () => {
     // 1,500 records/s of 300 B: 1,500 ÷ 1,000 = 150% of the records limit (the bytes, 450,000 ÷
-    // 1,048,576 = 43%, are under theirs); salted × ceil(1.5 × 1.2) = 2.
+    // 1,048,576 = 43%, are under theirs); salted × ceil(1.5 × 1.2) = 2. The limits in the text are
+    // KINESIS's, formatted: 1,000 records/s → "1,000 records/s", 1,048,576 B/s → "1 MiB/s".
     const text = findingText(
       finding(
         'key-over-shard',
@@ -103,8 +108,9 @@ describe('findingText', () => {
         { producer: 'devices', key: 'd-0' },
       ),
     );
+    const limits = `${formatNumber(KINESIS.shardWriteRecordsPerSecond.value)} records/s or ${formatBytesPerSecond(KINESIS.shardWriteBytesPerSecond.value)}`;
     expect(text).toBe(
-      'key "d-0" of devices carries 1,500 records/s and 439 KiB/s, 150% of one shard\'s 1,000 records/s or 1 MiB/s by itself: more shards cannot fix it. Salt it over 2 keys (e.g. "d-0#0" … "d-0#1") and merge per key downstream.',
+      `key "d-0" of devices carries 1,500 records/s and 439 KiB/s, 150% of one shard's ${limits} by itself: more shards cannot fix it. Salt it over 2 keys (e.g. "d-0#0" … "d-0#1") and merge per key downstream.`,
     );
   });
 

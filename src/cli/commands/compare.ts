@@ -1,6 +1,6 @@
 import { compareMetrics, parseTolerance, renderComparison } from '../../gates/compare.js';
+import { plural } from '../../scenario/units.js';
 import type { Io } from '../io.js';
-import { plural } from '../plural.js';
 import { readResult } from '../read.js';
 import { comparabilityWarnings, comparedRun, comparisonSummary, filterRows } from '../summary.js';
 

@@ -8,16 +8,24 @@ import { absentMetrics, knownMetrics } from '../../load.js';
 import { indexOfMax, maxOf } from '../../numbers.js';
 import { planScenario } from '../../planner/index.js';
 import { renderReport } from '../../report/html.js';
+import { endToEndPercentiles } from '../../result/end-to-end.js';
 import { maxSeconds, percentileSeconds } from '../../result/histogram.js';
 import { serializeResult } from '../../result/io.js';
 import type { RunResult } from '../../result/types.js';
 import { BOUNDS, runWorkProblem } from '../../scenario/bounds.js';
-import { formatBytes, formatNumber, formatPercent, formatSeconds } from '../../scenario/units.js';
+import {
+  formatBytes,
+  formatNumber,
+  formatPercent,
+  formatSeconds,
+  formatUsd,
+  isSingular,
+  plural,
+} from '../../scenario/units.js';
 import { TARGETS } from '../../targets/index.js';
 import { parseDurationArg, parseSeedArg } from '../args.js';
 import { displayPath, type Io } from '../io.js';
 import { outputDirectory, writeArtefact } from '../out.js';
-import { isSingular, plural } from '../plural.js';
 import { GATES_FILE, loadScenario, serializeGates } from '../read.js';
 import { runSummary, scenarioHash } from '../summary.js';
 import { SHARDCAST_VERSION } from '../version.js';
@@ -217,14 +225,14 @@ function keyFigures(result: RunResult, planMetrics: Record<string, number>): Rec
     'put latency p99': formatSeconds(m['putLatency.p99'] ?? 0),
     'hottest shard': `${formatPercent(m['shards.maxUtilization'] ?? 0)} of its limit`,
     'shards recommended (plan)': String(planMetrics['shards.recommended'] ?? ''),
-    'monthly cost, provisioned (plan)': `$${formatNumber(planMetrics['cost.monthly.provisioned'] ?? 0)}`,
-    'monthly cost, total (plan)': `$${formatNumber(planMetrics['cost.monthly.total'] ?? 0)}`,
+    'monthly cost, provisioned (plan)': formatUsd(planMetrics['cost.monthly.provisioned'] ?? 0),
+    'monthly cost, total (plan)': formatUsd(planMetrics['cost.monthly.total'] ?? 0),
   };
 }
 
 /** The line a run without `stream.shards` prints, and its summary repeats. */
 export function sizedByPlanNote(shards: number): string {
-  return `stream.shards is not set: running at the plan's recommended ${shards} shard${shards === 1 ? '' : 's'}`;
+  return `stream.shards is not set: running at the plan's recommended ${plural(shards, 'shard')}`;
 }
 
 /** What a person wants to know after a run: what throttled, where, how much was lost, the gates. */
@@ -273,15 +281,11 @@ export function renderRunSummary(
       `  when      throttling in ${formatNumber(throttledSeconds)} of ${plural(result.series.throttled.length, 'second')}, from ${formatSeconds(first)}`,
     );
   }
-  // End to end runs from a put to a consumer's read: without consumers there is no such figure,
-  // and a 0 s would read as "instant".
-  const consumers = Object.keys(result.series.consumerLagSeconds).length;
+  const endToEnd = endToEndPercentiles(result, [95, 99]);
   const e2e =
-    consumers === 0
-      ? 'end to end: no consumers'
-      : result.histograms.e2eLatency.count === 0
-        ? 'end to end: no records read'
-        : `end to end p95 ${formatSeconds(percentileSeconds(result.histograms.e2eLatency, 95))}, p99 ${formatSeconds(percentileSeconds(result.histograms.e2eLatency, 99))}`;
+    typeof endToEnd === 'string'
+      ? `end to end: ${endToEnd}`
+      : `end to end p95 ${endToEnd[0]}, p99 ${endToEnd[1]}`;
   out.push(
     `  latency   put p50 ${formatSeconds(percentileSeconds(result.histograms.putLatency, 50))}, p95 ${formatSeconds(percentileSeconds(result.histograms.putLatency, 95))}, p99 ${formatSeconds(percentileSeconds(result.histograms.putLatency, 99))}, max ${formatSeconds(maxSeconds(result.histograms.putLatency))}; ${e2e}`,
   );

@@ -1,8 +1,8 @@
 import { stringify } from 'yaml';
 import { formatProblem, InvalidInputError, type Problem } from '../../errors.js';
 import type { Scenario } from '../../scenario/schema.js';
+import { plural } from '../../scenario/units.js';
 import type { Io } from '../io.js';
-import { plural } from '../plural.js';
 import { loadScenario } from '../read.js';
 
 /** A problem or warning for scripts: where, what, and the line stderr prints for it. */
