@@ -7,7 +7,7 @@ import type { PlacedKeys } from '../keys/placement.js';
 import { maxOf } from '../numbers.js';
 import { rateAt, sampleTimes } from '../scenario/profiles.js';
 import type { Scenario } from '../scenario/schema.js';
-import { formatBytes, formatBytesPerSecond, formatNumber, plural } from '../scenario/units.js';
+import { formatBytesPerSecond, formatNumber, plural } from '../scenario/units.js';
 import { chosenCostOption, monthlyTotal, planCosts } from './cost.js';
 import { planFanOut } from './fan-out.js';
 import { type Finding, readShortfallText } from './findings.js';
