@@ -15,6 +15,8 @@ const PLAIN_SECONDS = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*$/;
 export function parseDurationArg(text: string): number {
   const plain = PLAIN_SECONDS.exec(text);
   const seconds = plain ? Number(plain[1]) : parseDuration(text);
+  // `1e400s` reads as Infinity: a duration, but beyond every bound (the command says which).
+  if (seconds === Number.POSITIVE_INFINITY) return seconds;
   if (seconds === undefined || !(seconds > 0) || !Number.isFinite(seconds)) {
     throw new ShardcastError(
       'usage',

@@ -191,9 +191,15 @@ function banner(input: ReportInput): string {
       `<div><dt>Binding constraint</dt><dd>${html(plan.binding)}</dd></div>`,
       `<div><dt>Recommended shards</dt><dd class="big">${html(formatNumber(recommended))}${plan.shards.configured !== null ? ` <span class="muted">(${html(formatNumber(plan.shards.configured))} configured)</span>` : ''}</dd></div>`,
     );
-    if (provisioned) {
+    // What the scenario costs as it runs (`cost.monthly.total`: the stream, its enhanced fan-out
+    // consumers and every Firehose stream), then the stream alone when Firehose adds to it.
+    const chosen = plan.cost.options.find((o) => o.option === plan.cost.chosen);
+    facts.push(
+      `<div><dt>Monthly cost, total</dt><dd class="big">${html(formatUsd(plan.cost.monthlyTotal))}</dd></div>`,
+    );
+    if (chosen && plan.cost.firehoseMonthly > 0) {
       facts.push(
-        `<div><dt>Monthly cost, provisioned</dt><dd class="big">${html(formatUsd(provisioned.monthly))}</dd></div>`,
+        `<div><dt>Of which the stream (${html(chosen.label)})</dt><dd>${html(formatUsd(chosen.monthly))}/month</dd></div>`,
       );
     }
     if (cheapest && cheapest !== provisioned) {

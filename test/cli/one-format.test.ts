@@ -23,11 +23,19 @@ describe('money, written once', () => {
 
     const page = await run(['plan', 'scenarios/launch-day.yaml', '--out', join(TMP, 'plan')]);
     const html = page.io.written.get(join(TMP, 'plan', 'index.html')) ?? '';
-    const banner = /<dt>Monthly cost, provisioned<\/dt><dd class="big">([^<]*)<\/dd>/.exec(html)?.[1];
+    const total = /<dt>Monthly cost, total<\/dt><dd class="big">([^<]*)<\/dd>/.exec(html)?.[1];
+    const stream = /<dt>Of which the stream \(Provisioned, 31 shards\)<\/dt><dd>([^<]*)\/month<\/dd>/.exec(
+      html,
+    )?.[1];
     const costRow = /<td>Provisioned, 31 shards<\/td>\s*<td[^>]*>([^<]*)<\/td>/.exec(html)?.[1];
-    // $1,167.01 a month: whole dollars from $100, in the banner as in the table under it.
-    expect(banner).toBe('$1,167');
-    expect(costRow).toBe(banner);
+    // The banner leads with cost.monthly.total, the stream ($1,167.01) plus Firehose ($2,479):
+    // whole dollars from $100, as in the table under it.
+    const plan = JSON.parse((await run(['plan', 'scenarios/launch-day.yaml', '--json'])).stdout) as {
+      metrics: Record<string, number>;
+    };
+    expect(total).toBe(`$${Math.round(plan.metrics['cost.monthly.total']!).toLocaleString('en-US')}`);
+    expect(stream).toBe('$1,167');
+    expect(costRow).toBe(stream);
     expect(html).toContain('+$21.90/month');
   });
 
