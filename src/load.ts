@@ -3,14 +3,16 @@
  * the AWS limits, fill the service defaults.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { checkScenarioLimits } from './aws/checks.js';
 import { withServiceDefaults } from './aws/defaults.js';
+import { readConfined } from './confine.js';
 import { FileError, readErrorText } from './errors.js';
-import { gatesCheck } from './gates/validate.js';
+import { type AbsentMetrics, gatesCheck } from './gates/validate.js';
 import { planMetricNames } from './planner/metrics.js';
 import { runMetricNames } from './result/names.js';
-import { type LoadedScenario, parseScenario, type ScenarioCheck } from './scenario/load.js';
+import { checkBounds } from './scenario/bounds.js';
+import { type LoadedScenario, parseScenario } from './scenario/load.js';
 import type { Scenario } from './scenario/schema.js';
 
 export interface ReadFs {
@@ -19,19 +21,32 @@ export interface ReadFs {
 
 const nodeFs: ReadFs = { readFile: (path) => readFileSync(path, 'utf8') };
 
+/** How a scenario is loaded beyond its text: `--set` overrides and the folders it may read. */
+export interface LoadOptions {
+  /** `--set PATH=VALUE` arguments, applied before validation. */
+  overrides?: readonly string[];
+  /** Folders beyond the scenario's own that the files it names may be read from (`--allow-path`). */
+  allowPaths?: readonly string[];
+  /** The working directory `allowPaths` resolve against. */
+  cwd?: string;
+}
+
 /** Parses scenario text as the CLI does; `file` names it in messages and anchors relative paths. */
 export function loadScenarioText(
   text: string,
   file: string,
   fs: ReadFs = nodeFs,
   baseDir?: string,
-  overrides: readonly string[] = [],
+  options: LoadOptions = {},
 ): LoadedScenario {
   const base = baseDir ?? dirname(file);
+  const { overrides = [], allowPaths = [], cwd = process.cwd() } = options;
   return parseScenario(text, file, {
     overrides,
-    readFile: (path) => fs.readFile(isAbsolute(path) ? path : resolve(base, path)),
-    checks: [checkScenarioLimits, withoutConfiguredCount(gatesCheck(knownMetrics))],
+    // Confined to the scenario's folder and `--allow-path` folders (src/confine.ts).
+    readFile: (path) =>
+      readConfined(path, { baseDir: base, allowPaths, cwd, readMissing: (p) => fs.readFile(p) }),
+    checks: [checkBounds, checkScenarioLimits, gatesCheck(knownMetrics, absentMetrics)],
     complete: withServiceDefaults,
   });
 }
@@ -50,38 +65,40 @@ export function knownMetrics(scenario: Scenario): string[] {
 /**
  * A scenario without `stream.shards` has no configured count, so the metrics of that count
  * (`shards.configured`, `hotKey.maxShardUtilizationAtConfigured`) do not exist: a gate naming one
- * is told why, and which metric to use, rather than only "unknown metric". The names are the ones
- * the plan would add if a count were set, so the list cannot drift from the planner's.
+ * (in the scenario or with --gate) is told why, and which metric to use, rather than only "unknown
+ * metric". The names are the ones the plan would add if a count were set, so the list cannot drift
+ * from the planner's.
  */
-function withoutConfiguredCount(check: ScenarioCheck): ScenarioCheck {
-  return (scenario) => {
-    const issues = check(scenario);
-    if (scenario.stream.mode !== 'provisioned' || scenario.stream.shards !== undefined) return issues;
-    const present = new Set(planMetricNames(scenario));
-    const withCount = planMetricNames({ ...scenario, stream: { ...scenario.stream, shards: 1 } });
-    const configuredOnly = new Set(withCount.filter((name) => !present.has(name)));
-    return issues.map((issue) => {
-      const metric = /^unknown metric "(.+)"$/.exec(issue.message)?.[1];
-      if (metric === undefined || !configuredOnly.has(metric)) return issue;
-      const twin = metric.replace(/Configured$/, 'Recommended').replace(/\.configured$/, '.recommended');
-      return {
-        ...issue,
-        message: `${metric} needs a configured shard count, and stream.shards is not set`,
-        hint: `the plan sizes this stream and a run starts at shards.recommended: gate on ${twin}, or set stream.shards`,
-      };
-    });
-  };
+export function absentMetrics(scenario: Scenario): AbsentMetrics {
+  if (scenario.stream.mode !== 'provisioned' || scenario.stream.shards !== undefined) return new Map();
+  const present = new Set(planMetricNames(scenario));
+  const withCount = planMetricNames({ ...scenario, stream: { ...scenario.stream, shards: 1 } });
+  return new Map(
+    withCount
+      .filter((name) => !present.has(name))
+      .map((metric) => {
+        const twin = metric.replace(/Configured$/, 'Recommended').replace(/\.configured$/, '.recommended');
+        return [
+          metric,
+          {
+            message: `${metric} needs a configured shard count, and stream.shards is not set`,
+            hint: `the plan sizes this stream and a run starts at shards.recommended: gate on ${twin}, or set stream.shards`,
+          },
+        ];
+      }),
+  );
 }
 
 /**
  * Reads and validates a scenario file, with `overrides` (`--set PATH=VALUE` arguments) applied
- * first. Throws `InvalidInputError` or `FileError` (exit code 2).
+ * first and the files it names read only from its folder or `allowPaths`. Throws
+ * `InvalidInputError` or `FileError` (exit code 2).
  */
 export function loadScenarioFile(
   path: string,
   fs: ReadFs = nodeFs,
   cwd = process.cwd(),
-  overrides: readonly string[] = [],
+  options: Omit<LoadOptions, 'cwd'> = {},
 ): LoadedScenario {
   const absolute = resolve(cwd, path);
   let text: string;
@@ -95,5 +112,5 @@ export function loadScenarioFile(
         : undefined,
     );
   }
-  return loadScenarioText(text, path, fs, dirname(absolute), overrides);
+  return loadScenarioText(text, path, fs, dirname(absolute), { ...options, cwd });
 }

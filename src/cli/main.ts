@@ -4,6 +4,7 @@
  */
 import yargs, { type Argv } from 'yargs';
 import { ExitCode, formatProblem, InvalidInputError, type Problem, ShardcastError } from '../errors.js';
+import { ALLOW_PATH_OPTION, allowPaths } from './allow-path.js';
 import { commandCompare } from './commands/compare.js';
 import { commandFacts } from './commands/facts.js';
 import { commandPlan } from './commands/plan.js';
@@ -63,6 +64,7 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
             describe: 'with --out, write index.html too (--no-html to skip)',
           })
           .option('set', SET_OPTION)
+          .option('allow-path', ALLOW_PATH_OPTION)
           .option('gate', {
             type: 'string',
             array: true,
@@ -79,6 +81,7 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
             html: args.html,
             set: args.set.map(String),
             gate: args.gate.map(String),
+            allowPath: allowPaths(args['allow-path']),
           }),
         ),
     )
@@ -124,7 +127,8 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
             default: true,
             describe: 'write the HTML report, index.html, beside result.json (--no-html to skip)',
           })
-          .option('set', SET_OPTION),
+          .option('set', SET_OPTION)
+          .option('allow-path', ALLOW_PATH_OPTION),
       async (args) =>
         setExit(
           await commandRun(io, {
@@ -138,6 +142,7 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
             gate: args.gate.map(String),
             html: args.html,
             set: args.set.map(String),
+            allowPath: allowPaths(args['allow-path']),
           }),
         ),
     )
@@ -230,7 +235,8 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
             default: false,
             describe: 'print the verdict as JSON; with --print, the scenario as JSON instead of YAML',
           })
-          .option('set', SET_OPTION),
+          .option('set', SET_OPTION)
+          .option('allow-path', ALLOW_PATH_OPTION),
       (args) =>
         setExit(
           commandValidate(io, {
@@ -238,6 +244,7 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
             print: args.print,
             json: args.json,
             set: args.set.map(String),
+            allowPath: allowPaths(args['allow-path']),
           }),
         ),
     )

@@ -14,10 +14,15 @@ import { type Io, resolvePath } from './io.js';
 
 /**
  * Loads a scenario file (paths relative to the working directory) with its `--set` overrides, and
- * prints its warnings.
+ * prints its warnings. Files it names are read from its folder, or from `allowPaths` (`--allow-path`).
  */
-export function loadScenario(io: Io, file: string, overrides: readonly string[] = []): LoadedScenario {
-  const loaded = loadScenarioFile(file, io, io.cwd, overrides);
+export function loadScenario(
+  io: Io,
+  file: string,
+  overrides: readonly string[] = [],
+  allowPaths: readonly string[] = [],
+): LoadedScenario {
+  const loaded = loadScenarioFile(file, io, io.cwd, { overrides, allowPaths });
   io.stderr(formatWarnings(loaded.warnings));
   return loaded;
 }

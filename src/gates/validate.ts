@@ -28,10 +28,17 @@ const METRICS_HINT =
  * skips the name check (units are still checked, from the names). Issues are errors, except a
  * plain number above 1 for a ratio (`throttledRatio < 5`, likely meant 5%), which is a warning.
  */
+/**
+ * Metrics a gate may not name for a stated reason (e.g. `shards.configured` of a stream without a
+ * shard count): the message and hint a gate naming one gets instead of "unknown metric".
+ */
+export type AbsentMetrics = ReadonlyMap<string, { message: string; hint: string }>;
+
 export function checkGates(
   gateTexts: readonly string[],
   knownMetrics: readonly string[] | null,
   pathPrefix: DocPath = ['gates'],
+  absent: AbsentMetrics = new Map(),
 ): ScenarioIssue[] {
   const known = knownMetrics === null ? null : new Set(knownMetrics);
   const issues: ScenarioIssue[] = [];
@@ -42,7 +49,7 @@ export function checkGates(
       issues.push({ path, severity: 'error', ...syntaxProblem(text, parsed.error) });
       return;
     }
-    const issue = checkGate(parsed.gate, known, knownMetrics ?? []);
+    const issue = checkGate(parsed.gate, known, knownMetrics ?? [], absent);
     if (issue !== undefined) issues.push({ path, ...issue });
   });
   return issues;
@@ -54,8 +61,9 @@ export function checkGates(
  */
 export function gatesCheck(
   knownMetrics: (scenario: Parameters<ScenarioCheck>[0]) => readonly string[] | null,
+  absentMetrics: (scenario: Parameters<ScenarioCheck>[0]) => AbsentMetrics = () => new Map(),
 ): ScenarioCheck {
-  return (scenario) => checkGates(scenario.gates, knownMetrics(scenario), ['gates']);
+  return (scenario) => checkGates(scenario.gates, knownMetrics(scenario), ['gates'], absentMetrics(scenario));
 }
 
 /**
@@ -63,8 +71,18 @@ export function gatesCheck(
  * located at `--gate[i]`. With `knownMetrics`, names and units are checked too (warnings are
  * dropped: a command line has no place to show them before the run).
  */
-export function parseCliGates(texts: readonly string[], knownMetrics?: readonly string[]): Gate[] {
-  return parseGatesOrThrow(texts, 'cli', (i) => ({ file: '--gate', path: `--gate[${i}]` }), knownMetrics);
+export function parseCliGates(
+  texts: readonly string[],
+  knownMetrics?: readonly string[],
+  absent: AbsentMetrics = new Map(),
+): Gate[] {
+  return parseGatesOrThrow(
+    texts,
+    'cli',
+    (i) => ({ file: '--gate', path: `--gate[${i}]` }),
+    knownMetrics,
+    absent,
+  );
 }
 
 /**
@@ -76,7 +94,13 @@ export function parseScenarioGates(
   file: string,
   knownMetrics?: readonly string[],
 ): Gate[] {
-  return parseGatesOrThrow(texts, 'scenario', (i) => ({ file, path: `gates[${i}]` }), knownMetrics);
+  return parseGatesOrThrow(
+    texts,
+    'scenario',
+    (i) => ({ file, path: `gates[${i}]` }),
+    knownMetrics,
+    new Map(),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -97,7 +121,12 @@ function checkGate(
   gate: Gate,
   known: ReadonlySet<string> | null,
   knownList: readonly string[],
+  absent: AbsentMetrics,
 ): Omit<ScenarioIssue, 'path'> | undefined {
+  const reason = absent.get(gate.metric);
+  if (reason !== undefined && (known === null || !known.has(gate.metric))) {
+    return { severity: 'error', message: reason.message, hint: reason.hint, dependsOn: [['stream']] };
+  }
   if (known !== null && !known.has(gate.metric)) {
     return {
       severity: 'error',
@@ -148,6 +177,7 @@ function parseGatesOrThrow(
   source: GateSource,
   locate: (i: number) => { file: string; path: string },
   knownMetrics: readonly string[] | undefined,
+  absent: AbsentMetrics,
 ): Gate[] {
   const gates: Gate[] = [];
   const problems: Problem[] = [];
@@ -155,7 +185,7 @@ function parseGatesOrThrow(
   texts.forEach((text, i) => {
     const parsed = parseGate(text, source);
     const issue = parsed.ok
-      ? checkGate(parsed.gate, known, knownMetrics ?? [])
+      ? checkGate(parsed.gate, known, knownMetrics ?? [], absent)
       : syntaxProblem(text, parsed.error);
     if (parsed.ok) gates.push(parsed.gate);
     if (issue === undefined || ('severity' in issue && issue.severity === 'warning')) return;

@@ -16,9 +16,15 @@ import { buildKeyModels, type KeyHashingOptions, planHotKeys } from './hot-keys.
 import { flattenMetrics } from './metrics.js';
 import { onDemandInitialCapacity, onDemandThrottling } from './on-demand.js';
 import { pricesUsed } from './prices-used.js';
-import { groupedShardLoads, planProfile, shardDemandFunction, shardsInForce } from './profile.js';
+import { groupedShardLoads, planProfile, shardDemandFunction } from './profile.js';
 import { type ShardReadLimits, shardReaders, shardReadLimits } from './read-limits.js';
-import { friendlyCountAdvice, planFriendlyCounts, planReshard, shardsInForceAt } from './reshard.js';
+import {
+  friendlyCountAdvice,
+  planFriendlyCounts,
+  planReshard,
+  shardsInForce,
+  shardsInForceAt,
+} from './reshard.js';
 import { shardLoads } from './shard-loads.js';
 import { ceilShards, getRecordsCallsPerShard, pollingReaderCount, shardCounts } from './shards.js';
 import { planTraffic } from './traffic.js';

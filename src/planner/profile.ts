@@ -5,7 +5,6 @@
  * plan carries 128 values a count, not 10,000).
  */
 import { KINESIS } from '../aws/facts.js';
-import { shardCountCalls } from '../aws/reshard.js';
 import { rateAt } from '../scenario/profiles.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { ShardLoads } from './shard-loads.js';
@@ -69,35 +68,6 @@ export function demandSeries(
     t: order.map((b) => round6(b * width)),
     demandShards: order.map((b) => round6(buckets.get(b)!)),
   };
-}
-
-/**
- * The shard count in force from each moment on: the configured count at 0, then each
- * UpdateShardCount call's count when it completes. As the engine schedules them: an event waits
- * for the reshard before it, and calls count towards the rolling 24-hour quota across events.
- */
-export function shardsInForce(
-  configured: number,
-  events: readonly { at: number; shards: number }[],
-  secondsPerOperation: number,
-): { at: number; shards: number }[] {
-  const out = [{ at: 0, shards: configured }];
-  const callStarts: number[] = [];
-  let current = configured;
-  let busyUntil = 0;
-  for (const event of events) {
-    const calls = shardCountCalls(
-      current,
-      event.shards,
-      Math.max(event.at, busyUntil),
-      secondsPerOperation,
-      callStarts,
-    );
-    for (const call of calls) out.push({ at: call.end, shards: call.shards });
-    if (calls.length > 0) busyUntil = calls[calls.length - 1]!.end;
-    current = event.shards;
-  }
-  return out;
 }
 
 /**

@@ -48,9 +48,37 @@ export function planReshard(
 }
 
 /**
+ * The shard count in force from each moment on: the configured count at 0, then each
+ * UpdateShardCount call's count when it completes. As the engine schedules them: an event waits
+ * for the reshard before it, and calls count towards the rolling 24-hour quota across events.
+ */
+export function shardsInForce(
+  configured: number,
+  events: readonly { at: number; shards: number }[],
+  secondsPerOperation: number,
+): { at: number; shards: number }[] {
+  const out = [{ at: 0, shards: configured }];
+  const callStarts: number[] = [];
+  let current = configured;
+  let busyUntil = 0;
+  for (const event of events) {
+    const calls = shardCountCalls(
+      current,
+      event.shards,
+      Math.max(event.at, busyUntil),
+      secondsPerOperation,
+      callStarts,
+    );
+    for (const call of calls) out.push({ at: call.end, shards: call.shards });
+    if (calls.length > 0) busyUntil = calls[calls.length - 1]!.end;
+    current = event.shards;
+  }
+  return out;
+}
+
+/**
  * The shard count in force at time `t` of a run that starts at `configured` and reshards at
- * `events` (each from the count the one before it reached): each UpdateShardCount call's count
- * takes effect when the call completes, as the engine model has it.
+ * `events`: the last count of `shardsInForce` whose call completed by `t`.
  */
 export function shardsInForceAt(
   configured: number,
@@ -58,14 +86,9 @@ export function shardsInForceAt(
   secondsPerOperation: number,
   t: number,
 ): number {
-  let current = configured;
   let inForce = configured;
-  for (const event of events) {
-    for (const call of shardCountCalls(current, event.shards, event.at, secondsPerOperation)) {
-      if (call.end <= t) inForce = call.shards;
-    }
-    current = event.shards;
-  }
+  for (const step of shardsInForce(configured, events, secondsPerOperation))
+    if (step.at <= t) inForce = step.shards;
   return inForce;
 }
 

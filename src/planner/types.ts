@@ -10,7 +10,9 @@ import type { Finding } from './findings.js';
  * 2: consumers carry `lag` and `lagAtRecommended`, Firehose streams `shardCount`, `countIs` and
  * `atRecommended` (a report of a version-1 plan would have none of them to show).
  * 3: `findings` (code, severity, figures) replace the `warnings` and `recommendations` strings, and
- * a Firehose stream's `findings` its `warnings` (a report of a version-2 plan has none to show).
+ * a Firehose stream's `findings` its `warnings` (a report of a version-2 plan has none to show);
+ * also new in 3: `shards.sizedByPlan`, `cost.chosen` and `cost.monthlyTotal`, `profile` (what a
+ * plan-only report charts) and `scenario.overrides` (the `--set` arguments planned with).
  */
 export const PLAN_VERSION = 3;
 
@@ -412,7 +414,7 @@ export interface Plan {
   findings: Finding[];
   /** Flat metrics for gates, in base units. */
   metrics: Record<string, number>;
-  /** What the report charts without a run (absent from plans written before it was added). */
+  /** What the report charts without a run (`planScenario` always sets it; hand-built plans may omit it). */
   profile?: PlanProfile;
 }
 

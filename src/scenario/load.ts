@@ -6,7 +6,10 @@ import { closest, distance } from 'fastest-levenshtein';
 import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { InvalidInputError, type Problem, type SourceLocation } from '../errors.js';
+import { BOUNDS } from './bounds.js';
+import { excerpt } from './excerpt.js';
 import type { ScenarioIssue } from './issues.js';
+import { nestingProblem } from './nesting.js';
 import { applyOverrides, overrideAt, overrideFile, parseOverrides } from './overrides.js';
 import { plainDurationIssues } from './plain-durations.js';
 import { dependsOnRepair, salvage, toDocument } from './salvage.js';
@@ -38,6 +41,9 @@ export interface LoadedScenario {
 
 /** Parses and validates scenario text. Throws `InvalidInputError` with every problem found. */
 export function parseScenario(text: string, file: string, options: LoadOptions = {}): LoadedScenario {
+  // Refused before the document is built: building it recurses once per level.
+  const deep = nestingProblem(text, file);
+  if (deep !== undefined) throw new InvalidInputError([deep], `${file} cannot be parsed`);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: false });
   const parsedOverrides = parseOverrides(options.overrides ?? []);
@@ -181,6 +187,8 @@ function loadTraces(
         message: `cannot read trace file "${rate.file}": ${missing ? 'no such file' : errorText(error)}`,
       };
       if (missing) problem.hint = 'a trace file is found relative to the scenario file';
+      const hint = (error as { hint?: unknown }).hint; // a path the scenario may not read (src/confine.ts)
+      if (typeof hint === 'string') problem.hint = hint;
       problems.push(problem);
       return producer;
     }
@@ -204,13 +212,15 @@ export function parseTraceCsv(text: string, name: string): [number, number][] | 
     const m = TRACE_LINE.exec(line);
     if (!m) {
       if (points.length === 0 && /[A-Za-z]/.test(line)) continue; // header
-      return `${name}:${n + 1}: expected "seconds,recordsPerSecond", found "${line}"`;
+      return `${name}:${n + 1}: expected "seconds,recordsPerSecond", found ${excerpt(line)}`;
     }
     const t = Number(m[1]);
     const r = Number(m[2]);
     if (!Number.isFinite(t) || !Number.isFinite(r) || t < 0 || r < 0) {
-      return `${name}:${n + 1}: expected non-negative numbers, found "${line}"`;
+      return `${name}:${n + 1}: expected non-negative numbers, found ${excerpt(line)}`;
     }
+    if (t > BOUNDS.duration.max)
+      return `${name}:${n + 1}: ${t} s is after ${BOUNDS.duration.max} s, ${BOUNDS.duration.why}`;
     const last = points[points.length - 1];
     if (last !== undefined && t <= last[0])
       return `${name}:${n + 1}: times must increase (${t} after ${last[0]})`;

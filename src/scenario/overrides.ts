@@ -14,6 +14,11 @@ export interface Override {
   text: string;
   path: DocPath;
   value: unknown;
+  /**
+   * The mappings this override created on its way (`--set strem.shards=4` creates `strem`), filled
+   * in by `applyOverrides`: a problem there (`strem: unknown field`) is located at the argument too.
+   */
+  created?: DocPath[];
 }
 
 /** Where a problem in a set value is shown: the argument, e.g. `--set stream.shards=abc`. */
@@ -22,6 +27,13 @@ export function overrideFile(text: string): string {
 }
 
 const PATH_HINT = 'write --set PATH=VALUE, e.g. --set stream.shards=24 or --set producers[0].rate=8k/s';
+
+/**
+ * Names that reach into every object's prototype: `--set __proto__.x=1` would set `x` on
+ * `Object.prototype` for the whole process, and `constructor.prototype` likewise. No scenario field
+ * has these names.
+ */
+const FORBIDDEN_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** A field name, then `.name`, `[n]` or `.n` (an index written with a dot) any number of times. */
 const SEGMENT = /^(?:([A-Za-z_][\w-]*)|\[(\d+)\]|(\d+))/;
@@ -76,6 +88,9 @@ export function parsePath(text: string): DocPath | string {
     if (!m || (path.length === 0 && (m[2] !== undefined || dotIndex))) {
       return `"${text}" is not a field path: expected a field name at "${rest}"`;
     }
+    if (m[1] !== undefined && FORBIDDEN_NAMES.has(m[1])) {
+      return `"${text}" is not a field path: "${m[1]}" is not a scenario field (and cannot be set)`;
+    }
     path.push(m[1] ?? Number(m[2] ?? m[3]));
     rest = rest.slice(m[0].length);
     if (rest.startsWith('.')) {
@@ -96,7 +111,8 @@ export function parsePath(text: string): DocPath | string {
 export function applyOverrides(raw: Record<string, unknown>, overrides: readonly Override[]): Problem[] {
   const problems: Problem[] = [];
   for (const o of overrides) {
-    const error = setAt(raw, o.path, o.value);
+    o.created = [];
+    const error = setAt(raw, o.path, o.value, o.created);
     if (error !== undefined) {
       problems.push({ location: argumentLocation(o.text), message: error });
     }
@@ -104,7 +120,12 @@ export function applyOverrides(raw: Record<string, unknown>, overrides: readonly
   return problems;
 }
 
-function setAt(root: Record<string, unknown>, path: DocPath, value: unknown): string | undefined {
+function setAt(
+  root: Record<string, unknown>,
+  path: DocPath,
+  value: unknown,
+  created: DocPath[],
+): string | undefined {
   let node: unknown = root;
   for (let i = 0; i < path.length; i++) {
     const segment = path[i]!;
@@ -132,11 +153,14 @@ function setAt(root: Record<string, unknown>, path: DocPath, value: unknown): st
     // A missing mapping on the way is created (`--set stream.shards=4` in a file without `stream`);
     // a missing list is not: its items would need every required field.
     const next = path[i + 1]!;
-    if (container[segment] === undefined || container[segment] === null) {
+    // Own fields only: an inherited one (`toString`) is no field of the document.
+    const present = Object.hasOwn(container, segment) ? container[segment] : undefined;
+    if (present === undefined || present === null) {
       if (typeof next === 'number') {
         return `${formatSegments(path.slice(0, i + 1))} has no items: index ${next} is past its end`;
       }
       container[segment] = {};
+      created.push(path.slice(0, i + 1));
     }
     node = container[segment];
   }
@@ -146,7 +170,14 @@ function setAt(root: Record<string, unknown>, path: DocPath, value: unknown): st
 /** The override whose path is the longest prefix of `path`, if any: the value there came from it. */
 export function overrideAt(overrides: readonly Override[], path: DocPath): Override | undefined {
   let best: Override | undefined;
+  const same = (a: DocPath, b: DocPath) =>
+    a.length === b.length && a.every((segment, i) => String(segment) === String(b[i]));
   for (const o of overrides) {
+    // A mapping the override created on its way: its problems are the argument's.
+    if (o.created?.some((c) => same(c, path))) {
+      if (best === undefined || o.path.length >= best.path.length) best = o;
+      continue;
+    }
     if (o.path.length > path.length) continue;
     if (!o.path.every((segment, i) => String(segment) === String(path[i]))) continue;
     // The later of two equally long ones set the value.

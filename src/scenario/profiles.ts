@@ -83,18 +83,15 @@ export function profileBreakpoints(profile: RateProfile, duration: number): numb
         profile.at + profile.for,
       );
       break;
-    case 'diurnal':
-      for (
-        let k = Math.floor(-profile.peakAt / profile.period);
-        k * profile.period + profile.peakAt <= duration;
-        k++
-      ) {
-        times.push(
-          k * profile.period + profile.peakAt,
-          k * profile.period + profile.peakAt + profile.period / 2,
-        );
+    case 'diurnal': {
+      // Peaks at peakAt + k·period: from the phase within a period, so a peakAt of 10^155 s does
+      // not count k up from −10^151 (where k++ no longer changes k: the loop never ended).
+      const phase = ((profile.peakAt % profile.period) + profile.period) % profile.period;
+      for (let k = -1; k * profile.period + phase <= duration; k++) {
+        times.push(k * profile.period + phase, k * profile.period + phase + profile.period / 2);
       }
       break;
+    }
     case 'trace':
       for (const [t] of profile.points ?? []) times.push(t);
       break;

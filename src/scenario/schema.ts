@@ -7,6 +7,7 @@
  * maximum, EFO consumers per stream, Firehose buffer ranges) live in `src/aws/checks.ts`.
  */
 import { z } from 'zod';
+import { NOT_FINITE } from './bounds.js';
 import { PATTERNS, parseDuration, parseRate, parseSize, type Rate } from './units.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -27,6 +28,11 @@ function quantity<T>(kind: string, pattern: string, example: string, parse: (tex
       const parsed = parse(value);
       if (parsed === undefined) {
         ctx.issues.push({ code: 'custom', message: `expected ${expected}`, input: value });
+        return z.NEVER;
+      }
+      // `1e999KiB` matches the pattern and parses to Infinity: say so rather than "wrong type".
+      if (!Number.isFinite(typeof parsed === 'number' ? parsed : (parsed as Rate).perSecond)) {
+        ctx.issues.push({ code: 'custom', message: NOT_FINITE, input: value });
         return z.NEVER;
       }
       return parsed;

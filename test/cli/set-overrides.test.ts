@@ -29,6 +29,24 @@ consumers:
 `;
 
 describe('--set on validate', () => {
+  it('refuses __proto__, constructor and prototype: nothing reaches Object.prototype', async () => {
+    for (const arg of ['__proto__.polluted=1', 'constructor.prototype.polluted=1', 'stream.__proto__.x=1']) {
+      const r = await run(['validate', 'base.yaml', '--set', arg], { 'base.yaml': BASE });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`--set ${arg}: "${arg.split('=')[0]}" is not a field path`);
+      expect(r.stderr).not.toMatch(/internal error|at .*\.ts:\d+/);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    }
+  });
+
+  it('locates a problem in a mapping it created at the argument, not at a file line', async () => {
+    // `strem` does not exist in base.yaml: --set creates it, and "unknown field" is the argument's.
+    const r = await run(['validate', 'base.yaml', '--set', 'strem.shards=4'], { 'base.yaml': BASE });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--set strem.shards=4: strem: unknown field "strem"');
+    expect(r.stderr).not.toContain('base.yaml:');
+  });
+
   it('sets numbers, rates and enum values by dotted path and [n] index, and --print shows the result', async () => {
     const r = await run(
       [

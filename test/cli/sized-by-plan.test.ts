@@ -78,10 +78,31 @@ describe('a provisioned stream without stream.shards', () => {
     expect(r.code).toBe(0);
     // With --json the note goes to stderr only: stdout stays JSON.
     expect(r.stderr).toMatch(/^stream\.shards is not set: running at the plan's recommended \d+ shards\n$/);
+    const planned = JSON.parse(
+      (await run(['plan', 'resharded.yaml', '--json'], { 'resharded.yaml': text })).stdout,
+    ) as Plan;
+    const n = planned.shards.recommended;
+    expect(n).toBeLessThan(12);
     // stdout is the compact --json summary; the whole RunResult is in result.json.
-    expect(JSON.parse(r.stdout).scenario.shardsFromPlan).toBeGreaterThan(0);
+    expect(JSON.parse(r.stdout).scenario.shardsFromPlan).toBe(n);
     const result = parseResult(r.io.writtenFile(`${OUT}/result.json`)!, 'result.json');
+    // It starts at the recommended n and, from 5 s, reaches 12 once the call's 12 − n splits complete.
+    expect(result.series.shards[0]).toBe(n);
+    expect(result.series.shards.at(-1)).toBe(12);
     expect(result.metrics['shards.max']).toBe(12);
+  });
+
+  it('tells a --gate on a configured-count metric the same, on plan and run', async () => {
+    for (const command of ['plan', 'run']) {
+      const r = await run([command, 'unsized.yaml', '--out', OUT, '--gate', 'shards.configured >= 4'], {
+        'unsized.yaml': UNSIZED,
+      });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(
+        '--gate[0]: shards.configured needs a configured shard count, and stream.shards is not set',
+      );
+      expect(r.stderr).toContain('gate on shards.recommended, or set stream.shards');
+    }
   });
 
   it('tells a gate on a configured-count metric why it does not exist, and what to gate on', async () => {

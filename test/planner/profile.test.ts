@@ -11,8 +11,8 @@ import {
   groupedShardLoads,
   PROFILE_POINTS,
   SHARD_LOAD_GROUPS,
-  shardsInForce,
 } from '../../src/planner/profile.js';
+import { shardsInForce } from '../../src/planner/reshard.js';
 
 describe('demandSeries', () => {
   it('keeps the largest demand of each bucket, by hand', () => {

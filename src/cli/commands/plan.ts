@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { evaluatePlanGates, renderPlanGates } from '../../gates/plan-gates.js';
 import { parseCliGates, parseScenarioGates } from '../../gates/validate.js';
-import { knownMetrics } from '../../load.js';
+import { absentMetrics, knownMetrics } from '../../load.js';
 import { planScenario } from '../../planner/index.js';
 import { renderReport } from '../../report/html.js';
 import { displayPath, type Io } from '../io.js';
@@ -20,6 +20,8 @@ export interface PlanArgs {
   set: readonly string[];
   /** `--gate EXPR` arguments, checked beside the scenario's gates. */
   gate: readonly string[];
+  /** Folders beyond the scenario's own that files it names may be read from (`--allow-path`). */
+  allowPath?: readonly string[] | undefined;
 }
 
 /**
@@ -28,11 +30,11 @@ export interface PlanArgs {
  * run metrics are listed as pending).
  */
 export function commandPlan(io: Io, args: PlanArgs): number {
-  const { scenario, overrides } = loadScenario(io, args.file, args.set);
+  const { scenario, overrides } = loadScenario(io, args.file, args.set, args.allowPath);
   // The scenario's gates were checked when it loaded; --gate ones are now, against the same names.
   const gates = [
     ...parseScenarioGates(scenario.gates, args.file),
-    ...parseCliGates(args.gate, knownMetrics(scenario)),
+    ...parseCliGates(args.gate, knownMetrics(scenario), absentMetrics(scenario)),
   ];
   // An unusable --out is found before anything is printed or written.
   const dir = args.out === undefined ? undefined : outputDirectory(io, args.out);

@@ -4,13 +4,14 @@ import { allGatesPassed, evaluateGates, type GateVerdict } from '../../gates/eva
 import { renderJUnit, renderSummaryMarkdown } from '../../gates/report.js';
 import { parseCliGates, parseScenarioGates } from '../../gates/validate.js';
 import { placeProducerKeys } from '../../keys/placement.js';
-import { knownMetrics } from '../../load.js';
+import { absentMetrics, knownMetrics } from '../../load.js';
 import { indexOfMax, maxOf } from '../../numbers.js';
 import { planScenario } from '../../planner/index.js';
 import { renderReport } from '../../report/html.js';
 import { maxSeconds, percentileSeconds } from '../../result/histogram.js';
 import { serializeResult } from '../../result/io.js';
 import type { RunResult } from '../../result/types.js';
+import { BOUNDS, runWorkProblem } from '../../scenario/bounds.js';
 import { formatBytes, formatNumber, formatPercent, formatSeconds } from '../../scenario/units.js';
 import { TARGETS } from '../../targets/index.js';
 import { parseDurationArg, parseSeedArg } from '../args.js';
@@ -36,6 +37,8 @@ export interface RunArgs {
   html: boolean;
   /** `--set PATH=VALUE` overrides. */
   set: readonly string[];
+  /** Folders beyond the scenario's own that files it names may be read from (`--allow-path`). */
+  allowPath?: readonly string[] | undefined;
 }
 
 /** `shardcast run FILE [--target model] [--seed N] [--duration D] [--out DIR] [--json] [--gate EXPR]… [--set PATH=VALUE]…`. */
@@ -49,13 +52,21 @@ export async function commandRun(io: Io, args: RunArgs): Promise<number> {
       `targets: ${[...TARGETS.keys()].join(', ')} (aws and http come in a later release)`,
     );
   }
-  const { scenario, overrides } = loadScenario(io, args.file, args.set);
+  const { scenario, overrides } = loadScenario(io, args.file, args.set, args.allowPath);
   const durationSeconds = args.duration === undefined ? undefined : parseDurationArg(args.duration);
   const seedArg = args.seed === undefined ? undefined : parseSeedArg(args.seed);
+  // The scenario's own duration was bounded when it loaded; `--duration 1e400s` is not (src/scenario/bounds.ts).
+  if (durationSeconds !== undefined && !(durationSeconds <= BOUNDS.duration.max)) {
+    throw new ShardcastError(
+      'usage',
+      `--duration ${args.duration} is above ${formatSeconds(BOUNDS.duration.max)}, ${BOUNDS.duration.why}`,
+      2,
+    );
+  }
   // The scenario's gates were checked against the metrics when it loaded; --gate ones are now.
   const gates = [
     ...parseScenarioGates(scenario.gates, args.file),
-    ...parseCliGates(args.gate, knownMetrics(scenario)),
+    ...parseCliGates(args.gate, knownMetrics(scenario), absentMetrics(scenario)),
   ];
 
   // Keys hashed once for the plan and the model (each costs ~0.35 µs a key: 1 M keys twice was ~0.3 s).
@@ -65,8 +76,6 @@ export async function commandRun(io: Io, args: RunArgs): Promise<number> {
   const started = io.now();
   const seed = seedArg ?? scenario.seed;
   const runId = `${stamp(started)}-s${seed}`;
-  // An unusable --out is found before the run, not after minutes of it.
-  const dir = outputDirectory(io, args.out ?? join('reports', scenario.name, runId));
   const showProgress = io.isTTY && !args.quiet && !args.json && !isCi(io.env);
   let lastDrawn = -1;
   // A provisioned stream without `stream.shards` runs at the count the plan recommends, and says so.
@@ -75,6 +84,18 @@ export async function commandRun(io: Io, args: RunArgs): Promise<number> {
     shardsFromPlan === undefined
       ? scenario
       : { ...scenario, stream: { ...scenario.stream, shards: shardsFromPlan } };
+  // Bounded before it starts, at the count it runs with (a stream sized by the plan has one now).
+  const work = runWorkProblem(runScenario, durationSeconds ?? scenario.duration);
+  if (work !== undefined) {
+    throw new ShardcastError(
+      'usage',
+      work,
+      2,
+      'run a shorter --duration (the plan covers the whole scenario), a longer engine.tick, or fewer shards',
+    );
+  }
+  // An unusable --out is found before the run, not after minutes of it.
+  const dir = outputDirectory(io, args.out ?? join('reports', scenario.name, runId));
   if (shardsFromPlan !== undefined) io.stderr(`${sizedByPlanNote(shardsFromPlan)}\n`);
   const result = await target.run(runScenario, {
     seed,

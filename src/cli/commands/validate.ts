@@ -53,13 +53,15 @@ export interface ValidateArgs {
   json: boolean;
   /** `--set PATH=VALUE` overrides. */
   set: readonly string[];
+  /** Folders beyond the scenario's own that files it names may be read from (`--allow-path`). */
+  allowPath?: readonly string[] | undefined;
 }
 
 /** `shardcast validate FILE [--print] [--json] [--set PATH=VALUE]…`: a verdict (text or JSON), or the scenario resolved. */
 export function commandValidate(io: Io, args: ValidateArgs): number {
   let loaded: ReturnType<typeof loadScenario>;
   try {
-    loaded = loadScenario(io, args.file, args.set);
+    loaded = loadScenario(io, args.file, args.set, args.allowPath);
   } catch (error) {
     // The problems go to stderr as ever (main prints them, exit 2); a script reading stdout gets them too.
     if (args.json && !args.print && error instanceof InvalidInputError) {
