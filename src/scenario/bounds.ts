@@ -132,8 +132,8 @@ export const BOUNDS = {
     unit: 's',
     why: 'an hour for one step of the pipeline (a longer wait is an outage, not a latency)',
   },
-  // One split or merge: AWS publishes no time (docs/aws-facts.md, "Reshard duration", assumes 30 s); a day per operation
-  // would make a 2× reshard of 10,000 shards last 27 years.
+  // One split or merge: AWS publishes no time (docs/aws-facts.md, "Reshard duration", assumes
+  // 30 s); a day per operation would make a 2× reshard of 10,000 shards last 27 years.
   shardOperation: {
     max: DAY_SECONDS,
     unit: 's',
