@@ -323,7 +323,9 @@ describe('--out is a directory on every command', () => {
     writeFileSync(join(dir, 'f'), '');
     const under = await onDisk(['run', LAUNCH_DAY, '--out', join(dir, 'f', 'out')]);
     expect(under.code).toBe(2);
-    expect(under.stderr).toContain('a part of it is a file, not a directory');
+    expect(under.stderr).toContain(
+      `cannot use ${join(dir, 'f', 'out')} as the output directory: ${join(dir, 'f')} is a file, not a directory\n`,
+    );
     const named = await onDisk(['plan', LAUNCH_DAY, '--out', join(dir, 'plan.json')]);
     expect(named.code).toBe(2);
     expect(named.stderr).toContain(`error: --out ${join(dir, 'plan.json')}: names a directory`);
