@@ -74,6 +74,20 @@ describe('--gate problems', () => {
     expect(r.stderr).toContain('  --gate[1]: unknown metric "throttleRatio"');
     expect(r.stderr).not.toContain('--gate: ');
   });
+
+  it('an unknown metric points to both lists a gate may name: plan metrics and run metrics', async () => {
+    // A name nothing resembles, so the hint is the lists rather than "did you mean".
+    const hint =
+      '      hint: a gate names a plan metric (listed by `shardcast plan --json` under "metrics", and in the README, "Plan metrics") or a run metric (in result.json under "metrics", and in the README, "Run metrics")\n';
+    const onRun = await run(['run', 'calm.yaml', '--out', OUT, '--gate', 'foo.bar < 3'], {
+      'calm.yaml': CALM,
+    });
+    expect(onRun.code).toBe(2);
+    expect(onRun.stderr).toBe(`error: 1 problem found\n  --gate[0]: unknown metric "foo.bar"\n${hint}`);
+    const inFile = await run(['validate', 'calm.yaml'], { 'calm.yaml': `${CALM}gates: ["foo.bar < 3"]\n` });
+    expect(inFile.code).toBe(2);
+    expect(inFile.stderr).toContain(`gates[0]: unknown metric "foo.bar"\n${hint}`);
+  });
 });
 
 describe('an option given twice: the last value wins', () => {
