@@ -237,8 +237,10 @@ describe('compare --json, --only and the warning for results that are not like f
         .map((line) => line.split(/\s+/)[0]);
     expect(rowsOf(regressed.stdout)).toEqual(regressions);
     expect(regressed.stdout).toContain(
-      `${regressions.length} of ${all.rows.length} metrics regressed (--only regressed)`,
+      `\n\n${regressions.length} of ${all.rows.length} metrics regressed beyond 10% (--only regressed)\n`,
     );
+    // Said once: not also "N regressions beyond 10%" above it.
+    expect(regressed.stdout).not.toMatch(/^\d+ regressions? beyond/m);
     const changed = await onDisk(['compare', calm, short, '--only', 'changed', '--json']);
     const rows = (JSON.parse(changed.stdout) as ComparisonSummary).rows;
     expect(rows.map((row) => row.metric)).toEqual(
