@@ -41,3 +41,12 @@ export function parseSeedArg(text: string): number {
   }
   return seed;
 }
+
+/**
+ * The last value of a single-valued option given more than once (`--seed 1 --seed 2` is seed 2),
+ * as most command lines do: yargs hands a repeated option over as an array of every value, which
+ * then read as `["1","2"] is not a seed`.
+ */
+export function lastGiven<T>(value: T | readonly T[]): T {
+  return Array.isArray(value) ? (value[value.length - 1] as T) : (value as T);
+}

@@ -13,7 +13,10 @@ export interface Io {
   writeFile(path: string, data: string | Uint8Array): void;
   /** Whether `path` is an existing directory. */
   isDirectory(path: string): boolean;
-  /** Creates the directory `path` and its missing parents; throws the filesystem's error (EEXIST, ENOTDIR, EACCES…). */
+  /**
+   * Creates the one directory `path`, whose parent exists (not recursive: node's recursive mkdir
+   * never returns under /proc); throws the filesystem's error (EEXIST, ENOENT, ENOTDIR, EACCES…).
+   */
   makeDirectory(path: string): void;
   cwd: string;
   env: Readonly<Record<string, string | undefined>>;
@@ -31,7 +34,7 @@ let temporaries = 0;
  * is unique to this process and write, so two runs writing into one folder never share one.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
+  // The folder exists: `outputDirectory` (src/cli/out.ts) created it, one level at a time.
   temporaries += 1;
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${temporaries}.tmp`);
   try {
@@ -43,15 +46,24 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   }
 }
 
+/** Whether `path` is a directory; false when it is missing or cannot be (ENOTDIR: a file on the way). */
+export function isDirectoryOnDisk(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
+  } catch {
+    return false;
+  }
+}
+
 export function nodeIo(): Io {
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     readFile: (path) => readFileSync(path, 'utf8'),
     writeFile: writeFileAtomic,
-    isDirectory: (path) => statSync(path, { throwIfNoEntry: false })?.isDirectory() === true,
+    isDirectory: isDirectoryOnDisk,
     makeDirectory: (path) => {
-      mkdirSync(path, { recursive: true });
+      mkdirSync(path);
     },
     cwd: process.cwd(),
     env: process.env,

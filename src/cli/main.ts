@@ -5,6 +5,7 @@
 import yargs, { type Argv } from 'yargs';
 import { ExitCode, formatProblem, InvalidInputError, type Problem, ShardcastError } from '../errors.js';
 import { ALLOW_PATH_OPTION, allowPaths } from './allow-path.js';
+import { lastGiven } from './args.js';
 import { commandCompare } from './commands/compare.js';
 import { commandFacts } from './commands/facts.js';
 import { commandPlan } from './commands/plan.js';
@@ -55,6 +56,7 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
           .option('json', { type: 'boolean', default: false, describe: 'print the Plan as JSON' })
           .option('out', {
             type: 'string',
+            coerce: lastGiven<string>,
             describe:
               'write plan.json, gates.json and the HTML report (index.html) into this directory (created if missing)',
           })
@@ -95,17 +97,25 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
             demandOption: true,
             describe: 'scenario file (YAML or JSON)',
           })
-          .option('target', { type: 'string', default: 'model', describe: 'where to run: model' })
+          .option('target', {
+            type: 'string',
+            coerce: lastGiven<string>,
+            default: 'model',
+            describe: 'where to run: model',
+          })
           .option('seed', {
             type: 'string',
+            coerce: lastGiven<string>,
             describe: "random seed, 0 … 4294967295 (default: the scenario's)",
           })
           .option('duration', {
             type: 'string',
+            coerce: lastGiven<string>,
             describe: "how long to run, e.g. 10m or 600 (seconds) (default: the scenario's)",
           })
           .option('out', {
             type: 'string',
+            coerce: lastGiven<string>,
             describe:
               'the directory the artefacts go into, created if missing (default: reports/<scenario>/<run-id>)',
           })
@@ -158,20 +168,24 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
           })
           .option('baseline', {
             type: 'string',
+            coerce: lastGiven<string>,
             describe: 'a result.json to compare with: metric changes, regressions, both runs on the charts',
           })
           .option('out', {
             type: 'string',
+            coerce: lastGiven<string>,
             describe:
               'the directory index.html (and the images) go into, created if missing (default: the folder of FILE)',
           })
           .option('format', {
             type: 'string',
+            coerce: lastGiven<'svg' | 'png'>,
             choices: ['svg', 'png'] as const,
             describe: 'also write each chart as an image beside index.html',
           })
           .option('tolerance', {
             type: 'string',
+            coerce: lastGiven<string>,
             default: '10%',
             describe: 'with --baseline, allowed worsening before a change is a regression',
           }),
@@ -193,7 +207,12 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
         y
           .positional('baseline', { type: 'string', demandOption: true })
           .positional('current', { type: 'string', demandOption: true })
-          .option('tolerance', { type: 'string', default: '10%', describe: 'allowed worsening, e.g. 10%' })
+          .option('tolerance', {
+            type: 'string',
+            coerce: lastGiven<string>,
+            default: '10%',
+            describe: 'allowed worsening, e.g. 10%',
+          })
           .option('json', {
             type: 'boolean',
             default: false,
@@ -201,6 +220,7 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
           })
           .option('only', {
             type: 'string',
+            coerce: lastGiven<'changed' | 'regressed'>,
             choices: ['changed', 'regressed'] as const,
             describe: 'print only the metrics that changed, or only the regressions',
           }),
@@ -254,6 +274,7 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
       (y) =>
         y.option('out', {
           type: 'string',
+          coerce: lastGiven<string>,
           describe: 'write it as scenario.schema.json into this directory instead (created if missing)',
         }),
       (args) => setExit(commandSchema(io, { out: args.out })),

@@ -4,7 +4,7 @@
  * error (exit 2) naming the path and why, found before anything is written; a write that fails
  * inside it says the same, never a stack trace.
  */
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { FileError } from '../errors.js';
 import { displayPath, type Io, resolvePath } from './io.js';
 
@@ -17,6 +17,9 @@ function whyNot(error: unknown): string {
   switch (code) {
     case 'EEXIST':
       return 'it is a file, not a directory';
+    case 'ENOENT':
+      // A parent that exists and still cannot hold a new folder: /proc, /sys, a removed folder.
+      return 'this filesystem does not allow creating it';
     case 'ENOTDIR':
       return 'a part of it is a file, not a directory';
     case 'EISDIR':
@@ -49,13 +52,30 @@ export function outputDirectory(io: Io, path: string, option = '--out'): string 
       `write ${option} ${displayPath(io.cwd, join(dir, '..'))} (the file names inside it are fixed), or create the directory first`,
     );
   }
-  try {
-    io.makeDirectory(dir);
-  } catch (error) {
-    throw new FileError(
-      `${option} ${path}: cannot use ${shown} as the output directory: ${whyNot(error)}`,
-      `${option} names a directory the artefacts go into; give a new or existing directory`,
-    );
+  // The missing folders, from the nearest existing ancestor down, each created on its own: node's
+  // recursive mkdir loops forever under /proc (`--out /proc/nope` never returned), and one level at
+  // a time names the folder that could not be made.
+  const missing: string[] = [];
+  for (let at = dir; !io.isDirectory(at) && at !== dirname(at); at = dirname(at)) missing.unshift(at);
+  for (const at of missing) {
+    try {
+      io.makeDirectory(at);
+    } catch (error) {
+      // Made by someone else meanwhile (two runs into one folder): as good as made here.
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST' && io.isDirectory(at)) continue;
+      if ((error as NodeJS.ErrnoException).code === undefined) throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      const why =
+        at === dir
+          ? whyNot(error)
+          : code === 'EEXIST'
+            ? `${displayPath(io.cwd, at)} is a file, not a directory`
+            : `cannot create ${displayPath(io.cwd, at)}: ${whyNot(error)}`;
+      throw new FileError(
+        `${option} ${path}: cannot use ${shown} as the output directory: ${why}`,
+        `${option} names a directory the artefacts go into; give a new or existing directory`,
+      );
+    }
   }
   return dir;
 }

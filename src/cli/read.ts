@@ -10,6 +10,7 @@ import { PLAN_VERSION, type Plan } from '../planner/types.js';
 import { checkResult, parseJsonText, ResultFormatError } from '../result/io.js';
 import type { RunResult } from '../result/types.js';
 import type { LoadedScenario } from '../scenario/load.js';
+import { jsonKind, looksLikeYamlScenario, notReportableError, wrongFileError } from './file-kind.js';
 import { type Io, resolvePath } from './io.js';
 
 /**
@@ -50,9 +51,25 @@ export function readTextIfExists(io: Io, file: string): string | undefined {
   }
 }
 
-/** A result.json written by `shardcast run`, checked against its schema. */
+/**
+ * A result.json written by `shardcast run`, checked against its schema. Another of shardcast's
+ * files (a plan, gates.json, a scenario…) is named as what it is, with what to give instead.
+ */
 export function readResult(io: Io, file: string, hint: string): RunResult {
-  return checked(() => checkResult(parseJson(readText(io, file), file), file), hint);
+  const data = parseKnownJson(readText(io, file), file, "a run's result.json");
+  const kind = jsonKind(data);
+  if (kind !== undefined && kind !== 'result') throw wrongFileError(file, kind, "a run's result.json", data);
+  return checked(() => checkResult(data, file), hint);
+}
+
+/** JSON text parsed; a YAML scenario where JSON is read is named as a scenario, not a syntax error. */
+function parseKnownJson(text: string, file: string, expected: string): unknown {
+  try {
+    return parseJson(text, file);
+  } catch (error) {
+    if (looksLikeYamlScenario(text)) throw wrongFileError(file, 'scenario', expected);
+    throw error;
+  }
 }
 
 /** What a report reads: a run's result or a plan. */
@@ -60,13 +77,19 @@ export type ReportSource = { kind: 'result'; result: RunResult } | { kind: 'plan
 
 /** A result.json or a plan JSON (`shardcast plan --out`), told apart by their fields. */
 export function readResultOrPlan(io: Io, file: string): ReportSource {
-  const data = parseJson(readText(io, file), file);
-  const hint = 'give a result.json written by `shardcast run` or a plan written by `shardcast plan --out`';
-  if (isObject(data) && 'counters' in data && 'histograms' in data) {
-    return { kind: 'result', result: checked(() => checkResult(data, file), hint) };
+  const text = readText(io, file);
+  let data: unknown;
+  try {
+    data = parseJson(text, file);
+  } catch (error) {
+    if (looksLikeYamlScenario(text)) throw notReportableError(file, 'scenario');
+    throw error;
   }
-  if (isObject(data) && 'traffic' in data && 'shards' in data)
-    return { kind: 'plan', plan: checkPlan(data, file) };
+  const hint = 'give a result.json written by `shardcast run` or a plan written by `shardcast plan --out`';
+  const kind = jsonKind(data);
+  if (kind === 'result') return { kind: 'result', result: checked(() => checkResult(data, file), hint) };
+  if (kind === 'plan') return { kind: 'plan', plan: checkPlan(data, file) };
+  if (kind !== undefined) throw notReportableError(file, kind, data);
   throw new ShardcastError('invalid-result', `${file}: not a shardcast result or plan`, 2, hint);
 }
 

@@ -96,6 +96,8 @@ export function compareMetrics(
 export interface RenderComparisonOptions {
   /** Named in the footer: "2 regressions beyond 10%". */
   tolerance?: number;
+  /** The line under the table instead of the regression count (`compare --only` counts its own). */
+  footer?: string;
 }
 
 /**
@@ -127,11 +129,16 @@ export function renderComparison(
       .join('  ')
       .trimEnd();
   const regressions = rows.filter((r) => r.regression).length;
-  const beyond =
-    options.tolerance === undefined ? '' : ` beyond ${formatChange(options.tolerance).replace('+', '')}`;
+  const beyond = toleranceText(options.tolerance);
   const footer =
-    regressions === 0 ? `no regressions${beyond}` : `${plural(regressions, 'regression')}${beyond}`;
+    options.footer ??
+    (regressions === 0 ? `no regressions${beyond}` : `${plural(regressions, 'regression')}${beyond}`);
   return [line(header), ...body.map(line), '', footer, ''].join('\n');
+}
+
+/** " beyond 10%" for a footer, or nothing without a tolerance. */
+export function toleranceText(tolerance: number | undefined): string {
+  return tolerance === undefined ? '' : ` beyond ${formatChange(tolerance).replace('+', '')}`;
 }
 
 /**
@@ -190,8 +197,25 @@ export function formatChange(change: number): string {
   const abs = Math.abs(percent);
   const fixed = abs.toFixed(abs >= 100 ? 0 : abs >= 10 ? 1 : 2);
   const text = fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
-  if (text === '0') return '0%';
-  return `${percent > 0 ? '+' : '−'}${text}%`;
+  const sign = percent > 0 ? '+' : '−';
+  if (text === '0') return percent === 0 ? '0%' : `${sign}${smallPercent(abs)}%`;
+  return `${sign}${text}%`;
+}
+
+/** The most decimals a change below 0.005% is shown with; smaller ones are "<0.000001%". */
+const SMALL_CHANGE_DECIMALS = 6;
+
+/**
+ * A change that rounds to 0.00% is still a change (the row is `changed`, `--only changed` lists
+ * it): shown with two significant digits, so a listed change never reads "0%". 4,804,566 →
+ * 4,804,679 is 113 ÷ 4,804,566 = 0.0000235 = 0.00235%: log10(0.00235) = −2.6, floor −3, so
+ * 1 + 3 = 4 decimals, "0.0024".
+ */
+function smallPercent(absPercent: number): string {
+  const decimals = 1 - Math.floor(Math.log10(absPercent));
+  if (decimals > SMALL_CHANGE_DECIMALS)
+    return `<${(10 ** -SMALL_CHANGE_DECIMALS).toFixed(SMALL_CHANGE_DECIMALS)}`;
+  return absPercent.toFixed(decimals).replace(/0+$/, '');
 }
 
 /**

@@ -19,9 +19,12 @@ import {
 
 type DocPath = readonly (string | number)[];
 
-/** Where a list of metric names is written down for users. */
+/**
+ * Where the metric names are written down for users. A gate may name a plan metric or a run
+ * metric (`knownMetrics` in src/load.ts is both), so the hint points to both lists.
+ */
 const METRICS_HINT =
-  'the plan\'s metrics are listed by `shardcast plan --json` and in the README ("Plan metrics")';
+  'a gate names a plan metric (listed by `shardcast plan --json` under "metrics", and in the README, "Plan metrics") or a run metric (in result.json under "metrics", and in the README, "Run metrics")';
 
 /**
  * Checks gate expressions. `knownMetrics` are the names the plan and run will measure; `null`

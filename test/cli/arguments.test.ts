@@ -74,4 +74,85 @@ describe('--gate problems', () => {
     expect(r.stderr).toContain('  --gate[1]: unknown metric "throttleRatio"');
     expect(r.stderr).not.toContain('--gate: ');
   });
+
+  it('an unknown metric points to both lists a gate may name: plan metrics and run metrics', async () => {
+    // A name nothing resembles, so the hint is the lists rather than "did you mean".
+    const hint =
+      '      hint: a gate names a plan metric (listed by `shardcast plan --json` under "metrics", and in the README, "Plan metrics") or a run metric (in result.json under "metrics", and in the README, "Run metrics")\n';
+    const onRun = await run(['run', 'calm.yaml', '--out', OUT, '--gate', 'foo.bar < 3'], {
+      'calm.yaml': CALM,
+    });
+    expect(onRun.code).toBe(2);
+    expect(onRun.stderr).toBe(`error: 1 problem found\n  --gate[0]: unknown metric "foo.bar"\n${hint}`);
+    const inFile = await run(['validate', 'calm.yaml'], { 'calm.yaml': `${CALM}gates: ["foo.bar < 3"]\n` });
+    expect(inFile.code).toBe(2);
+    expect(inFile.stderr).toContain(`gates[0]: unknown metric "foo.bar"\n${hint}`);
+  });
+});
+
+describe('an option given twice: the last value wins', () => {
+  it('run --seed 1 --seed 2 --duration 5 --duration 3 --out A --out B runs seed 2 for 3 s into B', async () => {
+    const r = await run(
+      [
+        'run',
+        'calm.yaml',
+        '--json',
+        '--seed',
+        '1',
+        '--seed',
+        '2',
+        '--duration',
+        '5',
+        '--duration',
+        '3',
+        '--out',
+        `${OUT}-first`,
+        '--out',
+        OUT,
+      ],
+      { 'calm.yaml': CALM },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const result = parseResult(r.io.writtenFile(`${OUT}/result.json`)!, 'result.json');
+    expect(result.scenario.seed).toBe(2);
+    expect(result.scenario.durationSeconds).toBe(3);
+    expect([...r.io.written.keys()].filter((path) => path.startsWith(`${OUT}-first`))).toEqual([]);
+  });
+
+  it('checks the last value only, and names it alone: --duration 5 --duration 0 is "--duration 0"', async () => {
+    const r = await run(['run', 'calm.yaml', '--out', OUT, '--duration', '5', '--duration', '0'], {
+      'calm.yaml': CALM,
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('error: --duration 0 is not a duration\n');
+    const seed = await run(['run', 'calm.yaml', '--out', OUT, '--seed', '1', '--seed', 'x'], {
+      'calm.yaml': CALM,
+    });
+    expect(seed.code).toBe(2);
+    expect(seed.stderr).toContain('error: --seed "x" is not a seed\n');
+    expect(seed.stderr).not.toContain('[');
+  });
+
+  it('a choice given twice is the last one (compare --only regressed --only changed is --only changed)', async () => {
+    const first = await run(['run', 'calm.yaml', '--out', OUT, '--json', '--duration', '3s', '--seed', '1'], {
+      'calm.yaml': CALM,
+    });
+    const second = await run(
+      ['run', 'calm.yaml', '--out', OUT, '--json', '--duration', '3s', '--seed', '2'],
+      {
+        'calm.yaml': CALM,
+      },
+    );
+    const files = {
+      'a.json': first.io.writtenFile(`${OUT}/result.json`)!,
+      'b.json': second.io.writtenFile(`${OUT}/result.json`)!,
+    };
+    const r = await run(['compare', 'a.json', 'b.json', '--only', 'regressed', '--only', 'changed'], files);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('(--only changed)');
+    const bad = await run(['compare', 'a.json', 'b.json', '--only', 'changed', '--only', 'all'], files);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Given: "all"');
+  });
 });

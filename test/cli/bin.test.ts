@@ -104,6 +104,20 @@ describe('bin/shardcast.js', () => {
     }
   });
 
+  it("--out under /proc is an input error at once (node's recursive mkdir never returned there)", () => {
+    // /proc exists on every Linux CI runner and refuses new folders; `shardcast` below has a 30 s
+    // timeout, and before the fix this command spun for 10+ minutes.
+    const started = Date.now();
+    const result = shardcast('plan', 'scenarios/launch-day.yaml', '--out', '/proc/nope/deeper');
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      'error: --out /proc/nope/deeper: cannot use /proc/nope/deeper as the output directory: cannot create /proc/nope: this filesystem does not allow creating it\n' +
+        'hint: --out names a directory the artefacts go into; give a new or existing directory\n',
+    );
+    expect(result.code).toBe(2);
+  });
+
   it('prints help and exits 0', () => {
     const result = shardcast('--help');
     expect(result.code).toBe(0);

@@ -237,8 +237,10 @@ describe('compare --json, --only and the warning for results that are not like f
         .map((line) => line.split(/\s+/)[0]);
     expect(rowsOf(regressed.stdout)).toEqual(regressions);
     expect(regressed.stdout).toContain(
-      `${regressions.length} of ${all.rows.length} metrics regressed (--only regressed)`,
+      `\n\n${regressions.length} of ${all.rows.length} metrics regressed beyond 10% (--only regressed)\n`,
     );
+    // Said once: not also "N regressions beyond 10%" above it.
+    expect(regressed.stdout).not.toMatch(/^\d+ regressions? beyond/m);
     const changed = await onDisk(['compare', calm, short, '--only', 'changed', '--json']);
     const rows = (JSON.parse(changed.stdout) as ComparisonSummary).rows;
     expect(rows.map((row) => row.metric)).toEqual(
@@ -323,7 +325,9 @@ describe('--out is a directory on every command', () => {
     writeFileSync(join(dir, 'f'), '');
     const under = await onDisk(['run', LAUNCH_DAY, '--out', join(dir, 'f', 'out')]);
     expect(under.code).toBe(2);
-    expect(under.stderr).toContain('a part of it is a file, not a directory');
+    expect(under.stderr).toContain(
+      `cannot use ${join(dir, 'f', 'out')} as the output directory: ${join(dir, 'f')} is a file, not a directory\n`,
+    );
     const named = await onDisk(['plan', LAUNCH_DAY, '--out', join(dir, 'plan.json')]);
     expect(named.code).toBe(2);
     expect(named.stderr).toContain(`error: --out ${join(dir, 'plan.json')}: names a directory`);

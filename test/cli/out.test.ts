@@ -32,7 +32,7 @@ describe('outputDirectory and writeArtefact', () => {
     expect(code).toBe(2);
     expect(io.out).toBe('');
     expect(io.err).toBe(
-      'error: --out /locked/out: cannot use /locked/out as the output directory: permission denied\nhint: --out names a directory the artefacts go into; give a new or existing directory\n',
+      'error: --out /locked/out: cannot use /locked/out as the output directory: cannot create /locked: permission denied\nhint: --out names a directory the artefacts go into; give a new or existing directory\n',
     );
   });
 

@@ -191,7 +191,14 @@ describe('formatChange', () => {
     [0.123456, '+12.3%'],
     [0.001, '+0.1%'],
     [0, '0%'],
-    [0.00001, '0%'],
+    // Below display precision, still a change: two significant digits, never "0%".
+    // 0.00001 = 0.001%: log10(0.001) = −3, 1 + 3 = 4 decimals, "0.0010" → "0.001".
+    [0.00001, '+0.001%'],
+    // 4,804,566 → 4,804,679: 113 ÷ 4,804,566 = 0.0000235193 = 0.00235193%, 4 decimals → "0.0024".
+    [113 / 4_804_566, '+0.0024%'],
+    [-0.0000421, '−0.0042%'],
+    // Float noise (0.1 + 0.2 against 0.3: 1.85e-16 = 1.85e-14 %) is shown as below a millionth of a percent.
+    [(0.1 + 0.2 - 0.3) / 0.3, '+<0.000001%'],
     [Number.POSITIVE_INFINITY, '+∞'],
     [Number.NaN, 'n/a'],
   ])('%d → %s', (change, text) => {

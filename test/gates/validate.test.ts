@@ -104,7 +104,7 @@ describe('checkGates', () => {
     expect(hints).toEqual([
       'did you mean "putLatency.p99"? (metric names are case-sensitive)',
       'did you mean "consumers.archiver.lagSeconds.max"?',
-      'the plan\'s metrics are listed by `shardcast plan --json` and in the README ("Plan metrics")',
+      'a gate names a plan metric (listed by `shardcast plan --json` under "metrics", and in the README, "Plan metrics") or a run metric (in result.json under "metrics", and in the README, "Run metrics")',
     ]);
   });
 

@@ -4,10 +4,10 @@
  * stderr, writes kept in memory or sent to a real directory, a fixed clock and an empty
  * environment.
  */
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Io, writeFileAtomic } from '../../src/cli/io.js';
+import { type Io, isDirectoryOnDisk, writeFileAtomic } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 
 /** The repository root: bundled scenarios are read from here, as a user in a checkout would. */
@@ -80,7 +80,7 @@ export class FakeIo implements Io {
 
   isDirectory(path: string): boolean {
     const absolute = this.absolute(path);
-    if (this.writeToDisk) return statSync(absolute, { throwIfNoEntry: false })?.isDirectory() === true;
+    if (this.writeToDisk) return isDirectoryOnDisk(absolute);
     return (
       this.directories.has(absolute) ||
       [...this.files.keys()].some((file) => file.startsWith(`${absolute}${sep}`))
@@ -90,16 +90,20 @@ export class FakeIo implements Io {
   makeDirectory(path: string): void {
     const absolute = this.absolute(path);
     if (this.writeToDisk) {
-      mkdirSync(absolute, { recursive: true });
+      mkdirSync(absolute);
       return;
     }
-    // In memory, an in-memory file in the way fails as the filesystem would: at the path, EEXIST;
-    // at a parent, ENOTDIR.
+    // In memory, one level as the filesystem does it: an in-memory file in the way fails at the
+    // path with EEXIST, at a parent with ENOTDIR; a missing parent (real or in memory) is ENOENT.
     for (let at = absolute; at !== dirname(at); at = dirname(at)) {
       if (this.files.has(at) || this.bytes.has(at)) {
         const code = at === absolute ? 'EEXIST' : 'ENOTDIR';
         throw Object.assign(new Error(`${code}: ${at}`), { code });
       }
+    }
+    const parent = dirname(absolute);
+    if (!this.isDirectory(parent) && !isDirectoryOnDisk(parent)) {
+      throw Object.assign(new Error(`ENOENT: ${parent}`), { code: 'ENOENT' });
     }
     this.directories.add(absolute);
   }

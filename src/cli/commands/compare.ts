@@ -1,4 +1,4 @@
-import { compareMetrics, parseTolerance, renderComparison } from '../../gates/compare.js';
+import { compareMetrics, parseTolerance, renderComparison, toleranceText } from '../../gates/compare.js';
 import { plural } from '../../scenario/units.js';
 import type { Io } from '../io.js';
 import { readResult } from '../read.js';
@@ -42,11 +42,17 @@ export function commandCompare(io: Io, args: CompareArgs): number {
     });
     io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
   } else {
-    const filtered =
-      only === 'all'
-        ? ''
-        : `${shown.length} of ${plural(rows.length, 'metric')} ${only === 'changed' ? 'changed' : 'regressed'} (--only ${only})\n`;
-    io.stdout(`${renderComparison(shown, { tolerance })}${filtered}\n`);
+    // With --only, one line counts what is shown out of all, and the regressions once: "9
+    // regressions beyond 10%" followed by "9 of 52 metrics regressed" said the same thing twice.
+    const regressions = rows.filter((r) => r.regression).length;
+    const beyond = toleranceText(tolerance);
+    const footer =
+      only === 'regressed'
+        ? `${shown.length} of ${plural(rows.length, 'metric')} regressed${beyond} (--only regressed)`
+        : only === 'changed'
+          ? `${shown.length} of ${plural(rows.length, 'metric')} changed, ${regressions} of them regressed${beyond} (--only changed)`
+          : undefined;
+    io.stdout(`${renderComparison(shown, { tolerance, ...(footer === undefined ? {} : { footer }) })}\n`);
   }
   return rows.some((r) => r.regression) ? 1 : 0;
 }
