@@ -136,7 +136,9 @@ export function planView(plan: Plan): PlanView {
     ],
     [
       c(
-        `by polling reads (${formatBytesPerSecond(KINESIS.shardReadBytesPerSecond.value)} shared by ${plural(shards.pollingReaders, 'reader')})`,
+        shards.pollingReaders === 0
+          ? 'by polling reads (no polling readers)'
+          : `by polling reads (${formatBytesPerSecond(KINESIS.shardReadBytesPerSecond.value)} shared by ${plural(shards.pollingReaders, 'reader')})`,
       ),
       c(shards.byRead),
       binds(shards.byRead),
