@@ -9,8 +9,19 @@ import type { PlanView, ViewBlock, ViewCell, ViewFinding } from './plan-view.js'
 /** A figure (a number with or without its unit) aligns right. */
 const NUMERIC = /^[\s$≈~<>+−-]*[\d,.]+/;
 
+/**
+ * A note's text as HTML: escaped, with its Markdown code spans (`plan --json`, written for the
+ * terminal, which prints them as they are) as `<code>`. An unpaired backtick stays as text.
+ */
+export function inlineHtml(text: string): string {
+  return text
+    .split(/(`[^`\n]+`)/)
+    .map((part, i) => (i % 2 === 1 ? `<code>${html(part.slice(1, -1))}</code>` : html(part)))
+    .join('');
+}
+
 function cellHtml(cell: ViewCell, numeric: boolean): string {
-  const text = cell.code ? `<code>${html(cell.text)}</code>` : html(cell.text);
+  const text = cell.code ? `<code>${html(cell.text)}</code>` : inlineHtml(cell.text);
   const inner = cell.tone === undefined ? text : `<span class="${cell.tone}">${text}</span>`;
   return `<td${numeric ? ' class="num"' : ''}>${inner}</td>`;
 }
@@ -23,13 +34,13 @@ const SEVERITY_LABEL: Record<ViewFinding['severity'], string> = {
 
 function blockHtml(block: ViewBlock): string {
   if (block.kind === 'note') {
-    return `<p${block.tone === undefined ? '' : ` class="${block.tone}"`}>${html(block.text)}</p>`;
+    return `<p${block.tone === undefined ? '' : ` class="${block.tone}"`}>${inlineHtml(block.text)}</p>`;
   }
   if (block.kind === 'findings') {
     return `<ul class="findings">${block.findings
       .map(
         (f) =>
-          `<li class="finding ${f.severity}" data-code="${html(f.code)}"><span class="severity">${SEVERITY_LABEL[f.severity]}</span> ${html(f.text)}</li>`,
+          `<li class="finding ${f.severity}" data-code="${html(f.code)}"><span class="severity">${SEVERITY_LABEL[f.severity]}</span> ${inlineHtml(f.text)}</li>`,
       )
       .join('\n')}</ul>`;
   }
