@@ -525,6 +525,9 @@ export function latencyOverTimeChart(
   } as TopLevelSpec;
 }
 
+/** Plot width below which the latency distribution's percentile labels are angled. */
+const NARROW_AXIS_PX = 440;
+
 /** Percentiles shown in the latency distributions. */
 export const DISTRIBUTION_PERCENTILES = [0, 10, 25, 50, 75, 90, 95, 99, 99.9, 99.99, 100] as const;
 
@@ -568,7 +571,13 @@ export function latencyDistributionChart(result: RunResult, baseline?: RunResult
         type: 'ordinal',
         sort: DISTRIBUTION_PERCENTILES.map((p) => `p${p}`),
         title: 'percentile',
-        axis: { labelAngle: 0 },
+        // Eleven labels side by side need ~440 px: narrower (a 390-px phone) p99.9, p99.99 and
+        // p100 ran into each other, so they turn to 45° there.
+        axis: {
+          labelAngle: { expr: `width < ${NARROW_AXIS_PX} ? -45 : 0` },
+          labelAlign: { expr: `width < ${NARROW_AXIS_PX} ? 'right' : 'center'` },
+          labelBaseline: { expr: `width < ${NARROW_AXIS_PX} ? 'middle' : 'top'` },
+        },
       },
       y: {
         field: 'value',
@@ -913,6 +922,9 @@ export function costChart(plan: Plan): TopLevelSpec {
   }
   return {
     ...base(Math.max(90, plan.cost.options.length * 44)),
+    // Vega sizes the chart counting a two-line legend label (`wrapLegendLabel`) as one line, which
+    // cut the last entry off at the bottom by ~one line: a line of padding keeps it in.
+    padding: { left: 5, top: 5, right: 5, bottom: 5 + LEGEND_LINE_PX },
     data: { values: rows },
     mark: { type: 'bar' },
     encoding: {
@@ -924,7 +936,7 @@ export function costChart(plan: Plan): TopLevelSpec {
         stack: 'zero',
         axis: { format: '$,.0f' },
       },
-      color: { field: 'item', type: 'nominal', title: null },
+      color: { field: 'item', type: 'nominal', title: null, legend: { labelExpr: wrapLegendLabel } },
       tooltip: [
         { field: 'option', type: 'nominal' },
         { field: 'item', type: 'nominal' },
@@ -934,6 +946,20 @@ export function costChart(plan: Plan): TopLevelSpec {
     },
   };
 }
+
+/**
+ * A legend label in two lines, broken at the last space that fits, when it is wider than the plot
+ * (the legend starts under the plot, right of the option names): "enhanced fan-out consumer-shard-
+ * hours" ran off a 390-px phone. At 11 px a character is ~6.5 px wide; the symbol takes ~25 px.
+ */
+/** A legend label's line at 11 px. */
+const LEGEND_LINE_PX = 14;
+
+const wrapLegendLabel = (() => {
+  const fits = 'max(12, floor((width - 25) / 6.5))';
+  const cut = `lastindexof(substring(datum.label, 0, ${fits}), ' ')`;
+  return `length(datum.label) <= ${fits} || ${cut} <= 0 ? datum.label : [substring(datum.label, 0, ${cut}), substring(datum.label, ${cut} + 1)]`;
+})();
 
 /**
  * What each bar of the cost chart holds, from the plan's own line items (a bar without enhanced

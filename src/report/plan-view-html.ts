@@ -20,10 +20,26 @@ export function inlineHtml(text: string): string {
     .join('');
 }
 
+/** Text of at least this many characters is a phrase: it wraps, but not word by word. */
+const PHRASE_CHARS = 16;
+
+/**
+ * A cell's class: a figure aligns right; one word or a few ("firehose:to-s3", "enhanced-fan-out",
+ * "to recommended") stay on one line, never broken at a hyphen; a phrase ("finishes after traffic
+ * needs it") keeps a width of a few words, so that on a 390-px phone it does not wrap one word a
+ * line, 100 px tall (the table scrolls instead).
+ */
+function cellClass(cell: ViewCell, numeric: boolean): string | null {
+  if (numeric) return 'num';
+  if (cell.code || cell.text === '') return null;
+  return cell.text.length < PHRASE_CHARS || !/\s/.test(cell.text) ? 'word' : 'phrase';
+}
+
 function cellHtml(cell: ViewCell, numeric: boolean): string {
   const text = cell.code ? `<code>${html(cell.text)}</code>` : inlineHtml(cell.text);
   const inner = cell.tone === undefined ? text : `<span class="${cell.tone}">${text}</span>`;
-  return `<td${numeric ? ' class="num"' : ''}>${inner}</td>`;
+  const cls = cellClass(cell, numeric);
+  return `<td${cls === null ? '' : ` class="${cls}"`}>${inner}</td>`;
 }
 
 const SEVERITY_LABEL: Record<ViewFinding['severity'], string> = {
