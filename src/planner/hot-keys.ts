@@ -20,7 +20,7 @@ import {
 } from '../keys/placement.js';
 import type { KeyDistribution, Scenario } from '../scenario/schema.js';
 import type { ShardReadLimits } from './read-limits.js';
-import { type ProducerLoad, producerLoads, shardLoadsOf } from './shard-loads.js';
+import { type ProducerLoad, producerLoads, type ShardLoads, shardLoadsOf } from './shard-loads.js';
 import type { HotKey, HotKeyPlan, HotShard, Traffic } from './types.js';
 
 /** Keys the plan lists: the heaviest this many, and every key that needs salting. */
@@ -119,7 +119,25 @@ const utilizationOf = (records: number, bytes: number, limits: Limits) =>
   Math.max(records / limits.records, bytes / limits.bytes);
 const utilization = (records: number, bytes: number) => utilizationOf(records, bytes, WRITE_LIMITS);
 
-export function planHotKeys(input: HotKeyInput): HotKeyPlan {
+/** The plan's hot keys, and the per-shard loads at any count with its oversized keys salted as it advises. */
+export interface HotKeyAnalysis {
+  plan: HotKeyPlan;
+  /**
+   * `loads` (each shard's offered records and bytes at `loads.shardCount`) after salting the keys
+   * the plan says to salt, as the plan's fit assumes: what its recommended count is sized for.
+   */
+  saltAsAdvised(loads: Pick<ShardLoads, 'shardCount' | 'records' | 'bytes'>): SaltedShardLoads;
+}
+
+/** Each shard's records and bytes per second, and how many keys were salted to get there. */
+export interface SaltedShardLoads {
+  shardCount: number;
+  records: Float64Array;
+  bytes: Float64Array;
+  saltedKeys: number;
+}
+
+export function planHotKeys(input: HotKeyInput): HotKeyAnalysis {
   const { traffic, keyModels, required, configured } = input;
   const h = 1 + traffic.headroom;
   const rates: Rates[] = producerLoads(traffic, keyModels);
@@ -248,7 +266,7 @@ export function planHotKeys(input: HotKeyInput): HotKeyPlan {
   const listed = keys.filter((k, i) => i < HOT_KEYS_LISTED || k.saltingFactor > 1);
   for (const k of listed) k.key = keyModels.get(k.producer)!.placed.keyOf(k.placedIndex).key;
   const methods = [...keyModels.values()].map((m) => m.placed.method);
-  return {
+  const plan: HotKeyPlan = {
     method: rates.length === 0 ? 'none' : methods.includes('analytical') ? 'analytical' : 'exact',
     keys: listed.map(
       ({ placedIndex: _placedIndex, position: _position, hashKey: _hashKey, ...k }): HotKey => k,
@@ -271,6 +289,37 @@ export function planHotKeys(input: HotKeyInput): HotKeyPlan {
         }
       : null,
   };
+  return {
+    plan,
+    saltAsAdvised: (loads) => {
+      const records = Float64Array.from(loads.records);
+      const bytes = Float64Array.from(loads.bytes);
+      applySalting(salted, loads.shardCount, records, bytes);
+      return { shardCount: loads.shardCount, records, bytes, saltedKeys: salted.length };
+    },
+  };
+}
+
+/**
+ * Moves each salted key's load off its shard and onto its pieces' shards at n shards, in place:
+ * the change following the plan's advice makes (each piece takes 1/pieces of the key).
+ */
+function applySalting(
+  salted: readonly SaltedKey[],
+  n: number,
+  records: Float64Array,
+  bytes: Float64Array,
+): void {
+  for (const k of salted) {
+    const s = shardOfPosition(k.position, k.hashKey, n);
+    records[s]! -= k.recordsPerSecond;
+    bytes[s]! -= k.bytesPerSecond;
+    for (const piece of k.pieces) {
+      const p = shardOfPosition(piece.position, piece.hashKey, n);
+      records[p]! += k.recordsPerSecond / k.pieces.length;
+      bytes[p]! += k.bytesPerSecond / k.pieces.length;
+    }
+  }
 }
 
 interface ShardLoad {
@@ -346,16 +395,7 @@ class LoadModel {
     const saltedRecords = Float64Array.from(records);
     const saltedBytes = Float64Array.from(bytes);
     // The change salting makes: each salted key leaves its shard, its pieces land on theirs.
-    for (const k of this.salted) {
-      const s = shardOfPosition(k.position, k.hashKey, n);
-      saltedRecords[s]! -= k.recordsPerSecond;
-      saltedBytes[s]! -= k.bytesPerSecond;
-      for (const piece of k.pieces) {
-        const p = shardOfPosition(piece.position, piece.hashKey, n);
-        saltedRecords[p]! += k.recordsPerSecond / k.pieces.length;
-        saltedBytes[p]! += k.bytesPerSecond / k.pieces.length;
-      }
-    }
+    applySalting(this.salted, n, saltedRecords, saltedBytes);
     return { records, bytes, saltedRecords, saltedBytes };
   }
 

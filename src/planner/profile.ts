@@ -76,7 +76,7 @@ export function demandSeries(
  * are more than `groups` shards: 10,000 shards in 128 groups of ⌈10,000 ÷ 128⌉ = 79.
  */
 export function groupedShardLoads(
-  loads: ShardLoads,
+  loads: Pick<ShardLoads, 'shardCount' | 'records' | 'bytes'> & { saltedKeys?: number },
   countIs: RunShardCount,
   groups = SHARD_LOAD_GROUPS,
 ): PlanShardLoads {
@@ -90,7 +90,8 @@ export function groupedShardLoads(
     }
     utilization.push(round6(hottest));
   }
-  return { shardCount: n, countIs, groupSize, utilization };
+  const saltedKeys = loads.saltedKeys ?? 0;
+  return { shardCount: n, countIs, groupSize, utilization, ...(saltedKeys > 0 ? { saltedKeys } : {}) };
 }
 
 /** The plan's profile: demand over time, the shards in force, and the per-shard loads given. */

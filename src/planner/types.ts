@@ -446,4 +446,6 @@ export interface PlanShardLoads {
   groupSize: number;
   /** Per group, its hottest shard's max(records ÷ 1,000, bytes ÷ 1 MiB) per second at the planning instant, without headroom. */
   utilization: number[];
+  /** Keys salted as the plan advises before these loads were taken (the recommended count's); absent when none. */
+  saltedKeys?: number;
 }

@@ -298,6 +298,7 @@ export function throughputChart(
     shares.push(...timeRows(shareOf(baseline.series), step, names.throttled, 'max', 'baseline'));
   }
   const highestShare = Math.max(0, ...shares.map((r) => r.value as number));
+  const recordsTop = 1.1 * records.reduce((m, r) => Math.max(m, r.value as number), 1);
   const x = timeAxis(step);
   const dash = runDash(baseline !== undefined);
   const tooltip = (title: string, format: string) => [
@@ -315,7 +316,14 @@ export function throughputChart(
         mark: line,
         encoding: {
           x,
-          y: { field: 'value', type: 'quantitative', title: 'records/s' },
+          // A tenth above the highest line: the write limit of 8 shards, 8,000/s, was drawn on the
+          // top frame whenever nothing exceeded it, indistinguishable from the border.
+          y: {
+            field: 'value',
+            type: 'quantitative',
+            title: 'records/s',
+            scale: { domain: [0, recordsTop], nice: true },
+          },
           color,
           ...dash,
           tooltip: tooltip('records/s', ',.0f'),
@@ -518,6 +526,9 @@ export function latencyOverTimeChart(
   } as TopLevelSpec;
 }
 
+/** Plot width below which the latency distribution's percentile labels are angled. */
+const NARROW_AXIS_PX = 440;
+
 /** Percentiles shown in the latency distributions. */
 export const DISTRIBUTION_PERCENTILES = [0, 10, 25, 50, 75, 90, 95, 99, 99.9, 99.99, 100] as const;
 
@@ -561,7 +572,13 @@ export function latencyDistributionChart(result: RunResult, baseline?: RunResult
         type: 'ordinal',
         sort: DISTRIBUTION_PERCENTILES.map((p) => `p${p}`),
         title: 'percentile',
-        axis: { labelAngle: 0 },
+        // Eleven labels side by side need ~440 px: narrower (a 390-px phone) p99.9, p99.99 and
+        // p100 ran into each other, so they turn to 45° there.
+        axis: {
+          labelAngle: { expr: `width < ${NARROW_AXIS_PX} ? -45 : 0` },
+          labelAlign: { expr: `width < ${NARROW_AXIS_PX} ? 'right' : 'center'` },
+          labelBaseline: { expr: `width < ${NARROW_AXIS_PX} ? 'middle' : 'top'` },
+        },
       },
       y: {
         field: 'value',
@@ -786,6 +803,13 @@ export function trafficCapacityChart(plan: Plan, marks: readonly ReshardMark[] =
   } as TopLevelSpec;
 }
 
+/** "31 recommended, 1 key salted": a count whose loads were taken with the advised salting says so. */
+function shardLoadsLabel(loads: { shardCount: number; countIs: RunShardCount; saltedKeys?: number }): string {
+  const salted = loads.saltedKeys ?? 0;
+  const label = countLabel(loads.shardCount, loads.countIs);
+  return salted > 0 ? `${label}, ${salted} ${salted === 1 ? 'key' : 'keys'} salted` : label;
+}
+
 /**
  * Each shard's write load at the planning instant (without headroom) at each count the plan names,
  * across the hash key range: shard i of n covers [i ÷ n, (i + 1) ÷ n) of it, so counts of
@@ -797,7 +821,7 @@ export function shardLoadChart(plan: Plan): TopLevelSpec {
   const loadsOf = plan.profile?.shardLoads ?? [];
   for (const loads of loadsOf) {
     const n = loads.shardCount;
-    const series = countLabel(n, loads.countIs);
+    const series = shardLoadsLabel(loads);
     loads.utilization.forEach((u, g) => {
       const first = g * loads.groupSize;
       const last = Math.min(n, first + loads.groupSize) - 1;
@@ -815,7 +839,9 @@ export function shardLoadChart(plan: Plan): TopLevelSpec {
   const x = {
     field: 'x',
     type: 'quantitative',
-    title: 'position in the hash key range (shard 0 at the left)',
+    // Short enough for a 390-px phone (the longer "position in the hash key range (shard 0 at the
+    // left)" ran off its right edge).
+    title: 'hash key range, shard 0 at the left',
     scale: { domain: [0, 1], nice: false },
     axis: { format: '.0%' },
   } as const;
@@ -840,7 +866,7 @@ export function shardLoadChart(plan: Plan): TopLevelSpec {
             type: 'nominal',
             title: 'shards',
             scale: {
-              domain: loadsOf.map((l) => countLabel(l.shardCount, l.countIs)),
+              domain: loadsOf.map(shardLoadsLabel),
               range: loadsOf.map((l) => COUNT_COLORS[l.countIs]),
             },
           },
@@ -861,6 +887,19 @@ export function shardLoadChart(plan: Plan): TopLevelSpec {
       },
     ],
   } as TopLevelSpec;
+}
+
+/**
+ * The per-shard load chart's caption: when the recommended count was sized with keys salted, its
+ * line is drawn salted too, and the caption says so (the other counts are drawn as configured).
+ */
+export function shardLoadCaption(plan: Plan): string {
+  const salted = (plan.profile?.shardLoads ?? []).find((l) => (l.saltedKeys ?? 0) > 0);
+  const base =
+    'Each shard’s write load at the peak across the hash key range, at each count the plan names: a step above the red line throttles.';
+  if (salted === undefined) return base;
+  const n = salted.saltedKeys!;
+  return `${base} The recommended count is drawn with the ${n === 1 ? 'key' : `${n} keys`} the plan says to salt split as advised, as the plan sizes it; the other counts as the keys are today.`;
 }
 
 /** Monthly cost of each capacity option, stacked by line item, with Firehose on top of each. */
@@ -888,6 +927,9 @@ export function costChart(plan: Plan): TopLevelSpec {
   }
   return {
     ...base(Math.max(90, plan.cost.options.length * 44)),
+    // Vega sizes the chart counting a two-line legend label (`wrapLegendLabel`) as one line, which
+    // cut the last entry off at the bottom by ~one line: a line of padding keeps it in.
+    padding: { left: 5, top: 5, right: 5, bottom: 5 + LEGEND_LINE_PX },
     data: { values: rows },
     mark: { type: 'bar' },
     encoding: {
@@ -899,7 +941,7 @@ export function costChart(plan: Plan): TopLevelSpec {
         stack: 'zero',
         axis: { format: '$,.0f' },
       },
-      color: { field: 'item', type: 'nominal', title: null },
+      color: { field: 'item', type: 'nominal', title: null, legend: { labelExpr: wrapLegendLabel } },
       tooltip: [
         { field: 'option', type: 'nominal' },
         { field: 'item', type: 'nominal' },
@@ -910,6 +952,20 @@ export function costChart(plan: Plan): TopLevelSpec {
     },
   };
 }
+
+/**
+ * A legend label in two lines, broken at the last space that fits, when it is wider than the plot
+ * (the legend starts under the plot, right of the option names): "enhanced fan-out consumer-shard-
+ * hours" ran off a 390-px phone. At 11 px a character is ~6.5 px wide; the symbol takes ~25 px.
+ */
+/** A legend label's line at 11 px. */
+const LEGEND_LINE_PX = 14;
+
+const wrapLegendLabel = (() => {
+  const fits = 'max(12, floor((width - 25) / 6.5))';
+  const cut = `lastindexof(substring(datum.label, 0, ${fits}), ' ')`;
+  return `length(datum.label) <= ${fits} || ${cut} <= 0 ? datum.label : [substring(datum.label, 0, ${cut}), substring(datum.label, ${cut} + 1)]`;
+})();
 
 /**
  * What each bar of the cost chart holds, from the plan's own line items (a bar without enhanced
@@ -1036,8 +1092,7 @@ export function reportCharts(input: {
       {
         id: 'shard-load',
         title: 'Per-shard load at peak',
-        description:
-          'Each shard’s write load at the peak across the hash key range, at each count the plan names: a step above the red line throttles.',
+        description: shardLoadCaption(plan),
         spec: shardLoadChart(plan),
       },
     );

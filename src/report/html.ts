@@ -397,6 +397,8 @@ th { font-weight: 600; white-space: nowrap; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 /* A key, gate or metric name in a table is one word: never broken inside ("key" / "-0" on a phone); the table scrolls instead. */
 td code { white-space: nowrap; overflow-wrap: normal; word-break: keep-all; }
+td.word { white-space: nowrap; }
+td.phrase { min-width: 10em; }
 figure.chart { margin: 0 0 24px; break-inside: avoid; page-break-inside: avoid; }
 figcaption { margin-bottom: 6px; }
 .chart-body { width: 100%; min-height: 120px; }

@@ -10,10 +10,37 @@ import type { PlanView, ViewBlock, ViewCell, ViewFinding } from './plan-view.js'
 /** A figure (a number with or without its unit) aligns right. */
 const NUMERIC = /^[\s$≈~<>+−-]*[\d,.]+/;
 
+/**
+ * A note's text as HTML: escaped, with its Markdown code spans (`plan --json`, written for the
+ * terminal, which prints them as they are) as `<code>`. An unpaired backtick stays as text.
+ */
+export function inlineHtml(text: string): string {
+  return text
+    .split(/(`[^`\n]+`)/)
+    .map((part, i) => (i % 2 === 1 ? `<code>${html(part.slice(1, -1))}</code>` : html(part)))
+    .join('');
+}
+
+/** Text of at least this many characters is a phrase: it wraps, but not word by word. */
+const PHRASE_CHARS = 16;
+
+/**
+ * A cell's class: a figure aligns right; one word or a few ("firehose:to-s3", "enhanced-fan-out",
+ * "to recommended") stay on one line, never broken at a hyphen; a phrase ("finishes after traffic
+ * needs it") keeps a width of a few words, so that on a 390-px phone it does not wrap one word a
+ * line, 100 px tall (the table scrolls instead).
+ */
+function cellClass(cell: ViewCell, numeric: boolean): string | null {
+  if (numeric) return 'num';
+  if (cell.code || cell.text === '') return null;
+  return cell.text.length < PHRASE_CHARS || !/\s/.test(cell.text) ? 'word' : 'phrase';
+}
+
 function cellHtml(cell: ViewCell, numeric: boolean): string {
-  const text = cell.code ? `<code>${html(cell.text)}</code>` : html(cell.text);
+  const text = cell.code ? `<code>${html(cell.text)}</code>` : inlineHtml(cell.text);
   const inner = cell.tone === undefined ? text : `<span class="${cell.tone}">${text}</span>`;
-  return `<td${numeric ? ' class="num"' : ''}>${inner}</td>`;
+  const cls = cellClass(cell, numeric);
+  return `<td${cls === null ? '' : ` class="${cls}"`}>${inner}</td>`;
 }
 
 const SEVERITY_LABEL: Record<ViewFinding['severity'], string> = {
@@ -24,13 +51,13 @@ const SEVERITY_LABEL: Record<ViewFinding['severity'], string> = {
 
 function blockHtml(block: ViewBlock): string {
   if (block.kind === 'note') {
-    return `<p${block.tone === undefined ? '' : ` class="${block.tone}"`}>${html(block.text)}</p>`;
+    return `<p${block.tone === undefined ? '' : ` class="${block.tone}"`}>${inlineHtml(block.text)}</p>`;
   }
   if (block.kind === 'findings') {
     return `<ul class="findings">${block.findings
       .map(
         (f) =>
-          `<li class="finding ${f.severity}" data-code="${html(f.code)}"><span class="severity">${SEVERITY_LABEL[f.severity]}</span> ${html(f.text)}</li>`,
+          `<li class="finding ${f.severity}" data-code="${html(f.code)}"><span class="severity">${SEVERITY_LABEL[f.severity]}</span> ${inlineHtml(f.text)}</li>`,
       )
       .join('\n')}</ul>`;
   }

@@ -168,6 +168,79 @@ describe.skipIf(!HAVE_CHROMIUM)('the report in a real browser (headless Chromium
     for (const width of widths.charts) expect(width).toBeLessThanOrEqual(widths.viewport);
   }, 60_000);
 
+  it('reads on a phone: no table row wraps a word a line, no name breaks at its hyphen, no label overlaps or is cut', async () => {
+    const file = await launchDayReport();
+    const { page, check } = await openReport(browser, file, { viewport: { width: 390, height: 844 } });
+    expect(check.charts.every((c) => c.rendered)).toBe(true);
+    const seen = await page.evaluate(() => {
+      const rowOf = (section: string, first: string) =>
+        [...document.querySelectorAll<HTMLTableRowElement>(`#${section} tr`)].find(
+          (r) => r.cells[0]?.textContent === first,
+        )!;
+      const height = (e: Element) => e.getBoundingClientRect().height;
+      // A cell's text on one line: its height is one line's (the row's line height).
+      const lines = (td: Element) =>
+        Math.round(height(td) / Number.parseFloat(getComputedStyle(td).lineHeight));
+      const cellWith = (text: string) =>
+        [...document.querySelectorAll('td')].find((td) => td.textContent === text)!;
+      const bounds = (e: Element) => e.getBoundingClientRect();
+      // The latency distribution's axis labels, left to right: none may overlap the next. Each is
+      // drawn at translate(x, y) rotate(θ): side by side (θ = 0) two labels overlap when their
+      // anchors are closer than half their widths added; turned by θ, when the distance between
+      // their parallel baselines, Δx · |sin θ|, is less than a label's height.
+      const labels = [
+        ...document.querySelectorAll<SVGTextElement>(
+          '[data-chart="latency-distribution"] svg .role-axis-label text',
+        ),
+      ]
+        .filter((t) => /^p[\d.]+$/.test(t.textContent ?? ''))
+        .map((t) => {
+          const transform = t.getAttribute('transform') ?? '';
+          const x = Number(/translate\(([-\d.]+)/.exec(transform)?.[1] ?? 0);
+          const angle = Number(/rotate\(([-\d.]+)/.exec(transform)?.[1] ?? 0);
+          const box = t.getBBox();
+          return { x, angle, width: box.width, height: box.height };
+        })
+        .sort((a, b) => a.x - b.x);
+      const overlaps = labels.filter((b, i) => {
+        const next = labels[i + 1];
+        if (next === undefined) return false;
+        const dx = next.x - b.x;
+        return b.angle === 0
+          ? dx < (b.width + next.width) / 2
+          : dx * Math.abs(Math.sin((b.angle * Math.PI) / 180)) < b.height;
+      }).length;
+      // The cost chart: every legend label inside the chart's drawing.
+      const cost = document.querySelector('[data-chart="cost"] svg')!;
+      const legend = [...cost.querySelectorAll('.role-legend-label text')].map(bounds);
+      const box = bounds(cost);
+      return {
+        keyRow: height(rowOf('plan-hot-keys', 'key-0')),
+        reshardRow: height(rowOf('plan-reshard', 'at 15 min')),
+        lineHeight: Number.parseFloat(getComputedStyle(document.querySelector('td')!).lineHeight),
+        names: ['firehose:to-s3', 'enhanced-fan-out', 'to recommended'].map((t) => [t, lines(cellWith(t))]),
+        labels: labels.length,
+        overlaps,
+        legendOutside: legend.filter((b) => b.right > box.right + 0.5 || b.bottom > box.bottom + 0.5).length,
+        legendLabels: legend.length,
+      };
+    });
+    await page.close();
+    // Before: 102 px each (the note cell one word a line); now at most two lines and the padding.
+    expect(seen.keyRow).toBeLessThanOrEqual(2 * seen.lineHeight + 10);
+    expect(seen.reshardRow).toBeLessThanOrEqual(2 * seen.lineHeight + 10);
+    expect(seen.names).toEqual([
+      ['firehose:to-s3', 1],
+      ['enhanced-fan-out', 1],
+      ['to recommended', 1],
+    ]);
+    // p0 … p100: eleven labels, angled on a phone, none over its neighbour.
+    expect(seen.labels).toBe(11);
+    expect(seen.overlaps).toBe(0);
+    expect(seen.legendLabels).toBeGreaterThan(0);
+    expect(seen.legendOutside).toBe(0);
+  }, 60_000);
+
   it('enforces its own policy: an injected script does not run, a request does not leave', async () => {
     const file = await launchDayReport();
     const { page, check } = await openReport(browser, file);

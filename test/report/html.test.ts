@@ -195,7 +195,7 @@ producers:
       '<p>Reshard-friendly counts from 64 configured shards: each reshards sooner than every smaller count listed</p>',
     );
     expect(section).toMatch(
-      /<td class="num">256<\/td><td>\+39<\/td><td class="num">64 → 128 → 256<\/td><td class="num">192<\/td><td class="num">96 min<\/td><td class="num">\+\$427/,
+      /<td class="num">256<\/td><td class="word">\+39<\/td><td class="num">64 → 128 → 256<\/td><td class="num">192<\/td><td class="num">96 min<\/td><td class="num">\+\$427/,
     );
   });
 });
