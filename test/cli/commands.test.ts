@@ -284,10 +284,13 @@ describe('shardcast facts', () => {
     expect(result.stderr).toBe('');
     const out = result.stdout;
     expect(out).toMatch(/^Limits and behaviours\n {2}fact +value {2}source\n/);
+    // Figures print as the rest of shardcast prints them, the exact count beside a rounded one.
+    expect(rowOf(out, 'shardWriteBytesPerSecond')?.[1]).toBe('1 MiB/s (1,048,576 bytes/s)');
+    expect(rowOf(out, 'efoPropagationSeconds')?.[1]).toBe('70 ms');
     expect(out).toContain("\nPrices (us-east-1; override any in a scenario's pricing: block)\n");
     expect(rowOf(out, 'shardWriteRecordsPerSecond')).toEqual([
       'shardWriteRecordsPerSecond',
-      '1000 records/s',
+      '1,000 records/s',
       `${KINESIS.shardWriteRecordsPerSecond.source} (${KINESIS.shardWriteRecordsPerSecond.asOf})`,
     ]);
     expect(rowOf(out, 'kinesis.shardHour')?.slice(0, 2)).toEqual([

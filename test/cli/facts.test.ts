@@ -176,4 +176,34 @@ pricing:
     expect(result.stderr).toMatch(/bad\.yaml:2:\d+/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
+
+  it('facts FILE lists Direct PUT quotas only for a scenario that puts to Firehose directly', async () => {
+    // A Firehose stream fed from the Kinesis stream (source: stream): no Direct PUT quota binds it.
+    const viaStream = await run(['facts', 's.yaml'], {
+      's.yaml': `name: via-stream
+duration: 1m
+stream: { shards: 1 }
+producers:
+  - { name: app, rate: 100/s, recordSize: 1KiB, keys: { dist: uniform, count: 10 } }
+firehose:
+  - { name: archive, source: stream, destination: s3 }
+`,
+    });
+    expect(viaStream.stderr).toBe('');
+    expect(viaStream.code).toBe(0);
+    expect(viaStream.stdout).toContain('streamSourcePollsPerSecond');
+    expect(viaStream.stdout).not.toContain('directPutRecordsPerSecond');
+    const direct = await run(['facts', 'd.yaml'], {
+      'd.yaml': `name: direct
+duration: 1m
+stream: { shards: 1 }
+producers:
+  - { name: app, rate: 100/s, recordSize: 1KiB, keys: { dist: uniform, count: 10 }, destination: logs }
+firehose:
+  - { name: logs, source: direct-put, destination: s3 }
+`,
+    });
+    expect(direct.stderr).toBe('');
+    expect(direct.stdout).toContain('directPutRecordsPerSecond');
+  });
 });

@@ -27,7 +27,7 @@ describe('money, written once', () => {
     const stream = /<dt>Of which the stream \(Provisioned, 31 shards\)<\/dt><dd>([^<]*)\/month<\/dd>/.exec(
       html,
     )?.[1];
-    const costRow = /<td>Provisioned, 31 shards<\/td>\s*<td[^>]*>([^<]*)<\/td>/.exec(html)?.[1];
+    const costRow = /<td[^>]*>Provisioned, 31 shards<\/td>\s*<td[^>]*>([^<]*)<\/td>/.exec(html)?.[1];
     // The banner leads with cost.monthly.total, the stream ($1,167.01) plus Firehose ($2,479):
     // whole dollars from $100, as in the table under it.
     const plan = JSON.parse((await run(['plan', 'scenarios/launch-day.yaml', '--json'])).stdout) as {

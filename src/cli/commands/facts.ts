@@ -4,6 +4,7 @@ import { SOURCES, type Source, sourceCodes } from '../../aws/sources.js';
 import { planScenario } from '../../planner/index.js';
 import { pricesUsed } from '../../planner/prices-used.js';
 import type { Scenario } from '../../scenario/schema.js';
+import { formatBytes, formatBytesPerSecond, formatNumber, formatSeconds } from '../../scenario/units.js';
 import type { Io } from '../io.js';
 import { loadScenario } from '../read.js';
 import { renderTable } from '../table.js';
@@ -44,7 +45,12 @@ function forScenario(scenario: Scenario): Selection {
     kinesis: Object.entries(KINESIS).filter(
       ([name]) => scenario.stream.mode === 'on-demand' || !name.startsWith('onDemand'),
     ),
-    firehose: scenario.firehose.length > 0 ? Object.entries(FIREHOSE) : [],
+    // Direct PUT quotas bind only Firehose streams producers write to directly.
+    firehose: Object.entries(FIREHOSE).filter(
+      ([name]) =>
+        scenario.firehose.length > 0 &&
+        (!name.startsWith('directPut') || scenario.firehose.some((f) => f.source === 'direct-put')),
+    ),
     // In the table's order, not first-use order, so two scenarios' lists read alike.
     prices: (Object.keys(prices) as PriceName[]).filter((n) => used.has(n)).map((n) => [n, prices[n]]),
   };
@@ -58,6 +64,30 @@ function citedSources(selection: Selection): Source[] {
     ),
   );
   return Object.values(SOURCES).filter((s) => cited.has(s.code));
+}
+
+/**
+ * A figure as the rest of shardcast prints it (`1 MiB/s`, `5 min`, `10,000 records`), with the
+ * exact number beside a rounded one; `--json` keeps the raw value and unit.
+ */
+export function factValueText(value: unknown, unit: string): string {
+  if (typeof value !== 'number') return `${JSON.stringify(value)} ${unit}`;
+  const exact = (text: string) =>
+    Number.isInteger(value) && !text.startsWith(formatNumber(value))
+      ? `${text} (${formatNumber(value)} ${unit})`
+      : text;
+  switch (unit) {
+    case 'bytes':
+      return exact(formatBytes(value));
+    case 'bytes/s':
+      return exact(formatBytesPerSecond(value));
+    case 's':
+      return exact(formatSeconds(value));
+    case '×':
+      return `${formatNumber(value)}×`;
+    default:
+      return `${formatNumber(value)} ${unit}`;
+  }
 }
 
 const mark = (confirmed: boolean) => (confirmed ? '' : ' ⚠️');
@@ -84,7 +114,7 @@ export function commandFacts(io: Io, args: FactsArgs): number {
 
   const limits = [...selection.kinesis, ...selection.firehose].map(([name, f]) => [
     name,
-    `${String(f.value)} ${f.unit}`,
+    factValueText(f.value, f.unit),
     `${f.source} (${f.asOf})${mark(f.confirmed)}`,
   ]);
   const prices = selection.prices.map(([name, p]) => [
