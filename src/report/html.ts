@@ -38,7 +38,14 @@ export interface ReportInput {
   verdicts?: readonly GateVerdict[] | undefined;
   pendingGates?: readonly string[] | undefined;
   /** Metric by metric, the baseline against the result, with the tolerance used. */
-  comparison?: { rows: readonly ComparisonRow[]; tolerance: number } | undefined;
+  comparison?:
+    | {
+        rows: readonly ComparisonRow[];
+        tolerance: number;
+        /** Why the two runs may not be like for like (other scenario, target or duration), as `compare` warns. */
+        warnings?: readonly string[];
+      }
+    | undefined;
   generatedAt: string;
   shardcastVersion: string;
 }
@@ -356,7 +363,7 @@ function comparisonSection(comparison: NonNullable<ReportInput['comparison']>, b
     'Against the baseline',
     `<p>${html(
       `${baseline ? `Baseline: run ${baseline.header.runId} (seed ${baseline.scenario.seed}). ` : ''}${plural(regressions, 'metric')} worse by more than ${formatNumber(comparison.tolerance * 100)}%. Charts show the baseline dashed.`,
-    )}</p>${body}`,
+    )}</p>${(comparison.warnings ?? []).map((w) => `<p class="warn">⚠ Not like for like: ${html(w)}</p>`).join('')}${body}`,
   );
 }
 
@@ -375,6 +382,7 @@ code { font: 0.92em ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; ov
 .banner.pass { border-left-color: var(--good); background: #eef7f0; }
 .banner.fail { border-left-color: var(--bad); background: #fbeeee; }
 .banner.warn { border-left-color: var(--warn); background: #fff5e0; }
+p.warn { color: var(--warn); font-weight: 600; }
 .findings { padding-left: 20px; }
 /* Notes and findings name prices and keys that have no spaces (kinesis.onDemandAdvantage.…): they
    wrap where they must rather than widen a phone's page. */

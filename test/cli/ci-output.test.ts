@@ -195,10 +195,16 @@ describe('compare --json, --only and the warning for results that are not like f
   it('report --baseline warns the same way', async () => {
     const calm = await resultOf(CALM, 'calm-report');
     const short = await resultOf(SHORT, 'short-report');
-    const r = await onDisk(['report', short, '--baseline', calm, '--out', fresh('report-baseline')]);
+    const dir = fresh('report-baseline');
+    const r = await onDisk(['report', short, '--baseline', calm, '--out', dir]);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(
       /^warning: scenario "calm" changed between the runs \(hash [0-9a-f]{12} in the baseline/,
+    );
+    // …and the page says so too, where the comparison is: a reader of the report never sees stderr.
+    const page = readFileSync(join(dir, 'index.html'), 'utf8');
+    expect(page).toMatch(
+      /Not like for like: scenario &quot;calm&quot; changed between the runs \(hash [0-9a-f]{12}/,
     );
   });
 

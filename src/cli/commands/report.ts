@@ -58,19 +58,25 @@ export async function commandReport(io: Io, args: ReportArgs): Promise<number> {
   const gatesText = readTextIfExists(io, gatesFile);
   const gates = gatesText === undefined ? undefined : parseGates(gatesText, gatesFile);
   let baseline: RunResult | undefined;
-  let comparison: { rows: ReturnType<typeof compareMetrics>; tolerance: number } | undefined;
+  let comparison:
+    | { rows: ReturnType<typeof compareMetrics>; tolerance: number; warnings: string[] }
+    | undefined;
   if (args.baseline !== undefined) {
     if (!result) {
       throw new ShardcastError('usage', '--baseline compares runs: give a result.json, not a plan', 2);
     }
     baseline = readResult(io, args.baseline, '--baseline takes a result.json written by shardcast run');
     // The same warning as `compare`: a comparison of unlike runs is drawn, but said to be one.
-    for (const warning of comparabilityWarnings(
+    const warnings = comparabilityWarnings(
       comparedRun(baseline, args.baseline),
       comparedRun(result, args.file),
-    ))
-      io.stderr(`warning: ${warning}\n`);
-    comparison = { rows: compareMetrics(baseline.metrics, result.metrics, { tolerance }), tolerance };
+    );
+    for (const warning of warnings) io.stderr(`warning: ${warning}\n`);
+    comparison = {
+      rows: compareMetrics(baseline.metrics, result.metrics, { tolerance }),
+      tolerance,
+      warnings,
+    };
   }
   const out = join(outDir, 'index.html');
   const input = {
