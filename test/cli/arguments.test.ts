@@ -5,18 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseResult } from '../../src/result/io.js';
+import { calmScenario } from '../helpers/calm.js';
 import { run } from '../helpers/fake-io.js';
 
-const CALM = `name: calm
-duration: 2m
-seed: 7
-stream: { shards: 2 }
-producers:
-  - name: app
-    rate: 500/s
-    recordSize: 1KiB
-    keys: { dist: uniform, count: 1000 }
-`;
+const CALM = calmScenario({ duration: '2m' });
 const OUT = '/tmp/shardcast-arguments-test';
 
 describe('run --duration and --seed', () => {

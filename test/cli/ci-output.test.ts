@@ -13,6 +13,7 @@ import { renderRunSummary } from '../../src/cli/commands/run.js';
 import type { ComparisonSummary, RunSummary } from '../../src/cli/summary.js';
 import { PLAN_VERSION } from '../../src/planner/types.js';
 import { parseResult } from '../../src/result/io.js';
+import { calmScenario } from '../helpers/calm.js';
 import { REPO_ROOT, run } from '../helpers/fake-io.js';
 import { syntheticResult } from '../result/synthetic-result.js';
 
@@ -38,19 +39,7 @@ function tree(dir: string): string[] {
 
 const LAUNCH_DAY = 'scenarios/launch-day.yaml';
 
-/** 2 shards, 500 records/s of 1 KiB: never short. One consumer. */
-const CALM = `name: calm
-duration: 1m
-seed: 7
-stream: { shards: 2 }
-producers:
-  - name: app
-    rate: 500/s
-    recordSize: 1KiB
-    keys: { dist: uniform, count: 1000 }
-consumers:
-  - { name: reader, type: polling }
-`;
+const CALM = calmScenario({ duration: '1m', reader: true });
 /** The same stream at 3× a shard's record limit: throttledRatio goes from 0 to a third or more. */
 const SHORT = CALM.replace('rate: 500/s', 'rate: 3000/s');
 

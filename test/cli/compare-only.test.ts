@@ -4,18 +4,10 @@
  * (4,804,566 → 4,804,679 read "0%": listed as changed, displayed as no change).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { calmScenario } from '../helpers/calm.js';
 import { run } from '../helpers/fake-io.js';
 
-const CALM = `name: calm
-duration: 3s
-seed: 7
-stream: { shards: 2 }
-producers:
-  - name: app
-    rate: 500/s
-    recordSize: 1KiB
-    keys: { dist: uniform, count: 1000 }
-`;
+const CALM = calmScenario({ duration: '3s' });
 const OUT = '/tmp/shardcast-compare-only-test';
 
 let files: Record<string, string>;

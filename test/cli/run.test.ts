@@ -7,27 +7,16 @@ import { describe, expect, it } from 'vitest';
 import { renderRunSummary } from '../../src/cli/commands/run.js';
 import { main } from '../../src/cli/main.js';
 import { parseResult } from '../../src/result/io.js';
+import { calmScenario } from '../helpers/calm.js';
 import { FakeIo, REPO_ROOT, run } from '../helpers/fake-io.js';
 import { syntheticResult } from '../result/synthetic-result.js';
 
 const OUT = '/tmp/shardcast-run-test';
-/** A small stream that is never short: 2 shards, 500 records/s of 1 KiB. */
-const CALM = `name: calm
-duration: 2m
-seed: 7
-stream: { shards: 2 }
-producers:
-  - name: app
-    rate: 500/s
-    recordSize: 1KiB
-    keys: { dist: uniform, count: 1000 }
-consumers:
-  - { name: reader, type: polling }
-gates:
-  - throttledRatio <= 0.001
-  - lostRecords == 0
-  - shards.recommended <= 2
-`;
+const CALM = calmScenario({
+  duration: '2m',
+  reader: true,
+  gates: ['throttledRatio <= 0.001', 'lostRecords == 0', 'shards.recommended <= 2'],
+});
 /** The same stream at 3× a shard's record limit: it must throttle and fail its gate. */
 const SHORT = CALM.replace('name: calm', 'name: short')
   .replace('rate: 500/s', 'rate: 3000/s')

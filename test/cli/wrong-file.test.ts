@@ -5,18 +5,10 @@
  * plan's own version) or "not valid JSON: expected a value, found '#'" (a YAML scenario).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { calmScenario } from '../helpers/calm.js';
 import { run } from '../helpers/fake-io.js';
 
-const CALM = `name: calm
-duration: 3s
-seed: 7
-stream: { shards: 2 }
-producers:
-  - name: app
-    rate: 500/s
-    recordSize: 1KiB
-    keys: { dist: uniform, count: 1000 }
-`;
+const CALM = calmScenario({ duration: '3s' });
 const OUT = '/tmp/shardcast-wrong-file-test';
 
 /** Every file shardcast writes or prints, by name, from one plan, one run and their JSON output. */
