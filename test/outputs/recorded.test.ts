@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, run } from '../helpers/fake-io.js';
 
 const RECORDED = join(REPO_ROOT, 'test', 'outputs', 'recorded.json');
@@ -82,8 +82,9 @@ describe('outputs of the bundled scenarios, as recorded', () => {
     }, 60_000);
   }
 
-  it.runIf(RECORD)('records them', () => {
-    writeFileSync(RECORDED, `${JSON.stringify(fresh, null, 2)}\n`);
-    expect(Object.keys(fresh)).toEqual(SCENARIOS);
+  // With SHARDCAST_RECORD=1, what the runs above produced becomes the record.
+  afterAll(() => {
+    if (RECORD && Object.keys(fresh).length === SCENARIOS.length)
+      writeFileSync(RECORDED, `${JSON.stringify(fresh, null, 2)}\n`);
   });
 });
