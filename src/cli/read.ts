@@ -3,8 +3,11 @@
  * back in (result.json, plan.json, gates.json). A missing or malformed file is a user mistake
  * (exit 2) that names the file and what is wrong.
  */
+
+import { z } from 'zod';
 import { FileError, formatProblem, type Problem, readErrorText, ShardcastError } from '../errors.js';
 import type { GateVerdict } from '../gates/evaluate.js';
+import { GATE_OPS, type GateOp } from '../gates/expression.js';
 import { loadScenarioFile } from '../load.js';
 import { PLAN_VERSION, type Plan } from '../planner/types.js';
 import { checkResult, parseJsonText, ResultFormatError } from '../result/io.js';
@@ -141,24 +144,40 @@ export function serializeGates(verdicts: readonly GateVerdict[], pending: readon
 }
 
 export function parseGates(text: string, file: string): GatesFile {
-  const data = parseJson(text, file);
-  const verdictOk = (v: unknown) =>
-    isObject(v) &&
-    typeof v.gate === 'string' &&
-    typeof v.passed === 'boolean' &&
-    typeof v.message === 'string';
-  if (
-    !isObject(data) ||
-    data.version !== 1 ||
-    !Array.isArray(data.verdicts) ||
-    !data.verdicts.every(verdictOk) ||
-    !Array.isArray(data.pending) ||
-    !data.pending.every((g) => typeof g === 'string')
-  ) {
-    throw new ShardcastError('invalid-gates', `${file} is not a gates.json written by shardcast`, 2);
+  const parsed = gatesFileSchema.safeParse(parseJson(text, file));
+  if (!parsed.success) {
+    // Read with a schema, as result.json is: each problem named by its path, not a bare "no".
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(the file)'}: ${i.message}`);
+    throw new ShardcastError(
+      'invalid-gates',
+      `${file} is not a gates.json written by shardcast:\n  ${problems.slice(0, 10).join('\n  ')}`,
+      2,
+      'write it again with `shardcast run` or `shardcast plan --out DIR`',
+    );
   }
-  return data as unknown as GatesFile;
+  return parsed.data;
 }
+
+const verdictSchema = z.object({
+  gate: z.string(),
+  metric: z.string(),
+  op: z.enum(GATE_OPS as [GateOp, ...GateOp[]]),
+  allowed: z.number(),
+  measured: z.number().nullable(),
+  passed: z.boolean(),
+  source: z.enum(['scenario', 'cli']),
+  quantity: z.enum(['seconds', 'bytes', 'bytesPerSecond', 'perSecond', 'usd', 'ratio', 'count']),
+  measuredText: z.string(),
+  allowedText: z.string(),
+  message: z.string(),
+}) satisfies z.ZodType<GateVerdict>;
+
+/** gates.json as `serializeGates` writes it. */
+const gatesFileSchema = z.object({
+  version: z.literal(1),
+  verdicts: z.array(verdictSchema),
+  pending: z.array(z.string()),
+}) satisfies z.ZodType<GatesFile>;
 
 /** JSON text parsed, or exit 2 with where it first goes wrong. */
 function parseJson(text: string, file: string): unknown {

@@ -206,8 +206,27 @@ describe('shardcast report: mistakes exit 2 with the reason', () => {
       'p/plan.json': planned.stdout,
       'p/gates.json': '{"version": 1}',
     });
-    expect(r.stderr).toBe('error: p/gates.json is not a gates.json written by shardcast\n');
+    // Read with a schema: each missing field is named by its path.
+    expect(r.stderr).toMatch(
+      /^error: p\/gates\.json is not a gates\.json written by shardcast:\n {2}verdicts: /,
+    );
+    expect(r.stderr).toContain('\n  pending: ');
+    expect(r.stderr).toContain('hint: write it again with `shardcast run` or `shardcast plan --out DIR`');
     expect(r.code).toBe(2);
+  });
+
+  it('a gates.json whose verdict lacks a field, named by its path', async () => {
+    const planned = await run(['plan', 'small.yaml', '--json'], { 'small.yaml': SCENARIO });
+    // Before, only gate, passed and message were checked: a verdict without `measured` was cast
+    // through and the report printed "undefined".
+    const verdict = { gate: 'lostRecords == 0', passed: true, message: 'ok' };
+    const r = await run(['report', 'p/plan.json'], {
+      'p/plan.json': planned.stdout,
+      'p/gates.json': JSON.stringify({ version: 1, verdicts: [verdict], pending: [] }),
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('\n  verdicts.0.metric: ');
+    expect(r.stderr).toContain('\n  verdicts.0.measured: ');
   });
 
   it('an image format it does not write', async () => {
