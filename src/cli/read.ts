@@ -4,7 +4,6 @@
  * (exit 2) that names the file and what is wrong.
  */
 import { FileError, formatProblem, type Problem, readErrorText, ShardcastError } from '../errors.js';
-import type { GateVerdict } from '../gates/evaluate.js';
 import { loadScenarioFile } from '../load.js';
 import { PLAN_VERSION, type Plan } from '../planner/types.js';
 import { checkResult, parseJsonText, ResultFormatError } from '../result/io.js';
@@ -123,22 +122,9 @@ function checkPlan(data: unknown, file: string): Plan {
   return data as unknown as Plan;
 }
 
-/**
- * gates.json, written by `run` beside result.json and by `plan --out` beside the plan: each gate's
- * verdict, and (for a plan) the gates that need a run.
- */
-export interface GatesFile {
-  version: 1;
-  verdicts: GateVerdict[];
-  pending: string[];
-}
+import type { GatesFile } from '../gates/file.js';
 
-export const GATES_FILE = 'gates.json';
-
-export function serializeGates(verdicts: readonly GateVerdict[], pending: readonly string[] = []): string {
-  const file: GatesFile = { version: 1, verdicts: [...verdicts], pending: [...pending] };
-  return `${JSON.stringify(file, null, 2)}\n`;
-}
+export { GATES_FILE, type GatesFile, serializeGates } from '../gates/file.js';
 
 export function parseGates(text: string, file: string): GatesFile {
   const data = parseJson(text, file);
