@@ -10,6 +10,17 @@
  * console.log(plan.metrics['shards.recommended'], result.metrics.throttledRatio);
  * const html = renderReport({ plan, result, generatedAt: new Date().toISOString(), shardcastVersion: '0.1.0' });
  * ```
+ *
+ * Or the whole of `shardcast run` (plan, run, gates, artefacts) without the CLI:
+ *
+ * ```ts
+ * import { writeFileSync } from 'node:fs';
+ * import { loadScenarioFile, modelTarget, runScenario, writeArtifacts } from 'shardcast';
+ * const { scenario } = loadScenarioFile('scenarios/launch-day.yaml');
+ * const run = await runScenario(scenario, modelTarget, { seed: 7, durationSeconds: 600 });
+ * const files = writeArtifacts('out', run, (path, text) => writeFileSync(path, text));
+ * console.log(run.verdicts.every((v) => v.passed), files);
+ * ```
  */
 
 export { FIREHOSE, KINESIS } from './aws/facts.js';
@@ -38,6 +49,19 @@ export {
 } from './report/index.js';
 export { parseResult, serializeResult } from './result/io.js';
 export type * from './result/types.js';
+export {
+  type ArtifactInput,
+  type ArtifactWriter,
+  artifactNames,
+  type ReadyRun,
+  type RunOutcome,
+  type RunScenarioOptions,
+  runScenario,
+  type WriteArtifactsOptions,
+  writeArtifacts,
+} from './run/index.js';
 export { scenarioJsonSchema } from './scenario/json-schema.js';
 export type { LoadedScenario } from './scenario/load.js';
 export type { Scenario, ScenarioInput } from './scenario/schema.js';
+export { type RunOptions, TARGETS, type Target } from './targets/index.js';
+export { modelTarget } from './targets/model.js';

@@ -126,22 +126,9 @@ function checkPlan(data: unknown, file: string): Plan {
   return data as unknown as Plan;
 }
 
-/**
- * gates.json, written by `run` beside result.json and by `plan --out` beside the plan: each gate's
- * verdict, and (for a plan) the gates that need a run.
- */
-export interface GatesFile {
-  version: 1;
-  verdicts: GateVerdict[];
-  pending: string[];
-}
+import type { GatesFile } from '../gates/file.js';
 
-export const GATES_FILE = 'gates.json';
-
-export function serializeGates(verdicts: readonly GateVerdict[], pending: readonly string[] = []): string {
-  const file: GatesFile = { version: 1, verdicts: [...verdicts], pending: [...pending] };
-  return `${JSON.stringify(file, null, 2)}\n`;
-}
+export { GATES_FILE, type GatesFile, serializeGates } from '../gates/file.js';
 
 export function parseGates(text: string, file: string): GatesFile {
   const parsed = gatesFileSchema.safeParse(parseJson(text, file));

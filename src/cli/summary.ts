@@ -2,7 +2,6 @@
  * What `run --json` and `compare --json` print: compact, versioned JSON for CI scripts (`jq`), a
  * few KiB. The whole RunResult (0.5–22 MB with its base64 histograms) stays in result.json.
  */
-import { createHash } from 'node:crypto';
 import {
   type ComparisonRow,
   type Direction,
@@ -13,7 +12,6 @@ import {
 import type { GateVerdict } from '../gates/evaluate.js';
 import type { GateOp, GateSource } from '../gates/expression.js';
 import type { RunResult } from '../result/types.js';
-import type { Scenario } from '../scenario/schema.js';
 
 export const RUN_SUMMARY_VERSION = 1;
 
@@ -96,15 +94,8 @@ export function keyMetrics(metrics: Readonly<Record<string, number>>): Record<st
   );
 }
 
-/** `sha256:<hex>` of a resolved scenario, its keys sorted so the hash follows content, not order. */
-export function scenarioHash(scenario: Scenario): string {
-  const canonical = JSON.stringify(scenario, (_key, value: unknown) =>
-    value !== null && typeof value === 'object' && !Array.isArray(value)
-      ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : value,
-  );
-  return `sha256:${createHash('sha256').update(canonical, 'utf8').digest('hex')}`;
-}
+/** Moved below the CLI (the run pipeline stamps it); re-exported for the commands that import it here. */
+export { scenarioHash } from '../scenario/hash.js';
 
 export function gateSummary(v: GateVerdict): GateSummary {
   return {

@@ -1,2 +1,2 @@
-/** shardcast's version, written into results and reports (package.json's, kept in step by a test). */
-export const SHARDCAST_VERSION = '0.1.0';
+/** shardcast's version (in `src/version.ts`, below the CLI, so the run pipeline stamps it too). */
+export { SHARDCAST_VERSION } from '../version.js';

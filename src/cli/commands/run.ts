@@ -1,24 +1,19 @@
 import { join } from 'node:path';
-import { ShardcastError } from '../../errors.js';
-import { allGatesPassed, evaluateGates, type GateVerdict } from '../../gates/evaluate.js';
-import { renderJUnit, renderSummaryMarkdown } from '../../gates/report.js';
-import { parseCliGates, parseScenarioGates } from '../../gates/validate.js';
-import { placeProducerKeys } from '../../keys/placement.js';
+import { ExitCode, ShardcastError } from '../../errors.js';
+import { allGatesPassed, type GateVerdict } from '../../gates/evaluate.js';
+import { parseCliGates } from '../../gates/validate.js';
 import { absentMetrics, knownMetrics } from '../../load.js';
 import { indexOfMax, maxOf } from '../../numbers.js';
-import { planScenario } from '../../planner/index.js';
-import { renderReport } from '../../report/html.js';
 import { endToEndPercentiles } from '../../result/end-to-end.js';
 import { maxSeconds, percentileSeconds } from '../../result/histogram.js';
-import { serializeResult } from '../../result/io.js';
 import type { RunResult } from '../../result/types.js';
-import { BOUNDS, runWorkProblem } from '../../scenario/bounds.js';
+import { artifactNames, runScenario, writeArtifacts } from '../../run/index.js';
+import { BOUNDS } from '../../scenario/bounds.js';
 import {
   formatBytes,
   formatNumber,
   formatPercent,
   formatSeconds,
-  formatUsd,
   isSingular,
   plural,
 } from '../../scenario/units.js';
@@ -26,9 +21,8 @@ import { TARGETS } from '../../targets/index.js';
 import { parseDurationArg, parseSeedArg } from '../args.js';
 import { displayPath, type Io } from '../io.js';
 import { outputDirectory, writeArtefact } from '../out.js';
-import { GATES_FILE, loadScenario, serializeGates } from '../read.js';
+import { loadScenario } from '../read.js';
 import { runSummary, scenarioHash } from '../summary.js';
-import { SHARDCAST_VERSION } from '../version.js';
 
 export interface RunArgs {
   file: string;
@@ -56,127 +50,55 @@ export async function commandRun(io: Io, args: RunArgs): Promise<number> {
     throw new ShardcastError(
       'usage',
       `unknown target "${args.target}"`,
-      2,
+      ExitCode.invalidInput,
       `targets: ${[...TARGETS.keys()].join(', ')} (aws and http come in a later release)`,
     );
   }
   const { scenario, overrides } = loadScenario(io, args.file, args.set, args.allowPath);
   const durationSeconds = args.duration === undefined ? undefined : parseDurationArg(args.duration);
-  const seedArg = args.seed === undefined ? undefined : parseSeedArg(args.seed);
+  const seed = args.seed === undefined ? undefined : parseSeedArg(args.seed);
   // The scenario's own duration was bounded when it loaded; `--duration 1e400s` is not (src/scenario/bounds.ts).
   if (durationSeconds !== undefined && !(durationSeconds <= BOUNDS.duration.max)) {
     throw new ShardcastError(
       'usage',
       `--duration ${args.duration} is above ${formatSeconds(BOUNDS.duration.max)}, ${BOUNDS.duration.why}`,
-      2,
+      ExitCode.invalidInput,
     );
   }
   // The scenario's gates were checked against the metrics when it loaded; --gate ones are now.
-  const gates = [
-    ...parseScenarioGates(scenario.gates, args.file),
-    ...parseCliGates(args.gate, knownMetrics(scenario), absentMetrics(scenario)),
-  ];
-
-  // Keys hashed once for the plan and the model (each costs ~0.35 µs a key: 1 M keys twice was ~0.3 s).
-  const placedKeys = placeProducerKeys(scenario.producers);
-  const plan = planScenario(scenario, { placedKeys });
-  if (overrides.length > 0) plan.scenario.overrides = overrides;
-  const started = io.now();
-  const seed = seedArg ?? scenario.seed;
-  const runId = `${stamp(started)}-s${seed}`;
+  const gates = parseCliGates(args.gate, knownMetrics(scenario), absentMetrics(scenario));
   const showProgress = io.isTTY && !args.quiet && !args.json && !isCi(io.env);
+  const simulatedSeconds = durationSeconds ?? scenario.duration;
   let lastDrawn = -1;
-  // A provisioned stream without `stream.shards` runs at the count the plan recommends, and says so.
-  const shardsFromPlan = plan.shards.sizedByPlan ? plan.shards.recommended : undefined;
-  const runScenario =
-    shardsFromPlan === undefined
-      ? scenario
-      : { ...scenario, stream: { ...scenario.stream, shards: shardsFromPlan } };
-  // Bounded before it starts, at the count it runs with (a stream sized by the plan has one now).
-  const work = runWorkProblem(runScenario, durationSeconds ?? scenario.duration);
-  if (work !== undefined) {
-    throw new ShardcastError(
-      'usage',
-      work,
-      2,
-      'run a shorter --duration (the plan covers the whole scenario), a longer engine.tick, or fewer shards',
-    );
-  }
-  // An unusable --out is found before the run, not after minutes of it.
-  const dir = outputDirectory(io, args.out ?? join('reports', scenario.name, runId));
-  if (shardsFromPlan !== undefined) io.stderr(`${sizedByPlanNote(shardsFromPlan)}\n`);
-  const result = await target.run(runScenario, {
+  let dir = '';
+  const run = await runScenario(scenario, target, {
     seed,
-    placedKeys,
-    ...(durationSeconds === undefined ? {} : { durationSeconds }),
-    header: {
-      runId,
-      startedAt: started.toISOString(),
-      finishedAt: '',
-      wallSeconds: 0,
-      shardcastVersion: SHARDCAST_VERSION,
+    durationSeconds,
+    gates,
+    scenarioFile: args.file,
+    overrides,
+    now: () => io.now(),
+    beforeRun: (ready) => {
+      // An unusable --out is found before the run, not after minutes of it.
+      dir = outputDirectory(io, args.out ?? join('reports', scenario.name, ready.runId));
+      if (ready.shardsFromPlan !== undefined) io.stderr(`${sizedByPlanNote(ready.shardsFromPlan)}\n`);
     },
-    ...(showProgress
-      ? {
-          onProgress: (fraction: number) => {
-            const percent = Math.floor(fraction * 100);
-            if (percent === lastDrawn) return;
-            lastDrawn = percent;
-            const width = 30;
-            const filled = Math.round((percent / 100) * width);
-            io.stderr(
-              `\r  ${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${percent}% of ${formatSeconds(durationSeconds ?? scenario.duration)} simulated`,
-            );
-          },
+    onProgress: showProgress
+      ? (fraction: number) => {
+          const percent = Math.floor(fraction * 100);
+          if (percent === lastDrawn) return;
+          lastDrawn = percent;
+          const width = 30;
+          const filled = Math.round((percent / 100) * width);
+          io.stderr(
+            `\r  ${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${percent}% of ${formatSeconds(simulatedSeconds)} simulated`,
+          );
         }
-      : {}),
+      : undefined,
   });
   if (showProgress) io.stderr('\r\x1b[2K');
-  if (shardsFromPlan !== undefined) result.scenario = { ...result.scenario, shardsFromPlan };
-  if (overrides.length > 0) result.scenario = { ...result.scenario, overrides };
-  const finished = io.now();
-  result.header = {
-    ...result.header,
-    finishedAt: finished.toISOString(),
-    wallSeconds: (finished.getTime() - started.getTime()) / 1000,
-  };
-  // Which inputs made it: `compare` warns when two results of one name ran different scenarios.
-  result.scenario = { ...result.scenario, hash: scenarioHash(scenario) };
-
-  const metrics = { ...plan.metrics, ...result.metrics };
-  const verdicts = evaluateGates(gates, metrics);
-  const junit = renderJUnit(verdicts, {
-    suiteName: `shardcast ${scenario.name}`,
-    timestamp: started.toISOString(),
-    timeSeconds: result.header.wallSeconds,
-  });
-  const summary = renderSummaryMarkdown({
-    scenarioName: scenario.name,
-    target: target.name,
-    verdicts,
-    keyFigures: keyFigures(result, plan.metrics),
-  });
-  const resultJson = serializeResult(result);
-  writeArtefact(io, join(dir, 'result.json'), resultJson);
-  writeArtefact(io, join(dir, 'plan.json'), `${JSON.stringify(plan, null, 2)}\n`);
-  writeArtefact(io, join(dir, 'junit.xml'), junit);
-  writeArtefact(io, join(dir, 'summary.md'), summary);
-  writeArtefact(io, join(dir, GATES_FILE), serializeGates(verdicts));
-  const files = ['result.json', 'plan.json', 'junit.xml', 'summary.md', GATES_FILE];
-  if (args.html) {
-    files.push('index.html');
-    writeArtefact(
-      io,
-      join(dir, 'index.html'),
-      renderReport({
-        plan,
-        result,
-        verdicts,
-        generatedAt: finished.toISOString(),
-        shardcastVersion: SHARDCAST_VERSION,
-      }),
-    );
-  }
+  const { result, verdicts } = run;
+  const files = writeArtifacts(dir, run, (path, data) => writeArtefact(io, path, data), { html: args.html });
 
   if (args.json) {
     const summaryJson = runSummary({
@@ -187,21 +109,16 @@ export async function commandRun(io: Io, args: RunArgs): Promise<number> {
       outDir: displayPath(io.cwd, dir),
       files,
       verdicts,
-      metrics,
+      metrics: run.metrics,
     });
     io.stdout(`${JSON.stringify(summaryJson, null, 2)}\n`);
-  } else io.stdout(renderRunSummary(result, verdicts, target.name, dir, io.cwd, args.html));
-  return allGatesPassed(verdicts) ? 0 : 1;
+  } else io.stdout(renderRunSummary(result, verdicts, target.name, dir, io.cwd, files));
+  return allGatesPassed(verdicts) ? ExitCode.ok : ExitCode.gateFailed;
 }
 
 function isCi(env: Readonly<Record<string, string | undefined>>): boolean {
   const ci = env.CI;
   return ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0';
-}
-
-function stamp(date: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getUTCFullYear()}${pad(date.getUTCMonth() + 1)}${pad(date.getUTCDate())}-${pad(date.getUTCHours())}${pad(date.getUTCMinutes())}${pad(date.getUTCSeconds())}`;
 }
 
 /**
@@ -213,21 +130,6 @@ function overLimitNote(peak: number, throttledThatSecond: number): string {
   return throttledThatSecond > 0
     ? ' — it throttles'
     : " — absorbed by its token bucket (one second's worth), nothing throttled that second";
-}
-
-function keyFigures(result: RunResult, planMetrics: Record<string, number>): Record<string, string> {
-  const m = result.metrics;
-  return {
-    'records produced': formatNumber(m['records.produced'] ?? 0),
-    'throttled attempts': formatPercent(m.throttledRatio ?? 0),
-    'records lost': formatNumber(m.lostRecords ?? 0),
-    'put latency p95': formatSeconds(m['putLatency.p95'] ?? 0),
-    'put latency p99': formatSeconds(m['putLatency.p99'] ?? 0),
-    'hottest shard': `${formatPercent(m['shards.maxUtilization'] ?? 0)} of its limit`,
-    'shards recommended (plan)': String(planMetrics['shards.recommended'] ?? ''),
-    'monthly cost, provisioned (plan)': formatUsd(planMetrics['cost.monthly.provisioned'] ?? 0),
-    'monthly cost, total (plan)': formatUsd(planMetrics['cost.monthly.total'] ?? 0),
-  };
 }
 
 /** The line a run without `stream.shards` prints, and its summary repeats. */
@@ -242,7 +144,7 @@ export function renderRunSummary(
   target: string,
   dir: string,
   cwd: string,
-  wroteHtml = true,
+  files: readonly string[] = artifactNames(),
 ): string {
   const c = result.counters;
   const m = result.metrics;
@@ -305,9 +207,13 @@ export function renderRunSummary(
     for (const v of verdicts) out.push(`  ${v.passed ? '✓' : '✗'} ${v.gate}: ${v.message}`);
   }
   const where = displayPath(cwd, dir);
+  // The files `report` and `compare` read back first, then those for CI; the report on its own.
+  const rank = (name: string) => ['result.json', 'plan.json', 'gates.json'].indexOf(name) >>> 0;
+  const data = files.filter((f) => f !== 'index.html').sort((a, b) => rank(a) - rank(b));
+  const listed = data.length > 1 ? `${data.slice(0, -1).join(', ')} and ${data.at(-1)}` : (data[0] ?? '');
   out.push(
     '',
-    `Wrote ${where}/result.json, plan.json, gates.json, junit.xml and summary.md${wroteHtml ? `; the report: ${where}/index.html` : ''}`,
+    `Wrote ${where}/${listed}${files.includes('index.html') ? `; the report: ${where}/index.html` : ''}`,
   );
   return `${out.join('\n')}\n`;
 }

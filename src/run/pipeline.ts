@@ -1,0 +1,160 @@
+/**
+ * The run pipeline: a loaded scenario through key placement, the plan, a target and the gates, as
+ * one function the CLI, the programmatic API, a sweep or a distributed worker call alike.
+ *
+ * Why a folder of its own, `run/`: it sits above `planner/`, `targets/`, `gates/` and `result/`
+ * (it composes them) and below `cli/` (which only parses arguments, calls it, prints and picks the
+ * exit code). In `cli/` a sweep or a worker could not reuse it without the CLI's `Io`; in
+ * `targets/` the targets would import the planner, which a target never needs. Nothing here
+ * touches `process`, stdout or the filesystem: time comes from `options.now`, progress goes to a
+ * callback, and the artefacts are written by `writeArtifacts` through a writer it is given.
+ */
+import { ExitCode, ShardcastError } from '../errors.js';
+import { evaluateGates, type GateVerdict } from '../gates/evaluate.js';
+import type { Gate } from '../gates/expression.js';
+import { parseScenarioGates } from '../gates/validate.js';
+import { placeProducerKeys } from '../keys/placement.js';
+import { planScenario } from '../planner/index.js';
+import type { Plan } from '../planner/types.js';
+import type { RunResult } from '../result/types.js';
+import { BOUNDS, runWorkProblem } from '../scenario/bounds.js';
+import { scenarioHash } from '../scenario/hash.js';
+import type { Scenario } from '../scenario/schema.js';
+import { formatSeconds } from '../scenario/units.js';
+import type { Target } from '../targets/target.js';
+import { SHARDCAST_VERSION } from '../version.js';
+
+export interface RunScenarioOptions {
+  /** The engine's seed; the scenario's own `seed` when absent. */
+  seed?: number | undefined;
+  /** Seconds to run; the scenario's `duration` when absent. */
+  durationSeconds?: number | undefined;
+  /** Gates beyond the scenario's own `gates:`, already parsed (the CLI's `--gate`). */
+  gates?: readonly Gate[] | undefined;
+  /** Where the scenario's own gates came from, for their locations (`gates[2]` of this file). */
+  scenarioFile?: string | undefined;
+  /** The `--set PATH=VALUE` overrides the scenario was loaded with, recorded in the plan and the result. */
+  overrides?: readonly string[] | undefined;
+  /** The clock: read once before the run (startedAt, the run id) and once after (finishedAt). */
+  now?: (() => Date) | undefined;
+  /** The run's id; `<yyyymmdd-hhmmss>-s<seed>` of the start (UTC) when absent. */
+  runId?: string | undefined;
+  /** Written into the result's header and the report; this package's version when absent. */
+  shardcastVersion?: string | undefined;
+  /** The fraction of the run done, as the target reports it (for a progress bar). */
+  onProgress?: ((fraction: number) => void) | undefined;
+  /**
+   * Called once every input check has passed and before the target starts: where a caller
+   * prepares what must not wait for a long run to fail (the CLI creates its `--out` directory
+   * here, and says when the plan sized the stream). An error thrown here stops the run.
+   */
+  beforeRun?: ((ready: ReadyRun) => void) | undefined;
+}
+
+/** What is settled before the target runs. */
+export interface ReadyRun {
+  plan: Plan;
+  runId: string;
+  seed: number;
+  /** The shard count the run uses when the scenario has no `stream.shards`: the plan's recommendation. */
+  shardsFromPlan: number | undefined;
+}
+
+/** What a run produced: everything the CLI prints and `writeArtifacts` writes. */
+export interface RunOutcome extends ReadyRun {
+  /** The scenario as the target ran it (with `stream.shards` set when the plan sized it). */
+  scenario: Scenario;
+  /** The target's name (`model`). */
+  target: string;
+  result: RunResult;
+  /** The scenario's gates, then the extra ones, in the order they were evaluated. */
+  gates: Gate[];
+  verdicts: GateVerdict[];
+  /** The plan's metrics and the run's (the run's win a shared name), as the gates saw them. */
+  metrics: Record<string, number>;
+}
+
+/**
+ * Plans `scenario`, runs it on `target` and evaluates its gates over the plan's and the run's
+ * metrics. A provisioned stream without `stream.shards` runs at the plan's recommended count.
+ * @throws ShardcastError (exit 2) when the duration is out of bounds or the run's work is too
+ * large, before anything runs.
+ */
+export async function runScenario(
+  scenario: Scenario,
+  target: Target,
+  options: RunScenarioOptions = {},
+): Promise<RunOutcome> {
+  const now = options.now ?? (() => new Date());
+  const durationSeconds = options.durationSeconds;
+  // The scenario's own duration was bounded when it loaded; a caller's is checked here (the CLI
+  // checks `--duration` first, to name its argument).
+  if (durationSeconds !== undefined && !(durationSeconds > 0 && durationSeconds <= BOUNDS.duration.max)) {
+    throw new ShardcastError(
+      'usage',
+      `durationSeconds ${durationSeconds} is not above 0 and at most ${formatSeconds(BOUNDS.duration.max)}, ${BOUNDS.duration.why}`,
+      ExitCode.invalidInput,
+    );
+  }
+  // The scenario's gates were checked against the metrics when it loaded: only parsed here.
+  const gates = [
+    ...parseScenarioGates(scenario.gates, options.scenarioFile ?? scenario.name),
+    ...(options.gates ?? []),
+  ];
+  const overrides = [...(options.overrides ?? [])];
+
+  // Keys hashed once for the plan and the target (each costs ~0.35 µs a key: 1 M keys twice was ~0.3 s).
+  const placedKeys = placeProducerKeys(scenario.producers);
+  const plan = planScenario(scenario, { placedKeys });
+  if (overrides.length > 0) plan.scenario.overrides = overrides;
+  const started = now();
+  const seed = options.seed ?? scenario.seed;
+  const runId = options.runId ?? `${stamp(started)}-s${seed}`;
+  // A provisioned stream without `stream.shards` runs at the count the plan recommends, and says so.
+  const shardsFromPlan = plan.shards.sizedByPlan ? plan.shards.recommended : undefined;
+  const ran =
+    shardsFromPlan === undefined
+      ? scenario
+      : { ...scenario, stream: { ...scenario.stream, shards: shardsFromPlan } };
+  // Bounded before it starts, at the count it runs with (a stream sized by the plan has one now).
+  const work = runWorkProblem(ran, durationSeconds ?? scenario.duration);
+  if (work !== undefined) {
+    throw new ShardcastError(
+      'usage',
+      work,
+      ExitCode.invalidInput,
+      'run a shorter --duration (the plan covers the whole scenario), a longer engine.tick, or fewer shards',
+    );
+  }
+  const ready: ReadyRun = { plan, runId, seed, shardsFromPlan };
+  options.beforeRun?.(ready);
+
+  const shardcastVersion = options.shardcastVersion ?? SHARDCAST_VERSION;
+  const result = await target.run(ran, {
+    seed,
+    placedKeys,
+    ...(durationSeconds === undefined ? {} : { durationSeconds }),
+    header: { runId, startedAt: started.toISOString(), finishedAt: '', wallSeconds: 0, shardcastVersion },
+    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+  });
+  if (shardsFromPlan !== undefined) result.scenario = { ...result.scenario, shardsFromPlan };
+  if (overrides.length > 0) result.scenario = { ...result.scenario, overrides };
+  const finished = now();
+  result.header = {
+    ...result.header,
+    finishedAt: finished.toISOString(),
+    wallSeconds: (finished.getTime() - started.getTime()) / 1000,
+  };
+  // Which inputs made it: `compare` warns when two results of one name ran different scenarios.
+  result.scenario = { ...result.scenario, hash: scenarioHash(scenario) };
+
+  const metrics = { ...plan.metrics, ...result.metrics };
+  const verdicts = evaluateGates(gates, metrics);
+  return { ...ready, scenario: ran, target: target.name, result, gates, verdicts, metrics };
+}
+
+/** `20250101-000000`: a run id's start, UTC, sortable and safe in a folder name. */
+function stamp(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getUTCFullYear()}${pad(date.getUTCMonth() + 1)}${pad(date.getUTCDate())}-${pad(date.getUTCHours())}${pad(date.getUTCMinutes())}${pad(date.getUTCSeconds())}`;
+}
