@@ -3,7 +3,14 @@
  * back in (result.json, plan.json, gates.json). A missing or malformed file is a user mistake
  * (exit 2) that names the file and what is wrong.
  */
-import { FileError, formatProblem, type Problem, readErrorText, ShardcastError } from '../errors.js';
+import {
+  ExitCode,
+  FileError,
+  formatProblem,
+  type Problem,
+  readErrorText,
+  ShardcastError,
+} from '../errors.js';
 import type { GateVerdict } from '../gates/evaluate.js';
 import { loadScenarioFile } from '../load.js';
 import { PLAN_VERSION, type Plan } from '../planner/types.js';
@@ -90,7 +97,12 @@ export function readResultOrPlan(io: Io, file: string): ReportSource {
   if (kind === 'result') return { kind: 'result', result: checked(() => checkResult(data, file), hint) };
   if (kind === 'plan') return { kind: 'plan', plan: checkPlan(data, file) };
   if (kind !== undefined) throw notReportableError(file, kind, data);
-  throw new ShardcastError('invalid-result', `${file}: not a shardcast result or plan`, 2, hint);
+  throw new ShardcastError(
+    'invalid-result',
+    `${file}: not a shardcast result or plan`,
+    ExitCode.invalidInput,
+    hint,
+  );
 }
 
 /** A plan JSON from its text: its version and the fields a report reads. */
@@ -116,7 +128,7 @@ function checkPlan(data: unknown, file: string): Plan {
     throw new ShardcastError(
       'invalid-plan',
       `${file} is not a plan shardcast can read:\n  ${problems.join('\n  ')}`,
-      2,
+      ExitCode.invalidInput,
       'write it again with `shardcast plan SCENARIO --out DIR`',
     );
   }
@@ -155,7 +167,11 @@ export function parseGates(text: string, file: string): GatesFile {
     !Array.isArray(data.pending) ||
     !data.pending.every((g) => typeof g === 'string')
   ) {
-    throw new ShardcastError('invalid-gates', `${file} is not a gates.json written by shardcast`, 2);
+    throw new ShardcastError(
+      'invalid-gates',
+      `${file} is not a gates.json written by shardcast`,
+      ExitCode.invalidInput,
+    );
   }
   return data as unknown as GatesFile;
 }
@@ -171,7 +187,7 @@ function checked<T>(read: () => T, hint?: string): T {
     return read();
   } catch (error) {
     if (error instanceof ResultFormatError)
-      throw new ShardcastError('invalid-result', error.message, 2, hint);
+      throw new ShardcastError('invalid-result', error.message, ExitCode.invalidInput, hint);
     throw error;
   }
 }
