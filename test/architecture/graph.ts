@@ -232,12 +232,14 @@ export function sourceGraph(
       const use = match[1] === undefined ? 'globalThis.process' : `${match[1]}.${match[2]}`;
       graph.globals.push({ file, use, line: lineAt(code, match.index) });
     }
-    for (const match of code.matchAll(/\bnew\s+ShardcastError\s*\(/g)) {
+    // `new ShardcastError(code, message, 2)`, or `super(code, message, 2)` in a subclass of it.
+    for (const match of code.matchAll(/\b(new\s+ShardcastError|super)\s*\(/g)) {
       const exitCode = callArguments(code, match.index + match[0].length - 1)[2];
       if (exitCode !== undefined && /^\d+$/.test(exitCode)) {
+        const call = match[1] === 'super' ? 'super' : 'new ShardcastError';
         graph.literalExitCodes.push({
           file,
-          text: `new ShardcastError(…, ${exitCode}, …)`,
+          text: `${call}(…, ${exitCode}, …)`,
           line: lineAt(code, match.index),
         });
       }
@@ -253,7 +255,10 @@ export function sourceGraph(
       }
     }
   }
-  graph.imports.sort((a, b) => (a.from === b.from ? a.line - b.line : a.from < b.from ? -1 : 1));
+  const byPlace = (a: { file: string; line: number }, b: { file: string; line: number }) =>
+    a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1;
+  graph.imports.sort((a, b) => byPlace({ file: a.from, line: a.line }, { file: b.from, line: b.line }));
+  graph.literalExitCodes.sort(byPlace);
   return graph;
 }
 
@@ -379,7 +384,7 @@ export interface Rules {
   literalExitCodeAllowances: readonly { file: string; why: string }[];
   /** Package → the only files that may import it. */
   packageOwners: readonly { pkg: string; files: readonly string[] }[];
-  /** File → the only files or folders that may import it at run time. */
+  /** File or folder (`cli/`) → the only files or folders that may import it at run time. */
   runtimeImporters: readonly { file: string; may: readonly string[] }[];
 }
 
@@ -449,7 +454,7 @@ export function checkRules(graph: SourceGraph, rules: Rules): RuleResult[] {
     results.push({
       rule: `only ${may.join(', ')} load src/${file} at run time`,
       offences: local
-        .filter((e) => e.to === file && !e.typeOnly && !may.some((m) => matches(e.from, m)))
+        .filter((e) => matches(e.to, file) && !e.typeOnly && !may.some((m) => matches(e.from, m)))
         .map(describeEdge),
     });
   }

@@ -55,6 +55,8 @@ const RULES: Rules = {
     // The scenario loader (zod schema, YAML, salvage, bounds) is heavy: gates/ and report/ need at
     // most a word from it, which lives in src/suggest.ts. Types from it are fine anywhere.
     { file: 'scenario/load.ts', may: ['load.ts', 'scenario/', 'cli/'] },
+    // Nothing imports the CLI at run time: src/index.ts re-exports its compact JSON types as types.
+    { file: 'cli/', may: ['cli/'] },
   ],
 };
 
@@ -171,12 +173,16 @@ describe('the checker, on synthetic sources', () => {
         "  if (ok === undefined) throw new ShardcastError('usage', 'fine', ExitCode.invalidInput);",
         '  return ok ? 0 : 1;',
         '}',
+        'class Usage extends ShardcastError {',
+        "  constructor() { super('usage', f(a, b), 2); }",
+        '}',
       ].join('\n'),
       'errors.ts': 'export const ExitCode = { ok: 0 };\nexport class ShardcastError {}\n',
     };
     expect(offences(sources, 'exit codes are written')).toEqual([
       'src/cli/commands/plan.ts:3: new ShardcastError(…, 2, …)',
       'src/cli/commands/plan.ts:5: return ok ? 0 : 1',
+      'src/cli/commands/plan.ts:8: super(…, 2, …)',
     ]);
   });
 
