@@ -8,11 +8,11 @@
  * what the user wrote, and every path it reports exists in the document.
  */
 import { Buffer } from 'node:buffer';
-import { closest, distance } from 'fastest-levenshtein';
 import type { ScenarioIssue } from '../scenario/issues.js';
 import { exceedance } from '../scenario/record-size.js';
 import type { FirehoseStream, KeyDistribution, Producer, Scenario } from '../scenario/schema.js';
 import { formatBytes, formatNumber, formatSeconds, parseSize } from '../scenario/units.js';
+import { suggest } from '../suggest.js';
 import { KPL_AGGREGATION_MAX_BYTES_DEFAULT } from './aggregation.js';
 import { FIREHOSE, FIREHOSE_BUFFER_RANGES, KINESIS } from './facts.js';
 import { isBundledRegion, PRICE_NAMES } from './pricing.js';
@@ -521,10 +521,7 @@ function checkPricing(s: Scenario): ScenarioIssue[] {
 export function suggestPriceName(name: string): string | undefined {
   const suffixMatches = PRICE_NAMES.filter((p) => p.toLowerCase().endsWith(`.${name.toLowerCase()}`));
   if (suffixMatches.length === 1) return suffixMatches[0];
-  const best = closest(name, PRICE_NAMES);
-  // The same allowance the loader uses for field names: a third of the word, at least 2 edits.
-  const limit = Math.max(2, Math.floor(name.length / 3));
-  return distance(name.toLowerCase(), best.toLowerCase()) <= limit ? best : undefined;
+  return suggest(name, PRICE_NAMES);
 }
 
 function checkRegion(s: Scenario): ScenarioIssue[] {

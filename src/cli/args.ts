@@ -3,7 +3,7 @@
  * number of seconds (`--duration 5`, as a scenario's `duration: 5` is), and a seed (yargs turns
  * `--seed abc` into NaN before a command sees it, so the option is read as text and checked here).
  */
-import { ShardcastError } from '../errors.js';
+import { ExitCode, ShardcastError } from '../errors.js';
 import { parseDuration } from '../scenario/units.js';
 
 /** The largest seed: the scenario's `seed` field is 32 bits (src/scenario/schema.ts). */
@@ -21,7 +21,7 @@ export function parseDurationArg(text: string): number {
     throw new ShardcastError(
       'usage',
       `--duration ${text} is not a duration`,
-      2,
+      ExitCode.invalidInput,
       'write it like 30s, 10m or 1h, or a plain number of seconds (30); it must be above 0',
     );
   }
@@ -35,7 +35,7 @@ export function parseSeedArg(text: string): number {
     throw new ShardcastError(
       'usage',
       `--seed ${JSON.stringify(text)} is not a seed`,
-      2,
+      ExitCode.invalidInput,
       `a seed is a whole number from 0 to ${MAX_SEED}, e.g. --seed 42`,
     );
   }

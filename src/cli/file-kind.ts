@@ -6,7 +6,7 @@
  * format version 3 cannot be read" (a plan's version) or "not valid JSON … found '#'" (a YAML
  * scenario).
  */
-import { ShardcastError } from '../errors.js';
+import { ExitCode, ShardcastError } from '../errors.js';
 
 export type FileKind = 'result' | 'plan' | 'gates' | 'run-summary' | 'comparison' | 'validation' | 'scenario';
 
@@ -70,7 +70,12 @@ export function wrongFileError(
     validation: 'give a result.json written by `shardcast run`',
     scenario: `run it first: \`shardcast run ${file} --out DIR\`, then give DIR/result.json`,
   };
-  return new ShardcastError('invalid-result', `${file} is ${WHAT[kind]}, not ${expected}`, 2, hint[kind]);
+  return new ShardcastError(
+    'invalid-result',
+    `${file} is ${WHAT[kind]}, not ${expected}`,
+    ExitCode.invalidInput,
+    hint[kind],
+  );
 }
 
 /** What `report` says for a file that is neither a result nor a plan but is one of the others. */
@@ -79,7 +84,7 @@ export function notReportableError(file: string, kind: Exclude<FileKind, 'result
     return new ShardcastError(
       'invalid-result',
       `${file} is a scenario, not a run's result.json or a plan`,
-      2,
+      ExitCode.invalidInput,
       `report draws a run or a plan: \`shardcast run ${file} --out DIR\` (or \`shardcast plan ${file} --out DIR\`) writes DIR/index.html itself; \`shardcast report DIR/result.json\` (or DIR/plan.json) draws it again`,
     );
   }

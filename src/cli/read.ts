@@ -5,7 +5,14 @@
  */
 
 import { z } from 'zod';
-import { FileError, formatProblem, type Problem, readErrorText, ShardcastError } from '../errors.js';
+import {
+  ExitCode,
+  FileError,
+  formatProblem,
+  type Problem,
+  readErrorText,
+  ShardcastError,
+} from '../errors.js';
 import type { GateVerdict } from '../gates/evaluate.js';
 import { GATE_OPS, type GateOp } from '../gates/expression.js';
 import { loadScenarioFile } from '../load.js';
@@ -93,7 +100,12 @@ export function readResultOrPlan(io: Io, file: string): ReportSource {
   if (kind === 'result') return { kind: 'result', result: checked(() => checkResult(data, file), hint) };
   if (kind === 'plan') return { kind: 'plan', plan: checkPlan(data, file) };
   if (kind !== undefined) throw notReportableError(file, kind, data);
-  throw new ShardcastError('invalid-result', `${file}: not a shardcast result or plan`, 2, hint);
+  throw new ShardcastError(
+    'invalid-result',
+    `${file}: not a shardcast result or plan`,
+    ExitCode.invalidInput,
+    hint,
+  );
 }
 
 /** A plan JSON from its text: its version and the fields a report reads. */
@@ -119,7 +131,7 @@ function checkPlan(data: unknown, file: string): Plan {
     throw new ShardcastError(
       'invalid-plan',
       `${file} is not a plan shardcast can read:\n  ${problems.join('\n  ')}`,
-      2,
+      ExitCode.invalidInput,
       'write it again with `shardcast plan SCENARIO --out DIR`',
     );
   }
@@ -138,7 +150,7 @@ export function parseGates(text: string, file: string): GatesFile {
     throw new ShardcastError(
       'invalid-gates',
       `${file} is not a gates.json written by shardcast:\n  ${problems.slice(0, 10).join('\n  ')}`,
-      2,
+      ExitCode.invalidInput,
       'write it again with `shardcast run` or `shardcast plan --out DIR`',
     );
   }
@@ -177,7 +189,7 @@ function checked<T>(read: () => T, hint?: string): T {
     return read();
   } catch (error) {
     if (error instanceof ResultFormatError)
-      throw new ShardcastError('invalid-result', error.message, 2, hint);
+      throw new ShardcastError('invalid-result', error.message, ExitCode.invalidInput, hint);
     throw error;
   }
 }

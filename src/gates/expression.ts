@@ -29,7 +29,6 @@
  * `m` is minutes and `M` is a million (`2M/s`); KB/MB/GB are decimal and KiB/MiB/GiB binary, as in
  * scenarios (README, "Format"). Commas group thousands (`1,500`); there are no underscores.
  */
-import { distance } from 'fastest-levenshtein';
 import {
   COUNT_PREFIXES,
   DURATION_UNITS,
@@ -38,6 +37,7 @@ import {
   parseSize,
   SIZE_UNITS,
 } from '../scenario/units.js';
+import { suggest } from '../suggest.js';
 
 export type GateOp = '<' | '<=' | '>' | '>=' | '==' | '!=';
 
@@ -385,17 +385,6 @@ function normalise(value: number): number {
 }
 
 function suggestUnit(unit: string): string | undefined {
-  // Case first: `kib` → `KiB`, `MS` → `ms`; then a typo.
-  const sameCase = KNOWN_UNITS.filter((u) => u.toLowerCase() === unit.toLowerCase());
-  if (sameCase.length > 0) return sameCase[0];
-  let best: string | undefined;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const known of KNOWN_UNITS) {
-    const d = distance(unit.toLowerCase(), known.toLowerCase());
-    if (d < bestDistance) {
-      best = known;
-      bestDistance = d;
-    }
-  }
-  return bestDistance <= Math.max(1, Math.floor(unit.length / 3)) ? best : undefined;
+  // Case first (`kib` → `KiB`, `MS` → `ms`), then a typo of at most 1 edit: units are short.
+  return suggest(unit, KNOWN_UNITS, 1);
 }

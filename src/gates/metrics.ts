@@ -6,7 +6,6 @@
  * `objectBytes`, `monthlyCost`, `throttledRatio`), so the name is the only input: gates, reports and
  * comparisons agree on units without a second, hand-kept table of every metric.
  */
-import { suggest } from '../scenario/load.js';
 import {
   formatBytes,
   formatBytesPerSecond,
@@ -15,6 +14,7 @@ import {
   formatSeconds,
   formatUsd,
 } from '../scenario/units.js';
+import { suggest } from '../suggest.js';
 import type { GateUnit } from './expression.js';
 
 /** The quantity a metric measures, in its base unit. */

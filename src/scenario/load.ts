@@ -2,10 +2,10 @@
  * Loading a scenario file: YAML or JSON text → validated `Scenario`, or every problem at once, each
  * pointing at file:line:column and the path inside the document.
  */
-import { closest, distance } from 'fastest-levenshtein';
 import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { InvalidInputError, type Problem, type SourceLocation } from '../errors.js';
+import { suggest } from '../suggest.js';
 import { BOUNDS } from './bounds.js';
 import { excerpt } from './excerpt.js';
 import type { ScenarioIssue } from './issues.js';
@@ -405,14 +405,6 @@ function sortProblems(problems: Problem[]): Problem[] {
     (a, b) =>
       (a.location.line ?? 0) - (b.location.line ?? 0) || (a.location.column ?? 0) - (b.location.column ?? 0),
   );
-}
-
-/** The closest candidate, if it is close enough to be what was meant. */
-export function suggest(word: string, candidates: readonly string[]): string | undefined {
-  if (candidates.length === 0) return undefined;
-  const best = closest(word, [...candidates]);
-  const limit = Math.max(2, Math.floor(word.length / 3));
-  return distance(word.toLowerCase(), best.toLowerCase()) <= limit ? best : undefined;
 }
 
 /** The fields an object in the schema accepts at `path` (for "did you mean"). */

@@ -1,3 +1,4 @@
+import { ExitCode } from '../../errors.js';
 import { compareMetrics, parseTolerance, renderComparison, toleranceText } from '../../gates/compare.js';
 import { plural } from '../../scenario/units.js';
 import type { Io } from '../io.js';
@@ -54,5 +55,5 @@ export function commandCompare(io: Io, args: CompareArgs): number {
           : undefined;
     io.stdout(`${renderComparison(shown, { tolerance, ...(footer === undefined ? {} : { footer }) })}\n`);
   }
-  return rows.some((r) => r.regression) ? 1 : 0;
+  return rows.some((r) => r.regression) ? ExitCode.gateFailed : ExitCode.ok;
 }

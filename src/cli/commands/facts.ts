@@ -1,6 +1,7 @@
 import { type Fact, FIREHOSE, KINESIS } from '../../aws/facts.js';
 import { type Price, type PriceName, resolvePrices, US_EAST_1_PRICES } from '../../aws/pricing.js';
 import { SOURCES, type Source, sourceCodes } from '../../aws/sources.js';
+import { ExitCode } from '../../errors.js';
 import { planScenario } from '../../planner/index.js';
 import { pricesUsed } from '../../planner/prices-used.js';
 import type { Scenario } from '../../scenario/schema.js';
@@ -109,7 +110,7 @@ export function commandFacts(io: Io, args: FactsArgs): number {
       sources: Object.fromEntries(sources.map((s) => [s.code, s])),
     };
     io.stdout(`${JSON.stringify(json, null, 2)}\n`);
-    return 0;
+    return ExitCode.ok;
   }
 
   const limits = [...selection.kinesis, ...selection.firehose].map(([name, f]) => [
@@ -150,5 +151,5 @@ export function commandFacts(io: Io, args: FactsArgs): number {
   }
   out.push('', '⚠️ = not confirmed from an AWS source (see docs/aws-facts.md)', '');
   io.stdout(out.join('\n'));
-  return 0;
+  return ExitCode.ok;
 }

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { ExitCode } from '../../errors.js';
 import { evaluatePlanGates, renderPlanGates } from '../../gates/plan-gates.js';
 import { parseCliGates, parseScenarioGates } from '../../gates/validate.js';
 import { absentMetrics, knownMetrics } from '../../load.js';
@@ -75,5 +76,5 @@ export function commandPlan(io: Io, args: PlanArgs): number {
       io.stderr(`Wrote ${where}/plan.json, gates.json${args.html ? ' and index.html (the report)' : ''}\n`);
     }
   }
-  return planGates.passed ? 0 : 1;
+  return planGates.passed ? ExitCode.ok : ExitCode.gateFailed;
 }

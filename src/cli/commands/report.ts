@@ -1,5 +1,5 @@
 import { dirname, join } from 'node:path';
-import { ShardcastError } from '../../errors.js';
+import { ExitCode, ShardcastError } from '../../errors.js';
 import { compareMetrics, parseTolerance } from '../../gates/compare.js';
 import { PLAN_VERSION, type Plan } from '../../planner/types.js';
 import { chartLibraries } from '../../report/assets.js';
@@ -63,7 +63,11 @@ export async function commandReport(io: Io, args: ReportArgs): Promise<number> {
     | undefined;
   if (args.baseline !== undefined) {
     if (!result) {
-      throw new ShardcastError('usage', '--baseline compares runs: give a result.json, not a plan', 2);
+      throw new ShardcastError(
+        'usage',
+        '--baseline compares runs: give a result.json, not a plan',
+        ExitCode.invalidInput,
+      );
     }
     baseline = readResult(io, args.baseline, '--baseline takes a result.json written by shardcast run');
     // The same warning as `compare`: a comparison of unlike runs is drawn, but said to be one.
@@ -102,7 +106,7 @@ export async function commandReport(io: Io, args: ReportArgs): Promise<number> {
     }
   }
   io.stdout(`Wrote ${written.map((f) => displayPath(io.cwd, f)).join(', ')}\n`);
-  return 0;
+  return ExitCode.ok;
 }
 
 /** The `version` field of a plan file, if it is JSON with one (parsePlan reports everything else). */

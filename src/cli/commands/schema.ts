@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { ExitCode } from '../../errors.js';
 import { scenarioJsonSchema } from '../../scenario/json-schema.js';
 import { displayPath, type Io } from '../io.js';
 import { outputDirectory, writeArtefact } from '../out.js';
@@ -14,5 +15,5 @@ export function commandSchema(io: Io, args: { out?: string | undefined }): numbe
     writeArtefact(io, file, text);
     io.stderr(`Wrote ${displayPath(io.cwd, file)}\n`);
   } else io.stdout(text);
-  return 0;
+  return ExitCode.ok;
 }

@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { formatProblem, InvalidInputError, type Problem } from '../../errors.js';
+import { ExitCode, formatProblem, InvalidInputError, type Problem } from '../../errors.js';
 import type { Scenario } from '../../scenario/schema.js';
 import { plural } from '../../scenario/units.js';
 import type { Io } from '../io.js';
@@ -102,7 +102,7 @@ export function commandValidate(io: Io, args: ValidateArgs): number {
       `${args.file}${setText(loaded.overrides)}: valid scenario "${s.name}": ${plural(s.producers.length, 'producer')}, ${plural(s.consumers.length, 'consumer')}, ${plural(s.firehose.length, 'Firehose stream')}, ${plural(s.events.length, 'event')}${loaded.warnings.length > 0 ? `, ${plural(loaded.warnings.length, 'warning')}` : ''}\n`,
     );
   }
-  return 0;
+  return ExitCode.ok;
 }
 
 /** ` with --set a=1 --set b=2`, or nothing. */
