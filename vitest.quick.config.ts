@@ -1,0 +1,42 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig, mergeConfig } from 'vitest/config';
+import base from './vitest.config.ts';
+
+/**
+ * `npm run test:quick`, a developer's loop (under 60 s on the shared 2-core machine; `npm test` and
+ * CI run everything at full strength). It leaves out the browser test (test/report/browser.test.ts:
+ * headless Chromium, the slowest file) and runs a tenth of every property's cases
+ * (test/helpers/quick-fast-check.ts), the CLI fuzz test included. Files share one module graph per
+ * worker (isolate: false) and run on two workers: no test reads state another leaves behind.
+ */
+const QUICK_FAST_CHECK = fileURLToPath(new URL('./test/helpers/quick-fast-check.ts', import.meta.url));
+/**
+ * The agreement property checks that its cases cover both verdicts (≥ AGREEMENT_RUNS / 10 each), so
+ * it keeps the real fast-check and gets its smaller count from its own knob: 20 instead of 100.
+ */
+const OWN_COUNT = fileURLToPath(new URL('./test/engine/agreement.test.ts', import.meta.url));
+
+export default mergeConfig(
+  base,
+  defineConfig({
+    plugins: [
+      {
+        name: 'shardcast-quick-fast-check',
+        enforce: 'pre',
+        resolveId(source, importer) {
+          // Every test file's `import fc from 'fast-check'` gets the quick assert; the helper itself
+          // imports the real one.
+          if (source !== 'fast-check' || importer === undefined) return null;
+          const file = importer.split('?')[0];
+          return file === QUICK_FAST_CHECK || file === OWN_COUNT ? null : QUICK_FAST_CHECK;
+        },
+      },
+    ],
+    test: {
+      exclude: ['test/report/browser.test.ts', 'node_modules/**'],
+      env: { AGREEMENT_RUNS: '20' },
+      isolate: false,
+      maxWorkers: 2,
+    },
+  }),
+);
