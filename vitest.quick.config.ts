@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig, mergeConfig } from 'vitest/config';
-import base from './vitest.config.ts';
+import base from './vitest.config.js';
 
 /**
  * `npm run test:quick`, a developer's loop (under 60 s on the shared 2-core machine; `npm test` and
