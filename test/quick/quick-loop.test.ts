@@ -2,12 +2,12 @@
  * `npm run test:quick` (vitest.quick.config.ts) trims the loop without touching what `npm test` and
  * CI run: only the quick config leaves a file out, and only its fast-check asserts run fewer cases.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import base from '../../vitest.config.js';
-import quick from '../../vitest.quick.config.js';
+import quick, { QUICK_LEAVES_OUT } from '../../vitest.quick.config.js';
 import { REPO_ROOT } from '../helpers/fake-io.js';
 import quickFc, { quickRuns } from '../helpers/quick-fast-check.js';
 
@@ -60,5 +60,35 @@ describe('what npm test runs', () => {
   it('only the quick loop leaves out the browser test', () => {
     expect(quick.test?.include).toEqual(base.test?.include);
     expect(quick.test?.exclude).toEqual(['test/report/browser.test.ts', 'node_modules/**']);
+  });
+});
+
+describe('the slow examples the quick loop leaves out', () => {
+  const sources = readdirSync(join(REPO_ROOT, 'test'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.test.ts'))
+    .map((f) => readFileSync(join(REPO_ROOT, 'test', f), 'utf8'));
+
+  it.each(QUICK_LEAVES_OUT)(
+    '%s: names exactly one test, so a rename cannot widen what quick drops',
+    (title) => {
+      const titled = sources
+        .flatMap((s) => s.split('\n'))
+        .filter((line) => /\bit\(/.test(line) && line.includes(title));
+      expect(titled).toHaveLength(1);
+    },
+  );
+
+  it('leaves the other tests to the name filter, which is a negative lookahead over those titles', () => {
+    const pattern = quick.test?.testNamePattern;
+    expect(pattern).toBeInstanceOf(RegExp);
+    const filter = pattern as RegExp;
+    expect(
+      filter.test('planner hot keys > 1,000,001 uniform keys at 2,400 shards: the hottest shard …'),
+    ).toBe(false);
+    expect(filter.test('agreement > reshard-plan, first 1 h 50 min (the steps …)')).toBe(false);
+    expect(filter.test('agreement > throttles when the planner says short')).toBe(true);
+    expect(filter.test('reshard-plan.yaml: plan and run print and write what they did when recorded')).toBe(
+      true,
+    );
   });
 });
