@@ -61,6 +61,12 @@ describe('what npm test runs', () => {
     expect(quick.test?.include).toEqual(base.test?.include);
     expect(quick.test?.exclude).toEqual(['test/report/browser.test.ts', 'node_modules/**']);
   });
+
+  it('gives the two files with a count knob of their own a tenth through it', () => {
+    // agreement 100 → 20 (its cover check then asks ≥ 20 / 10 = 2 cases of each verdict), fuzz 1,000 → 100
+    expect(quick.test?.env).toEqual({ AGREEMENT_RUNS: '20', SHARDCAST_FUZZ_RUNS: '100' });
+    expect(base.test?.env).toBeUndefined();
+  });
 });
 
 describe('the slow examples the quick loop leaves out', () => {
