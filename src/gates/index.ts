@@ -1,6 +1,6 @@
 /**
- * Gates: expressions over plan and run metrics (`putLatency.p99 < 250ms`), their verdicts, the
- * CI reports of them (JUnit XML, Markdown), and comparison with a baseline.
+ * Gates: expressions over plan and run metrics (`putLatency.p99 < 250ms`), their verdicts, and
+ * comparison with a baseline. Their CI reports (JUnit XML, Markdown) are outputs: `report/ci.ts`.
  */
 export {
   type CompareOptions,
@@ -34,12 +34,4 @@ export {
   suggestMetric,
   unitFits,
 } from './metrics.js';
-export {
-  escapeAttribute,
-  escapeText,
-  type JUnitOptions,
-  renderJUnit,
-  renderSummaryMarkdown,
-  type SummaryInput,
-} from './report.js';
 export { checkGates, gatesCheck, parseCliGates, parseScenarioGates } from './validate.js';

@@ -1,4 +1,7 @@
-/** The report module: chart specs as data, the self-contained HTML report, and chart images. */
+/**
+ * The report module: chart specs as data, the self-contained HTML report, chart images, and the CI
+ * outputs of a run's gates (JUnit XML, the Markdown summary).
+ */
 export { chartLibraries, type InlineScript } from './assets.js';
 export {
   consumerLagChart,
@@ -13,6 +16,14 @@ export {
   shardHeatmap,
   throughputChart,
 } from './charts.js';
+export {
+  escapeAttribute,
+  escapeText,
+  type JUnitOptions,
+  renderJUnit,
+  renderSummaryMarkdown,
+  type SummaryInput,
+} from './ci.js';
 export { html, jsonForScript } from './escape.js';
 export { type ReportInput, renderReport } from './html.js';
 export { type ChartImage, renderChartImages } from './images.js';

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { GATES_FILE, serializeGates } from '../gates/file.js';
-import { renderJUnit, renderSummaryMarkdown } from '../gates/report.js';
+import { renderJUnit, renderSummaryMarkdown } from '../report/ci.js';
 import { renderReport } from '../report/html.js';
 import { serializeResult } from '../result/io.js';
 import type { RunResult } from '../result/types.js';

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { compareMetrics } from '../../src/gates/compare.js';
 import { evaluateGates, type GateVerdict } from '../../src/gates/evaluate.js';
 import { type Gate, parseGate } from '../../src/gates/expression.js';
-import { escapeAttribute, escapeText, renderJUnit, renderSummaryMarkdown } from '../../src/gates/report.js';
-import { parseXml } from './xml.js';
+import { escapeAttribute, escapeText, renderJUnit, renderSummaryMarkdown } from '../../src/report/ci.js';
+import { parseXml } from '../gates/xml.js';
 
 function gate(text: string, source: Gate['source'] = 'scenario'): Gate {
   const parsed = parseGate(text, source);

@@ -4,10 +4,10 @@
  * Pure: strings in, strings out; the caller writes the files.
  */
 
+import { type ComparisonRow, formatChange } from '../gates/compare.js';
+import type { GateVerdict } from '../gates/evaluate.js';
+import { formatQuantity, metricQuantity } from '../gates/metrics.js';
 import { plural } from '../scenario/units.js';
-import { type ComparisonRow, formatChange } from './compare.js';
-import type { GateVerdict } from './evaluate.js';
-import { formatQuantity, metricQuantity } from './metrics.js';
 
 export interface JUnitOptions {
   /** The test suite's name, e.g. the scenario's name. */
