@@ -4,7 +4,8 @@
  * `--seed abc` into NaN before a command sees it, so the option is read as text and checked here).
  */
 import { ExitCode, ShardcastError } from '../errors.js';
-import { parseDuration } from '../scenario/units.js';
+import { BOUNDS } from '../scenario/bounds.js';
+import { formatSeconds, parseDuration } from '../scenario/units.js';
 
 /** The largest seed: the scenario's `seed` field is 32 bits (src/scenario/schema.ts). */
 const MAX_SEED = 4_294_967_295;
@@ -15,14 +16,21 @@ const PLAIN_SECONDS = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*$/;
 export function parseDurationArg(text: string): number {
   const plain = PLAIN_SECONDS.exec(text);
   const seconds = plain ? Number(plain[1]) : parseDuration(text);
-  // `1e400s` reads as Infinity: a duration, but beyond every bound (the command says which).
-  if (seconds === Number.POSITIVE_INFINITY) return seconds;
-  if (seconds === undefined || !(seconds > 0) || !Number.isFinite(seconds)) {
+  if (seconds === undefined || !(seconds > 0)) {
     throw new ShardcastError(
       'usage',
       `--duration ${text} is not a duration`,
       ExitCode.invalidInput,
       'write it like 30s, 10m or 1h, or a plain number of seconds (30); it must be above 0',
+    );
+  }
+  // The scenario's own duration was bounded when it loaded; this one is bounded alike (`1e400s`
+  // reads as Infinity, a duration beyond every bound: it ran forever before).
+  if (!(seconds <= BOUNDS.duration.max)) {
+    throw new ShardcastError(
+      'usage',
+      `--duration ${text} is above ${formatSeconds(BOUNDS.duration.max)}, ${BOUNDS.duration.why}`,
+      ExitCode.invalidInput,
     );
   }
   return seconds;

@@ -8,7 +8,6 @@ import { endToEndPercentiles } from '../../result/end-to-end.js';
 import { maxSeconds, percentileSeconds } from '../../result/histogram.js';
 import type { RunResult } from '../../result/types.js';
 import { artifactNames, runScenario, writeArtifacts } from '../../run/index.js';
-import { BOUNDS } from '../../scenario/bounds.js';
 import {
   formatBytes,
   formatNumber,
@@ -57,14 +56,6 @@ export async function commandRun(io: Io, args: RunArgs): Promise<number> {
   const { scenario, overrides } = loadScenario(io, args.file, args.set, args.allowPath);
   const durationSeconds = args.duration === undefined ? undefined : parseDurationArg(args.duration);
   const seed = args.seed === undefined ? undefined : parseSeedArg(args.seed);
-  // The scenario's own duration was bounded when it loaded; `--duration 1e400s` is not (src/scenario/bounds.ts).
-  if (durationSeconds !== undefined && !(durationSeconds <= BOUNDS.duration.max)) {
-    throw new ShardcastError(
-      'usage',
-      `--duration ${args.duration} is above ${formatSeconds(BOUNDS.duration.max)}, ${BOUNDS.duration.why}`,
-      ExitCode.invalidInput,
-    );
-  }
   // The scenario's gates were checked against the metrics when it loaded; --gate ones are now.
   const gates = parseCliGates(args.gate, knownMetrics(scenario), absentMetrics(scenario));
   const showProgress = io.isTTY && !args.quiet && !args.json && !isCi(io.env);
