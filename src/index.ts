@@ -63,5 +63,11 @@ export {
 export { scenarioJsonSchema } from './scenario/json-schema.js';
 export type { LoadedScenario } from './scenario/load.js';
 export type { Scenario, ScenarioInput } from './scenario/schema.js';
-export { type RunOptions, TARGETS, type Target } from './targets/index.js';
+export {
+  TARGETS,
+  type Target,
+  type TargetContext,
+  type TargetSession,
+  type TargetShare,
+} from './targets/index.js';
 export { modelTarget } from './targets/model.js';

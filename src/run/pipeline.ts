@@ -21,7 +21,7 @@ import { BOUNDS, runWorkProblem } from '../scenario/bounds.js';
 import { scenarioHash } from '../scenario/hash.js';
 import type { Scenario } from '../scenario/schema.js';
 import { formatSeconds } from '../scenario/units.js';
-import type { Target } from '../targets/target.js';
+import { type Target, WHOLE_RUN } from '../targets/target.js';
 import { SHARDCAST_VERSION } from '../version.js';
 
 export interface RunScenarioOptions {
@@ -80,9 +80,9 @@ export interface RunOutcome extends ReadyRun {
  * @throws ShardcastError (exit 2) when the duration is out of bounds or the run's work is too
  * large, before anything runs.
  */
-export async function runScenario(
+export async function runScenario<Options>(
   scenario: Scenario,
-  target: Target,
+  target: Target<Options>,
   options: RunScenarioOptions = {},
 ): Promise<RunOutcome> {
   const now = options.now ?? (() => new Date());
@@ -130,13 +130,25 @@ export async function runScenario(
   options.beforeRun?.(ready);
 
   const shardcastVersion = options.shardcastVersion ?? SHARDCAST_VERSION;
-  const result = await target.run(ran, {
+  const controller = new AbortController();
+  const options_ = target.options.parse({});
+  const session = await target.prepare({
+    scenario: ran,
+    options: options_,
     seed,
-    placedKeys,
-    ...(durationSeconds === undefined ? {} : { durationSeconds }),
+    durationSeconds: durationSeconds ?? scenario.duration,
     header: { runId, startedAt: started.toISOString(), finishedAt: '', wallSeconds: 0, shardcastVersion },
-    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    share: WHOLE_RUN,
+    signal: controller.signal,
+    placedKeys,
+    onProgress: options.onProgress,
   });
+  let result: RunResult;
+  try {
+    result = await session.run();
+  } finally {
+    await session.cleanup();
+  }
   if (shardsFromPlan !== undefined) result.scenario = { ...result.scenario, shardsFromPlan };
   if (overrides.length > 0) result.scenario = { ...result.scenario, overrides };
   const finished = now();

@@ -1,22 +1,80 @@
 /**
- * A target replays a scenario somewhere and measures it: one small contract (docs/style.md habit 5),
- * one implementation per system. `model` is the built-in engine; `aws` and `http` come next.
+ * A target replays a scenario somewhere and measures it: one contract (docs/style.md habit 5), one
+ * implementation per system. `model` is the built-in engine; `aws` and `http` come next.
+ *
+ * The contract is shaped by what a real system needs and the model does not:
+ * - its own options (an endpoint, a region, a stream name), validated before anything runs;
+ * - a lifecycle: `prepare` creates what the run needs (a stream, consumers) and returns a session;
+ *   the session's `run` replays the scenario; its `cleanup` deletes what `prepare` created. The
+ *   pipeline calls `cleanup` whatever happens: after a result, after an error, after an abort
+ *   (SIGINT/SIGTERM reach a target as its `signal`);
+ * - live observations, one sample per second of the run, for a progress line and streaming gates;
+ * - a share of the load, `{ index, count }`, when one run is split across workers;
+ * - a statement of the metrics it measures: a gate on any other metric is refused before the run.
  */
+import type { z } from 'zod';
 import type { PlacedKeys } from '../keys/placement.js';
+import type { SecondSample } from '../result/live.js';
 import type { RunHeader, RunResult } from '../result/types.js';
 import type { Scenario } from '../scenario/schema.js';
 
-export interface RunOptions {
-  seed?: number;
-  durationSeconds?: number;
-  header: RunHeader;
-  onProgress?: (fraction: number) => void;
-  /** Every producer's keys already placed by the plan (a target that routes by key may reuse them). */
-  placedKeys?: ReadonlyMap<string, PlacedKeys>;
+/** Which part of the load one worker sends: worker `index` (0-based) of `count`. */
+export interface TargetShare {
+  index: number;
+  count: number;
 }
 
-export interface Target {
+/** The whole load, in one process. */
+export const WHOLE_RUN: TargetShare = Object.freeze({ index: 0, count: 1 });
+
+/** What a target is given to prepare and run one scenario. */
+export interface TargetContext<Options> {
+  /** The scenario as it runs (with `stream.shards` set when the plan sized the stream). */
+  scenario: Scenario;
+  /** The target's own options, already validated by its `options` schema. */
+  options: Options;
+  seed: number;
+  /** Seconds to run (the scenario's `duration` unless the caller asked for fewer). */
+  durationSeconds: number;
+  /** The run's identity; `finishedAt` and `wallSeconds` are filled in by the pipeline. */
+  header: RunHeader;
+  /** This worker's part of the load. */
+  share: TargetShare;
+  /** Aborted on SIGINT/SIGTERM or by the caller: `run` stops as soon as it can and rejects with `RunAbortedError`. */
+  signal: AbortSignal;
+  /** Every producer's keys already placed by the plan (a target that routes by key may reuse them). */
+  placedKeys?: ReadonlyMap<string, PlacedKeys> | undefined;
+  /** The fraction of the run done (0 … 1), for a progress bar. */
+  onProgress?: ((fraction: number) => void) | undefined;
+  /** One sample per second of the run, in order, as the target observes it. */
+  onSample?: ((sample: SecondSample) => void) | undefined;
+}
+
+/** A prepared run: what `prepare` set up, ready to run once and to be cleaned up once. */
+export interface TargetSession {
+  /** Replays the scenario and returns what it measured. */
+  run(): Promise<RunResult>;
+  /**
+   * Deletes or releases what `prepare` created, and nothing else; safe to call after a failed or
+   * aborted `run`. Returns one line per resource for the user (`deleted stream shardcast-x`).
+   */
+  cleanup(): Promise<string[]>;
+}
+
+export interface Target<Options = unknown> {
   name: string;
+  /** One line: what the target runs against. */
   describe(): string;
-  run(scenario: Scenario, options: RunOptions): Promise<RunResult>;
+  /** Its options, validated before anything runs (`{}` for a target without any). */
+  options: z.ZodType<Options>;
+  /**
+   * The run metrics it measures, as patterns of the names in the README's "Run metrics" table:
+   * a `*` segment stands for one name segment (`consumers.*.lagSeconds`), a final `**` for any
+   * rest (`firehose.**`). A gate on a run metric that matches none is refused before the run.
+   */
+  measures: readonly string[];
+  /** Whether it can run a share of the load (`share.count` > 1); a target that cannot refuses one. */
+  supportsShares: boolean;
+  /** Checks what must be true before anything costs time or money, creates what the run needs, and returns the session. */
+  prepare(context: TargetContext<Options>): Promise<TargetSession>;
 }

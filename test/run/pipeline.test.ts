@@ -25,15 +25,16 @@ function twoReadings(start: string): () => Date {
 }
 
 /** The model target, counting its runs and recording what it was given. */
-function countingTarget(): Target & { runs: Scenario[] } {
+function countingTarget(): Target<Record<string, never>> & { runs: Scenario[] } {
   const runs: Scenario[] = [];
   return {
+    ...modelTarget,
     name: 'counting',
     runs,
     describe: () => 'the model, counted',
-    run: async (scenario, options) => {
-      runs.push(scenario);
-      return modelTarget.run(scenario, options);
+    prepare: async (context) => {
+      runs.push(context.scenario);
+      return modelTarget.prepare(context);
     },
   };
 }
