@@ -26,7 +26,7 @@ import { inverseNormalCdf, lognormalParams, meanRecordBytes } from '../scenario/
 import type { FirehoseStream, Producer, Scenario } from '../scenario/schema.js';
 import { ArrivalHistory } from './arrival-history.js';
 import { FlowHistogram } from './flow-histogram.js';
-import { Rng } from './random.js';
+import { Rng } from '../workload/random.js';
 import { SecondQuantiles } from './second-quantiles.js';
 import { ShardRows } from './shard-rows.js';
 

@@ -1,6 +1,6 @@
 /** The engine's random draws: seeded, and with the distributions the model assumes. */
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../src/engine/random.js';
+import { Rng } from '../../src/workload/random.js';
 
 const N = 40_000;
 
@@ -74,7 +74,7 @@ describe('Rng.fillNormals', () => {
 
 describe('logFactorial', () => {
   it('is ln k! from the table and from Stirling’s series alike', async () => {
-    const { logFactorial } = await import('../../src/engine/random.js');
+    const { logFactorial } = await import('../../src/workload/random.js');
     // ln 5! = ln 120 = 4.787491742782046.
     expect(logFactorial(0)).toBe(0);
     expect(logFactorial(5)).toBeCloseTo(Math.log(120), 12);
