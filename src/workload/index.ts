@@ -28,5 +28,10 @@ export {
   ZIPF_TABLE_KEYS,
   ZipfRejectionInversion,
 } from './keys.js';
+export {
+  type ProducerRecord,
+  ProducerWorkload,
+  type ProducerWorkloadOptions,
+} from './producer.js';
 export { forkSeed, Rng } from './random.js';
 export { type RecordSizeSampler, recordSizeSampler } from './sizes.js';
