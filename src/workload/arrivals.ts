@@ -204,6 +204,8 @@ function* linearPieces(boundaries: Iterable<number>, rate: (t: number) => number
         end,
         mass,
         timeAt: (m) => {
+          // A record due exactly where the piece starts (where the rate may be 0: 0/0 below).
+          if (m <= 0) return start;
           // r₀τ + bτ²/2 = m ⇒ τ = 2m / (r₀ + √(r₀² + 2bm)); rounding can take the root's argument below 0 at the end of a falling ramp.
           const root = Math.sqrt(Math.max(0, r0 * r0 + 2 * slope * m));
           return r0 + root > 0 ? start + Math.min(length, (2 * m) / (r0 + root)) : end;

@@ -126,6 +126,25 @@ describe('arrivals follow the cumulative rate (KS against Λ(t)/Λ(T), α = 0.00
     expect(countIn(times, 10, 12)).toBe(40);
   });
 
+  it('a record due exactly where a piece starts at rate 0 is sent there, in order', () => {
+    // Trace 3/s → 0 over [0, 1), then 0 → 2/s over [1, 2): Λ(1) = (3 + 0)/2 = 1.5 exactly, so
+    // record 1 (Λ = 1.5) is due at 1 s, where the rate is 0; Λ(2) = 1.5 + 1 = 2.5: two records.
+    // Record 0: 3τ − 1.5τ² = ½ ⇒ τ = 1 − √(2/3) = 0.18350.
+    const profile: RateProfile = {
+      profile: 'trace',
+      points: [
+        [0, 3],
+        [1, 0],
+        [2, 2],
+      ],
+      scale: 1,
+    };
+    const times = schedule(profile, 2);
+    expect(times).toHaveLength(2);
+    expect(times[0]).toBeCloseTo(1 - Math.sqrt(2 / 3), 12);
+    expect(times[1]).toBe(1);
+  });
+
   it('byte rates become records at the mean record size: 5 KiB/s of 1 KiB records is 5 records/s', () => {
     const profile: RateProfile = { profile: 'constant', rate: { kind: 'bytes', perSecond: 5120 } };
     expect(schedule(profile, 60)).toHaveLength(300);
@@ -176,6 +195,42 @@ describe('arrivals follow the cumulative rate (KS against Λ(t)/Λ(T), α = 0.00
     const profile: RateProfile = { profile: 'constant', rate: perSecond(1) };
     expect(() => schedule(profile, 10, { index: 3, count: 3 })).toThrow('worker 3 is not one of 0 … 2');
     expect(() => schedule(profile, 10, { index: 0, count: 0 })).toThrow('a share is worker index');
+  });
+});
+
+describe('any trace', () => {
+  it('sends ⌈Λ − ½⌉ records, in order, inside the run, Λ summed by hand from the points (property)', () => {
+    const traces = fc
+      .array(fc.tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 50 })), {
+        minLength: 1,
+        maxLength: 8,
+      })
+      .map((points) => points.sort((a, b) => a[0] - b[0]));
+    fc.assert(
+      fc.property(traces, fc.integer({ min: 1, max: 25 }), (points, duration) => {
+        const profile: RateProfile = { profile: 'trace', points, scale: 1 };
+        const times = schedule(profile, duration);
+        // Λ(duration): the first value before the first point, trapezoids between points, the last
+        // value after the last, each clipped to [0, duration].
+        const [t0, r0] = points[0]!;
+        let lambda = Math.min(t0, duration) * r0;
+        for (let i = 1; i < points.length; i++) {
+          const [a, ra] = points[i - 1]!;
+          const [b, rb] = points[i]!;
+          if (b <= a || a >= duration) continue;
+          const end = Math.min(b, duration);
+          const rEnd = ra + ((rb - ra) * (end - a)) / (b - a);
+          lambda += ((ra + rEnd) / 2) * (end - a);
+        }
+        const [tn, rn] = points[points.length - 1]!;
+        lambda += Math.max(0, duration - Math.max(tn, 0)) * rn;
+        expect(times).toHaveLength(Math.max(0, Math.ceil(lambda - 0.5 - 1e-9)));
+        for (let i = 0; i < times.length; i++) {
+          expect(times[i]).toBeGreaterThanOrEqual(i === 0 ? 0 : times[i - 1]!);
+          expect(times[i]).toBeLessThanOrEqual(duration);
+        }
+      }),
+    );
   });
 });
 
