@@ -24,9 +24,10 @@ import { RESULT_VERSION, type RunResult } from '../result/types.js';
 import { rateAt, sampleTimes } from '../scenario/profiles.js';
 import { inverseNormalCdf, lognormalParams, meanRecordBytes } from '../scenario/record-size.js';
 import type { FirehoseStream, Producer, Scenario } from '../scenario/schema.js';
+import { backoffCapSeconds, meanBackoffSeconds } from '../workload/backoff.js';
+import { Rng } from '../workload/random.js';
 import { ArrivalHistory } from './arrival-history.js';
 import { FlowHistogram } from './flow-histogram.js';
-import { Rng } from './random.js';
 import { SecondQuantiles } from './second-quantiles.js';
 import { ShardRows } from './shard-rows.js';
 
@@ -315,10 +316,9 @@ export function simulateScenario(scenario: Scenario, options: SimulateOptions = 
     const backoffTicks: number[] = [];
     const backoffWaited: number[] = [0, 0];
     for (let a = 2; a <= attempts; a++) {
-      // Full jitter before attempt a: uniform in [0, min(cap, base × 2^(a−2))] (SMITHY).
-      const cap = Math.min(producer.retry.maxDelay, producer.retry.baseDelay * 2 ** (a - 2));
-      backoffTicks[a] = Math.max(1, Math.round(cap / dt));
-      backoffWaited[a] = (backoffWaited[a - 1] ?? 0) + cap / 2;
+      // Full jitter before attempt a: uniform in [0, min(cap, base × 2^(a−2))] (src/workload/backoff.ts).
+      backoffTicks[a] = Math.max(1, Math.round(backoffCapSeconds(producer.retry, a) / dt));
+      backoffWaited[a] = (backoffWaited[a - 1] ?? 0) + meanBackoffSeconds(producer.retry, a);
     }
     const ringLength = Math.max(2, ...backoffTicks.filter((x) => x !== undefined)) + 2;
     // A batch is full at maxRecords Kinesis records or maxBytes, whichever comes first.

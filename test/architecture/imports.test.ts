@@ -22,6 +22,12 @@ const RULES: Rules = {
     ['engine', 'targets'],
     ['engine', 'cli'],
     ['planner', 'cli'],
+    // The workload generators serve the engine and every target alike: they sit below all of them.
+    ['workload', 'engine'],
+    ['workload', 'planner'],
+    ['workload', 'targets'],
+    ['workload', 'run'],
+    ['workload', 'cli'],
   ],
   layers: [
     // docs/architecture.md says `result/` imports nothing of ours. As it stands, result/end-to-end.ts
@@ -133,6 +139,21 @@ describe('the checker, on synthetic sources', () => {
     // scenario/units.ts is allowed (see RULES); planner/ is above.
     expect(offences(sources, 'result/ imports nothing above it')).toEqual([
       'src/result/io.ts:2 → src/planner/index.ts',
+    ]);
+  });
+
+  it('catches the workload generators importing the engine or a target', () => {
+    const sources = {
+      'workload/random.ts':
+        "import { tick } from '../engine/simulate.js';\nimport type { Target } from '../targets/target.js';\n",
+      'engine/simulate.ts': 'export const tick = 1;\n',
+      'targets/target.ts': 'export interface Target { name: string }\n',
+    };
+    expect(offences(sources, 'workload/ never imports engine/')).toEqual([
+      'src/workload/random.ts:1 → src/engine/simulate.ts',
+    ]);
+    expect(offences(sources, 'workload/ never imports targets/')).toEqual([
+      'src/workload/random.ts:2 → src/targets/target.ts (type-only)',
     ]);
   });
 

@@ -1,6 +1,6 @@
 /** The engine's random draws: seeded, and with the distributions the model assumes. */
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../src/engine/random.js';
+import { Rng } from '../../src/workload/random.js';
 
 const N = 40_000;
 
@@ -74,7 +74,7 @@ describe('Rng.fillNormals', () => {
 
 describe('logFactorial', () => {
   it('is ln k! from the table and from Stirling’s series alike', async () => {
-    const { logFactorial } = await import('../../src/engine/random.js');
+    const { logFactorial } = await import('../../src/workload/random.js');
     // ln 5! = ln 120 = 4.787491742782046.
     expect(logFactorial(0)).toBe(0);
     expect(logFactorial(5)).toBeCloseTo(Math.log(120), 12);
@@ -83,5 +83,62 @@ describe('logFactorial', () => {
     for (let k = 2; k <= 300; k++) exact += Math.log(k);
     expect(logFactorial(300)).toBeCloseTo(exact, 8);
     expect(logFactorial(256)).toBeCloseTo(logFactorial(255) + Math.log(256), 9);
+  });
+});
+
+describe('Rng for record-level sampling', () => {
+  it('fork(label): the same label gives the same sequence, whatever the parent drew before', () => {
+    const a = new Rng(42);
+    const b = new Rng(42);
+    for (let i = 0; i < 1000; i++) b.uniform();
+    const fa = a.fork('producer-web');
+    const fb = b.fork('producer-web');
+    const seqA = Array.from({ length: 100 }, () => fa.uniform());
+    expect(Array.from({ length: 100 }, () => fb.uniform())).toEqual(seqA);
+  });
+
+  it('fork(label): other labels and other seeds give other sequences', () => {
+    const first = (rng: Rng) => Array.from({ length: 4 }, () => rng.uniform());
+    const base = first(new Rng(42).fork('worker-0'));
+    expect(first(new Rng(42).fork('worker-1'))).not.toEqual(base);
+    expect(first(new Rng(43).fork('worker-0'))).not.toEqual(base);
+    expect(first(new Rng(42))).not.toEqual(base);
+  });
+
+  it('forks are uncorrelated with each other: Pearson r of 20,000 pairs within 4/√n', () => {
+    const x = new Rng(1).fork('a');
+    const y = new Rng(1).fork('b');
+    const n = 20_000;
+    let sx = 0;
+    let sy = 0;
+    let sxy = 0;
+    let sxx = 0;
+    let syy = 0;
+    for (let i = 0; i < n; i++) {
+      const u = x.uniform();
+      const v = y.uniform();
+      sx += u;
+      sy += v;
+      sxy += u * v;
+      sxx += u * u;
+      syy += v * v;
+    }
+    const r = (n * sxy - sx * sy) / Math.sqrt((n * sxx - sx * sx) * (n * syy - sy * sy));
+    // Under independence r has standard error 1/√n = 0.0071: 4 of them is 0.028.
+    expect(Math.abs(r)).toBeLessThan(4 / Math.sqrt(n));
+  });
+
+  it('uniform53: in [0, 1), multiples of 2^−53, uniform (KS at α = 0.001: 1.9495/√20,000 = 0.0138)', () => {
+    const rng = new Rng(5);
+    const values = Array.from({ length: 20_000 }, () => rng.uniform53());
+    expect(values.every((u) => u >= 0 && u < 1 && Number.isInteger(u * 2 ** 53))).toBe(true);
+    // More than 32 bits: some draws are not multiples of 2^−32.
+    expect(values.some((u) => !Number.isInteger(u * 2 ** 32))).toBe(true);
+    const sorted = [...values].sort((a, b) => a - b);
+    const d = sorted.reduce(
+      (max, u, i) => Math.max(max, (i + 1) / sorted.length - u, u - i / sorted.length),
+      0,
+    );
+    expect(d).toBeLessThan(1.9495 / Math.sqrt(sorted.length));
   });
 });
