@@ -24,5 +24,6 @@ export {
 export { mergeResults, ResultMergeError } from './merge.js';
 export { runMetrics } from './metrics.js';
 export { encodedHistogramSchema, runResultSchema } from './schema.js';
-export { buildShardSeries, type DownsampleMode, downsample, SeriesBuilder } from './series.js';
+export { type DownsampleMode, downsample, SeriesBuilder } from './series.js';
+export { buildShardSeries, SHARD_ROW_BUDGET, ShardRows } from './shard-rows.js';
 export * from './types.js';
