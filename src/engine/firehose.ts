@@ -7,6 +7,11 @@
 import { FIREHOSE } from '../aws/facts.js';
 import type { FirehoseState } from './state.js';
 
+/**
+ * Records (and their bytes) that reached Firehose at time `t`: read from shard `shard` of the stream
+ * (or written by Direct PUT, shard 0) into that shard's buffer, or spread evenly over the dynamic
+ * partitions' buffers.
+ */
 export function firehoseShardIn(
   fh: FirehoseState,
   shard: number,

@@ -22,21 +22,12 @@ import { recordPutLatency } from './latency.js';
 import { applyReshards, scaleOnDemand } from './layout.js';
 import { readConsumers } from './read.js';
 import { onDemandShards, setupSimulation } from './setup.js';
-import type { SimulateOptions as BaseOptions, Simulation } from './state.js';
+import type { SimulateOptions, Simulation } from './state.js';
 import { utilizationRow, writeSink } from './write.js';
 
-export type { Simulation } from './state.js';
+export type { SimulateOptions, Simulation } from './state.js';
 
 const SCALE_SECONDS = KINESIS.onDemandScaleSeconds.value;
-
-export interface SimulateOptions extends BaseOptions {
-  /**
-   * Called once per simulated second, in order, with the second as the result's series hold it
-   * (the recorder's sample at that index). The last second comes after the run's final Firehose
-   * flush, so that its objects are counted.
-   */
-  onSample?: (sample: SecondSample) => void;
-}
 
 /** A run that advances in steps: `step` runs ticks until `maxTicks` or the end, `finish` builds the result. */
 export interface SteppedSimulation {
@@ -85,6 +76,8 @@ class Stepper implements SteppedSimulation {
   }
 
   step(maxTicks: number): boolean {
+    // NaN would run nothing and report ticks left forever: a caller's loop would never end.
+    if (Number.isNaN(maxTicks)) throw new RangeError('step: maxTicks is NaN');
     const sim = this.sim;
     const end = Math.min(sim.ticks, sim.tick + Math.max(0, maxTicks));
     for (let k = sim.tick; k < end; k++) {

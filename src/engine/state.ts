@@ -6,6 +6,7 @@
  */
 import type { PlacedKeys } from '../keys/placement.js';
 import type { FlowHistogram } from '../result/flow-histogram.js';
+import type { SecondSample } from '../result/live.js';
 import type { RunRecorder } from '../result/recorder.js';
 import type { RunResult } from '../result/types.js';
 import type { FirehoseStream, Producer, Scenario } from '../scenario/schema.js';
@@ -28,6 +29,12 @@ export interface SimulateOptions {
    * them once; placed here otherwise.
    */
   placedKeys?: ReadonlyMap<string, PlacedKeys>;
+  /**
+   * Called once per simulated second, in order, with the second as the result's series hold it
+   * (the recorder's sample at that index). The last second comes after the run's final Firehose
+   * flush, so that its objects are counted.
+   */
+  onSample?: (sample: SecondSample) => void;
 }
 
 /** A place records are written to: the stream's shards, or a Direct PUT Firehose stream (one pseudo-shard with its quota). */

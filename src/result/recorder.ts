@@ -1,10 +1,13 @@
 /**
- * One recorder for every target: what a target observes goes in, the RunResult comes out. The
- * engine feeds it flows (fractional counts per tick, latencies as weighted points) through its
- * public arrays and histograms; a real target feeds it records one by one (`recordPutLatency`,
- * `recordEndToEndLatency`, …) or a second at a time (`addSecond`). Either way the recorder owns the
- * result's shape: the per-second series, the shard series (one builder, `buildShardSeries`), the
- * HDR histograms, the rounding of counters and the run metrics.
+ * One recorder for every target: what a target observes goes in, the RunResult comes out. A real
+ * target feeds it observation by observation — writes counted per second (`countWrites`), each
+ * record's put and end-to-end latency (`recordPutLatency`, `recordEndToEndLatency`), iterator ages,
+ * per-shard load, Firehose deliveries — and closes each second (`endSecond`, which returns the
+ * second's `SecondSample` for a progress line and streaming gates); or it hands over whole seconds
+ * (`addSecond`). The engine adds its flows (fractional counts, latencies as weighted points) to the
+ * same series and histograms in place. Either way the recorder owns the result's shape: the
+ * per-second series, the shard series (one builder, `buildShardSeries`), the HDR histograms, the
+ * rounding of counters and the run metrics.
  *
  * Per-second values accumulate unrounded and are rounded once, when a second's sample or the
  * result is read (counts to a thousandth of a record, lags and latencies to a microsecond), so a
@@ -54,6 +57,22 @@ export interface FirehoseTotals {
   objects: number;
   objectBytes: number;
   throttled: number;
+}
+
+/** A second's writes, in user records unless named otherwise (see {@link RunRecorder.countWrites}). */
+export interface WriteCounts {
+  /** First attempts. */
+  offered: number;
+  acknowledged: number;
+  /** Attempts refused, retries included. */
+  throttled: number;
+  retried: number;
+  /** Given up after the last attempt. */
+  dropped: number;
+  /** Bytes accepted (data and partition keys). */
+  writeBytes: number;
+  /** Kinesis records accepted (a KPL aggregate counts once). */
+  writeRecords: number;
 }
 
 /** Per-second counters of the stream (user records unless named otherwise). */
@@ -178,6 +197,53 @@ export class RunRecorder {
   }
 
   /**
+   * Writes during second `second`, in user records (bytes and `writeRecords` as the stream counts
+   * them): added to the second's series and to the run's totals, where `attempts` is the first
+   * attempts (`offered`) and the retries.
+   */
+  countWrites(second: number, counts: Partial<WriteCounts>): void {
+    const i = this.index(second);
+    const s = this.perSecond;
+    const t = this.totals;
+    const offered = counts.offered ?? 0;
+    const retried = counts.retried ?? 0;
+    s.offered[i]! += offered;
+    s.acknowledged[i]! += counts.acknowledged ?? 0;
+    s.throttled[i]! += counts.throttled ?? 0;
+    s.retried[i]! += retried;
+    s.dropped[i]! += counts.dropped ?? 0;
+    s.writeBytes[i]! += counts.writeBytes ?? 0;
+    s.writeRecords[i]! += counts.writeRecords ?? 0;
+    t.produced += offered;
+    t.acknowledged += counts.acknowledged ?? 0;
+    t.throttled += counts.throttled ?? 0;
+    t.attempts += offered + retried;
+    t.retried += retried;
+    t.dropped += counts.dropped ?? 0;
+    t.writeBytes += counts.writeBytes ?? 0;
+  }
+
+  /** Write requests sent (PutRecords, PutRecordBatch): a run total. */
+  countPutRequests(requests: number): void {
+    this.totals.putRequests += requests;
+  }
+
+  /** The stream's open shards during second `second` (a gauge: the last value set in the second). */
+  setShards(second: number, shards: number): void {
+    this.perSecond.shards[this.index(second)] = shards;
+  }
+
+  /** Records consumer application `consumer` processed during second `second`. */
+  countDelivered(consumer: string, second: number, records: number): void {
+    this.seriesOf(this.delivered, consumer, 'consumer')[this.index(second)]! += records;
+  }
+
+  /** Objects Firehose stream `stream` wrote during second `second`. */
+  countFirehoseObjects(stream: string, second: number, objects: number): void {
+    this.seriesOf(this.firehoseObjects, stream, 'Firehose stream')[this.index(second)]! += objects;
+  }
+
+  /**
    * Closes second `second`: its put and end-to-end percentiles from the latencies recorded since
    * the last second closed, and each consumer application's lag of the second into the lag
    * histogram. Returns the second as a sample (what lands in the result's series at that index).
@@ -199,39 +265,23 @@ export class RunRecorder {
   // ---- A second at a time (a target that aggregates its own observations)
 
   /**
-   * A whole second as a target observed it: adds its counts to the series and the totals
-   * (`attempts` = first attempts + retries), sets its gauges (open shards, lags, fullest buffer
-   * untouched) and latency percentiles, and records each lag into the lag histogram. Its latency
-   * percentiles are taken as they are: the run's latency histograms need the latencies themselves
-   * (`recordPutLatency`, `recordEndToEndLatency`).
+   * A whole second as a target observed it, instead of counting and closing it here (a worker's
+   * live samples, a target that aggregates its own observations): adds its counts to the series
+   * and the totals (`attempts` = first attempts + retries), sets its gauges (open shards, lags),
+   * and records each lag into the lag histogram. Its latency percentiles are taken as they are:
+   * the run's latency histograms need the latencies themselves (`recordPutLatency`, …).
    */
   addSecond(sample: SecondSample): void {
     const i = this.index(sample.second);
-    const s = this.perSecond;
-    s.offered[i]! += sample.offered;
-    s.acknowledged[i]! += sample.acknowledged;
-    s.throttled[i]! += sample.throttled;
-    s.retried[i]! += sample.retried;
-    s.dropped[i]! += sample.dropped;
-    s.writeBytes[i]! += sample.writeBytes;
-    s.writeRecords[i]! += sample.writeRecords;
-    s.shards[i] = sample.shards;
-    const t = this.totals;
-    t.produced += sample.offered;
-    t.acknowledged += sample.acknowledged;
-    t.throttled += sample.throttled;
-    t.attempts += sample.offered + sample.retried;
-    t.retried += sample.retried;
-    t.dropped += sample.dropped;
-    t.writeBytes += sample.writeBytes;
+    this.countWrites(i, sample);
+    this.setShards(i, sample.shards);
     for (const [name, lag] of Object.entries(sample.consumerLagSeconds)) {
       this.recordConsumerLag(name, i, lag);
       this.consumerLag.record(lag, 1);
     }
-    for (const [name, count] of Object.entries(sample.delivered))
-      this.seriesOf(this.delivered, name, 'consumer')[i]! += count;
-    for (const [name, count] of Object.entries(sample.firehoseObjects))
-      this.seriesOf(this.firehoseObjects, name, 'Firehose stream')[i]! += count;
+    for (const [name, records] of Object.entries(sample.delivered)) this.countDelivered(name, i, records);
+    for (const [name, objects] of Object.entries(sample.firehoseObjects))
+      this.countFirehoseObjects(name, i, objects);
     this.latency.put.p50[i] = round6(sample.latency.put.p50);
     this.latency.put.p99[i] = round6(sample.latency.put.p99);
     this.latency.e2e.p50[i] = round6(sample.latency.e2e.p50);

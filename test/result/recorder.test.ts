@@ -112,6 +112,11 @@ describe('RunRecorder, one observation at a time', () => {
   const recorder = new RunRecorder({ seconds: 2, consumers: ['app'], firehoses: ['logs'] });
   // Second 0: three records acknowledged after 10 ms and one after 500 ms; the application's
   // iterator age seen twice (2 s, then 3 s: the second keeps 3); shard 1 the hotter.
+  recorder.countWrites(0, { offered: 4, acknowledged: 4, writeBytes: 2000, writeRecords: 4 });
+  recorder.countWrites(0, { offered: 1, throttled: 1 });
+  recorder.countPutRequests(2);
+  recorder.setShards(0, 2);
+  recorder.countDelivered('app', 0, 4);
   recorder.recordPutLatency(0.01, 3);
   recorder.recordPutLatency(0.5);
   recorder.recordConsumerLag('app', 0, 2);
@@ -119,15 +124,45 @@ describe('RunRecorder, one observation at a time', () => {
   recorder.recordShardLoad(0, Float32Array.of(0.5, 1.25));
   recorder.recordFirehoseDelivery('logs', 60, 2);
   const zero = recorder.endSecond(0);
-  // Second 1: nothing acknowledged, no lag, the shards quieter.
+  // Second 1: the throttled record's retry accepted, no lag, the shards quieter, an object written.
+  recorder.countWrites(1, { retried: 1, acknowledged: 1, writeBytes: 500, writeRecords: 1 });
+  recorder.countPutRequests(1);
+  recorder.setShards(1, 2);
+  recorder.countFirehoseObjects('logs', 1, 1);
   recorder.recordShardLoad(1, Float32Array.of(0.25, 0.5));
   const one = recorder.endSecond(1);
   const result = recorder.build({
     header: HEADER,
     scenario: SCENARIO,
     pendingAtEnd: 0,
-    delivered: { app: 0 },
+    delivered: { app: 4 },
     firehose: { logs: { records: 2, bytes: 200, objects: 1, objectBytes: 200, throttled: 0 } },
+  });
+
+  it('counts writes into the series and the totals', () => {
+    expect(zero).toMatchObject({ second: 0, offered: 5, acknowledged: 4, throttled: 1, shards: 2 });
+    expect(zero.delivered).toEqual({ app: 4 });
+    expect(one).toMatchObject({ second: 1, offered: 0, acknowledged: 1, retried: 1, writeBytes: 500 });
+    expect(one.firehoseObjects).toEqual({ logs: 1 });
+    expect(result.series.offered).toEqual([5, 0]);
+    expect(result.series.acknowledged).toEqual([4, 1]);
+    expect(result.series.throttled).toEqual([1, 0]);
+    expect(result.series.retried).toEqual([0, 1]);
+    expect(result.series.shards).toEqual([2, 2]);
+    expect(result.series.delivered).toEqual({ app: [4, 0] });
+    expect(result.series.firehoseObjects).toEqual({ logs: [0, 1] });
+    // 5 first attempts + 1 retry = 6 attempts, 1 of them throttled: 1 ÷ 6.
+    expect(result.counters).toMatchObject({
+      produced: 5,
+      acknowledged: 5,
+      throttled: 1,
+      attempts: 6,
+      retried: 1,
+      dropped: 0,
+      putRequests: 3,
+    });
+    expect(result.metrics.throttledRatio).toBe(1 / 6);
+    expect(result.metrics['throughput.peakWriteBytesPerSecond']).toBe(2000);
   });
 
   it('closes a second into its percentiles, lag and hottest shard', () => {
