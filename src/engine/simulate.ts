@@ -139,7 +139,7 @@ function endSecond(sim: Simulation, second: number): void {
   for (const fh of sim.firehoses) {
     let fullest = 0;
     for (let b = 0; b < fh.buffers; b++) fullest = Math.max(fullest, fh.bufferBytes[b]!);
-    fh.fullestPerSecond[second] = Math.round(fullest * 1000) / 1000;
+    fh.fullestPerSecond[second] = fullest;
   }
   recorder.endSecond(second);
   if (sim.onDemand) scaleWithPeak(sim);

@@ -380,7 +380,7 @@ export class RunRecorder {
         delivered: rounded(this.delivered, round),
         firehoseObjects: Object.fromEntries(this.firehoseObjects),
         latency: this.latency,
-        firehoseFullestBufferBytes: Object.fromEntries(this.firehoseFullestBytes),
+        firehoseFullestBufferBytes: rounded(this.firehoseFullestBytes, round),
       },
       shardSeries: this.shardRows.build(this.seconds, COARSE_POINTS, HOTTEST_SHARDS),
       histograms: {
