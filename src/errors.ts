@@ -11,6 +11,8 @@ export const ExitCode = {
   invalidInput: 2,
   targetFailed: 3,
   internal: 70,
+  /** Stopped by SIGINT/SIGTERM or by the caller (128 + SIGINT's 2, as shells report it). */
+  interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -65,6 +67,13 @@ export class InvalidInputError extends ShardcastError {
 export class FileError extends ShardcastError {
   constructor(message: string, hint?: string) {
     super('file', message, ExitCode.invalidInput, hint);
+  }
+}
+
+/** A run stopped before its end because its `AbortSignal` fired (SIGINT, SIGTERM, or the caller). */
+export class RunAbortedError extends ShardcastError {
+  constructor(message: string) {
+    super('aborted', message, ExitCode.interrupted);
   }
 }
 

@@ -27,7 +27,12 @@ export { FIREHOSE, KINESIS } from './aws/facts.js';
 export { evenShardRanges, hashKeyOf, routingHashKey, shardIndexOf } from './aws/hash.js';
 export { type PriceName, type PriceTable, resolvePrices, US_EAST_1_PRICES } from './aws/pricing.js';
 export type { ComparisonSummary, GateSummary, RunSummary } from './cli/summary.js';
-export { type SimulateOptions, simulateScenario } from './engine/simulate.js';
+export {
+  createSimulation,
+  type SimulateOptions,
+  type SteppedSimulation,
+  simulateScenario,
+} from './engine/simulate.js';
 export { ExitCode, formatProblem, InvalidInputError, type Problem, ShardcastError } from './errors.js';
 export { compareMetrics } from './gates/compare.js';
 export { evaluateGates, type GateVerdict } from './gates/evaluate.js';
@@ -48,6 +53,7 @@ export {
   reportCharts,
 } from './report/index.js';
 export { parseResult, serializeResult } from './result/io.js';
+export { RunRecorder } from './result/recorder.js';
 export type * from './result/types.js';
 export {
   type ArtifactInput,

@@ -21,8 +21,11 @@ export {
   type ResultProblem,
   serializeResult,
 } from './io.js';
+export type { SecondSample } from './live.js';
 export { mergeResults, ResultMergeError } from './merge.js';
 export { runMetrics } from './metrics.js';
+export { type FirehoseTotals, type RecorderShape, RunRecorder, type WriteCounts } from './recorder.js';
 export { encodedHistogramSchema, runResultSchema } from './schema.js';
-export { buildShardSeries, type DownsampleMode, downsample, SeriesBuilder } from './series.js';
+export { type DownsampleMode, downsample, SeriesBuilder } from './series.js';
+export { buildShardSeries, SHARD_ROW_BUDGET, ShardRows } from './shard-rows.js';
 export * from './types.js';

@@ -2,8 +2,6 @@
  * Per-second time series: the engine (or a real target) reports values at tick times, and they land
  * in one-second slots, slot i covering [i, i + 1) seconds from the start.
  */
-import type { ShardSeries } from './types.js';
-
 /**
  * Tick times are sums of fractions of a second (0.1 + 0.1 + …) and can fall a hair short of a whole
  * second; a time within this of the next second belongs to it.
@@ -145,36 +143,4 @@ export function downsample(values: readonly number[], step: number, mode: Downsa
     out.push(mode === 'mean' ? acc / (end - start) : acc);
   }
   return out;
-}
-
-/**
- * Builds a {@link ShardSeries} from one-second utilisation per shard (`perShard[shard][second]`):
- * every shard downsampled by max to `stepSeconds`, and the `hottestCount` shards with the highest
- * peak (ties: higher mean, then lower index) kept at one second.
- */
-export function buildShardSeries(
-  perShard: readonly (readonly number[])[],
-  options: { stepSeconds: number; hottestCount: number },
-): ShardSeries {
-  const { stepSeconds, hottestCount } = options;
-  if (!Number.isSafeInteger(hottestCount) || hottestCount < 0) {
-    throw new RangeError(`hottestCount must be a non-negative integer, got ${hottestCount}`);
-  }
-  const ranked = perShard.map((values, shard) => {
-    let peak = 0;
-    let sum = 0;
-    for (const v of values) {
-      peak = Math.max(peak, v);
-      sum += v;
-    }
-    return { shard, peak, mean: values.length === 0 ? 0 : sum / values.length };
-  });
-  ranked.sort((a, b) => b.peak - a.peak || b.mean - a.mean || a.shard - b.shard);
-  return {
-    stepSeconds,
-    all: perShard.map((values) => downsample(values, stepSeconds, 'max')),
-    hottest: ranked
-      .slice(0, hottestCount)
-      .map(({ shard }) => ({ shard, utilization: [...perShard[shard]!] })),
-  };
 }

@@ -11,7 +11,7 @@ import { join, posix, relative, sep } from 'node:path';
 export interface ImportEdge {
   /** The importing file, relative to `src/` with `/` separators: `planner/index.ts`. */
   from: string;
-  /** The imported file relative to `src/` (`engine/random.ts`), or the package specifier (`node:fs`). */
+  /** The imported file relative to `src/` (`engine/setup.ts`), or the package specifier (`node:fs`). */
   to: string;
   /** True for a file of ours, false for a package. */
   local: boolean;
@@ -62,7 +62,7 @@ function toPosix(path: string): string {
   return path.split(sep).join('/');
 }
 
-/** `./random.js` from `engine/simulate.ts` → `engine/random.ts` (NodeNext: specifiers name the emitted `.js`). */
+/** `./setup.js` from `engine/simulate.ts` → `engine/setup.ts` (NodeNext: specifiers name the emitted `.js`). */
 function resolveLocal(from: string, specifier: string, exists: (file: string) => boolean): string {
   const target = posix.normalize(posix.join(posix.dirname(from), specifier));
   const candidates = [target.replace(/\.js$/, '.ts'), `${target}.ts`, `${target}/index.ts`];

@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { remap } from '../../src/engine/simulate.js';
+import { remap } from '../../src/engine/layout.js';
 
 function remapOracle(values: readonly number[], n: number, m: number): number[] {
   const out = new Array<number>(m).fill(0);

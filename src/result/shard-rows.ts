@@ -9,7 +9,7 @@
  * when in the step a peak fell is coarser. The result says so: `hottestStepSeconds` (absent at one
  * second) is the step of the hottest shards' series.
  */
-import type { ShardSeries } from '../result/types.js';
+import type { ShardSeries } from './types.js';
 
 /** Values kept at most: 2^25 four-byte floats, 128 MiB (a 1,000-shard hour is 3.6 million). */
 export const SHARD_ROW_BUDGET = 2 ** 25;
@@ -74,43 +74,65 @@ export class ShardRows {
   /**
    * The result's shard series for a run of `seconds`: every shard at most `coarsePoints` points
    * (a step a multiple of the stored one), and the `hottestCount` shards with the highest peak at
-   * the stored step. Values rounded to 6 decimals.
+   * the stored step (see {@link buildShardSeries}).
    */
   build(seconds: number, coarsePoints: number, hottestCount: number): ShardSeries {
-    const rowStep = this.step;
-    const rowCount = Math.ceil(seconds / rowStep);
-    const shards = this.rows.reduce((m, r) => Math.max(m, r?.length ?? 0), 0);
-    const perPoint = Math.max(1, Math.ceil(rowCount / coarsePoints));
-    const step = rowStep * perPoint;
-    const points = Math.ceil(seconds / step);
-    // Row by row (a row is one step of every shard): the coarse maxima and each shard's peak. A
-    // row holds the shards open that step (a reshard changes its length), so a point no row of
-    // which has the shard stays NaN: the shard did not exist then, and the result says null (a
-    // chart draws it absent, not as an idle 0%).
-    const coarse = Array.from({ length: shards }, () => new Float64Array(points).fill(Number.NaN));
-    const peakOf = new Float64Array(shards);
-    for (let j = 0; j < rowCount; j++) {
-      const row = this.rows[j];
-      if (row === undefined) continue;
-      const point = Math.floor(j / perPoint);
-      for (let s = 0; s < row.length; s++) {
-        const v = row[s]!;
-        const c = coarse[s]![point]!;
-        if (Number.isNaN(c) || v > c) coarse[s]![point] = v;
-        if (v > peakOf[s]!) peakOf[s] = v;
-      }
-    }
-    const all = coarse.map((c) => Array.from(c, (v) => (Number.isNaN(v) ? null : round6(v))));
-    const peaks = Array.from(peakOf, (peak, shard) => ({ shard, peak }));
-    peaks.sort((x, y) => y.peak - x.peak || x.shard - y.shard);
-    const hottest = peaks.slice(0, hottestCount).map(({ shard }) => ({
-      shard,
-      utilization: Array.from({ length: rowCount }, (_, j) => round6(this.rows[j]?.[shard] ?? 0)),
-    }));
-    return rowStep > 1
-      ? { stepSeconds: step, all, hottest, hottestStepSeconds: rowStep }
-      : { stepSeconds: step, all, hottest };
+    return buildShardSeries(this.rows, { seconds, rowStepSeconds: this.step, coarsePoints, hottestCount });
   }
+}
+
+/**
+ * The result's {@link ShardSeries} from utilisation rows, `rows[j][shard]` the peak of shard
+ * `shard` over seconds [j × rowStepSeconds, (j + 1) × rowStepSeconds) (a row holds the shards open
+ * then; a missing row is a step nobody reported): every shard at most `coarsePoints` points (a
+ * step a multiple of the rows' step, by max), and the `hottestCount` shards with the highest peak
+ * (ties: the lower shard index) at the rows' step. Values rounded to 6 decimals. The one builder
+ * of shard series: the engine's rows ({@link ShardRows}) and any target's go through it.
+ */
+export function buildShardSeries(
+  rows: readonly (ArrayLike<number> | undefined)[],
+  options: { seconds: number; rowStepSeconds?: number; coarsePoints: number; hottestCount: number },
+): ShardSeries {
+  const { seconds, coarsePoints, hottestCount } = options;
+  const rowStep = options.rowStepSeconds ?? 1;
+  if (!Number.isSafeInteger(hottestCount) || hottestCount < 0) {
+    throw new RangeError(`hottestCount must be a non-negative integer, got ${hottestCount}`);
+  }
+  if (!Number.isSafeInteger(coarsePoints) || coarsePoints < 1) {
+    throw new RangeError(`coarsePoints must be a positive integer, got ${coarsePoints}`);
+  }
+  const rowCount = Math.ceil(seconds / rowStep);
+  const shards = rows.reduce((m, r) => Math.max(m, r?.length ?? 0), 0);
+  const perPoint = Math.max(1, Math.ceil(rowCount / coarsePoints));
+  const step = rowStep * perPoint;
+  const points = Math.ceil(seconds / step);
+  // Row by row (a row is one step of every shard): the coarse maxima and each shard's peak. A
+  // row holds the shards open that step (a reshard changes its length), so a point no row of
+  // which has the shard stays NaN: the shard did not exist then, and the result says null (a
+  // chart draws it absent, not as an idle 0%).
+  const coarse = Array.from({ length: shards }, () => new Float64Array(points).fill(Number.NaN));
+  const peakOf = new Float64Array(shards);
+  for (let j = 0; j < rowCount; j++) {
+    const row = rows[j];
+    if (row === undefined) continue;
+    const point = Math.floor(j / perPoint);
+    for (let s = 0; s < row.length; s++) {
+      const v = row[s]!;
+      const c = coarse[s]![point]!;
+      if (Number.isNaN(c) || v > c) coarse[s]![point] = v;
+      if (v > peakOf[s]!) peakOf[s] = v;
+    }
+  }
+  const all = coarse.map((c) => Array.from(c, (v) => (Number.isNaN(v) ? null : round6(v))));
+  const peaks = Array.from(peakOf, (peak, shard) => ({ shard, peak }));
+  peaks.sort((x, y) => y.peak - x.peak || x.shard - y.shard);
+  const hottest = peaks.slice(0, hottestCount).map(({ shard }) => ({
+    shard,
+    utilization: Array.from({ length: rowCount }, (_, j) => round6(rows[j]?.[shard] ?? 0)),
+  }));
+  return rowStep > 1
+    ? { stepSeconds: step, all, hottest, hottestStepSeconds: rowStep }
+    : { stepSeconds: step, all, hottest };
 }
 
 function round6(x: number): number {

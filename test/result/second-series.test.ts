@@ -3,9 +3,9 @@
  * each Firehose stream's buffers at the end of each second.
  */
 import { describe, expect, it } from 'vitest';
-import { SecondQuantiles } from '../../src/engine/second-quantiles.js';
 import { percentileSeconds } from '../../src/result/histogram.js';
-import { KiB, runOf } from './fidelity-helpers.js';
+import { SecondQuantiles } from '../../src/result/second-quantiles.js';
+import { KiB, runOf } from '../engine/fidelity-helpers.js';
 
 describe('SecondQuantiles', () => {
   it('gives weighted quantiles: the smallest value with at least q of the weight at or below it', () => {

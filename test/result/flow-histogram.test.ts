@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bucketIndex, bucketLowestUs, FlowHistogram } from '../../src/engine/flow-histogram.js';
+import { bucketIndex, bucketLowestUs, FlowHistogram } from '../../src/result/flow-histogram.js';
 import {
   decodeHistogram,
   HISTOGRAM_HIGHEST_US,

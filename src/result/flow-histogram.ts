@@ -15,8 +15,8 @@
  * with the extent of any spread the engine records as points ({@link FlowHistogram.extend}), so
  * `.max` is the largest latency the model carried, not its bucket's or its top point's.
  */
-import { HISTOGRAM_HIGHEST_US, LatencyRecorder } from '../result/histogram.js';
-import type { EncodedHistogram } from '../result/types.js';
+import { HISTOGRAM_HIGHEST_US, LatencyRecorder } from './histogram.js';
+import type { EncodedHistogram } from './types.js';
 
 /**
  * HDR's layout for 3 significant digits and a lowest discernible value of 1 µs: values below

@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ShardRows } from '../../src/engine/shard-rows.js';
-import { runOf } from './fidelity-helpers.js';
+import { ShardRows } from '../../src/result/shard-rows.js';
+import { runOf } from '../engine/fidelity-helpers.js';
 
 /** The brute force: every row kept; a value at step q is the max over its q seconds. */
 function naiveMax(rows: readonly number[][], shard: number, from: number, to: number): number {
