@@ -28,9 +28,19 @@ export { evenShardRanges, hashKeyOf, routingHashKey, shardIndexOf } from './aws/
 export { type PriceName, type PriceTable, resolvePrices, US_EAST_1_PRICES } from './aws/pricing.js';
 export type { ComparisonSummary, GateSummary, RunSummary } from './cli/summary.js';
 export { type SimulateOptions, simulateScenario } from './engine/simulate.js';
-export { ExitCode, formatProblem, InvalidInputError, type Problem, ShardcastError } from './errors.js';
+export {
+  type CleanupReport,
+  ExitCode,
+  formatProblem,
+  InvalidInputError,
+  type Problem,
+  RunAbortedError,
+  ShardcastError,
+  type SourceLocation,
+} from './errors.js';
 export { compareMetrics } from './gates/compare.js';
 export { evaluateGates, type GateVerdict } from './gates/evaluate.js';
+export { type LiveGateFailure, LiveGates } from './gates/live.js';
 export { parseCliGates } from './gates/validate.js';
 export { type KeyLoad, keyLoad } from './keys/load.js';
 export { loadScenarioFile, loadScenarioText } from './load.js';
@@ -48,6 +58,7 @@ export {
   reportCharts,
 } from './report/index.js';
 export { parseResult, serializeResult } from './result/io.js';
+export type { SecondSample } from './result/live.js';
 export type * from './result/types.js';
 export {
   type ArtifactInput,
@@ -60,6 +71,12 @@ export {
   type WriteArtifactsOptions,
   writeArtifacts,
 } from './run/index.js';
+export {
+  checkMeasuredGates,
+  checkShare,
+  type LocateOption,
+  parseTargetOptions,
+} from './run/target-inputs.js';
 export { scenarioJsonSchema } from './scenario/json-schema.js';
 export type { LoadedScenario } from './scenario/load.js';
 export type { Scenario, ScenarioInput } from './scenario/schema.js';
@@ -67,7 +84,11 @@ export {
   TARGETS,
   type Target,
   type TargetContext,
+  type TargetFlag,
+  type TargetRegistry,
   type TargetSession,
   type TargetShare,
+  WHOLE_RUN,
 } from './targets/index.js';
+export { matchesMeasurePattern, measurePatternProblem, measures } from './targets/measures.js';
 export { modelTarget } from './targets/model.js';
