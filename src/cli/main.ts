@@ -14,6 +14,7 @@ import { commandPlan } from './commands/plan.js';
 import { commandReport } from './commands/report.js';
 import { commandRun } from './commands/run.js';
 import { commandSchema } from './commands/schema.js';
+import { commandTargets } from './commands/targets.js';
 import { commandValidate } from './commands/validate.js';
 import { type Io, nodeIo } from './io.js';
 import { givenTargetFlags, withTargetFlags } from './target-flags.js';
@@ -308,6 +309,12 @@ function buildParser(io: Io, setExit: (code: number) => void, targets: TargetReg
           describe: 'write it as scenario.schema.json into this directory instead (created if missing)',
         }),
       (args) => setExit(commandSchema(io, { out: args.out })),
+    )
+    .command(
+      'targets',
+      'List where `run` can go: each target, the run metrics it measures, whether it runs a share (--worker), its options',
+      (y) => y.option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
+      (args) => setExit(commandTargets(io, { json: args.json }, targets)),
     )
     .command(
       'facts [file]',

@@ -263,3 +263,35 @@ describe('the live progress line', () => {
     expect(plain.stderr).toBe('cleanup: deleted stream shardcast-20250101-000000-s7\n');
   });
 });
+
+describe('shardcast targets', () => {
+  it('lists each target with what it measures, its shares and its flags', async () => {
+    const r = await runWith(['targets']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      'model: the built-in engine model of Kinesis and Firehose (virtual time, deterministic per seed)\n' +
+        '  measures  every run metric (**)\n' +
+        '  shares    no\n' +
+        '  options   none\n' +
+        '\n' +
+        'paced: the engine model replayed at a wall-clock pace, for tests\n' +
+        '  measures  records.*, lostRecords, throttledRatio, putRequests, putLatency.*, throughput.**\n' +
+        '  shares    yes: run --worker I/N on each of N machines\n' +
+        '  options   --ms-per-second  wall milliseconds per second of the run\n' +
+        '            --fail-after     fail after this many seconds\n' +
+        '            --cleanup-fails  make cleanup throw\n' +
+        '            --region         a region, checked as an AWS one\n',
+    );
+    const json = JSON.parse((await runWith(['targets', '--json'])).stdout);
+    expect(json.targets.map((t: { name: string; measures: string[] }) => [t.name, t.measures[0]])).toEqual([
+      ['model', '**'],
+      ['paced', 'records.*'],
+    ]);
+    expect(json.targets[1].flags[3]).toEqual({
+      flag: '--region',
+      option: 'region',
+      type: 'string',
+      description: 'a region, checked as an AWS one',
+    });
+  });
+});
