@@ -11,12 +11,18 @@ import { formatNumber, formatPercent, formatSeconds, plural } from '../scenario/
 import type { Io } from './io.js';
 
 const WIDTH = 30;
+/**
+ * Fewest milliseconds between two draws for samples alone: the model samples thousands of virtual
+ * seconds a wall second, and a terminal redrawn that often shows nothing more.
+ */
+const SAMPLE_REDRAW_MS = 200;
 
 export class ProgressLine {
   private percent = -1;
   private sample: SecondSample | undefined;
   private readonly live: LiveGates;
   private drawn = false;
+  private lastDrawMs = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly io: Io,
@@ -37,13 +43,18 @@ export class ProgressLine {
   /** One second's sample: its figures on the line, a gate it failed on a line of its own above. */
   observe(sample: SecondSample): void {
     this.sample = sample;
-    if (this.percent < 0) this.percent = Math.floor(((sample.second + 1) / this.durationSeconds) * 100);
-    for (const failure of this.live.observe(sample)) {
+    // A target that samples without reporting progress: the seconds sampled are the progress.
+    const percent = Math.max(this.percent, Math.floor(((sample.second + 1) / this.durationSeconds) * 100));
+    const failed = this.live.observe(sample);
+    for (const failure of failed) {
       this.clear();
       this.io.stderr(
         `  ✗ ${failure.gate.text}: failed at ${formatSeconds(failure.second + 1)}, it cannot pass any more (${failure.message})\n`,
       );
     }
+    const nowMs = this.io.now().getTime();
+    if (percent === this.percent && failed.length === 0 && nowMs - this.lastDrawMs < SAMPLE_REDRAW_MS) return;
+    this.percent = percent;
     this.draw();
   }
 
@@ -59,6 +70,7 @@ export class ProgressLine {
     const filled = Math.round((percent / 100) * WIDTH);
     const bar = `${'█'.repeat(filled)}${'░'.repeat(WIDTH - filled)} ${percent}% of ${formatSeconds(this.durationSeconds)}`;
     this.drawn = true;
+    this.lastDrawMs = this.io.now().getTime();
     if (this.sample === undefined) {
       this.io.stderr(`\r  ${bar} simulated`);
       return;

@@ -64,7 +64,7 @@ export function checkShare(
       'usage',
       `${describe(share)}: ${target.whyNoShares ?? `the ${target.name} target cannot run a share of the load`}`,
       ExitCode.invalidInput,
-      'drop the worker share to run the whole load in this process',
+      'run a share on a target that supports shares, or the whole load here without one',
     );
   }
 }

@@ -148,7 +148,7 @@ describe('--worker I/N', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
       'error: --worker 2/4: the model target cannot run a share of the load\n' +
-        'hint: drop the worker share to run the whole load in this process\n',
+        'hint: run a share on a target that supports shares, or the whole load here without one\n',
     );
   });
 
