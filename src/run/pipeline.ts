@@ -180,12 +180,18 @@ export async function runScenario<Options>(
   // How far the run got, for the line an abort prints: the later of the samples and the progress.
   let secondsDone = 0;
   const aborted = (cause: unknown, cleanup?: CleanupReport) =>
-    new RunAbortedError(`stopped after ${formatSeconds(secondsDone)} of ${formatSeconds(runSeconds)}`, {
-      secondsDone,
-      durationSeconds: runSeconds,
-      ...(cleanup === undefined ? {} : { cleanup }),
-      cause,
-    });
+    new RunAbortedError(
+      // A target that computes without yielding (the model, today) sees the signal only at its end.
+      secondsDone >= runSeconds
+        ? `stopped as the run ended (${formatSeconds(runSeconds)})`
+        : `stopped after ${formatSeconds(secondsDone)} of ${formatSeconds(runSeconds)}`,
+      {
+        secondsDone,
+        durationSeconds: runSeconds,
+        ...(cleanup === undefined ? {} : { cleanup }),
+        cause,
+      },
+    );
   if (signal.aborted) throw aborted(signal.reason);
   const { onProgress, onSample } = options;
   let session: TargetSession;
@@ -221,11 +227,14 @@ export async function runScenario<Options>(
   try {
     if (signal.aborted) throw signal.reason;
     result = await session.run();
+    // A signal that came while the run computed without yielding (the model, today) waits in the
+    // event loop: one turn delivers it, and a user who pressed Ctrl-C gets the interrupt they asked for.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (signal.aborted) throw signal.reason;
   } catch (error) {
     const cleanup = await cleanUp(session, options.onCleanup);
     throw signal.aborted ? aborted(error, cleanup) : error;
   }
-  // A run that finished is kept even when an abort came after its last second: its result is whole.
   const cleanup = await cleanUp(session, options.onCleanup);
   if (shardsFromPlan !== undefined) result.scenario = { ...result.scenario, shardsFromPlan };
   if (overrides.length > 0) result.scenario = { ...result.scenario, overrides };

@@ -14,6 +14,7 @@ import { parseCliGates } from '../../src/gates/validate.js';
 import { loadScenarioText } from '../../src/load.js';
 import { runScenario } from '../../src/run/pipeline.js';
 import { modelTarget } from '../../src/targets/model.js';
+import type { Target } from '../../src/targets/target.js';
 import { calmScenario } from '../helpers/calm.js';
 import { pacedTarget } from '../helpers/paced-target.js';
 
@@ -97,6 +98,33 @@ describe('the target lifecycle', () => {
       lines: [`deleted stream shardcast-${target.log.contexts[0]?.header.runId}`],
     });
     expect(target.log.calls).toEqual(['prepare 0/1', 'run', 'cleanup']);
+  });
+
+  it('honours an abort that came while a run computed without yielding, as the model does', async () => {
+    const controller = new AbortController();
+    let cleanups = 0;
+    // The signal fires during the run, but the run only sees it once it has computed every second.
+    const blocking: Target<Record<string, never>> = {
+      ...modelTarget,
+      prepare: async (context) => {
+        const session = await modelTarget.prepare(context);
+        return {
+          run: async () => {
+            const result = await session.run();
+            controller.abort();
+            return result;
+          },
+          cleanup: async () => {
+            cleanups += 1;
+            return [];
+          },
+        };
+      },
+    };
+    const error = await rejection(runScenario(calm().scenario, blocking, { signal: controller.signal }));
+    expect(error).toBeInstanceOf(RunAbortedError);
+    expect((error as RunAbortedError).message).toBe('stopped as the run ended (5 s)');
+    expect(cleanups).toBe(1);
   });
 
   it('does not prepare at all when aborted before the run', async () => {

@@ -94,6 +94,9 @@ export async function commandRun(io: Io, args: RunArgs, targets: TargetRegistry 
     );
     io.exitNow?.(ExitCode.interrupted);
   });
+  // One turn of the event loop arms the signal watcher before a run that computes without yielding
+  // (the model): a signal during it is then delivered at its end, not after the files are written.
+  if (stopListening !== undefined) await new Promise<void>((resolve) => setImmediate(resolve));
   let run: Awaited<ReturnType<typeof runScenario>>;
   try {
     run = await runScenario(scenario, target, {
