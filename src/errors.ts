@@ -63,17 +63,42 @@ export class InvalidInputError extends ShardcastError {
   }
 }
 
+/**
+ * A run stopped before its end because its `AbortSignal` fired (SIGINT, SIGTERM, or a caller's
+ * abort): exit code 130. The pipeline rethrows it with how far the run got and what cleanup did.
+ */
+export class RunAbortedError extends ShardcastError {
+  /** Seconds of the run done when it stopped, as the target's samples or progress said; undefined when unknown. */
+  readonly secondsDone: number | undefined;
+  /** Seconds the run was to last. */
+  readonly durationSeconds: number | undefined;
+  /** What cleanup reported (one line per resource), or why it failed. */
+  readonly cleanup: CleanupReport | undefined;
+
+  constructor(
+    message = 'the run was aborted',
+    details: {
+      secondsDone?: number;
+      durationSeconds?: number;
+      cleanup?: CleanupReport;
+      cause?: unknown;
+    } = {},
+  ) {
+    super('aborted', message, ExitCode.interrupted);
+    this.secondsDone = details.secondsDone;
+    this.durationSeconds = details.durationSeconds;
+    this.cleanup = details.cleanup;
+    if (details.cause !== undefined) this.cause = details.cause;
+  }
+}
+
+/** What a target's cleanup did: its lines (`deleted stream x`), or the error it threw. */
+export type CleanupReport = { ok: true; lines: readonly string[] } | { ok: false; error: unknown };
+
 /** A file could not be read or written. */
 export class FileError extends ShardcastError {
   constructor(message: string, hint?: string) {
     super('file', message, ExitCode.invalidInput, hint);
-  }
-}
-
-/** A run stopped before its end because its `AbortSignal` fired (SIGINT, SIGTERM, or the caller). */
-export class RunAbortedError extends ShardcastError {
-  constructor(message: string) {
-    super('aborted', message, ExitCode.interrupted);
   }
 }
 

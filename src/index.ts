@@ -33,9 +33,19 @@ export {
   type SteppedSimulation,
   simulateScenario,
 } from './engine/simulate.js';
-export { ExitCode, formatProblem, InvalidInputError, type Problem, ShardcastError } from './errors.js';
+export {
+  type CleanupReport,
+  ExitCode,
+  formatProblem,
+  InvalidInputError,
+  type Problem,
+  RunAbortedError,
+  ShardcastError,
+  type SourceLocation,
+} from './errors.js';
 export { compareMetrics } from './gates/compare.js';
 export { evaluateGates, type GateVerdict } from './gates/evaluate.js';
+export { type LiveGateFailure, LiveGates } from './gates/live.js';
 export { parseCliGates } from './gates/validate.js';
 export { type KeyLoad, keyLoad } from './keys/load.js';
 export { loadScenarioFile, loadScenarioText } from './load.js';
@@ -53,6 +63,7 @@ export {
   reportCharts,
 } from './report/index.js';
 export { parseResult, serializeResult } from './result/io.js';
+export type { SecondSample } from './result/live.js';
 export { RunRecorder } from './result/recorder.js';
 export type * from './result/types.js';
 export {
@@ -66,6 +77,12 @@ export {
   type WriteArtifactsOptions,
   writeArtifacts,
 } from './run/index.js';
+export {
+  checkMeasuredGates,
+  checkShare,
+  type LocateOption,
+  parseTargetOptions,
+} from './run/target-inputs.js';
 export { scenarioJsonSchema } from './scenario/json-schema.js';
 export type { LoadedScenario } from './scenario/load.js';
 export type { Scenario, ScenarioInput } from './scenario/schema.js';
@@ -73,7 +90,11 @@ export {
   TARGETS,
   type Target,
   type TargetContext,
+  type TargetFlag,
+  type TargetRegistry,
   type TargetSession,
   type TargetShare,
+  WHOLE_RUN,
 } from './targets/index.js';
+export { matchesMeasurePattern, measurePatternProblem, measures } from './targets/measures.js';
 export { modelTarget } from './targets/model.js';

@@ -58,3 +58,30 @@ export function parseSeedArg(text: string): number {
 export function lastGiven<T>(value: T | readonly T[]): T {
   return Array.isArray(value) ? (value[value.length - 1] as T) : (value as T);
 }
+
+/** The largest worker count `--worker` takes: far beyond any fleet, short of a typo's 1e9. */
+const MAX_WORKERS = 10_000;
+
+/**
+ * `--worker I/N`: worker I of N, counted from 1 as people count (`--worker 1/4` … `--worker 4/4`),
+ * returned as the 0-based share the targets take (`{ index: I − 1, count: N }`).
+ */
+export function parseWorkerArg(text: string): { index: number; count: number } {
+  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  const worker = match ? Number(match[1]) : Number.NaN;
+  const count = match ? Number(match[2]) : Number.NaN;
+  if (!(count >= 1 && count <= MAX_WORKERS && worker >= 1 && worker <= count)) {
+    throw new ShardcastError(
+      'usage',
+      `--worker ${text} is not a worker share`,
+      ExitCode.invalidInput,
+      `write --worker I/N for worker I of N, counted from 1: --worker 1/4 … --worker 4/4 (N at most ${MAX_WORKERS})`,
+    );
+  }
+  return { index: worker - 1, count };
+}
+
+/** A share as `--worker` writes it: `{ index: 1, count: 4 }` is `--worker 2/4`. */
+export function workerText(share: { index: number; count: number }): string {
+  return `--worker ${share.index + 1}/${share.count}`;
+}

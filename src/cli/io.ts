@@ -2,7 +2,7 @@
  * The CLI's window on the world: output streams, files, environment, clock. Commands receive an
  * `Io` so tests run them in-process with fakes.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 export interface Io {
@@ -23,6 +23,15 @@ export interface Io {
   /** Whether stdout is a terminal (progress bars, colour). */
   isTTY: boolean;
   now(): Date;
+  /**
+   * Calls `listener` on SIGINT and SIGTERM until the returned function is called (while a
+   * listener is on, the process does not die of them). Absent: the process's default.
+   */
+  onSignal?(listener: (signal: 'SIGINT' | 'SIGTERM') => void): () => void;
+  /** Ends the process at once with `code` (a second Ctrl-C). */
+  exitNow?(code: number): void;
+  /** Removes the directory `path` when it is empty; throws otherwise (ENOTEMPTY) or when it is missing. */
+  removeDirectory?(path: string): void;
 }
 
 /** Temporary files written by this process so far: with the pid, a name no other writer uses. */
@@ -69,6 +78,18 @@ export function nodeIo(): Io {
     env: process.env,
     isTTY: process.stdout.isTTY === true,
     now: () => new Date(),
+    onSignal: (listener) => {
+      const onInt = () => listener('SIGINT');
+      const onTerm = () => listener('SIGTERM');
+      process.on('SIGINT', onInt);
+      process.on('SIGTERM', onTerm);
+      return () => {
+        process.off('SIGINT', onInt);
+        process.off('SIGTERM', onTerm);
+      };
+    },
+    exitNow: (code) => process.exit(code),
+    removeDirectory: (path) => rmdirSync(path),
   };
 }
 

@@ -4,6 +4,8 @@
  */
 import yargs, { type Argv } from 'yargs';
 import { ExitCode, formatProblem, InvalidInputError, type Problem, ShardcastError } from '../errors.js';
+import { TARGETS } from '../targets/index.js';
+import type { TargetRegistry } from '../targets/target.js';
 import { ALLOW_PATH_OPTION, allowPaths } from './allow-path.js';
 import { lastGiven } from './args.js';
 import { commandCompare } from './commands/compare.js';
@@ -12,8 +14,10 @@ import { commandPlan } from './commands/plan.js';
 import { commandReport } from './commands/report.js';
 import { commandRun } from './commands/run.js';
 import { commandSchema } from './commands/schema.js';
+import { commandTargets } from './commands/targets.js';
 import { commandValidate } from './commands/validate.js';
 import { type Io, nodeIo } from './io.js';
+import { givenTargetFlags, withTargetFlags } from './target-flags.js';
 import { SHARDCAST_VERSION } from './version.js';
 
 /** Thrown for a command line yargs rejects (unknown option, missing argument): exit code 2. */
@@ -37,7 +41,22 @@ const SET_OPTION = {
     'set a scenario field before it is validated, e.g. --set stream.shards=24 --set producers[0].rate=8k/s (repeatable; the value is read as YAML)',
 } as const;
 
-function buildParser(io: Io, setExit: (code: number) => void): Argv {
+/** `run`'s own options: a target's flag may not take one of these names. */
+const RUN_OPTIONS = [
+  'target',
+  'seed',
+  'duration',
+  'out',
+  'json',
+  'quiet',
+  'gate',
+  'html',
+  'set',
+  'allow-path',
+  'worker',
+];
+
+function buildParser(io: Io, setExit: (code: number) => void, targets: TargetRegistry): Argv {
   return yargs()
     .scriptName('shardcast')
     .usage(
@@ -91,7 +110,7 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
       'run <file>',
       'Replay a scenario against a target (the built-in engine model by default), evaluate its gates, write result.json, plan.json, gates.json, junit.xml, summary.md and the HTML report',
       (y) =>
-        y
+        withTargetFlags(y, targets, RUN_OPTIONS)
           .positional('file', {
             type: 'string',
             demandOption: true,
@@ -101,7 +120,7 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
             type: 'string',
             coerce: lastGiven<string>,
             default: 'model',
-            describe: 'where to run: model',
+            describe: `where to run: ${[...targets.keys()].join(', ')}`,
           })
           .option('seed', {
             type: 'string',
@@ -138,22 +157,34 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
             describe: 'write the HTML report, index.html, beside result.json (--no-html to skip)',
           })
           .option('set', SET_OPTION)
-          .option('allow-path', ALLOW_PATH_OPTION),
+          .option('allow-path', ALLOW_PATH_OPTION)
+          .option('worker', {
+            type: 'string',
+            coerce: lastGiven<string>,
+            describe:
+              'run worker I of N of a load split across machines, counted from 1, e.g. 2/4 (targets that run a share only)',
+          }),
       async (args) =>
         setExit(
-          await commandRun(io, {
-            file: args.file,
-            target: args.target,
-            seed: args.seed,
-            duration: args.duration,
-            out: args.out,
-            json: args.json,
-            quiet: args.quiet,
-            gate: args.gate.map(String),
-            html: args.html,
-            set: args.set.map(String),
-            allowPath: allowPaths(args['allow-path']),
-          }),
+          await commandRun(
+            io,
+            {
+              file: args.file,
+              target: args.target,
+              seed: args.seed,
+              duration: args.duration,
+              out: args.out,
+              json: args.json,
+              quiet: args.quiet,
+              gate: args.gate.map(String),
+              html: args.html,
+              set: args.set.map(String),
+              allowPath: allowPaths(args['allow-path']),
+              worker: args.worker,
+              targetFlags: givenTargetFlags(args, targets),
+            },
+            targets,
+          ),
         ),
     )
     .command(
@@ -280,6 +311,12 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
       (args) => setExit(commandSchema(io, { out: args.out })),
     )
     .command(
+      'targets',
+      'List where `run` can go: each target, the run metrics it measures, whether it runs a share (--worker), its options',
+      (y) => y.option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
+      (args) => setExit(commandTargets(io, { json: args.json }, targets)),
+    )
+    .command(
       'facts [file]',
       'Print the AWS limits and prices shardcast uses, with their sources (titles, URLs, dates)',
       (y) =>
@@ -305,14 +342,27 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
     });
 }
 
+export interface MainOptions {
+  /** The targets `run --target` chooses from (and whose flags it offers): the built-in ones by default. */
+  targets?: TargetRegistry;
+}
+
 /** Runs the command line `argv` (without node and the script) and returns the exit code. */
-export async function main(argv: readonly string[], io: Io = nodeIo()): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: Io = nodeIo(),
+  options: MainOptions = {},
+): Promise<number> {
   let exitCode: number = ExitCode.ok;
   try {
     let output = '';
-    await buildParser(io, (code) => {
-      exitCode = code;
-    }).parseAsync([...argv], {}, (_error, _args, text) => {
+    await buildParser(
+      io,
+      (code) => {
+        exitCode = code;
+      },
+      options.targets ?? TARGETS,
+    ).parseAsync([...argv], {}, (_error, _args, text) => {
       output = text;
     });
     if (output) io.stdout(`${output}\n`);

@@ -43,7 +43,7 @@ function whyNot(error: unknown): string {
  * @throws FileError (exit 2) when PATH cannot be a directory, or looks like a file name
  * (`plan.json`) and is not already a directory.
  */
-export function outputDirectory(io: Io, path: string, option = '--out'): string {
+export function outputDirectory(io: Io, path: string, option = '--out', created: string[] = []): string {
   const dir = resolvePath(io, path);
   const shown = displayPath(io.cwd, dir);
   if (FILE_LIKE.test(basename(dir)) && !io.isDirectory(dir)) {
@@ -60,6 +60,7 @@ export function outputDirectory(io: Io, path: string, option = '--out'): string 
   for (const at of missing) {
     try {
       io.makeDirectory(at);
+      created.push(at);
     } catch (error) {
       // Made by someone else meanwhile (two runs into one folder): as good as made here.
       if ((error as NodeJS.ErrnoException).code === 'EEXIST' && io.isDirectory(at)) continue;
@@ -78,6 +79,21 @@ export function outputDirectory(io: Io, path: string, option = '--out'): string 
     }
   }
   return dir;
+}
+
+/**
+ * Removes the folders `outputDirectory` created (its `created` list), deepest first, while they
+ * are empty: a run stopped before writing anything leaves no empty folder behind. A folder that is
+ * not empty (another run wrote into it meanwhile) stays, and so do its parents.
+ */
+export function removeCreatedDirectories(io: Io, created: readonly string[]): void {
+  for (const at of [...created].reverse()) {
+    try {
+      io.removeDirectory?.(at);
+    } catch {
+      return;
+    }
+  }
 }
 
 /**

@@ -29,6 +29,8 @@
  * `m` is minutes and `M` is a million (`2M/s`); KB/MB/GB are decimal and KiB/MiB/GiB binary, as in
  * scenarios (README, "Format"). Commas group thousands (`1,500`); there are no underscores.
  */
+
+import type { SourceLocation } from '../errors.js';
 import {
   COUNT_PREFIXES,
   DURATION_UNITS,
@@ -75,6 +77,8 @@ export interface Gate {
   /** The value as written: `250ms`. */
   valueText: string;
   source: GateSource;
+  /** Where it was written (`scenario.yaml:41` `gates[2]`, or `--gate[0]`), for problems found after parsing. */
+  location?: SourceLocation;
 }
 
 /** Why a gate does not parse, and where. */

@@ -4,7 +4,7 @@
  * problem of every gate is reported at once, with the gate's path in the document (`gates[2]`);
  * the scenario loader turns the path into file:line.
  */
-import { InvalidInputError, type Problem } from '../errors.js';
+import { InvalidInputError, type Problem, type SourceLocation } from '../errors.js';
 import type { ScenarioIssue } from '../scenario/issues.js';
 import type { ScenarioCheck } from '../scenario/load.js';
 import { GATE_EXAMPLE, type Gate, type GateSource, type GateSyntaxError, parseGate } from './expression.js';
@@ -90,17 +90,19 @@ export function parseCliGates(
 
 /**
  * Parses a loaded scenario's gates (already checked by `checkGates` when it loaded, so this throws
- * only if that check was skipped), located at `gates[i]` of `file`.
+ * only if that check was skipped), located at `gates[i]` of `file`, or where `locate` (the
+ * loader's, with lines) puts that path.
  */
 export function parseScenarioGates(
   texts: readonly string[],
   file: string,
   knownMetrics?: readonly string[],
+  locate?: (path: DocPath) => SourceLocation,
 ): Gate[] {
   return parseGatesOrThrow(
     texts,
     'scenario',
-    (i) => ({ file, path: `gates[${i}]` }),
+    (i) => locate?.(['gates', i]) ?? { file, path: `gates[${i}]` },
     knownMetrics,
     new Map(),
   );
@@ -194,7 +196,7 @@ function checkGate(
 function parseGatesOrThrow(
   texts: readonly string[],
   source: GateSource,
-  locate: (i: number) => { file: string; path: string },
+  locate: (i: number) => SourceLocation,
   knownMetrics: readonly string[] | undefined,
   absent: AbsentMetrics,
 ): Gate[] {
@@ -206,7 +208,7 @@ function parseGatesOrThrow(
     const issue = parsed.ok
       ? checkGate(parsed.gate, known, knownMetrics ?? [], absent)
       : syntaxProblem(text, parsed.error);
-    if (parsed.ok) gates.push(parsed.gate);
+    if (parsed.ok) gates.push({ ...parsed.gate, location: locate(i) });
     if (issue === undefined || ('severity' in issue && issue.severity === 'warning')) return;
     const problem: Problem = { location: locate(i), message: issue.message };
     if (issue.expected !== undefined) problem.expected = issue.expected;

@@ -9,20 +9,28 @@
  * touches `process`, stdout or the filesystem: time comes from `options.now`, progress goes to a
  * callback, and the artefacts are written by `writeArtifacts` through a writer it is given.
  */
-import { ExitCode, ShardcastError } from '../errors.js';
+import {
+  type CleanupReport,
+  ExitCode,
+  RunAbortedError,
+  ShardcastError,
+  type SourceLocation,
+} from '../errors.js';
 import { evaluateGates, type GateVerdict } from '../gates/evaluate.js';
 import type { Gate } from '../gates/expression.js';
 import { parseScenarioGates } from '../gates/validate.js';
 import { placeProducerKeys } from '../keys/placement.js';
 import { planScenario } from '../planner/index.js';
 import type { Plan } from '../planner/types.js';
+import type { SecondSample } from '../result/live.js';
 import type { RunResult } from '../result/types.js';
 import { BOUNDS, runWorkProblem } from '../scenario/bounds.js';
 import { scenarioHash } from '../scenario/hash.js';
 import type { Scenario } from '../scenario/schema.js';
 import { formatSeconds } from '../scenario/units.js';
-import { type Target, WHOLE_RUN } from '../targets/target.js';
+import { type Target, type TargetSession, type TargetShare, WHOLE_RUN } from '../targets/target.js';
 import { SHARDCAST_VERSION } from '../version.js';
+import { checkMeasuredGates, checkShare, type LocateOption, parseTargetOptions } from './target-inputs.js';
 
 export interface RunScenarioOptions {
   /** The engine's seed; the scenario's own `seed` when absent. */
@@ -41,8 +49,27 @@ export interface RunScenarioOptions {
   runId?: string | undefined;
   /** Written into the result's header and the report; this package's version when absent. */
   shardcastVersion?: string | undefined;
+  /** Where the scenario's paths are (the loader's `locate`): a gate's problem then names its line. */
+  locateInScenario?: ((path: readonly (string | number)[]) => SourceLocation) | undefined;
+  /** The target's own options, validated by its `options` schema before anything runs (`{}` when absent). */
+  targetOptions?: unknown;
+  /** Where each option was given, for its problems (the CLI names its flag); `<target> target options` when absent. */
+  locateOption?: LocateOption | undefined;
+  /** This worker's part of the load; the whole of it when absent. Checked before anything runs. */
+  share?: TargetShare | undefined;
+  /** The share as the caller wrote it, for its problems (the CLI's `--worker 2/4`). */
+  describeShare?: ((share: TargetShare) => string) | undefined;
+  /**
+   * Stops the run: the target stops as soon as it can, its cleanup runs, and `runScenario` rejects
+   * with a `RunAbortedError` saying how far it got and what cleanup did.
+   */
+  signal?: AbortSignal | undefined;
   /** The fraction of the run done, as the target reports it (for a progress bar). */
   onProgress?: ((fraction: number) => void) | undefined;
+  /** One sample per second of the run, as the target observes it (for a live progress line and streaming gates). */
+  onSample?: ((sample: SecondSample) => void) | undefined;
+  /** What the target's cleanup did, after every run that prepared: a success, an error, an abort. */
+  onCleanup?: ((report: CleanupReport) => void) | undefined;
   /**
    * Called once every input check has passed and before the target starts: where a caller
    * prepares what must not wait for a long run to fail (the CLI creates its `--out` directory
@@ -72,13 +99,21 @@ export interface RunOutcome extends ReadyRun {
   verdicts: GateVerdict[];
   /** The plan's metrics and the run's (the run's win a shared name), as the gates saw them. */
   metrics: Record<string, number>;
+  /** What the target's cleanup did; a failed cleanup leaves the result valid and is the caller's to report. */
+  cleanup: CleanupReport;
 }
 
 /**
  * Plans `scenario`, runs it on `target` and evaluates its gates over the plan's and the run's
  * metrics. A provisioned stream without `stream.shards` runs at the plan's recommended count.
- * @throws ShardcastError (exit 2) when the duration is out of bounds or the run's work is too
- * large, before anything runs.
+ *
+ * The target's lifecycle: its options, the share and every gate's metric are checked first; then
+ * `prepare` → `session.run()` → `session.cleanup()`, the cleanup after a result, after an error
+ * (rethrown once cleanup is done; a cleanup failure goes to `onCleanup`, never in its place) and
+ * after an abort of `options.signal`.
+ * @throws ShardcastError (exit 2) when the duration is out of bounds, the run's work is too large,
+ * a target option is invalid, the share cannot run, or a gate names a metric the target does not
+ * measure, before anything runs; `RunAbortedError` (exit 130) when `options.signal` stopped it.
  */
 export async function runScenario<Options>(
   scenario: Scenario,
@@ -96,9 +131,17 @@ export async function runScenario<Options>(
       ExitCode.invalidInput,
     );
   }
+  const targetOptions = parseTargetOptions(target, options.targetOptions, options.locateOption);
+  const share = options.share ?? WHOLE_RUN;
+  checkShare(target as Target<unknown>, share, options.describeShare);
   // The scenario's gates were checked against the metrics when it loaded: only parsed here.
   const gates = [
-    ...parseScenarioGates(scenario.gates, options.scenarioFile ?? scenario.name),
+    ...parseScenarioGates(
+      scenario.gates,
+      options.scenarioFile ?? scenario.name,
+      undefined,
+      options.locateInScenario,
+    ),
     ...(options.gates ?? []),
   ];
   const overrides = [...(options.overrides ?? [])];
@@ -107,6 +150,8 @@ export async function runScenario<Options>(
   const placedKeys = placeProducerKeys(scenario.producers);
   const plan = planScenario(scenario, { placedKeys });
   if (overrides.length > 0) plan.scenario.overrides = overrides;
+  // Before `prepare`: a real target would have created a stream for a gate it cannot check.
+  checkMeasuredGates(target as Target<unknown>, gates, plan.metrics);
   const started = now();
   const seed = options.seed ?? scenario.seed;
   const runId = options.runId ?? `${stamp(started)}-s${seed}`;
@@ -130,25 +175,67 @@ export async function runScenario<Options>(
   options.beforeRun?.(ready);
 
   const shardcastVersion = options.shardcastVersion ?? SHARDCAST_VERSION;
-  const controller = new AbortController();
-  const options_ = target.options.parse({});
-  const session = await target.prepare({
-    scenario: ran,
-    options: options_,
-    seed,
-    durationSeconds: durationSeconds ?? scenario.duration,
-    header: { runId, startedAt: started.toISOString(), finishedAt: '', wallSeconds: 0, shardcastVersion },
-    share: WHOLE_RUN,
-    signal: controller.signal,
-    placedKeys,
-    onProgress: options.onProgress,
-  });
+  const signal = options.signal ?? new AbortController().signal;
+  const runSeconds = durationSeconds ?? scenario.duration;
+  // How far the run got, for the line an abort prints: the later of the samples and the progress.
+  let secondsDone = 0;
+  const aborted = (cause: unknown, cleanup?: CleanupReport) =>
+    new RunAbortedError(
+      // A target that computes without yielding sees the signal only at its end.
+      secondsDone >= runSeconds
+        ? `stopped as the run ended (${formatSeconds(runSeconds)})`
+        : `stopped after ${formatSeconds(secondsDone)} of ${formatSeconds(runSeconds)}`,
+      {
+        secondsDone,
+        durationSeconds: runSeconds,
+        ...(cleanup === undefined ? {} : { cleanup }),
+        cause,
+      },
+    );
+  if (signal.aborted) throw aborted(signal.reason);
+  const { onProgress, onSample } = options;
+  let session: TargetSession;
+  try {
+    session = await target.prepare({
+      scenario: ran,
+      options: targetOptions,
+      seed,
+      durationSeconds: runSeconds,
+      header: { runId, startedAt: started.toISOString(), finishedAt: '', wallSeconds: 0, shardcastVersion },
+      share,
+      signal,
+      placedKeys,
+      onProgress:
+        onProgress === undefined
+          ? (fraction) => {
+              secondsDone = Math.max(secondsDone, fraction * runSeconds);
+            }
+          : (fraction) => {
+              secondsDone = Math.max(secondsDone, fraction * runSeconds);
+              onProgress(fraction);
+            },
+      onSample: (sample) => {
+        secondsDone = Math.max(secondsDone, sample.second + 1);
+        onSample?.(sample);
+      },
+    });
+  } catch (error) {
+    // `prepare` leaves nothing behind when it throws (the contract): there is no session to clean up.
+    throw signal.aborted ? aborted(error) : error;
+  }
   let result: RunResult;
   try {
+    if (signal.aborted) throw signal.reason;
     result = await session.run();
-  } finally {
-    await session.cleanup();
+    // A signal that came while the run computed without yielding waits in the
+    // event loop: one turn delivers it, and a user who pressed Ctrl-C gets the interrupt they asked for.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (signal.aborted) throw signal.reason;
+  } catch (error) {
+    const cleanup = await cleanUp(session, options.onCleanup);
+    throw signal.aborted ? aborted(error, cleanup) : error;
   }
+  const cleanup = await cleanUp(session, options.onCleanup);
   if (shardsFromPlan !== undefined) result.scenario = { ...result.scenario, shardsFromPlan };
   if (overrides.length > 0) result.scenario = { ...result.scenario, overrides };
   const finished = now();
@@ -162,7 +249,22 @@ export async function runScenario<Options>(
 
   const metrics = { ...plan.metrics, ...result.metrics };
   const verdicts = evaluateGates(gates, metrics);
-  return { ...ready, scenario: ran, target: target.name, result, gates, verdicts, metrics };
+  return { ...ready, scenario: ran, target: target.name, result, gates, verdicts, metrics, cleanup };
+}
+
+/** Runs the session's cleanup once, whatever happened, and reports what it did; it never throws. */
+async function cleanUp(
+  session: TargetSession,
+  onCleanup: ((report: CleanupReport) => void) | undefined,
+): Promise<CleanupReport> {
+  let report: CleanupReport;
+  try {
+    report = { ok: true, lines: await session.cleanup() };
+  } catch (error) {
+    report = { ok: false, error };
+  }
+  onCleanup?.(report);
+  return report;
 }
 
 /** `20250101-000000`: a run id's start, UTC, sortable and safe in a folder name. */

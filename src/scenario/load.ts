@@ -38,6 +38,8 @@ export interface LoadedScenario {
   warnings: Problem[];
   /** The `--set` arguments applied, as given (`stream.shards=24`). */
   overrides: string[];
+  /** Where a path of the document is (file:line, or the `--set` argument that set it), for problems found later. */
+  locate?: (path: readonly (string | number)[]) => SourceLocation;
 }
 
 /** Parses and validates scenario text. Throws `InvalidInputError` with every problem found. */
@@ -147,6 +149,7 @@ export function parseScenario(text: string, file: string, options: LoadOptions =
     file,
     warnings: sortProblems(warnings),
     overrides: overrides.map((o) => o.text),
+    locate: (path) => locate(path),
   };
 }
 

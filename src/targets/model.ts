@@ -25,6 +25,7 @@ export const modelTarget: Target<ModelOptions> = {
   measures: ['**'],
   // It simulates the whole stream in one process: a share of the load would see the whole stream's capacity.
   supportsShares: false,
+  whyNoShares: 'the model target simulates the whole stream in one process; run a share with a real target',
   prepare: async (context) => ({
     run: () => runModel(context),
     cleanup: async () => [],

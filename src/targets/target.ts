@@ -50,6 +50,24 @@ export interface TargetContext<Options> {
   onSample?: ((sample: SecondSample) => void) | undefined;
 }
 
+/**
+ * One command-line flag of a target (`--region eu-west-1`), declared beside its options schema so
+ * the CLI can offer it (`run --help` lists each target's flags in a group of their own) without
+ * knowing the target. Values reach the schema as written (strings; a repeated `strings` flag as a
+ * list; a `boolean` as true or false): the schema converts and checks them (`z.coerce.number()`),
+ * and a problem names the flag.
+ */
+export interface TargetFlag {
+  /** The flag without its dashes, kebab-case: `region`, `stream-name`. */
+  name: string;
+  /** The key of the target's options it sets: `region`, `streamName`. */
+  option: string;
+  /** `string` takes one value (the last given wins), `strings` is repeatable, `boolean` is a switch. */
+  type: 'string' | 'strings' | 'boolean';
+  /** One line for `run --help`. */
+  description: string;
+}
+
 /** A prepared run: what `prepare` set up, ready to run once and to be cleaned up once. */
 export interface TargetSession {
   /** Replays the scenario and returns what it measured. */
@@ -67,6 +85,8 @@ export interface Target<Options = unknown> {
   describe(): string;
   /** Its options, validated before anything runs (`{}` for a target without any). */
   options: z.ZodType<Options>;
+  /** The command-line flags that set its options; none when absent (a target without options). */
+  flags?: readonly TargetFlag[];
   /**
    * The run metrics it measures, as patterns of the names in the README's "Run metrics" table:
    * a `*` segment stands for one name segment (`consumers.*.lagSeconds`), a final `**` for any
@@ -75,6 +95,15 @@ export interface Target<Options = unknown> {
   measures: readonly string[];
   /** Whether it can run a share of the load (`share.count` > 1); a target that cannot refuses one. */
   supportsShares: boolean;
-  /** Checks what must be true before anything costs time or money, creates what the run needs, and returns the session. */
+  /** Why it cannot run a share, for the message refusing one (`it simulates the whole stream`). */
+  whyNoShares?: string;
+  /**
+   * Checks what must be true before anything costs time or money, creates what the run needs, and
+   * returns the session. When it throws, it has created nothing (or removed what it created
+   * itself): the pipeline has no session to clean up.
+   */
   prepare(context: TargetContext<Options>): Promise<TargetSession>;
 }
+
+/** Targets by name: the CLI's `--target` choices; tests and later releases add their own. */
+export type TargetRegistry = ReadonlyMap<string, Target<unknown>>;

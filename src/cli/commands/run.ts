@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { ExitCode, ShardcastError } from '../../errors.js';
+import { type CleanupReport, ExitCode, RunAbortedError, ShardcastError } from '../../errors.js';
 import { allGatesPassed, type GateVerdict } from '../../gates/evaluate.js';
-import { parseCliGates } from '../../gates/validate.js';
+import { parseCliGates, parseScenarioGates } from '../../gates/validate.js';
 import { absentMetrics, knownMetrics } from '../../load.js';
 import { indexOfMax, maxOf } from '../../numbers.js';
 import { endToEndPercentiles } from '../../result/end-to-end.js';
@@ -17,11 +17,14 @@ import {
   plural,
 } from '../../scenario/units.js';
 import { TARGETS } from '../../targets/index.js';
-import { parseDurationArg, parseSeedArg } from '../args.js';
+import type { TargetRegistry } from '../../targets/target.js';
+import { parseDurationArg, parseSeedArg, parseWorkerArg, workerText } from '../args.js';
 import { displayPath, type Io } from '../io.js';
-import { outputDirectory, writeArtefact } from '../out.js';
+import { outputDirectory, removeCreatedDirectories, writeArtefact } from '../out.js';
+import { ProgressLine } from '../progress.js';
 import { loadScenario } from '../read.js';
 import { runSummary, scenarioHash } from '../summary.js';
+import { targetOptionsFromFlags } from '../target-flags.js';
 
 export interface RunArgs {
   file: string;
@@ -40,53 +43,103 @@ export interface RunArgs {
   set: readonly string[];
   /** Folders beyond the scenario's own that files it names may be read from (`--allow-path`). */
   allowPath?: readonly string[] | undefined;
+  /** `--worker I/N` as written: worker I of N, counted from 1. */
+  worker?: string | undefined;
+  /** The target flags given (`--region`), by flag name: checked against the chosen target's. */
+  targetFlags?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /** `shardcast run FILE [--target model] [--seed N] [--duration D] [--out DIR] [--json] [--gate EXPR]… [--set PATH=VALUE]…`. */
-export async function commandRun(io: Io, args: RunArgs): Promise<number> {
-  const target = TARGETS.get(args.target);
+export async function commandRun(io: Io, args: RunArgs, targets: TargetRegistry = TARGETS): Promise<number> {
+  const target = targets.get(args.target);
   if (!target) {
     throw new ShardcastError(
       'usage',
       `unknown target "${args.target}"`,
       ExitCode.invalidInput,
-      `targets: ${[...TARGETS.keys()].join(', ')} (aws and http come in a later release)`,
+      `targets: ${[...targets.keys()].join(', ')}${targets === TARGETS ? ' (aws and http come in a later release)' : ''}`,
     );
   }
-  const { scenario, overrides } = loadScenario(io, args.file, args.set, args.allowPath);
+  // Checked before the scenario loads: a flag of another target is a mistake whatever the file says.
+  const given = targetOptionsFromFlags(target, args.targetFlags ?? {}, targets);
+  const share = args.worker === undefined ? undefined : parseWorkerArg(args.worker);
+  const { scenario, overrides, locate } = loadScenario(io, args.file, args.set, args.allowPath);
   const durationSeconds = args.duration === undefined ? undefined : parseDurationArg(args.duration);
   const seed = args.seed === undefined ? undefined : parseSeedArg(args.seed);
   // The scenario's gates were checked against the metrics when it loaded; --gate ones are now.
   const gates = parseCliGates(args.gate, knownMetrics(scenario), absentMetrics(scenario));
   const showProgress = io.isTTY && !args.quiet && !args.json && !isCi(io.env);
-  const simulatedSeconds = durationSeconds ?? scenario.duration;
-  let lastDrawn = -1;
+  const progress = showProgress
+    ? new ProgressLine(io, durationSeconds ?? scenario.duration, [
+        ...parseScenarioGates(scenario.gates, args.file),
+        ...gates,
+      ])
+    : undefined;
   let dir = '';
-  const run = await runScenario(scenario, target, {
-    seed,
-    durationSeconds,
-    gates,
-    scenarioFile: args.file,
-    overrides,
-    now: () => io.now(),
-    beforeRun: (ready) => {
-      // An unusable --out is found before the run, not after minutes of it.
-      dir = outputDirectory(io, args.out ?? join('reports', scenario.name, ready.runId));
-      if (ready.shardsFromPlan !== undefined) io.stderr(`${sizedByPlanNote(ready.shardsFromPlan)}\n`);
-    },
-    onProgress: showProgress
-      ? (fraction: number) => {
-          const percent = Math.floor(fraction * 100);
-          if (percent === lastDrawn) return;
-          lastDrawn = percent;
-          const width = 30;
-          const filled = Math.round((percent / 100) * width);
-          io.stderr(
-            `\r  ${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${percent}% of ${formatSeconds(simulatedSeconds)} simulated`,
-          );
-        }
-      : undefined,
+  const created: string[] = [];
+  const controller = new AbortController();
+  let signals = 0;
+  const stopListening = io.onSignal?.((signal) => {
+    signals += 1;
+    progress?.clear();
+    if (signals === 1) {
+      io.stderr(
+        `${signal}: stopping the run, then cleaning up what the ${target.name} target created (${signal === 'SIGINT' ? 'Ctrl-C' : signal} again exits at once, without cleanup)\n`,
+      );
+      controller.abort(new RunAbortedError(`stopped by ${signal}`));
+      return;
+    }
+    io.stderr(
+      `interrupted again (${signal}): exiting at once; cleanup skipped, so what the ${target.name} target created is left as it is\n`,
+    );
+    io.exitNow?.(ExitCode.interrupted);
   });
+  // One turn of the event loop arms the signal watcher before a run that computes without yielding
+  // (the model): a signal during it is then delivered at its end, not after the files are written.
+  if (stopListening !== undefined) await new Promise<void>((resolve) => setImmediate(resolve));
+  let run: Awaited<ReturnType<typeof runScenario>>;
+  try {
+    run = await runScenario(scenario, target, {
+      seed,
+      durationSeconds,
+      gates,
+      scenarioFile: args.file,
+      locateInScenario: locate,
+      overrides,
+      now: () => io.now(),
+      targetOptions: given.options,
+      locateOption: given.locate,
+      share,
+      describeShare: workerText,
+      signal: controller.signal,
+      beforeRun: (ready) => {
+        // An unusable --out is found before the run, not after minutes of it.
+        dir = outputDirectory(io, args.out ?? join('reports', scenario.name, ready.runId), '--out', created);
+        if (ready.shardsFromPlan !== undefined) io.stderr(`${sizedByPlanNote(ready.shardsFromPlan)}\n`);
+      },
+      onProgress: progress === undefined ? undefined : (fraction) => progress.progress(fraction),
+      onSample: progress === undefined ? undefined : (sample) => progress.observe(sample),
+      onCleanup: (report) => {
+        progress?.clear();
+        io.stderr(cleanupText(report));
+      },
+    });
+  } catch (error) {
+    progress?.clear();
+    // Nothing was written: the folders made for --out go again rather than stay empty.
+    removeCreatedDirectories(io, created);
+    if (!(error instanceof RunAbortedError)) throw error;
+    const cleaned =
+      error.cleanup === undefined
+        ? 'nothing to clean up'
+        : error.cleanup.ok
+          ? 'cleaned up'
+          : 'cleanup failed (above)';
+    io.stderr(`interrupted: ${error.message}; ${cleaned}; nothing written\n`);
+    return ExitCode.interrupted;
+  } finally {
+    stopListening?.();
+  }
   if (showProgress) io.stderr('\r\x1b[2K');
   const { result, verdicts } = run;
   const files = writeArtifacts(dir, run, (path, data) => writeArtefact(io, path, data), { html: args.html });
@@ -104,7 +157,16 @@ export async function commandRun(io: Io, args: RunArgs): Promise<number> {
     });
     io.stdout(`${JSON.stringify(summaryJson, null, 2)}\n`);
   } else io.stdout(renderRunSummary(result, verdicts, target.name, dir, io.cwd, files));
+  // A target that could not remove what it created has failed, whatever the gates say: it costs money.
+  if (!run.cleanup.ok) return ExitCode.targetFailed;
   return allGatesPassed(verdicts) ? ExitCode.ok : ExitCode.gateFailed;
+}
+
+/** What cleanup did, for stderr: one line per resource, or why it failed. */
+function cleanupText(report: CleanupReport): string {
+  if (report.ok) return report.lines.map((line) => `cleanup: ${line}\n`).join('');
+  const why = report.error instanceof Error ? report.error.message : String(report.error);
+  return `cleanup failed: ${why}\n  hint: what the target created may still exist (and cost money); remove it by hand\n`;
 }
 
 function isCi(env: Readonly<Record<string, string | undefined>>): boolean {
