@@ -21,7 +21,7 @@ import {
   isSingular,
   plural,
 } from '../scenario/units.js';
-import { costItemLabel } from './charts.js';
+import { costItemLabel } from './charts/cost.js';
 
 /** How a cell or note reads: `bad` (over a limit, short), `good`, or `muted`. */
 export type ViewTone = 'bad' | 'good' | 'muted';
