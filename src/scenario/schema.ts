@@ -9,8 +9,8 @@
  * maximum, EFO consumers per stream, Firehose buffer ranges) live in `src/aws/checks.ts`.
  */
 import { z } from 'zod';
-import { producer, recordSize } from './schema-producer.js';
-import { byteRate, duration, name, positiveInt, rate, recordRate, size } from './schema-quantities.js';
+import { producer } from './schema-producer.js';
+import { byteRate, duration, name, positiveInt, recordRate, size } from './schema-quantities.js';
 
 // ---------------------------------------------------------------------------------------------
 // Consumers
