@@ -4,13 +4,8 @@
  */
 
 import { KINESIS } from '../aws/facts.js';
-import {
-  fastestReshardsFrom,
-  gcd,
-  shardCountCalls,
-  shardOperations,
-  updateShardCountSequence,
-} from '../aws/reshard.js';
+import { fastestReshardsFrom, shardCountCalls, updateShardCountSequence } from '../aws/reshard.js';
+import { gcd, shardOperations } from '../aws/reshard-calls.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { FriendlyShardCount, ReshardStep } from './types.js';
 
