@@ -10,7 +10,6 @@ import {
   greedySequence,
   type ShardCountCall,
   scoreRoute,
-  shardOperations,
   timeCalls,
 } from './reshard-calls.js';
 import {
