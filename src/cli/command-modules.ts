@@ -1,14 +1,16 @@
 /**
- * The yargs definitions of `plan`, `report`, `compare` and `validate`: each command's arguments,
- * options and help, and the call to its `command*` function. main.ts chains them into the parser
- * (`run` is still defined there).
+ * The yargs definitions of the commands: each command's arguments, options and help, and the call
+ * to its `command*` function. main.ts chains them into the parser (`run` is still defined there,
+ * while its target options are reworked).
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { ALLOW_PATH_OPTION, allowPaths } from './allow-path.js';
 import { lastGiven } from './args.js';
 import { commandCompare } from './commands/compare.js';
+import { commandFacts } from './commands/facts.js';
 import { commandPlan } from './commands/plan.js';
 import { commandReport } from './commands/report.js';
+import { commandSchema } from './commands/schema.js';
 import { commandValidate } from './commands/validate.js';
 import type { Io } from './io.js';
 
@@ -199,5 +201,33 @@ export function validateCommand(io: Io, setExit: SetExit) {
           allowPath: allowPaths(args['allow-path']),
         }),
       ),
+  );
+}
+export function schemaCommand(io: Io, setExit: SetExit) {
+  return command(
+    'schema',
+    'Print the JSON Schema of scenario files (for editors)',
+    (y) =>
+      y.option('out', {
+        type: 'string',
+        coerce: lastGiven<string>,
+        describe: 'write it as scenario.schema.json into this directory instead (created if missing)',
+      }),
+    (args) => setExit(commandSchema(io, { out: args.out })),
+  );
+}
+
+export function factsCommand(io: Io, setExit: SetExit) {
+  return command(
+    'facts [file]',
+    'Print the AWS limits and prices shardcast uses, with their sources (titles, URLs, dates)',
+    (y) =>
+      y
+        .positional('file', {
+          type: 'string',
+          describe: 'a scenario: only the limits and prices it relies on, with its price overrides',
+        })
+        .option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
+    (args) => setExit(commandFacts(io, { file: args.file, json: args.json })),
   );
 }

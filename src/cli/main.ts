@@ -8,14 +8,14 @@ import { ALLOW_PATH_OPTION, allowPaths } from './allow-path.js';
 import { lastGiven } from './args.js';
 import {
   compareCommand,
+  factsCommand,
   planCommand,
   reportCommand,
   SET_OPTION,
+  schemaCommand,
   validateCommand,
 } from './command-modules.js';
-import { commandFacts } from './commands/facts.js';
 import { commandRun } from './commands/run.js';
-import { commandSchema } from './commands/schema.js';
 import { type Io, nodeIo } from './io.js';
 import { SHARDCAST_VERSION } from './version.js';
 
@@ -110,29 +110,8 @@ function buildParser(io: Io, setExit: (code: number) => void): Argv {
     .command(reportCommand(io, setExit))
     .command(compareCommand(io, setExit))
     .command(validateCommand(io, setExit))
-    .command(
-      'schema',
-      'Print the JSON Schema of scenario files (for editors)',
-      (y) =>
-        y.option('out', {
-          type: 'string',
-          coerce: lastGiven<string>,
-          describe: 'write it as scenario.schema.json into this directory instead (created if missing)',
-        }),
-      (args) => setExit(commandSchema(io, { out: args.out })),
-    )
-    .command(
-      'facts [file]',
-      'Print the AWS limits and prices shardcast uses, with their sources (titles, URLs, dates)',
-      (y) =>
-        y
-          .positional('file', {
-            type: 'string',
-            describe: 'a scenario: only the limits and prices it relies on, with its price overrides',
-          })
-          .option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
-      (args) => setExit(commandFacts(io, { file: args.file, json: args.json })),
-    )
+    .command(schemaCommand(io, setExit))
+    .command(factsCommand(io, setExit))
     .demandCommand(1, 'name a command: plan, run, report, compare, validate, schema or facts')
     .strict()
     .help()
