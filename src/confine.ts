@@ -37,7 +37,8 @@ export interface ConfinedReadOptions {
   baseDir: string;
   /** More folders files may lie in (`--allow-path`), absolute or relative to `cwd`. */
   allowPaths: readonly string[];
-  cwd: string;
+  /** Where relative `allowPaths` resolve; without it, Node resolves them (the process's directory). */
+  cwd?: string | undefined;
   /**
    * Reads a file that is not on disk (tests keep scenarios and traces in memory). Only called for a
    * path inside an allowed folder that the real filesystem does not have.
@@ -47,7 +48,11 @@ export interface ConfinedReadOptions {
 
 /** The text of `name` (as written in the scenario), or a `ConfinedPathError` saying why it may not be read. */
 export function readConfined(name: string, options: ConfinedReadOptions): string {
-  const roots = [options.baseDir, ...options.allowPaths.map((p) => resolve(options.cwd, p))];
+  const { cwd } = options;
+  const roots = [
+    options.baseDir,
+    ...options.allowPaths.map((p) => (cwd === undefined ? resolve(p) : resolve(cwd, p))),
+  ];
   const path = resolve(options.baseDir, name);
   const allowed = `the scenario's folder${roots.length > 1 ? ` or ${roots.slice(1).join(', ')}` : ''}`;
   const hint = `put the file in ${roots[0]} (or below), or allow its folder with --allow-path DIR`;

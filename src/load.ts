@@ -1,6 +1,11 @@
 /**
  * Loading a scenario file the way every command does: read it, validate it against the schema and
  * the AWS limits, fill the service defaults.
+ *
+ * Nothing here asks the process where it is: the CLI passes its working directory (`io.cwd`) and
+ * its reader (`io`). Without them, as the programmatic API is usually called, files are read with
+ * Node's fs and relative paths resolve as Node resolves them (against the working directory of the
+ * process), the way `readFileSync('scenarios/x.yaml')` would.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -27,7 +32,10 @@ export interface LoadOptions {
   overrides?: readonly string[];
   /** Folders beyond the scenario's own that the files it names may be read from (`--allow-path`). */
   allowPaths?: readonly string[];
-  /** The working directory `allowPaths` resolve against. */
+  /**
+   * The directory `allowPaths` (and, for `loadScenarioFile`, the file) resolve against; without
+   * it, Node resolves relative paths against the process's working directory.
+   */
   cwd?: string;
 }
 
@@ -39,8 +47,8 @@ export function loadScenarioText(
   baseDir?: string,
   options: LoadOptions = {},
 ): LoadedScenario {
-  const base = baseDir ?? dirname(file);
-  const { overrides = [], allowPaths = [], cwd = process.cwd() } = options;
+  const { overrides = [], allowPaths = [], cwd } = options;
+  const base = baseDir ?? dirname(cwd === undefined ? file : resolve(cwd, file));
   return parseScenario(text, file, {
     overrides,
     // Confined to the scenario's folder and `--allow-path` folders (src/confine.ts).
@@ -108,10 +116,10 @@ export function absentMetrics(scenario: Scenario): AbsentMetrics {
 export function loadScenarioFile(
   path: string,
   fs: ReadFs = nodeFs,
-  cwd = process.cwd(),
+  cwd?: string,
   options: Omit<LoadOptions, 'cwd'> = {},
 ): LoadedScenario {
-  const absolute = resolve(cwd, path);
+  const absolute = cwd === undefined ? resolve(path) : resolve(cwd, path);
   let text: string;
   try {
     text = fs.readFile(absolute);

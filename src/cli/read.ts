@@ -16,8 +16,9 @@ import {
 import type { GateVerdict } from '../gates/evaluate.js';
 import { GATE_OPS, type GateOp } from '../gates/expression.js';
 import { loadScenarioFile } from '../load.js';
+import { planSchema } from '../planner/schema.js';
 import { PLAN_VERSION, type Plan } from '../planner/types.js';
-import { checkResult, parseJsonText, ResultFormatError } from '../result/io.js';
+import { checkResult, parseJsonText, ResultFormatError, schemaProblems } from '../result/io.js';
 import type { RunResult } from '../result/types.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { jsonKind, looksLikeYamlScenario, notReportableError, wrongFileError } from './file-kind.js';
@@ -113,29 +114,50 @@ export function parsePlan(text: string, file: string): Plan {
   return checkPlan(parseJson(text, file), file);
 }
 
+/**
+ * A plan read back, checked against the Plan's schema (src/planner/schema.ts) as result.json is
+ * against its own: a hand-edited or truncated plan is an input error naming each problem's path,
+ * never a report that fails half-way on a field it trusted.
+ */
 function checkPlan(data: unknown, file: string): Plan {
-  const problems: string[] = [];
-  if (!isObject(data)) problems.push('expected a JSON object');
-  else {
-    if (data.version !== PLAN_VERSION)
-      problems.push(
-        `version: plan format ${JSON.stringify(data.version)} cannot be read (this shardcast reads ${PLAN_VERSION})`,
-      );
-    for (const key of ['scenario', 'traffic', 'shards', 'hotKeys', 'fanOut', 'reshard', 'cost', 'metrics']) {
-      if (!isObject(data[key])) problems.push(`${key}: missing`);
-    }
-    if (!Array.isArray(data.firehose)) problems.push('firehose: missing');
-    if (!Array.isArray(data.findings)) problems.push('findings: missing');
-  }
-  if (problems.length > 0) {
-    throw new ShardcastError(
-      'invalid-plan',
-      `${file} is not a plan shardcast can read:\n  ${problems.join('\n  ')}`,
-      ExitCode.invalidInput,
-      'write it again with `shardcast plan SCENARIO --out DIR`',
+  if (!isObject(data)) throw invalidPlan(file, ['expected a JSON object']);
+  // The version first: a plan of another format differs in many fields, and listing them all
+  // would bury the one thing to do (plan again).
+  if (data.version !== PLAN_VERSION) throw invalidPlan(file, [planVersionProblem(data.version)]);
+  const parsed = planSchema.safeParse(data);
+  if (!parsed.success) {
+    throw invalidPlan(
+      file,
+      schemaProblems(data, parsed.error).map((p) => (p.path === '' ? p.message : `${p.path}: ${p.message}`)),
     );
   }
-  return data as unknown as Plan;
+  return parsed.data;
+}
+
+/** Why a plan of another format version cannot be read, and which shardcast wrote it. */
+function planVersionProblem(version: unknown): string {
+  if (version === undefined) return 'version: missing: this does not look like a plan written by shardcast';
+  const which =
+    typeof version === 'number' && version < PLAN_VERSION
+      ? ': it was written by an older shardcast, whose plans lack fields a report reads'
+      : typeof version === 'number'
+        ? ': it was written by a newer shardcast'
+        : '';
+  return `version: plan format ${JSON.stringify(version)} cannot be read (this shardcast reads ${PLAN_VERSION})${which}`;
+}
+
+/** At most this many problems are listed: a plan of the wrong shape has as many as it has fields. */
+const MAX_PLAN_PROBLEMS = 10;
+
+function invalidPlan(file: string, problems: readonly string[]): ShardcastError {
+  const listed = problems.slice(0, MAX_PLAN_PROBLEMS);
+  if (problems.length > listed.length) listed.push(`… and ${problems.length - listed.length} more`);
+  return new ShardcastError(
+    'invalid-plan',
+    `${file} is not a plan shardcast can read:\n  ${listed.join('\n  ')}`,
+    ExitCode.invalidInput,
+    'write it again with `shardcast plan SCENARIO --out DIR`',
+  );
 }
 
 import type { GatesFile } from '../gates/file.js';

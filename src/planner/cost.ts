@@ -8,7 +8,8 @@ import type { PriceName, PriceTable } from '../aws/pricing.js';
 import { meanUnitsPerRecord } from '../scenario/record-size.js';
 import type { Scenario } from '../scenario/schema.js';
 import { formatBytes, formatNumber, formatUsd, plural } from '../scenario/units.js';
-import type { CostLine, CostOption, CostPlan, ProducerTraffic, Traffic } from './types.js';
+import { pricesUsed } from './prices-used.js';
+import type { CostLine, CostOption, CostPlan, FirehosePlan, ProducerTraffic, Traffic } from './types.js';
 
 /** PUT payload unit: 25 KB, taken as 25 × 1,024 bytes (PR-K; whether the key counts is ⚠️, it is counted). */
 export const PUT_PAYLOAD_UNIT_BYTES = 25 * 1024;
@@ -261,4 +262,33 @@ export function monthlyTotalText(cost: CostPlan, recommendedShards: number): str
       ? `provisioned, priced at the recommended ${plural(recommendedShards, 'shard')}`
       : option.label;
   return `total as the scenario runs (${pricedAs}): ${formatUsd(cost.monthlyTotal)} a month (${parts.join(' + ')})`;
+}
+
+/**
+ * The plan's cost section: each capacity option at the recommended count (`input.shards`), the
+ * Firehose streams at that count too, the cheapest option, the one the scenario runs as and its
+ * total, and which of the prices used are not confirmed from an AWS source.
+ */
+export function planCost(input: CostInput & { firehose: readonly FirehosePlan[] }): CostPlan {
+  const { firehose, ...costInput } = input;
+  const { scenario, prices } = costInput;
+  const options = planCosts(costInput);
+  // At the recommended count, as the cost options are.
+  const firehoseMonthly = firehose.reduce(
+    (a, f) => a + (f.atRecommended?.monthlyTotal ?? f.monthly.total),
+    0,
+  );
+  const cheapest = options.reduce((a, b) => (b.monthly < a.monthly ? b : a)).option;
+  // Only the prices these costs use: a scenario without Firehose relies on no Firehose price.
+  const unconfirmedPrices = pricesUsed(options, firehose, scenario).filter((n) => !prices[n].confirmed);
+  // The option the scenario runs as, whose total (stream + Firehose) is `cost.monthly.total`.
+  const chosen = chosenCostOption(scenario);
+  return {
+    options,
+    firehoseMonthly,
+    chosen,
+    monthlyTotal: monthlyTotal({ options, firehoseMonthly }, chosen),
+    cheapest,
+    unconfirmedPrices,
+  };
 }

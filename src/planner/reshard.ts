@@ -4,13 +4,9 @@
  */
 
 import { KINESIS } from '../aws/facts.js';
-import {
-  fastestReshardsFrom,
-  gcd,
-  shardCountCalls,
-  shardOperations,
-  updateShardCountSequence,
-} from '../aws/reshard.js';
+import { fastestReshardsFrom, shardCountCalls, updateShardCountSequence } from '../aws/reshard.js';
+import { gcd, shardOperations } from '../aws/reshard-calls.js';
+import type { Scenario } from '../scenario/schema.js';
 import type { FriendlyShardCount, ReshardStep } from './types.js';
 
 const CALLS_PER_DAY = KINESIS.updateShardCountCallsPer24h.value;
@@ -155,4 +151,41 @@ export function friendlyCountAdvice(
       recommendedDurationSeconds: recommended.durationSeconds,
     },
   };
+}
+
+/**
+ * Each of the scenario's reshard events, planned from the count before it (the first from
+ * `startShards`): when it completes after the traffic (without headroom, sampled at `times`)
+ * needs its count (`neededFrom`), and, for a scale-down, when the traffic first needs more than it
+ * leaves before the next event or the end of the run (`tooFewFrom`).
+ */
+export function planReshardSteps(
+  scenario: Scenario,
+  startShards: number,
+  times: readonly number[],
+  demandShardsAt: (t: number) => number,
+): ReshardStep[] {
+  const steps: ReshardStep[] = [];
+  let current = startShards;
+  scenario.events.forEach((event, i) => {
+    const step = planReshard(current, event.reshard.shards, scenario.stream.shardOperationTime, event.at);
+    const end = event.at + step.durationSeconds;
+    const needed =
+      event.reshard.shards > current ? times.find((t) => t < end && demandShardsAt(t) > current) : undefined;
+    if (needed !== undefined) {
+      step.completesAfterNeed = true;
+      step.neededFrom = needed;
+    }
+    // A scale-down leaves `to` shards from its end until the next event (or the end of the run).
+    if (event.reshard.shards < current) {
+      const until = scenario.events[i + 1]?.at ?? scenario.duration;
+      const short = [end, ...times].find(
+        (t) => t >= end && t <= until && demandShardsAt(t) > event.reshard.shards,
+      );
+      if (short !== undefined) step.tooFewFrom = short;
+    }
+    steps.push(step);
+    current = event.reshard.shards;
+  });
+  return steps;
 }

@@ -3,19 +3,13 @@
  * outputs of a run's gates (JUnit XML, the Markdown summary).
  */
 export { chartLibraries, type InlineScript } from './assets.js';
-export {
-  consumerLagChart,
-  costChart,
-  displayStep,
-  firehoseChart,
-  heatmapRows,
-  latencyDistributionChart,
-  latencyOverTimeChart,
-  type ReportChart,
-  reportCharts,
-  shardHeatmap,
-  throughputChart,
-} from './charts.js';
+export { displayStep } from './charts/base.js';
+export { costChart } from './charts/cost.js';
+export { firehoseChart } from './charts/firehose.js';
+export { heatmapRows, shardHeatmap } from './charts/heatmap.js';
+export { consumerLagChart, latencyDistributionChart, latencyOverTimeChart } from './charts/latency.js';
+export { throughputChart } from './charts/throughput.js';
+export { type ReportChart, reportCharts } from './charts.js';
 export {
   escapeAttribute,
   escapeText,

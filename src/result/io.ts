@@ -78,7 +78,8 @@ function isMissing(root: unknown, path: readonly PropertyKey[]): boolean {
   return false;
 }
 
-function schemaProblems(data: unknown, error: z.ZodError): ResultProblem[] {
+/** Each schema issue by its path; a key absent from its object is said to be missing. */
+export function schemaProblems(data: unknown, error: z.ZodError): ResultProblem[] {
   return error.issues.map((issue) => {
     const path = formatResultPath(issue.path);
     if (issue.code === 'invalid_type' && isMissing(data, issue.path)) {

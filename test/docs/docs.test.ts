@@ -188,7 +188,7 @@ describe('documents cited from the code, tests and README', () => {
       sectionProblems({ file: 'x', line: 1, doc: 'docs/style.md', tail: ', habits 6 and 11' }, style),
     ).toEqual([]);
     expect(
-      sectionProblems({ file: 'x', line: 1, doc: 'docs/style.md', tail: ', habit 14' }, style),
+      sectionProblems({ file: 'x', line: 1, doc: 'docs/style.md', tail: ', habit 15' }, style),
     ).toHaveLength(1);
   });
 });

@@ -4,7 +4,7 @@
  * all be in those units, so that "over 100%" and "throttled" tell the same story.
  */
 import { describe, expect, it } from 'vitest';
-import { throughputChart } from '../../src/report/charts.js';
+import { throughputChart } from '../../src/report/charts/throughput.js';
 import { MiB, mean, metric, runOf } from './fidelity-helpers.js';
 
 // One shard, one KPL instance, 8,000 user records/s of 100 B with unique 8-byte keys, 250 ms

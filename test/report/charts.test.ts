@@ -7,23 +7,18 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import { loadScenarioText } from '../../src/load.js';
 import { planScenario } from '../../src/planner/index.js';
+import { COLORS, displayStep, MAX_HEATMAP_ROWS, reshardMarks } from '../../src/report/charts/base.js';
+import { costChart } from '../../src/report/charts/cost.js';
+import { firehoseChart } from '../../src/report/charts/firehose.js';
+import { heatmapRows, shardHeatmap } from '../../src/report/charts/heatmap.js';
 import {
-  COLORS,
   consumerLagChart,
-  costChart,
-  displayStep,
-  firehoseChart,
-  heatmapRows,
   latencyDistributionChart,
   latencyOverTimeChart,
-  MAX_HEATMAP_ROWS,
-  reportCharts,
-  reshardMarks,
-  shardHeatmap,
-  shardLoadChart,
-  throughputChart,
-  trafficCapacityChart,
-} from '../../src/report/charts.js';
+} from '../../src/report/charts/latency.js';
+import { shardLoadChart, trafficCapacityChart } from '../../src/report/charts/plan.js';
+import { throughputChart } from '../../src/report/charts/throughput.js';
+import { reportCharts } from '../../src/report/charts.js';
 import type { RunResult } from '../../src/result/types.js';
 import { syntheticResult } from '../result/synthetic-result.js';
 
@@ -326,7 +321,7 @@ describe('downsampling for display', () => {
 
 describe('cost items in words', () => {
   it('names what each price is for, whatever the capacity option', async () => {
-    const { costItemLabel } = await import('../../src/report/charts.js');
+    const { costItemLabel } = await import('../../src/report/charts/cost.js');
     expect(costItemLabel('kinesis.shardHour')).toBe('shard-hours');
     expect(costItemLabel('kinesis.onDemand.ingestGb')).toBe('data written');
     expect(costItemLabel('kinesis.onDemandAdvantage.ingestGb')).toBe('data written');

@@ -1,0 +1,233 @@
+/**
+ * The yargs definitions of the commands: each command's arguments, options and help, and the call
+ * to its `command*` function. main.ts chains them into the parser (`run` is still defined there,
+ * while its target options are reworked).
+ */
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { ALLOW_PATH_OPTION, allowPaths } from './allow-path.js';
+import { lastGiven } from './args.js';
+import { commandCompare } from './commands/compare.js';
+import { commandFacts } from './commands/facts.js';
+import { commandPlan } from './commands/plan.js';
+import { commandReport } from './commands/report.js';
+import { commandSchema } from './commands/schema.js';
+import { commandValidate } from './commands/validate.js';
+import type { Io } from './io.js';
+
+/** `--set PATH=VALUE` on every command that loads a scenario (plan, run, validate). */
+export const SET_OPTION = {
+  type: 'string',
+  array: true,
+  default: [] as string[],
+  describe:
+    'set a scenario field before it is validated, e.g. --set stream.shards=24 --set producers[0].rate=8k/s (repeatable; the value is read as YAML)',
+} as const;
+
+/** Records a command's exit code (main.ts returns it). */
+type SetExit = (code: number) => void;
+
+/** A command as yargs takes it, with the handler's arguments typed by what the builder declares. */
+function command<U>(
+  name: string,
+  describe: string,
+  builder: (y: Argv) => Argv<U>,
+  handler: (args: ArgumentsCamelCase<U>) => void | Promise<void>,
+): CommandModule<object, U> {
+  return { command: name, describe, builder, handler };
+}
+
+export function planCommand(io: Io, setExit: SetExit) {
+  return command(
+    'plan <file>',
+    'Plan shards, hot keys, fan-out, Firehose buffering, resharding and monthly cost for a scenario',
+    (y) =>
+      y
+        .positional('file', {
+          type: 'string',
+          demandOption: true,
+          describe: 'scenario file (YAML or JSON)',
+        })
+        .option('json', { type: 'boolean', default: false, describe: 'print the Plan as JSON' })
+        .option('out', {
+          type: 'string',
+          coerce: lastGiven<string>,
+          describe:
+            'write plan.json, gates.json and the HTML report (index.html) into this directory (created if missing)',
+        })
+        .option('html', {
+          type: 'boolean',
+          default: true,
+          describe: 'with --out, write index.html too (--no-html to skip)',
+        })
+        .option('set', SET_OPTION)
+        .option('allow-path', ALLOW_PATH_OPTION)
+        .option('gate', {
+          type: 'string',
+          array: true,
+          default: [],
+          describe:
+            'a gate over a plan metric, e.g. "shards.recommended <= 24" (repeatable); exit 1 if one fails',
+        }),
+    (args) =>
+      setExit(
+        commandPlan(io, {
+          file: args.file,
+          json: args.json,
+          out: args.out,
+          html: args.html,
+          set: args.set.map(String),
+          gate: args.gate.map(String),
+          allowPath: allowPaths(args['allow-path']),
+        }),
+      ),
+  );
+}
+
+export function reportCommand(io: Io, setExit: SetExit) {
+  return command(
+    'report <file>',
+    'Write the HTML report of a run (its result.json, with plan.json and gates.json beside it) or of a plan',
+    (y) =>
+      y
+        .positional('file', {
+          type: 'string',
+          demandOption: true,
+          describe: 'result.json written by `run`, or a plan written by `plan --out`',
+        })
+        .option('baseline', {
+          type: 'string',
+          coerce: lastGiven<string>,
+          describe: 'a result.json to compare with: metric changes, regressions, both runs on the charts',
+        })
+        .option('out', {
+          type: 'string',
+          coerce: lastGiven<string>,
+          describe:
+            'the directory index.html (and the images) go into, created if missing (default: the folder of FILE)',
+        })
+        .option('format', {
+          type: 'string',
+          coerce: lastGiven<'svg' | 'png'>,
+          choices: ['svg', 'png'] as const,
+          describe: 'also write each chart as an image beside index.html',
+        })
+        .option('tolerance', {
+          type: 'string',
+          coerce: lastGiven<string>,
+          default: '10%',
+          describe: 'with --baseline, allowed worsening before a change is a regression',
+        }),
+    async (args) =>
+      setExit(
+        await commandReport(io, {
+          file: args.file,
+          baseline: args.baseline,
+          out: args.out,
+          format: args.format,
+          tolerance: args.tolerance,
+        }),
+      ),
+  );
+}
+
+export function compareCommand(io: Io, setExit: SetExit) {
+  return command(
+    'compare <baseline> <current>',
+    'Compare two result.json files metric by metric; exit 1 on a regression beyond the tolerance',
+    (y) =>
+      y
+        .positional('baseline', { type: 'string', demandOption: true })
+        .positional('current', { type: 'string', demandOption: true })
+        .option('tolerance', {
+          type: 'string',
+          coerce: lastGiven<string>,
+          default: '10%',
+          describe: 'allowed worsening, e.g. 10%',
+        })
+        .option('json', {
+          type: 'boolean',
+          default: false,
+          describe: 'print the comparison as JSON (every metric: baseline, current, change, verdict)',
+        })
+        .option('only', {
+          type: 'string',
+          coerce: lastGiven<'changed' | 'regressed'>,
+          choices: ['changed', 'regressed'] as const,
+          describe: 'print only the metrics that changed, or only the regressions',
+        }),
+    (args) =>
+      setExit(
+        commandCompare(io, {
+          baseline: args.baseline,
+          current: args.current,
+          tolerance: args.tolerance,
+          json: args.json,
+          only: args.only,
+        }),
+      ),
+  );
+}
+
+export function validateCommand(io: Io, setExit: SetExit) {
+  return command(
+    'validate <file>',
+    'Check a scenario file and report every problem',
+    (y) =>
+      y
+        .positional('file', {
+          type: 'string',
+          demandOption: true,
+          describe: 'scenario file (YAML or JSON)',
+        })
+        .option('print', {
+          type: 'boolean',
+          default: false,
+          describe: 'print the scenario with every default filled in',
+        })
+        .option('json', {
+          type: 'boolean',
+          default: false,
+          describe: 'print the verdict as JSON; with --print, the scenario as JSON instead of YAML',
+        })
+        .option('set', SET_OPTION)
+        .option('allow-path', ALLOW_PATH_OPTION),
+    (args) =>
+      setExit(
+        commandValidate(io, {
+          file: args.file,
+          print: args.print,
+          json: args.json,
+          set: args.set.map(String),
+          allowPath: allowPaths(args['allow-path']),
+        }),
+      ),
+  );
+}
+export function schemaCommand(io: Io, setExit: SetExit) {
+  return command(
+    'schema',
+    'Print the JSON Schema of scenario files (for editors)',
+    (y) =>
+      y.option('out', {
+        type: 'string',
+        coerce: lastGiven<string>,
+        describe: 'write it as scenario.schema.json into this directory instead (created if missing)',
+      }),
+    (args) => setExit(commandSchema(io, { out: args.out })),
+  );
+}
+
+export function factsCommand(io: Io, setExit: SetExit) {
+  return command(
+    'facts [file]',
+    'Print the AWS limits and prices shardcast uses, with their sources (titles, URLs, dates)',
+    (y) =>
+      y
+        .positional('file', {
+          type: 'string',
+          describe: 'a scenario: only the limits and prices it relies on, with its price overrides',
+        })
+        .option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
+    (args) => setExit(commandFacts(io, { file: args.file, json: args.json })),
+  );
+}
