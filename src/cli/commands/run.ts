@@ -94,8 +94,8 @@ export async function commandRun(io: Io, args: RunArgs, targets: TargetRegistry 
     );
     io.exitNow?.(ExitCode.interrupted);
   });
-  // One turn of the event loop arms the signal watcher before a run that computes without yielding
-  // (the model): a signal during it is then delivered at its end, not after the files are written.
+  // One turn of the event loop arms the signal watcher before a target that computes without
+  // yielding: a signal during it is then delivered at its end, not after the files are written.
   if (stopListening !== undefined) await new Promise<void>((resolve) => setImmediate(resolve));
   let run: Awaited<ReturnType<typeof runScenario>>;
   try {
@@ -125,6 +125,7 @@ export async function commandRun(io: Io, args: RunArgs, targets: TargetRegistry 
       },
     });
   } catch (error) {
+    stopListening?.();
     progress?.clear();
     // Nothing was written: the folders made for --out go again rather than stay empty.
     removeCreatedDirectories(io, created);
@@ -137,12 +138,17 @@ export async function commandRun(io: Io, args: RunArgs, targets: TargetRegistry 
           : 'cleanup failed (above)';
     io.stderr(`interrupted: ${error.message}; ${cleaned}; nothing written\n`);
     return ExitCode.interrupted;
-  } finally {
-    stopListening?.();
   }
   if (showProgress) io.stderr('\r\x1b[2K');
   const { result, verdicts } = run;
-  const files = writeArtifacts(dir, run, (path, data) => writeArtefact(io, path, data), { html: args.html });
+  // Still listening while the results are written (synchronously): a signal then is held until
+  // they are, and dropped with the listener, rather than killing the process halfway through them.
+  let files: string[];
+  try {
+    files = writeArtifacts(dir, run, (path, data) => writeArtefact(io, path, data), { html: args.html });
+  } finally {
+    stopListening?.();
+  }
 
   if (args.json) {
     const summaryJson = runSummary({
