@@ -271,7 +271,7 @@ describe('shardcast targets', () => {
     expect(r.stdout).toBe(
       'model: the built-in engine model of Kinesis and Firehose (virtual time, deterministic per seed)\n' +
         '  measures  every run metric (**)\n' +
-        '  shares    no\n' +
+        '  shares    no: the model target simulates the whole stream in one process; run a share with a real target\n' +
         '  options   none\n' +
         '\n' +
         'paced: the engine model replayed at a wall-clock pace, for tests\n' +
