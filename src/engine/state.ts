@@ -7,7 +7,7 @@
 import type { PlacedKeys } from '../keys/placement.js';
 import type { FlowHistogram } from '../result/flow-histogram.js';
 import type { SecondSample } from '../result/live.js';
-import type { RunRecorder } from '../result/recorder.js';
+import type { RecorderTotals, RunRecorder } from '../result/recorder.js';
 import type { RunResult } from '../result/types.js';
 import type { FirehoseStream, Producer, Scenario } from '../scenario/schema.js';
 import type { Rng } from '../workload/random.js';
@@ -193,19 +193,6 @@ export interface StreamTallies {
   arrivalDataBytes: Float64Array;
 }
 
-/** The run's totals as they accumulate (rounded into the result's counters at the end). */
-export interface RunTotals {
-  produced: number;
-  acknowledged: number;
-  throttled: number;
-  attempts: number;
-  retried: number;
-  dropped: number;
-  putRequests: number;
-  /** Bytes accepted (the sum of the per-second `writeBytes`, kept as it goes). */
-  writeBytes: number;
-}
-
 /**
  * Everything the tick loop carries: the run's shape, the model's state (sinks, producers,
  * consumers, Firehose buffers), the tick's scratch arrays and the recorder the outputs go to.
@@ -238,7 +225,8 @@ export interface Simulation {
   nextChange: number;
   /** Where every output goes: series, histograms, per-shard rows. */
   recorder: RunRecorder;
-  totals: RunTotals;
+  /** The recorder's running totals, which the tick loop adds to in place. */
+  totals: RecorderTotals;
   /** This second's first attempts per shard, records and bytes (utilisation). */
   secondRecords: Float64Array;
   secondBytes: Float64Array;

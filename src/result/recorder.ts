@@ -59,21 +59,11 @@ export interface FirehoseTotals {
   throttled: number;
 }
 
-/** A second's writes, in user records unless named otherwise (see {@link RunRecorder.countWrites}). */
-export interface WriteCounts {
-  /** First attempts. */
-  offered: number;
-  acknowledged: number;
-  /** Attempts refused, retries included. */
-  throttled: number;
-  retried: number;
-  /** Given up after the last attempt. */
-  dropped: number;
-  /** Bytes accepted (data and partition keys). */
-  writeBytes: number;
-  /** Kinesis records accepted (a KPL aggregate counts once). */
-  writeRecords: number;
-}
+/** A second's writes, in user records unless named otherwise (see {@link RunRecorder.countWrites}): the write fields of a `SecondSample`. */
+export type WriteCounts = Pick<
+  SecondSample,
+  'offered' | 'acknowledged' | 'throttled' | 'retried' | 'dropped' | 'writeBytes' | 'writeRecords'
+>;
 
 /** Per-second counters of the stream (user records unless named otherwise). */
 export interface StreamSeconds {
