@@ -16,7 +16,11 @@
  *   `throughput.peakRecordsPerSecond` (the stream's acknowledged records; Direct PUT Firehose
  *   only adds to it).
  * With a lower bound L of the final value, `M < v` has failed once L ≥ v, and `M <= v` and
- * `M == v` once L > v; `>`, `>=` and `!=` may still pass later, so they wait for the run's end.
+ * `M == v` once L > v. A sum's bound allows for rounding: a sample's fractional counts (the model
+ * carries flows, not records) are rounded to a thousandth each second while the final counter is
+ * the exact total rounded once, so Σ of the samples can exceed the final value by up to 0.0005
+ * per fractional sample (and 0.0005 for the final rounding): that much is taken off the bound.
+ * Whole counts, what a target counting records reports, are exact and lose nothing; `>`, `>=` and `!=` may still pass later, so they wait for the run's end.
  * Ratios (`throttledRatio`: a quiet end lowers it), percentiles and means can move either way and
  * are never decided early; nor is `putLatency.max` from a second's p99, which comes from a
  * histogram bucket that may sit a little above the exact maximum.
@@ -82,6 +86,9 @@ export function liveBound(metric: string): Bound | undefined {
   return undefined;
 }
 
+/** Half of the thousandth samples and counters are rounded to (`result/recorder.ts` `round`). */
+const HALF_ROUNDING = 0.0005;
+
 /** Whether a lower bound `atLeast` of the final value already breaks `gate`, whatever comes next. */
 export function failedBeyondRecovery(gate: Gate, atLeast: number): boolean {
   switch (gate.op) {
@@ -98,13 +105,21 @@ export function failedBeyondRecovery(gate: Gate, atLeast: number): boolean {
 /** Gates watched over a run's samples. */
 export class LiveGates {
   /** The gates a sample can decide, with their bound so far (undefined before any value). */
-  private readonly watched: { gate: Gate; bound: Bound; atLeast: number | undefined }[];
+  private readonly watched: {
+    gate: Gate;
+    bound: Bound;
+    /** The sum or maximum of the samples so far (undefined before any value). */
+    seen: number | undefined;
+    /** What rounding may have added to a sum: HALF_ROUNDING per fractional sample, and once more. */
+    slack: number;
+    failed: boolean;
+  }[];
   private readonly failures: LiveGateFailure[] = [];
 
   constructor(gates: readonly Gate[]) {
     this.watched = gates.flatMap((gate) => {
       const bound = liveBound(gate.metric);
-      return bound === undefined ? [] : [{ gate, bound, atLeast: undefined }];
+      return bound === undefined ? [] : [{ gate, bound, seen: undefined, slack: 0, failed: false }];
     });
   }
 
@@ -124,17 +139,20 @@ export class LiveGates {
     for (const w of this.watched) {
       const value = w.bound.of(sample);
       if (value === undefined || !Number.isFinite(value)) continue;
-      const before = w.atLeast;
-      w.atLeast =
-        before === undefined ? value : w.bound.kind === 'sum' ? before + value : Math.max(before, value);
-      if (before !== undefined && failedBeyondRecovery(w.gate, before)) continue;
-      if (!failedBeyondRecovery(w.gate, w.atLeast)) continue;
+      if (w.bound.kind === 'sum') {
+        w.seen = (w.seen ?? 0) + value;
+        if (!Number.isInteger(value)) w.slack += w.slack === 0 ? 2 * HALF_ROUNDING : HALF_ROUNDING;
+      } else w.seen = w.seen === undefined ? value : Math.max(w.seen, value);
+      if (w.failed) continue;
+      const atLeast = w.seen - w.slack;
+      if (!failedBeyondRecovery(w.gate, atLeast)) continue;
+      w.failed = true;
       const quantity = metricQuantity(w.gate.metric);
       const failure: LiveGateFailure = {
         gate: w.gate,
-        atLeast: w.atLeast,
+        atLeast,
         second: sample.second,
-        message: `${w.gate.metric} is already ${w.bound.kind === 'sum' ? '' : 'at least '}${formatQuantity(w.atLeast, quantity)}, allowed ${w.gate.op} ${formatQuantity(w.gate.value, quantity)}`,
+        message: `${w.gate.metric} is already ${w.bound.kind === 'sum' ? '' : 'at least '}${formatQuantity(atLeast, quantity)}, allowed ${w.gate.op} ${formatQuantity(w.gate.value, quantity)}`,
       };
       this.failures.push(failure);
       failedNow.push(failure);

@@ -178,9 +178,10 @@ export class RunRecorder {
    */
   recordShardLoad(second: number, row: Float32Array): void {
     const i = this.index(second);
-    this.shardRows.add(i, row);
+    // Read before the row is kept: merging rows to bound memory may fold older maxima into it.
     let hottest = 0;
     for (let s = 0; s < row.length; s++) if (row[s]! > hottest) hottest = row[s]!;
+    this.shardRows.add(i, row);
     this.hottestPerSecond[i] = Number.isNaN(this.hottestPerSecond[i]!)
       ? hottest
       : Math.max(this.hottestPerSecond[i]!, hottest);

@@ -87,6 +87,59 @@ describe('LiveGates', () => {
     expect(liveBound('putLatency.max')).toBeUndefined();
   });
 
+  it('allows for the rounding of fractional samples, and none for whole counts', () => {
+    // The model's flows are fractional: 1,998 seconds each dropping 0.0005 records are sampled as
+    // round(0.0005) = 0.001 each (Σ 1.998), but the final counter rounds the exact total once:
+    // round(1,998 × 0.0005) = round(0.999) = 0.999, which passes `< 1`. The bound takes off
+    // 0.0005 per fractional sample and 0.0005 for the final rounding: 1.998 − 0.9995 = 0.9985 < 1.
+    const fractional = new LiveGates(parseCliGates(['records.dropped < 1']));
+    for (let second = 0; second < 1998; second += 1) fractional.observe(sample(second, { dropped: 0.001 }));
+    expect(fractional.failed).toEqual([]);
+    // A target counting records reports whole numbers: one lost record fails `== 0` at once.
+    const whole = new LiveGates(parseCliGates(['lostRecords == 0']));
+    expect(whole.observe(sample(0, { dropped: 1 })).map((f) => f.message)).toEqual([
+      'lostRecords is already 1, allowed == 0',
+    ]);
+  });
+
+  it("never fails a gate the finished run passes by a hair (tight gates, the model target's own samples)", async () => {
+    // The same throttling shard as below; each bounded metric gated at exactly its final value
+    // (`M <= final`, `M == final`), which the finished run passes: no live failure is allowed.
+    const { scenario } = loadScenarioText(
+      `name: hot
+duration: 30s
+seed: 3
+stream: { shards: 1 }
+producers:
+  - { name: app, rate: 1500/s, recordSize: 1KiB, keys: { dist: uniform, count: 100 }, retry: { maxAttempts: 2 } }
+consumers:
+  - { name: reader, type: polling }
+`,
+      'hot.yaml',
+    );
+    const samples: SecondSample[] = [];
+    const run = await runScenario(scenario, modelTarget, { onSample: (s) => samples.push(s) });
+    expect(samples).toHaveLength(30);
+    const bounded = Object.keys(run.metrics).filter((name) => liveBound(name) !== undefined);
+    // Every kind the module lists is present in this run (sums and maxima alike).
+    expect(bounded).toEqual(
+      expect.arrayContaining([
+        'records.throttled',
+        'lostRecords',
+        'shards.maxUtilization',
+        'consumerLag.max',
+      ]),
+    );
+    const gates = parseCliGates(
+      bounded.flatMap((name) => [`${name} <= ${run.metrics[name]}`, `${name} == ${run.metrics[name]}`]),
+    );
+    const final = evaluateGates(gates, run.metrics);
+    expect(final.every((v) => v.passed)).toBe(true);
+    const live = new LiveGates(gates);
+    for (const s of samples) live.observe(s);
+    expect(live.failed.map((f) => f.message)).toEqual([]);
+  });
+
   it('never fails a gate the finished run passes (the model, replayed second by second)', async () => {
     // One shard offered 1,500 records/s of 1 KiB: above its 1,000 records/s, so it throttles and
     // drops; a reader lags. Every gate below is checked live and at the end.

@@ -212,3 +212,19 @@ describe('RunRecorder, one observation at a time', () => {
     expect(() => new RunRecorder({ seconds: 0, consumers: [], firehoses: [] })).toThrow(RangeError);
   });
 });
+
+describe('RunRecorder, per-shard load', () => {
+  it("a second's hottest shard is its own row's maximum, even once rows are merged to bound memory", () => {
+    // A budget of 2 values: the third row makes the rows fold pairwise (element-wise maxima), and
+    // a merged row may be the caller's own. Rows: [0.9], [0.1], [0.1], then [0.1, 0.2] after a
+    // split: second 3's hottest shard is at 0.2 (its own row), not the 0.9 of second 0.
+    const recorder = new RunRecorder({ seconds: 4, consumers: [], firehoses: [], shardRowBudgetValues: 2 });
+    recorder.recordShardLoad(0, Float32Array.of(0.9));
+    recorder.recordShardLoad(1, Float32Array.of(0.1));
+    recorder.recordShardLoad(2, Float32Array.of(0.1));
+    recorder.recordShardLoad(3, Float32Array.of(0.1, 0.2));
+    expect(recorder.sample(0).maxShardUtilization).toBe(0.9);
+    // Float32 0.2 is 0.200000003, rounded to a millionth: 0.2.
+    expect(recorder.sample(3).maxShardUtilization).toBe(0.2);
+  });
+});
