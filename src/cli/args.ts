@@ -67,6 +67,14 @@ const MAX_WORKERS = 10_000;
  * returned as the 0-based share the targets take (`{ index: I − 1, count: N }`).
  */
 export function parseWorkerArg(text: string): { index: number; count: number } {
+  if (text.trim() === '') {
+    throw new ShardcastError(
+      'usage',
+      '--worker needs a value: I/N, worker I of N',
+      ExitCode.invalidInput,
+      `write --worker I/N for worker I of N, counted from 1: --worker 1/4 … --worker 4/4 (N at most ${MAX_WORKERS})`,
+    );
+  }
   const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
   const worker = match ? Number(match[1]) : Number.NaN;
   const count = match ? Number(match[2]) : Number.NaN;

@@ -22,6 +22,8 @@ export interface Io {
   env: Readonly<Record<string, string | undefined>>;
   /** Whether stdout is a terminal (progress bars, colour). */
   isTTY: boolean;
+  /** The width of the terminal stderr draws on, in columns; undefined when it is not one. */
+  readonly columns?: number | undefined;
   now(): Date;
   /**
    * Calls `listener` on SIGINT and SIGTERM until the returned function is called (while a
@@ -77,6 +79,10 @@ export function nodeIo(): Io {
     cwd: process.cwd(),
     env: process.env,
     isTTY: process.stdout.isTTY === true,
+    // Read at each draw: a resized terminal gets lines of its new width.
+    get columns() {
+      return process.stderr.isTTY === true ? process.stderr.columns : undefined;
+    },
     now: () => new Date(),
     onSignal: (listener) => {
       const onInt = () => listener('SIGINT');

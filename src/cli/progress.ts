@@ -10,7 +10,9 @@ import type { SecondSample } from '../result/live.js';
 import { formatNumber, formatPercent, formatSeconds, plural } from '../scenario/units.js';
 import type { Io } from './io.js';
 
+/** The bar's width in columns, less on a terminal narrower than 80 (at least 10). */
 const WIDTH = 30;
+const MIN_WIDTH = 10;
 /**
  * Fewest milliseconds between two draws for samples alone: the model samples thousands of virtual
  * seconds a wall second, and a terminal redrawn that often shows nothing more.
@@ -67,22 +69,38 @@ export class ProgressLine {
 
   private draw(): void {
     const percent = Math.max(0, Math.min(100, this.percent));
-    const filled = Math.round((percent / 100) * WIDTH);
-    const bar = `${'█'.repeat(filled)}${'░'.repeat(WIDTH - filled)} ${percent}% of ${formatSeconds(this.durationSeconds)}`;
+    const columns = this.io.columns;
+    const width = columns === undefined ? WIDTH : Math.max(MIN_WIDTH, Math.min(WIDTH, columns - 50));
+    const filled = Math.round((percent / 100) * width);
+    const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${percent}% of ${formatSeconds(this.durationSeconds)}`;
     this.drawn = true;
     this.lastDrawMs = this.io.now().getTime();
     if (this.sample === undefined) {
-      this.io.stderr(`\r  ${bar} simulated`);
+      this.io.stderr(`\r${fitted(`  ${bar} simulated`, this.io.columns)}`);
       return;
     }
-    // A line whose figures may be shorter than the last: cleared before it is drawn.
-    this.io.stderr(`\r\x1b[2K  ${bar} · ${liveFigures(this.sample)}${this.failedText()}`);
+    // A line whose figures may be shorter than the last: cleared before it is drawn. The figures
+    // come last, so a narrow terminal loses them before the bar and the failed gates.
+    this.io.stderr(
+      `\r\x1b[2K${fitted(`  ${bar}${this.failedText()} · ${liveFigures(this.sample)}`, this.io.columns)}`,
+    );
   }
 
   private failedText(): string {
     const failed = this.live.failed.length;
     return failed === 0 ? '' : ` · ✗ ${plural(failed, 'gate')} failed`;
   }
+}
+
+/**
+ * `line` cut to fit a terminal `columns` wide, less one column (a line that fills the last column
+ * wraps on some terminals, and `\r` then redraws only its second row). Every character here takes
+ * one column (the bar's blocks included).
+ */
+export function fitted(line: string, columns: number | undefined): string {
+  if (columns === undefined || columns <= 1) return line;
+  const characters = [...line];
+  return characters.length < columns ? line : `${characters.slice(0, columns - 2).join('')}…`;
 }
 
 /** `at 12 s: 1,450 acknowledged/s, 3.2% throttled, lag 1.5 s`: the last second, as the target saw it. */

@@ -179,12 +179,16 @@ export async function runScenario<Options>(
   const runSeconds = durationSeconds ?? scenario.duration;
   // How far the run got, for the line an abort prints: the later of the samples and the progress.
   let secondsDone = 0;
+  // Whether the session's run had started (a signal during planning or `prepare` stops before it).
+  let running = false;
   const aborted = (cause: unknown, cleanup?: CleanupReport) =>
     new RunAbortedError(
-      // A target that computes without yielding sees the signal only at its end.
-      secondsDone >= runSeconds
-        ? `stopped as the run ended (${formatSeconds(runSeconds)})`
-        : `stopped after ${formatSeconds(secondsDone)} of ${formatSeconds(runSeconds)}`,
+      !running
+        ? `stopped before the run started (${formatSeconds(runSeconds)} to run)`
+        : // A target that computes without yielding sees the signal only at its end.
+          secondsDone >= runSeconds
+          ? `stopped as the run ended (${formatSeconds(runSeconds)})`
+          : `stopped after ${formatSeconds(secondsDone)} of ${formatSeconds(runSeconds)}`,
       {
         secondsDone,
         durationSeconds: runSeconds,
@@ -226,6 +230,7 @@ export async function runScenario<Options>(
   let result: RunResult;
   try {
     if (signal.aborted) throw signal.reason;
+    running = true;
     result = await session.run();
     // A signal that came while the run computed without yielding waits in the
     // event loop: one turn delivers it, and a user who pressed Ctrl-C gets the interrupt they asked for.
@@ -263,7 +268,12 @@ async function cleanUp(
   } catch (error) {
     report = { ok: false, error };
   }
-  onCleanup?.(report);
+  try {
+    onCleanup?.(report);
+  } catch {
+    // The caller's display of the report failed: the report is still returned, and the run's own
+    // error (if any) is not replaced by this one.
+  }
   return report;
 }
 

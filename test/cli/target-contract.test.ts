@@ -153,6 +153,9 @@ describe('--worker I/N', () => {
   });
 
   it('refuses what is not a share', async () => {
+    const empty = await runWith(['run', 'calm.yaml', '--target', 'paced', '--out', OUT, '--worker=']);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('error: --worker needs a value: I/N, worker I of N\n');
     for (const text of ['5/4', '0/4', '2', 'a/b', '1/0']) {
       const r = await runWith(['run', 'calm.yaml', '--target', 'paced', '--out', OUT, '--worker', text]);
       expect(r.code).toBe(2);
@@ -217,6 +220,67 @@ describe('interrupting a run', () => {
   });
 });
 
+describe('interrupting a run, the edges', () => {
+  it('removes the --out folders it made on a second signal too (nothing was written yet)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'shardcast-sigint2-'));
+    dirs.push(root);
+    const io = new SignalIo({
+      files: { 'calm.yaml': calmScenario({ duration: '10m' }) },
+      cwd: root,
+      writeToDisk: true,
+    });
+    const { targets, log } = registry();
+    const running = main(
+      ['run', 'calm.yaml', '--target', 'paced', '--ms-per-second', '5', '--out', 'deep/er/run'],
+      io,
+      { targets },
+    );
+    await vi.waitFor(() => expect(log.samples.length).toBeGreaterThanOrEqual(1), {
+      timeout: 5000,
+      interval: 5,
+    });
+    expect(existsSync(join(root, 'deep/er/run'))).toBe(true);
+    io.send('SIGINT');
+    io.send('SIGINT');
+    expect(io.exits).toEqual([130]);
+    // Removed before the exit: deep, deep/er and deep/er/run were all made by this run.
+    expect(readdirSync(root)).toEqual([]);
+    await running;
+  });
+
+  it('exits 3, not 130, when the cleanup after an interrupt fails: what the target made may still cost money', async () => {
+    const io = new SignalIo({ files: { 'calm.yaml': calmScenario({ duration: '10m' }) } });
+    const { targets, log } = registry();
+    const running = main(
+      ['run', 'calm.yaml', '--target', 'paced', '--ms-per-second', '5', '--cleanup-fails', '--out', OUT],
+      io,
+      { targets },
+    );
+    await vi.waitFor(() => expect(log.samples.length).toBeGreaterThanOrEqual(1), {
+      timeout: 5000,
+      interval: 5,
+    });
+    io.send('SIGINT');
+    expect(await running).toBe(3);
+    expect(io.err).toContain('cleanup failed: DeleteStream: AccessDenied\n');
+    expect(io.err).toMatch(
+      /\ninterrupted: stopped after \d+ s of 10 min; cleanup failed \(above\); nothing written\n$/,
+    );
+  });
+
+  it('says the run had not started when the signal came before it', async () => {
+    const io = new SignalIo({ files: { 'calm.yaml': calmScenario({ duration: '10m' }) } });
+    const { targets } = registry();
+    // The signal arrives while the pipeline plans (synchronously): it is seen before the target runs.
+    const running = main(['run', 'calm.yaml', '--target', 'paced', '--out', OUT], io, { targets });
+    io.send('SIGINT');
+    expect(await running).toBe(130);
+    expect(io.err).toMatch(
+      /\ninterrupted: stopped before the run started \(10 min to run\); nothing to clean up; nothing written\n$/,
+    );
+  });
+});
+
 describe('cleanup that fails', () => {
   it('writes the whole run, says what cleanup could not do, and exits 3', async () => {
     const io = new FakeIo({ files: { 'calm.yaml': calmScenario({ duration: '5s' }) } });
@@ -233,6 +297,31 @@ describe('cleanup that fails', () => {
 });
 
 describe('the live progress line', () => {
+  it('fits a narrow terminal: every redraw one row, cut before it wraps', async () => {
+    const io = new SignalIo({
+      files: { 'calm.yaml': calmScenario({ duration: '5s' }) },
+      tty: true,
+      columns: 40,
+    });
+    const { targets } = registry();
+    await main(
+      ['run', 'calm.yaml', '--target', 'paced', '--out', OUT, '--gate', 'records.produced < 100'],
+      io,
+      {
+        targets,
+      },
+    );
+    // Each draw starts with \r (and clears the row); at 40 columns it holds at most 39 characters.
+    const draws = io.err.split('\r').filter((part) => part.includes('% of 5 s'));
+    expect(draws.length).toBeGreaterThan(0);
+    for (const draw of draws) {
+      const row = draw.replace('\x1b[2K', '').split('\n')[0]!;
+      expect([...row].length).toBeLessThanOrEqual(39);
+    }
+    // The figures go first, the bar and the failed gate stay: "  ███…░ 100% of 5 s · ✗ 1 gate f…".
+    expect(draws.at(-1)).toMatch(/% of 5 s · ✗ 1 gate f/);
+  });
+
   it('shows the last second and a gate failed beyond recovery, on a terminal only', async () => {
     const io = new SignalIo({ files: { 'calm.yaml': calmScenario({ duration: '5s' }) }, tty: true });
     const { targets } = registry();
@@ -248,7 +337,7 @@ describe('the live progress line', () => {
     expect(io.err).toMatch(
       / {2}✗ records\.produced < 100: failed at 1 s, it cannot pass any more \(records\.produced is already [\d,]+, allowed < 100\)\n/,
     );
-    expect(io.err).toMatch(/% of 5 s · at 5 s: [\d,]+ acknowledged\/s, 0% throttled · ✗ 1 gate failed/);
+    expect(io.err).toMatch(/% of 5 s · ✗ 1 gate failed · at 5 s: [\d,]+ acknowledged\/s, 0% throttled/);
     const plain = await runWith([
       'run',
       'calm.yaml',

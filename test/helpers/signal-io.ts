@@ -8,14 +8,17 @@ import { FakeIo, type FakeIoOptions } from './fake-io.js';
 
 export class SignalIo extends FakeIo {
   override readonly isTTY: boolean;
+  /** The terminal's width, when the test gives one. */
+  readonly columns: number | undefined;
   /** Codes `exitNow` was called with. */
   readonly exits: number[] = [];
   private readonly listeners = new Set<(signal: 'SIGINT' | 'SIGTERM') => void>();
   private readonly onDisk: boolean;
 
-  constructor(options: FakeIoOptions & { tty?: boolean } = {}) {
+  constructor(options: FakeIoOptions & { tty?: boolean; columns?: number } = {}) {
     super(options);
     this.isTTY = options.tty ?? false;
+    this.columns = options.columns;
     this.onDisk = options.writeToDisk ?? false;
   }
 

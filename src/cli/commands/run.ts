@@ -92,6 +92,8 @@ export async function commandRun(io: Io, args: RunArgs, targets: TargetRegistry 
     io.stderr(
       `interrupted again (${signal}): exiting at once; cleanup skipped, so what the ${target.name} target created is left as it is\n`,
     );
+    // Nothing was written yet: the folders made for --out go (synchronously, before the exit).
+    removeCreatedDirectories(io, created);
     io.exitNow?.(ExitCode.interrupted);
   });
   // One turn of the event loop arms the signal watcher before a target that computes without
@@ -137,7 +139,8 @@ export async function commandRun(io: Io, args: RunArgs, targets: TargetRegistry 
           ? 'cleaned up'
           : 'cleanup failed (above)';
     io.stderr(`interrupted: ${error.message}; ${cleaned}; nothing written\n`);
-    return ExitCode.interrupted;
+    // What the target created may still exist (and cost money): that is a target failure.
+    return error.cleanup !== undefined && !error.cleanup.ok ? ExitCode.targetFailed : ExitCode.interrupted;
   }
   if (showProgress) io.stderr('\r\x1b[2K');
   const { result, verdicts } = run;
