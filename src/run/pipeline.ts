@@ -24,7 +24,7 @@ import { planScenario } from '../planner/index.js';
 import type { Plan } from '../planner/types.js';
 import type { SecondSample } from '../result/live.js';
 import type { RunResult } from '../result/types.js';
-import { BOUNDS, runWorkProblem } from '../scenario/bounds.js';
+import { BOUNDS } from '../scenario/bounds.js';
 import { scenarioHash } from '../scenario/hash.js';
 import type { Scenario } from '../scenario/schema.js';
 import { formatSeconds } from '../scenario/units.js';
@@ -111,7 +111,7 @@ export interface RunOutcome extends ReadyRun {
  * `prepare` → `session.run()` → `session.cleanup()`, the cleanup after a result, after an error
  * (rethrown once cleanup is done; a cleanup failure goes to `onCleanup`, never in its place) and
  * after an abort of `options.signal`.
- * @throws ShardcastError (exit 2) when the duration is out of bounds, the run's work is too large,
+ * @throws ShardcastError (exit 2) when the duration is out of bounds, the target refuses the run (the model: its work is too large),
  * a target option is invalid, the share cannot run, or a gate names a metric the target does not
  * measure, before anything runs; `RunAbortedError` (exit 130) when `options.signal` stopped it.
  */
@@ -161,16 +161,9 @@ export async function runScenario<Options>(
     shardsFromPlan === undefined
       ? scenario
       : { ...scenario, stream: { ...scenario.stream, shards: shardsFromPlan } };
-  // Bounded before it starts, at the count it runs with (a stream sized by the plan has one now).
-  const work = runWorkProblem(ran, durationSeconds ?? scenario.duration);
-  if (work !== undefined) {
-    throw new ShardcastError(
-      'usage',
-      work,
-      ExitCode.invalidInput,
-      'run a shorter --duration (the plan covers the whole scenario), a longer engine.tick, or fewer shards',
-    );
-  }
+  // The target's own checks of what it is asked to run (the model bounds its work), at the count
+  // it runs with (a stream sized by the plan has one now), before anything is prepared.
+  target.checkRun?.(ran, durationSeconds ?? scenario.duration);
   const ready: ReadyRun = { plan, runId, seed, shardsFromPlan };
   options.beforeRun?.(ready);
 

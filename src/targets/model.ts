@@ -1,8 +1,9 @@
 /** The `model` target: the built-in engine model, in virtual time, with no AWS account. */
 import { z } from 'zod';
 import { createSimulation, type SteppedSimulation } from '../engine/simulate.js';
-import { RunAbortedError } from '../errors.js';
+import { ExitCode, RunAbortedError, ShardcastError } from '../errors.js';
 import type { RunResult } from '../result/types.js';
+import { runWorkProblem } from '../scenario/bounds.js';
 import { formatSeconds } from '../scenario/units.js';
 import type { Target, TargetContext } from './target.js';
 
@@ -26,6 +27,18 @@ export const modelTarget: Target<ModelOptions> = {
   // It simulates the whole stream in one process: a share of the load would see the whole stream's capacity.
   supportsShares: false,
   whyNoShares: 'the model target simulates the whole stream in one process; run a share with a real target',
+  checkRun: (scenario, durationSeconds) => {
+    // The engine's cost grows with shards × ticks (× consumers): bounded before it starts.
+    const work = runWorkProblem(scenario, durationSeconds);
+    if (work !== undefined) {
+      throw new ShardcastError(
+        'usage',
+        work,
+        ExitCode.invalidInput,
+        'run a shorter --duration (the plan covers the whole scenario), a longer engine.tick, or fewer shards',
+      );
+    }
+  },
   prepare: async (context) => ({
     run: () => runModel(context),
     cleanup: async () => [],

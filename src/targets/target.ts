@@ -98,6 +98,11 @@ export interface Target<Options = unknown> {
   /** Why it cannot run a share, for the message refusing one (`it simulates the whole stream`). */
   whyNoShares?: string;
   /**
+   * Refuses, before anything is prepared, a run this target cannot do (the model: more work than
+   * it bounds), by throwing a `ShardcastError` (exit 2) that says what to change.
+   */
+  checkRun?(scenario: Scenario, durationSeconds: number): void;
+  /**
    * Checks what must be true before anything costs time or money, creates what the run needs, and
    * returns the session. When it throws, it has created nothing (or removed what it created
    * itself): the pipeline has no session to clean up.
