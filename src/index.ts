@@ -64,7 +64,13 @@ export {
 } from './report/index.js';
 export { parseResult, serializeResult } from './result/io.js';
 export type { SecondSample } from './result/live.js';
-export { RunRecorder } from './result/recorder.js';
+export {
+  type FirehoseTotals,
+  type RecorderShape,
+  type RecorderTotals,
+  RunRecorder,
+  type WriteCounts,
+} from './result/recorder.js';
 export type * from './result/types.js';
 export {
   type ArtifactInput,
@@ -98,3 +104,5 @@ export {
 } from './targets/index.js';
 export { matchesMeasurePattern, measurePatternProblem, measures } from './targets/measures.js';
 export { modelTarget } from './targets/model.js';
+// What a target sends, record by record (seeded, shared with the engine).
+export * from './workload/index.js';

@@ -1,6 +1,7 @@
 /**
  * The `shardcast` command line. The only place that prints, and that turns errors into exit codes
- * (README, "Exit codes"): 0 ok, 1 a gate failed, 2 invalid input, 3 target failure, 70 internal.
+ * (README, "Exit codes"): 0 ok, 1 a gate failed, 2 invalid input, 3 target failure, 70 internal,
+ * 130 interrupted (SIGINT/SIGTERM).
  */
 import yargs, { type Argv } from 'yargs';
 import { ExitCode, formatProblem, InvalidInputError, type Problem, ShardcastError } from '../errors.js';
@@ -149,7 +150,7 @@ function buildParser(io: Io, setExit: (code: number) => void, targets: TargetReg
       (args) => setExit(commandTargets(io, { json: args.json }, targets)),
     )
     .command(factsCommand(io, setExit))
-    .demandCommand(1, 'name a command: plan, run, report, compare, validate, schema or facts')
+    .demandCommand(1, 'name a command: plan, run, report, compare, validate, schema, targets or facts')
     .strict()
     .help()
     .alias('help', 'h')

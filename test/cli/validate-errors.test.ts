@@ -748,7 +748,10 @@ describe('shardcast on a bad command line', () => {
       command: 'validate scenarios/launch-day.yaml --frobnicate',
       message: 'error: Unknown argument: frobnicate',
     },
-    { command: '', message: 'error: name a command: plan, run, report, compare, validate, schema or facts' },
+    {
+      command: '',
+      message: 'error: name a command: plan, run, report, compare, validate, schema, targets or facts',
+    },
     { command: 'plan', message: 'error: Not enough non-option arguments: got 0, need at least 1' },
   ])('exits 2 for `shardcast $command`, with a hint and no stack', async ({ command, message }) => {
     const argv = command === '' ? [] : command.split(' ');
