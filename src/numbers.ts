@@ -17,3 +17,8 @@ export function indexOfMax(values: ArrayLike<number>): number {
   for (let i = 0; i < values.length; i++) if (at < 0 || values[i]! > values[at]!) at = i;
   return at;
 }
+
+/** Rounded to a millionth: seconds and utilisations in results and plans, readable and stable. */
+export function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}

@@ -4,7 +4,9 @@
  * at most `PROFILE_POINTS` points in time and `SHARD_LOAD_GROUPS` values per count (a 10,000-shard
  * plan carries 128 values a count, not 10,000).
  */
+
 import { KINESIS } from '../aws/facts.js';
+import { round6 } from '../numbers.js';
 import { rateAt } from '../scenario/profiles.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { ShardLoads } from './shard-loads.js';
@@ -107,8 +109,4 @@ export function planProfile(input: {
     shardsInForce: input.inForce,
     shardLoads: input.shardLoads,
   };
-}
-
-function round6(x: number): number {
-  return Math.round(x * 1e6) / 1e6;
 }

@@ -13,6 +13,7 @@
  * result is read (counts to a thousandth of a record, lags and latencies to a microsecond), so a
  * sample and the result's series at the same index are the same numbers.
  */
+import { round6 } from '../numbers.js';
 import { FlowHistogram } from './flow-histogram.js';
 import type { SecondSample } from './live.js';
 import { runMetrics } from './metrics.js';
@@ -409,9 +410,4 @@ export class RunRecorder {
 /** Counts rounded to a thousandth of a record: flows are fractional; results stay readable and stable. */
 export function round(x: number): number {
   return Math.round(x * 1000) / 1000;
-}
-
-/** Seconds (and utilisations) rounded to a millionth. */
-export function round6(x: number): number {
-  return Math.round(x * 1e6) / 1e6;
 }

@@ -9,6 +9,7 @@
  * when in the step a peak fell is coarser. The result says so: `hottestStepSeconds` (absent at one
  * second) is the step of the hottest shards' series.
  */
+import { round6 } from '../numbers.js';
 import type { ShardSeries } from './types.js';
 
 /** Values kept at most: 2^25 four-byte floats, 128 MiB (a 1,000-shard hour is 3.6 million). */
@@ -133,8 +134,4 @@ export function buildShardSeries(
   return rowStep > 1
     ? { stepSeconds: step, all, hottest, hottestStepSeconds: rowStep }
     : { stepSeconds: step, all, hottest };
-}
-
-function round6(x: number): number {
-  return Math.round(x * 1e6) / 1e6;
 }
