@@ -116,6 +116,8 @@ export class RunRecorder {
   };
   /** The hottest shard's utilisation per second (NaN where no row was recorded). */
   private readonly hottestPerSecond: Float64Array;
+  /** Seconds closed by `endSecond` (1), in order. */
+  private readonly closed: Uint8Array;
 
   constructor(shape: RecorderShape) {
     const seconds = shape.seconds;
@@ -145,6 +147,7 @@ export class RunRecorder {
     }
     this.shardRows = new ShardRows(shape.shardRowBudgetValues);
     this.hottestPerSecond = new Float64Array(seconds).fill(Number.NaN);
+    this.closed = new Uint8Array(seconds);
   }
 
   // ---- One observation at a time (a real target: one record, one response)
@@ -242,6 +245,12 @@ export class RunRecorder {
    */
   endSecond(second: number): SecondSample {
     const i = this.index(second);
+    // Closing a second twice would record its lags again and lose its percentiles (the quantiles
+    // were taken); closing them out of order would give one second's latencies to another.
+    if (this.closed[i] === 1) throw new RangeError(`second ${i} is already closed`);
+    if (i > 0 && this.closed[i - 1] === 0)
+      throw new RangeError(`second ${i - 1} is not closed yet: close seconds in order`);
+    this.closed[i] = 1;
     for (const [series, quantiles] of [
       [this.latency.put, this.putSecond],
       [this.latency.e2e, this.e2eSecond],

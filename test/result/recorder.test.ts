@@ -228,3 +228,16 @@ describe('RunRecorder, per-shard load', () => {
     expect(recorder.sample(3).maxShardUtilization).toBe(0.2);
   });
 });
+
+describe('RunRecorder, closing seconds', () => {
+  it('closes each second once, in order', () => {
+    const recorder = new RunRecorder({ seconds: 3, consumers: [], firehoses: [] });
+    recorder.endSecond(0);
+    // A second time would record its lags twice and lose its percentiles.
+    expect(() => recorder.endSecond(0)).toThrow('second 0 is already closed');
+    // Second 2 before 1 would give second 1's latencies to second 2.
+    expect(() => recorder.endSecond(2)).toThrow('second 1 is not closed yet: close seconds in order');
+    recorder.endSecond(1);
+    recorder.endSecond(2);
+  });
+});
