@@ -13,6 +13,12 @@
  *   a spike of 2 s at 10,000/s sends 20,000 records, not 20,000 ± 141;
  * - the schedule is a pure function of the profile: no generator, identical on every worker, so
  *   worker i of n takes records k ≡ i (mod n) and the n workers send the whole schedule, once.
+ * The engine draws each shard's arrivals per tick as Poisson counts. The two agree where it
+ * matters: records evenly spaced in time but each sent with a key drawn at random land on a shard
+ * as a random thinning of the schedule, whose counts are binomial, close to Poisson when the shard
+ * carries a small share of the producer's records. A shard carrying most of them (one key hot
+ * enough to fill it) sees counts less variable than the model's Poisson: the model then throttles
+ * a little more often near the limit than a real run (docs/engine.md, "Arrivals").
  *
  * Λ is inverted piece by piece: on a piece where the rate is linear, r(τ) = r₀ + bτ, the mass
  * m = r₀τ + bτ²/2 gives τ = 2m / (r₀ + √(r₀² + 2bm)) (the root without cancellation, for b of

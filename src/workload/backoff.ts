@@ -22,7 +22,10 @@
  *   anyway, and the model runs in seconds.
  * The PutRecords entries that fail come back inside an HTTP 200, so the SDK never retries them
  * (docs/aws-facts.md, KDS 7): the producer resends them with this policy, counting the first
- * send as attempt 1, up to `maxAttempts`.
+ * send as attempt 1, up to `maxAttempts`. The SDK's 500 ms throttling base applies to what the SDK
+ * itself retries (a whole request refused with a throttling error), not to these entries, whose
+ * ProvisionedThroughputExceeded is a field of a successful response: the scenario's `baseDelay`
+ * is the producer's own choice for them, as the KPL's and the KCL's record-level retries are.
  */
 import type { Producer } from '../scenario/schema.js';
 import type { Rng } from './random.js';
