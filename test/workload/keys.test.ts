@@ -26,9 +26,16 @@ describe('key samplers: χ² against the exact shares (p = 0.001)', () => {
   it('zipf, 50 keys, exponent 1.2: 49 degrees of freedom, critical 85.35', () => {
     const dist = { dist: 'zipf', count: 50, exponent: 1.2, template: 'k-{i}' } as const;
     const sampler = indexedKeySampler(dist, new Rng(1));
-    // The smallest expected count: 50^−1.2 / H(50, 1.2) × N = 0.00915 / 3.30 × 200,000 ≈ 550, well above 5.
-    const expected = Array.from(keyShares(dist), (p) => p * N);
-    expect(Math.min(...expected)).toBeGreaterThan(5);
+    // Key i (1-based rank) has probability i^−1.2 / H(50, 1.2), H(50, 1.2) = Σ_{i=1..50} i^−1.2 ≈ 3.30,
+    // computed here from the definition, not from the module under test. The smallest expected
+    // count: 50^−1.2 / 3.30 × 200,000 = 0.00915 / 3.30 × 200,000 ≈ 550, well above 5.
+    const weights = Array.from({ length: 50 }, (_, i) => (i + 1) ** -1.2);
+    const h = weights.reduce((a, b) => a + b, 0);
+    expect(h).toBeCloseTo(3.3, 1);
+    const expected = weights.map((w) => (w / h) * N);
+    expect(Math.min(...expected)).toBeCloseTo(550, -1);
+    // And src/keys' shares, which the alias table is built from, are those same probabilities.
+    expect(Array.from(keyShares(dist))).toEqual(expected.map((e) => expect.closeTo(e / N, 12)));
     expect(chiSquare(counts(sampler.nextIndex, 50), expected)).toBeLessThan(85.35);
   });
 
@@ -92,6 +99,31 @@ describe('key samplers: χ² against the exact shares (p = 0.001)', () => {
     expect(observed.slice(11).reduce((a, c) => a + c, 0) / N).toBeCloseTo(0.098, 2);
     expect(chiSquare(observed, expected)).toBeLessThan(34.53);
   });
+
+  it.each([
+    // H(x) = ln x at s = 1 (its own branch) and (x^0.4 − 1)/0.4 at s = 0.6: each branch of H, H⁻¹.
+    [1, 16],
+    [0.6, 17],
+  ])(
+    'rejection-inversion alone, ranks 1 … 50 at exponent %d: 49 degrees of freedom, critical 85.35',
+    (exponent, seed) => {
+      // P(k) = k^−s / Σ_{j=1}^{50} j^−s: at s = 1, Σ = H(50) ≈ 4.499, so rank 1 takes 22% and rank 50
+      // 0.44% (~890 expected); at s = 0.6, Σ ≈ 10.05 and the smallest, 50^−0.6 / Σ ≈ 0.0956 / 10.05
+      // ≈ 0.0095 (~1,900 expected).
+      const sampler = new ZipfRejectionInversion(1, 50, exponent);
+      const rng = new Rng(seed);
+      const weights = Array.from({ length: 50 }, (_, i) => (i + 1) ** -exponent);
+      const total = weights.reduce((a, b) => a + b, 0);
+      const expected = weights.map((w) => (w / total) * N);
+      expect(Math.min(...expected)).toBeGreaterThan(800);
+      expect(
+        chiSquare(
+          counts(() => sampler.sample(rng) - 1, 50),
+          expected,
+        ),
+      ).toBeLessThan(85.35);
+    },
+  );
 
   it('rejection-inversion alone, ranks 11 … 60 at exponent 1.5: 49 degrees of freedom, critical 85.35', () => {
     const sampler = new ZipfRejectionInversion(11, 60, 1.5);
