@@ -17,12 +17,13 @@ import type { PlacedKeys } from '../keys/placement.js';
 import type { SecondSample } from '../result/live.js';
 import type { RunHeader, RunResult } from '../result/types.js';
 import type { Scenario } from '../scenario/schema.js';
+import type { WorkerShare } from '../workload/arrivals.js';
 
-/** Which part of the load one worker sends: worker `index` (0-based) of `count`. */
-export interface TargetShare {
-  index: number;
-  count: number;
-}
+/**
+ * Which part of the load one worker sends: worker `index` (0-based) of `count`; the workload's
+ * arrival schedule gives worker i the records k ≡ i (mod count), so the same type.
+ */
+export type TargetShare = WorkerShare;
 
 /** The whole load, in one process. */
 export const WHOLE_RUN: TargetShare = Object.freeze({ index: 0, count: 1 });

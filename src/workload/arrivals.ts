@@ -29,7 +29,7 @@
 import { rateAt, toRecords } from '../scenario/profiles.js';
 import type { RateProfile } from '../scenario/schema.js';
 
-/** Which part of the schedule one worker sends: records k with k mod count = index (targets/target.ts `TargetShare`). */
+/** Which part of the schedule one worker sends: records k with k mod count = index (a target's `TargetShare`). */
 export interface WorkerShare {
   index: number;
   count: number;

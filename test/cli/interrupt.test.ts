@@ -66,7 +66,7 @@ describe('an interrupted model run (spawned binary)', () => {
       expect(r.stdout).toBe('');
       const again = signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM';
       expect(r.stderr).toContain(
-        `${signal}: stopping the run, then cleaning up what the model target created (${again} again exits at once, without cleanup)\n`,
+        `${signal}: stopping the run and cleaning up (${again} again exits at once, without cleanup)\n`,
       );
       // "interrupted: stopped after 5.2 h of 3 d; nothing to clean up; nothing written" — short of the end.
       const line =

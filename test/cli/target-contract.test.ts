@@ -187,7 +187,9 @@ describe('interrupting a run', () => {
     const code = await running;
     expect(code).toBe(130);
     expect(log.calls).toEqual(['prepare 0/1', 'run', 'cleanup']);
-    expect(io.err).toContain('SIGINT: stopping the run, then cleaning up what the paced target created');
+    expect(io.err).toContain(
+      'SIGINT: stopping the run and cleaning up (Ctrl-C again exits at once, without cleanup)',
+    );
     expect(io.err).toContain('cleanup: deleted stream shardcast-20250101-000000-s7\n');
     expect(io.err).toMatch(/\ninterrupted: stopped after \d+ s of 10 min; cleaned up; nothing written\n$/);
     expect(io.err).not.toContain('    at ');

@@ -84,7 +84,7 @@ export async function commandRun(io: Io, args: RunArgs, targets: TargetRegistry 
     progress?.clear();
     if (signals === 1) {
       io.stderr(
-        `${signal}: stopping the run, then cleaning up what the ${target.name} target created (${signal === 'SIGINT' ? 'Ctrl-C' : signal} again exits at once, without cleanup)\n`,
+        `${signal}: stopping the run and cleaning up (${signal === 'SIGINT' ? 'Ctrl-C' : signal} again exits at once, without cleanup)\n`,
       );
       controller.abort(new RunAbortedError(`stopped by ${signal}`));
       return;
