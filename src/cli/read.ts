@@ -165,10 +165,12 @@ import type { GatesFile } from '../gates/file.js';
 export { GATES_FILE, type GatesFile, serializeGates } from '../gates/file.js';
 
 export function parseGates(text: string, file: string): GatesFile {
-  const parsed = gatesFileSchema.safeParse(parseJson(text, file));
+  const data = parseJson(text, file);
+  const parsed = gatesFileSchema.safeParse(data);
   if (!parsed.success) {
     // Read with a schema, as result.json is: each problem named by its path, not a bare "no".
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(the file)'}: ${i.message}`);
+    // Paths and "missing" worded as result.json's and plan.json's are (`verdicts[0].measured`).
+    const problems = schemaProblems(data, parsed.error).map((p) => `${p.path || '(the file)'}: ${p.message}`);
     throw new ShardcastError(
       'invalid-gates',
       `${file} is not a gates.json written by shardcast:\n  ${problems.slice(0, 10).join('\n  ')}`,

@@ -225,8 +225,8 @@ describe('shardcast report: mistakes exit 2 with the reason', () => {
       'p/gates.json': JSON.stringify({ version: 1, verdicts: [verdict], pending: [] }),
     });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('\n  verdicts.0.metric: ');
-    expect(r.stderr).toContain('\n  verdicts.0.measured: ');
+    expect(r.stderr).toContain('\n  verdicts[0].metric: missing (expected string)');
+    expect(r.stderr).toContain('\n  verdicts[0].measured: missing (expected number)');
   });
 
   it('an image format it does not write', async () => {
