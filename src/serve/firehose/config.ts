@@ -9,7 +9,7 @@ import { FIREHOSE_BUFFER_RANGES } from '../../aws/facts.js';
 import { AwsError } from '../protocol.js';
 import { BUCKET_NAME, keyStaysInBucket } from './delivery.js';
 import { type Input, integer, list, string, structure, Violations } from './input.js';
-import { checkPrefix, hasExpressions } from './object-key.js';
+import { checkPrefix, evaluatePrefix, hasExpressions } from './object-key.js';
 
 export const STREAM_NAME_RULE = {
   required: true,
@@ -155,7 +155,11 @@ function readS3Destination(d: Input | undefined, member: string, v: Violations):
     throw invalid('ErrorOutputPrefix cannot be null or empty when Prefix contains expressions');
   }
   // serve stores objects as files: a key must stay inside its bucket's folder.
-  if (!keyStaysInBucket(`${prefix}object`)) {
+  // Checked on the evaluated prefix too: a quoted literal (`!{timestamp:'..'}`) could climb out.
+  if (
+    !keyStaysInBucket(`${prefix}object`) ||
+    !keyStaysInBucket(`${evaluatePrefix(prefix, 0, 'check')}object`)
+  ) {
     throw invalid(
       `Prefix '${prefix}': serve writes objects as files, so a prefix cannot leave its bucket (.. or a leading /)`,
     );

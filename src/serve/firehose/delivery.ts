@@ -143,6 +143,9 @@ export class ObjectSink {
 
   private async store(bucket: string, key: string, body: Uint8Array): Promise<void> {
     const root = this.dataDir as string;
+    // CreateDeliveryStream refused prefixes that leave the bucket; this guards the data directory
+    // whatever a key turns out to be.
+    if (!keyStaysInBucket(key)) throw new Error(`object key ${key} would leave the bucket folder`);
     const path = join(root, bucket, key);
     await mkdir(dirname(path), { recursive: true });
     // A dot name in the same folder, unique as the key is: the rename is atomic and listings can skip it.

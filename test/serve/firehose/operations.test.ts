@@ -123,6 +123,7 @@ describe('Firehose operations: the API model constraints and what serve refuses'
       'ErrorOutputPrefix cannot be null or empty when Prefix contains expressions',
     ],
     [{ Prefix: '../escape/' }, 'cannot leave its bucket'],
+    [{ Prefix: "!{timestamp:'..'}/x/", ErrorOutputPrefix: 'e/' }, 'cannot leave its bucket'],
     [{ Prefix: '!{partitionKeyFromQuery:id}/', ErrorOutputPrefix: 'e/' }, 'dynamic partitioning'],
     [{ Prefix: '!{timestamp:EEE}/', ErrorOutputPrefix: 'e/' }, 'not a timestamp pattern'],
     [{ CompressionFormat: 'Snappy' }, 'CompressionFormat Snappy is not modelled'],
