@@ -142,6 +142,11 @@ function readS3Destination(d: Input | undefined, member: string, v: Violations):
       : undefined;
   if (v.count > 0 || roleArn === undefined || bucketArn === undefined) return undefined;
 
+  // API-F BufferingHints: "If you specify a value for one of them, you must also provide a value
+  // for the other" (FH-BH says the same).
+  if ((hints.SizeInMBs === undefined) !== (hints.IntervalInSeconds === undefined)) {
+    throw invalid('BufferingHints: specify both SizeInMBs and IntervalInSeconds, or neither');
+  }
   if (compression !== 'UNCOMPRESSED' && compression !== 'GZIP') {
     throw invalid(`CompressionFormat ${compression} is not modelled by serve: use UNCOMPRESSED or GZIP`);
   }

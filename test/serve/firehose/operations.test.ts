@@ -127,6 +127,7 @@ describe('Firehose operations: the API model constraints and what serve refuses'
     [{ Prefix: '!{partitionKeyFromQuery:id}/', ErrorOutputPrefix: 'e/' }, 'dynamic partitioning'],
     [{ Prefix: '!{timestamp:EEE}/', ErrorOutputPrefix: 'e/' }, 'not a timestamp pattern'],
     [{ CompressionFormat: 'Snappy' }, 'CompressionFormat Snappy is not modelled'],
+    [{ BufferingHints: { SizeInMBs: 64 } }, 'specify both SizeInMBs and IntervalInSeconds, or neither'],
     [{ BucketARN: 'arn:aws:s3:::Not_A_Bucket' }, 'does not name an S3 bucket'],
   ])('refuses %j with InvalidArgumentException', (s3, words) => {
     const e = errorOf(() => harness().call('CreateDeliveryStream', directPutInput('x', s3)));
