@@ -8,8 +8,9 @@
 import { FIREHOSE_BUFFER_RANGES } from '../../aws/facts.js';
 import { AwsError } from '../protocol.js';
 import { BUCKET_NAME, keyStaysInBucket } from './delivery.js';
-import { type Input, integer, list, string, structure, Violations } from './input.js';
+import { type Input, integer, string, structure, Violations } from './input.js';
 import { checkPrefix, evaluatePrefix, hasExpressions } from './object-key.js';
+import { readTagList } from './tags.js';
 
 export const STREAM_NAME_RULE = {
   required: true,
@@ -82,7 +83,7 @@ export function readCreateInput(input: Input): DeliveryStreamConfig {
   const extended = structure(input, 'ExtendedS3DestinationConfiguration');
   const member = extended !== undefined ? 'ExtendedS3DestinationConfiguration' : 'S3DestinationConfiguration';
   const destination = readS3Destination(extended ?? s3, member, v);
-  const tags = readTags(input, v);
+  const tags = readTagList(input, v, false);
   v.throwIfAny();
 
   if (type === 'MSKAsSource' || type === 'DatabaseAsSource') {
@@ -180,21 +181,6 @@ function readS3Destination(d: Input | undefined, member: string, v: Violations):
     compression,
     ...(fileExtension === undefined ? {} : { fileExtension }),
   };
-}
-
-function readTags(input: Input, v: Violations): { Key: string; Value?: string }[] {
-  const tags = list(input, 'Tags') ?? [];
-  if (tags.length > 50)
-    v.add('tags', `[${tags.length} tags]`, 'Member must have length less than or equal to 50');
-  return tags.map((t, i) => {
-    if (typeof t !== 'object' || t === null || Array.isArray(t)) {
-      throw new AwsError('SerializationException', `Expected an object at 'tags.${i + 1}.member'`);
-    }
-    const parent = `tags.${i + 1}.member`;
-    const key = string(t as Input, 'Key', { required: true, min: 1, max: 128 }, v, parent) ?? '';
-    const value = string(t as Input, 'Value', { max: 256 }, v, parent);
-    return value === undefined ? { Key: key } : { Key: key, Value: value };
-  });
 }
 
 export type DeliveryStreamStatus = 'CREATING' | 'ACTIVE' | 'DELETING';

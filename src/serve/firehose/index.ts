@@ -14,6 +14,7 @@
  *   a record, 4 MiB a call) hold either way: they are the API's, not a quota.
  * - Kinesis source: one buffer per source shard (FH-BH: the hints apply per shard), fed as
  *   `kinesis-source.ts` reads. PutRecord and PutRecordBatch to it are refused, as AWS refuses them.
+ * - Tags (`tags.ts`): TagDeliveryStream, UntagDeliveryStream, ListTagsForDeliveryStream, up to 50.
  * - `close()` delivers everything still buffered (as the engine model does at the end of a run),
  *   stops every timer and reader, and resolves when every object is written.
  */
@@ -40,6 +41,7 @@ import { blob, type Input, integer, list, string, structure, Violations } from '
 import { KinesisSource } from './kinesis-source.js';
 import { objectKey } from './object-key.js';
 import { DirectPutQuota } from './quota.js';
+import { listTags, type Tags, tagStream, untagStream } from './tags.js';
 
 /**
  * How long a new delivery stream stays CREATING, and a deleted one DELETING, in server time. AWS
@@ -99,6 +101,7 @@ interface DeliveryStream {
   source?: KinesisSource;
   sourceStreamName?: string;
   cancelTransition?: () => void;
+  tags: Tags;
   objectCount: number;
   recordCount: number;
   metrics: Omit<DeliveryStreamMetrics, 'status' | 'bufferedRecords' | 'bufferedBytes'>;
@@ -232,6 +235,7 @@ class FirehoseModel {
       ...(config.type === 'DirectPut' && this.options.limits === 'aws'
         ? { quota: new DirectPutQuota(this.region, this.clock.nowMs()) }
         : {}),
+      tags: new Map(config.tags.map((t) => [t.Key, t.Value])),
       objectCount: 0,
       recordCount: 0,
       metrics: {
@@ -402,6 +406,29 @@ class FirehoseModel {
     return { FailedPutCount: failed, Encrypted: false, RequestResponses: responses };
   }
 
+  /** A stream that exists (any status), by the input's `DeliveryStreamName`. */
+  private existing(input: Input): DeliveryStream {
+    const name = this.streamNameOf(input);
+    const s = this.streams.get(name);
+    if (s === undefined) throw notFound(name, this.accountId);
+    return s;
+  }
+
+  tagDeliveryStream(input: Input): unknown {
+    const s = this.existing(input);
+    tagStream(s.tags, input, s.config.name);
+    return {};
+  }
+
+  untagDeliveryStream(input: Input): unknown {
+    untagStream(this.existing(input).tags, input);
+    return {};
+  }
+
+  listTagsForDeliveryStream(input: Input): unknown {
+    return listTags(this.existing(input).tags, input);
+  }
+
   metrics(): { deliveryStreams: Record<string, DeliveryStreamMetrics> } {
     const deliveryStreams: Record<string, DeliveryStreamMetrics> = {};
     for (const s of [...this.streams.values()].sort((a, b) => (a.config.name < b.config.name ? -1 : 1))) {
@@ -436,6 +463,9 @@ export function createFirehose(options: FirehoseOptions): FirehoseService {
     ['ListDeliveryStreams', (input) => model.listDeliveryStreams(input)],
     ['PutRecord', (input) => model.putRecord(input)],
     ['PutRecordBatch', (input) => model.putRecordBatch(input)],
+    ['TagDeliveryStream', (input) => model.tagDeliveryStream(input)],
+    ['UntagDeliveryStream', (input) => model.untagDeliveryStream(input)],
+    ['ListTagsForDeliveryStream', (input) => model.listTagsForDeliveryStream(input)],
   ] as [string, JsonOperation][]);
   return {
     targetPrefix: 'Firehose_20150804',

@@ -13,12 +13,16 @@ import {
   FirehoseClient,
   FirehoseServiceException,
   InvalidArgumentException,
+  LimitExceededException,
   ListDeliveryStreamsCommand,
+  ListTagsForDeliveryStreamCommand,
   PutRecordBatchCommand,
   PutRecordCommand,
   ResourceInUseException,
   ResourceNotFoundException,
   ServiceUnavailableException,
+  TagDeliveryStreamCommand,
+  UntagDeliveryStreamCommand,
 } from '@aws-sdk/client-firehose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsError, type JsonOperation } from '../../../src/serve/protocol.js';
@@ -169,6 +173,33 @@ describe('the AWS SDK v3 Firehose client against the Firehose model', () => {
     expect(validation).toBeInstanceOf(FirehoseServiceException);
     expect((validation as FirehoseServiceException).name).toBe('ValidationException');
     expect((validation as FirehoseServiceException).message).toContain("at 'records'");
+  });
+
+  it('tags, lists tags in pages, untags, and refuses a 51st tag', async () => {
+    await client.send(
+      new TagDeliveryStreamCommand({
+        DeliveryStreamName: 'sdk',
+        Tags: [{ Key: 'team', Value: 'data' }, { Key: 'env' }],
+      }),
+    );
+    const page = await client.send(
+      new ListTagsForDeliveryStreamCommand({ DeliveryStreamName: 'sdk', Limit: 1 }),
+    );
+    expect(page).toMatchObject({ Tags: [{ Key: 'env' }], HasMoreTags: true });
+    const rest = await client.send(
+      new ListTagsForDeliveryStreamCommand({ DeliveryStreamName: 'sdk', ExclusiveStartTagKey: 'env' }),
+    );
+    expect(rest).toMatchObject({ Tags: [{ Key: 'team', Value: 'data' }], HasMoreTags: false });
+    await client.send(
+      new UntagDeliveryStreamCommand({ DeliveryStreamName: 'sdk', TagKeys: ['env', 'absent'] }),
+    );
+    // One tag left; 50 more would make 51 (a delivery stream holds up to 50).
+    const many = Array.from({ length: 50 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
+    await expect(
+      client.send(new TagDeliveryStreamCommand({ DeliveryStreamName: 'sdk', Tags: many })),
+    ).rejects.toBeInstanceOf(LimitExceededException);
+    const all = await client.send(new ListTagsForDeliveryStreamCommand({ DeliveryStreamName: 'sdk' }));
+    expect(all.Tags).toEqual([{ Key: 'team', Value: 'data' }]);
   });
 
   it('deletes', async () => {
