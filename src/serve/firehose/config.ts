@@ -183,12 +183,77 @@ function readS3Destination(d: Input | undefined, member: string, v: Violations):
   };
 }
 
+/** The one destination's id (DescribeDeliveryStream's `DestinationId`). */
+export const DESTINATION_ID = 'destinationId-000000000001';
+
+/**
+ * UpdateDestination's input applied to `config` (API-F): the S3 destination's members given
+ * replace the current ones, the others stay ("Firehose merges the configuration parameters"), and
+ * the result is checked as CreateDeliveryStream checks it. A stale `CurrentDeliveryStreamVersionId`
+ * is a ConcurrentModificationException.
+ */
+export function applyDestinationUpdate(
+  config: DeliveryStreamConfig,
+  version: number,
+  input: Input,
+): DeliveryStreamConfig {
+  const v = new Violations();
+  const current = string(
+    input,
+    'CurrentDeliveryStreamVersionId',
+    { required: true, min: 1, max: 50, pattern: /^[0-9]+$/, patternText: '[0-9]+' },
+    v,
+  );
+  const destinationId = string(input, 'DestinationId', { required: true, min: 1, max: 100 }, v);
+  const s3 = structure(input, 'S3DestinationUpdate');
+  const extended = structure(input, 'ExtendedS3DestinationUpdate');
+  v.throwIfAny();
+  if (current !== String(version)) {
+    throw new AwsError(
+      'ConcurrentModificationException',
+      `CurrentDeliveryStreamVersionId ${current} is not the current version ${version} of Firehose ${config.name}.`,
+    );
+  }
+  if (destinationId !== DESTINATION_ID)
+    throw invalid(`Destination ${destinationId} not found; the destination is ${DESTINATION_ID}.`);
+  const others = OTHER_DESTINATIONS.map((d) => d.replace('Configuration', 'Update')).filter(
+    (d) => input[d] !== undefined && input[d] !== null,
+  );
+  if (others.length > 0) throw invalid(`${others.join(', ')}: serve delivers to S3 only`);
+  if (s3 !== undefined && extended !== undefined)
+    throw invalid('Specify only one of S3DestinationUpdate and ExtendedS3DestinationUpdate');
+  const update = extended ?? s3 ?? {};
+  const member = extended !== undefined ? 'ExtendedS3DestinationConfiguration' : config.destinationMember;
+  const merged: Input = {
+    RoleARN: config.roleArn,
+    BucketARN: config.bucketArn,
+    Prefix: config.prefix,
+    ErrorOutputPrefix: config.errorOutputPrefix,
+    BufferingHints: { SizeInMBs: config.sizeMiB, IntervalInSeconds: config.intervalSeconds },
+    CompressionFormat: config.compression,
+    ...(member === 'ExtendedS3DestinationConfiguration' ? { FileExtension: config.fileExtension } : {}),
+    ...Object.fromEntries(
+      Object.entries(update).filter(([, value]) => value !== undefined && value !== null),
+    ),
+  };
+  const destination = readS3Destination(merged, member, v);
+  v.throwIfAny();
+  return { ...config, destinationMember: member, ...(destination as S3Part) };
+}
+
 export type DeliveryStreamStatus = 'CREATING' | 'ACTIVE' | 'DELETING';
 
 /** DescribeDeliveryStream's `DeliveryStreamDescription` (timestamps in epoch seconds, as JSON 1.1 sends them). */
 export function describe(
   config: DeliveryStreamConfig,
-  state: { arn: string; status: DeliveryStreamStatus; createdAtMs: number; deliveryStartMs?: number },
+  state: {
+    arn: string;
+    status: DeliveryStreamStatus;
+    createdAtMs: number;
+    version: number;
+    lastUpdateMs?: number;
+    deliveryStartMs?: number;
+  },
 ): Record<string, unknown> {
   const buffering = { SizeInMBs: config.sizeMiB, IntervalInSeconds: config.intervalSeconds };
   const s3 = {
@@ -208,8 +273,9 @@ export function describe(
     DeliveryStreamStatus: state.status,
     DeliveryStreamEncryptionConfiguration: { Status: 'DISABLED' },
     DeliveryStreamType: config.type,
-    VersionId: '1',
+    VersionId: String(state.version),
     CreateTimestamp: created,
+    ...(state.lastUpdateMs === undefined ? {} : { LastUpdateTimestamp: state.lastUpdateMs / 1000 }),
     ...(config.source === undefined
       ? {}
       : {
@@ -226,7 +292,7 @@ export function describe(
     // AWS describes an S3 destination both ways, whichever member created it.
     Destinations: [
       {
-        DestinationId: 'destinationId-000000000001',
+        DestinationId: DESTINATION_ID,
         S3DestinationDescription: s3,
         ExtendedS3DestinationDescription: {
           ...s3,

@@ -21,27 +21,17 @@
 import { createHash } from 'node:crypto';
 import { flushIntervalSeconds } from '../../aws/defaults.js';
 import { FIREHOSE } from '../../aws/facts.js';
-import {
-  AwsError,
-  type JsonOperation,
-  type Operation,
-  type ServeClock,
-  type Service,
-  type StreamFeed,
-} from '../protocol.js';
-import {
-  type DeliveryStreamConfig,
-  type DeliveryStreamStatus,
-  describe,
-  readCreateInput,
-  STREAM_NAME_RULE,
-} from './config.js';
+import { AwsError, type JsonOperation, type Operation, type ServeClock } from '../protocol.js';
+import { applyDestinationUpdate, describe, readCreateInput, STREAM_NAME_RULE } from './config.js';
 import { DeliveryBuffer, type FlushedBuffer, ObjectSink } from './delivery.js';
 import { blob, type Input, integer, list, string, structure, Violations } from './input.js';
 import { KinesisSource } from './kinesis-source.js';
 import { objectKey } from './object-key.js';
 import { DirectPutQuota } from './quota.js';
-import { listTags, type Tags, tagStream, untagStream } from './tags.js';
+import { listTags, tagStream, untagStream } from './tags.js';
+import type { DeliveryStream, DeliveryStreamMetrics, FirehoseOptions, FirehoseService } from './types.js';
+
+export type { DeliveryStreamMetrics, FirehoseOptions, FirehoseService } from './types.js';
 
 /**
  * How long a new delivery stream stays CREATING, and a deleted one DELETING, in server time. AWS
@@ -53,59 +43,6 @@ export const DELETE_DELAY_MS = 1000;
 
 const MiB = 1024 * 1024;
 const DIRECT_PUT_BUFFER = 'direct-put';
-
-export interface FirehoseOptions {
-  feed?: StreamFeed;
-  /** Where objects are written (`<dataDir>/<bucket>/<key>`); without it only counts are kept. */
-  dataDir?: string;
-  clock: ServeClock;
-  region: string;
-  accountId: string;
-  limits: 'aws' | 'off';
-}
-
-/** Per delivery stream, for `GET /_shardcast/metrics`. */
-export interface DeliveryStreamMetrics {
-  status: DeliveryStreamStatus;
-  recordsIn: number;
-  bytesIn: number;
-  /** Records refused by the Direct PUT quota, and whole calls refused by its requests/s. */
-  throttledRecords: number;
-  throttledRequests: number;
-  objects: number;
-  /** Bytes of the objects as stored (after compression). */
-  objectBytes: number;
-  /** Records and their bytes in the objects written. */
-  recordsDelivered: number;
-  bytesDelivered: number;
-  bufferedRecords: number;
-  bufferedBytes: number;
-  /** Objects that could not be written (the error of the last one beside). */
-  deliveryErrors: number;
-  lastDeliveryError?: string;
-}
-
-/** The Firehose service, plus `idle()`: resolves when every object flushed so far is written. */
-export interface FirehoseService extends Service {
-  idle(): Promise<void>;
-}
-
-interface DeliveryStream {
-  config: DeliveryStreamConfig;
-  arn: string;
-  status: DeliveryStreamStatus;
-  createdAtMs: number;
-  deliveryStartMs?: number;
-  buffers: Map<string, DeliveryBuffer>;
-  quota?: DirectPutQuota;
-  source?: KinesisSource;
-  sourceStreamName?: string;
-  cancelTransition?: () => void;
-  tags: Tags;
-  objectCount: number;
-  recordCount: number;
-  metrics: Omit<DeliveryStreamMetrics, 'status' | 'bufferedRecords' | 'bufferedBytes'>;
-}
 
 function notFound(name: string, accountId: string): AwsError {
   return new AwsError('ResourceNotFoundException', `Firehose ${name} under account ${accountId} not found.`);
@@ -156,7 +93,7 @@ class FirehoseModel {
     const key = objectKey({
       prefix: s.config.prefix,
       streamName: s.config.name,
-      version: 1,
+      version: s.version,
       oldestArrivalMs: flushed.oldestArrivalMs,
       writtenAtMs: flushed.flushedAtMs,
       extension: s.config.fileExtension ?? (gzip ? '.gz' : ''),
@@ -231,6 +168,7 @@ class FirehoseModel {
       arn,
       status: 'CREATING',
       createdAtMs: this.clock.nowMs(),
+      version: 1,
       buffers: new Map(),
       ...(config.type === 'DirectPut' && this.options.limits === 'aws'
         ? { quota: new DirectPutQuota(this.region, this.clock.nowMs()) }
@@ -299,6 +237,8 @@ class FirehoseModel {
         arn: s.arn,
         status: s.status,
         createdAtMs: s.createdAtMs,
+        version: s.version,
+        ...(s.lastUpdateMs === undefined ? {} : { lastUpdateMs: s.lastUpdateMs }),
         ...(s.deliveryStartMs === undefined ? {} : { deliveryStartMs: s.deliveryStartMs }),
       }),
     };
@@ -414,6 +354,24 @@ class FirehoseModel {
     return s;
   }
 
+  /**
+   * UpdateDestination: what is buffered is delivered under the old configuration and version
+   * first, then the new one applies at once (AWS: "usually effective within a few minutes").
+   */
+  updateDestination(input: Input): unknown {
+    const s = this.existing(input);
+    if (s.status !== 'ACTIVE') {
+      throw new AwsError('ResourceInUseException', `Firehose ${s.config.name} is ${s.status}, not ACTIVE.`);
+    }
+    const config = applyDestinationUpdate(s.config, s.version, input);
+    for (const b of s.buffers.values()) b.flush();
+    s.buffers.clear();
+    s.config = config;
+    s.version++;
+    s.lastUpdateMs = this.clock.nowMs();
+    return {};
+  }
+
   tagDeliveryStream(input: Input): unknown {
     const s = this.existing(input);
     tagStream(s.tags, input, s.config.name);
@@ -463,6 +421,7 @@ export function createFirehose(options: FirehoseOptions): FirehoseService {
     ['ListDeliveryStreams', (input) => model.listDeliveryStreams(input)],
     ['PutRecord', (input) => model.putRecord(input)],
     ['PutRecordBatch', (input) => model.putRecordBatch(input)],
+    ['UpdateDestination', (input) => model.updateDestination(input)],
     ['TagDeliveryStream', (input) => model.tagDeliveryStream(input)],
     ['UntagDeliveryStream', (input) => model.untagDeliveryStream(input)],
     ['ListTagsForDeliveryStream', (input) => model.listTagsForDeliveryStream(input)],

@@ -172,6 +172,52 @@ describe('Firehose delivery: objects as S3 holds them', () => {
     );
   });
 
+  it('UpdateDestination delivers what is buffered under version 1, then writes version 2 objects where the update says', async () => {
+    const h = harness({ dataDir: dir });
+    h.call(
+      'CreateDeliveryStream',
+      directPutInput('upd', { Prefix: 'v1/', BufferingHints: { SizeInMBs: 1, IntervalInSeconds: 60 } }),
+    );
+    h.clock.advanceBy(1000);
+    h.call('PutRecord', {
+      DeliveryStreamName: 'upd',
+      Record: { Data: Buffer.from('old').toString('base64') },
+    });
+    const update = {
+      DeliveryStreamName: 'upd',
+      CurrentDeliveryStreamVersionId: '1',
+      DestinationId: 'destinationId-000000000001',
+      ExtendedS3DestinationUpdate: { Prefix: 'v2/', CompressionFormat: 'GZIP' },
+    };
+    expect(h.call('UpdateDestination', update)).toEqual({});
+    // The same version again is stale now.
+    expect(() => h.call('UpdateDestination', update)).toThrow(/not the current version 2/);
+    h.call('PutRecord', {
+      DeliveryStreamName: 'upd',
+      Record: { Data: Buffer.from('new').toString('base64') },
+    });
+    await h.firehose.close?.();
+    const files = await listFiles(join(dir, 'bucket'));
+    expect(files).toHaveLength(2);
+    expect(files[0]).toMatch(new RegExp(`^v1/2026/12/06/09/upd-1-2026-12-06-09-59-51-${UUID}$`));
+    expect(files[1]).toMatch(new RegExp(`^v2/2026/12/06/09/upd-2-2026-12-06-09-59-51-${UUID}\\.gz$`));
+    const described = h.call('DescribeDeliveryStream', { DeliveryStreamName: 'upd' }) as {
+      DeliveryStreamDescription: {
+        VersionId: string;
+        Destinations: { ExtendedS3DestinationDescription: unknown }[];
+      };
+    };
+    expect(described.DeliveryStreamDescription.VersionId).toBe('2');
+    // Members the update left out keep their values (the 60 s interval).
+    expect(
+      described.DeliveryStreamDescription.Destinations[0]?.ExtendedS3DestinationDescription,
+    ).toMatchObject({
+      Prefix: 'v2/',
+      CompressionFormat: 'GZIP',
+      BufferingHints: { SizeInMBs: 1, IntervalInSeconds: 60 },
+    });
+  });
+
   it('close() delivers what is buffered and leaves no timer behind; without a data directory it only counts', async () => {
     const h = harness();
     h.call(

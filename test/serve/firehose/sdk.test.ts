@@ -7,6 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  ConcurrentModificationException,
   CreateDeliveryStreamCommand,
   DeleteDeliveryStreamCommand,
   DescribeDeliveryStreamCommand,
@@ -23,6 +24,7 @@ import {
   ServiceUnavailableException,
   TagDeliveryStreamCommand,
   UntagDeliveryStreamCommand,
+  UpdateDestinationCommand,
 } from '@aws-sdk/client-firehose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsError, type JsonOperation } from '../../../src/serve/protocol.js';
@@ -200,6 +202,23 @@ describe('the AWS SDK v3 Firehose client against the Firehose model', () => {
     ).rejects.toBeInstanceOf(LimitExceededException);
     const all = await client.send(new ListTagsForDeliveryStreamCommand({ DeliveryStreamName: 'sdk' }));
     expect(all.Tags).toEqual([{ Key: 'team', Value: 'data' }]);
+  });
+
+  it('updates the destination, and parses ConcurrentModificationException for a stale version', async () => {
+    const update = {
+      DeliveryStreamName: 'sdk',
+      CurrentDeliveryStreamVersionId: '1',
+      DestinationId: 'destinationId-000000000001',
+      ExtendedS3DestinationUpdate: { BufferingHints: { SizeInMBs: 2, IntervalInSeconds: 120 } },
+    };
+    await client.send(new UpdateDestinationCommand(update));
+    const d = (await client.send(new DescribeDeliveryStreamCommand({ DeliveryStreamName: 'sdk' })))
+      .DeliveryStreamDescription;
+    expect(d?.VersionId).toBe('2');
+    expect(d?.LastUpdateTimestamp).toBeInstanceOf(Date);
+    await expect(client.send(new UpdateDestinationCommand(update))).rejects.toBeInstanceOf(
+      ConcurrentModificationException,
+    );
   });
 
   it('deletes', async () => {
