@@ -98,4 +98,27 @@ describe('DirectPutQuota', () => {
     expect(quota.admitRecord(1_048_577)).toBe(false);
     expect(quota.admitRecord(1_048_576)).toBe(true);
   });
+
+  it('never admits more than one second of burst plus the rate × the time elapsed (property)', () => {
+    // Other regions: 1,048,576 bytes/s and 100,000 records/s. Whatever the calls, the bytes admitted
+    // by time T (s) are at most 1,048,576 × (1 + T): the full bucket at the start plus the refill.
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 400 }), fc.integer({ min: 1, max: 300_000 })), {
+          maxLength: 300,
+        }),
+        (calls) => {
+          const quota = new DirectPutQuota('ap-south-1', 0);
+          let nowMs = 0;
+          let admitted = 0;
+          for (const [waitMs, bytes] of calls) {
+            nowMs += waitMs;
+            if (quota.admitRequest(nowMs) && quota.admitRecord(bytes)) admitted += bytes;
+            expect(admitted).toBeLessThanOrEqual(1_048_576 * (1 + nowMs / 1000) + 1e-6);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 });
