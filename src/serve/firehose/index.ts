@@ -153,7 +153,7 @@ class FirehoseModel {
     if (existing !== undefined) {
       throw new AwsError(
         'ResourceInUseException',
-        `Firehose ${config.name} under this.accountId ${this.accountId} already exists with status ${existing.status}.`,
+        `Firehose ${config.name} under account ${this.accountId} already exists with status ${existing.status}.`,
       );
     }
     if (config.source !== undefined && this.options.feed?.streamName(config.source.streamArn) === undefined) {

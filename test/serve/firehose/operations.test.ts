@@ -52,9 +52,11 @@ describe('Firehose operations: lifecycle', () => {
         },
       ],
     });
-    expect(errorOf(() => h.call('CreateDeliveryStream', directPutInput('b-stream'))).type).toBe(
+    const again = errorOf(() => h.call('CreateDeliveryStream', directPutInput('b-stream')));
+    expect([again.type, again.message]).toEqual([
       'ResourceInUseException',
-    );
+      'Firehose b-stream under account 000000000000 already exists with status ACTIVE.',
+    ]);
 
     for (const name of ['c-stream', 'a-stream', 'd-stream'])
       h.call('CreateDeliveryStream', directPutInput(name));
