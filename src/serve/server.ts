@@ -10,6 +10,7 @@
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttp2Server, type Http2Session } from 'node:http2';
 import { createServer as createNetServer, type Socket } from 'node:net';
+import { Duplex } from 'node:stream';
 import { KINESIS } from '../aws/facts.js';
 import { answerAdmin, type TransportCounts } from './admin.js';
 import { createClock } from './clock.js';
@@ -139,7 +140,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
-    dispatch(socket, (isHttp2) => (isHttp2 ? http2 : http1).emit('connection', socket));
+    dispatch(socket, (isHttp2, stream) => (isHttp2 ? http2 : http1).emit('connection', stream));
   });
   const port = await new Promise<number>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
@@ -177,10 +178,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 }
 
 /**
- * Reads a connection's first bytes until they are the HTTP/2 preface or cannot be, puts them
- * back, and hands the socket on.
+ * Reads a connection's first bytes until they are the HTTP/2 preface or cannot be, and hands the
+ * connection on. HTTP/1.1 takes the socket with the bytes put back (`unshift`). The HTTP/2 server
+ * reads from the socket's native handle and would never see bytes put back, so it gets a stream
+ * that replays them and then relays the socket (Node wraps such a stream for HTTP/2 itself).
  */
-function dispatch(socket: Socket, handOver: (isHttp2: boolean) => void): void {
+function dispatch(socket: Socket, handOver: (isHttp2: boolean, stream: Duplex) => void): void {
   let seen = Buffer.alloc(0);
   const onData = (chunk: Buffer) => {
     seen = Buffer.concat([seen, chunk]);
@@ -189,11 +192,43 @@ function dispatch(socket: Socket, handOver: (isHttp2: boolean) => void): void {
     if (matches && seen.length < HTTP2_PREFACE.length) return;
     socket.off('data', onData);
     socket.pause();
-    socket.unshift(seen);
-    handOver(matches);
-    socket.resume();
+    if (!matches) {
+      socket.unshift(seen);
+      handOver(false, socket);
+      socket.resume();
+      return;
+    }
+    handOver(true, relay(socket, seen));
   };
   socket.on('data', onData);
+}
+
+/** A duplex stream that yields `first`, then what `socket` receives; writes go to `socket`. */
+function relay(socket: Socket, first: Buffer): Duplex {
+  const stream = new Duplex({
+    read() {
+      socket.resume();
+    },
+    write(chunk: Buffer, _encoding, callback) {
+      socket.write(chunk, callback);
+    },
+    final(callback) {
+      socket.end();
+      callback();
+    },
+    destroy(error, callback) {
+      socket.destroy();
+      callback(error);
+    },
+  });
+  stream.push(first);
+  socket.on('data', (chunk: Buffer) => {
+    if (!stream.push(chunk)) socket.pause();
+  });
+  socket.on('end', () => stream.push(null));
+  socket.on('close', () => stream.destroy());
+  socket.resume();
+  return stream;
 }
 
 async function serveOne(
