@@ -13,7 +13,7 @@ import { createServer as createNetServer, type Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { KINESIS } from '../aws/facts.js';
 import { answerAdmin, type TransportCounts } from './admin.js';
-import { createClock } from './clock.js';
+import { createClock, type ScaledClock } from './clock.js';
 import { FaultInjector, type FaultPlan, NO_FAULTS, parseFaults } from './faults.js';
 import type { ServeClock, Service } from './protocol.js';
 import {
@@ -41,6 +41,8 @@ export interface ServerOptions {
   timeScale?: number;
   region?: string;
   accountId?: string;
+  /** The clock the services were made with (`createClock`); one at `timeScale` by default. */
+  clock?: ScaledClock;
   /** The largest request body taken (DEFAULT_MAX_BODY_BYTES); a longer one gets 413. */
   maxBodyBytes?: number;
 }
@@ -81,7 +83,7 @@ export class ListenError extends Error {
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
-  const clock = createClock(options.timeScale ?? 1);
+  const clock = options.clock ?? createClock(options.timeScale ?? 1);
   const plan =
     typeof options.faults === 'string' ? parseFaults(options.faults) : (options.faults ?? NO_FAULTS);
   const faults = new FaultInjector(options.seed ?? 1, plan);
