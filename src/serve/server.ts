@@ -60,7 +60,7 @@ export interface RunningServer {
 /**
  * The largest PutRecords, base64-encoded, with room for its JSON: 10 MiB of data is
  * ⌈10,485,760 / 3⌉ × 4 = 13,981,016 base64 characters, plus up to 500 entries × (256 key
- * characters + ~1 KiB for names, quotes and an ExplicitHashKey) ≈ 0.6 MiB: 14.5 MiB in all.
+ * characters + 1 KiB for names, quotes and an ExplicitHashKey) = 640,000: 14,621,016 bytes (13.9 MiB).
  */
 export const DEFAULT_MAX_BODY_BYTES =
   Math.ceil(KINESIS.putRecordsMaxBytes.value / 3) * 4 +
