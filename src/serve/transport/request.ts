@@ -217,7 +217,7 @@ export async function answer(
     const decision = transport.faults.decide(operation);
     if (decision.delayMs > 0) await transport.delay(decision.delayMs);
     if (decision.kind === 'reset') {
-      transport.count(key, 0, 'reset');
+      transport.count(key, 0);
       dropConnection(response);
       return;
     }
