@@ -2,15 +2,14 @@
  * `shardcast serve`'s transport: one TCP port for HTTP/1.1 (keep-alive) and cleartext HTTP/2 with
  * prior knowledge (what the SDK's `NodeHttp2Handler` sends to an `http://` endpoint). Node's
  * `http2.createServer` does not take HTTP/1.1 on the same port, so each connection's first bytes
- * decide: the HTTP/2 preface `PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n` goes to the HTTP/2 server, anything
- * else to the HTTP/1.1 one. The services are given (`startServer({ services })`); the transport
+ * decide: the HTTP/2 preface `PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n` goes to the HTTP/2 server (through
+ * its own loopback port: `relayTo`), anything else to the HTTP/1.1 one. The services are given (`startServer({ services })`); the transport
  * adds AWS's wire protocols (transport/request.ts), faults (faults.ts) and the admin routes
  * (admin.ts).
  */
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttp2Server, type Http2Session } from 'node:http2';
-import { createServer as createNetServer, type Socket } from 'node:net';
-import { Duplex } from 'node:stream';
+import { connect as connectNet, createServer as createNetServer, type Socket } from 'node:net';
 import { KINESIS } from '../aws/facts.js';
 import { answerAdmin, type TransportCounts } from './admin.js';
 import { createClock, type ScaledClock } from './clock.js';
@@ -65,6 +64,9 @@ export interface RunningServer {
 export const DEFAULT_MAX_BODY_BYTES =
   Math.ceil(KINESIS.putRecordsMaxBytes.value / 3) * 4 +
   KINESIS.putRecordsMaxRecords.value * (KINESIS.partitionKeyMaxChars.value + 1024);
+
+/** How long a new connection may take to send its first bytes (as Node's `headersTimeout`). */
+const FIRST_BYTES_TIMEOUT_MS = 60_000;
 
 const HTTP2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
 
@@ -138,16 +140,30 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   http2.on('sessionError', () => {});
 
+  const http2Port = await new Promise<number>((resolve, reject) => {
+    http2.once('error', reject);
+    http2.listen(0, '127.0.0.1', () => resolve((http2.address() as { port: number }).port));
+  });
   const server = createNetServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
-    dispatch(socket, (isHttp2, stream) => (isHttp2 ? http2 : http1).emit('connection', stream));
+    dispatch(socket, (isHttp2, first) => {
+      if (isHttp2) {
+        relayTo(http2Port, socket, first, sockets);
+        return;
+      }
+      // HTTP/1.1 reads through the socket's stream: the bytes put back are read again.
+      socket.unshift(first);
+      http1.emit('connection', socket);
+      socket.resume();
+    });
   });
   const port = await new Promise<number>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(new ListenError(error.code ?? 'ERROR', host, options.port ?? 4567, error)),
-    );
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      http2.close();
+      reject(new ListenError(error.code ?? 'ERROR', host, options.port ?? 4567, error));
+    });
     server.listen(options.port ?? 4567, host, () => {
       const address = server.address();
       resolve(typeof address === 'object' && address ? address.port : (options.port ?? 4567));
@@ -181,56 +197,46 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
 /**
  * Reads a connection's first bytes until they are the HTTP/2 preface or cannot be, and hands the
- * connection on. HTTP/1.1 takes the socket with the bytes put back (`unshift`). The HTTP/2 server
- * reads from the socket's native handle and would never see bytes put back, so it gets a stream
- * that replays them and then relays the socket (Node wraps such a stream for HTTP/2 itself).
+ * connection on with them.
  */
-function dispatch(socket: Socket, handOver: (isHttp2: boolean, stream: Duplex) => void): void {
+function dispatch(socket: Socket, handOver: (isHttp2: boolean, first: Buffer) => void): void {
   let seen = Buffer.alloc(0);
+  // A connection that sends nothing is closed after a while; once handed over, the HTTP servers'
+  // own timeouts apply.
+  socket.setTimeout(FIRST_BYTES_TIMEOUT_MS, () => socket.destroy());
   const onData = (chunk: Buffer) => {
     seen = Buffer.concat([seen, chunk]);
     const compared = Math.min(seen.length, HTTP2_PREFACE.length);
     const matches = seen.subarray(0, compared).equals(HTTP2_PREFACE.subarray(0, compared));
     if (matches && seen.length < HTTP2_PREFACE.length) return;
     socket.off('data', onData);
+    socket.setTimeout(0);
     socket.pause();
-    if (!matches) {
-      socket.unshift(seen);
-      handOver(false, socket);
-      socket.resume();
-      return;
-    }
-    handOver(true, relay(socket, seen));
+    handOver(matches, seen);
   };
   socket.on('data', onData);
 }
 
-/** A duplex stream that yields `first`, then what `socket` receives; writes go to `socket`. */
-function relay(socket: Socket, first: Buffer): Duplex {
-  const stream = new Duplex({
-    read() {
-      socket.resume();
-    },
-    write(chunk: Buffer, _encoding, callback) {
-      socket.write(chunk, callback);
-    },
-    final(callback) {
-      socket.end();
-      callback();
-    },
-    destroy(error, callback) {
-      socket.destroy();
-      callback(error);
-    },
+/**
+ * Relays an HTTP/2 connection to the HTTP/2 server's own loopback port, `first` bytes first. The
+ * HTTP/2 server reads a socket's native handle, so bytes already read cannot be put back; and a
+ * JavaScript stream in place of the socket stalls its flow control under load (a subscription
+ * stopped after 2.8 MB). Two real sockets piped keep both backpressure and speed.
+ */
+function relayTo(port: number, socket: Socket, first: Buffer, sockets: Set<Socket>): void {
+  const upstream = connectNet(port, '127.0.0.1');
+  sockets.add(upstream);
+  upstream.setNoDelay(true);
+  socket.setNoDelay(true);
+  upstream.on('close', () => {
+    sockets.delete(upstream);
+    socket.destroy();
   });
-  stream.push(first);
-  socket.on('data', (chunk: Buffer) => {
-    if (!stream.push(chunk)) socket.pause();
-  });
-  socket.on('end', () => stream.push(null));
-  socket.on('close', () => stream.destroy());
-  socket.resume();
-  return stream;
+  upstream.on('error', () => {});
+  socket.on('close', () => upstream.destroy());
+  upstream.write(first);
+  socket.pipe(upstream);
+  upstream.pipe(socket);
 }
 
 async function serveOne(

@@ -44,17 +44,24 @@ function fromCbor(value: unknown): unknown {
     return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
   if (value instanceof Date) return value.getTime() / 1000;
   if (Array.isArray(value)) return value.map(fromCbor);
-  if (value instanceof Map) {
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of value) out[String(key)] = fromCbor(item);
-    return out;
-  }
+  if (value instanceof Map)
+    return ownProperties([...value].map(([key, item]) => [String(key), fromCbor(item)]));
   if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = fromCbor(item);
-    return out;
+    return ownProperties(Object.entries(value).map(([key, item]) => [key, fromCbor(item)]));
   }
   return value;
+}
+
+/**
+ * An object of `entries` as own properties: a `__proto__` key in a client's CBOR map stays a
+ * member, as JSON.parse keeps it, instead of replacing the object's prototype.
+ */
+function ownProperties(entries: [string, unknown][]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of entries) {
+    Object.defineProperty(out, key, { value: item, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
