@@ -253,8 +253,10 @@ async function serveOne(
     if (request.readableAborted || response.destroyed) return;
     // Too large: AWS's front end answers 413 with no body and does not read the rest.
     transport.count('unknown', 413, 'RequestEntityTooLarge');
-    response.setHeader('Connection', 'close');
-    send(response, 413, requestIdHeaders(), '');
+    // HTTP/1.1 closes the connection after the answer; HTTP/2 has no Connection header (it throws)
+    // and resets the one stream instead (closeAfterAnswer).
+    const closing: Record<string, string> = 'stream' in response ? {} : { Connection: 'close' };
+    send(response, 413, { ...requestIdHeaders(), ...closing }, '');
     response.on('finish', () => closeAfterAnswer(response));
     return;
   }

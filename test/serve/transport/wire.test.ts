@@ -185,3 +185,42 @@ describe('CBOR (application/x-amz-cbor-1.1)', () => {
     expect((decoder.decode(answer.body) as { __type: string }).__type).toBe('SerializationException');
   });
 });
+
+describe('over HTTP/2', () => {
+  async function http2Call(
+    headers: Record<string, string>,
+    body: Buffer | string,
+  ): Promise<{ status: number; body: Buffer } | Error> {
+    const { connect } = await import('node:http2');
+    const session = connect(server.endpoint);
+    session.on('error', () => {});
+    try {
+      return await new Promise((resolve) => {
+        const stream = session.request({ ':method': 'POST', ':path': '/', ...headers });
+        let status = 0;
+        const chunks: Buffer[] = [];
+        stream.on('response', (h) => {
+          status = Number(h[':status']);
+        });
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => resolve({ status, body: Buffer.concat(chunks) }));
+        stream.on('error', (error) => resolve(error));
+        stream.end(body);
+      });
+    } finally {
+      session.destroy();
+    }
+  }
+
+  it('answers the same errors: SerializationException, and 413 for a body over the bound', async () => {
+    const bad = await http2Call(awsHeaders(LIST), '{');
+    expect(bad).not.toBeInstanceOf(Error);
+    expect((bad as { status: number }).status).toBe(400);
+    expect(json((bad as { body: Buffer }).body)).toMatchObject({ __type: 'SerializationException' });
+    const large = await http2Call(awsHeaders(LIST), Buffer.alloc(5000, 32));
+    // 5,000 bytes fit in HTTP/2's first window: the whole body is sent, and the answer is 413.
+    expect(large).not.toBeInstanceOf(Error);
+    expect((large as { status: number }).status).toBe(413);
+    expect((await raw(server.endpoint, { headers: awsHeaders(LIST), body: '{}' })).status).toBe(200);
+  });
+});
