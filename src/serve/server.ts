@@ -65,6 +65,9 @@ export const DEFAULT_MAX_BODY_BYTES =
   Math.ceil(KINESIS.putRecordsMaxBytes.value / 3) * 4 +
   KINESIS.putRecordsMaxRecords.value * (KINESIS.partitionKeyMaxChars.value + 1024);
 
+/** HTTP/2 flow-control windows (stream and session): the largest request body, at most HTTP/2's 2^31 − 1. */
+const HTTP2_WINDOW_BYTES = Math.min(DEFAULT_MAX_BODY_BYTES, 2 ** 31 - 1);
+
 /** How long a new connection may take to send its first bytes (as Node's `headersTimeout`). */
 const FIRST_BYTES_TIMEOUT_MS = 60_000;
 
@@ -124,11 +127,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
   };
   const http1 = createHttpServer({ keepAliveTimeout: 60_000 }, handle);
-  const http2 = createHttp2Server({}, handle);
+  // A PutRecords body is up to 14 MB: HTTP/2's default 64 KiB windows would make the client wait
+  // for a WINDOW_UPDATE every 64 KiB. Windows of the largest body let it send in one go.
+  const http2 = createHttp2Server({ settings: { initialWindowSize: HTTP2_WINDOW_BYTES } }, handle);
   const sockets = new Set<Socket>();
   const sessions = new Set<Http2Session>();
   http2.on('session', (session) => {
     sessions.add(session);
+    session.setLocalWindowSize(HTTP2_WINDOW_BYTES);
     session.on('close', () => sessions.delete(session));
     session.on('error', () => {});
   });

@@ -210,6 +210,24 @@ describe('faults through the server, as the SDK sees them', () => {
     client.destroy();
   });
 
+  it('over HTTP/2, reset resets the stream: the SDK sees a failed request, and the session carries on', async () => {
+    server = await startServer({ services: [fixtureKinesis()], port: 0, faults: 'PutRecords:reset=100%' });
+    const client = new KinesisClient({
+      endpoint: server.endpoint,
+      region: 'us-east-1',
+      credentials: CREDENTIALS,
+      maxAttempts: 1,
+    });
+    const error = await client.send(put).catch((e) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(error.$metadata?.httpStatusCode).toBeUndefined();
+    expect((await client.send(new ListStreamsCommand({}))).StreamNames).toHaveLength(2);
+    const metrics = await (await fetch(`${server.endpoint}/_shardcast/metrics`)).json();
+    expect(metrics.transport.faults.reset).toBe(1);
+    expect(metrics.transport.requests['Kinesis_20131202.PutRecords']).toEqual({ 0: 1 });
+    client.destroy();
+  });
+
   it('latency=150ms delays the answer by 150 ms', async () => {
     server = await startServer({ services: [fixtureKinesis()], port: 0, faults: 'latency=150ms' });
     const client = kinesisClient(server.endpoint);
