@@ -78,6 +78,7 @@ describe('shardcast serve', () => {
     [['--data', 'no/such/dir'], '--data no/such/dir is not a directory'],
     [['--faults', 'throttle=5'], "--faults 'throttle=5': at column 10: throttle '5' is not a percentage"],
     [['--faults', 'throttle=5%,bogus=1%'], "at column 13: unknown fault 'bogus'"],
+    [['--frobnicate'], 'Unknown argument: frobnicate'],
   ])('%j exits 2: %s', async (args, message) => {
     const result = await run(['serve', ...args]);
     expect(result.code).toBe(2);
@@ -102,6 +103,15 @@ describe('shardcast serve', () => {
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }
+  });
+
+  it("an address that is not this machine's exits 2 and names --host", async () => {
+    // 192.0.2.1 is TEST-NET-1 (RFC 5737): never a local address, and binding sends nothing.
+    const result = await run(['serve', '--host', '192.0.2.1', '--port', '0']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^error: cannot listen on 192\.0\.2\.1:0 \(EADDRNOTAVAIL\)\nhint: check --host/,
+    );
   });
 
   it('shows its flags in --help', async () => {
