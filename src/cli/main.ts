@@ -5,6 +5,7 @@
  */
 import yargs, { type Argv } from 'yargs';
 import { ExitCode, formatProblem, InvalidInputError, type Problem, ShardcastError } from '../errors.js';
+import { type CreateServices, createServices } from '../serve/index.js';
 import { TARGETS } from '../targets/index.js';
 import type { TargetRegistry } from '../targets/target.js';
 import { ALLOW_PATH_OPTION, allowPaths } from './allow-path.js';
@@ -19,6 +20,7 @@ import {
   validateCommand,
 } from './command-modules.js';
 import { commandRun } from './commands/run.js';
+import { serveCommand } from './commands/serve.js';
 import { commandTargets } from './commands/targets.js';
 import { type Io, nodeIo } from './io.js';
 import { givenTargetFlags, withTargetFlags } from './target-flags.js';
@@ -51,7 +53,12 @@ const RUN_OPTIONS = [
   'worker',
 ];
 
-function buildParser(io: Io, setExit: (code: number) => void, targets: TargetRegistry): Argv {
+function buildParser(
+  io: Io,
+  setExit: (code: number) => void,
+  targets: TargetRegistry,
+  services: CreateServices,
+): Argv {
   return yargs()
     .scriptName('shardcast')
     .usage(
@@ -150,7 +157,8 @@ function buildParser(io: Io, setExit: (code: number) => void, targets: TargetReg
       (args) => setExit(commandTargets(io, { json: args.json }, targets)),
     )
     .command(factsCommand(io, setExit))
-    .demandCommand(1, 'name a command: plan, run, report, compare, validate, schema, targets or facts')
+    .command(serveCommand(io, setExit, services))
+    .demandCommand(1, 'name a command: plan, run, report, compare, validate, schema, targets, facts or serve')
     .strict()
     .help()
     .alias('help', 'h')
@@ -167,6 +175,8 @@ function buildParser(io: Io, setExit: (code: number) => void, targets: TargetReg
 export interface MainOptions {
   /** The targets `run --target` chooses from (and whose flags it offers): the built-in ones by default. */
   targets?: TargetRegistry;
+  /** The services `serve` serves: the built-in ones by default (tests pass fixtures). */
+  createServices?: CreateServices;
 }
 
 /** Runs the command line `argv` (without node and the script) and returns the exit code. */
@@ -184,6 +194,7 @@ export async function main(
         exitCode = code;
       },
       options.targets ?? TARGETS,
+      options.createServices ?? createServices,
     ).parseAsync([...argv], {}, (_error, _args, text) => {
       output = text;
     });

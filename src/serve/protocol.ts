@@ -6,6 +6,16 @@
  * output, or throws an `AwsError`; a streaming one (SubscribeToShard) writes its response itself.
  *
  * Nothing here touches sockets, the filesystem or the process: the transport owns those.
+ *
+ * Wire shapes (the transport converts; services see one shape whether the client sent JSON 1.1 or
+ * CBOR, src/serve/transport/codec.ts):
+ * - input: as JSON 1.1 sends it. Blobs (`Data`) are base64 strings (CBOR byte strings are encoded
+ *   to base64), timestamps (`Timestamp`, `StreamCreationTimestamp`) are epoch seconds as numbers
+ *   (CBOR tag 1 dates are converted).
+ * - output: blobs may be `Uint8Array` and timestamps `Date` (a base64 string or a number of epoch
+ *   seconds passes through as is). JSON writes them as base64 and epoch seconds numbers (what the
+ *   SDK reads `ApproximateArrivalTimestamp` as), CBOR as byte strings and tag 1. `undefined`
+ *   members are left out. The same holds for `encodeEvent` payloads (src/serve/event-stream.ts).
  */
 
 /**

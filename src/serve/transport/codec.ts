@@ -1,0 +1,94 @@
+/**
+ * Bodies of AWS's JSON 1.1 (`application/x-amz-json-1.1`) and CBOR (`application/x-amz-cbor-1.1`,
+ * what the Java SDK and the KCL send) protocols, turned into the one shape services see
+ * (src/serve/protocol.ts, "Wire shapes"):
+ *
+ * - input: blobs are base64 strings (JSON sends them so; CBOR byte strings are encoded to base64),
+ *   timestamps are epoch seconds as numbers (JSON sends them so; CBOR tag 1 dates are converted);
+ * - output: an operation may return `Uint8Array` blobs and `Date` timestamps (or base64 strings and
+ *   numbers, passed through); JSON writes blobs as base64 and dates as epoch seconds numbers (what
+ *   the SDK reads `ApproximateArrivalTimestamp` as), CBOR writes byte strings and tag 1 dates.
+ */
+import { Decoder, Encoder } from 'cbor-x';
+import { AwsError } from '../protocol.js';
+
+export const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
+export const CBOR_CONTENT_TYPE = 'application/x-amz-cbor-1.1';
+export type WireFormat = 'json' | 'cbor';
+
+// Plain CBOR only: cbor-x's record extension (tag 105) and typed-array tags are unknown to the
+// Java SDK's decoder, and maps must come back as objects.
+const cborEncoder = new Encoder({ useRecords: false, tagUint8Array: false, mapsAsObjects: true });
+const cborDecoder = new Decoder({ useRecords: false, mapsAsObjects: true });
+
+/** Converts an operation's output for `format` (see the module comment). */
+export function toWire(value: unknown, format: WireFormat): unknown {
+  if (value instanceof Uint8Array) {
+    return format === 'json'
+      ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')
+      : value;
+  }
+  if (value instanceof Date) return format === 'json' ? value.getTime() / 1000 : value;
+  if (Array.isArray(value)) return value.map((item) => toWire(item, format));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) if (item !== undefined) out[key] = toWire(item, format);
+    return out;
+  }
+  return value;
+}
+
+/** CBOR input in JSON's shapes: byte strings → base64, dates → epoch seconds. */
+function fromCbor(value: unknown): unknown {
+  if (value instanceof Uint8Array)
+    return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+  if (value instanceof Date) return value.getTime() / 1000;
+  if (Array.isArray(value)) return value.map(fromCbor);
+  if (value instanceof Map)
+    return ownProperties([...value].map(([key, item]) => [String(key), fromCbor(item)]));
+  if (value !== null && typeof value === 'object') {
+    return ownProperties(Object.entries(value).map(([key, item]) => [key, fromCbor(item)]));
+  }
+  return value;
+}
+
+/**
+ * An object of `entries` as own properties: a `__proto__` key in a client's CBOR map stays a
+ * member, as JSON.parse keeps it, instead of replacing the object's prototype.
+ */
+function ownProperties(entries: [string, unknown][]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of entries) {
+    Object.defineProperty(out, key, { value: item, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** A request body as an operation's input; `SerializationException` when it is not an object. */
+export function decodeBody(body: Buffer, format: WireFormat): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = format === 'json' ? JSON.parse(body.toString('utf8')) : fromCbor(cborDecoder.decode(body));
+  } catch {
+    value = undefined;
+  }
+  if (!isPlainObject(value)) {
+    throw new AwsError(
+      'SerializationException',
+      format === 'json'
+        ? 'Start of structure or map found where not expected.'
+        : 'Unable to parse the CBOR body.',
+    );
+  }
+  return value;
+}
+
+/** An operation's output (or an error's `{__type, message}`) as a response body. */
+export function encodeBody(value: unknown, format: WireFormat): Buffer {
+  const wire = toWire(value ?? {}, format);
+  return format === 'json' ? Buffer.from(JSON.stringify(wire)) : Buffer.from(cborEncoder.encode(wire));
+}
