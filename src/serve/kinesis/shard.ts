@@ -1,0 +1,159 @@
+/**
+ * One shard's records and buckets. Records live in parallel arrays (sequence counter, arrival,
+ * data, key) from `head` on: reads find a position by binary search on the counters, retention
+ * trims from the head, and the arrays are compacted once the trimmed part is half of them, so a
+ * trim costs O(1) amortised and memory follows what is kept.
+ */
+import type { HashKeyRange } from '../../aws/hash.js';
+
+/**
+ * A token bucket refilled continuously at `ratePerSecond` and capped at one second's worth, as the
+ * engine's are (docs/engine.md, "Shards and throttling"): it starts with one second's refill and
+ * owes it back from its first refills (`debt`), so over any first T ≥ 1 s it admits at most
+ * rate × T, the same as later.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private debt: number;
+  private lastMs: number;
+
+  constructor(
+    private readonly ratePerSecond: number,
+    private readonly capacity: number,
+    nowMs: number,
+  ) {
+    this.tokens = capacity;
+    this.debt = capacity;
+    this.lastMs = nowMs;
+  }
+
+  /** Tokens available now. */
+  available(nowMs: number): number {
+    if (nowMs > this.lastMs) {
+      let refill = ((nowMs - this.lastMs) / 1000) * this.ratePerSecond;
+      const repaid = Math.min(this.debt, refill);
+      this.debt -= repaid;
+      refill -= repaid;
+      this.tokens = Math.min(this.capacity, this.tokens + refill);
+      this.lastMs = nowMs;
+    }
+    return this.tokens;
+  }
+
+  /** Takes `amount` (the caller checked `available`; a read may take more and go below zero). */
+  take(amount: number): void {
+    this.tokens -= amount;
+  }
+}
+
+export interface Shard {
+  id: string;
+  index: number;
+  range: HashKeyRange;
+  parentShardId?: string;
+  adjacentParentShardId?: string;
+  /** Sequence counter of the first record this shard may hold. */
+  startingCounter: number;
+  /** Set when the shard is closed by a reshard: the last counter it could hold. */
+  endingCounter?: number;
+  /** Server time the shard was closed. */
+  closedMs?: number;
+  createdMs: number;
+  counters: number[];
+  arrivals: number[];
+  data: Buffer[];
+  keys: string[];
+  head: number;
+  /** Bytes held (data + partition key), for the store's budget. */
+  storedBytes: number;
+  writeRecords: TokenBucket;
+  writeBytes: TokenBucket;
+  readBytes: TokenBucket;
+  /** Server times of the GetRecords calls in the last second (the 5 calls/s limit). */
+  readCalls: number[];
+  stats: ShardStats;
+}
+
+export interface ShardStats {
+  recordsAccepted: number;
+  bytesAccepted: number;
+  recordsThrottled: number;
+  bytesThrottled: number;
+  recordsRead: number;
+  bytesRead: number;
+  getRecordsCalls: number;
+  getRecordsThrottled: number;
+  /** MillisBehindLatest of the last GetRecords on this shard (the reader's iterator age). */
+  lastIteratorAgeMs: number;
+  maxIteratorAgeMs: number;
+}
+
+export function emptyStats(): ShardStats {
+  return {
+    recordsAccepted: 0,
+    bytesAccepted: 0,
+    recordsThrottled: 0,
+    bytesThrottled: 0,
+    recordsRead: 0,
+    bytesRead: 0,
+    getRecordsCalls: 0,
+    getRecordsThrottled: 0,
+    lastIteratorAgeMs: 0,
+    maxIteratorAgeMs: 0,
+  };
+}
+
+/** Number of records held. */
+export function heldRecords(shard: Shard): number {
+  return shard.counters.length - shard.head;
+}
+
+/** Index (into the arrays) of the first held record whose counter is ≥ `counter`. */
+export function indexAtCounter(shard: Shard, counter: number): number {
+  let lo = shard.head;
+  let hi = shard.counters.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (shard.counters[mid]! < counter) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Index of the first held record that arrived at or after `timestampMs`. */
+export function indexAtTime(shard: Shard, timestampMs: number): number {
+  let lo = shard.head;
+  let hi = shard.arrivals.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (shard.arrivals[mid]! < timestampMs) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Drops held records from the head while `keep(index)` is false; returns the bytes freed. */
+export function trimHead(shard: Shard, drop: (index: number) => boolean): number {
+  let freed = 0;
+  let i = shard.head;
+  const end = shard.counters.length;
+  while (i < end && drop(i)) {
+    freed += shard.data[i]!.length + Buffer.byteLength(shard.keys[i]!, 'utf8');
+    // Release the buffer now: the slot stays until compaction.
+    shard.data[i] = EMPTY;
+    i++;
+  }
+  shard.head = i;
+  shard.storedBytes -= freed;
+  // Compact once the dropped prefix is half the arrays (amortised O(1) per record).
+  if (shard.head > 1024 && shard.head * 2 > shard.counters.length) {
+    shard.counters = shard.counters.slice(shard.head);
+    shard.arrivals = shard.arrivals.slice(shard.head);
+    shard.data = shard.data.slice(shard.head);
+    shard.keys = shard.keys.slice(shard.head);
+    shard.head = 0;
+  }
+  return freed;
+}
+
+const EMPTY = Buffer.alloc(0);
