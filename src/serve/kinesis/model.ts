@@ -21,7 +21,15 @@ import {
   type ShardView,
   type StoredRecord,
 } from '../protocol.js';
-import { emptyStats, indexAtCounter, indexAtTime, type Shard, TokenBucket, trimHead } from './shard.js';
+import {
+  emptyStats,
+  indexAtCounter,
+  indexAtTime,
+  type Shard,
+  SlidingWindow,
+  TokenBucket,
+  trimHead,
+} from './shard.js';
 
 const WRITE_RECORDS = KINESIS.shardWriteRecordsPerSecond.value;
 const WRITE_BYTES = KINESIS.shardWriteBytesPerSecond.value;
@@ -164,8 +172,8 @@ export class KinesisModel {
       keys: [],
       head: 0,
       storedBytes: 0,
-      writeRecords: new TokenBucket(WRITE_RECORDS, WRITE_RECORDS, now),
-      writeBytes: new TokenBucket(WRITE_BYTES, WRITE_BYTES, now),
+      writeRecords: new SlidingWindow(WRITE_RECORDS),
+      writeBytes: new SlidingWindow(WRITE_BYTES),
       readBytes: new TokenBucket(READ_BYTES, READ_BYTES, now),
       readCalls: [],
       stats: emptyStats(),
@@ -324,13 +332,13 @@ export class KinesisModel {
   admit(stream: Stream, shard: Shard, bytes: number): boolean {
     if (this.limited) {
       const now = this.clock.nowMs();
-      if (shard.writeRecords.available(now) < 1 || shard.writeBytes.available(now) < bytes) {
+      if (!shard.writeRecords.fits(now, 1) || !shard.writeBytes.fits(now, bytes)) {
         shard.stats.recordsThrottled++;
         shard.stats.bytesThrottled += bytes;
         return false;
       }
-      shard.writeRecords.take(1);
-      shard.writeBytes.take(bytes);
+      shard.writeRecords.add(now, 1);
+      shard.writeBytes.add(now, bytes);
     }
     if (stream.mode === 'ON_DEMAND') this.trackOnDemand(stream, bytes);
     return true;

@@ -9,8 +9,8 @@ import type { HashKeyRange } from '../../aws/hash.js';
 /**
  * A token bucket refilled continuously at `ratePerSecond` and capped at one second's worth, as the
  * engine's are (docs/engine.md, "Shards and throttling"): it starts with one second's refill and
- * owes it back from its first refills (`debt`), so over any first T ≥ 1 s it admits at most
- * rate × T, the same as later.
+ * owes it back from its first refills (`debt`). GetRecords' 2 MiB/s uses it: a call may take more
+ * than there is (up to 10 MiB) and leave it below zero, and calls are throttled until it refills.
  */
 export class TokenBucket {
   private tokens: number;
@@ -46,6 +46,42 @@ export class TokenBucket {
   }
 }
 
+/**
+ * What a shard admitted in the last second: at most `limit` (records or bytes) in any 1-s window.
+ * This keeps the engine's guarantee for its buckets (docs/engine.md: over any T ≥ 1 s a shard
+ * admits at most limit × T) after idle time too: a bucket left full by an idle stream would admit
+ * one extra second's worth at the start of a burst (10% over in a 10-s test), a window never does.
+ */
+export class SlidingWindow {
+  private times: number[] = [];
+  private amounts: number[] = [];
+  private head = 0;
+  private sum = 0;
+
+  constructor(readonly limit: number) {}
+
+  /** Whether `amount` more fits the window ending at `nowMs`. */
+  fits(nowMs: number, amount: number): boolean {
+    const cutoff = nowMs - 1000;
+    while (this.head < this.times.length && this.times[this.head]! <= cutoff) {
+      this.sum -= this.amounts[this.head]!;
+      this.head++;
+    }
+    if (this.head > 1024 && this.head * 2 > this.times.length) {
+      this.times = this.times.slice(this.head);
+      this.amounts = this.amounts.slice(this.head);
+      this.head = 0;
+    }
+    return this.sum + amount <= this.limit;
+  }
+
+  add(nowMs: number, amount: number): void {
+    this.times.push(nowMs);
+    this.amounts.push(amount);
+    this.sum += amount;
+  }
+}
+
 export interface Shard {
   id: string;
   index: number;
@@ -66,8 +102,8 @@ export interface Shard {
   head: number;
   /** Bytes held (data + partition key), for the store's budget. */
   storedBytes: number;
-  writeRecords: TokenBucket;
-  writeBytes: TokenBucket;
+  writeRecords: SlidingWindow;
+  writeBytes: SlidingWindow;
   readBytes: TokenBucket;
   /** Server times of the GetRecords calls in the last second (the 5 calls/s limit). */
   readCalls: number[];
