@@ -5,13 +5,7 @@
  * from `aws/reshard-calls.ts`: the same definitions the engine model uses.
  */
 import { KINESIS } from '../../aws/facts.js';
-import {
-  evenShardRanges,
-  findShard,
-  type HashKeyRange,
-  parseExplicitHashKey,
-  routingHashKey,
-} from '../../aws/hash.js';
+import { evenShardRanges, findShard, type HashKeyRange, routingHashKey } from '../../aws/hash.js';
 import { shardOperations } from '../../aws/reshard-calls.js';
 import {
   AwsError,
@@ -249,8 +243,11 @@ export class KinesisModel {
     parentIdsFor?: (range: HashKeyRange) => string[],
   ): void {
     const now = this.clock.nowMs();
+    // The parents end at a counter of their own (≥ their start even if they got no record), and
+    // the children start after it: ranges never overlap and never run backwards.
+    const end = stream.nextCounter++;
     for (const parent of parents) {
-      parent.endingCounter = stream.nextCounter - 1;
+      parent.endingCounter = end;
       parent.closedMs = now;
     }
     for (const range of ranges) {
@@ -290,25 +287,35 @@ export class KinesisModel {
     }
   }
 
-  /** Over budget: drops the oldest records of the whole store, 1/64 of the budget at a time. */
+  /**
+   * Over budget: drops the oldest records of the whole store until 1/64 of the budget is free
+   * (so trims come in chunks, not one per append). Oldest first across every shard: the shard with
+   * the oldest record gives up its records no newer than the next-oldest shard's first one.
+   */
   enforceBudget(): void {
     if (this.storedBytes <= this.maxStoredBytes) return;
     const goal = this.maxStoredBytes - this.maxStoredBytes / 64;
     while (this.storedBytes > goal) {
       let oldest: Shard | undefined;
+      let next = Number.POSITIVE_INFINITY;
       for (const stream of this.streams.values()) {
         for (const shard of stream.shards) {
           if (shard.head >= shard.arrivals.length) continue;
-          if (oldest === undefined || shard.arrivals[shard.head]! < oldest.arrivals[oldest.head]!)
+          const first = shard.arrivals[shard.head]!;
+          if (oldest === undefined || first < oldest.arrivals[oldest.head]!) {
+            if (oldest !== undefined) next = Math.min(next, oldest.arrivals[oldest.head]!);
             oldest = shard;
+          } else {
+            next = Math.min(next, first);
+          }
         }
       }
       if (oldest === undefined) return;
       const target = oldest;
-      let budget = this.storedBytes - goal;
+      let excess = this.storedBytes - goal;
       this.storedBytes -= trimHead(target, (i) => {
-        if (budget <= 0) return false;
-        budget -= target.data[i]!.length + Buffer.byteLength(target.keys[i]!, 'utf8');
+        if (excess <= 0 || target.arrivals[i]! > next) return false;
+        excess -= target.data[i]!.length + Buffer.byteLength(target.keys[i]!, 'utf8');
         return true;
       });
     }
@@ -527,10 +534,6 @@ export class KinesisModel {
     const now = this.clock.nowMs();
     stream.shardCountCalls = stream.shardCountCalls.filter((t) => t > now - DAY_MS);
     return stream.shardCountCalls.length;
-  }
-
-  parseHashKey(text: string): bigint {
-    return parseExplicitHashKey(text);
   }
 }
 
