@@ -5,7 +5,7 @@
  * Ten minutes (600 s of server time on a hand-driven clock) at 10,000 records/s of 1 KiB: PutRecords
  * calls of 500 records with random keys on a 12-shard stream (12,000 records/s of capacity, so MD5's
  * uneven split leaves no shard over its 1,000), `limits: 'aws'`. 6 M records of 1 KiB are ~6 GiB:
- * what keeps the process under 1 GiB is the store's byte budget (`maxStoredBytes`, 512 MiB by
+ * what keeps the process under 1 GiB is the store's byte budget (`maxStoredBytes`, 256 MiB by
  * default), which drops the oldest records first. Prints records/s of model time (CPU), the bytes
  * held and the process's RSS and heap at the end.
  */

@@ -15,7 +15,7 @@ export interface KinesisOptions {
   consumers?: ConsumerHooks;
   /** Server ms a stream stays CREATING or DELETING (500 by default). */
   transitionMs?: number;
-  /** Bytes of records (data + keys) kept across all streams; the oldest go first past it (512 MiB by default). */
+  /** Bytes of records (data + keys) kept across all streams; the oldest go first past it (256 MiB by default, see `ModelOptions`). */
   maxStoredBytes?: number;
 }
 

@@ -31,6 +31,8 @@ const READ_BYTES = KINESIS.shardReadBytesPerSecond.value;
 const READ_CALLS = KINESIS.getRecordsPerSecondPerShard.value;
 /** A shard iterator is valid for 5 minutes after GetShardIterator returns it (API-K, GetShardIterator). */
 export const ITERATOR_LIFETIME_MS = 5 * 60 * 1000;
+/** What the store keeps by default (see `ModelOptions.maxStoredBytes`). */
+export const DEFAULT_MAX_STORED_BYTES = 256 * 1024 * 1024;
 /** Rolling window of UpdateShardCount's call limit (API-K: "10 times per rolling 24-hour period"). */
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -68,8 +70,11 @@ export interface ModelOptions {
   transitionMs?: number;
   /**
    * Bytes (data + partition keys) all streams may hold together; past it the oldest records go
-   * first, whatever their retention (512 MiB by default: what bounds memory in a long run, since
-   * 24 h at even 1 MiB/s is 84 GiB).
+   * first, whatever their retention. This, not retention, bounds memory: 24 h at even 1 MiB/s is
+   * 84 GiB. 256 MiB by default: ~25 s of history at 10,000 records/s of 1 KiB, ~4 min at 1 MiB/s.
+   * The process holds about 1.7× the records' bytes (buffer slabs, per-record arrays, heap): with
+   * 512 MiB a 10-minute run at 10,000 records/s of 1 KiB peaked at 922 MiB RSS for the model alone
+   * (bench/serve-kinesis.bench.ts), too close to the issue's 1 GiB once HTTP is added.
    */
   maxStoredBytes?: number;
 }
@@ -98,7 +103,7 @@ export class KinesisModel {
 
   constructor(readonly options: ModelOptions) {
     this.transitionMs = options.transitionMs ?? 500;
-    this.maxStoredBytes = options.maxStoredBytes ?? 512 * 1024 * 1024;
+    this.maxStoredBytes = options.maxStoredBytes ?? DEFAULT_MAX_STORED_BYTES;
   }
 
   get clock(): ServeClock {
