@@ -240,13 +240,8 @@ export class KinesisModel {
     stream.openRanges = stream.open.map((s) => s.range);
   }
 
-  /** Closes `parents` and opens shards for `ranges`, children of the parents they overlap (in hash order). */
-  reshard(
-    stream: Stream,
-    parents: Shard[],
-    ranges: HashKeyRange[],
-    parentIdsFor?: (range: HashKeyRange) => string[],
-  ): void {
+  /** Closes `parents` and opens one child per range with the parents given (a split or a merge). */
+  reshard(stream: Stream, parents: Shard[], children: { range: HashKeyRange; parents: string[] }[]): Shard[] {
     const now = this.clock.nowMs();
     // The parents end at a counter of their own (≥ their start even if they got no record), and
     // the children start after it: ranges never overlap and never run backwards.
@@ -255,27 +250,56 @@ export class KinesisModel {
       parent.endingCounter = end;
       parent.closedMs = now;
     }
-    for (const range of ranges) {
-      const overlapping = parents
-        .filter(
-          (p) =>
-            p.range.startingHashKey <= range.endingHashKey && p.range.endingHashKey >= range.startingHashKey,
-        )
-        .sort((a, b) => (a.range.startingHashKey < b.range.startingHashKey ? -1 : 1))
-        .map((p) => p.id);
-      this.newShard(stream, range, parentIdsFor?.(range) ?? overlapping);
-    }
+    const opened = children.map((c) => this.newShard(stream, c.range, c.parents));
     this.reindex(stream);
+    return opened;
   }
 
-  /** Moves the open shards to an even split of `target`: shards whose range stays are kept. */
+  /**
+   * Moves the open shards to an even split of `target` as UpdateShardCount does, by splits then
+   * merges, so every child has at most two parents (ParentShardId, AdjacentParentShardId) and a
+   * reader following ChildShards meets every shard: each open shard is split at the new boundaries
+   * inside it, then the pieces of each new range are merged two at a time, left to right. A shard
+   * whose range stays is kept open. 2 → 3: shard 0 splits at S/3 into 2 and 3, shard 1 at 2S/3 into
+   * 4 and 5, and 3 and 4 merge into 6; open: 2, 6, 5.
+   */
   reshardEven(stream: Stream, target: number): void {
     const ranges = evenShardRanges(target);
-    const same = (a: HashKeyRange, b: HashKeyRange) =>
-      a.startingHashKey === b.startingHashKey && a.endingHashKey === b.endingHashKey;
-    const parents = stream.open.filter((s) => !ranges.some((r) => same(r, s.range)));
-    const fresh = ranges.filter((r) => !stream.open.some((s) => same(r, s.range)));
-    this.reshard(stream, parents, fresh);
+    const starts = ranges.map((r) => r.startingHashKey);
+    const pieces: Shard[] = [];
+    for (const shard of [...stream.open]) {
+      const cuts = starts.filter((b) => b > shard.range.startingHashKey && b <= shard.range.endingHashKey);
+      if (cuts.length === 0) {
+        pieces.push(shard);
+        continue;
+      }
+      const bounds = [shard.range.startingHashKey, ...cuts, shard.range.endingHashKey + 1n];
+      const children = Array.from({ length: cuts.length + 1 }, (_, k) => k);
+      pieces.push(
+        ...this.reshard(
+          stream,
+          [shard],
+          children.map((k) => ({
+            range: { startingHashKey: bounds[k]!, endingHashKey: bounds[k + 1]! - 1n },
+            parents: [shard.id],
+          })),
+        ),
+      );
+    }
+    for (const range of ranges) {
+      const group = pieces.filter(
+        (p) =>
+          p.range.startingHashKey >= range.startingHashKey && p.range.endingHashKey <= range.endingHashKey,
+      );
+      let merged = group[0]!;
+      for (const next of group.slice(1)) {
+        const child = {
+          range: { startingHashKey: merged.range.startingHashKey, endingHashKey: next.range.endingHashKey },
+          parents: [merged.id, next.id],
+        };
+        merged = this.reshard(stream, [merged, next], [child])[0]!;
+      }
+    }
   }
 
   /** Shard operations UpdateShardCount needs from the open layout to `target` even shards. */

@@ -89,8 +89,11 @@ export function splitShard(model: KinesisModel, input: Input): unknown {
       stream,
       [shard],
       [
-        { startingHashKey: shard.range.startingHashKey, endingHashKey: key - 1n },
-        { startingHashKey: key, endingHashKey: shard.range.endingHashKey },
+        {
+          range: { startingHashKey: shard.range.startingHashKey, endingHashKey: key - 1n },
+          parents: [shard.id],
+        },
+        { range: { startingHashKey: key, endingHashKey: shard.range.endingHashKey }, parents: [shard.id] },
       ],
     );
     stream.status = 'ACTIVE';
@@ -129,8 +132,12 @@ export function mergeShards(model: KinesisModel, input: Input): unknown {
     model.reshard(
       stream,
       [a, b],
-      [{ startingHashKey: low.range.startingHashKey, endingHashKey: high.range.endingHashKey }],
-      () => [a.id, b.id],
+      [
+        {
+          range: { startingHashKey: low.range.startingHashKey, endingHashKey: high.range.endingHashKey },
+          parents: [a.id, b.id],
+        },
+      ],
     );
     stream.status = 'ACTIVE';
   });

@@ -45,27 +45,43 @@ describe('UpdateShardCount', () => {
     clock.advance(1);
     const d = call<DescribeOut>('DescribeStream', { StreamName: 's' }).StreamDescription;
     expect(d.StreamStatus).toBe('ACTIVE');
-    expect(d.Shards.map((s) => s.ShardId)).toEqual([id(0), id(1), id(2), id(3), id(4)]);
-    // New even thirds: [0, ⌊S/3⌋ − 1] lies in old shard 0 ([0, S/2 − 1]); [⌊S/3⌋, ⌊2S/3⌋ − 1]
-    // straddles S/2, so both old shards are its parents; [⌊2S/3⌋, S − 1] lies in old shard 1.
-    expect(d.Shards[2]).toMatchObject({ ParentShardId: id(0), HashKeyRange: { StartingHashKey: '0' } });
-    expect(d.Shards[3]).toMatchObject({
-      ParentShardId: id(0),
-      AdjacentParentShardId: id(1),
-      HashKeyRange: { StartingHashKey: String(HASH_SPACE / 3n) },
-    });
-    expect(d.Shards[4]).toMatchObject({
-      ParentShardId: id(1),
-      HashKeyRange: { EndingHashKey: String(HASH_SPACE - 1n) },
-    });
-    expect(d.Shards[4]!.AdjacentParentShardId).toBeUndefined();
+    // As AWS does it, by splits then merges, so no shard has more than two parents: shard 0
+    // ([0, S/2 − 1]) splits at ⌊S/3⌋ into 2 and 3, shard 1 ([S/2, S − 1]) at ⌊2S/3⌋ into 4 and 5,
+    // and 3 ([⌊S/3⌋, S/2 − 1]) and 4 ([S/2, ⌊2S/3⌋ − 1]) merge into 6. Open: 2, 6, 5.
+    const S = HASH_SPACE;
+    const lineage = d.Shards.map((s) => [
+      s.ShardId,
+      s.ParentShardId,
+      s.AdjacentParentShardId,
+      s.HashKeyRange.StartingHashKey,
+      s.SequenceNumberRange.EndingSequenceNumber === undefined ? 'open' : 'closed',
+    ]);
+    expect(lineage).toEqual([
+      [id(0), undefined, undefined, '0', 'closed'],
+      [id(1), undefined, undefined, String(S / 2n), 'closed'],
+      [id(2), id(0), undefined, '0', 'open'],
+      [id(3), id(0), undefined, String(S / 3n), 'closed'],
+      [id(4), id(1), undefined, String(S / 2n), 'closed'],
+      [id(5), id(1), undefined, String((2n * S) / 3n), 'open'],
+      [id(6), id(3), id(4), String(S / 3n), 'open'],
+    ]);
+    expect(d.Shards[6]!.HashKeyRange.EndingHashKey).toBe(String((2n * S) / 3n - 1n));
     // Parents closed: an EndingSequenceNumber at or after their last record, before the children's start.
-    for (const parent of d.Shards.slice(0, 2)) {
-      const end = BigInt(parent.SequenceNumberRange.EndingSequenceNumber!);
-      expect(end >= BigInt(before.SequenceNumber)).toBe(true);
-      expect(end < BigInt(d.Shards[2]!.SequenceNumberRange.StartingSequenceNumber)).toBe(true);
+    for (const parent of d.Shards) {
+      const ending = parent.SequenceNumberRange.EndingSequenceNumber;
+      if (ending === undefined) continue;
+      const end = BigInt(ending);
+      expect(end >= BigInt(parent.SequenceNumberRange.StartingSequenceNumber)).toBe(true);
+      if (parent.ShardId === id(0) || parent.ShardId === id(1))
+        expect(end >= BigInt(before.SequenceNumber)).toBe(true);
+      for (const child of d.Shards.filter(
+        (c) => c.ParentShardId === parent.ShardId || c.AdjacentParentShardId === parent.ShardId,
+      )) {
+        expect(end < BigInt(child.SequenceNumberRange.StartingSequenceNumber)).toBe(true);
+      }
     }
-    expect(d.Shards[2]!.SequenceNumberRange.EndingSequenceNumber).toBeUndefined();
+    const open = call<ListShardsOut>('ListShards', { StreamName: 's', ShardFilter: { Type: 'AT_LATEST' } });
+    expect(open.Shards.map((s) => s.ShardId)).toEqual([id(2), id(5), id(6)]);
   });
 
   it('reads a closed parent to its end, then gives its children and no next iterator', () => {
