@@ -1,11 +1,9 @@
 /**
  * The real `@aws-sdk/client-kinesis` (v3, JSON 1.1 over HTTP/1.1) parses what the operations
- * return, errors included. The HTTP here is a minimal test-only adapter (body in, `X-Amz-Target`
- * to an operation, JSON or `{ __type, message }` out), not serve's transport: it proves the shapes,
+ * return, errors included. The HTTP here is a minimal test-only adapter (`http-adapter.ts`), not
+ * serve's transport: it proves the shapes,
  * field names and error types the SDK expects, on a scaled real-time clock (1 server second = 1 ms).
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   AddTagsToStreamCommand,
   CreateStreamCommand,
@@ -13,7 +11,7 @@ import {
   DescribeStreamSummaryCommand,
   GetRecordsCommand,
   GetShardIteratorCommand,
-  KinesisClient,
+  type KinesisClient,
   ListShardsCommand,
   ListStreamsCommand,
   ListTagsForStreamCommand,
@@ -22,15 +20,10 @@ import {
   ResourceNotFoundException,
   UpdateShardCountCommand,
 } from '@aws-sdk/client-kinesis';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKinesis } from '../../../src/serve/kinesis/index.js';
-import {
-  AwsError,
-  type JsonOperation,
-  type RequestContext,
-  type ServeClock,
-} from '../../../src/serve/protocol.js';
+import type { RequestContext, ServeClock } from '../../../src/serve/protocol.js';
+import { sdkClient, serveForTest } from './http-adapter.js';
 
 /** Server time runs `scale` times faster than real time; a test may change the rate. */
 let scale = 1000;
@@ -54,45 +47,18 @@ const clock: ServeClock = {
 const context: RequestContext = { clock, region: 'us-east-1', accountId: '000000000000', limits: 'aws' };
 const { service } = createKinesis({ ...context });
 
-let server: Server;
+let server: { url: string; close(): Promise<void> };
 let client: KinesisClient;
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const target = String(req.headers['x-amz-target'] ?? '');
-      const op = service.operations.get(target.slice(target.indexOf('.') + 1)) as JsonOperation | undefined;
-      let status = 200;
-      let body: unknown;
-      try {
-        if (op === undefined) throw new AwsError('UnknownOperationException', target);
-        body = op(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'), context);
-      } catch (error) {
-        if (!(error instanceof AwsError)) throw error;
-        status = error.status;
-        body = { __type: error.type, message: error.message };
-      }
-      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
-      res.end(JSON.stringify(body));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  client = new KinesisClient({
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-    maxAttempts: 1,
-    // The Kinesis client speaks HTTP/2 by default (for SubscribeToShard); this adapter is HTTP/1.1.
-    requestHandler: new NodeHttpHandler(),
-  });
+  server = await serveForTest(service, context);
+  client = sdkClient(server.url);
 });
 
 afterAll(async () => {
   client.destroy();
   service.close?.();
-  await new Promise((resolve) => server.close(resolve));
+  await server.close();
 });
 
 async function active(name: string) {
