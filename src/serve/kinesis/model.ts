@@ -144,7 +144,8 @@ export class KinesisModel {
 
   /** The stream for an input's StreamName or StreamARN, or ResourceNotFoundException. */
   require(input: Record<string, unknown>, usable = false): Stream {
-    const name = (input.StreamName ?? input.StreamARN) as string | undefined;
+    // JSON null is an absent member, as AWS reads it.
+    const name = (input.StreamName ?? input.StreamARN ?? undefined) as string | undefined;
     if (name === undefined) {
       throw new AwsError('InvalidArgumentException', 'Either StreamName or StreamARN should be provided.');
     }

@@ -23,12 +23,24 @@ import {
 
 export type { ConsumerHooks } from './common.js';
 
+/**
+ * The input with JSON null members left out, at every depth (null list entries stay, for
+ * validation to name): AWS reads a null member as an absent one.
+ */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, member] of Object.entries(value)) if (member !== null) out[key] = withoutNulls(member);
+  return out;
+}
+
 /** The operations over one model. */
 export function kinesisOperations(
   model: KinesisModel,
   consumers?: ConsumerHooks,
 ): Map<string, JsonOperation> {
-  return new Map<string, JsonOperation>([
+  const operations = new Map<string, JsonOperation>([
     ['CreateStream', (input) => createStream(model, input)],
     ['DeleteStream', (input) => deleteStream(model, input, consumers)],
     ['DescribeStream', (input) => describeStream(model, input)],
@@ -48,4 +60,10 @@ export function kinesisOperations(
     ['IncreaseStreamRetentionPeriod', (input) => changeRetention(model, input, true)],
     ['DecreaseStreamRetentionPeriod', (input) => changeRetention(model, input, false)],
   ]);
+  return new Map(
+    [...operations].map(([name, op]): [string, JsonOperation] => [
+      name,
+      (input, context) => op(withoutNulls(input ?? {}) as Record<string, unknown>, context),
+    ]),
+  );
 }
