@@ -27,14 +27,18 @@ interface Entry {
   ExplicitHashKey?: string;
 }
 
-/** A record's bytes and shard; a record over 1 MiB (data + key) fails the request. */
+/**
+ * A record's bytes and shard; a record over 1 MiB with its partition key fails the request, worded
+ * as AWS words it (as moto records it): the data member "must have length less than or equal to
+ * 1048576", without the value.
+ */
 function putOne(model: KinesisModel, stream: Stream, entry: Entry, path: string) {
   const data = Buffer.from(entry.Data, 'base64');
   const bytes = data.length + Buffer.byteLength(entry.PartitionKey, 'utf8');
   if (bytes > MAX_RECORD_BYTES) {
     throw new AwsError(
       'ValidationException',
-      `1 validation error detected: Value at '${path}' failed to satisfy constraint: the record's data and partition key together must be at most ${MAX_RECORD_BYTES} bytes, got ${bytes}`,
+      `1 validation error detected: Value at '${path}' failed to satisfy constraint: Member must have length less than or equal to ${MAX_RECORD_BYTES}`,
     );
   }
   return { data, bytes, shard: model.route(stream, entry.PartitionKey, entry.ExplicitHashKey) };
@@ -88,11 +92,12 @@ export function putRecords(model: KinesisModel, input: Input): unknown {
   if (total > PUT_RECORDS_MAX_BYTES) {
     throw new AwsError(
       'InvalidArgumentException',
-      `Records size exceeds ${PUT_RECORDS_MAX_BYTES / 1024 / 1024} MB limit: the request's data and partition keys total ${total} bytes.`,
+      // AWS's words (moto records them for the former 5 MB): MiB written "MB".
+      `Records size exceeds ${PUT_RECORDS_MAX_BYTES / 1024 / 1024} MB limit`,
     );
   }
   // Every entry is checked before any is written: a bad one fails the whole request.
-  const routed = entries.map((e, i) => putOne(model, stream, e, `records.${i + 1}.member`));
+  const routed = entries.map((e, i) => putOne(model, stream, e, `records.${i + 1}.member.data`));
   const firsts = new Map<Shard, number>();
   let failed = 0;
   const results = routed.map((r, i) => {

@@ -147,6 +147,22 @@ describe('validation', () => {
     expect(errorOf(() => call('PutRecord', { StreamName: 's', Data: big, PartitionKey: 'p' })).message).toBe(
       "1 validation error detected: Value 'java.nio.HeapByteBuffer[pos=0 lim=1048577 cap=1048577]' at 'data' failed to satisfy constraint: Member must have length less than or equal to 1048576",
     );
+    // Data within 1 MiB but data + key over it: the data member is named, without its value.
+    const edge = Buffer.alloc(1024 * 1024 - 2).toString('base64');
+    expect(
+      errorOf(() => call('PutRecords', { StreamName: 's', Records: [{ Data: edge, PartitionKey: 'key' }] }))
+        .message,
+    ).toBe(
+      "1 validation error detected: Value at 'records.1.member.data' failed to satisfy constraint: Member must have length less than or equal to 1048576",
+    );
+    // 11 records of 1 MiB − 1 byte + a 1-byte key = 11 MiB > the request's 10 MiB.
+    const full = Buffer.alloc(1024 * 1024 - 1).toString('base64');
+    const eleven = Array.from({ length: 11 }, () => ({ Data: full, PartitionKey: 'k' }));
+    expect(errorOf(() => call('PutRecords', { StreamName: 's', Records: eleven }))).toEqual({
+      type: 'InvalidArgumentException',
+      message: 'Records size exceeds 10 MB limit',
+      status: 400,
+    });
     expect(errorOf(() => call('PutRecords', { StreamName: 's', Records: [] })).message).toBe(
       "1 validation error detected: Value '[]' at 'records' failed to satisfy constraint: Member must have length greater than or equal to 1",
     );
