@@ -12,6 +12,14 @@ import { type Shape, STREAM_ARN, STREAM_NAME } from './validate.js';
 export type Input = Record<string, unknown>;
 
 export const MAX_RECORD_BYTES = KINESIS.defaultMaxRecordBytes.value;
+/** The largest record a stream may be set to take (MaxRecordSizeInKiB ≤ 10,240, API-K, LR). */
+export const LARGEST_RECORD_BYTES = KINESIS.largestMaxRecordBytes.value;
+/** MaxRecordSizeInKiB's range: 1,024 … 10,240. */
+export const RECORD_SIZE_KIB = {
+  type: 'integer',
+  min: MAX_RECORD_BYTES / 1024,
+  max: LARGEST_RECORD_BYTES / 1024,
+} as const;
 export const MAX_SHARDS = KINESIS.maxShardsPerStream.value;
 /** Tags: at most 50 per stream and per call, keys 1–128 and values 0–256 characters (API-K, AddTagsToStream). */
 export const MAX_TAGS = 50;

@@ -16,6 +16,8 @@ import {
   type StoredRecord,
 } from '../protocol.js';
 import {
+  type Admission,
+  BurstBucket,
   emptyStats,
   indexAtCounter,
   indexAtTime,
@@ -52,6 +54,8 @@ export interface Stream {
   openRanges: HashKeyRange[];
   nextCounter: number;
   retentionHours: number;
+  /** The largest record (data + key) it takes: 1 MiB, or up to 10 MiB (MaxRecordSizeInKiB). */
+  maxRecordBytes: number;
   tags: Map<string, string>;
   /** Server times of UpdateShardCount calls (the rolling 24-h limit). */
   shardCountCalls: number[];
@@ -173,7 +177,7 @@ export class KinesisModel {
       head: 0,
       storedBytes: 0,
       writeRecords: new SlidingWindow(WRITE_RECORDS),
-      writeBytes: new SlidingWindow(WRITE_BYTES),
+      writeBytes: this.bytesAdmission(stream, now),
       readBytes: new TokenBucket(READ_BYTES, READ_BYTES, now),
       readCalls: [],
       stats: emptyStats(),
@@ -184,7 +188,28 @@ export class KinesisModel {
     return shard;
   }
 
-  createStream(name: string, shardCount: number, mode: Stream['mode']): Stream {
+  /** A shard's bytes limit: a 1-s window, or the 10-MiB burst bucket on a large-record stream. */
+  bytesAdmission(stream: Stream, nowMs: number): Admission {
+    return stream.maxRecordBytes > KINESIS.defaultMaxRecordBytes.value
+      ? new BurstBucket(WRITE_BYTES, KINESIS.largeRecordBurstBytes.value, nowMs)
+      : new SlidingWindow(WRITE_BYTES);
+  }
+
+  /** UpdateMaxRecordSize: the new largest record, and the open shards' bytes limit to match. */
+  setMaxRecordBytes(stream: Stream, bytes: number): void {
+    const large = (n: number) => n > KINESIS.defaultMaxRecordBytes.value;
+    const changes = large(bytes) !== large(stream.maxRecordBytes);
+    stream.maxRecordBytes = bytes;
+    if (changes)
+      for (const shard of stream.open) shard.writeBytes = this.bytesAdmission(stream, this.clock.nowMs());
+  }
+
+  createStream(
+    name: string,
+    shardCount: number,
+    mode: Stream['mode'],
+    maxRecordBytes = KINESIS.defaultMaxRecordBytes.value,
+  ): Stream {
     const now = this.clock.nowMs();
     const stream: Stream = {
       name,
@@ -198,6 +223,7 @@ export class KinesisModel {
       openRanges: [],
       nextCounter: 1,
       retentionHours: KINESIS.retentionDefaultSeconds.value / 3600,
+      maxRecordBytes,
       tags: new Map(),
       shardCountCalls: [],
       timers: [],

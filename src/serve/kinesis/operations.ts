@@ -19,6 +19,7 @@ import {
   listStreams,
   listTagsForStream,
   removeTagsFromStream,
+  updateMaxRecordSize,
 } from './streams.js';
 
 export type { ConsumerHooks } from './common.js';
@@ -59,6 +60,7 @@ export function kinesisOperations(
     ['RemoveTagsFromStream', (input) => removeTagsFromStream(model, input)],
     ['IncreaseStreamRetentionPeriod', (input) => changeRetention(model, input, true)],
     ['DecreaseStreamRetentionPeriod', (input) => changeRetention(model, input, false)],
+    ['UpdateMaxRecordSize', (input) => updateMaxRecordSize(model, input)],
   ]);
   return new Map(
     [...operations].map(([name, op]): [string, JsonOperation] => [

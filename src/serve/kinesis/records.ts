@@ -4,7 +4,14 @@
  */
 import { KINESIS } from '../../aws/facts.js';
 import { AwsError } from '../protocol.js';
-import { type Input, MAX_RECORD_BYTES, NAME_OR_ARN, seconds, shardOf, throttleMessage } from './common.js';
+import {
+  type Input,
+  LARGEST_RECORD_BYTES,
+  NAME_OR_ARN,
+  seconds,
+  shardOf,
+  throttleMessage,
+} from './common.js';
 import { decodeIterator, encodeIterator } from './iterator.js';
 import {
   ITERATOR_LIFETIME_MS,
@@ -28,17 +35,23 @@ interface Entry {
 }
 
 /**
- * A record's bytes and shard; a record over 1 MiB with its partition key fails the request, worded
- * as AWS words it (as moto records it): the data member "must have length less than or equal to
- * 1048576", without the value.
+ * A record's bytes and shard. A record larger than the stream takes (1 MiB, or its
+ * MaxRecordSizeInKiB) fails the request: data alone over it is shown as Java shows a buffer (as
+ * kinesalite words it); data within it but over it with the key names the member without a value
+ * (as moto records AWS wording it).
  */
 function putOne(model: KinesisModel, stream: Stream, entry: Entry, path: string) {
   const data = Buffer.from(entry.Data, 'base64');
   const bytes = data.length + Buffer.byteLength(entry.PartitionKey, 'utf8');
-  if (bytes > MAX_RECORD_BYTES) {
+  const max = stream.maxRecordBytes;
+  if (bytes > max) {
+    const value =
+      data.length > max
+        ? `Value 'java.nio.HeapByteBuffer[pos=0 lim=${data.length} cap=${data.length}]'`
+        : 'Value';
     throw new AwsError(
       'ValidationException',
-      `1 validation error detected: Value at '${path}' failed to satisfy constraint: Member must have length less than or equal to ${MAX_RECORD_BYTES}`,
+      `1 validation error detected: ${value} at '${path}' failed to satisfy constraint: Member must have length less than or equal to ${max}`,
     );
   }
   return { data, bytes, shard: model.route(stream, entry.PartitionKey, entry.ExplicitHashKey) };
@@ -47,7 +60,7 @@ function putOne(model: KinesisModel, stream: Stream, entry: Entry, path: string)
 export function putRecord(model: KinesisModel, input: Input): unknown {
   validate(input, {
     ...NAME_OR_ARN,
-    Data: { type: 'blob', required: true, max: MAX_RECORD_BYTES },
+    Data: { type: 'blob', required: true, max: LARGEST_RECORD_BYTES },
     PartitionKey: { type: 'string', required: true, min: 1, max: KINESIS.partitionKeyMaxChars.value },
     ExplicitHashKey: HASH_KEY,
     SequenceNumberForOrdering: SEQUENCE_NUMBER,
@@ -78,7 +91,7 @@ export function putRecords(model: KinesisModel, input: Input): unknown {
       member: {
         type: 'structure',
         fields: {
-          Data: { type: 'blob', required: true, max: MAX_RECORD_BYTES },
+          Data: { type: 'blob', required: true, max: LARGEST_RECORD_BYTES },
           PartitionKey: { type: 'string', required: true, min: 1, max: KINESIS.partitionKeyMaxChars.value },
           ExplicitHashKey: HASH_KEY,
         },

@@ -21,9 +21,11 @@ export class TokenBucket {
     private readonly ratePerSecond: number,
     private readonly capacity: number,
     nowMs: number,
+    /** Tokens at the start (the capacity unless said), owed back from the first refills. */
+    start = capacity,
   ) {
-    this.tokens = capacity;
-    this.debt = capacity;
+    this.tokens = start;
+    this.debt = start;
     this.lastMs = nowMs;
   }
 
@@ -52,7 +54,7 @@ export class TokenBucket {
  * admits at most limit × T) after idle time too: a bucket left full by an idle stream would admit
  * one extra second's worth at the start of a burst (10% over in a 10-s test), a window never does.
  */
-export class SlidingWindow {
+export class SlidingWindow implements Admission {
   private times: number[] = [];
   private amounts: number[] = [];
   private head = 0;
@@ -82,6 +84,34 @@ export class SlidingWindow {
   }
 }
 
+/** How a shard admits bytes: a 1-s window, or a burst bucket on a stream that takes large records. */
+export interface Admission {
+  fits(nowMs: number, amount: number): boolean;
+  add(nowMs: number, amount: number): void;
+}
+
+/**
+ * The bytes limit of a stream whose records may exceed 1 MiB (MaxRecordSizeInKiB above 1,024): a
+ * bucket of 10 MiB refilled at 1 MiB/s (aws-facts KDS 2, B-LR; the engine's `bytesBurst`), which
+ * starts with one second's refill as the engine's does, so a 10-MiB record fits once the bucket
+ * has filled: the throughput stays 1 MiB/s.
+ */
+export class BurstBucket implements Admission {
+  private readonly bucket: TokenBucket;
+
+  constructor(ratePerSecond: number, capacity: number, nowMs: number) {
+    this.bucket = new TokenBucket(ratePerSecond, capacity, nowMs, ratePerSecond);
+  }
+
+  fits(nowMs: number, amount: number): boolean {
+    return this.bucket.available(nowMs) >= amount;
+  }
+
+  add(_nowMs: number, amount: number): void {
+    this.bucket.take(amount);
+  }
+}
+
 export interface Shard {
   id: string;
   index: number;
@@ -103,7 +133,7 @@ export interface Shard {
   /** Bytes held (data + partition key), for the store's budget. */
   storedBytes: number;
   writeRecords: SlidingWindow;
-  writeBytes: SlidingWindow;
+  writeBytes: Admission;
   readBytes: TokenBucket;
   /** Server times of the GetRecords calls in the last second (the 5 calls/s limit). */
   readCalls: number[];

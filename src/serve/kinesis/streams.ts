@@ -10,6 +10,7 @@ import {
   MAX_SHARDS,
   MAX_TAGS,
   NAME_OR_ARN,
+  RECORD_SIZE_KIB,
   requireActive,
   seconds,
   TAG_KEY_MAX,
@@ -48,6 +49,7 @@ export function createStream(model: KinesisModel, input: Input): unknown {
       fields: { StreamMode: { type: 'string', required: true, enum: ['PROVISIONED', 'ON_DEMAND'] } },
     },
     Tags: { type: 'map', max: MAX_TAGS, keyMax: TAG_KEY_MAX, valueMax: TAG_VALUE_MAX },
+    MaxRecordSizeInKiB: RECORD_SIZE_KIB,
   });
   const name = input.StreamName as string;
   const mode = ((input.StreamModeDetails as { StreamMode?: string } | undefined)?.StreamMode ??
@@ -71,7 +73,8 @@ export function createStream(model: KinesisModel, input: Input): unknown {
         KINESIS.onDemandInitialWriteBytesPerSecond.value / KINESIS.shardWriteBytesPerSecond.value,
       ),
     );
-  const stream = model.createStream(name, shards, mode);
+  const kib = input.MaxRecordSizeInKiB as number | undefined;
+  const stream = model.createStream(name, shards, mode, kib === undefined ? undefined : kib * 1024);
   for (const [k, v] of Object.entries((input.Tags ?? {}) as Record<string, string>)) stream.tags.set(k, v);
   return {};
 }
@@ -120,6 +123,7 @@ export function describeStreamSummary(model: KinesisModel, input: Input, consume
     StreamDescriptionSummary: {
       ...streamBase(stream),
       OpenShardCount: stream.open.length,
+      MaxRecordSizeInKiB: stream.maxRecordBytes / 1024,
       ConsumerCount: consumers?.count(stream.arn) ?? 0,
     },
   };
@@ -238,5 +242,14 @@ export function changeRetention(model: KinesisModel, input: Input, increase: boo
     );
   }
   stream.retentionHours = hours;
+  return {};
+}
+
+/** UpdateMaxRecordSize (API-K): the largest record the stream takes, 1,024 … 10,240 KiB. */
+export function updateMaxRecordSize(model: KinesisModel, input: Input): unknown {
+  validate(input, { ...NAME_OR_ARN, MaxRecordSizeInKiB: { ...RECORD_SIZE_KIB, required: true } });
+  const stream = model.require(input);
+  requireActive(model, stream);
+  model.setMaxRecordBytes(stream, (input.MaxRecordSizeInKiB as number) * 1024);
   return {};
 }

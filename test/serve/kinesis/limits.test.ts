@@ -172,3 +172,48 @@ describe('read limits', () => {
     expect(call<GetRecordsOut>('GetRecords', { ShardIterator: first.NextShardIterator }).Records).toEqual([]);
   });
 });
+
+describe('large records', () => {
+  it('takes records up to MaxRecordSizeInKiB, the bytes limit a 10-MiB bucket refilled at 1 MiB/s', () => {
+    const { call, clock } = kinesis();
+    call('CreateStream', { StreamName: 'big', ShardCount: 1, MaxRecordSizeInKiB: 10_240 });
+    clock.advance(1000);
+    expect(
+      call<{ StreamDescriptionSummary: { MaxRecordSizeInKiB: number } }>('DescribeStreamSummary', {
+        StreamName: 'big',
+      }).StreamDescriptionSummary.MaxRecordSizeInKiB,
+    ).toBe(10_240);
+    // 5 MiB − 1 byte of data + a 1-byte key = 5 MiB. The bucket starts with one second's 1 MiB
+    // (owed back over the first second) and fills at 1 MiB/s up to 10 MiB: at 1 s it holds
+    // 1 MiB (its debt just paid), too little; at 5 s it holds 5 MiB, enough.
+    const five = Buffer.alloc(5 * 1024 * 1024 - 1).toString('base64');
+    const put = () => call('PutRecord', { StreamName: 'big', Data: five, PartitionKey: 'k' });
+    expect(errorOf(put).type).toBe('ProvisionedThroughputExceededException');
+    clock.advance(4000);
+    expect(put()).toMatchObject({ ShardId: 'shardId-000000000000' });
+    // Empty again: the next 5 MiB needs 5 more seconds, at 1 MiB/s.
+    clock.advance(4000);
+    expect(errorOf(put).type).toBe('ProvisionedThroughputExceededException');
+    clock.advance(1000);
+    put();
+    // A stream left at 1 MiB refuses the same record, naming its limit.
+    call('CreateStream', { StreamName: 'small', ShardCount: 1 });
+    clock.advance(1000);
+    expect(
+      errorOf(() => call('PutRecord', { StreamName: 'small', Data: five, PartitionKey: 'k' })).message,
+    ).toBe(
+      "1 validation error detected: Value 'java.nio.HeapByteBuffer[pos=0 lim=5242879 cap=5242879]' at 'data' failed to satisfy constraint: Member must have length less than or equal to 1048576",
+    );
+    // UpdateMaxRecordSize raises it (and gives the shard the burst bucket).
+    call('UpdateMaxRecordSize', { StreamName: 'small', MaxRecordSizeInKiB: 8192 });
+    clock.advance(6000);
+    expect(call('PutRecord', { StreamName: 'small', Data: five, PartitionKey: 'k' })).toMatchObject({
+      ShardId: 'shardId-000000000000',
+    });
+    expect(
+      errorOf(() => call('UpdateMaxRecordSize', { StreamName: 'small', MaxRecordSizeInKiB: 10_241 })).message,
+    ).toBe(
+      "1 validation error detected: Value '10241' at 'maxRecordSizeInKiB' failed to satisfy constraint: Member must have value less than or equal to 10240",
+    );
+  });
+});
