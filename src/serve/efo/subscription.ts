@@ -170,15 +170,7 @@ export class Subscription {
     const nowMs = this.o.clock.nowMs();
     const limited = this.o.limits === 'aws';
     const rate = KINESIS.efoBytesPerSecondPerConsumer.value;
-    if (limited) {
-      this.refill(nowMs);
-      if (this.tokens <= 0) {
-        // In debt after a record larger than the bucket: wait until the bucket is back above zero.
-        // e.g. tokens = −1 MiB at 2 MiB/s → (1 MiB / 2 MiB/s) × 1000 = 500 ms.
-        this.schedule(Math.ceil((-this.tokens / rate) * 1000) + 1);
-        return;
-      }
-    }
+    if (limited) this.refill(nowMs);
     let read: ShardRead | undefined;
     if (this.position.type !== 'LATEST') {
       try {
@@ -206,21 +198,30 @@ export class Subscription {
       this.end();
       return;
     }
-    if (!all || records.length === KINESIS.getRecordsMaxRecords.value) {
-      // More is waiting: go on when the bucket allows (at once without limits).
-      this.schedule(limited && this.tokens <= 0 ? Math.ceil((-this.tokens / rate) * 1000) + 1 : 0);
+    const next = records[taken];
+    if (next !== undefined) {
+      // More is waiting: go on when the bucket holds the next record, or is full for one larger than
+      // it (a 10 MiB record borrows). e.g. 128 KiB short at 2 MiB/s: 128 / 2,048 × 1000 = 62.5 → 63 ms.
+      const wantedBytes = Math.min(recordBytes(next), rate);
+      this.schedule(Math.max(0, Math.ceil(((wantedBytes - this.tokens) / rate) * 1000)));
+    } else if (records.length === KINESIS.getRecordsMaxRecords.value) {
+      this.schedule(0);
     } else {
       this.schedule(Math.max(0, this.lastEventMs + IDLE_EVENT_MS - nowMs));
     }
   }
 
-  /** How many of `records` fit the bucket: at least one when it holds anything (a large record borrows). */
+  /**
+   * How many of `records` the bucket holds. A record larger than the bucket goes when the bucket is
+   * full, leaving it in debt, so a 10 MiB record still goes at 2 MiB/s on average.
+   */
   private withinBudget(records: readonly StoredRecord[]): number {
+    const full = this.tokens >= KINESIS.efoBytesPerSecondPerConsumer.value;
     let bytes = 0;
     let n = 0;
     for (const record of records) {
       const size = recordBytes(record);
-      if (n > 0 && bytes + size > this.tokens) break;
+      if (bytes + size > this.tokens && !(n === 0 && full)) break;
       bytes += size;
       n++;
     }
