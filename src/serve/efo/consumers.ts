@@ -58,6 +58,11 @@ export class ConsumerRegistry {
     return this.byArn.get(arn);
   }
 
+  /** Every consumer of every stream, in registration order. */
+  all(): Consumer[] {
+    return [...this.byArn.values()];
+  }
+
   ofStream(streamArn: string): Consumer[] {
     // Insertion order is registration order, which ListStreamConsumers pages through.
     return [...this.byArn.values()].filter((c) => c.streamArn === streamArn);

@@ -32,10 +32,33 @@ export interface EnhancedFanOutOptions {
   limits: 'aws' | 'off';
 }
 
+/** Enhanced fan-out's part of `GET /_shardcast/metrics`: each consumer and the shards it subscribed to. */
+export interface EfoMetrics {
+  consumers: {
+    streamArn: string;
+    consumerName: string;
+    consumerArn: string;
+    status: string;
+    shards: {
+      shardId: string;
+      /** Whether a subscription is open now. */
+      subscribed: boolean;
+      /** SubscribeToShard calls that started a stream. */
+      subscriptions: number;
+      events: number;
+      records: number;
+      /** Data bytes pushed (what counts against the 2 MiB/s). */
+      bytes: number;
+      /** As the last event said: how far behind the shard's tip the consumer was. */
+      millisBehindLatest: number;
+    }[];
+  }[];
+}
+
 export interface EnhancedFanOut {
   operations: ReadonlyMap<string, Operation>;
   consumers: { count(streamArn: string): number; streamDeleted(streamArn: string): void };
-  metrics(): unknown;
+  metrics(): EfoMetrics;
   close(): void;
 }
 
@@ -55,8 +78,11 @@ export function createEnhancedFanOut(options: EnhancedFanOutOptions): EnhancedFa
   const shards = new Map<string, ShardEntry>();
 
   registry.onGone((consumer, reason) => {
-    for (const entry of shards.values()) {
-      if (entry.consumerArn === consumer.arn) entry.active?.fail('ResourceNotFoundException', reason);
+    for (const [key, entry] of shards) {
+      if (entry.consumerArn !== consumer.arn) continue;
+      entry.active?.fail('ResourceNotFoundException', reason);
+      // Its counts go with it: a consumer registered again under the same name starts afresh.
+      shards.delete(key);
     }
   });
 
@@ -144,16 +170,23 @@ export function createEnhancedFanOut(options: EnhancedFanOutOptions): EnhancedFa
       count: (streamArn) => registry.count(streamArn),
       streamDeleted: (streamArn) => registry.streamDeleted(streamArn),
     },
-    metrics: () => ({
-      consumers: [...shards.values()].map((e) => ({
-        consumerArn: e.consumerArn,
-        shardId: e.shardId,
-        subscribed: e.active !== undefined,
-        subscriptions: e.subscriptions,
-        events: e.counts.events,
-        records: e.counts.records,
-        bytes: e.counts.bytes,
-        millisBehindLatest: e.counts.millisBehindLatest,
+    metrics: (): EfoMetrics => ({
+      consumers: registry.all().map((c) => ({
+        streamArn: c.streamArn,
+        consumerName: c.name,
+        consumerArn: c.arn,
+        status: c.status,
+        shards: [...shards.values()]
+          .filter((e) => e.consumerArn === c.arn)
+          .map((e) => ({
+            shardId: e.shardId,
+            subscribed: e.active !== undefined,
+            subscriptions: e.subscriptions,
+            events: e.counts.events,
+            records: e.counts.records,
+            bytes: e.counts.bytes,
+            millisBehindLatest: e.counts.millisBehindLatest,
+          })),
       })),
     }),
     close: () => {

@@ -237,9 +237,13 @@ describe('SubscribeToShard', () => {
     feed.append(SHARD, [1]);
     clock.advance(IDLE_EVENT_MS * 2);
     expect(events(response)).toHaveLength(0);
-    expect(efo.metrics()).toMatchObject({
-      consumers: [{ shardId: SHARD, subscribed: false, subscriptions: 1 }],
-    });
+    expect(efo.metrics().consumers).toMatchObject([
+      {
+        consumerName: 'app',
+        status: 'ACTIVE',
+        shards: [{ shardId: SHARD, subscribed: false, subscriptions: 1 }],
+      },
+    ]);
   });
 
   it('on a closed shard read to its end, sends ChildShards and ends the subscription', () => {

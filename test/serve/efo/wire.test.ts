@@ -189,14 +189,14 @@ describe('enhanced fan-out through the real KinesisClient over HTTP/2', () => {
     expect(pushed?.Records?.map((r) => r.SequenceNumber)).toEqual([after[0]!.SequenceNumber]);
     expect(Buffer.from(pushed!.Records![0]!.Data!)).toEqual(Buffer.alloc(17, 4));
     expect(pushed?.ContinuationSequenceNumber).toBe(after[0]!.SequenceNumber);
-    expect(h.efo.metrics()).toMatchObject({
-      consumers: [{ shardId: SHARD, records: 5, bytes: 0 + 1 + 300 + 4096 + 17 }],
-    });
+    expect(h.efo.metrics().consumers[0]!.shards).toMatchObject([
+      { shardId: SHARD, subscribed: true, records: 5, bytes: 0 + 1 + 300 + 4096 + 17 },
+    ]);
     // The client goes away mid-stream (its abort signal resets the HTTP/2 stream): the server stops
     // the subscription and stops listening to the shard.
     abort.abort();
     const deadline = Date.now() + 2000;
-    while ((h.efo.metrics() as { consumers: { subscribed: boolean }[] }).consumers[0]!.subscribed) {
+    while (h.efo.metrics().consumers[0]!.shards[0]!.subscribed) {
       if (Date.now() > deadline) throw new Error('the subscription outlived its client');
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
