@@ -67,6 +67,7 @@ function sendJson(stream: http2.ServerHttp2Stream, status: number, body: unknown
 }
 
 interface Harness {
+  clock: ServeClock;
   client: KinesisClient;
   feed: FakeFeed;
   efo: EnhancedFanOut;
@@ -115,6 +116,7 @@ async function start(timeScale: number): Promise<Harness> {
     credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
   });
   return {
+    clock,
     client,
     feed,
     efo,
@@ -245,6 +247,46 @@ describe('enhanced fan-out through the real KinesisClient over HTTP/2', () => {
     await expect(reading).rejects.toMatchObject({ name: 'ResourceInUseException' });
     const iterator = second.EventStream![Symbol.asyncIterator]();
     await iterator.return?.();
+  });
+
+  it('delivers 2 MiB/s per consumer and shard to the SDK when more is waiting', async () => {
+    // ×2: CREATING takes 2.5 s, and 10 MiB take (10 − 2) MiB / 2 MiB/s = 4 s of server time, 2 s real.
+    harness = await start(2);
+    const h = harness;
+    const consumerArn = await activeConsumer(h, 'fast');
+    const recordBytes = 128 * 1024;
+    h.feed.append(
+      SHARD,
+      Array.from({ length: 80 }, () => recordBytes),
+    );
+    const response = await h.client.send(
+      new SubscribeToShardCommand({
+        ConsumerARN: consumerArn,
+        ShardId: SHARD,
+        StartingPosition: { Type: 'TRIM_HORIZON' },
+      }),
+    );
+    const received: { atMs: number; bytes: number }[] = [];
+    let total = 0;
+    for await (const event of response.EventStream!) {
+      const bytes = (event.SubscribeToShardEvent?.Records ?? []).reduce(
+        (sum, r) => sum + r.Data!.byteLength,
+        0,
+      );
+      if (bytes === 0) continue;
+      received.push({ atMs: h.clock.nowMs(), bytes });
+      total += bytes;
+      if (total === 80 * recordBytes) break;
+    }
+    // The first event empties the full bucket (2 MiB = 16 records); the other 8 MiB come at the
+    // bucket's rate: 8 MiB over (last − first) server seconds ≈ 2 MiB/s.
+    const first = received[0]!;
+    const last = received[received.length - 1]!;
+    expect(first.bytes).toBe(2 * 1024 * 1024);
+    const mibPerSecond = (total - first.bytes) / 1024 / 1024 / ((last.atMs - first.atMs) / 1000);
+    console.log(`enhanced fan-out through the SDK: ${mibPerSecond.toFixed(3)} MiB/s per consumer and shard`);
+    expect(mibPerSecond).toBeGreaterThan(2 * 0.9);
+    expect(mibPerSecond).toBeLessThan(2 * 1.05);
   });
 
   it('ends the subscription after 5 minutes of server time: the SDK iterator completes', async () => {
