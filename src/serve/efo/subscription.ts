@@ -86,13 +86,14 @@ export class Subscription {
     this.tokens = KINESIS.efoBytesPerSecondPerConsumer.value;
     this.tokensAtMs = o.clock.nowMs();
     this.lastEventMs = o.clock.nowMs();
+    // Before the response starts: a read that throws is answered as an error, not a broken stream.
+    if (o.start.type === 'LATEST') this.pinLatest();
     o.response.start({ 'content-type': 'application/vnd.amazon.eventstream' });
     o.response.onClose(() => this.finish());
     o.response.onDrain(() => {
       this.waitingForDrain = false;
       this.schedule(0);
     });
-    if (o.start.type === 'LATEST') this.pinLatest();
     this.stopAppends = o.feed.onAppend(o.streamName, (shardId, records) => this.appended(shardId, records));
     this.cancelEnd = o.clock.after(SUBSCRIPTION_MS, () => this.end());
     this.send(encodeEvent('initial-response', {}));
