@@ -126,13 +126,16 @@ export class Subscription {
 
   /**
    * LATEST starts after the record the shard ends with now. The feed may answer a LATEST read with
-   * that position pinned (AFTER_SEQUENCE_NUMBER); if it keeps LATEST, the first append pins it.
+   * that position pinned (AFTER the tip, or AT the number the next record will reach); if it keeps
+   * LATEST, the first append pins it.
    */
   private pinLatest(): void {
     const read = this.o.feed.read(this.o.streamName, this.o.shardId, { type: 'LATEST' }, 1);
     if (read.next.type === 'AFTER_SEQUENCE_NUMBER') {
       this.position = read.next;
       this.continuation = read.next.sequenceNumber;
+    } else if (read.next.type === 'AT_SEQUENCE_NUMBER') {
+      this.position = read.next;
     }
   }
 

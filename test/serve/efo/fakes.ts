@@ -56,6 +56,11 @@ export class FakeFeed implements StreamFeed {
   private listeners = new Set<(shardId: string, records: readonly StoredRecord[]) => void>();
   closed = new Set<string>();
   deleted = false;
+  /**
+   * How a LATEST read names where it ends: AFTER the tip, or AT the number the next record will
+   * reach (as serve's Kinesis model does), or LATEST itself (pinned by the first append).
+   */
+  latestAs: 'after' | 'at' | 'latest' = 'after';
   constructor(
     private readonly clock: ServeClock,
     readonly shardIds: string[] = ['shardId-000000000000'],
@@ -100,15 +105,16 @@ export class FakeFeed implements StreamFeed {
       case 'TRIM_HORIZON':
         from = 0;
         break;
-      case 'LATEST':
-        return {
-          records: [],
-          next:
-            shard.length === 0
-              ? position
-              : { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: shard[shard.length - 1]!.SequenceNumber },
-          millisBehindLatest: 0,
-        };
+      case 'LATEST': {
+        const tip = shard[shard.length - 1];
+        const next: ShardPosition =
+          this.latestAs === 'at'
+            ? { type: 'AT_SEQUENCE_NUMBER', sequenceNumber: String(SHARD_START + BigInt(shard.length + 1)) }
+            : this.latestAs === 'after' && tip !== undefined
+              ? { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: tip.SequenceNumber }
+              : position;
+        return { records: [], next, millisBehindLatest: 0 };
+      }
       case 'AT_TIMESTAMP':
         from = shard.findIndex((r) => r.ApproximateArrivalTimestamp >= position.timestampMs);
         if (from < 0) from = shard.length;

@@ -140,6 +140,22 @@ describe('SubscribeToShard', () => {
     ]);
   });
 
+  for (const latestAs of ['at', 'latest'] as const) {
+    it(`starts LATEST after the tip when the feed answers LATEST ${latestAs === 'at' ? 'AT the next number' : 'unpinned'}`, () => {
+      const { clock, feed, subscribe } = setup();
+      feed.latestAs = latestAs;
+      clock.advance(CONSUMER_TRANSITION_MS);
+      feed.append(SHARD, [1, 1]);
+      const response = subscribe({ Type: 'LATEST' });
+      clock.advance(1000);
+      const fresh = feed.append(SHARD, [2, 3]);
+      clock.advance(1000);
+      expect(events(response).flatMap((e) => e.Records.map((r) => r.SequenceNumber))).toEqual(
+        fresh.map((r) => r.SequenceNumber),
+      );
+    });
+  }
+
   it('caps each consumer and shard at 2 MiB/s: 6 MiB appended at once arrives over 2 s of server time', () => {
     const { clock, feed, subscribe } = setup();
     clock.advance(CONSUMER_TRANSITION_MS);
