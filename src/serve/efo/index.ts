@@ -131,15 +131,12 @@ export function createEnhancedFanOut(options: EnhancedFanOutOptions): EnhancedFa
         };
         shards.set(key, entry);
       }
-      // The new call takes the subscription over: the previous connection fails.
-      entry.active?.fail(
-        'ResourceInUseException',
-        `Subscription to shard ${shardId} taken over by a newer one.`,
-      );
-      entry.lastStartMs = nowMs;
-      entry.subscriptions++;
       const owner = entry;
-      const subscription: Subscription = new Subscription({
+      // Set once the constructor returns; a subscription that ends inside it (its client already
+      // gone) is never made the active one.
+      let current: Subscription | undefined;
+      let endedAtStart = false;
+      current = new Subscription({
         feed,
         clock,
         limits,
@@ -149,10 +146,18 @@ export function createEnhancedFanOut(options: EnhancedFanOutOptions): EnhancedFa
         response,
         counts: owner.counts,
         onEnd: () => {
-          if (owner.active === subscription) owner.active = undefined;
+          if (current === undefined) endedAtStart = true;
+          else if (owner.active === current) owner.active = undefined;
         },
       });
-      if (!response.closed) owner.active = subscription;
+      // Started: the new call takes the subscription over, and the previous connection fails.
+      owner.active?.fail(
+        'ResourceInUseException',
+        `Subscription to shard ${shardId} taken over by a newer one.`,
+      );
+      owner.lastStartMs = nowMs;
+      owner.subscriptions++;
+      if (!endedAtStart) owner.active = current;
     },
   };
 

@@ -97,7 +97,9 @@ export class Subscription {
     this.stopAppends = o.feed.onAppend(o.streamName, (shardId, records) => this.appended(shardId, records));
     this.cancelEnd = o.clock.after(SUBSCRIPTION_MS, () => this.end());
     this.send(encodeEvent('initial-response', {}));
-    this.schedule(0);
+    // A client gone before `onClose` was registered is not reported again: stop listening now.
+    if (o.response.closed) this.finish();
+    else this.schedule(0);
   }
 
   /** Ends the subscription with a modelled exception event (`ResourceInUseException` on takeover, …). */

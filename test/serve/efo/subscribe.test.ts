@@ -45,8 +45,11 @@ function setup(limits: 'aws' | 'off' = 'aws') {
     Consumer: { ConsumerARN: string };
   };
   const subscribeOp = efo.operations.get('SubscribeToShard') as StreamingOperation;
-  const subscribe = (startingPosition: Record<string, unknown>, shardId = SHARD): FakeResponse => {
-    const response = new FakeResponse(clock);
+  const subscribe = (
+    startingPosition: Record<string, unknown>,
+    shardId = SHARD,
+    response = new FakeResponse(clock),
+  ): FakeResponse => {
     subscribeOp.handle(
       { ConsumerARN: Consumer.ConsumerARN, ShardId: shardId, StartingPosition: startingPosition },
       context,
@@ -260,6 +263,16 @@ describe('SubscribeToShard', () => {
         shards: [{ shardId: SHARD, subscribed: false, subscriptions: 1 }],
       },
     ]);
+  });
+
+  it('stops listening at once when the client went away before the subscription started', () => {
+    const { clock, feed, subscribe, efo } = setup();
+    clock.advance(CONSUMER_TRANSITION_MS);
+    const gone = new FakeResponse(clock);
+    gone.disconnect();
+    subscribe({ Type: 'TRIM_HORIZON' }, SHARD, gone);
+    expect(feed.listenerCount).toBe(0);
+    expect(efo.metrics().consumers[0]!.shards[0]!.subscribed).toBe(false);
   });
 
   it('on a closed shard read to its end, sends ChildShards and ends the subscription', () => {
