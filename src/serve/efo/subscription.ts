@@ -25,7 +25,7 @@ export const SUBSCRIPTION_MS = 5 * 60_000;
 /**
  * An idle subscription still sends an event this often (no records, the continuation and
  * MillisBehindLatest), so a client can tell a quiet shard from a dead connection. AWS documents
- * no interval: this one is ours, short beside the KCL's default 35 s read timeout.
+ * no interval: this one is ours.
  */
 export const IDLE_EVENT_MS = 5_000;
 
