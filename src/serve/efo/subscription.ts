@@ -9,6 +9,7 @@
  * reader that falls behind the retention sees what the feed says of trimmed records.
  */
 import { KINESIS } from '../../aws/facts.js';
+import { encodeEvent, encodeException } from '../event-stream.js';
 import {
   AwsError,
   type ServeClock,
@@ -18,7 +19,6 @@ import {
   type StreamFeed,
   type StreamingResponse,
 } from '../protocol.js';
-import { encodeEvent, encodeException } from './event-stream.js';
 
 /** "events of type SubscribeToShardEvent … for up to 5 minutes" (SubscribeToShard, API reference). */
 export const SUBSCRIPTION_MS = 5 * 60_000;

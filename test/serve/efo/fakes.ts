@@ -3,7 +3,7 @@
  * one stream, and a StreamingResponse that keeps what was written (decoded back with the codec).
  */
 
-import { decodeMessage } from '../../../src/serve/efo/event-stream.js';
+import { decodeMessage } from '../../../src/serve/event-stream.js';
 import type {
   ServeClock,
   ShardPosition,
@@ -183,7 +183,9 @@ export class FakeResponse implements StreamingResponse {
   }
   write(chunk: Uint8Array): boolean {
     const message = decodeMessage(chunk);
-    this.messages.push({ headers: message.headers, body: message.body as Record<string, unknown> });
+    // Every header of ours is a string (`:message-type`, `:event-type`, `:content-type`).
+    const headers = Object.fromEntries(Object.entries(message.headers).map(([k, v]) => [k, String(v)]));
+    this.messages.push({ headers, body: message.body as Record<string, unknown> });
     this.times.push(this.clock?.nowMs() ?? 0);
     return true;
   }

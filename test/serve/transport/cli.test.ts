@@ -49,7 +49,7 @@ describe('shardcast serve', () => {
     client.destroy();
   });
 
-  it('with no services of its own yet, answers AWS calls with UnknownOperationException', async () => {
+  it('answers an operation it does not know with UnknownOperationException, and prints its faults', async () => {
     const io = new SignalIo();
     const exit = main(['serve', '--port', '0', '--faults', 'latency=1ms'], io);
     const endpoint = await endpointOf(io);
@@ -58,7 +58,7 @@ describe('shardcast serve', () => {
       method: 'POST',
       headers: {
         'content-type': 'application/x-amz-json-1.1',
-        'x-amz-target': 'Kinesis_20131202.ListStreams',
+        'x-amz-target': 'Kinesis_20131202.NoSuchOperation',
         authorization: 'x',
       },
       body: '{}',
