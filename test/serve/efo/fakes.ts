@@ -13,35 +13,12 @@ import type {
   StreamFeed,
   StreamingResponse,
 } from '../../../src/serve/protocol.js';
+import { ManualClock as SharedManualClock } from '../../helpers/manual-clock.js';
 
-export class ManualClock implements ServeClock {
-  readonly timeScale = 1;
-  private timers: { atMs: number; seq: number; fn: () => void }[] = [];
-  private seq = 0;
-  constructor(private now = 1_700_000_000_000) {}
-  nowMs(): number {
-    return this.now;
-  }
-  after(serverMs: number, fn: () => void): () => void {
-    const timer = { atMs: this.now + serverMs, seq: this.seq++, fn };
-    this.timers.push(timer);
-    return () => {
-      this.timers = this.timers.filter((t) => t !== timer);
-    };
-  }
-  /** Moves time forward, running each timer due on the way at its own time, in order. */
-  advance(ms: number): void {
-    const end = this.now + ms;
-    for (;;) {
-      const due = this.timers
-        .filter((t) => t.atMs <= end)
-        .sort((a, b) => a.atMs - b.atMs || a.seq - b.seq)[0];
-      if (due === undefined) break;
-      this.timers = this.timers.filter((t) => t !== due);
-      this.now = Math.max(this.now, due.atMs);
-      due.fn();
-    }
-    this.now = end;
+/** The shared hand-driven clock, starting at 1_700_000_000_000 by default. */
+export class ManualClock extends SharedManualClock {
+  constructor(startMs = 1_700_000_000_000) {
+    super(startMs);
   }
 }
 

@@ -7,7 +7,7 @@ import {
   type FirehoseService,
 } from '../../../src/serve/firehose/index.js';
 import type { JsonOperation, StreamFeed } from '../../../src/serve/protocol.js';
-import { ManualClock } from './manual-clock.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 
 export const KiB = 1024;
 export const MiB = 1024 * 1024;

@@ -12,7 +12,7 @@ import {
   objectKey,
 } from '../../../src/serve/firehose/object-key.js';
 import { DirectPutQuota } from '../../../src/serve/firehose/quota.js';
-import { ManualClock } from './manual-clock.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 
 describe('object keys (FH-BH "S3 object name format", "custom prefixes")', () => {
   const at = Date.UTC(2026, 0, 2, 3, 4, 5); // 2026-01-02 03:04:05 UTC

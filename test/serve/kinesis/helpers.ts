@@ -4,38 +4,13 @@
  */
 
 import { createKinesis, type KinesisOptions } from '../../../src/serve/kinesis/index.js';
-import type { JsonOperation, RequestContext, ServeClock } from '../../../src/serve/protocol.js';
+import type { JsonOperation, RequestContext } from '../../../src/serve/protocol.js';
+import { ManualClock as SharedManualClock } from '../../helpers/manual-clock.js';
 
-export class ManualClock implements ServeClock {
-  readonly timeScale = 1;
-  private timers: { at: number; fn: () => void; id: number }[] = [];
-  private nextId = 0;
-
-  constructor(private now = Date.UTC(2026, 11, 6, 10, 0, 0)) {}
-
-  nowMs(): number {
-    return this.now;
-  }
-
-  after(serverMs: number, fn: () => void): () => void {
-    const id = this.nextId++;
-    this.timers.push({ at: this.now + serverMs, fn, id });
-    return () => {
-      this.timers = this.timers.filter((t) => t.id !== id);
-    };
-  }
-
-  /** Moves time on by `ms`, running every timer due on the way at its own time. */
-  advance(ms: number): void {
-    const end = this.now + ms;
-    for (;;) {
-      const due = this.timers.filter((t) => t.at <= end).sort((a, b) => a.at - b.at || a.id - b.id)[0];
-      if (due === undefined) break;
-      this.timers = this.timers.filter((t) => t !== due);
-      this.now = Math.max(this.now, due.at);
-      due.fn();
-    }
-    this.now = end;
+/** The shared hand-driven clock, starting at Date.UTC(2026, 11, 6, 10, 0, 0) by default. */
+export class ManualClock extends SharedManualClock {
+  constructor(startMs = Date.UTC(2026, 11, 6, 10, 0, 0)) {
+    super(startMs);
   }
 }
 

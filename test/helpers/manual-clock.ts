@@ -1,9 +1,10 @@
 /**
  * A `ServeClock` that moves only when the test says so: `advanceTo` / `advanceBy` run every timer
  * that falls due on the way, in time order, with `nowMs()` set to each timer's own time (so a timer
- * scheduled by another timer runs too when it falls inside the step).
+ * scheduled by another timer runs too when it falls inside the step). One for every serve test
+ * (Kinesis, enhanced fan-out, Firehose).
  */
-import type { ServeClock } from '../../../src/serve/protocol.js';
+import type { ServeClock } from '../../src/serve/protocol.js';
 
 interface Timer {
   atMs: number;
@@ -47,6 +48,11 @@ export class ManualClock implements ServeClock {
   }
 
   advanceBy(ms: number): void {
+    this.advanceTo(this.now + ms);
+  }
+
+  /** The same as `advanceBy`. */
+  advance(ms: number): void {
     this.advanceTo(this.now + ms);
   }
 
