@@ -84,7 +84,28 @@ export function decodeBody(body: Buffer, format: WireFormat): Record<string, unk
         : 'Unable to parse the CBOR body.',
     );
   }
+  if (deeperThan(value, MAX_DEPTH)) {
+    throw new AwsError('SerializationException', `The request nests deeper than ${MAX_DEPTH} levels.`);
+  }
   return value;
+}
+
+/**
+ * No Kinesis or Firehose input nests more than a few levels (PutRecordBatch: body → Records →
+ * record → Data); a body nested thousands deep would overflow the stack of code that walks it.
+ */
+const MAX_DEPTH = 32;
+
+/** Whether `value` nests more than `limit` arrays or objects deep (iteratively: no recursion to overflow). */
+function deeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (item === null || typeof item !== 'object') continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 /** An operation's output (or an error's `{__type, message}`) as a response body. */

@@ -52,6 +52,14 @@ describe('malformed requests get AWS own errors', () => {
     ],
     ['a target without an operation', 'Kinesis_20131202', '{}', 400, { __type: 'UnknownOperationException' }],
     ['an empty body to a known operation', LIST, '', 400, { __type: 'SerializationException' }],
+    // Nesting is bounded (32 levels) before anything walks the input: 200,000 levels overflowed a stack and answered 500.
+    [
+      'a body nested 1,000 deep',
+      LIST,
+      `{"a":${'['.repeat(1_000)}${']'.repeat(1_000)}}`,
+      400,
+      { __type: 'SerializationException', message: 'The request nests deeper than 32 levels.' },
+    ],
     [
       'an empty body to an unknown one',
       'Kinesis_20131202.Nope',
