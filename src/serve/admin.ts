@@ -59,7 +59,8 @@ export function answerAdmin(state: AdminState, method: string, path: string, bod
       return { status: 200, body: { spec: state.faults.plan.spec, seed: state.faults.seed } };
     if (method !== 'PUT') return { status: 405, body: { message: 'use GET or PUT /_shardcast/faults' } };
     try {
-      state.faults.replace(parseFaults(specOf(body)));
+      const operations = new Set(state.services.flatMap((service) => [...service.operations.keys()]));
+      state.faults.replace(parseFaults(specOf(body), operations));
       return { status: 200, body: { spec: state.faults.plan.spec, seed: state.faults.seed } };
     } catch (error) {
       if (error instanceof FaultSpecError) {

@@ -8,6 +8,7 @@
  *
  * `PutRecords:reset=2%` sets a kind for one operation: it replaces that kind's global rate there.
  */
+import { suggest } from '../suggest.js';
 import { Rng } from '../workload/random.js';
 
 export interface FaultRates {
@@ -33,7 +34,8 @@ export class FaultSpecError extends Error {
     readonly position: number,
     readonly reason: string,
   ) {
-    super(`--faults '${spec}': at column ${position + 1}: ${reason}`);
+    // Neutral about where the spec came from (--faults, or PUT /_shardcast/faults): the CLI adds its flag.
+    super(`fault spec '${spec}': at column ${position + 1}: ${reason}`);
     this.name = 'FaultSpecError';
   }
 }
@@ -61,9 +63,15 @@ function parseLatency(text: string): { latencyMs: number; jitterMs: number } | u
   return jitterMs <= latencyMs ? { latencyMs, jitterMs } : undefined;
 }
 
-/** Parses a fault spec; an empty spec is no faults. Throws `FaultSpecError` naming the column. */
-export function parseFaults(spec: string): FaultPlan {
+/**
+ * Parses a fault spec; an empty spec is no faults. Throws `FaultSpecError` naming the column.
+ * With `operations` (the services' operation names), an operation it does not know is refused
+ * (`PutRecordz:reset=1%` would otherwise inject nothing, silently); a kind given twice for the same
+ * operation (or twice globally) is refused too, as a typo rather than a choice.
+ */
+export function parseFaults(spec: string, operations?: ReadonlySet<string>): FaultPlan {
   const all: FaultRates = {};
+  const seen = new Set<string>();
   const byOperation = new Map<string, FaultRates>();
   let at = 0;
   for (const raw of spec.split(',')) {
@@ -85,6 +93,23 @@ export function parseFaults(spec: string): FaultPlan {
     if (operation !== undefined && !/^[A-Z][A-Za-z]+$/.test(operation)) {
       throw new FaultSpecError(spec, start, `'${operation}' is not an operation name such as PutRecords`);
     }
+    if (operation !== undefined && operations !== undefined && !operations.has(operation)) {
+      const near = suggest(operation, [...operations]);
+      throw new FaultSpecError(
+        spec,
+        start,
+        `unknown operation '${operation}'${near === undefined ? '' : `: did you mean ${near}?`}`,
+      );
+    }
+    const key = `${operation ?? ''}:${kind}`;
+    if (seen.has(key)) {
+      throw new FaultSpecError(
+        spec,
+        start,
+        `${operation === undefined ? '' : `${operation}:`}${kind} is given twice`,
+      );
+    }
+    seen.add(key);
     const kindAt = start + (colon < 0 ? 0 : colon + 1);
     const valueAt = start + equals + 1;
     const rates = operation === undefined ? all : (byOperation.get(operation) ?? {});

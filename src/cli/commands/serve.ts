@@ -67,16 +67,6 @@ export async function commandServe(io: Io, args: ServeArgs, createServices: Crea
   const seed = parseSeedArg(args.seed);
   const limits = parseLimits(args.limits);
   const timeScale = parseTimeScale(args.timeScale);
-  let faults: ReturnType<typeof parseFaults>;
-  try {
-    faults = parseFaults(args.faults ?? '');
-  } catch (error) {
-    if (!(error instanceof FaultSpecError)) throw error;
-    throw usage(
-      `${error.message}\n  ${error.spec}\n  ${' '.repeat(error.position)}^`,
-      "write it like 'throttle=5%,error5xx=1%,reset=0.5%,latency=20ms±10ms', per operation 'PutRecords:reset=2%'",
-    );
-  }
   const dataDir = args.data === undefined ? undefined : resolvePath(io, args.data);
   if (dataDir !== undefined && !io.isDirectory(dataDir)) {
     throw usage(
@@ -86,6 +76,20 @@ export async function commandServe(io: Io, args: ServeArgs, createServices: Crea
   }
   const clock = createClock(timeScale);
   const services = createServices({ clock, limits, dataDir, region: REGION, accountId: ACCOUNT_ID });
+  // Faults name operations: checked against what the services answer (a typo would inject nothing).
+  const operations = new Set(services.flatMap((service) => [...service.operations.keys()]));
+  let faults: ReturnType<typeof parseFaults>;
+  try {
+    faults = parseFaults(args.faults ?? '', operations);
+  } catch (error) {
+    clock.close();
+    await Promise.all(services.map((service) => service.close?.()));
+    if (!(error instanceof FaultSpecError)) throw error;
+    throw usage(
+      `--faults '${error.spec}': at column ${error.position + 1}: ${error.reason}\n  ${error.spec}\n  ${' '.repeat(error.position)}^`,
+      "write it like 'throttle=5%,error5xx=1%,reset=0.5%,latency=20ms±10ms', per operation 'PutRecords:reset=2%'",
+    );
+  }
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
     server = await startServer({

@@ -78,6 +78,12 @@ describe('shardcast serve', () => {
     [['--data', 'no/such/dir'], '--data no/such/dir is not a directory'],
     [['--faults', 'throttle=5'], "--faults 'throttle=5': at column 10: throttle '5' is not a percentage"],
     [['--faults', 'throttle=5%,bogus=1%'], "at column 13: unknown fault 'bogus'"],
+    // An operation the services do not have would inject nothing: refused, with the nearest name.
+    [
+      ['--faults', 'PutRecordz:reset=1%'],
+      "--faults 'PutRecordz:reset=1%': at column 1: unknown operation 'PutRecordz': did you mean PutRecord?",
+    ],
+    [['--faults', 'throttle=5%,throttle=6%'], 'at column 13: throttle is given twice'],
     [['--frobnicate'], 'Unknown argument: frobnicate'],
   ])('%j exits 2: %s', async (args, message) => {
     const result = await run(['serve', ...args]);

@@ -39,7 +39,7 @@ describe('parseFaults', () => {
     ['PutRecords:slow=1%', 12, "unknown fault 'slow'"],
     ['throttle=60%,reset=50%', 1, 'add up to 110.0%'],
   ])('%s: column %i, %s', (spec, column, reason) => {
-    expect(() => parseFaults(spec)).toThrow(`--faults '${spec}': at column ${column}: `);
+    expect(() => parseFaults(spec)).toThrow(`fault spec '${spec}': at column ${column}: `);
     expect(() => parseFaults(spec)).toThrow(reason);
   });
 });
@@ -250,7 +250,7 @@ describe('faults through the server, as the SDK sees them', () => {
     expect(bad.status).toBe(400);
     expect(await bad.json()).toEqual({
       message:
-        "--faults 'throttle=lots': at column 10: throttle 'lots' is not a percentage from 0% to 100%, such as 5% or 0.5%",
+        "fault spec 'throttle=lots': at column 10: throttle 'lots' is not a percentage from 0% to 100%, such as 5% or 0.5%",
       position: 10,
     });
     // The bad spec changed nothing: still a storm, until it is cleared.
