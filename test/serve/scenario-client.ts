@@ -11,7 +11,10 @@
 import {
   CreateStreamCommand,
   DescribeStreamSummaryCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
   type KinesisClient,
+  ListShardsCommand,
   PutRecordsCommand,
   type PutRecordsRequestEntry,
 } from '@aws-sdk/client-kinesis';
@@ -136,5 +139,50 @@ export async function followScenario(
   );
   await Promise.all(inFlight);
   run.elapsedServerMs = clock.nowMs() - startMs;
+  return run;
+}
+
+export interface ReaderRun {
+  /** Records taken. */
+  processed: number;
+  /** The largest iterator age seen, in server seconds: at each poll, now − the arrival of the oldest record not yet taken. */
+  maxLagSeconds: number;
+}
+
+/**
+ * A polling consumer slower than its shard, on a one-shard stream: from TRIM_HORIZON, one
+ * GetRecords every `pollSeconds` of server time taking at most `processingRate × pollSeconds`
+ * records (what it can process until the next poll), until `durationSeconds` after the call.
+ */
+export async function pollingReader(
+  client: KinesisClient,
+  clock: ServeClock,
+  streamName: string,
+  options: { pollSeconds: number; processingRate: number; durationSeconds: number },
+): Promise<ReaderRun> {
+  const startMs = clock.nowMs();
+  const shardId = (await client.send(new ListShardsCommand({ StreamName: streamName }))).Shards?.[0]?.ShardId;
+  let iterator = (
+    await client.send(
+      new GetShardIteratorCommand({
+        StreamName: streamName,
+        ShardId: shardId,
+        ShardIteratorType: 'TRIM_HORIZON',
+      }),
+    )
+  ).ShardIterator;
+  const limit = Math.round(options.processingRate * options.pollSeconds);
+  const run: ReaderRun = { processed: 0, maxLagSeconds: 0 };
+  for (let poll = 1; poll * options.pollSeconds <= options.durationSeconds; poll++) {
+    const waitServerMs = startMs + poll * options.pollSeconds * 1000 - clock.nowMs();
+    if (waitServerMs > 0) await sleep(waitServerMs / clock.timeScale);
+    const now = clock.nowMs();
+    const response = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: limit }));
+    const oldest = response.Records?.[0]?.ApproximateArrivalTimestamp;
+    if (oldest !== undefined)
+      run.maxLagSeconds = Math.max(run.maxLagSeconds, (now - oldest.getTime()) / 1000);
+    run.processed += response.Records?.length ?? 0;
+    iterator = response.NextShardIterator;
+  }
   return run;
 }
