@@ -9,17 +9,19 @@
  *   numbers, passed through); JSON writes blobs as base64 and dates as epoch seconds numbers (what
  *   the SDK reads `ApproximateArrivalTimestamp` as), CBOR writes byte strings and tag 1 dates.
  */
-import { Decoder, Encoder } from 'cbor-x';
+import { decode as decodeCbor, encode as encodeCbor, Tagged } from 'cborg';
 import { AwsError } from '../protocol.js';
 
 export const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
 export const CBOR_CONTENT_TYPE = 'application/x-amz-cbor-1.1';
 export type WireFormat = 'json' | 'cbor';
 
-// Plain CBOR only: cbor-x's record extension (tag 105) and typed-array tags are unknown to the
-// Java SDK's decoder, and maps must come back as objects.
-const cborEncoder = new Encoder({ useRecords: false, tagUint8Array: false, mapsAsObjects: true });
-const cborDecoder = new Decoder({ useRecords: false, mapsAsObjects: true });
+/**
+ * CBOR with cborg (pure JavaScript: no native build, no platform packages to resolve): plain CBOR,
+ * maps decoded as objects, and tag 1 (epoch-based date/time) the one tag read, as the Java SDK
+ * writes timestamps; every other tag is a malformed body.
+ */
+const CBOR_TAGS = { 1: (content: () => unknown) => new Date(Number(content()) * 1000) };
 
 /** Converts an operation's output for `format` (see the module comment). */
 export function toWire(value: unknown, format: WireFormat): unknown {
@@ -28,7 +30,9 @@ export function toWire(value: unknown, format: WireFormat): unknown {
       ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64')
       : value;
   }
-  if (value instanceof Date) return format === 'json' ? value.getTime() / 1000 : value;
+  // JSON: epoch seconds as a number; CBOR: tag 1 around the epoch seconds.
+  if (value instanceof Date)
+    return format === 'json' ? value.getTime() / 1000 : new Tagged(1, value.getTime() / 1000);
   if (Array.isArray(value)) return value.map((item) => toWire(item, format));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
@@ -72,7 +76,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 export function decodeBody(body: Buffer, format: WireFormat): Record<string, unknown> {
   let value: unknown;
   try {
-    value = format === 'json' ? JSON.parse(body.toString('utf8')) : fromCbor(cborDecoder.decode(body));
+    value =
+      format === 'json' ? JSON.parse(body.toString('utf8')) : fromCbor(decodeCbor(body, { tags: CBOR_TAGS }));
   } catch {
     value = undefined;
   }
@@ -111,5 +116,5 @@ function deeperThan(value: unknown, limit: number): boolean {
 /** An operation's output (or an error's `{__type, message}`) as a response body. */
 export function encodeBody(value: unknown, format: WireFormat): Buffer {
   const wire = toWire(value ?? {}, format);
-  return format === 'json' ? Buffer.from(JSON.stringify(wire)) : Buffer.from(cborEncoder.encode(wire));
+  return format === 'json' ? Buffer.from(JSON.stringify(wire)) : Buffer.from(encodeCbor(wire));
 }

@@ -5,7 +5,7 @@
  */
 import { request } from 'node:http';
 import { connect as connectHttp2 } from 'node:http2';
-import { Encoder } from 'cbor-x';
+import { encode as encodeCbor } from 'cborg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeEvent } from '../../../src/serve/event-stream.js';
 import type { Operation, Service, StreamingResponse } from '../../../src/serve/protocol.js';
@@ -146,9 +146,8 @@ describe('close()', () => {
 
 describe('CBOR input', () => {
   it('a __proto__ key stays a member, as JSON.parse keeps it', () => {
-    const encoder = new Encoder({ useRecords: false, mapsAsObjects: true });
     const body = Buffer.from(
-      encoder.encode(
+      encodeCbor(
         new Map<string, unknown>([
           ['__proto__', { polluted: true }],
           ['StreamName', 's'],
