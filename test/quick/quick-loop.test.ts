@@ -57,9 +57,13 @@ describe('what npm test runs', () => {
     expect(scripts['test:quick']).toBe('vitest run --config vitest.quick.config.ts');
   });
 
-  it('only the quick loop leaves out the browser test', () => {
+  it("only the quick loop leaves out the browser test and serve's real-time agreement", () => {
     expect(quick.test?.include).toEqual(base.test?.include);
-    expect(quick.test?.exclude).toEqual(['test/report/browser.test.ts', 'node_modules/**']);
+    expect(quick.test?.exclude).toEqual([
+      'test/report/browser.test.ts',
+      'test/serve/agreement.test.ts',
+      'node_modules/**',
+    ]);
   });
 
   it('gives the two files with a count knob of their own a tenth through it', () => {
