@@ -62,6 +62,9 @@ function serialization(expected: string, value: unknown): never {
   );
 }
 
+/** Standard base64 with its padding, as the JSON 1.1 protocol writes blobs. */
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
 /** The bytes of a base64 blob (what AWS counts against a Data length constraint). */
 export function blobLength(base64: string): number {
   return Buffer.byteLength(base64, 'base64');
@@ -123,6 +126,11 @@ function walk(value: unknown, spec: FieldSpec, path: string, errors: string[]): 
       return;
     case 'blob': {
       if (typeof value !== 'string') serialization('Blob', value);
+      // Node's base64 decoder skips what is not base64 ('!!!' would be stored as no bytes at all):
+      // a blob must be base64 as the JSON 1.1 protocol sends it, or the body cannot be read.
+      if (value.length % 4 !== 0 || !BASE64.test(value)) {
+        throw new AwsError('SerializationException', 'Base64 encoded value could not be decoded');
+      }
       if (spec.max !== undefined && blobLength(value) > spec.max) {
         fail(`Member must have length less than or equal to ${spec.max}`);
       }

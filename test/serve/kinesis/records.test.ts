@@ -142,6 +142,24 @@ describe('sequence numbers and iterators', () => {
   });
 });
 
+describe('blobs', () => {
+  it('refuses Data that is not base64, rather than store what Node would skip of it', () => {
+    const { call } = setup();
+    // '!!!' decodes to no bytes at all with Node's lenient decoder: the record would be stored empty.
+    for (const Data of ['!!!', 'aGk', 'a GVsbG8=']) {
+      expect(errorOf(() => call('PutRecord', { StreamName: 's', PartitionKey: 'k', Data }))).toEqual({
+        type: 'SerializationException',
+        message: 'Base64 encoded value could not be decoded',
+        status: 400,
+      });
+    }
+    // 'aGk=' is "hi": accepted.
+    expect(call('PutRecord', { StreamName: 's', PartitionKey: 'k', Data: 'aGk=' })).toMatchObject({
+      ShardId: SHARD,
+    });
+  });
+});
+
 describe('retention and memory', () => {
   it('trims records older than the retention period', () => {
     const { put, iterator, read, texts, clock, model } = setup();
