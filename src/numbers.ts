@@ -22,3 +22,15 @@ export function indexOfMax(values: ArrayLike<number>): number {
 export function round6(x: number): number {
   return Math.round(x * 1e6) / 1e6;
 }
+
+/** The first index at or after `from` whose value is ≥ x in an ascending array (its length when none is). */
+export function lowerBound(values: ArrayLike<number>, x: number, from = 0): number {
+  let lo = from;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -15,7 +15,9 @@
  * Memory: 16 bytes a key (top bits, key number, running share), typed arrays only, so 10 million
  * keys take 160 MB; the sort needs 80 MB more while it runs.
  */
+
 import { hashKeyOf, parseExplicitHashKey, shardIndexOf } from '../aws/hash.js';
+import { lowerBound } from '../numbers.js';
 import type { KeyDistribution } from '../scenario/schema.js';
 import { generatedKeys, routingIdentity } from './distribution.js';
 import { Md5 } from './md5.js';
@@ -309,18 +311,6 @@ export function shardShareWalker(placed: PlacedKeys, n: number): () => number {
 export function shareOfShard(placed: PlacedKeys, j: number, n: number): number {
   const low = shareBelow(placed, j, n);
   return shareBelow(placed, j + 1, n, low.next).share - low.share + placed.spreadShare / n;
-}
-
-/** The first index at or after `from` whose value is ≥ x in an ascending array. */
-function lowerBound(values: Uint32Array, x: number, from: number): number {
-  let lo = from;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (values[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** A hash key's position as a fraction of the key space from its top 64 bits (for `shardOfPosition`). */

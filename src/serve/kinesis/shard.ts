@@ -4,7 +4,9 @@
  * trims from the head, and the arrays are compacted once the trimmed part is half of them, so a
  * trim costs O(1) amortised and memory follows what is kept.
  */
+
 import type { HashKeyRange } from '../../aws/hash.js';
+import { lowerBound } from '../../numbers.js';
 
 /**
  * A token bucket refilled continuously at `ratePerSecond` and capped at one second's worth, as the
@@ -176,26 +178,12 @@ export function heldRecords(shard: Shard): number {
 
 /** Index (into the arrays) of the first held record whose counter is ≥ `counter`. */
 export function indexAtCounter(shard: Shard, counter: number): number {
-  let lo = shard.head;
-  let hi = shard.counters.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (shard.counters[mid]! < counter) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return lowerBound(shard.counters, counter, shard.head);
 }
 
 /** Index of the first held record that arrived at or after `timestampMs`. */
 export function indexAtTime(shard: Shard, timestampMs: number): number {
-  let lo = shard.head;
-  let hi = shard.arrivals.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (shard.arrivals[mid]! < timestampMs) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return lowerBound(shard.arrivals, timestampMs, shard.head);
 }
 
 /** Drops held records from the head while `keep(index)` is false; returns the bytes freed. */
