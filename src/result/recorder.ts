@@ -19,7 +19,7 @@ import type { SecondSample } from './live.js';
 import { runMetrics } from './metrics.js';
 import { SecondQuantiles } from './second-quantiles.js';
 import { ShardRows } from './shard-rows.js';
-import { RESULT_VERSION, type RunHeader, type RunResult } from './types.js';
+import { RESULT_VERSION, type RunCounters, type RunHeader, type RunResult } from './types.js';
 
 /** Shards shown at one-second resolution in the result (coarser only past ShardRows' budget). */
 const HOTTEST_SHARDS = 10;
@@ -39,17 +39,13 @@ export interface RecorderShape {
 }
 
 /** The run's totals as they accumulate; rounded into the result's counters by `build`. */
-export interface RecorderTotals {
-  produced: number;
-  acknowledged: number;
-  throttled: number;
-  attempts: number;
-  retried: number;
-  dropped: number;
-  putRequests: number;
+export type RecorderTotals = Pick<
+  RunCounters,
+  'produced' | 'acknowledged' | 'throttled' | 'attempts' | 'retried' | 'dropped' | 'putRequests'
+> & {
   /** Bytes accepted (the sum of the per-second `writeBytes`, kept as it goes). */
   writeBytes: number;
-}
+};
 
 /** One Firehose stream's totals at the end of the run. */
 export interface FirehoseTotals {
