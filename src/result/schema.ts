@@ -113,6 +113,16 @@ export const runResultSchema = z.object({
     firehoseDeliveryLatency: named(encodedHistogramSchema),
   }),
   metrics: z.record(z.string(), z.number()),
+  target: z
+    .object({
+      name: z.string(),
+      details: z.record(z.string(), z.string()),
+      measures: z.array(z.string()),
+      metrics: z.record(z.string(), z.number()),
+      resources: z.array(z.string()),
+    })
+    .optional(),
+  aborted: z.object({ reason: z.string(), secondsDone: z.number().nonnegative() }).optional(),
 });
 
 /** Identical types, not merely assignable ones. */

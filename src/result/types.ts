@@ -150,4 +150,27 @@ export interface RunResult {
   };
   /** Flat metrics for gates (README, "Run metrics"); times in seconds. */
   metrics: Record<string, number>;
+  /** What a real target adds: where it ran, what it measures, its own metrics, what it created. Absent for the model. */
+  target?: TargetSection;
+  /** Present when the run stopped early (a signal, `--abort-on-fail`): what it covers is partial. */
+  aborted?: AbortedRun;
+}
+
+export interface TargetSection {
+  name: string;
+  /** Where it ran, for people: `endpoint`, `region`, `stream`, … */
+  details: Record<string, string>;
+  /** The run metrics it measures, as the Target's `measures` patterns; the others are not in `metrics`' meaning. */
+  measures: string[];
+  /** Its own metrics (`integrity.app.missing`, `requests.PutRecords.ok`), also in `metrics`. */
+  metrics: Record<string, number>;
+  /** One line per resource it created, kept or deleted (`created stream x`, `deleted stream x`). */
+  resources: string[];
+}
+
+export interface AbortedRun {
+  /** Why: `SIGINT`, `a gate failed beyond recovery: throttledRatio < 0.01`. */
+  reason: string;
+  /** Seconds of the run completed; the series cover these. */
+  secondsDone: number;
 }

@@ -14,6 +14,7 @@
  */
 import type { z } from 'zod';
 import type { PlacedKeys } from '../keys/placement.js';
+import type { Plan } from '../planner/types.js';
 import type { SecondSample } from '../result/live.js';
 import type { RunHeader, RunResult } from '../result/types.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -49,6 +50,30 @@ export interface TargetContext<Options> {
   onProgress?: ((fraction: number) => void) | undefined;
   /** One sample per second of the run, in order, as the target observes it. */
   onSample?: ((sample: SecondSample) => void) | undefined;
+  /** The scenario's plan (its prices and cost estimate: a real target's cost guard reads them). */
+  plan?: Plan | undefined;
+  /** Talking to the user before anything costs money; absent: no one to ask (a test, a worker). */
+  interaction?: TargetInteraction | undefined;
+}
+
+/**
+ * The user, as a target may address them before a run: lines to read (the cost estimate, the
+ * stream it will use) and a yes/no question (a run against real AWS without `--yes`).
+ */
+export interface TargetInteraction {
+  /** Prints one line for the user (on stderr in the CLI). */
+  print(line: string): void;
+  /** Whether a person is there to answer (a terminal); false in CI. */
+  readonly interactive: boolean;
+  /** Asks a yes/no question; resolves false when no one can answer. */
+  confirm(question: string): Promise<boolean>;
+}
+
+/** What a dry run would do: one line per call, then its totals and the cost estimate. */
+export interface DryRunReport {
+  lines: string[];
+  /** Why the run would be refused (the cost guard), when it would: `run --dry-run` then exits 2. */
+  refusal?: string | undefined;
 }
 
 /**
@@ -78,6 +103,12 @@ export interface TargetSession {
    * aborted `run`. Returns one line per resource for the user (`deleted stream shardcast-x`).
    */
   cleanup(): Promise<string[]>;
+  /**
+   * What was measured so far, after `run` was aborted (a signal, `--abort-on-fail`) or failed:
+   * a result over the seconds completed, or undefined when nothing was measured. The pipeline
+   * marks it aborted and the CLI writes it.
+   */
+  partial?(): RunResult | undefined;
 }
 
 export interface Target<Options = unknown> {
@@ -109,6 +140,17 @@ export interface Target<Options = unknown> {
    * itself): the pipeline has no session to clean up.
    */
   prepare(context: TargetContext<Options>): Promise<TargetSession>;
+  /**
+   * The run metrics of its own it adds to every result (`integrity.<consumer>.missing`,
+   * `requests.PutRecords.ok`), as patterns like `measures`: known before the run, so a scenario's
+   * gate on one is accepted (and checked against this target's `measures`).
+   */
+  ownMetrics?(scenario: Scenario): readonly string[];
+  /**
+   * `run --dry-run`: what `prepare` and `run` would do, without a single network call. A target
+   * without one refuses `--dry-run`.
+   */
+  dryRun?(context: TargetContext<Options>): Promise<DryRunReport>;
 }
 
 /** Targets by name: the CLI's `--target` choices; tests and later releases add their own. */

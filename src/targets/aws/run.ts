@@ -1,0 +1,201 @@
+/**
+ * What the parts of an AWS run share: the clients, the resources it runs on, the run's clock, the
+ * recorder every observation goes to, the integrity ledger, the request counts and the stream's
+ * shards. The session (`session.ts`) builds one `AwsRun`; the producers (`producer.ts`), the
+ * consumers (`consumers/`) and the reshards (`reshard.ts`) each get it.
+ *
+ * Time: every observation is attributed to the run second it happens in (`clock.second()`); the
+ * session closes second i once the clock passes i + 1, and the last second after the drain, so an
+ * observation made during the drain lands in the last second.
+ */
+import type { FirehoseClient } from '@aws-sdk/client-firehose';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { RunAbortedError } from '../../errors.js';
+import type { RunRecorder } from '../../result/recorder.js';
+import type { Scenario } from '../../scenario/schema.js';
+import type { IntegrityLedger } from '../../workload/integrity.js';
+import type { TargetShare } from '../target.js';
+import type { ShardDirectory } from './shards.js';
+
+export interface AwsClients {
+  kinesis: KinesisClient;
+  firehose: FirehoseClient;
+}
+
+/** The resources a run writes to and reads from: created by shardcast, or an existing stream. */
+export interface RunResources {
+  streamName: string;
+  streamArn: string;
+  /** True when the stream existed before the run (`--stream NAME --allow-existing`): never changed or deleted. */
+  existing: boolean;
+  /** Per enhanced fan-out application (scenario name): its registered consumer's ARN. */
+  consumerArns: ReadonlyMap<string, string>;
+  /** Per scenario Firehose stream (scenario name): the delivery stream's name. */
+  deliveryStreams: ReadonlyMap<string, string>;
+}
+
+export interface AwsRun {
+  clients: AwsClients;
+  resources: RunResources;
+  /** The scenario as it runs (shards set). */
+  scenario: Scenario;
+  runId: string;
+  seed: number;
+  durationSeconds: number;
+  share: TargetShare;
+  clock: RunClock;
+  recorder: RunRecorder;
+  ledger: IntegrityLedger;
+  stats: RequestStats;
+  shards: ShardDirectory;
+  /** Aborted when the run must stop at once (SIGINT, a failure, the drain's end): every loop ends. */
+  signal: AbortSignal;
+}
+
+/**
+ * The run's clock: seconds since the run started, from a monotonic source, and the epoch time of
+ * the start, for the records' scheduled times. Injected so tests can drive it.
+ */
+export class RunClock {
+  readonly startEpochMs: number;
+  private readonly startMonotonicMs: number;
+  private readonly monotonicMs: () => number;
+
+  constructor(
+    readonly durationSeconds: number,
+    options: { epochMs?: number; monotonicMs?: () => number } = {},
+  ) {
+    this.monotonicMs = options.monotonicMs ?? (() => performance.now());
+    this.startMonotonicMs = this.monotonicMs();
+    this.startEpochMs = options.epochMs ?? Date.now();
+  }
+
+  /** Seconds since the start. */
+  seconds(): number {
+    return (this.monotonicMs() - this.startMonotonicMs) / 1000;
+  }
+
+  /** The run second observations made now belong to: floor(seconds), at most the last one. */
+  second(): number {
+    return Math.min(this.durationSeconds - 1, Math.max(0, Math.floor(this.seconds())));
+  }
+
+  /** Epoch microseconds of run time `seconds`. */
+  epochMicros(seconds: number): number {
+    return Math.round(this.startEpochMs * 1000 + seconds * 1e6);
+  }
+
+  /** Run seconds of epoch microseconds `epochMicros` (a record header's scheduled time). */
+  secondsAt(epochMicros: number): number {
+    return (epochMicros - this.startEpochMs * 1000) / 1e6;
+  }
+
+  /** Resolves at run time `seconds` (at once when it has passed); rejects with RunAbortedError on `signal`. */
+  sleepUntil(seconds: number, signal: AbortSignal): Promise<void> {
+    return sleep(Math.max(0, (seconds - this.seconds()) * 1000), signal);
+  }
+}
+
+/** Waits `ms` milliseconds; rejects with a RunAbortedError as soon as `signal` aborts. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(new RunAbortedError());
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new RunAbortedError());
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** How a request ended. */
+export type RequestOutcome = 'ok' | 'throttled' | 'error';
+
+/**
+ * The requests the target made, by operation and outcome, by HTTP status and by error name, and
+ * the SDK's own retries: the target's own metrics, `requests.<Operation>.<outcome>`,
+ * `http.status.<code>`, `errors.<ErrorName>`, `sdk.retries`.
+ */
+export class RequestStats {
+  private readonly counts = new Map<string, number>();
+
+  /**
+   * One request of `operation`: its outcome, the HTTP status it ended with (none for a connection
+   * that failed), the error's name when it failed, and how many attempts the SDK made for it
+   * (`$metadata.attempts`; retries are attempts − 1).
+   */
+  count(
+    operation: string,
+    outcome: RequestOutcome,
+    details: {
+      httpStatus?: number | undefined;
+      error?: string | undefined;
+      attempts?: number | undefined;
+    } = {},
+  ): void {
+    this.add(`requests.${operation}.${outcome}`, 1);
+    if (details.httpStatus !== undefined) this.add(`http.status.${details.httpStatus}`, 1);
+    if (details.error !== undefined) this.add(`errors.${details.error}`, 1);
+    if (details.attempts !== undefined && details.attempts > 1) this.add('sdk.retries', details.attempts - 1);
+  }
+
+  /** Every count, by metric name. */
+  metrics(): Record<string, number> {
+    return Object.fromEntries([...this.counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
+
+  private add(name: string, n: number): void {
+    this.counts.set(name, (this.counts.get(name) ?? 0) + n);
+  }
+}
+
+/**
+ * The SDK's view of a finished call, successful or not: the HTTP status, the attempts, and the
+ * error's name. Works on a command's output (`$metadata`) and on a thrown error alike.
+ */
+export function callDetails(value: unknown): {
+  httpStatus?: number | undefined;
+  attempts?: number | undefined;
+  error?: string | undefined;
+} {
+  const meta =
+    typeof value === 'object' && value !== null && '$metadata' in value
+      ? (value as { $metadata?: { httpStatusCode?: number; attempts?: number } }).$metadata
+      : undefined;
+  const error =
+    value instanceof Error
+      ? value.name === 'Error'
+        ? ((value as { code?: string }).code ?? 'Error')
+        : value.name
+      : undefined;
+  return { httpStatus: meta?.httpStatusCode, attempts: meta?.attempts, error };
+}
+
+// ---- What each part of a run hands back to the session
+
+/** What the producers left when they stopped (`producer.ts`, `runProducers`). */
+export interface ProducersOutcome {
+  /** Records still waiting for a retry when the producers were stopped: neither acknowledged nor dropped. */
+  pendingAtEnd: number;
+  /** Per direct-put Firehose stream (the scenario's name): records and bytes it accepted, record attempts it refused. */
+  firehose: Record<string, { records: number; bytes: number; throttled: number }>;
+}
+
+/** What Firehose delivered, read back from the objects (`deliveries.ts`, `watchDeliveries`). */
+export type DeliveriesOutcome = Record<string, { objects: number; objectBytes: number; records: number }>;
+
+/** One reshard event of the scenario as it went (`reshard.ts`, `runReshards`). */
+export interface ReshardOutcome {
+  /** Run seconds when UpdateShardCount was called. */
+  at: number;
+  /** The shard count asked for. */
+  shards: number;
+  /** Seconds from the call until the stream was ACTIVE again; undefined when it did not become so before the run ended. */
+  activeAfterSeconds?: number | undefined;
+  /** The error the call ended with, by name, when it failed. */
+  error?: string | undefined;
+}
