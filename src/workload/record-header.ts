@@ -4,7 +4,7 @@
  * producer's sequence (to find what is missing, read twice or out of order) and when it was
  * scheduled (end-to-end latency from the schedule, not from the send: no coordinated omission).
  *
- * Layout (big-endian, 28 bytes), then zero padding up to the record's size:
+ * Layout (big-endian, 32 bytes), then zero padding up to the record's size:
  *
  *     0  2  magic 0x53 0x43 ("SC")
  *     2  1  version (1)
@@ -14,15 +14,17 @@
  *    10  2  worker index (the share's `index`)
  *    12  8  sequence: the producer's record number in this worker, from 0 (a float64 integer)
  *    20  8  scheduled send time: epoch microseconds (a float64; exact to the µs until year 2255)
+ *    28  4  the record's data bytes, header included: where the next record starts when Firehose
+ *           concatenates records into one object without a delimiter
  *
  * A record of fewer data bytes than the header is sent at the header's size (the scenario's
- * smallest records grow to 28 bytes): a record that cannot be told apart from another cannot be
+ * smallest records grow to 32 bytes): a record that cannot be told apart from another cannot be
  * accounted for. Padding is zeros: Firehose's compression ratio is the scenario's own figure, not
  * something this payload should decide.
  */
 import { createHash } from 'node:crypto';
 
-export const RECORD_HEADER_BYTES = 28;
+export const RECORD_HEADER_BYTES = 32;
 export const RECORD_HEADER_VERSION = 1;
 const MAGIC_0 = 0x53;
 const MAGIC_1 = 0x43;
@@ -38,6 +40,8 @@ export interface RecordHeader {
   sequence: number;
   /** When the record was scheduled to be sent, in epoch microseconds. */
   scheduledEpochMicros: number;
+  /** The record's data bytes, header included (set by `encodeRecordData`; any value `writeRecordHeader` is given). */
+  recordBytes?: number;
 }
 
 /** The 32-bit tag a run's records carry: the first 4 bytes of SHA-256(runId), unsigned. */
@@ -53,7 +57,7 @@ export function recordDataBytes(dataBytes: number): number {
 /** A record's data: the header, then zeros up to {@link recordDataBytes}(`dataBytes`). */
 export function encodeRecordData(header: RecordHeader, dataBytes: number): Uint8Array {
   const data = new Uint8Array(recordDataBytes(dataBytes));
-  writeRecordHeader(data, 0, header);
+  writeRecordHeader(data, 0, { ...header, recordBytes: data.length });
   return data;
 }
 
@@ -69,6 +73,7 @@ export function writeRecordHeader(target: Uint8Array, offset: number, header: Re
   view.setUint16(10, header.worker);
   view.setFloat64(12, header.sequence);
   view.setFloat64(20, header.scheduledEpochMicros);
+  view.setUint32(28, header.recordBytes ?? RECORD_HEADER_BYTES);
 }
 
 /**
@@ -82,7 +87,13 @@ export function readRecordHeader(data: Uint8Array, offset = 0): RecordHeader | u
   if (view.getUint8(2) !== RECORD_HEADER_VERSION) return undefined;
   const sequence = view.getFloat64(12);
   const scheduledEpochMicros = view.getFloat64(20);
-  if (!Number.isSafeInteger(sequence) || sequence < 0 || !Number.isFinite(scheduledEpochMicros)) {
+  const recordBytes = view.getUint32(28);
+  if (
+    !Number.isSafeInteger(sequence) ||
+    sequence < 0 ||
+    !Number.isFinite(scheduledEpochMicros) ||
+    recordBytes < RECORD_HEADER_BYTES
+  ) {
     return undefined;
   }
   return {
@@ -91,5 +102,6 @@ export function readRecordHeader(data: Uint8Array, offset = 0): RecordHeader | u
     worker: view.getUint16(10),
     sequence,
     scheduledEpochMicros,
+    recordBytes,
   };
 }
