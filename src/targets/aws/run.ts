@@ -18,7 +18,10 @@ import type { TargetShare } from '../target.js';
 import type { ShardDirectory } from './shards.js';
 
 export interface AwsClients {
+  /** Kinesis over HTTP/1.1 keep-alive: every call but SubscribeToShard. */
   kinesis: KinesisClient;
+  /** Kinesis over HTTP/2 (`NodeHttp2Handler`): SubscribeToShard's event stream needs it. */
+  kinesisStreaming: KinesisClient;
   firehose: FirehoseClient;
 }
 
