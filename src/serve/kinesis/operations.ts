@@ -31,8 +31,17 @@ export type { ConsumerHooks } from './common.js';
 function withoutNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutNulls);
   if (typeof value !== 'object' || value === null) return value;
+  // Defined, not assigned: `out.__proto__ = …` would set the prototype and lose a `__proto__` tag key.
   const out: Record<string, unknown> = {};
-  for (const [key, member] of Object.entries(value)) if (member !== null) out[key] = withoutNulls(member);
+  for (const [key, member] of Object.entries(value)) {
+    if (member === null) continue;
+    Object.defineProperty(out, key, {
+      value: withoutNulls(member),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
   return out;
 }
 
