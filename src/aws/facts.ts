@@ -109,6 +109,11 @@ export const KINESIS = {
     'extended tier up to 7 days',
   ),
   retentionMaxSeconds: fact(8760 * 3600, 's', 'API-K, Q', '2026-02-03'),
+  // Tags (API-K AddTagsToStream, CreateStream, ListTagsForStream)
+  tagsPerStreamMax: fact(50, 'tags', 'API-K', '2026-02-03'),
+  tagsPerAddTagsToStreamMax: fact(10, 'tags', 'API-K', '2026-02-03', 'a call; CreateStream takes up to 50'),
+  tagKeyMaxChars: fact(128, 'characters', 'API-K', '2026-02-03', 'at least 1'),
+  tagValueMaxChars: fact(256, 'characters', 'API-K', '2026-02-03', 'may be empty'),
   // KDS 7. SDK retry defaults (aws-sdk-js-v3)
   sdkMaxAttempts: fact(3, 'attempts', 'SMITHY', '2026-08-20'),
   sdkBaseDelaySeconds: fact(0.1, 's', 'SMITHY', '2026-08-20'),

@@ -15,14 +15,17 @@ import { answerAdmin, type TransportCounts } from './admin.js';
 import { createClock, type ScaledClock } from './clock.js';
 import { FaultInjector, type FaultPlan, NO_FAULTS, parseFaults } from './faults.js';
 import type { ServeClock, Service } from './protocol.js';
+import { CBOR_CONTENT_TYPE, encodeBody, JSON_CONTENT_TYPE } from './transport/codec.js';
 import {
   answer,
+  formatOfRequest,
   type Request,
   type Response,
   readBody,
   requestIdHeaders,
   send,
   type Transport,
+  tooLargeError,
 } from './transport/request.js';
 
 export interface ServerOptions {
@@ -42,7 +45,10 @@ export interface ServerOptions {
   accountId?: string;
   /** The clock the services were made with (`createClock`); one at `timeScale` by default. */
   clock?: ScaledClock;
-  /** The largest request body taken (DEFAULT_MAX_BODY_BYTES); a longer one gets 413. */
+  /**
+   * The largest request body taken (DEFAULT_MAX_BODY_BYTES); a longer one is read to its end and
+   * dropped (up to 4 times this, then the connection is cut) and answered 413.
+   */
   maxBodyBytes?: number;
 }
 
@@ -254,18 +260,32 @@ async function serveOne(
   response.on('error', () => {});
   request.on('error', () => {});
   const path = request.url ?? '/';
-  const body = await readBody(request, transport.maxBodyBytes);
-  if (body === undefined) {
+  const read = await readBody(request, transport.maxBodyBytes);
+  if ('aborted' in read) return;
+  if ('tooLarge' in read) {
     if (request.readableAborted || response.destroyed) return;
-    // Too large: AWS's front end answers 413 with no body and does not read the rest.
-    transport.count('unknown', 413, 'RequestEntityTooLarge');
-    // HTTP/1.1 closes the connection after the answer; HTTP/2 has no Connection header (it throws)
-    // and resets the one stream instead (closeAfterAnswer).
-    const closing: Record<string, string> = 'stream' in response ? {} : { Connection: 'close' };
-    send(response, 413, { ...requestIdHeaders(), ...closing }, '');
-    response.on('finish', () => closeAfterAnswer(response));
+    const error = tooLargeError(transport.maxBodyBytes);
+    transport.count('unknown', error.status, error.type);
+    const format = formatOfRequest(request);
+    // Drained, the connection is clean and carries on; cut short (past DISCARD_FACTOR × the bound),
+    // HTTP/1.1 closes after the answer, and HTTP/2 (no Connection header: it throws) resets the
+    // one stream (closeAfterAnswer).
+    const closing: Record<string, string> =
+      read.tooLarge.drained || 'stream' in response ? {} : { Connection: 'close' };
+    send(
+      response,
+      error.status,
+      {
+        ...requestIdHeaders(),
+        ...closing,
+        'Content-Type': format === 'json' ? JSON_CONTENT_TYPE : CBOR_CONTENT_TYPE,
+      },
+      encodeBody({ __type: error.type, message: error.message }, format),
+    );
+    if (!read.tooLarge.drained) response.on('finish', () => closeAfterAnswer(response));
     return;
   }
+  const body = read.body;
   if (path.startsWith('/_shardcast/')) {
     const result = answerAdmin(admin, request.method ?? 'GET', path, body.toString('utf8'));
     send(response, result.status, { 'Content-Type': 'application/json' }, JSON.stringify(result.body));

@@ -10,6 +10,20 @@ export const MAX_TAGS = 50;
 
 export type Tags = Map<string, string | undefined>;
 
+/**
+ * API-F's `Tag` shape: a key may not start with `aws:` (AWS's reserved prefix) and both take only
+ * letters, separators, digits and `_ . : / = + - @ %`, as the model's patterns say; a key or value
+ * outside them is a ValidationException naming the pattern.
+ */
+const TAG_KEY_PATTERN = {
+  pattern: /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@%]*$/u,
+  patternText: '^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@%]*$',
+};
+const TAG_VALUE_PATTERN = {
+  pattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@%]*$/u,
+  patternText: '^[\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@%]*$',
+};
+
 /** Reads a `Tags` list member (`{ Key, Value? }` entries); violations are collected. */
 export function readTagList(
   input: Input,
@@ -30,8 +44,9 @@ export function readTagList(
       throw new AwsError('SerializationException', `Expected an object at 'tags.${i + 1}.member'`);
     }
     const parent = `tags.${i + 1}.member`;
-    const key = string(t as Input, 'Key', { required: true, min: 1, max: 128 }, v, parent) ?? '';
-    const value = string(t as Input, 'Value', { max: 256 }, v, parent);
+    const key =
+      string(t as Input, 'Key', { required: true, min: 1, max: 128, ...TAG_KEY_PATTERN }, v, parent) ?? '';
+    const value = string(t as Input, 'Value', { max: 256, ...TAG_VALUE_PATTERN }, v, parent);
     return value === undefined ? { Key: key } : { Key: key, Value: value };
   });
 }

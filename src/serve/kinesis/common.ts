@@ -21,10 +21,34 @@ export const RECORD_SIZE_KIB = {
   max: LARGEST_RECORD_BYTES / 1024,
 } as const;
 export const MAX_SHARDS = KINESIS.maxShardsPerStream.value;
-/** Tags: at most 50 per stream and per call, keys 1–128 and values 0–256 characters (API-K, AddTagsToStream). */
-export const MAX_TAGS = 50;
-export const TAG_KEY_MAX = 128;
-export const TAG_VALUE_MAX = 256;
+/** Tags (API-K): at most 50 a stream (and in CreateStream), 10 an AddTagsToStream call; keys 1–128, values 0–256 characters. */
+export const MAX_TAGS = KINESIS.tagsPerStreamMax.value;
+export const MAX_TAGS_PER_ADD = KINESIS.tagsPerAddTagsToStreamMax.value;
+export const TAG_KEY_MAX = KINESIS.tagKeyMaxChars.value;
+export const TAG_VALUE_MAX = KINESIS.tagValueMaxChars.value;
+
+/**
+ * The tag key prefix AWS keeps for itself (the Kinesis and general tagging guides: "aws:" is
+ * reserved, a tag key may not start with it, in any case). Refused as AddTagsToStream's documented
+ * InvalidArgumentException ("a specified parameter … can't be used").
+ */
+const RESERVED_TAG_PREFIX = 'aws:';
+
+/**
+ * A request's `Tags` map as entries, its keys checked. Entries, not an object read with `in` or
+ * property access: a key such as `__proto__` or `constructor` is a tag like any other.
+ */
+export function tagEntries(tags: unknown, streamName: string, accountId: string): [string, string][] {
+  const entries = Object.entries((tags ?? {}) as Record<string, string>);
+  const reserved = entries.find(([key]) => key.toLowerCase().startsWith(RESERVED_TAG_PREFIX));
+  if (reserved !== undefined) {
+    throw new AwsError(
+      'InvalidArgumentException',
+      `Failed to add tags to stream ${streamName} under account ${accountId} because the tag key ${reserved[0]} uses the prefix '${RESERVED_TAG_PREFIX}', which is reserved for AWS use.`,
+    );
+  }
+  return entries;
+}
 
 export const NAME_OR_ARN: Shape = { StreamName: STREAM_NAME, StreamARN: STREAM_ARN };
 

@@ -32,7 +32,19 @@ function withoutNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutNulls);
   if (typeof value !== 'object' || value === null) return value;
   const out: Record<string, unknown> = {};
-  for (const [key, member] of Object.entries(value)) if (member !== null) out[key] = withoutNulls(member);
+  for (const [key, member] of Object.entries(value)) {
+    if (member === null) continue;
+    // `out.__proto__ = …` would set the prototype and lose a `__proto__` tag key: that one key is
+    // defined (the others assigned: PutRecords copies 1,000+ members a call).
+    if (key === '__proto__') {
+      Object.defineProperty(out, key, {
+        value: withoutNulls(member),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    } else out[key] = withoutNulls(member);
+  }
   return out;
 }
 

@@ -9,12 +9,14 @@ import {
   type Input,
   MAX_SHARDS,
   MAX_TAGS,
+  MAX_TAGS_PER_ADD,
   NAME_OR_ARN,
   RECORD_SIZE_KIB,
   requireActive,
   seconds,
   TAG_KEY_MAX,
   TAG_VALUE_MAX,
+  tagEntries,
 } from './common.js';
 import type { KinesisModel, Stream } from './model.js';
 import { SHARD_ID, STREAM_NAME, validate } from './validate.js';
@@ -64,6 +66,7 @@ export function createStream(model: KinesisModel, input: Input): unknown {
   if (model.streams.has(name)) {
     throw new AwsError('ResourceInUseException', `Stream ${name} under account ${account} already exists.`);
   }
+  const tags = tagEntries(input.Tags, name, account);
   // On-demand starts at 4 MiB/s and 4,000 records/s (KDS 5), as the shards that carry it.
   const shards =
     count ??
@@ -75,7 +78,7 @@ export function createStream(model: KinesisModel, input: Input): unknown {
     );
   const kib = input.MaxRecordSizeInKiB as number | undefined;
   const stream = model.createStream(name, shards, mode, kib === undefined ? undefined : kib * 1024);
-  for (const [k, v] of Object.entries((input.Tags ?? {}) as Record<string, string>)) stream.tags.set(k, v);
+  for (const [k, v] of tags) stream.tags.set(k, v);
   return {};
 }
 
@@ -171,21 +174,22 @@ export function addTagsToStream(model: KinesisModel, input: Input): unknown {
       type: 'map',
       required: true,
       min: 1,
-      max: MAX_TAGS,
+      max: MAX_TAGS_PER_ADD,
       keyMax: TAG_KEY_MAX,
       valueMax: TAG_VALUE_MAX,
     },
   });
   const stream = model.require(input);
-  const tags = input.Tags as Record<string, string>;
-  const after = new Set([...stream.tags.keys(), ...Object.keys(tags)]);
+  const tags = tagEntries(input.Tags, stream.name, account);
+  const after = new Set([...stream.tags.keys(), ...tags.map(([k]) => k)]);
+  // More than 50 in all: InvalidArgumentException, as kinesalite recorded AWS answering it.
   if (after.size > MAX_TAGS) {
     throw new AwsError(
-      'LimitExceededException',
+      'InvalidArgumentException',
       `Failed to add tags to stream ${stream.name} under account ${account} because a given stream cannot have more than ${MAX_TAGS} tags.`,
     );
   }
-  for (const [k, v] of Object.entries(tags)) stream.tags.set(k, v);
+  for (const [k, v] of tags) stream.tags.set(k, v);
   return {};
 }
 

@@ -204,6 +204,32 @@ describe('the AWS SDK v3 Firehose client against the Firehose model', () => {
     expect(all.Tags).toEqual([{ Key: 'team', Value: 'data' }]);
   });
 
+  it("refuses a tag key starting with 'aws:' or a character outside the model's pattern, and keeps __proto__", async () => {
+    // API-F Tag.Key: pattern ^(?!aws:)[\p{L}\p{Z}\p{N}_.:\/=+\-@%]*$, so a ValidationException.
+    for (const tag of [
+      { Key: 'aws:owner', Value: 'x' },
+      { Key: 'team', Value: 'a;b' },
+    ]) {
+      const error = await client
+        .send(new TagDeliveryStreamCommand({ DeliveryStreamName: 'sdk', Tags: [tag] }))
+        .then(
+          () => undefined,
+          (e: unknown) => e as FirehoseServiceException,
+        );
+      expect(error?.name).toBe('ValidationException');
+      expect(error?.message).toContain('Member must satisfy regular expression pattern: ^');
+    }
+    await client.send(
+      new TagDeliveryStreamCommand({ DeliveryStreamName: 'sdk', Tags: [{ Key: '__proto__', Value: 'p' }] }),
+    );
+    const all = await client.send(new ListTagsForDeliveryStreamCommand({ DeliveryStreamName: 'sdk' }));
+    expect(all.Tags).toEqual([
+      { Key: '__proto__', Value: 'p' },
+      { Key: 'team', Value: 'data' },
+    ]);
+    await client.send(new UntagDeliveryStreamCommand({ DeliveryStreamName: 'sdk', TagKeys: ['__proto__'] }));
+  });
+
   it('updates the destination, and parses ConcurrentModificationException for a stale version', async () => {
     const update = {
       DeliveryStreamName: 'sdk',

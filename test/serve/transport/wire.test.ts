@@ -3,6 +3,7 @@
  * headers, the error bodies and statuses for malformed requests (as kinesalite, which copies AWS,
  * answers them), CBOR bodies as the Java SDK and the KCL send them, and the body size bound.
  */
+import { connect } from 'node:net';
 import { decode as decodeCbor, encode as encodeCbor } from 'cborg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_BODY_BYTES, type RunningServer, startServer } from '../../../src/serve/server.js';
@@ -117,23 +118,55 @@ describe('the body bound', () => {
     expect(DEFAULT_MAX_BODY_BYTES).toBe(14_621_016);
   });
 
-  it('a declared Content-Length over it: 413 at once, before the body is read', async () => {
+  it('a declared Content-Length over it: the body is read and dropped, then 413 with the AWS JSON error', async () => {
     const answer = await raw(server.endpoint, {
       headers: { ...awsHeaders(LIST), 'content-length': '5000' },
       body: Buffer.alloc(5000, 32),
     });
     expect(answer.status).toBe(413);
-    expect(answer.body.length).toBe(0);
+    expect(json(answer.body)).toEqual({
+      __type: 'RequestEntityTooLargeException',
+      message: 'Request body exceeds the limit of 4096 bytes.',
+    });
     expect((await raw(server.endpoint, { headers: awsHeaders(LIST), body: '{}' })).status).toBe(200);
   });
 
-  it('a chunked body that grows past it: 413', async () => {
+  it('a chunked body that grows past it: 413, and the operation never sees it', async () => {
     const answer = await raw(server.endpoint, {
       headers: { ...awsHeaders(LIST), 'transfer-encoding': 'chunked' },
       body: `{"x":"${'a'.repeat(5000)}"}`,
     });
     expect(answer.status).toBe(413);
+    expect(json(answer.body)).toMatchObject({ __type: 'RequestEntityTooLargeException' });
     expect(kinesis.calls.some((c) => 'x' in c.input)).toBe(false);
+  });
+
+  it('a CBOR request over it gets the error in CBOR', async () => {
+    const answer = await raw(server.endpoint, {
+      headers: awsHeaders(LIST, 'application/x-amz-cbor-1.1'),
+      body: Buffer.alloc(5000, 32),
+    });
+    expect(answer.status).toBe(413);
+    expect(decodeCbor(answer.body)).toMatchObject({ __type: 'RequestEntityTooLargeException' });
+  });
+
+  it('past 4 × the bound (declared 16,385 > 4 × 4,096 = 16,384): 413 at once, before any body byte, and the connection closes', async () => {
+    const port = Number(new URL(server.endpoint).port);
+    const socket = connect(port, '127.0.0.1');
+    const headers = Object.entries(awsHeaders(LIST))
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('');
+    socket.write(`POST / HTTP/1.1\r\nhost: x\r\n${headers}content-length: 16385\r\n\r\n`);
+    const chunks: Buffer[] = [];
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    // The server ends the connection itself: 'close' comes without the client sending the body.
+    await new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    const text = Buffer.concat(chunks).toString();
+    expect(text.startsWith('HTTP/1.1 413 ')).toBe(true);
+    expect(text.toLowerCase()).toContain('connection: close');
+    expect(json(Buffer.from(text.slice(text.indexOf('\r\n\r\n') + 4)))).toMatchObject({
+      __type: 'RequestEntityTooLargeException',
+    });
   });
 });
 
@@ -233,6 +266,9 @@ describe('over HTTP/2', () => {
     // 5,000 bytes fit in HTTP/2's first window: the whole body is sent, and the answer is 413.
     expect(large).not.toBeInstanceOf(Error);
     expect((large as { status: number }).status).toBe(413);
+    expect(json((large as { body: Buffer }).body)).toMatchObject({
+      __type: 'RequestEntityTooLargeException',
+    });
     expect((await raw(server.endpoint, { headers: awsHeaders(LIST), body: '{}' })).status).toBe(200);
   });
 });
