@@ -9,7 +9,7 @@
  *   drain          consumers catch up until every acknowledged record is read, or `drain` passes
  *   end            every part stops; the last second closes (the drain's observations land in it);
  *                  the result gets the target's own metrics: integrity per application,
- *                  `lostRecords`, requests by operation and outcome, HTTP statuses, errors, the
+ *                  requests by operation and outcome, HTTP statuses, errors, the
  *                  SDK's retries, each reshard's time to ACTIVE
  *
  * An abort (SIGINT, `--abort-on-fail`) stops every part at once and rejects with
@@ -291,8 +291,6 @@ function buildResult(context: TargetContext<AwsOptions>, running: Running, about
     own[`integrity.${app}.duplicates`] = c.duplicates;
     own[`integrity.${app}.outOfOrder`] = c.outOfOrder;
   }
-  // Never acknowledged after the last attempt: given up, or still waiting for a retry when the run ended.
-  own.lostRecords = result.counters.dropped + result.counters.pendingAtEnd;
   Object.assign(own, run.stats.metrics());
   (running.reshards ?? []).forEach((r, i) => {
     if (r.activeAfterSeconds !== undefined) own[`reshards.${i}.activeAfterSeconds`] = r.activeAfterSeconds;
