@@ -104,9 +104,13 @@ async function startRun(
   const seconds = Math.max(1, Math.ceil(durationSeconds));
   const stats = new RequestStats();
   const shards = new ShardDirectory();
-  shards.update(
-    await listAllShards(clients.kinesis, { StreamARN: resources.streamArn }, stats, context.signal),
-  );
+  // A scenario whose producers all send to Direct PUT Firehose streams has no stream to list.
+  if (resources.streamArn !== '') {
+    shards.update(
+      await listAllShards(clients.kinesis, { StreamARN: resources.streamArn }, stats, context.signal),
+    );
+  }
+
   const applications = scenario.consumers.map((c) => c.name);
   return {
     clients,
