@@ -122,6 +122,8 @@ class ProducerRunner {
   /** When the open batch (or aggregate) must go: its first record's schedule + linger. */
   private batchDeadline = Number.POSITIVE_INFINITY;
   private inFlight = 0;
+  /** Since when a request slot has been free (run seconds; Infinity while every slot is taken). */
+  private slotFreeSince = Number.NEGATIVE_INFINITY;
   private wake: (() => void) | undefined;
   private readonly encoder = new TextEncoder();
 
@@ -153,11 +155,17 @@ class ProducerRunner {
     this.next = this.workload.next().value;
     while (!this.stopped) {
       const now = clock.seconds();
+      // A batch whose linger ended before a record's time, with a request slot free then, went
+      // then, before that record: the linger holds exactly even when this loop wakes late (a busy
+      // machine). Without a free slot it could not go, so it keeps filling (as Kafka's producer
+      // does): a stalled producer catches up with full requests.
       for (let entry = this.retries.popDue(now); entry !== undefined; entry = this.retries.popDue(now)) {
-        await this.addEntry(entry, now);
+        if (this.lingerEndedBefore(entry.dueAt)) await this.flush();
+        await this.addEntry(entry, entry.dueAt);
         if (this.stopped) break;
       }
       while (this.next !== undefined && this.next.at <= now && !this.stopped) {
+        if (this.lingerEndedBefore(this.next.at)) await this.flush();
         await this.addUser(this.take(this.next));
         this.next = this.workload.next().value;
       }
@@ -190,6 +198,11 @@ class ProducerRunner {
   /** Aborted, or a request failed for good. */
   private get stopped(): boolean {
     return this.signal.aborted || this.fatal !== undefined;
+  }
+
+  /** Whether the open batch's linger ended before `at` at a time a request slot was free. */
+  private lingerEndedBefore(at: number): boolean {
+    return this.hasOpenBatch() && this.batchDeadline < at && this.slotFreeSince <= this.batchDeadline;
   }
 
   private hasOpenBatch(): boolean {
@@ -259,6 +272,7 @@ class ProducerRunner {
     run.recorder.countWrites(second, { offered, retried });
     run.recorder.countPutRequests(1);
     this.inFlight += 1;
+    if (this.inFlight >= this.maxInFlight) this.slotFreeSince = Number.POSITIVE_INFINITY;
     this.sink
       .send(entries, this.signal)
       .then(
@@ -266,6 +280,7 @@ class ProducerRunner {
         (error: unknown) => this.failed(entries, error),
       )
       .finally(() => {
+        if (this.inFlight === this.maxInFlight) this.slotFreeSince = run.clock.seconds();
         this.inFlight -= 1;
         this.wake?.();
       });
