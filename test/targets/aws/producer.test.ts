@@ -123,18 +123,19 @@ describe('runProducers against shardcast serve', () => {
     await runProducers(run, new AbortController().signal, { maxInFlight: 8 });
     const metrics = await serve.metrics();
     const stream = metrics.services.Kinesis_20131202.streams[0]!;
-    // Hand: 1,500 offered a second, the shard takes 1,000 in any 1-s window: over 3 s, 4,500
-    // offered and about 3,000 accepted, 1,500 throttled (1/3). One attempt each (maxAttempts 1):
-    // every throttled record is dropped. Windows are serve's seconds, not the run's, so a window
-    // may straddle two run seconds: allow ±1 window's worth of drift (1,000 records) around 3,000.
+    // Hand: 1,500 offered a second (batches of 75 every 50 ms), the shard takes at most 1,000 in
+    // any 1-s window (serve's sliding window): over the 3 s, 4,500 offered, 3,000 accepted and
+    // 1,500 throttled, a throttled ratio of 1,500 / 4,500 = 1/3 (measured here: exactly that).
+    // One attempt each (maxAttempts 1): every throttled record is dropped. A loaded machine that
+    // sends the last batches late stretches the span past 3 s and lets a little more in: the
+    // ratio is held to [0.30, 1/3], 3,000 to 3,150 accepted.
     expect(totals(run).produced).toBe(4500);
     expect(totals(run).throttled).toBe(stream.recordsThrottled);
     expect(totals(run).acknowledged).toBe(stream.recordsAccepted);
     expect(totals(run).dropped).toBe(totals(run).throttled);
     expect(totals(run).acknowledged + totals(run).throttled).toBe(4500);
-    expect(totals(run).acknowledged).toBeGreaterThanOrEqual(3000 - 1000);
-    expect(totals(run).acknowledged).toBeLessThanOrEqual(3000 + 1000);
-    expect(totals(run).throttled / totals(run).produced).toBeGreaterThan(0.1);
+    expect(totals(run).throttled / totals(run).produced).toBeGreaterThanOrEqual(0.3);
+    expect(totals(run).throttled / totals(run).produced).toBeLessThanOrEqual(1 / 3 + 1e-9);
     expect(statsOf(run)['entries.PutRecords.ProvisionedThroughputExceededException']).toBeGreaterThan(0);
   }, 30_000);
 
