@@ -59,17 +59,34 @@ const THROTTLING_ERRORS = new Set([
   'TooManyRequestsException',
 ]);
 
+/**
+ * Connection failures the SDK treats as transient (smithy `util-retry`'s NODEJS_TIMEOUT_ERROR_CODES
+ * and network errors): a reset reaches us as `TimeoutError` with code ECONNRESET ("socket hang up").
+ */
+const NETWORK_ERROR_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
+
 /** How a whole request's failure is handled: retried (throttled or an error), or the end of the run. */
 export function classifyRequestError(error: unknown): 'throttled' | 'retryable' | 'fatal' {
   const details = callDetails(error);
   if (details.error !== undefined && THROTTLING_ERRORS.has(details.error)) return 'throttled';
   const fault = (error as { $fault?: string } | null)?.$fault;
-  // No HTTP status: the connection failed (reset, refused, timed out) — the SDK's "transient".
-  if (details.httpStatus === undefined && fault === undefined) return 'retryable';
   if (fault === 'server' || (details.httpStatus !== undefined && details.httpStatus >= 500))
     return 'retryable';
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && NETWORK_ERROR_CODES.has(code)) return 'retryable';
   // Timeouts the SDK names (RequestTimeout, TimeoutError) come without a 5xx status.
   if (details.error !== undefined && /Timeout/i.test(details.error)) return 'retryable';
+  // A client fault (the stream is gone, access denied, a malformed request), a credential the
+  // chain could not find, or anything else: retrying would send the same request to the same end.
   return 'fatal';
 }
 
@@ -279,6 +296,10 @@ class ProducerRunner {
         ({ results, output }) => this.answered(entries, results, output),
         (error: unknown) => this.failed(entries, error),
       )
+      // A bug in the handling above (a response of an unexpected shape): the producers stop.
+      .catch((bug: unknown) => {
+        this.fatal ??= bug;
+      })
       .finally(() => {
         if (this.inFlight === this.maxInFlight) this.slotFreeSince = run.clock.seconds();
         this.inFlight -= 1;

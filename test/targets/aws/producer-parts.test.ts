@@ -181,6 +181,10 @@ describe('classifyRequestError', () => {
     [sdkError('ResourceNotFoundException', 400, 'client'), 'fatal'],
     [sdkError('AccessDeniedException', 400, 'client'), 'fatal'],
     [sdkError('ValidationException', 400, 'client'), 'fatal'],
+    // What the SDK throws for a connection serve drops (--faults reset): retried.
+    [Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET' }), 'retryable'],
+    // No credential in the chain: no status, no fault, and no retry can find one.
+    [Object.assign(new Error('Could not load credentials'), { name: 'CredentialsProviderError' }), 'fatal'],
   ])('%s → %s', (error, kind) => {
     expect(classifyRequestError(error)).toBe(kind);
   });

@@ -202,6 +202,42 @@ describe('runProducers against shardcast serve', () => {
     expect(metrics.services.Kinesis_20131202.streams[0]!.recordsAccepted).toBe(1500);
   }, 30_000);
 
+  it('(c′) throttle=10%, error5xx=2%, reset=5% on whole requests: nothing lost, every HTTP call accounted for', async () => {
+    serve = await startServe({ limits: 'off', seed: 5 });
+    await createActiveStream(serve.clients.kinesis, 'c2', 2);
+    await setFaults(serve, 'PutRecords:throttle=10%,PutRecords:error5xx=2%,PutRecords:reset=5%');
+    const run = await buildRun(
+      scenario(
+        3,
+        2,
+        'rate: 500/s\nrecordSize: 200B\nbatching: { maxRecords: 25 }\nretry: { maxAttempts: 10, baseDelay: 20ms }',
+      ),
+      serve.clients,
+      { streamName: 'c2' },
+    );
+    const outcome = await runProducers(run, new AbortController().signal, { maxInFlight: 8 });
+    expect(outcome.pendingAtEnd).toBe(0);
+    expect(totals(run).acknowledged).toBe(1500);
+    // serve refuses or drops a faulty request before it writes anything: each record once.
+    const metrics = await serve.metrics();
+    expect(metrics.services.Kinesis_20131202.streams[0]!.recordsAccepted).toBe(1500);
+    // Hand: every HTTP call serve saw (200; 400 throttled; 500/503; 0 for a dropped connection) is
+    // the last attempt of one request of ours (ok, throttled or error) or one of the SDK's retries.
+    const calls = Object.values(metrics.transport.requests['Kinesis_20131202.PutRecords']!).reduce(
+      (a, b) => a + b,
+      0,
+    );
+    const stats = statsOf(run);
+    const requests =
+      (stats['requests.PutRecords.ok'] ?? 0) +
+      (stats['requests.PutRecords.throttled'] ?? 0) +
+      (stats['requests.PutRecords.error'] ?? 0);
+    expect(requests).toBe(totals(run).putRequests);
+    expect(calls).toBe(requests + (stats['sdk.retries'] ?? 0));
+    expect(metrics.transport.faults.reset).toBeGreaterThan(0);
+    expect(metrics.transport.faults.throttle).toBeGreaterThan(0);
+  }, 30_000);
+
   it('(d) batching: maxRecords, maxBytes and linger bound every request', async () => {
     serve = await startServe({ limits: 'off' });
     await createActiveStream(serve.clients.kinesis, 'd', 4);
