@@ -8,7 +8,7 @@ import { PutRecordBatchCommand } from '@aws-sdk/client-firehose';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { FIREHOSE, KINESIS } from '../../aws/facts.js';
 import type { Producer } from '../../scenario/schema.js';
-import { writeRecordHeader } from '../../workload/record-header.js';
+import { type RecordHeader, writeRecordHeader } from '../../workload/record-header.js';
 import type { Entry } from './entries.js';
 import type { HeaderBase } from './kpl.js';
 import type { AwsRun } from './run.js';
@@ -33,24 +33,32 @@ export interface Sink {
   send(entries: readonly Entry[], signal: AbortSignal): Promise<{ results: EntryResult[]; output: unknown }>;
 }
 
-/** The entry's data: its own blob (an aggregate), or its one user record's header and zeros, written into `buffer`. */
-function entryData(
-  entry: Entry,
-  header: HeaderBase,
-  run: AwsRun,
-  buffer: Uint8Array,
-  offset: number,
-): Uint8Array {
-  if (entry.data !== undefined) return entry.data;
-  const user = entry.users[0]!;
-  const data = buffer.subarray(offset, offset + user.dataBytes);
-  writeRecordHeader(data, 0, {
-    ...header,
-    sequence: user.sequence,
-    scheduledEpochMicros: run.clock.epochMicros(user.at),
-    recordBytes: user.dataBytes,
-  });
-  return data;
+/**
+ * Writes a request's entries' data: each entry's own blob (an aggregate), or its one user record's
+ * header and zeros, as a view on one zeroed buffer for the request's plain records — one
+ * allocation a request instead of one a record, and one header object reused (the SDK
+ * base64-encodes each view as it serializes the request, before `send` returns its promise).
+ */
+function requestData(entries: readonly Entry[], base: HeaderBase, run: AwsRun): Uint8Array[] {
+  const buffer = requestBuffer(entries);
+  const header: RecordHeader = { ...base, sequence: 0, scheduledEpochMicros: 0, recordBytes: 0 };
+  const out: Uint8Array[] = new Array(entries.length);
+  let offset = 0;
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
+    if (entry.data !== undefined) {
+      out[i] = entry.data;
+      continue;
+    }
+    const user = entry.users[0]!;
+    header.sequence = user.sequence;
+    header.scheduledEpochMicros = run.clock.epochMicros(user.at);
+    header.recordBytes = user.dataBytes;
+    writeRecordHeader(buffer, offset, header);
+    out[i] = buffer.subarray(offset, offset + user.dataBytes);
+    offset += user.dataBytes;
+  }
+  return out;
 }
 
 /**
@@ -71,15 +79,12 @@ export function kinesisSink(run: AwsRun, producer: Producer, header: HeaderBase)
     maxRecords: Math.min(producer.batching.maxRecords, KINESIS.putRecordsMaxRecords.value),
     maxBytes: Math.min(producer.batching.maxBytes, KINESIS.putRecordsMaxBytes.value),
     async send(entries, signal) {
-      const buffer = requestBuffer(entries);
-      let offset = 0;
-      const records = entries.map((entry) => {
-        const data = entryData(entry, header, run, buffer, offset);
-        if (entry.data === undefined) offset += entry.dataBytes;
-        return entry.explicitHashKey === undefined
-          ? { Data: data, PartitionKey: entry.partitionKey }
-          : { Data: data, PartitionKey: entry.partitionKey, ExplicitHashKey: entry.explicitHashKey };
-      });
+      const data = requestData(entries, header, run);
+      const records = entries.map((entry, i) =>
+        entry.explicitHashKey === undefined
+          ? { Data: data[i], PartitionKey: entry.partitionKey }
+          : { Data: data[i], PartitionKey: entry.partitionKey, ExplicitHashKey: entry.explicitHashKey },
+      );
       const output = await run.clients.kinesis.send(
         new PutRecordsCommand({ StreamName: streamName, Records: records }),
         { abortSignal: signal },
@@ -114,13 +119,7 @@ export function firehoseSink(run: AwsRun, producer: Producer, header: HeaderBase
     maxRecords: Math.min(producer.batching.maxRecords, FIREHOSE.putRecordBatchMaxRecords.value),
     maxBytes: Math.min(producer.batching.maxBytes, FIREHOSE.putRecordBatchMaxBytes.value),
     async send(entries, signal) {
-      const buffer = requestBuffer(entries);
-      let offset = 0;
-      const records = entries.map((entry) => {
-        const data = entryData(entry, header, run, buffer, offset);
-        if (entry.data === undefined) offset += entry.dataBytes;
-        return { Data: data };
-      });
+      const records = requestData(entries, header, run).map((data) => ({ Data: data }));
       const output = await run.clients.firehose.send(
         new PutRecordBatchCommand({ DeliveryStreamName: deliveryStream, Records: records }),
         { abortSignal: signal },
