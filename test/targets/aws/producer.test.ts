@@ -4,7 +4,7 @@
  * header, and what they count is what the server saw.
  */
 import type { PutRecordsCommandInput } from '@aws-sdk/client-kinesis';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { decodeAggregatedRecord } from '../../../src/aws/aggregation.js';
 import { runProducers } from '../../../src/targets/aws/producer.js';
 import type { AwsRun } from '../../../src/targets/aws/run.js';
@@ -18,10 +18,15 @@ import {
   startServe,
 } from './producer-harness.js';
 
-let serve: Serve | undefined;
-afterEach(async () => {
-  await serve?.close();
-  serve = undefined;
+// The tests run concurrently (most of their time is waiting for a schedule to pass), each with
+// its own server, closed at the end.
+const servers: Serve[] = [];
+function track(serve: Serve): Serve {
+  servers.push(serve);
+  return serve;
+}
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()));
 });
 
 /** One producer on `shards` shards for `seconds`, with the producer's YAML lines given. */
@@ -63,9 +68,9 @@ function watchRequests(run: AwsRun): { records: number; bytes: number }[] {
 const totals = (run: AwsRun) => run.recorder.totals;
 const statsOf = (run: AwsRun) => run.stats.metrics();
 
-describe('runProducers against shardcast serve', () => {
+describe.concurrent('runProducers against shardcast serve', () => {
   it('(a) 200 records/s for 3 s onto 2 shards, limits off: 600 offered and acknowledged, each read back with its header', async () => {
-    serve = await startServe({ limits: 'off' });
+    const serve = track(await startServe({ limits: 'off' }));
     await createActiveStream(serve.clients.kinesis, 'a', 2);
     const run = await buildRun(scenario(3, 2, 'rate: 200/s\nrecordSize: 100B'), serve.clients, {
       streamName: 'a',
@@ -112,7 +117,7 @@ describe('runProducers against shardcast serve', () => {
   }, 30_000);
 
   it("(b) 1.5× one shard for 3 s with limits aws: 1/3 of first attempts throttled, counts equal serve's", async () => {
-    serve = await startServe({ limits: 'aws' });
+    const serve = track(await startServe({ limits: 'aws' }));
     await createActiveStream(serve.clients.kinesis, 'b', 1);
     // Small records so the record limit (1,000/s a shard) binds, not the bytes (1,500 × 132 B ≪ 1 MiB/s).
     const run = await buildRun(
@@ -140,7 +145,7 @@ describe('runProducers against shardcast serve', () => {
   }, 30_000);
 
   it("(b′) with retries (5 attempts) the throttled records are resent: accepted stays within the shard's limit", async () => {
-    serve = await startServe({ limits: 'aws' });
+    const serve = track(await startServe({ limits: 'aws' }));
     await createActiveStream(serve.clients.kinesis, 'b2', 1);
     const run = await buildRun(
       scenario(
@@ -167,7 +172,7 @@ describe('runProducers against shardcast serve', () => {
   }, 30_000);
 
   it('(c) faults error5xx=20%: every record acknowledged in the end, requests counted by outcome', async () => {
-    serve = await startServe({ limits: 'off', seed: 3 });
+    const serve = track(await startServe({ limits: 'off', seed: 3 }));
     await createActiveStream(serve.clients.kinesis, 'c', 2);
     await setFaults(serve, 'PutRecords:error5xx=20%');
     const run = await buildRun(
@@ -203,7 +208,7 @@ describe('runProducers against shardcast serve', () => {
   }, 30_000);
 
   it('(c′) throttle=10%, error5xx=2%, reset=5% on whole requests: nothing lost, every HTTP call accounted for', async () => {
-    serve = await startServe({ limits: 'off', seed: 5 });
+    const serve = track(await startServe({ limits: 'off', seed: 5 }));
     await createActiveStream(serve.clients.kinesis, 'c2', 2);
     await setFaults(serve, 'PutRecords:throttle=10%,PutRecords:error5xx=2%,PutRecords:reset=5%');
     const run = await buildRun(
@@ -239,7 +244,7 @@ describe('runProducers against shardcast serve', () => {
   }, 30_000);
 
   it('(d) batching: maxRecords, maxBytes and linger bound every request', async () => {
-    serve = await startServe({ limits: 'off' });
+    const serve = track(await startServe({ limits: 'off' }));
     await createActiveStream(serve.clients.kinesis, 'd', 4);
     // maxRecords 100 at 1,000 records/s for 2 s, linger 1 s: a batch fills in 0.1 s, long before
     // its linger: 2,000 / 100 = 20 requests of exactly 100.
@@ -255,7 +260,7 @@ describe('runProducers against shardcast serve', () => {
   }, 30_000);
 
   it('(d′) batching by bytes: 1 KiB records with 36-character keys, maxBytes 10 KiB → 9 a request', async () => {
-    serve = await startServe({ limits: 'off' });
+    const serve = track(await startServe({ limits: 'off' }));
     await createActiveStream(serve.clients.kinesis, 'd2', 4);
     // Entry bytes: 1,024 data + 36 key = 1,060. 9 × 1,060 = 9,540 ≤ 10,240 < 10 × 1,060 = 10,600.
     // 1,000 records at 1,000/s: 111 requests of 9 (999) and the last record alone: 112.
@@ -272,7 +277,7 @@ describe('runProducers against shardcast serve', () => {
   }, 30_000);
 
   it('(d″) linger: 10 records/s with a 250 ms linger → batches of 3', async () => {
-    serve = await startServe({ limits: 'off' });
+    const serve = track(await startServe({ limits: 'off' }));
     await createActiveStream(serve.clients.kinesis, 'd3', 1);
     // Records at 0.05, 0.15, 0.25, 0.35, … s. A batch opened by the record at t goes at t + 0.25:
     // it holds t, t + 0.1, t + 0.2 (t + 0.3 is after its linger): 30 records in 3 s, 10 batches of 3.
@@ -289,7 +294,7 @@ describe('runProducers against shardcast serve', () => {
   }, 30_000);
 
   it('(e) a server slowed by 500 ms: put latency from the schedule is at least 0.5 s', async () => {
-    serve = await startServe({ limits: 'off' });
+    const serve = track(await startServe({ limits: 'off' }));
     await createActiveStream(serve.clients.kinesis, 'e', 1);
     await setFaults(serve, 'PutRecords:latency=500ms');
     // maxInFlight 1 at 100 records/s with a 10 ms linger: one request takes ≥ 0.5 s, so records
@@ -310,7 +315,7 @@ describe('runProducers against shardcast serve', () => {
   }, 30_000);
 
   it('(f) KPL aggregation: fewer Kinesis records than user records, serve stores aggregates that unpack to every header', async () => {
-    serve = await startServe({ limits: 'off' });
+    const serve = track(await startServe({ limits: 'off' }));
     await createActiveStream(serve.clients.kinesis, 'f', 2);
     const run = await buildRun(
       scenario(2, 2, 'rate: 500/s\nrecordSize: 100B\naggregation: { maxBytes: 4KiB }'),
@@ -339,7 +344,7 @@ describe('runProducers against shardcast serve', () => {
   }, 30_000);
 
   it('(g) a direct-put Firehose producer: PutRecordBatch to its delivery stream, every record acknowledged', async () => {
-    serve = await startServe({ limits: 'off' });
+    const serve = track(await startServe({ limits: 'off' }));
     await createActiveStream(serve.clients.kinesis, 'g', 1);
     await createDirectPut(serve.clients.firehose, 'shardcast-logs');
     const yaml = `
@@ -374,7 +379,7 @@ firehose:
   }, 30_000);
 
   it('aborting stops at once and resolves with what was left pending', async () => {
-    serve = await startServe({ limits: 'off' });
+    const serve = track(await startServe({ limits: 'off' }));
     await createActiveStream(serve.clients.kinesis, 'h', 1);
     await setFaults(serve, 'PutRecords:latency=2s');
     const run = await buildRun(scenario(10, 1, 'rate: 100/s\nrecordSize: 100B'), serve.clients, {
@@ -393,7 +398,7 @@ firehose:
   }, 30_000);
 
   it('a stream that does not exist: rejects with ResourceNotFoundException named, exit 3', async () => {
-    serve = await startServe({ limits: 'off' });
+    const serve = track(await startServe({ limits: 'off' }));
     await createActiveStream(serve.clients.kinesis, 'exists', 1);
     const run = await buildRun(scenario(2, 1, 'rate: 100/s\nrecordSize: 100B'), serve.clients, {
       streamName: 'exists',
