@@ -88,6 +88,13 @@ export class KplAggregator {
     return closed;
   }
 
+  /** The scheduled time of the oldest user record in an open aggregate (Infinity when none): where its linger started. */
+  oldestAt(): number {
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const aggregate of this.open.values()) oldest = Math.min(oldest, aggregate.users[0]!.at);
+    return oldest;
+  }
+
   /** Closes every open aggregate (a flush: the linger expired, or the producer is done). */
   drain(): Entry[] {
     const entries = [...this.open.values()].map((aggregate) => this.close(aggregate));

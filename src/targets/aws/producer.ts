@@ -269,7 +269,9 @@ class ProducerRunner {
     const batch = this.batch;
     this.batch = [];
     this.batchBytes = 0;
-    if (!this.hasOpenBatch()) this.batchDeadline = Number.POSITIVE_INFINITY;
+    // What stays open is the aggregates' user records: their linger runs from the oldest of them.
+    this.batchDeadline =
+      (this.aggregator?.oldestAt() ?? Number.POSITIVE_INFINITY) + this.producer.batching.linger;
     return batch;
   }
 

@@ -66,7 +66,10 @@ describe('KplAggregator', () => {
     aggregator.add(user(0, 'x', 50), 0);
     aggregator.add(user(1, 'y', 50), 1);
     aggregator.add(user(2, 'z', 50), 0);
+    // user(i) is scheduled at i / 100 s: the oldest open one is record 0.
+    expect(aggregator.oldestAt()).toBe(0);
     const drained = aggregator.drain();
+    expect(aggregator.oldestAt()).toBe(Number.POSITIVE_INFINITY);
     expect(drained.map((e) => e.users.map((u) => u.sequence))).toEqual([[0, 2], [1]]);
   });
 
