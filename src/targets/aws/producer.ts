@@ -142,7 +142,6 @@ class ProducerRunner {
   /** Since when a request slot has been free (run seconds; Infinity while every slot is taken). */
   private slotFreeSince = Number.NEGATIVE_INFINITY;
   private wake: (() => void) | undefined;
-  private readonly encoder = new TextEncoder();
 
   constructor(
     private readonly run: AwsRun,
@@ -208,7 +207,7 @@ class ProducerRunner {
       partitionKey: record.partitionKey,
       explicitHashKey: record.explicitHashKey,
       dataBytes: recordDataBytes(record.dataBytes),
-      keyBytes: keyBytes(record.partitionKey, this.encoder),
+      keyBytes: keyBytes(record.partitionKey),
     };
   }
 
@@ -407,9 +406,9 @@ class ProducerRunner {
   }
 }
 
-/** UTF-8 bytes of a key: its length when it is ASCII (every generated key is), else encoded. */
-function keyBytes(key: string, encoder: TextEncoder): number {
-  for (let i = 0; i < key.length; i++) if (key.charCodeAt(i) > 0x7f) return encoder.encode(key).length;
+/** UTF-8 bytes of a key: its length when it is ASCII (every generated key is), else counted. */
+function keyBytes(key: string): number {
+  for (let i = 0; i < key.length; i++) if (key.charCodeAt(i) > 0x7f) return Buffer.byteLength(key);
   return key.length;
 }
 
