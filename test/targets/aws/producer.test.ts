@@ -191,10 +191,11 @@ describe.concurrent('runProducers against shardcast serve', () => {
   it('(d) batching: maxRecords, maxBytes and linger bound every request', async () => {
     const serve = track(await startServe({ limits: 'off' }));
     await createActiveStream(serve.clients.kinesis, 'd', 4);
-    // maxRecords 100 at 1,000 records/s for 2 s, linger 1 s: a batch fills in 0.1 s, long before
-    // its linger: 2,000 / 100 = 20 requests of exactly 100.
+    // maxRecords 100 at 1,000 records/s for 2 s, linger 60 s: a batch fills in 0.1 s, long before
+    // its linger (even on a machine that stalls this process for seconds): 2,000 / 100 = 20
+    // requests of exactly 100.
     const byRecords = await buildRun(
-      scenario(2, 4, 'rate: 1000/s\nrecordSize: 100B\nbatching: { maxRecords: 100, linger: 1s }'),
+      scenario(2, 4, 'rate: 1000/s\nrecordSize: 100B\nbatching: { maxRecords: 100, linger: 60s }'),
       serve.clients,
       { streamName: 'd' },
     );
@@ -208,9 +209,10 @@ describe.concurrent('runProducers against shardcast serve', () => {
     const serve = track(await startServe({ limits: 'off' }));
     await createActiveStream(serve.clients.kinesis, 'd2', 4);
     // Entry bytes: 1,024 data + 36 key = 1,060. 9 × 1,060 = 9,540 ≤ 10,240 < 10 × 1,060 = 10,600.
-    // 1,000 records at 1,000/s: 111 requests of 9 (999) and the last record alone: 112.
+    // 1,000 records at 1,000/s: 111 requests of 9 (999) and the last record alone: 112 (a linger
+    // of 60 s never cuts a batch short, even on a machine that stalls this process for seconds).
     const run = await buildRun(
-      scenario(1, 4, 'rate: 1000/s\nrecordSize: 1KiB\nbatching: { maxBytes: 10KiB, linger: 1s }'),
+      scenario(1, 4, 'rate: 1000/s\nrecordSize: 1KiB\nbatching: { maxBytes: 10KiB, linger: 60s }'),
       serve.clients,
       { streamName: 'd2' },
     );
