@@ -222,3 +222,98 @@ function pushDelimited(out: number[], tag: number, payload: ArrayLike<number>): 
   pushVarint(out, payload.length);
   for (let i = 0; i < payload.length; i++) out.push(payload[i]!);
 }
+
+/**
+ * The user records inside a Kinesis record the KPL aggregated, or undefined when `data` is not an
+ * aggregate — no magic number, too short, or an MD5 that does not match the message — and so is a
+ * plain user record itself (what the KCL's and kinesis-aggregation's deaggregators do with such a
+ * record). Consumers call this on each record read; each user record carries its own data (and, in
+ * a shardcast run, its own header).
+ */
+export function decodeAggregatedRecord(data: Uint8Array): KplUserRecord[] | undefined {
+  if (data.length < KPL_FIXED_OVERHEAD_BYTES) return undefined;
+  for (let i = 0; i < KPL_MAGIC.length; i++) if (data[i] !== KPL_MAGIC[i]) return undefined;
+  const protobuf = data.subarray(KPL_MAGIC.length, data.length - 16);
+  const md5 = createHash('md5').update(protobuf).digest();
+  if (!md5.equals(data.subarray(data.length - 16))) return undefined;
+  try {
+    return readAggregate(protobuf);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A protobuf reader over `bytes` (throws on a truncated field). */
+class ProtobufReader {
+  offset = 0;
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly end = bytes.length,
+  ) {}
+
+  get done(): boolean {
+    return this.offset >= this.end;
+  }
+
+  varint(): number {
+    let value = 0;
+    let scale = 1;
+    for (;;) {
+      if (this.offset >= this.end) throw new RangeError('truncated varint');
+      const byte = this.bytes[this.offset++]!;
+      value += (byte & 0x7f) * scale;
+      if (byte < 0x80) return value;
+      scale *= 128;
+    }
+  }
+
+  delimited(): Uint8Array {
+    const length = this.varint();
+    if (this.offset + length > this.end) throw new RangeError('truncated field');
+    const out = this.bytes.subarray(this.offset, this.offset + length);
+    this.offset += length;
+    return out;
+  }
+
+  /** Skips a field of `wireType` (unknown fields, such as tags). */
+  skip(wireType: number): void {
+    if (wireType === 0) this.varint();
+    else if (wireType === 2) this.delimited();
+    else if (wireType === 1) this.offset += 8;
+    else if (wireType === 5) this.offset += 4;
+    else throw new RangeError(`wire type ${wireType}`);
+  }
+}
+
+function readAggregate(protobuf: Uint8Array): KplUserRecord[] {
+  const decoder = new TextDecoder();
+  const reader = new ProtobufReader(protobuf);
+  const partitionKeys: string[] = [];
+  const explicitHashKeys: string[] = [];
+  const messages: Uint8Array[] = [];
+  while (!reader.done) {
+    const tag = reader.varint();
+    if (tag === TAG_PARTITION_KEY_TABLE) partitionKeys.push(decoder.decode(reader.delimited()));
+    else if (tag === TAG_EXPLICIT_HASH_KEY_TABLE) explicitHashKeys.push(decoder.decode(reader.delimited()));
+    else if (tag === TAG_RECORDS) messages.push(reader.delimited());
+    else reader.skip(tag & 7);
+  }
+  return messages.map((message) => {
+    const r = new ProtobufReader(message);
+    let keyIndex: number | undefined;
+    let hashIndex: number | undefined;
+    let data: Uint8Array | undefined;
+    while (!r.done) {
+      const tag = r.varint();
+      if (tag === TAG_RECORD_PARTITION_KEY_INDEX) keyIndex = r.varint();
+      else if (tag === TAG_RECORD_EXPLICIT_HASH_KEY_INDEX) hashIndex = r.varint();
+      else if (tag === TAG_RECORD_DATA) data = r.delimited();
+      else r.skip(tag & 7);
+    }
+    const partitionKey = keyIndex === undefined ? undefined : partitionKeys[keyIndex];
+    if (partitionKey === undefined || data === undefined)
+      throw new RangeError('a record without key or data');
+    const explicitHashKey = hashIndex === undefined ? undefined : explicitHashKeys[hashIndex];
+    return { partitionKey, data, ...(explicitHashKey === undefined ? {} : { explicitHashKey }) };
+  });
+}

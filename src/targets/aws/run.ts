@@ -146,6 +146,15 @@ export class RequestStats {
     if (details.attempts !== undefined && details.attempts > 1) this.add('sdk.retries', details.attempts - 1);
   }
 
+  /**
+   * `n` entries of an `operation` request refused inside a successful response, by their
+   * `ErrorCode` (PutRecords' ProvisionedThroughputExceededException or InternalFailure,
+   * PutRecordBatch's ServiceUnavailableException): `entries.<Operation>.<ErrorCode>`.
+   */
+  countEntries(operation: string, errorCode: string, n = 1): void {
+    this.add(`entries.${operation}.${errorCode}`, n);
+  }
+
   /** Every count, by metric name. */
   metrics(): Record<string, number> {
     return Object.fromEntries([...this.counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
