@@ -166,6 +166,8 @@ async function subscribeShard(
           break;
         }
       }
+      // Closed by the run stopping (the stream then ends quietly): no answer of the server's to count.
+      if (signal.aborted) return undefined;
       run.stats.count('SubscribeToShard', 'ok', callDetails(response));
       if (endedAtShardEnd) return children;
       // Ended by the server: resubscribe, but never sooner than AWS allows after the last one

@@ -1,0 +1,201 @@
+/**
+ * Enhanced fan-out applications (`startConsumers`) against serve in process, with the real SDK
+ * over HTTP/2: a subscription per shard reads everything, a subscription that ends (serve's 5
+ * minutes, at a time scale that makes them 5 s) is taken up again from its continuation with
+ * nothing lost, and KPL aggregates are unpacked into their user records.
+ */
+import { PutRecordsCommand, SubscribeToShardCommand } from '@aws-sdk/client-kinesis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { encodeAggregatedRecord, KPL_AGGREGATE_PARTITION_KEY } from '../../../src/aws/aggregation.js';
+import type { RunningServer } from '../../../src/serve/index.js';
+import { startConsumers } from '../../../src/targets/aws/consumers/index.js';
+import type { AwsClients } from '../../../src/targets/aws/run.js';
+import {
+  createStream,
+  destroyClients,
+  makeClients,
+  makeRun,
+  recordData,
+  registerConsumer,
+  scenarioWith,
+  sleepMs,
+  startServe,
+  until,
+  writeRecords,
+} from './consumers-harness.js';
+
+let serve: RunningServer | undefined;
+let clients: AwsClients | undefined;
+
+afterEach(async () => {
+  if (clients) destroyClients(clients);
+  await serve?.close();
+  serve = undefined;
+  clients = undefined;
+});
+
+async function setUp(timeScale: number, stream: string, shards: number, apps: string[]) {
+  serve = await startServe({ limits: 'aws', timeScale });
+  clients = makeClients(serve.endpoint);
+  const streamArn = await createStream(clients.kinesis, stream, shards);
+  const consumerArns = new Map<string, string>();
+  for (const app of apps) consumerArns.set(app, await registerConsumer(clients.kinesis, streamArn, app));
+  return makeRun({
+    clients,
+    streamName: stream,
+    streamArn,
+    consumerArns,
+    scenario: scenarioWith({ shards, consumers: apps.map((name) => ({ name, type: 'enhanced-fan-out' })) }),
+  });
+}
+
+describe('enhanced fan-out consumers', () => {
+  it('read every record once through one subscription per shard', async () => {
+    // ×10: the consumer's 5 s of CREATING pass in 0.5 s.
+    const run = await setUp(10, 'efo-once', 2, ['fan']);
+    const stop = new AbortController();
+    const reading = startConsumers(run, stop.signal);
+    const acknowledged = await writeRecords(run, { count: 300, perSecond: 150 });
+    await until(() => run.ledger.outstanding('fan') === 0, 15_000, 'every record read');
+    stop.abort();
+    await reading;
+    expect(acknowledged).toBe(300);
+    expect(run.ledger.counts()).toEqual({
+      fan: { delivered: 300, missing: 0, duplicates: 0, outOfOrder: 0 },
+    });
+    // Two shards, one subscription each, still open when the run stopped: ended by us, not counted
+    // as a server's answer; no error of any kind.
+    const metrics = run.stats.metrics();
+    expect(Object.keys(metrics).filter((k) => k.startsWith('errors.'))).toEqual([]);
+    expect(metrics['requests.SubscribeToShard.ok']).toBeUndefined();
+    expect(run.recorder.e2eLatency.encode().count).toBe(300);
+    expect(run.recorder.delivered.get('fan')!.reduce((a, b) => a + b, 0)).toBe(300);
+  }, 60_000);
+
+  it('resubscribes from the continuation when serve ends a subscription after 5 minutes: nothing lost, nothing read twice', async () => {
+    // ×60: a subscription's 5 minutes are 5 s. Records written for 8 s cross the first end.
+    const run = await setUp(60, 'efo-resub', 1, ['fan']);
+    const stop = new AbortController();
+    const reading = startConsumers(run, stop.signal);
+    const acknowledged = await writeRecords(run, { count: 400, perSecond: 50 });
+    await until(() => run.ledger.outstanding('fan') === 0, 15_000, 'every record read');
+    stop.abort();
+    await reading;
+    expect(acknowledged).toBe(400);
+    // Resubscribing AFTER_SEQUENCE_NUMBER of the last event's ContinuationSequenceNumber re-reads
+    // nothing: 0 duplicates is the expected count, not a tolerance.
+    expect(run.ledger.counts()).toEqual({
+      fan: { delivered: 400, missing: 0, duplicates: 0, outOfOrder: 0 },
+    });
+    // By hand: subscribed at t ≈ 0.1 s, ended by serve at 5 minutes of server time (5 s at ×60),
+    // resubscribed, and stopped by the test at t ≈ 8 s (not counted): one ok.
+    expect(run.stats.metrics()['requests.SubscribeToShard.ok']).toBe(1);
+  }, 60_000);
+
+  it('a resubscription from the start after a lost continuation counts every record again as a duplicate', async () => {
+    const run = await setUp(10, 'efo-twice', 1, ['fan']);
+    const first = new AbortController();
+    const reading = startConsumers(run, first.signal);
+    await writeRecords(run, { count: 60, perSecond: 100 });
+    await until(() => run.ledger.outstanding('fan') === 0, 15_000, 'every record read');
+    first.abort();
+    await reading;
+    // A reader that lost its continuation starts again from TRIM_HORIZON.
+    const second = new AbortController();
+    const rereading = startConsumers(run, second.signal);
+    await until(() => run.ledger.counts().fan!.duplicates === 60, 15_000, 'the re-read');
+    second.abort();
+    await rereading;
+    expect(run.ledger.counts()).toEqual({
+      fan: { delivered: 60, missing: 0, duplicates: 60, outOfOrder: 0 },
+    });
+  }, 60_000);
+
+  it('waits and retries a subscription refused with ResourceInUseException (another one started under 5 s ago)', async () => {
+    // ×2: serve's 5 s rule is 2.5 s of real time.
+    const run = await setUp(2, 'efo-in-use', 1, ['fan']);
+    const shardId = run.shards.all()[0]!.shardId;
+    const other = new AbortController();
+    // Someone else's subscription for the same consumer and shard, just started.
+    const theirs = await clients!.kinesisStreaming.send(
+      new SubscribeToShardCommand({
+        ConsumerARN: run.resources.consumerArns.get('fan'),
+        ShardId: shardId,
+        StartingPosition: { Type: 'LATEST' },
+      }),
+      { abortSignal: other.signal },
+    );
+    const theirsEnded = (async () => {
+      try {
+        for await (const _ of theirs.EventStream!) {
+          // Read until it is taken over.
+        }
+        return 'ended';
+      } catch (error) {
+        return (error as Error).name;
+      }
+    })();
+    const stop = new AbortController();
+    const reading = startConsumers(run, stop.signal);
+    await writeRecords(run, { count: 100, perSecond: 50 });
+    await until(() => run.ledger.outstanding('fan') === 0, 20_000, 'every record read');
+    stop.abort();
+    await reading;
+    other.abort();
+    expect(run.ledger.counts()).toEqual({
+      fan: { delivered: 100, missing: 0, duplicates: 0, outOfOrder: 0 },
+    });
+    const metrics = run.stats.metrics();
+    expect(metrics['errors.ResourceInUseException']).toBeGreaterThanOrEqual(1);
+    expect(metrics['requests.SubscribeToShard.error']).toBe(metrics['errors.ResourceInUseException']);
+    // Ours took the shard over once 5 s had passed: theirs ended with the takeover.
+    expect(await theirsEnded).toBe('ResourceInUseException');
+  }, 60_000);
+
+  it('unpacks KPL aggregates: each user record is accounted for, by both kinds of reader', async () => {
+    serve = await startServe({ limits: 'aws', timeScale: 10 });
+    clients = makeClients(serve.endpoint);
+    const streamArn = await createStream(clients.kinesis, 'efo-kpl', 1);
+    const run = await makeRun({
+      clients,
+      streamName: 'efo-kpl',
+      streamArn,
+      consumerArns: new Map([['fan', await registerConsumer(clients.kinesis, streamArn, 'fan')]]),
+      scenario: scenarioWith({
+        shards: 1,
+        consumers: [
+          { name: 'fan', type: 'enhanced-fan-out' },
+          { name: 'poll', type: 'polling', pollInterval: 0.2 },
+        ],
+      }),
+    });
+    const stop = new AbortController();
+    const reading = startConsumers(run, stop.signal);
+    // 5 Kinesis records of 20 user records each: 100 user records, sequences 0 … 99.
+    for (let r = 0; r < 5; r++) {
+      const users = Array.from({ length: 20 }, (_, i) => ({
+        partitionKey: `user-${r}-${i}`,
+        data: recordData(run, r * 20 + i, 64),
+      }));
+      const response = await clients.kinesis.send(
+        new PutRecordsCommand({
+          StreamName: 'efo-kpl',
+          Records: [{ PartitionKey: KPL_AGGREGATE_PARTITION_KEY, Data: encodeAggregatedRecord(users) }],
+        }),
+      );
+      expect(response.FailedRecordCount).toBe(0);
+      for (let i = 0; i < 20; i++) run.ledger.acknowledged(0, r * 20 + i);
+      await sleepMs(50);
+    }
+    await until(
+      () => run.ledger.outstanding('fan') === 0 && run.ledger.outstanding('poll') === 0,
+      15_000,
+      'every user record read',
+    );
+    stop.abort();
+    await reading;
+    const counts = { delivered: 100, missing: 0, duplicates: 0, outOfOrder: 0 };
+    expect(run.ledger.counts()).toEqual({ fan: counts, poll: counts });
+    expect(run.ledger.foreign).toBe(0);
+  }, 60_000);
+});
