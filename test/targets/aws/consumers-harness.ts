@@ -143,15 +143,15 @@ export function scenarioWith(parts: {
     name: 'consumers-test',
     duration: '1m',
     stream: { shards: parts.shards ?? 1 },
+    // One producer to the stream, and one to each direct-put Firehose stream (the schema wants one).
     producers: [
-      {
-        name: 'writer',
+      { name: 'writer', rate: '100/s', recordSize: '100B' },
+      ...(parts.firehose ?? []).map((f) => ({
+        name: `to-${(f as { name: string }).name}`,
         rate: '100/s',
         recordSize: '100B',
-        ...(parts.firehose !== undefined && parts.firehose.length > 0
-          ? { destination: (parts.firehose[0] as { name: string }).name }
-          : {}),
-      },
+        destination: (f as { name: string }).name,
+      })),
     ],
     consumers: parts.consumers ?? [],
     firehose: parts.firehose ?? [],
