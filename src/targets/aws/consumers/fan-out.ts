@@ -73,6 +73,7 @@ export async function runFanOutApplication(
     const lease = leases.take();
     try {
       const children = await subscribeShard(run, app.name, consumerArn, shardId, position, {
+        context,
         pace: lease.instance,
         lag,
         rng,
@@ -93,6 +94,7 @@ export async function runFanOutApplication(
 }
 
 interface ShardSubscriber {
+  context: ConsumerContext;
   pace: ProcessingPace;
   lag: LagTracker;
   rng: Rng;
@@ -125,11 +127,13 @@ async function subscribeShard(
   start: StartPosition,
   subscriber: ShardSubscriber,
 ): Promise<ChildShardRef[] | undefined> {
-  const { signal, pace, lag, rng } = subscriber;
+  const { signal, pace, lag, rng, context } = subscriber;
   const clock = run.clock;
   let position: StartingPosition = start;
   let lastSubscribedSeconds = Number.NEGATIVE_INFINITY;
   let retry = 0;
+  /** A listing showed the shard closed (only looked at when events come without ChildShards). */
+  let closedSeen = false;
   while (!signal.aborted) {
     // Each subscription has its own signal, so ending one (its events read, the run stopping)
     // closes its HTTP/2 stream.
@@ -164,6 +168,21 @@ async function subscribeShard(
           children = await childrenOf(run, shardId, event.ChildShards, signal, rng);
           endedAtShardEnd = true;
           break;
+        }
+        // An implementation that never names the children (kinesis-local) keeps sending empty
+        // events on a closed shard: once a listing has shown it closed, the next empty event that
+        // is caught up (sent after the close, nothing behind it) proves the shard was read to its end.
+        if (
+          records.length === 0 &&
+          event.ChildShards === undefined &&
+          (event.MillisBehindLatest ?? 0) === 0
+        ) {
+          if (closedSeen) {
+            children = await childrenOf(run, shardId, undefined, signal, rng);
+            endedAtShardEnd = true;
+            break;
+          }
+          closedSeen = await context.isClosed(shardId, signal);
         }
       }
       // Closed by the run stopping (the stream then ends quietly): no answer of the server's to count.

@@ -37,10 +37,20 @@ export function iteratorPosition(start: StartPosition): {
     : { ShardIteratorType: start.Type, Timestamp: start.Timestamp };
 }
 
+/**
+ * How often a reader that cannot tell whether its shard has closed may list the stream to find
+ * out: a shard's end is normally in the answer itself (`ChildShards`), so this is only the way
+ * through for an implementation that never says (kinesis-local keeps sending empty events on a
+ * closed shard), and a listing every few seconds is plenty for that.
+ */
+export const CLOSED_CHECK_SECONDS = 5;
+
 export class ConsumerContext {
   readonly rng: Rng;
   private readonly pacers = new Map<string, ShardCallPacer>();
   private initial: Promise<string[]> | undefined;
+  private listing: Promise<void> | undefined;
+  private listedAtSeconds = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly run: AwsRun) {
     this.rng = new Rng(run.seed).fork('consumers');
@@ -54,6 +64,34 @@ export class ConsumerContext {
       this.pacers.set(shardId, pacer);
     }
     return pacer;
+  }
+
+  /**
+   * Whether `shardId` is closed, by the run's shard directory, refreshed with a listing when the
+   * last one is more than CLOSED_CHECK_SECONDS old (one listing at a time for every reader).
+   */
+  async isClosed(shardId: string, signal: AbortSignal): Promise<boolean> {
+    const known = this.run.shards.get(shardId);
+    if (known !== undefined && !known.open) return true;
+    if (
+      this.listing === undefined &&
+      this.run.clock.seconds() - this.listedAtSeconds >= CLOSED_CHECK_SECONDS
+    ) {
+      this.listedAtSeconds = this.run.clock.seconds();
+      this.listing = listAllShards(
+        this.run.clients.kinesis,
+        { StreamName: this.run.resources.streamName },
+        this.run.stats,
+        signal,
+      )
+        .then((listed) => this.run.shards.update(listed))
+        .catch(() => undefined)
+        .finally(() => {
+          this.listing = undefined;
+        });
+    }
+    await this.listing;
+    return this.run.shards.get(shardId)?.open === false;
   }
 
   /**
