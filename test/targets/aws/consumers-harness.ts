@@ -59,8 +59,16 @@ export async function startServe(options: ServeOptions = {}): Promise<RunningSer
  * SubscribeToShard (or HTTP/1.1 when `streamingHttp1`: kinesis-local serves its event stream so),
  * Firehose over HTTP/1.1.
  */
-export function makeClients(endpoint: string, options: { streamingHttp1?: boolean } = {}): AwsClients {
-  const common = { endpoint, region: REGION, credentials: CREDENTIALS, maxAttempts: 3 };
+export function makeClients(
+  endpoint: string,
+  options: { streamingHttp1?: boolean; maxAttempts?: number } = {},
+): AwsClients {
+  const common = {
+    endpoint,
+    region: REGION,
+    credentials: CREDENTIALS,
+    maxAttempts: options.maxAttempts ?? 3,
+  };
   const http1 = () =>
     new NodeHttpHandler({
       httpAgent: new Agent({ keepAlive: true, maxSockets: 50 }),
