@@ -90,13 +90,16 @@ describe('polling consumers', () => {
     expect(metrics['requests.GetRecords.throttled']).toBeUndefined();
   }, 60_000);
 
-  it('six applications on one shard share its 5 GetRecords calls/s: serve throttles none', async () => {
+  it('six applications (one of 6 instances) on one shard share its 5 GetRecords calls/s: serve throttles none', async () => {
     const streamArn = await createStream(clients.kinesis, 'poll-six', 1);
-    // Six applications polling every 0.2 s ask 6 × 5 = 30 calls/s of a shard that takes 5.
+    // Six applications polling every 0.2 s ask 6 × 5 = 30 calls/s of a shard that takes 5. The
+    // first has 6 instances: one lease for the one shard, so one of them reads it (KCL's rule),
+    // and it asks no more than the others.
     const consumers = Array.from({ length: 6 }, (_, i) => ({
       name: `app${i}`,
       type: 'polling',
       pollInterval: 0.2,
+      instances: i === 0 ? 6 : 1,
     }));
     const run = await makeRun({
       clients,
