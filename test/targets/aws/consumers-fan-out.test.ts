@@ -34,18 +34,29 @@ afterEach(async () => {
   clients = undefined;
 });
 
-async function setUp(timeScale: number, stream: string, shards: number, apps: string[]) {
+/** serve at `timeScale`, a stream, and enhanced fan-out applications (names, or fields of the scenario's consumer). */
+async function setUp(
+  timeScale: number,
+  stream: string,
+  shards: number,
+  apps: (string | { name: string; processingRate?: string })[],
+) {
   serve = await startServe({ limits: 'aws', timeScale });
   clients = makeClients(serve.endpoint);
   const streamArn = await createStream(clients.kinesis, stream, shards);
+  const consumers = apps.map((app) => ({
+    ...(typeof app === 'string' ? { name: app } : app),
+    type: 'enhanced-fan-out',
+  }));
   const consumerArns = new Map<string, string>();
-  for (const app of apps) consumerArns.set(app, await registerConsumer(clients.kinesis, streamArn, app));
+  for (const { name } of consumers)
+    consumerArns.set(name, await registerConsumer(clients.kinesis, streamArn, name));
   return makeRun({
     clients,
     streamName: stream,
     streamArn,
     consumerArns,
-    scenario: scenarioWith({ shards, consumers: apps.map((name) => ({ name, type: 'enhanced-fan-out' })) }),
+    scenario: scenarioWith({ shards, consumers }),
   });
 }
 
@@ -150,6 +161,27 @@ describe('enhanced fan-out consumers', () => {
     expect(metrics['requests.SubscribeToShard.error']).toBe(metrics['errors.ResourceInUseException']);
     // Ours took the shard over once 5 s had passed: theirs ended with the takeover.
     expect(await theirsEnded).toBe('ResourceInUseException');
+  }, 60_000);
+
+  it('an application slower than its shard falls behind: 200 pushed, 100 processed a second → 2 s behind after 4 s', async () => {
+    // ×1: the lag compares arrival times (server time) with the run's clock. The consumer's
+    // CREATING takes its real 5 s.
+    const run = await setUp(1, 'efo-slow', 1, [{ name: 'slow', processingRate: '100/s' }]);
+    const stop = new AbortController();
+    const reading = startConsumers(run, stop.signal);
+    // By hand, as for polling: at time t, 100·t records processed, which arrived by t/2 (at
+    // 200/s): the oldest unprocessed record is t − t/2 = t/2 old, 2 s at t = 4 (second 3).
+    await writeRecords(run, { count: 800, perSecond: 200 });
+    await run.clock.sleepUntil(4, stop.signal);
+    stop.abort();
+    await reading;
+    const lag = run.recorder.lagSeconds.get('slow')!;
+    expect(lag[3]).toBeGreaterThan(2 * 0.7);
+    expect(lag[3]).toBeLessThan(2 * 1.3);
+    expect(lag[3]).toBeGreaterThan(lag[1]!);
+    const delivered = run.recorder.delivered.get('slow')!.reduce((a, b) => a + b, 0);
+    expect(delivered).toBeGreaterThan(400 * 0.8);
+    expect(delivered).toBeLessThan(400 * 1.1);
   }, 60_000);
 
   it('unpacks KPL aggregates: each user record is accounted for, by both kinds of reader', async () => {
