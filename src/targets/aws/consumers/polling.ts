@@ -189,7 +189,8 @@ async function pollShard(
       const records = out.Records ?? [];
       const last = records[records.length - 1];
       if (last?.SequenceNumber !== undefined) lastFetched = last.SequenceNumber;
-      backlog.push(...pendingRecords(records));
+      // One by one: a call of 10,000 KPL aggregates can hold more user records than a spread's arguments.
+      for (const record of pendingRecords(records)) backlog.push(record);
       lag.responded(shardId, out.MillisBehindLatest, backlog);
       wakeUp();
       iterator = out.NextShardIterator ?? undefined;
