@@ -20,6 +20,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
+import { FileError, readErrorText } from '../../errors.js';
 import { readRecordHeader } from '../../workload/record-header.js';
 import { type AwsRun, type DeliveriesOutcome, sleep } from './run.js';
 
@@ -72,7 +73,10 @@ async function filesUnder(dir: string): Promise<{ name: string; path: string }[]
     entries = await readdir(dir, { recursive: true, withFileTypes: true });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
+    throw new FileError(
+      `--delivery-dir ${dir}: cannot read it (${readErrorText(error)})`,
+      'give the folder `shardcast serve --data` writes to, readable by this user',
+    );
   }
   return entries
     .filter((e) => e.isFile() && !e.name.startsWith('.'))
@@ -83,7 +87,8 @@ async function filesUnder(dir: string): Promise<{ name: string; path: string }[]
  * Watches `dir` for the objects of every Firehose stream of the run (`run.resources.deliveryStreams`)
  * until `signal` aborts, then looks once more; records each object (`countFirehoseObjects`, in the
  * second it was written) and each record's delivery latency, and returns the totals per scenario
- * Firehose stream. A folder that cannot be read (other than not existing yet) rejects.
+ * Firehose stream. A folder that cannot be read (other than not existing yet) rejects with a
+ * FileError (exit 2: the user's `--delivery-dir`).
  */
 export async function watchDeliveries(
   run: AwsRun,

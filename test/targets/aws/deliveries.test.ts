@@ -4,14 +4,18 @@
  * bytes, splits them into records by their headers (gunzipping first when compressed) and records
  * each record's delivery latency.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateDeliveryStreamCommand, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FileError } from '../../../src/errors.js';
+import { RunRecorder } from '../../../src/result/recorder.js';
 import type { RunningServer } from '../../../src/serve/index.js';
 import { splitObjectRecords, watchDeliveries } from '../../../src/targets/aws/deliveries.js';
-import type { AwsClients, AwsRun } from '../../../src/targets/aws/run.js';
+import { type AwsClients, type AwsRun, RequestStats, RunClock } from '../../../src/targets/aws/run.js';
+import { ShardDirectory } from '../../../src/targets/aws/shards.js';
+import { IntegrityLedger } from '../../../src/workload/integrity.js';
 import { encodeRecordData, RECORD_HEADER_BYTES, runTag } from '../../../src/workload/record-header.js';
 import {
   createStream,
@@ -52,6 +56,60 @@ describe('splitObjectRecords', () => {
     expect(splitObjectRecords(body, runTag('run-b'))).toEqual({ records: [], unreadBytes: 77 });
     // A record cut short (its header says 40 bytes, 39 are there) is not read.
     expect(splitObjectRecords(first.subarray(0, 39), tag)).toEqual({ records: [], unreadBytes: 39 });
+  });
+});
+
+/** A run that only watches deliveries: clients that are never called (nothing listens on port 9). */
+function watchingRun(deliveryStreams: Map<string, string>): AwsRun {
+  const scenario = scenarioWith({
+    firehose: [...deliveryStreams.keys()].map((name) => ({ name, source: 'direct-put' })),
+  });
+  return {
+    clients: makeClients('http://127.0.0.1:9'),
+    resources: { streamName: 's', streamArn: '', existing: false, consumerArns: new Map(), deliveryStreams },
+    scenario,
+    runId: 'r',
+    seed: 1,
+    durationSeconds: 10,
+    share: { index: 0, count: 1 },
+    clock: new RunClock(10),
+    recorder: new RunRecorder({ seconds: 10, consumers: [], firehoses: [...deliveryStreams.keys()] }),
+    ledger: new IntegrityLedger('r', scenario.producers.length, []),
+    stats: new RequestStats(),
+    shards: new ShardDirectory(),
+    signal: new AbortController().signal,
+  };
+}
+
+describe('watchDeliveries, the folder', () => {
+  it('finds nothing in a folder that does not exist yet', async () => {
+    const run = watchingRun(new Map([['logs', 'ds']]));
+    const stop = new AbortController();
+    stop.abort();
+    expect(await watchDeliveries(run, join(tmpdir(), 'shardcast-no-such-folder-7d1e'), stop.signal)).toEqual({
+      logs: { objects: 0, objectBytes: 0, records: 0 },
+    });
+    destroyClients(run.clients);
+  });
+
+  it('refuses a --delivery-dir it cannot read with a FileError (exit 2), not a stack trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shardcast-deliveries-file-'));
+    const file = join(dir, 'not-a-folder');
+    writeFileSync(file, 'x');
+    const run = watchingRun(new Map([['logs', 'ds']]));
+    try {
+      const stop = new AbortController();
+      stop.abort();
+      const failure = watchDeliveries(run, file, stop.signal);
+      await expect(failure).rejects.toBeInstanceOf(FileError);
+      await expect(failure).rejects.toMatchObject({
+        exitCode: 2,
+        message: expect.stringContaining('ENOTDIR'),
+      });
+    } finally {
+      destroyClients(run.clients);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
