@@ -229,7 +229,7 @@ export function recordData(run: AwsRun, sequence: number, bytes = 100): Uint8Arr
 
 /**
  * Writes records `from` … `from + count − 1` of producer 0 with PutRecords, `perSecond` records a
- * second in batches every 100 ms, keys `key-<sequence % keys>`, resending refused entries until
+ * second in batches every 100 ms (at most 500 a batch: then faster than asked), keys `key-<sequence % keys>`, resending refused entries until
  * each is taken; acknowledges each in the ledger. Returns how many were acknowledged.
  */
 export async function writeRecords(
@@ -245,7 +245,8 @@ export async function writeRecords(
 ): Promise<number> {
   const from = options.from ?? 0;
   const keys = options.keys ?? 100;
-  const perBatch = Math.max(1, Math.round(options.perSecond / 10));
+  // PutRecords takes at most 500 entries.
+  const perBatch = Math.min(500, Math.max(1, Math.round(options.perSecond / 10)));
   const started = Date.now();
   let acknowledged = 0;
   for (let sent = 0; sent < options.count; sent += perBatch) {
@@ -254,6 +255,7 @@ export async function writeRecords(
     if (due > Date.now()) await sleepMs(due - Date.now());
     let pending = Array.from({ length: Math.min(perBatch, options.count - sent) }, (_, i) => from + sent + i);
     for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= 100) throw new Error(`${pending.length} records still refused after 100 attempts`);
       if (attempt > 0) await sleepMs(50);
       const entries: PutRecordsRequestEntry[] = pending.map((sequence) => ({
         PartitionKey: `key-${sequence % keys}`,
