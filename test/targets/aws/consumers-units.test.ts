@@ -173,6 +173,27 @@ describe('ProcessingPace', () => {
     expect(new ProcessingPace(clock, undefined).chunk(800)).toBe(800);
   });
 
+  it('continues from the previous chunk after a late timer, and from now after idleness', async () => {
+    const { clock, set } = manualClock();
+    const pace = new ProcessingPace(clock, 100);
+    const signal = new AbortController().signal;
+    // 5 records at 100/s: 0.05 s, done at 0.05.
+    await pace.process(5, signal);
+    expect(pace.busyUntilSeconds).toBeCloseTo(0.05, 12);
+    // The next chunk is asked at 0.08, 30 ms late (under a chunk's 50 ms): it runs 0.05 → 0.10.
+    set(0.08);
+    const late = pace.process(5, signal);
+    expect(pace.busyUntilSeconds).toBeCloseTo(0.1, 12);
+    set(0.1);
+    await late;
+    // Idle from 0.10 to 0.30 (over a chunk): no credit, the next runs 0.30 → 0.35.
+    set(0.3);
+    const fresh = pace.process(5, signal);
+    expect(pace.busyUntilSeconds).toBeCloseTo(0.35, 12);
+    set(0.35);
+    await fresh;
+  });
+
   it('queues chunks behind one another at its rate (real time: 20 records at 200/s take 0.1 s)', async () => {
     const clock = new RunClock(60);
     const pace = new ProcessingPace(clock, 200);

@@ -62,16 +62,24 @@ const CHUNK_SECONDS = 0.05;
 /**
  * One instance's processing rate, shared by every shard it holds (the scenario's `processingRate`
  * is per instance): each chunk of n records takes n / rate seconds, queued behind the chunks
- * already reserved. An idle instance earns no credit: a chunk starts no earlier than now.
+ * already reserved. An idle instance earns no credit: a chunk starts no earlier than now, unless
+ * the instance was busy until less than a chunk's time ago. Then it continues from where the
+ * previous chunk ended: the gap is a timer that fired late (a loaded machine), not idleness, and
+ * an instance with work waiting must not lose its rate to it.
  */
 export class ProcessingPace {
-  private busyUntilSeconds = 0;
+  private busyUntil = 0;
 
   constructor(
     private readonly clock: RunClock,
     /** Records per second; undefined: processing takes no time. */
     readonly recordsPerSecond: number | undefined,
   ) {}
+
+  /** Run seconds when the records handed over so far are processed. */
+  get busyUntilSeconds(): number {
+    return this.busyUntil;
+  }
 
   /** How many records make one chunk: CHUNK_SECONDS of processing, at least 1 (all of them when unpaced). */
   chunk(available: number): number {
@@ -82,9 +90,10 @@ export class ProcessingPace {
   /** Resolves when `records` more records have been processed by this instance. */
   async process(records: number, signal: AbortSignal): Promise<void> {
     if (this.recordsPerSecond === undefined || records <= 0) return;
-    const start = Math.max(this.clock.seconds(), this.busyUntilSeconds);
-    this.busyUntilSeconds = start + records / this.recordsPerSecond;
-    await this.clock.sleepUntil(this.busyUntilSeconds, signal);
+    const now = this.clock.seconds();
+    const start = this.busyUntil >= now - CHUNK_SECONDS ? this.busyUntil : now;
+    this.busyUntil = start + records / this.recordsPerSecond;
+    await this.clock.sleepUntil(this.busyUntil, signal);
   }
 }
 
