@@ -194,16 +194,18 @@ describe('ProcessingPace', () => {
     await fresh;
   });
 
-  it('queues chunks behind one another at its rate (real time: 20 records at 200/s take 0.1 s)', async () => {
-    const clock = new RunClock(60);
+  it("queues two shards' chunks behind one another at the instance's rate", async () => {
+    const { clock, set } = manualClock();
     const pace = new ProcessingPace(clock, 200);
     const signal = new AbortController().signal;
-    const started = clock.seconds();
-    // Two shards' chunks of 10 at once: the second waits for the first: 10/200 + 10/200 = 0.1 s.
-    await Promise.all([pace.process(10, signal), pace.process(10, signal)]);
-    const took = clock.seconds() - started;
-    expect(took).toBeGreaterThanOrEqual(0.099);
-    expect(took).toBeLessThan(0.3);
+    // Two shards hand over 10 records each at t = 0: 10/200 = 0.05 s each, the second after the
+    // first: done at 0.05 and 0.10.
+    const first = pace.process(10, signal);
+    expect(pace.busyUntilSeconds).toBeCloseTo(0.05, 12);
+    const second = pace.process(10, signal);
+    expect(pace.busyUntilSeconds).toBeCloseTo(0.1, 12);
+    set(0.1);
+    await Promise.all([first, second]);
   });
 });
 

@@ -201,9 +201,14 @@ async function subscribeShard(
       }
     } catch (error) {
       if (signal.aborted) return undefined;
+      // A failure in the middle of the events came after the call's own answer (HTTP 200): the
+      // error's status when it has one, else the answer's.
+      const failed = callDetails(error);
+      const answered = callDetails(response);
       run.stats.count('SubscribeToShard', isThrottle(error) ? 'throttled' : 'error', {
-        ...callDetails(response),
-        ...callDetails(error),
+        httpStatus: failed.httpStatus ?? answered.httpStatus,
+        attempts: failed.attempts ?? answered.attempts,
+        error: failed.error,
       });
       const wait =
         errorName(error) === 'ResourceInUseException'
