@@ -150,17 +150,44 @@ describe('enhanced fan-out consumers', () => {
     const reading = startConsumers(run, stop.signal);
     await writeRecords(run, { count: 100, perSecond: 50 });
     await until(() => run.ledger.outstanding('fan') === 0, 20_000, 'every record read');
+    other.abort();
+    // Ours took the shard over once 5 s had passed: theirs ended with the takeover.
+    expect(await theirsEnded).toBe('ResourceInUseException');
+    const refused = run.stats.metrics();
+    // Every refusal was a SubscribeToShard answered 400 ResourceInUseException.
+    expect(refused['errors.ResourceInUseException']).toBeGreaterThanOrEqual(1);
+    expect(refused['requests.SubscribeToShard.error']).toBe(refused['errors.ResourceInUseException']);
+    expect(refused['http.status.400']).toBe(refused['errors.ResourceInUseException']);
+    // Now someone takes ours over, 2.5 s (serve's 5 s at ×2) after ours started: ours fails in the
+    // middle of its events, a call that had been answered 200: counted as an error with status 200.
+    await sleepMs(2600);
+    const takeover = new AbortController();
+    await clients!.kinesisStreaming.send(
+      new SubscribeToShardCommand({
+        ConsumerARN: run.resources.consumerArns.get('fan'),
+        ShardId: shardId,
+        StartingPosition: { Type: 'LATEST' },
+      }),
+      { abortSignal: takeover.signal },
+    );
+    await until(
+      () =>
+        run.stats.metrics()['errors.ResourceInUseException'] ===
+        refused['errors.ResourceInUseException']! + 1,
+      5_000,
+      'ours taken over',
+    );
+    takeover.abort();
     stop.abort();
     await reading;
-    other.abort();
+    const metrics = run.stats.metrics();
+    // Every 200: the listings, the subscriptions serve ended, and ours that failed mid-stream.
+    expect(metrics['http.status.200']).toBe(
+      (metrics['requests.ListShards.ok'] ?? 0) + (metrics['requests.SubscribeToShard.ok'] ?? 0) + 1,
+    );
     expect(run.ledger.counts()).toEqual({
       fan: { delivered: 100, missing: 0, duplicates: 0, outOfOrder: 0 },
     });
-    const metrics = run.stats.metrics();
-    expect(metrics['errors.ResourceInUseException']).toBeGreaterThanOrEqual(1);
-    expect(metrics['requests.SubscribeToShard.error']).toBe(metrics['errors.ResourceInUseException']);
-    // Ours took the shard over once 5 s had passed: theirs ended with the takeover.
-    expect(await theirsEnded).toBe('ResourceInUseException');
   }, 60_000);
 
   it('an application slower than its shard falls behind: 200 pushed, 100 processed a second → 2 s behind after 4 s', async () => {
