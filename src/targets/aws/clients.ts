@@ -3,10 +3,10 @@
  * anything is created (README, "Safety rails").
  *
  * - Region: `--region`, else the SDK's chain (AWS_REGION, the profile's `region`); with
- *   `--endpoint` and no region anywhere, us-east-1 (a local server does not care, the signer needs one).
+ *   `--endpoint` and no `--region`, us-east-1 (a local server does not care, the signer needs one).
  * - Credentials: the SDK's default chain (environment, `--profile` or AWS_PROFILE from the shared
- *   files, SSO, instance roles). Against a local endpoint without credentials in the environment,
- *   dummy ones: kinesalite and `shardcast serve` check only the signature's shape.
+ *   files, SSO, instance roles). Against a local endpoint without `--profile`, dummy ones:
+ *   kinesalite and `shardcast serve` check only the signature's shape.
  * - Transport: Kinesis over HTTP/1.1 keep-alive with enough sockets for every producer's requests
  *   in flight; SubscribeToShard's event stream over HTTP/2 on a second client.
  */
@@ -39,20 +39,15 @@ export function isLocalEndpoint(endpoint: string | undefined): boolean {
   return host === 'localhost' || host === '[::1]' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
-/** Whether the environment names credentials (keys or a profile): then even a local endpoint uses them. */
-function environmentHasCredentials(env: NodeJS.ProcessEnv): boolean {
-  return env.AWS_ACCESS_KEY_ID !== undefined || env.AWS_PROFILE !== undefined;
-}
-
-/** The clients' shared configuration from the options (exported for the tests and the dry run). */
-export function clientConfig(options: AwsOptions, env: NodeJS.ProcessEnv = process.env) {
+/**
+ * The clients' shared configuration from the options (exported for the tests). A local endpoint
+ * gets dummy credentials unless `--profile` names real ones: the servers check the signature's
+ * shape, not the key, and a developer's AWS keys have no business being sent to them.
+ */
+export function clientConfig(options: AwsOptions) {
   const local = isLocalEndpoint(options.endpoint);
-  const region =
-    options.region ??
-    (options.endpoint !== undefined && env.AWS_REGION === undefined && env.AWS_DEFAULT_REGION === undefined
-      ? LOCAL_REGION
-      : undefined);
-  const dummy = local && options.profile === undefined && !environmentHasCredentials(env);
+  const region = options.region ?? (options.endpoint === undefined ? undefined : LOCAL_REGION);
+  const dummy = local && options.profile === undefined;
   return {
     ...(region === undefined ? {} : { region }),
     ...(options.profile === undefined ? {} : { profile: options.profile }),
@@ -61,8 +56,8 @@ export function clientConfig(options: AwsOptions, env: NodeJS.ProcessEnv = proce
   };
 }
 
-export function createClients(options: AwsOptions, env: NodeJS.ProcessEnv = process.env): AwsClients {
-  const config = clientConfig(options, env);
+export function createClients(options: AwsOptions): AwsClients {
+  const config = clientConfig(options);
   const agent = { keepAlive: true, maxSockets: MAX_SOCKETS };
   const http1 = () =>
     new NodeHttpHandler({ httpAgent: new HttpAgent(agent), httpsAgent: new HttpsAgent(agent) });

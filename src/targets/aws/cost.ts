@@ -60,10 +60,10 @@ const REFUSAL_HINT =
   'run for less time (--duration), on fewer shards (--set stream.shards=N), or raise --max-cost if the cost is intended';
 
 /**
- * The guard: prints the estimate, refuses a run above the limit (exit 2, with the estimate's lines
- * in the message), and against AWS asks for a yes unless `--yes` was given.
+ * The guard's first half, before any network call: prints the estimate and refuses a run above the
+ * limit (exit 2, with the estimate's lines in the message).
  */
-export async function guardCost(context: TargetContext<AwsOptions>): Promise<RunCostEstimate> {
+export function checkCost(context: TargetContext<AwsOptions>): RunCostEstimate {
   const { options } = context;
   const estimate = runCostOf(context);
   const lines = costLines(estimate, options);
@@ -78,27 +78,38 @@ export async function guardCost(context: TargetContext<AwsOptions>): Promise<Run
       REFUSAL_HINT,
     );
   }
-  if (options.endpoint === undefined && !options.yes) {
-    const interaction = context.interaction;
-    if (interaction === undefined || !interaction.interactive) {
-      throw new ShardcastError(
-        'usage',
-        `a run against AWS creates resources that cost about ${formatUsd(estimate.totalUsd)}: confirm it with --yes (no one is at a terminal to ask)`,
-        ExitCode.invalidInput,
-        'add --yes, or --dry-run to see every call first',
-      );
-    }
-    const yes = await interaction.confirm(
-      `Create the resources and run against AWS for about ${formatUsd(estimate.totalUsd)}?`,
-    );
-    if (!yes) {
-      throw new ShardcastError(
-        'usage',
-        'the run against AWS was not confirmed; nothing was created',
-        ExitCode.invalidInput,
-        'add --yes to run without the question',
-      );
-    }
-  }
   return estimate;
+}
+
+/**
+ * The guard's second half: against AWS (no `--endpoint`) a run needs `--yes` or a yes from the
+ * person at the terminal; with no one to ask, it is refused (exit 2) saying to pass `--yes`. A
+ * local endpoint needs neither.
+ */
+export async function confirmRun(
+  context: TargetContext<AwsOptions>,
+  estimate: RunCostEstimate,
+): Promise<void> {
+  const { options } = context;
+  if (options.endpoint !== undefined || options.yes) return;
+  const interaction = context.interaction;
+  if (interaction === undefined || !interaction.interactive) {
+    throw new ShardcastError(
+      'usage',
+      `a run against AWS creates resources that cost about ${formatUsd(estimate.totalUsd)}: confirm it with --yes (no one is at a terminal to ask)`,
+      ExitCode.invalidInput,
+      'add --yes, or --dry-run to see every call first',
+    );
+  }
+  const yes = await interaction.confirm(
+    `Create the resources and run against AWS for about ${formatUsd(estimate.totalUsd)}?`,
+  );
+  if (!yes) {
+    throw new ShardcastError(
+      'usage',
+      'the run against AWS was not confirmed; nothing was created',
+      ExitCode.invalidInput,
+      'add --yes to run without the question',
+    );
+  }
 }

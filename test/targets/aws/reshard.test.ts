@@ -18,7 +18,7 @@ let serve: LocalEndpoint;
 let clients: AwsClients;
 beforeAll(async () => {
   serve = await startServe(1000);
-  clients = createClients(awsOptions({ endpoint: serve.endpoint }), {});
+  clients = createClients(awsOptions({ endpoint: serve.endpoint }));
 });
 afterAll(async () => {
   destroyClients(clients);

@@ -20,13 +20,15 @@ import { InvalidInputError } from '../../../src/errors.js';
 import { createClients, destroyClients } from '../../../src/targets/aws/clients.js';
 import {
   bufferingHints,
-  deleteResources,
   deliveryStreamNameFor,
   existingStreamProblems,
-  keptLines,
-  prepareResources,
   resourceName,
   streamNameFor,
+} from '../../../src/targets/aws/resource-rules.js';
+import {
+  deleteResources,
+  keptLines,
+  prepareResources,
   streamSummary,
 } from '../../../src/targets/aws/resources.js';
 import type { AwsClients } from '../../../src/targets/aws/run.js';
@@ -74,7 +76,7 @@ describe('against shardcast serve', () => {
   let clients: AwsClients;
   beforeAll(async () => {
     serve = await startServe(100);
-    clients = createClients(awsOptions({ endpoint: serve.endpoint }), {});
+    clients = createClients(awsOptions({ endpoint: serve.endpoint }));
     ENDPOINTS.set(clients, serve.endpoint);
   });
   afterAll(async () => {
@@ -192,7 +194,7 @@ describe('against kinesalite', () => {
   let clients: AwsClients;
   beforeAll(async () => {
     kinesalite = await startKinesalite();
-    clients = createClients(awsOptions({ endpoint: kinesalite.endpoint }), {});
+    clients = createClients(awsOptions({ endpoint: kinesalite.endpoint }));
     ENDPOINTS.set(clients, kinesalite.endpoint);
   });
   afterAll(async () => {
