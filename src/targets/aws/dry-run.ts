@@ -155,7 +155,7 @@ export async function awsDryRun(context: TargetContext<AwsOptions>): Promise<Dry
   } else if (needsStream) {
     const onDemand = scenario.stream.mode === 'on-demand';
     call(
-      `CreateStream StreamName=${streamName}${onDemand ? '' : ` ShardCount=${scenario.stream.shards ?? 1}`} StreamModeDetails={StreamMode=${onDemand ? 'ON_DEMAND' : 'PROVISIONED'}} Tags={${tagText}}`,
+      `CreateStream StreamName=${streamName}${onDemand ? '' : ` ShardCount=${scenario.stream.shards ?? 1}`} StreamModeDetails={StreamMode=${onDemand ? 'ON_DEMAND' : 'PROVISIONED'}}${scenario.stream.maxRecordSize > KINESIS.defaultMaxRecordBytes.value ? ` MaxRecordSizeInKiB=${Math.ceil(scenario.stream.maxRecordSize / 1024)}` : ''} Tags={${tagText}}`,
     );
     wait(`DescribeStreamSummary StreamName=${streamName} until StreamStatus=ACTIVE`, WAIT_LIMITS_MS.stream);
     call(

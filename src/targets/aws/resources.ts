@@ -35,6 +35,7 @@ import {
   ListTagsForStreamCommand,
   RegisterStreamConsumerCommand,
 } from '@aws-sdk/client-kinesis';
+import { KINESIS } from '../../aws/facts.js';
 import { ExitCode, InvalidInputError, RunAbortedError, ShardcastError } from '../../errors.js';
 import type { FirehoseStream, Scenario } from '../../scenario/schema.js';
 import { formatSeconds, plural } from '../../scenario/units.js';
@@ -240,6 +241,11 @@ async function createStream(
       StreamName: name,
       ...(onDemand ? {} : { ShardCount: shards }),
       StreamModeDetails: { StreamMode: onDemand ? 'ON_DEMAND' : 'PROVISIONED' },
+      // Only when the scenario takes records above the 1 MiB default (an endpoint that predates
+      // the field then need not know it).
+      ...(scenario.stream.maxRecordSize > KINESIS.defaultMaxRecordBytes.value
+        ? { MaxRecordSizeInKiB: Math.ceil(scenario.stream.maxRecordSize / 1024) }
+        : {}),
       Tags: tags,
     }),
     { abortSignal: signal },
@@ -364,6 +370,29 @@ async function createDeliveryStream(
   return name;
 }
 
+/** Statuses a resource passes through before it can be deleted. */
+const UNSETTLED = new Set(['CREATING', 'UPDATING']);
+
+/**
+ * Waits while `status` reads CREATING or UPDATING (at most as long as a creation may take): a
+ * resource is deleted once it is ACTIVE. A resource already gone reads as settled.
+ */
+async function settled(what: string, status: () => Promise<string | undefined>): Promise<void> {
+  await waitFor(
+    `${what} settling to be deleted`,
+    async () => {
+      try {
+        return UNSETTLED.has((await status()) ?? '') ? undefined : true;
+      } catch (error) {
+        if (error instanceof Error && error.name === 'ResourceNotFoundException') return true;
+        throw error;
+      }
+    },
+    WAIT_LIMITS_MS.deliveryStream,
+    new AbortController().signal,
+  );
+}
+
 /** How long removal waits for a consumer to go and a stream to be gone before saying it is still going. */
 const DELETE_WAIT_MS = 60_000;
 
@@ -380,9 +409,20 @@ export async function deleteResources(clients: AwsClients, ledger: ResourceLedge
   for (const r of [...ledger.created].reverse()) {
     try {
       if (r.kind === 'delivery stream') {
+        // AWS deletes a delivery stream that is ACTIVE (or failed), not one still CREATING.
+        await settled(`delivery stream ${r.name}`, async () => {
+          const d = await clients.firehose.send(
+            new DescribeDeliveryStreamCommand({ DeliveryStreamName: r.name }),
+          );
+          return d.DeliveryStreamDescription?.DeliveryStreamStatus;
+        });
         await clients.firehose.send(new DeleteDeliveryStreamCommand({ DeliveryStreamName: r.name }));
         lines.push(`deleted delivery stream ${r.name}`);
       } else if (r.kind === 'consumer') {
+        await settled(`consumer ${r.name}`, async () => {
+          const d = await clients.kinesis.send(new DescribeStreamConsumerCommand({ ConsumerARN: r.arn }));
+          return d.ConsumerDescription?.ConsumerStatus;
+        });
         await clients.kinesis.send(new DeregisterStreamConsumerCommand({ ConsumerARN: r.arn }));
         await waitFor(
           `consumer ${r.name} going`,
@@ -400,16 +440,31 @@ export async function deleteResources(clients: AwsClients, ledger: ResourceLedge
         );
         lines.push(`deregistered consumer ${r.name}`);
       } else {
+        // "If the stream is in the ACTIVE state, you can delete it" (API-K, DeleteStream): a stream
+        // still CREATING (a run stopped while it was made) or UPDATING (a reshard) is waited for.
+        await settled(`stream ${r.name}`, async () => (await streamSummary(clients.kinesis, r.name))?.status);
         await clients.kinesis.send(
           new DeleteStreamCommand({ StreamName: r.name, EnforceConsumerDeletion: false }),
         );
-        await waitFor(
+        // DeleteStream was accepted: the stream is going. Still DELETING after the wait is not a
+        // failure (AWS takes its time with a large stream), but the line says so.
+        const gone = await waitFor(
           `stream ${r.name} going`,
           async () => ((await streamSummary(clients.kinesis, r.name)) === undefined ? true : undefined),
           DELETE_WAIT_MS,
           never,
+        ).then(
+          () => true,
+          (error: unknown) => {
+            if (error instanceof ShardcastError && error.code === 'target') return false;
+            throw error;
+          },
         );
-        lines.push(`deleted stream ${r.name}`);
+        lines.push(
+          gone
+            ? `deleted stream ${r.name}`
+            : `deleting stream ${r.name} (still DELETING after ${formatSeconds(DELETE_WAIT_MS / 1000)})`,
+        );
       }
     } catch (error) {
       const why = error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : String(error);

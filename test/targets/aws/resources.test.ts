@@ -16,7 +16,7 @@ import {
   ListTagsForStreamCommand,
 } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../../src/errors.js';
+import { InvalidInputError, RunAbortedError } from '../../../src/errors.js';
 import { createClients, destroyClients } from '../../../src/targets/aws/clients.js';
 import {
   bufferingHints,
@@ -186,6 +186,30 @@ consumers: [{ name: billing, type: polling }]
     expect((error as InvalidInputError).problems[0]?.message).toMatch(
       /^there is no stream "nowhere" at http/,
     );
+  });
+});
+
+describe('stopped while creating (serve at real time: a stream is CREATING for 500 ms)', () => {
+  let serve: LocalEndpoint;
+  let clients: AwsClients;
+  beforeAll(async () => {
+    serve = await startServe(1);
+    clients = createClients(awsOptions({ endpoint: serve.endpoint }));
+    ENDPOINTS.set(clients, serve.endpoint);
+  });
+  afterAll(async () => {
+    destroyClients(clients);
+    await serve.close();
+  });
+
+  it('a signal while the stream is CREATING: it waits until the stream can be deleted, deletes it, and stops', async () => {
+    const { input: given, printed } = input(clients, SCENARIO, 'stopped');
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const error = await prepareResources({ ...given, signal: controller.signal }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RunAbortedError);
+    expect(printed).toContain('deleted stream shardcast-shop-stopped');
+    expect((await clients.kinesis.send(new ListStreamsCommand({}))).StreamNames).toEqual([]);
   });
 });
 
