@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { type AddressInfo, connect, createServer as createNetServer, type Server } from 'node:net';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createClock, createServices, startServer } from '../../../src/serve/index.js';
 import { type AwsOptions, awsOptionsSchema } from '../../../src/targets/aws/options.js';
 
@@ -70,7 +71,9 @@ export async function startKinesisLocal(transitionMs = 100): Promise<LocalEndpoi
   const root = dirname(require.resolve('kinesis-local/package.json'));
   const [plain, tls] = [await freePort(), await freePort()];
   const duration = `${transitionMs}ms`;
-  const child = spawn(process.execPath, [join(root, 'main.js')], {
+  // Pinned to 127.0.0.1 by a preload: kinesis-local itself listens on every interface.
+  const loopback = join(dirname(fileURLToPath(import.meta.url)), 'loopback.cjs');
+  const child = spawn(process.execPath, ['--require', loopback, join(root, 'main.js')], {
     cwd: root,
     env: {
       PATH: process.env.PATH ?? '',
