@@ -71,6 +71,11 @@ export interface RunCostInput {
   prices: PriceTable;
   /** The plan's traffic: each producer's mean key bytes and how aggregation packs its records. */
   traffic: Traffic;
+  /**
+   * The run writes to a stream that exists already (`--stream --allow-existing`): its shard-hours
+   * (or stream-hours) are billed whether or not the run happens, so they are not the run's.
+   */
+  existingStream?: boolean;
 }
 
 /** Records a producer sends over [0, durationSeconds]: ∫ rate dt by trapezoids over its breakpoints. */
@@ -183,16 +188,16 @@ export function estimateRunCost(input: RunCostInput): RunCostEstimate {
       .filter((e) => e.at < streamSeconds)
       .map((e) => ({ at: e.at, shards: e.reshard.shards }));
     const shardHours = billedShardHours(shards, events, billedHours);
-    add('kinesis.shardHour', shardHours, 'shard-hours');
+    if (!input.existingStream) add('kinesis.shardHour', shardHours, 'shard-hours');
     add('kinesis.putPayloadUnitsPerMillion', streamUnits(PUT_PAYLOAD_UNIT_BYTES), 'PUT payload units', 1e6);
-    if (scenario.stream.retention > 24 * SECONDS_PER_HOUR)
+    if (scenario.stream.retention > 24 * SECONDS_PER_HOUR && !input.existingStream)
       add('kinesis.extendedRetentionShardHour', shardHours, 'shard-hours of extended retention');
     add('kinesis.efoConsumerShardHour', efoConsumers * shardHours, 'consumer-shard-hours');
     add('kinesis.efoRetrievalGb', efoConsumers * gb(streamBytes), 'GB read by enhanced fan-out');
   } else if (needsStream) {
     const advantage = scenario.stream.onDemand.advantage;
     const prefix = advantage ? 'kinesis.onDemandAdvantage' : 'kinesis.onDemand';
-    if (!advantage) add('kinesis.onDemand.streamHour', billedHours, 'stream-hours');
+    if (!advantage && !input.existingStream) add('kinesis.onDemand.streamHour', billedHours, 'stream-hours');
     else
       notes.push(
         'On-demand Advantage bills at least 25 MiB/s of ingest and of retrieval per account and region: not counted here',
@@ -234,6 +239,10 @@ export function estimateRunCost(input: RunCostInput): RunCostEstimate {
   add('firehose.ingestGb', firehoseGb, 'GB ingested by Firehose (5 KB rounding)');
   add('firehose.formatConversionGb', convertedGb, 'GB converted by Firehose');
   add('firehose.dynamicPartitioningGb', partitionedGb, 'GB partitioned by Firehose');
+  if (input.existingStream && needsStream)
+    notes.push(
+      "the existing stream's shard-hours (or stream-hours) are billed whether or not the run happens: not counted",
+    );
   if (scenario.firehose.length > 0)
     notes.push("Firehose's S3 requests and storage are billed by S3 to the bucket's owner: not counted here");
   if (streamRecords === 0 && scenario.producers.some((p) => p.destination === 'stream'))

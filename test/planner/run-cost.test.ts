@@ -98,6 +98,24 @@ describe('a provisioned run', () => {
   });
 });
 
+describe('a run on an existing stream', () => {
+  it("leaves out the stream's shard-hours, billed whether or not the run happens", () => {
+    const scenario = scenarioOf(yaml());
+    const e = estimateRunCost({
+      scenario,
+      durationSeconds: 20,
+      drainSeconds: 30,
+      prices: resolvePrices(scenario.pricing),
+      traffic: planScenario(scenario).traffic,
+      existingStream: true,
+    });
+    // Only the 20,000 PUT payload units: 0.02 M × $0.014 = $0.00028.
+    expect(e.lines.map((l) => l.item)).toEqual(['kinesis.putPayloadUnitsPerMillion']);
+    expect(e.totalUsd).toBeCloseTo(0.00028, 12);
+    expect(e.notes[0]).toMatch(/^the existing stream's shard-hours/);
+  });
+});
+
 describe('an on-demand run', () => {
   it('bills a stream-hour, GB written with 1 KB rounding and GB polled', () => {
     // 1 stream-hour × $0.04. Written: 20,000 records of 1,024 B, each exactly 1 KB: 20,480,000 B.

@@ -27,6 +27,7 @@ export function runCostOf(context: TargetContext<AwsOptions>): RunCostEstimate {
     drainSeconds: context.options.drain,
     prices: resolvePrices(scenario.pricing),
     traffic: plan.traffic,
+    existingStream: context.options.stream !== undefined,
   });
 }
 
