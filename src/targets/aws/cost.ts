@@ -83,7 +83,7 @@ export function checkCost(context: TargetContext<AwsOptions>): RunCostEstimate {
 }
 
 /**
- * The guard's second half: against AWS (no `--endpoint`) a run needs `--yes` or a yes from the
+ * The guard's second half: against AWS (any endpoint but a local one) a run needs `--yes` or a yes from the
  * person at the terminal; with no one to ask, it is refused (exit 2) saying to pass `--yes`. A
  * local endpoint needs neither.
  */
@@ -92,7 +92,8 @@ export async function confirmRun(
   estimate: RunCostEstimate,
 ): Promise<void> {
   const { options } = context;
-  if (options.endpoint !== undefined || options.yes) return;
+  // An endpoint elsewhere (a VPC endpoint, a proxy) is AWS as far as the bill goes.
+  if (isLocalEndpoint(options.endpoint) || options.yes) return;
   const interaction = context.interaction;
   if (interaction === undefined || !interaction.interactive) {
     throw new ShardcastError(

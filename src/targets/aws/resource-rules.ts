@@ -7,6 +7,7 @@ import { FIREHOSE_BUFFER_RANGES } from '../../aws/facts.js';
 import { InvalidInputError, type Problem } from '../../errors.js';
 import type { FirehoseStream, Scenario } from '../../scenario/schema.js';
 import { plural } from '../../scenario/units.js';
+import { isLocalEndpoint } from './clients.js';
 import type { AwsOptions } from './options.js';
 
 /**
@@ -144,7 +145,7 @@ export function existingStreamProblems(
 
 /** Refuses, before any call, what the target cannot create against AWS itself. */
 export function awsOnlyProblems(scenario: Scenario, options: AwsOptions, file = '(scenario)'): Problem[] {
-  if (options.endpoint !== undefined) return [];
+  if (isLocalEndpoint(options.endpoint)) return [];
   return scenario.firehose.map((f, i) => ({
     location: { file, path: `firehose[${i}]` },
     message: `against AWS a delivery stream needs an IAM role and an S3 bucket, which shardcast does not create: Firehose "${f.name}" runs against a local endpoint only (--endpoint, e.g. shardcast serve)`,

@@ -130,6 +130,13 @@ describe('the cost guard', () => {
     const declined = await failure(awsTarget.prepare(context));
     expect(declined.message).toBe('the run against AWS was not confirmed; nothing was created');
     expect(asked.questions).toEqual(['Create the resources and run against AWS for about $0.03?']);
+    // An endpoint that is not this machine (a VPC endpoint) bills as AWS does: --yes still needed.
+    const vpc = await failure(
+      awsTarget.prepare(
+        contextOf(YAML, { endpoint: 'https://vpce-1.kinesis.us-east-1.vpce.amazonaws.com' }).context,
+      ),
+    );
+    expect(vpc.message).toMatch(/confirm it with --yes/);
     expect(sockets.count()).toBe(0);
   });
 });
