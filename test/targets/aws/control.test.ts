@@ -290,6 +290,15 @@ describe('on the command line', () => {
     expect(io.err).not.toMatch(/internal error/);
   });
 
+  it('--max-cost that is not an amount is exit 2 saying what is expected', async () => {
+    const io = new FakeIo({ files: { 'guarded.yaml': YAML } });
+    const { main } = await import('../../../src/cli/main.js');
+    expect(await main(['run', 'guarded.yaml', '--target', 'aws', '--max-cost', 'lots'], io)).toBe(
+      ExitCode.invalidInput,
+    );
+    expect(io.err).toContain('--max-cost: expected an amount in USD such as 5 or $12.50');
+  });
+
   it('--stream without --allow-existing is exit 2 naming the flag', async () => {
     const io = new FakeIo({ files: { 'guarded.yaml': YAML } });
     const { main } = await import('../../../src/cli/main.js');
