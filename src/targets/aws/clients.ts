@@ -16,7 +16,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { KinesisClient, ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
-import { ExitCode, ShardcastError } from '../../errors.js';
+import { ExitCode, RunAbortedError, ShardcastError } from '../../errors.js';
 import type { AwsOptions } from './options.js';
 import type { AwsClients } from './run.js';
 
@@ -120,12 +120,14 @@ export async function checkAccess(
   } catch (error) {
     const name = error instanceof Error ? error.name : String(error);
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    if (name === 'AbortError' || signal?.aborted) throw error;
+    if (signal?.aborted)
+      throw new RunAbortedError('stopped while checking the credentials; nothing was created');
+    // No region anywhere is a setting to add, not a failure of AWS: an input error.
     if (/region/i.test(message ?? '') && region === undefined) {
       throw new ShardcastError(
-        'target',
-        `no AWS region: ${message}`,
-        ExitCode.targetFailed,
+        'usage',
+        `no AWS region: ${message}; nothing was created`,
+        ExitCode.invalidInput,
         'pass --region, set AWS_REGION, or set a region in the profile',
       );
     }

@@ -187,6 +187,26 @@ describe('credentials and the endpoint', () => {
     }
   });
 
+  it('no region anywhere: exit 2 saying where to set one, before any connection', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'shardcast-aws-'));
+    vi.stubEnv('AWS_REGION', undefined);
+    vi.stubEnv('AWS_DEFAULT_REGION', undefined);
+    vi.stubEnv('AWS_PROFILE', undefined);
+    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', join(empty, 'credentials'));
+    vi.stubEnv('AWS_CONFIG_FILE', join(empty, 'config'));
+    vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
+    const sockets = countConnections();
+    try {
+      const error = await failure(awsTarget.prepare(contextOf(YAML, { yes: true }).context));
+      expect(error.exitCode).toBe(ExitCode.invalidInput);
+      expect(error.message).toMatch(/^no AWS region: /);
+      expect(error.hint).toBe('pass --region, set AWS_REGION, or set a region in the profile');
+      expect(sockets.count()).toBe(0);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
   it('an endpoint that does not answer: exit 3 saying so', async () => {
     const closed = net.createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', () => resolve()));
