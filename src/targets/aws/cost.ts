@@ -72,9 +72,11 @@ export function checkCost(context: TargetContext<AwsOptions>): RunCostEstimate {
   if (print !== undefined) for (const line of lines) print(line);
   const refusal = costRefusal(estimate, options);
   if (refusal !== undefined) {
+    // The estimate's lines go with the refusal unless they were just printed.
+    const shown = print === undefined ? `\n${lines.join('\n')}` : '';
     throw new ShardcastError(
       'cost',
-      `${refusal}; nothing was created\n${lines.join('\n')}`,
+      `${refusal}; nothing was created${shown}`,
       ExitCode.invalidInput,
       REFUSAL_HINT,
     );

@@ -104,7 +104,9 @@ describe('the cost guard', () => {
     expect(error.message).toMatch(
       /^the run's estimated cost, \$0\.03, is above --max-cost \$0\.01; nothing was created/,
     );
-    expect(error.message).toContain('kinesis.shardHour: 2 shard-hours × $0.015 = $0.03');
+    // The estimate was printed just before: the refusal does not repeat it.
+    expect(error.message).not.toContain('kinesis.shardHour');
+    expect(asked.printed[1]).toBe('  kinesis.shardHour: 2 shard-hours × $0.015 = $0.03');
     expect(asked.printed[0]).toBe(
       'estimated cost if AWS ran it: $0.03 for 20 s (run and drain; 1 billed hour), limit $0.01',
     );
@@ -307,6 +309,8 @@ describe('on the command line', () => {
     expect(io.err).toMatch(
       /error: the run's estimated cost, \$0\.03, is above --max-cost \$0\.01; nothing was created/,
     );
+    // Printed once, whether the interaction printed it or the refusal carries it.
+    expect(io.err.split('kinesis.shardHour: 2 shard-hours').length - 1).toBe(1);
     expect(io.err).not.toMatch(/internal error/);
   });
 
