@@ -52,7 +52,8 @@ export function clientConfig(options: AwsOptions) {
     ...(region === undefined ? {} : { region }),
     ...(options.profile === undefined ? {} : { profile: options.profile }),
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-    ...(dummy ? { credentials: LOCAL_CREDENTIALS } : {}),
+    // A fresh object per client: the SDK marks the credentials it is given (`$source`) in place.
+    ...(dummy ? { credentials: { ...LOCAL_CREDENTIALS } } : {}),
   };
 }
 

@@ -15,15 +15,23 @@ import {
   ListStreamsCommand,
   ListTagsForStreamCommand,
 } from '@aws-sdk/client-kinesis';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError, RunAbortedError } from '../../../src/errors.js';
-import { createClients, destroyClients } from '../../../src/targets/aws/clients.js';
+import {
+  clientConfig,
+  createClients,
+  destroyClients,
+  isLocalEndpoint,
+} from '../../../src/targets/aws/clients.js';
 import {
   bufferingHints,
   deliveryStreamNameFor,
   existingStreamProblems,
+  parseTagTime,
   resourceName,
   streamNameFor,
+  tagTime,
 } from '../../../src/targets/aws/resource-rules.js';
 import {
   deleteResources,
@@ -262,6 +270,71 @@ producers: [{ name: p, rate: 1/s, recordSize: 1B }]
     // Firehose: 64 at most.
     expect(deliveryStreamNameFor(long, '20261206-120000-s1')).toHaveLength(64);
     expect(resourceName('shardcast', 'a b/c', 'r', 64)).toBe('shardcast-a-b-c-r');
+  });
+
+  it('any scenario name and run id make a valid name that ends with the run id (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 300 }),
+        fc.stringMatching(/^[A-Za-z0-9-]{1,30}$/),
+        (middle, runId) => {
+          for (const max of [64, 128]) {
+            const name = resourceName('shardcast', middle, runId, max);
+            expect(name).toMatch(/^[A-Za-z0-9_.-]+$/);
+            expect(name.length).toBeLessThanOrEqual(max);
+            expect(name.startsWith('shardcast-')).toBe(true);
+            expect(name.endsWith(`-${runId}`)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('the created-at tag reads back as the time it was written, to the second (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 4_102_444_800 }), (seconds) => {
+        const date = new Date(seconds * 1000 + 123);
+        const text = tagTime(date);
+        // Kinesis tag values: letters, digits, white space and _ . / = + - % @ only.
+        expect(text).toMatch(/^[0-9TZ]+$/);
+        expect(parseTagTime(text)?.getTime()).toBe(seconds * 1000);
+      }),
+      { numRuns: 200 },
+    );
+    expect(tagTime(new Date('2026-12-06T12:00:00.500Z'))).toBe('20261206T120000Z');
+    expect(parseTagTime('2026-12-06T12:00:00Z')).toBeUndefined();
+  });
+
+  it('tells a local endpoint from AWS', () => {
+    for (const local of [
+      'http://127.0.0.1:4567',
+      'http://localhost:1',
+      'http://[::1]:9',
+      'http://127.10.0.2',
+    ]) {
+      expect(isLocalEndpoint(local)).toBe(true);
+    }
+    for (const remote of [
+      undefined,
+      'https://kinesis.us-east-1.amazonaws.com',
+      'http://10.0.0.1:4567',
+      'http://127.0.0.1.example.com',
+    ]) {
+      expect(isLocalEndpoint(remote)).toBe(false);
+    }
+    // A local endpoint gets dummy credentials and us-east-1; AWS gets the SDK's chain.
+    expect(clientConfig(awsOptions({ endpoint: 'http://127.0.0.1:9' }))).toEqual({
+      region: 'us-east-1',
+      endpoint: 'http://127.0.0.1:9',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    expect(clientConfig(awsOptions({ endpoint: 'http://127.0.0.1:9', profile: 'dev' }))).toEqual({
+      region: 'us-east-1',
+      profile: 'dev',
+      endpoint: 'http://127.0.0.1:9',
+    });
+    expect(clientConfig(awsOptions({ region: 'eu-west-1' }))).toEqual({ region: 'eu-west-1' });
   });
 
   it('buffers Firehose as the scenario says, within S3 ranges', () => {
