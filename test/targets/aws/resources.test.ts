@@ -129,6 +129,9 @@ describe('against shardcast serve', () => {
     expect(printed[0]).toMatch(
       /^created stream shardcast-shop-20261206-120000-s1 \(2 shards\), ACTIVE after/,
     );
+    // The HTTP/2 client (SubscribeToShard's) reaches the same endpoint and sees the same stream.
+    const overHttp2 = await clients.kinesisStreaming.send(new ListStreamsCommand({}));
+    expect(overHttp2.StreamNames).toEqual([resources.streamName]);
 
     expect(keptLines(ledger, given.options)).toEqual([
       `kept delivery stream shardcast-archive-20261206-120000-s1 (delete with: shardcast cleanup --endpoint ${serve.endpoint} --yes)`,
