@@ -35,6 +35,25 @@ function olderThanSeconds(text: string | undefined): number | undefined {
   return seconds;
 }
 
+/**
+ * A terminal's means to ask (`Io.interactive`, `Io.prompt`: the run pipeline's, for `run`'s
+ * confirmation against AWS); an Io without them cannot ask, and cleanup then only lists.
+ */
+interface Asking {
+  interactive?: boolean;
+  prompt?(question: string): Promise<string>;
+}
+
+/** `y` or `yes`, any case: anything else (an empty line, Ctrl-C at the prompt) is no. */
+const YES = /^\s*y(?:es)?\s*$/i;
+
+/** Whether the person at the terminal agrees to delete them; false when no one can be asked. */
+async function confirmed(io: Io, count: number): Promise<boolean> {
+  const asking = io as Io & Asking;
+  if (asking.interactive !== true || asking.prompt === undefined) return false;
+  return YES.test(await asking.prompt(`Delete ${count === 1 ? 'it' : `these ${count}`}? [y/N] `));
+}
+
 export async function commandCleanup(io: Io, args: CleanupArgs): Promise<number> {
   const parsed = awsOptionsSchema.safeParse({
     ...(args.region === undefined ? {} : { region: args.region }),
@@ -84,7 +103,7 @@ export async function commandCleanup(io: Io, args: CleanupArgs): Promise<number>
       `${found.length === 1 ? 'one resource' : `${found.length} resources`} at ${where} tagged ${TAG_CREATED_BY}${age}:\n`,
     );
     for (const l of found) io.stdout(`  ${leftoverText(l, now)}\n`);
-    if (!args.yes) {
+    if (!args.yes && !(await confirmed(io, found.length))) {
       io.stdout('nothing deleted: run again with --yes to delete them\n');
       return ExitCode.ok;
     }

@@ -160,6 +160,29 @@ describe('against shardcast serve', () => {
     await intact();
   });
 
+  it('on a terminal, asks before deleting: no keeps, yes deletes', async () => {
+    expect(await keptRun(serve.endpoint, WITH_EFO.replace('name: left', 'name: asked'), 'r3')).toHaveLength(
+      3,
+    );
+    const asking = (answer: string) =>
+      Object.assign(new FakeIo(), {
+        interactive: true,
+        questions: [] as string[],
+        prompt(this: { questions: string[] }, question: string) {
+          this.questions.push(question);
+          return Promise.resolve(answer);
+        },
+      });
+    const no = asking('');
+    expect(await main(['cleanup', '--endpoint', serve.endpoint], no)).toBe(ExitCode.ok);
+    expect(no.questions).toEqual(['Delete these 2? [y/N] ']);
+    expect(no.out).toMatch(/nothing deleted: run again with --yes to delete them\n$/);
+    const yes = asking('y');
+    expect(await main(['cleanup', '--endpoint', serve.endpoint], yes)).toBe(ExitCode.ok);
+    expect(yes.out).toContain('deleted stream shardcast-asked-r3 (deregistered shardcast-fraud)\n');
+    await intact();
+  });
+
   it('a run on their stream without --allow-existing is refused (exit 2), and the stream is intact', async () => {
     const yaml = 'name: x\nduration: 10s\nproducers: [{ name: p, rate: 1/s, recordSize: 1B }]\n';
     const run = await cli(
