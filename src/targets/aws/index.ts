@@ -64,7 +64,13 @@ function resourceLinesOf(resources: RunResources, ledger: ResourceLedger, keep: 
   return lines;
 }
 
-async function prepareAws(context: TargetContext<AwsOptions>): Promise<TargetSession> {
+/** What makes the run itself (`createAwsSession`): a parameter so tests drive the lifecycle around it. */
+export type AwsSessionFactory = typeof createAwsSession;
+
+async function prepareAws(
+  context: TargetContext<AwsOptions>,
+  createSession: AwsSessionFactory,
+): Promise<TargetSession> {
   const { scenario, options, header } = context;
   const print = (line: string) => context.interaction?.print(line);
   refuseProblems([...existingStreamProblems(scenario, options), ...awsOnlyProblems(scenario, options)]);
@@ -92,7 +98,7 @@ async function prepareAws(context: TargetContext<AwsOptions>): Promise<TargetSes
     for (const [app, arn] of resources.consumerArns) details[`consumer.${app}`] = arn;
     for (const [name, deliveryStream] of resources.deliveryStreams)
       details[`firehose.${name}`] = deliveryStream;
-    const session = createAwsSession(context, clients, resources, {
+    const session = createSession(context, clients, resources, {
       details,
       resourceLines: () => resourceLinesOf(resources, ledger, options.keep),
     });
@@ -121,7 +127,15 @@ async function prepareAws(context: TargetContext<AwsOptions>): Promise<TargetSes
   }
 }
 
-export const awsTarget: Target<AwsOptions> = {
+/** The aws target around a session factory (the real one by default: `awsTarget`). */
+export function makeAwsTarget(createSession: AwsSessionFactory = createAwsSession): Target<AwsOptions> {
+  return {
+    ...AWS_TARGET_BASE,
+    prepare: (context) => prepareAws(context, createSession),
+  };
+}
+
+const AWS_TARGET_BASE = {
   name: 'aws',
   describe: () =>
     `Amazon Kinesis Data Streams and Firehose through the AWS SDK v3, or a local endpoint (--endpoint: shardcast serve, kinesalite); creates its own stream and deletes it after`,
@@ -133,6 +147,7 @@ export const awsTarget: Target<AwsOptions> = {
   whyNoShares:
     'the aws target checks every record by reading the whole stream back in one process; split runs come later',
   ownMetrics: awsOwnMetrics,
-  prepare: prepareAws,
   dryRun: awsDryRun,
-};
+} satisfies Omit<Target<AwsOptions>, 'prepare'>;
+
+export const awsTarget: Target<AwsOptions> = makeAwsTarget();
