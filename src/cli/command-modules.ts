@@ -6,6 +6,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { ALLOW_PATH_OPTION, allowPaths } from './allow-path.js';
 import { lastGiven } from './args.js';
+import { commandCleanup } from './commands/cleanup.js';
 import { commandCompare } from './commands/compare.js';
 import { commandFacts } from './commands/facts.js';
 import { commandPlan } from './commands/plan.js';
@@ -229,5 +230,50 @@ export function factsCommand(io: Io, setExit: SetExit) {
         })
         .option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
     (args) => setExit(commandFacts(io, { file: args.file, json: args.json })),
+  );
+}
+
+export function cleanupCommand(io: Io, setExit: SetExit) {
+  return command(
+    'cleanup',
+    'List the streams and delivery streams shardcast created and left (tagged shardcast/created-by), and delete them with --yes; nothing else is touched',
+    (y) =>
+      y
+        .option('region', {
+          type: 'string',
+          coerce: lastGiven<string>,
+          describe: 'AWS region (default: AWS_REGION or the profile)',
+        })
+        .option('profile', {
+          type: 'string',
+          coerce: lastGiven<string>,
+          describe: 'named AWS profile for credentials',
+        })
+        .option('endpoint', {
+          type: 'string',
+          coerce: lastGiven<string>,
+          describe: 'Kinesis/Firehose endpoint URL (shardcast serve, kinesalite); default: AWS',
+        })
+        .option('older-than', {
+          type: 'string',
+          coerce: lastGiven<string>,
+          describe:
+            'only resources created at least this long ago, e.g. 1h (by their shardcast/created-at tag)',
+        })
+        .option('yes', {
+          type: 'boolean',
+          default: false,
+          describe: 'delete what is listed (without it, only list)',
+        }),
+    async (args) =>
+      setExit(
+        await commandCleanup(io, {
+          region: args.region,
+          profile: args.profile,
+          endpoint: args.endpoint,
+          olderThan: args['older-than'],
+          yes: args.yes,
+        }),
+      ),
   );
 }

@@ -11,6 +11,7 @@ import type { TargetRegistry } from '../targets/target.js';
 import { ALLOW_PATH_OPTION, allowPaths } from './allow-path.js';
 import { lastGiven } from './args.js';
 import {
+  cleanupCommand,
   compareCommand,
   factsCommand,
   planCommand,
@@ -158,7 +159,11 @@ function buildParser(
     )
     .command(factsCommand(io, setExit))
     .command(serveCommand(io, setExit, services))
-    .demandCommand(1, 'name a command: plan, run, report, compare, validate, schema, targets, facts or serve')
+    .command(cleanupCommand(io, setExit))
+    .demandCommand(
+      1,
+      'name a command: plan, run, report, compare, validate, schema, targets, facts, serve or cleanup',
+    )
     .strict()
     .help()
     .alias('help', 'h')

@@ -1,3 +1,4 @@
+import { awsTarget } from './aws/index.js';
 import { modelTarget } from './model.js';
 import type { Target, TargetRegistry } from './target.js';
 
@@ -12,4 +13,7 @@ export type {
 export { WHOLE_RUN } from './target.js';
 
 /** Targets by name. */
-export const TARGETS: TargetRegistry = new Map<string, Target<unknown>>([[modelTarget.name, modelTarget]]);
+export const TARGETS: TargetRegistry = new Map<string, Target<unknown>>([
+  [modelTarget.name, modelTarget],
+  [awsTarget.name, awsTarget as Target<unknown>],
+]);

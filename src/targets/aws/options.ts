@@ -7,13 +7,16 @@ import { duration } from '../../scenario/schema-quantities.js';
 import type { TargetFlag } from '../target.js';
 
 /** A dollar amount: `5`, `$5`, `$1,500.50`. */
-const dollars = z.union([
-  z.number().nonnegative(),
-  z
-    .string()
-    .regex(/^\$?\d[\d,]*(\.\d+)?$/, { error: 'expected an amount such as 5 or $12.50' })
-    .transform((text) => Number(text.replace(/[$,]/g, ''))),
-]);
+const dollars = z.union(
+  [
+    z.number().nonnegative(),
+    z
+      .string()
+      .regex(/^\$?\d[\d,]*(\.\d+)?$/, { error: 'expected an amount such as 5 or $12.50' })
+      .transform((text) => Number(text.replace(/[$,]/g, ''))),
+  ],
+  { error: 'expected an amount in USD such as 5 or $12.50' },
+);
 
 const flagBoolean = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 
