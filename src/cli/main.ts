@@ -51,6 +51,8 @@ const RUN_OPTIONS = [
   'set',
   'allow-path',
   'worker',
+  'dry-run',
+  'abort-on-fail',
 ];
 
 function buildParser(
@@ -122,6 +124,18 @@ function buildParser(
             coerce: lastGiven<string>,
             describe:
               'run worker I of N of a load split across machines, counted from 1, e.g. 2/4 (targets that run a share only)',
+          })
+          .option('dry-run', {
+            type: 'boolean',
+            default: false,
+            describe:
+              'print every call the target would make, its request counts and cost estimate; run nothing, write nothing, exit 2 when its cost guard would refuse (targets with a dry run only)',
+          })
+          .option('abort-on-fail', {
+            type: 'boolean',
+            default: false,
+            describe:
+              'stop as soon as a gate has failed beyond recovery (a total or a maximum already past it), write every artefact marked aborted, exit 1',
           }),
       async (args) =>
         setExit(
@@ -141,6 +155,8 @@ function buildParser(
               allowPath: allowPaths(args['allow-path']),
               worker: args.worker,
               targetFlags: givenTargetFlags(args, targets),
+              dryRun: args['dry-run'],
+              abortOnFail: args['abort-on-fail'],
             },
             targets,
           ),

@@ -11,7 +11,7 @@ import {
 } from '../gates/compare.js';
 import type { GateVerdict } from '../gates/evaluate.js';
 import type { GateOp, GateSource } from '../gates/expression.js';
-import type { RunResult } from '../result/types.js';
+import type { AbortedRun, RunResult } from '../result/types.js';
 
 export const RUN_SUMMARY_VERSION = 1;
 
@@ -58,6 +58,8 @@ export interface RunSummary {
   outDir: string;
   /** The files written into `outDir`. */
   files: string[];
+  /** Present when the run stopped early (a signal, `--abort-on-fail`): the result covers `secondsDone`. */
+  aborted?: AbortedRun;
   /** Every gate passed (also when there are none): exit code 0 rather than 1. */
   passed: boolean;
   gates: GateSummary[];
@@ -144,6 +146,7 @@ export function runSummary(input: RunSummaryInput): RunSummary {
     shardcastVersion: result.header.shardcastVersion,
     outDir: input.outDir,
     files: [...input.files],
+    ...(result.aborted === undefined ? {} : { aborted: result.aborted }),
     passed: verdicts.every((v) => v.passed),
     gates: verdicts.map(gateSummary),
     pendingGates: [],

@@ -39,10 +39,25 @@ export const modelTarget: Target<ModelOptions> = {
       );
     }
   },
-  prepare: async (context) => ({
-    run: () => runModel(context),
-    cleanup: async () => [],
-  }),
+  prepare: async (context) => {
+    // The simulation `run` builds, kept for `partial` after an abort.
+    let simulation: SteppedSimulation | undefined;
+    let partialTaken = false;
+    return {
+      run: () =>
+        runModel(context, (created) => {
+          simulation = created;
+        }),
+      cleanup: async () => [],
+      // The seconds the engine closed before the abort (RunRecorder.buildPartial); once only.
+      partial: () => {
+        if (simulation === undefined || partialTaken || simulation.ticksDone >= simulation.totalTicks)
+          return undefined;
+        partialTaken = true;
+        return simulation.finishPartial();
+      },
+    };
+  },
 };
 
 /**
@@ -51,7 +66,10 @@ export const modelTarget: Target<ModelOptions> = {
  * the yields no handler would run before it ended. The signal is checked between slices; the
  * result does not depend on where the slices fall (`createSimulation`).
  */
-async function runModel(context: TargetContext<ModelOptions>): Promise<RunResult> {
+async function runModel(
+  context: TargetContext<ModelOptions>,
+  created: (simulation: SteppedSimulation) => void = () => {},
+): Promise<RunResult> {
   const { signal } = context;
   if (signal.aborted) throw aborted(context, undefined);
   const simulation = createSimulation(context.scenario, {
@@ -62,6 +80,7 @@ async function runModel(context: TargetContext<ModelOptions>): Promise<RunResult
     ...(context.onProgress === undefined ? {} : { onProgress: context.onProgress }),
     ...(context.onSample === undefined ? {} : { onSample: context.onSample }),
   });
+  created(simulation);
   let sliceTicks = FIRST_SLICE_TICKS;
   for (;;) {
     const started = performance.now();
