@@ -4,6 +4,7 @@ import { allGatesPassed, type GateVerdict } from '../../gates/evaluate.js';
 import { parseCliGates, parseScenarioGates } from '../../gates/validate.js';
 import { absentMetrics, knownMetrics } from '../../load.js';
 import { indexOfMax, maxOf } from '../../numbers.js';
+import { abortedText, isMeasured, NOT_MEASURED, targetView } from '../../report/target-view.js';
 import { endToEndPercentiles } from '../../result/end-to-end.js';
 import { maxSeconds, percentileSeconds } from '../../result/histogram.js';
 import type { RunResult } from '../../result/types.js';
@@ -272,6 +273,26 @@ async function dryRun(
   return ExitCode.ok;
 }
 
+/** The terminal summary's lines of a real target: where it ran, its own metrics, its resources. */
+function targetLines(result: RunResult): string[] {
+  const view = targetView(result);
+  if (view === undefined) return [];
+  const out = [
+    '',
+    `Target ${view.name}${view.details.length === 0 ? '' : `: ${view.details.map(([k, v]) => `${k} ${v}`).join(', ')}`}`,
+  ];
+  if (view.notMeasured.length > 0) out.push(`  not measured by this target: ${view.notMeasured.join(', ')}`);
+  for (const group of view.groups) {
+    for (const row of group.rows) {
+      const [first, ...values] = row;
+      const cells = values.map((v, i) => `${group.headers[i + 1] ?? ''} ${v}`.trim()).join(', ');
+      out.push(`  ${group.title.split(',')[0]!.toLowerCase().padEnd(9)} ${first}: ${cells}`);
+    }
+  }
+  for (const line of view.resources) out.push(`  resource  ${line}`);
+  return out;
+}
+
 /** What cleanup did, for stderr: one line per resource, or why it failed. */
 function cleanupText(report: CleanupReport): string {
   if (report.ok) return report.lines.map((line) => `cleanup: ${line}\n`).join('');
@@ -317,18 +338,36 @@ export function renderRunSummary(
       ? `, ${formatNumber(simulated / result.header.wallSeconds)}× real time`
       : '';
   const out: string[] = [];
+  // A figure the target did not measure: its label and "not measured", never a measured-looking 0.
+  const shown = (metric: string, label: string, text: string) =>
+    isMeasured(result, metric) ? text : `  ${label.padEnd(9)} ${NOT_MEASURED} by the ${target} target`;
   out.push(
-    `Run ${result.header.runId} of ${result.scenario.name} on ${target} (seed ${result.scenario.seed}${(result.scenario.overrides ?? []).map((o) => `, --set ${o}`).join('')}, ${formatSeconds(simulated)} simulated in ${formatSeconds(result.header.wallSeconds)}${speed})`,
+    `Run ${result.header.runId} of ${result.scenario.name} on ${target} (seed ${result.scenario.seed}${(result.scenario.overrides ?? []).map((o) => `, --set ${o}`).join('')}, ${formatSeconds(simulated)} ${result.target === undefined ? 'simulated' : 'run'} in ${formatSeconds(result.header.wallSeconds)}${speed})`,
+    ...(result.aborted === undefined ? [] : [`  ⚠ ${abortedText(result.aborted)}`]),
     ...(result.scenario.shardsFromPlan === undefined
       ? []
       : [`  ${sizedByPlanNote(result.scenario.shardsFromPlan)}`]),
     '',
-    `  records   produced ${formatNumber(c.produced)}, acknowledged ${formatNumber(c.acknowledged)} (${formatPercent(c.produced > 0 ? c.acknowledged / c.produced : 1)})`,
-    `  throttled ${plural(c.throttled, 'attempt')} of ${formatNumber(c.attempts)} (${formatPercent(m.throttledRatio ?? 0)}), ${plural(c.retried, 'retry', 'retries')}`,
-    `  lost      ${plural(c.dropped, 'record')} after ${isSingular(c.dropped) ? 'its' : 'their'} last attempt${c.pendingAtEnd > 0 ? `; ${formatNumber(c.pendingAtEnd)} still waiting for a retry at the end` : ''}`,
+  );
+  out.push(
+    shown(
+      'records.produced',
+      'records',
+      `  records   produced ${formatNumber(c.produced)}, acknowledged ${formatNumber(c.acknowledged)} (${formatPercent(c.produced > 0 ? c.acknowledged / c.produced : 1)})`,
+    ),
+    shown(
+      'throttledRatio',
+      'throttled',
+      `  throttled ${plural(c.throttled, 'attempt')} of ${formatNumber(c.attempts)} (${formatPercent(m.throttledRatio ?? 0)}), ${plural(c.retried, 'retry', 'retries')}`,
+    ),
+    shown(
+      'lostRecords',
+      'lost',
+      `  lost      ${plural(c.dropped, 'record')} after ${isSingular(c.dropped) ? 'its' : 'their'} last attempt${c.pendingAtEnd > 0 ? `; ${formatNumber(c.pendingAtEnd)} still waiting for a retry at the end` : ''}`,
+    ),
   );
   const hottest = result.shardSeries.hottest[0];
-  if (hottest) {
+  if (hottest && isMeasured(result, 'shards.maxUtilization')) {
     const index = indexOfMax(hottest.utilization);
     const peak = hottest.utilization[index] ?? 0;
     // Downsampled rows hold each step's maximum: the peak lies somewhere in its step's seconds.
@@ -352,19 +391,32 @@ export function renderRunSummary(
       ? `end to end: ${endToEnd}`
       : `end to end p95 ${endToEnd[0]}, p99 ${endToEnd[1]}`;
   out.push(
-    `  latency   put p50 ${formatSeconds(percentileSeconds(result.histograms.putLatency, 50))}, p95 ${formatSeconds(percentileSeconds(result.histograms.putLatency, 95))}, p99 ${formatSeconds(percentileSeconds(result.histograms.putLatency, 99))}, max ${formatSeconds(maxSeconds(result.histograms.putLatency))}; ${e2e}`,
+    shown(
+      'putLatency.p50',
+      'latency',
+      `  latency   put p50 ${formatSeconds(percentileSeconds(result.histograms.putLatency, 50))}, p95 ${formatSeconds(percentileSeconds(result.histograms.putLatency, 95))}, p99 ${formatSeconds(percentileSeconds(result.histograms.putLatency, 99))}, max ${formatSeconds(maxSeconds(result.histograms.putLatency))}; ${e2e}`,
+    ),
   );
   for (const [name, lag] of Object.entries(result.series.consumerLagSeconds)) {
     out.push(
-      `  consumer  ${name}: ${plural(c.delivered[name] ?? 0, 'record')}, lag max ${formatSeconds(maxOf(lag, 0))}`,
+      shown(
+        `consumers.${name}.delivered`,
+        'consumer',
+        `  consumer  ${name}: ${plural(c.delivered[name] ?? 0, 'record')}, lag max ${formatSeconds(maxOf(lag, 0))}`,
+      ),
     );
   }
   for (const [name, f] of Object.entries(c.firehose)) {
     const latency = result.histograms.firehoseDeliveryLatency[name];
     out.push(
-      `  firehose  ${name}: ${plural(f.objects, 'object')} of ${formatBytes(f.objects > 0 ? f.objectBytes / f.objects : 0)} on average, delivery ${latency ? `p95 ${formatSeconds(percentileSeconds(latency, 95))}, p99 ${formatSeconds(percentileSeconds(latency, 99))}` : '—'}${f.throttled > 0 ? `, ${plural(f.throttled, 'record')} throttled by the Direct PUT quota` : ''}`,
+      shown(
+        `firehose.${name}.objects`,
+        'firehose',
+        `  firehose  ${name}: ${plural(f.objects, 'object')} of ${formatBytes(f.objects > 0 ? f.objectBytes / f.objects : 0)} on average, delivery ${latency ? `p95 ${formatSeconds(percentileSeconds(latency, 95))}, p99 ${formatSeconds(percentileSeconds(latency, 99))}` : '—'}${f.throttled > 0 ? `, ${plural(f.throttled, 'record')} throttled by the Direct PUT quota` : ''}`,
+      ),
     );
   }
+  out.push(...targetLines(result));
   if (verdicts.length > 0) {
     out.push('', `Gates (${verdicts.filter((v) => v.passed).length} of ${verdicts.length} passed)`);
     for (const v of verdicts) out.push(`  ${v.passed ? '✓' : '✗'} ${v.gate}: ${v.message}`);
