@@ -270,6 +270,8 @@ export class RunRecorder {
    */
   addSecond(sample: SecondSample): void {
     const i = this.index(sample.second);
+    // A whole second: closed as it comes (a partial result covers it).
+    this.closed[i] = 1;
     this.countWrites(i, sample);
     this.setShards(i, sample.shards);
     for (const [name, lag] of Object.entries(sample.consumerLagSeconds)) {
