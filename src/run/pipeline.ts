@@ -234,12 +234,14 @@ export async function runScenario<Options>(
       // A signal that came while the run computed without yielding waits in the
       // event loop: one turn delivers it, and a user who pressed Ctrl-C gets the interrupt they asked for.
       await new Promise<void>((resolve) => setImmediate(resolve));
-      if (signal.aborted) throw signal.reason;
+      // A gate that failed in the run's last stretch (the model saw the stop only at its end):
+      // the whole result is there, and its gates fail as a finished run's.
+      if (callerSignal.aborted) throw callerSignal.reason;
     } catch (error) {
       const cleanup = await cleanUp(session, options.onCleanup);
       if (!signal.aborted) throw error;
       // What was measured before the stop, written like a finished run's, marked aborted.
-      const partial = partialResult(session, error);
+      const partial = partialResult(session);
       if (partial === undefined) throw aborted(error, cleanup);
       partial.aborted = {
         reason: gateStop ?? abortReason(callerSignal.reason),
@@ -283,13 +285,12 @@ export function partialOutcome(error: RunAbortedError): RunOutcome | undefined {
 }
 
 /** The session's partial result, or undefined when it has none or fails to build one. */
-function partialResult(session: TargetSession, runError: unknown): RunResult | undefined {
+function partialResult(session: TargetSession): RunResult | undefined {
   try {
     return session.partial?.();
-  } catch (error) {
-    // A partial result is a courtesy after an abort: failing to build one must not hide the abort.
-    void runError;
-    void error;
+  } catch {
+    // A partial result is a courtesy after an abort: failing to build one must not hide the abort
+    // (the run then says "nothing written").
     return undefined;
   }
 }

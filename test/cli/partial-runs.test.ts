@@ -221,6 +221,19 @@ describe('--abort-on-fail', () => {
     expect(whole.out).not.toContain('"aborted"');
   });
 
+  it('writes the whole run when the gate fails in the stretch that ends it (the model sees the stop at its end)', async () => {
+    // 3 s are 30 ticks of 0.1 s: the model's first slice runs 16, its second the 14 left, so the
+    // gate failing in second 2 stops nothing: the result is whole, and its gate fails.
+    const io = new FakeIo({ files: { 'overrun.yaml': OVERRUN.replace('duration: 10s', 'duration: 3s') } });
+    expect(
+      await main(['run', 'overrun.yaml', '--out', '/tmp/never/short', '--abort-on-fail', '--json'], io),
+    ).toBe(1);
+    const summary = JSON.parse(io.out) as { durationSeconds: number; passed: boolean; files: string[] };
+    expect(summary).toMatchObject({ durationSeconds: 3, passed: false });
+    expect(summary.files).toContain('result.json');
+    expect(io.out).not.toContain('"aborted"');
+  });
+
   it('never stops on a gate that can still pass (a ratio)', async () => {
     const io = new FakeIo({
       files: { 'overrun.yaml': OVERRUN.replace('records.dropped == 0', 'throttledRatio < 1%') },
