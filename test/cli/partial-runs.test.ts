@@ -367,5 +367,9 @@ describe('what a target does not measure', () => {
     const report = read(root, 'index.html');
     expect(report).toContain('<td>hottest shard</td><td>not measured</td>');
     expect(report).toContain('Not measured by this target');
+    // No chart draws what was not measured as zeros: the shard heatmap and the consumer lag go.
+    expect(report).toContain('data-chart="throughput"');
+    expect(report).not.toContain('data-chart="shard-heatmap"');
+    expect(report).not.toContain('data-chart="consumer-lag"');
   });
 });
