@@ -6,7 +6,7 @@
  * `paced` stands in for the AWS target (test/helpers/paced-target.ts), with a partial result, own
  * metrics and a dry run.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -232,6 +232,35 @@ describe('--abort-on-fail', () => {
     expect(summary).toMatchObject({ durationSeconds: 3, passed: false });
     expect(summary.files).toContain('result.json');
     expect(io.out).not.toContain('"aborted"');
+  });
+
+  it('says "nothing written" and still exits 1 on a target without a partial result', async () => {
+    const root = scratch();
+    const io = new SignalIo({ files: { 'overrun.yaml': OVERRUN }, cwd: root, writeToDisk: true });
+    const paced = pacedTarget();
+    const targets = new Map<string, Target<unknown>>([['paced', paced as unknown as Target<unknown>]]);
+    const code = await main(
+      [
+        'run',
+        'overrun.yaml',
+        '--target',
+        'paced',
+        '--ms-per-second',
+        '20',
+        '--out',
+        'out',
+        '--abort-on-fail',
+      ],
+      io,
+      { targets },
+    );
+    expect(code).toBe(1);
+    expect(paced.log.calls).toEqual(['prepare 0/1', 'run', 'cleanup']);
+    expect(io.err).toMatch(
+      /\naborted: a gate failed beyond recovery: records\.dropped == 0, after 2 s of 10 s; cleaned up; nothing written\n$/,
+    );
+    // The --out folder it made is removed again: nothing was written into it.
+    expect(readdirSync(root)).toEqual([]);
   });
 
   it('never stops on a gate that can still pass (a ratio)', async () => {
