@@ -116,8 +116,6 @@ export async function commandRun(io: Io, args: RunArgs, targets: TargetRegistry 
   const created: string[] = [];
   const controller = new AbortController();
   let signals = 0;
-  // Whether artefacts are being written: a second signal then must not remove their folder.
-  let writing = false;
   const stopListening = io.onSignal?.((signal) => {
     signals += 1;
     progress?.clear();
@@ -132,7 +130,7 @@ export async function commandRun(io: Io, args: RunArgs, targets: TargetRegistry 
       `interrupted again (${signal}): exiting at once; cleanup skipped, so what the ${target.name} target created is left as it is\n`,
     );
     // Nothing was written yet: the folders made for --out go (synchronously, before the exit).
-    if (!writing) removeCreatedDirectories(io, created);
+    removeCreatedDirectories(io, created);
     io.exitNow?.(ExitCode.interrupted);
   });
   // One turn of the event loop arms the signal watcher before a target that computes without
@@ -175,7 +173,6 @@ export async function commandRun(io: Io, args: RunArgs, targets: TargetRegistry 
   if (showProgress) io.stderr('\r\x1b[2K');
   // Still listening while the results are written (synchronously): a signal then is held until
   // they are, and dropped with the listener, rather than killing the process halfway through them.
-  writing = true;
   return writeRun(io, args, { run, interrupted, dir, scenario, stopListening });
 }
 
