@@ -354,9 +354,14 @@ export class RunRecorder {
     /** Ignored: each application's delivered count is its series' sum over the seconds covered. */
     delivered?: Readonly<Record<string, number>>;
     firehose: Readonly<Record<string, FirehoseTotals>>;
+    /**
+     * At most this many seconds, when the run was stopped at a known second (a gate failed in
+     * it) but went on closing seconds before it saw the stop (the model, between slices of work).
+     */
+    maxSeconds?: number;
   }): RunResult | undefined {
     const done = this.closed.indexOf(0);
-    const seconds = done === -1 ? this.seconds : done;
+    const seconds = Math.min(done === -1 ? this.seconds : done, run.maxSeconds ?? Number.POSITIVE_INFINITY);
     if (seconds === 0) return undefined;
     const s = this.perSecond;
     const sum = (values: readonly number[]) => values.slice(0, seconds).reduce((a, b) => a + b, 0);

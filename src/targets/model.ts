@@ -43,9 +43,20 @@ export const modelTarget: Target<ModelOptions> = {
     // The simulation `run` builds, kept for `partial` after an abort.
     let simulation: SteppedSimulation | undefined;
     let partialTaken = false;
+    // The seconds sampled when the signal fired inside a step (a gate that failed in a sample):
+    // the engine goes on to the end of its slice, the partial result stops there.
+    let stoppedAfter: number | undefined;
+    const { onSample } = context;
+    const watched: TargetContext<ModelOptions> = {
+      ...context,
+      onSample: (sample) => {
+        onSample?.(sample);
+        if (context.signal.aborted && stoppedAfter === undefined) stoppedAfter = sample.second + 1;
+      },
+    };
     return {
       run: () =>
-        runModel(context, (created) => {
+        runModel(watched, (created) => {
           simulation = created;
         }),
       cleanup: async () => [],
@@ -54,7 +65,7 @@ export const modelTarget: Target<ModelOptions> = {
         if (simulation === undefined || partialTaken || simulation.ticksDone >= simulation.totalTicks)
           return undefined;
         partialTaken = true;
-        return simulation.finishPartial();
+        return simulation.finishPartial(stoppedAfter);
       },
     };
   },
