@@ -11,6 +11,7 @@ import {
 } from '../gates/compare.js';
 import type { GateVerdict } from '../gates/evaluate.js';
 import type { GateOp, GateSource } from '../gates/expression.js';
+import { abortedText } from '../report/target-view.js';
 import type { AbortedRun, RunResult } from '../result/types.js';
 
 export const RUN_SUMMARY_VERSION = 1;
@@ -166,6 +167,8 @@ export interface ComparedRun {
   seed: number;
   durationSeconds: number;
   runId: string;
+  /** Present when the run stopped early: its result covers `secondsDone` seconds only. */
+  aborted?: AbortedRun;
 }
 
 /** `shardcast compare --json`. */
@@ -201,6 +204,7 @@ export function comparedRun(result: RunResult, file: string): ComparedRun {
     seed: result.scenario.seed,
     durationSeconds: result.scenario.durationSeconds,
     runId: result.header.runId,
+    ...(result.aborted === undefined ? {} : { aborted: result.aborted }),
   };
 }
 
@@ -230,6 +234,12 @@ export function comparabilityWarnings(baseline: ComparedRun, current: ComparedRu
     warnings.push(
       `the runs lasted differently: ${baseline.durationSeconds} s (baseline) and ${current.durationSeconds} s (current); totals such as records.produced differ for that alone`,
     );
+  }
+  for (const [side, run] of [
+    ['baseline', baseline],
+    ['current', current],
+  ] as const) {
+    if (run.aborted !== undefined) warnings.push(`the ${side} run was ${abortedText(run.aborted)}`);
   }
   return warnings;
 }

@@ -127,6 +127,10 @@ describe('a run interrupted by SIGINT, on a target with a partial result', () =>
     const compared = new FakeIo({ cwd: root });
     expect(await main(['compare', 'out/result.json', 'out/result.json'], compared)).toBe(0);
     expect(compared.err).not.toContain('error');
+    // …and says the figures cover only part of the run.
+    expect(compared.err).toContain(
+      `warning: the current run was aborted after ${done} s of 60 s (stopped by SIGINT): the figures cover only the ${done} s run\n`,
+    );
     expect(io.listening).toBe(0);
   });
 
