@@ -164,7 +164,7 @@ function buildParser(
     )
     .command(reportCommand(io, setExit))
     .command(compareCommand(io, setExit))
-    .command(validateCommand(io, setExit))
+    .command(validateCommand(io, setExit, targets))
     .command(schemaCommand(io, setExit))
     .command(
       'targets',

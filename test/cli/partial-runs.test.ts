@@ -371,6 +371,18 @@ describe("a target's own metrics", () => {
     expect(io.err).toContain("is a metric of another target's own; the model target has none of its own");
   });
 
+  it('are accepted by validate when a target run can go to reports them', async () => {
+    const scenario = withGate('integrity.reader.missing == 0');
+    const { targets } = registry();
+    const io = new FakeIo({ files: { 'calm.yaml': scenario } });
+    expect(await main(['validate', 'calm.yaml'], io, { targets })).toBe(0);
+    // With only the model (no target reports it): an unknown metric.
+    const modelOnly = new FakeIo({ files: { 'calm.yaml': scenario } });
+    const model = new Map<string, Target<unknown>>([['model', modelTarget as Target<unknown>]]);
+    expect(await main(['validate', 'calm.yaml'], modelOnly, { targets: model })).toBe(2);
+    expect(modelOnly.err).toContain('unknown metric "integrity.reader.missing"');
+  });
+
   it('are unknown metrics when no target reports them', async () => {
     const io = new FakeIo({ files: { 'calm.yaml': withGate('integrity.writer.missing == 0') } });
     const { targets } = registry();
