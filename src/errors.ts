@@ -65,7 +65,9 @@ export class InvalidInputError extends ShardcastError {
 
 /**
  * A run stopped before its end because its `AbortSignal` fired (SIGINT, SIGTERM, or a caller's
- * abort): exit code 130. The pipeline rethrows it with how far the run got and what cleanup did.
+ * abort): exit code 130; or because a gate failed beyond recovery (`--abort-on-fail`) and the
+ * target had no partial result: exit code 1. The pipeline rethrows it with how far the run got,
+ * what cleanup did and, when the target had one, the partial outcome.
  */
 export class RunAbortedError extends ShardcastError {
   /** Seconds of the run done when it stopped, as the target's samples or progress said; undefined when unknown. */
@@ -74,6 +76,16 @@ export class RunAbortedError extends ShardcastError {
   readonly durationSeconds: number | undefined;
   /** What cleanup reported (one line per resource), or why it failed. */
   readonly cleanup: CleanupReport | undefined;
+  /**
+   * What stopped it: the signal (SIGINT, SIGTERM, a caller's abort: exit 130) or a gate failed
+   * beyond recovery (`--abort-on-fail`: exit 1, the gate failed).
+   */
+  readonly stoppedBy: 'signal' | 'gate';
+  /**
+   * The run's outcome over what it measured before it stopped, marked aborted, when the target
+   * had one (the pipeline's `RunOutcome`; read it with `partialOutcome` from src/run/).
+   */
+  readonly partial: unknown;
 
   constructor(
     message = 'the run was aborted',
@@ -81,13 +93,17 @@ export class RunAbortedError extends ShardcastError {
       secondsDone?: number;
       durationSeconds?: number;
       cleanup?: CleanupReport;
+      stoppedBy?: 'signal' | 'gate';
+      partial?: unknown;
       cause?: unknown;
     } = {},
   ) {
-    super('aborted', message, ExitCode.interrupted);
+    super('aborted', message, details.stoppedBy === 'gate' ? ExitCode.gateFailed : ExitCode.interrupted);
     this.secondsDone = details.secondsDone;
     this.durationSeconds = details.durationSeconds;
     this.cleanup = details.cleanup;
+    this.stoppedBy = details.stoppedBy ?? 'signal';
+    this.partial = details.partial;
     if (details.cause !== undefined) this.cause = details.cause;
   }
 }

@@ -37,6 +37,11 @@ export interface LoadOptions {
    * it, Node resolves relative paths against the process's working directory.
    */
   cwd?: string;
+  /**
+   * Patterns of the metrics a target adds of its own (`Target.ownMetrics`: `integrity.*.missing`):
+   * a scenario gate on one is accepted; the run then checks its target reports it.
+   */
+  targetMetrics?: (scenario: Scenario) => readonly string[];
 }
 
 /** Parses scenario text as the CLI does; `file` names it in messages and anchors relative paths. */
@@ -47,14 +52,14 @@ export function loadScenarioText(
   baseDir?: string,
   options: LoadOptions = {},
 ): LoadedScenario {
-  const { overrides = [], allowPaths = [], cwd } = options;
+  const { overrides = [], allowPaths = [], cwd, targetMetrics } = options;
   const base = baseDir ?? dirname(cwd === undefined ? file : resolve(cwd, file));
   return parseScenario(text, file, {
     overrides,
     // Confined to the scenario's folder and `--allow-path` folders (src/confine.ts).
     readFile: (path) =>
       readConfined(path, { baseDir: base, allowPaths, cwd, readMissing: (p) => fs.readFile(p) }),
-    checks: [checkBounds, checkScenarioLimits, gatesCheck(knownMetrics, absentMetrics)],
+    checks: [checkBounds, checkScenarioLimits, gatesCheck(knownMetrics, absentMetrics, targetMetrics)],
     complete: withServiceDefaults,
   });
 }

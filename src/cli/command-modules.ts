@@ -4,6 +4,7 @@
  * while its target options are reworked).
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { TargetRegistry } from '../targets/target.js';
 import { ALLOW_PATH_OPTION, allowPaths } from './allow-path.js';
 import { lastGiven } from './args.js';
 import { commandCleanup } from './commands/cleanup.js';
@@ -169,7 +170,7 @@ export function compareCommand(io: Io, setExit: SetExit) {
   );
 }
 
-export function validateCommand(io: Io, setExit: SetExit) {
+export function validateCommand(io: Io, setExit: SetExit, targets?: TargetRegistry) {
   return command(
     'validate <file>',
     'Check a scenario file and report every problem',
@@ -194,13 +195,17 @@ export function validateCommand(io: Io, setExit: SetExit) {
         .option('allow-path', ALLOW_PATH_OPTION),
     (args) =>
       setExit(
-        commandValidate(io, {
-          file: args.file,
-          print: args.print,
-          json: args.json,
-          set: args.set.map(String),
-          allowPath: allowPaths(args['allow-path']),
-        }),
+        commandValidate(
+          io,
+          {
+            file: args.file,
+            print: args.print,
+            json: args.json,
+            set: args.set.map(String),
+            allowPath: allowPaths(args['allow-path']),
+          },
+          targets,
+        ),
       ),
   );
 }

@@ -4,6 +4,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 
 export interface Io {
   stdout(text: string): void;
@@ -30,6 +31,13 @@ export interface Io {
    * listener is on, the process does not die of them). Absent: the process's default.
    */
   onSignal?(listener: (signal: 'SIGINT' | 'SIGTERM') => void): () => void;
+  /** Whether a person can answer a question: stdin and stderr are terminals (false in CI, under a pipe). */
+  readonly interactive?: boolean | undefined;
+  /**
+   * Prints `question` on stderr and reads one line from stdin, the answer without its line end;
+   * '' at the end of input or on Ctrl-C at the prompt. Absent: nothing can be asked.
+   */
+  prompt?(question: string): Promise<string>;
   /** Ends the process at once with `code` (a second Ctrl-C). */
   exitNow?(code: number): void;
   /** Removes the directory `path` when it is empty; throws otherwise (ENOTEMPTY) or when it is missing. */
@@ -94,9 +102,34 @@ export function nodeIo(): Io {
         process.off('SIGTERM', onTerm);
       };
     },
+    interactive: process.stdin.isTTY === true && process.stderr.isTTY === true,
+    prompt: (question) => promptLine(question),
     exitNow: (code) => process.exit(code),
     removeDirectory: (path) => rmdirSync(path),
   };
+}
+
+/**
+ * One line read from stdin after `question` on stderr. Ctrl-C at the prompt answers '' (a terminal
+ * in raw mode sends it to readline, not as SIGINT: without a handler the prompt would hang).
+ */
+function promptLine(question: string): Promise<string> {
+  return new Promise((resolveAnswer) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+    let answered = false;
+    const answer = (text: string) => {
+      if (answered) return;
+      answered = true;
+      rl.close();
+      resolveAnswer(text);
+    };
+    rl.on('SIGINT', () => {
+      process.stderr.write('\n');
+      answer('');
+    });
+    rl.on('close', () => answer(''));
+    rl.question(question, answer);
+  });
 }
 
 /** A path given on the command line, resolved against the Io's working directory. */

@@ -52,6 +52,8 @@ const RUN_OPTIONS = [
   'set',
   'allow-path',
   'worker',
+  'dry-run',
+  'abort-on-fail',
 ];
 
 function buildParser(
@@ -123,6 +125,18 @@ function buildParser(
             coerce: lastGiven<string>,
             describe:
               'run worker I of N of a load split across machines, counted from 1, e.g. 2/4 (targets that run a share only)',
+          })
+          .option('dry-run', {
+            type: 'boolean',
+            default: false,
+            describe:
+              'print every call the target would make, its request counts and cost estimate; run nothing, write nothing, exit 2 when its cost guard would refuse (targets with a dry run only)',
+          })
+          .option('abort-on-fail', {
+            type: 'boolean',
+            default: false,
+            describe:
+              'stop as soon as a gate has failed beyond recovery (a total or a maximum already past it), write every artefact marked aborted, exit 1',
           }),
       async (args) =>
         setExit(
@@ -142,6 +156,8 @@ function buildParser(
               allowPath: allowPaths(args['allow-path']),
               worker: args.worker,
               targetFlags: givenTargetFlags(args, targets),
+              dryRun: args['dry-run'],
+              abortOnFail: args['abort-on-fail'],
             },
             targets,
           ),
@@ -149,7 +165,7 @@ function buildParser(
     )
     .command(reportCommand(io, setExit))
     .command(compareCommand(io, setExit))
-    .command(validateCommand(io, setExit))
+    .command(validateCommand(io, setExit, targets))
     .command(schemaCommand(io, setExit))
     .command(
       'targets',

@@ -21,20 +21,27 @@ import { PLAN_VERSION, type Plan } from '../planner/types.js';
 import { checkResult, parseJsonText, ResultFormatError, schemaProblems } from '../result/io.js';
 import type { RunResult } from '../result/types.js';
 import type { LoadedScenario } from '../scenario/load.js';
+import type { Scenario } from '../scenario/schema.js';
+import { TARGETS } from '../targets/index.js';
+import type { Target } from '../targets/target.js';
 import { jsonKind, looksLikeYamlScenario, notReportableError, wrongFileError } from './file-kind.js';
 import { type Io, resolvePath } from './io.js';
 
 /**
  * Loads a scenario file (paths relative to the working directory) with its `--set` overrides, and
- * prints its warnings. Files it names are read from its folder, or from `allowPaths` (`--allow-path`).
+ * prints its warnings; its gates may name the own metrics of `targets`. Files it names are read from its folder, or from `allowPaths` (`--allow-path`).
  */
 export function loadScenario(
   io: Io,
   file: string,
   overrides: readonly string[] = [],
   allowPaths: readonly string[] = [],
+  targets: readonly Target<unknown>[] = [...TARGETS.values()],
 ): LoadedScenario {
-  const loaded = loadScenarioFile(file, io, io.cwd, { overrides, allowPaths });
+  // A gate may name a metric of a target's own (`integrity.<app>.missing`): of the target chosen
+  // (`run --target`), or of any built-in target when none is (validate, plan).
+  const targetMetrics = (scenario: Scenario) => targets.flatMap((t) => t.ownMetrics?.(scenario) ?? []);
+  const loaded = loadScenarioFile(file, io, io.cwd, { overrides, allowPaths, targetMetrics });
   io.stderr(formatWarnings(loaded.warnings));
   return loaded;
 }

@@ -11,7 +11,8 @@ import {
 } from '../gates/compare.js';
 import type { GateVerdict } from '../gates/evaluate.js';
 import type { GateOp, GateSource } from '../gates/expression.js';
-import type { RunResult } from '../result/types.js';
+import { abortedText } from '../report/target-view.js';
+import type { AbortedRun, RunResult } from '../result/types.js';
 
 export const RUN_SUMMARY_VERSION = 1;
 
@@ -58,6 +59,8 @@ export interface RunSummary {
   outDir: string;
   /** The files written into `outDir`. */
   files: string[];
+  /** Present when the run stopped early (a signal, `--abort-on-fail`): the result covers `secondsDone`. */
+  aborted?: AbortedRun;
   /** Every gate passed (also when there are none): exit code 0 rather than 1. */
   passed: boolean;
   gates: GateSummary[];
@@ -144,6 +147,7 @@ export function runSummary(input: RunSummaryInput): RunSummary {
     shardcastVersion: result.header.shardcastVersion,
     outDir: input.outDir,
     files: [...input.files],
+    ...(result.aborted === undefined ? {} : { aborted: result.aborted }),
     passed: verdicts.every((v) => v.passed),
     gates: verdicts.map(gateSummary),
     pendingGates: [],
@@ -163,6 +167,8 @@ export interface ComparedRun {
   seed: number;
   durationSeconds: number;
   runId: string;
+  /** Present when the run stopped early: its result covers `secondsDone` seconds only. */
+  aborted?: AbortedRun;
 }
 
 /** `shardcast compare --json`. */
@@ -198,6 +204,7 @@ export function comparedRun(result: RunResult, file: string): ComparedRun {
     seed: result.scenario.seed,
     durationSeconds: result.scenario.durationSeconds,
     runId: result.header.runId,
+    ...(result.aborted === undefined ? {} : { aborted: result.aborted }),
   };
 }
 
@@ -227,6 +234,12 @@ export function comparabilityWarnings(baseline: ComparedRun, current: ComparedRu
     warnings.push(
       `the runs lasted differently: ${baseline.durationSeconds} s (baseline) and ${current.durationSeconds} s (current); totals such as records.produced differ for that alone`,
     );
+  }
+  for (const [side, run] of [
+    ['baseline', baseline],
+    ['current', current],
+  ] as const) {
+    if (run.aborted !== undefined) warnings.push(`the ${side} run was ${abortedText(run.aborted)}`);
   }
   return warnings;
 }

@@ -39,6 +39,13 @@ export interface SteppedSimulation {
   step(maxTicks: number): boolean;
   /** After the last tick: the final Firehose flush, and the RunResult. */
   finish(): RunResult;
+  /**
+   * Before the last tick (a run stopped early): the result over the seconds closed so far
+   * (`RunRecorder.buildPartial`), or undefined before the first one closed. Firehose buffers are
+   * not flushed: what they held was not delivered when the run stopped. `maxSeconds` cuts it
+   * shorter: the seconds up to the one the stop came in, when it came inside a step.
+   */
+  finishPartial(maxSeconds?: number): RunResult | undefined;
 }
 
 /** Runs the scenario in virtual time and returns its RunResult. Deterministic for a given seed. */
@@ -99,6 +106,12 @@ class Stepper implements SteppedSimulation {
     if (this.onSample) this.emitThrough(sim.seconds - 1);
     sim.options.onProgress?.(1);
     return assemble(sim);
+  }
+
+  finishPartial(maxSeconds?: number): RunResult | undefined {
+    if (this.finished) throw new Error('finishPartial: the run is already finished');
+    this.finished = true;
+    return assemble(this.sim, maxSeconds ?? Number.POSITIVE_INFINITY);
   }
 
   /** Emits the samples of every second up to `second` not yet emitted. */
@@ -163,11 +176,14 @@ function scaleWithPeak(sim: Simulation): void {
 }
 
 /** The RunResult, through the recorder: what only the model knows at the end goes in with it. */
-function assemble(sim: Simulation): RunResult {
+function assemble(sim: Simulation): RunResult;
+function assemble(sim: Simulation, partialSeconds: number): RunResult | undefined;
+/** `partialSeconds`: a partial result of at most that many seconds (`RunRecorder.buildPartial`). */
+function assemble(sim: Simulation, partialSeconds?: number): RunResult | undefined {
   // Exact: records rejected and scheduled for a retry not yet sent. (An estimate from the retry
   // rates, half a backoff each, missed retries scheduled but not yet started.)
   const pendingAtEnd = sim.producers.reduce((sum, p) => sum + Math.max(0, p.pending) * p.userPerKinesis, 0);
-  return sim.recorder.build({
+  const run = {
     header: sim.options.header ?? {
       runId: 'model',
       startedAt: '',
@@ -198,5 +214,11 @@ function assemble(sim: Simulation): RunResult {
         },
       ]),
     ),
-  });
+  };
+  return partialSeconds === undefined
+    ? sim.recorder.build(run)
+    : sim.recorder.buildPartial({
+        ...run,
+        ...(Number.isFinite(partialSeconds) ? { maxSeconds: partialSeconds } : {}),
+      });
 }

@@ -7,6 +7,7 @@
 import { InvalidInputError, type Problem, type SourceLocation } from '../errors.js';
 import type { ScenarioIssue } from '../scenario/issues.js';
 import type { ScenarioCheck } from '../scenario/load.js';
+import { measures } from '../targets/measures.js';
 import { GATE_EXAMPLE, type Gate, type GateSource, type GateSyntaxError, parseGate } from './expression.js';
 import {
   GATE_UNIT_NAMES,
@@ -42,8 +43,9 @@ export function checkGates(
   knownMetrics: readonly string[] | null,
   pathPrefix: DocPath = ['gates'],
   absent: AbsentMetrics = new Map(),
+  targetMetrics: readonly string[] = [],
 ): ScenarioIssue[] {
-  const known = knownMetrics === null ? null : new Set(knownMetrics);
+  const known = knownMetrics === null ? null : knownSet(knownMetrics, targetMetrics);
   const issues: ScenarioIssue[] = [];
   gateTexts.forEach((text, i) => {
     const path = [...pathPrefix, i];
@@ -65,8 +67,29 @@ export function checkGates(
 export function gatesCheck(
   knownMetrics: (scenario: Parameters<ScenarioCheck>[0]) => readonly string[] | null,
   absentMetrics: (scenario: Parameters<ScenarioCheck>[0]) => AbsentMetrics = () => new Map(),
+  targetMetrics: (scenario: Parameters<ScenarioCheck>[0]) => readonly string[] = () => [],
 ): ScenarioCheck {
-  return (scenario) => checkGates(scenario.gates, knownMetrics(scenario), ['gates'], absentMetrics(scenario));
+  return (scenario) =>
+    checkGates(
+      scenario.gates,
+      knownMetrics(scenario),
+      ['gates'],
+      absentMetrics(scenario),
+      targetMetrics(scenario),
+    );
+}
+
+/**
+ * The metric names a gate may name: `names`, and any name matching one of `targetMetrics`, the
+ * patterns of a target's own metrics (`integrity.*.missing`, `Target.ownMetrics`).
+ */
+interface KnownMetrics {
+  has(metric: string): boolean;
+}
+
+function knownSet(names: readonly string[], targetMetrics: readonly string[]): KnownMetrics {
+  const set = new Set(names);
+  return { has: (metric) => set.has(metric) || measures(targetMetrics, metric) };
 }
 
 /**
@@ -78,6 +101,7 @@ export function parseCliGates(
   texts: readonly string[],
   knownMetrics?: readonly string[],
   absent: AbsentMetrics = new Map(),
+  targetMetrics: readonly string[] = [],
 ): Gate[] {
   return parseGatesOrThrow(
     texts,
@@ -85,6 +109,7 @@ export function parseCliGates(
     (i) => ({ file: '--gate', path: `--gate[${i}]` }),
     knownMetrics,
     absent,
+    targetMetrics,
   );
 }
 
@@ -105,6 +130,7 @@ export function parseScenarioGates(
     (i) => locate?.(['gates', i]) ?? { file, path: `gates[${i}]` },
     knownMetrics,
     new Map(),
+    [],
   );
 }
 
@@ -132,7 +158,7 @@ function metricDependsOn(metric: string): DocPath[] {
 
 function checkGate(
   gate: Gate,
-  known: ReadonlySet<string> | null,
+  known: KnownMetrics | null,
   knownList: readonly string[],
   absent: AbsentMetrics,
 ): Omit<ScenarioIssue, 'path'> | undefined {
@@ -199,10 +225,11 @@ function parseGatesOrThrow(
   locate: (i: number) => SourceLocation,
   knownMetrics: readonly string[] | undefined,
   absent: AbsentMetrics,
+  targetMetrics: readonly string[],
 ): Gate[] {
   const gates: Gate[] = [];
   const problems: Problem[] = [];
-  const known = knownMetrics === undefined ? null : new Set(knownMetrics);
+  const known = knownMetrics === undefined ? null : knownSet(knownMetrics, targetMetrics);
   texts.forEach((text, i) => {
     const parsed = parseGate(text, source);
     const issue = parsed.ok

@@ -18,6 +18,7 @@ import { shardHeatmap } from './charts/heatmap.js';
 import { consumerLagChart, latencyDistributionChart, latencyOverTimeChart } from './charts/latency.js';
 import { shardLoadCaption, shardLoadChart, trafficCapacityChart } from './charts/plan.js';
 import { throughputChart } from './charts/throughput.js';
+import { isMeasured } from './target-view.js';
 
 // What html.ts and images.ts take with the charts.
 export type { ReportChart } from './charts/base.js';
@@ -36,22 +37,24 @@ export function reportCharts(input: {
     result ? result.series.offered.length : (plan?.scenario.durationSeconds ?? 0),
   );
   if (result) {
-    charts.push(
-      {
-        id: 'throughput',
-        title: 'Ingest against the write limit',
-        description:
-          'Records per second offered and acknowledged and what the open shards can take at this record size; the share of attempts throttled on the right axis; purple lines: reshards (dashed when ordered, solid when done).',
-        spec: throughputChart(result, baseline, marks),
-      },
-      {
+    // A chart of what the run's target did not measure would draw its zeros as measured: left out.
+    const measured = (metric: string) => isMeasured(result, metric);
+    charts.push({
+      id: 'throughput',
+      title: 'Ingest against the write limit',
+      description:
+        'Records per second offered and acknowledged and what the open shards can take at this record size; the share of attempts throttled on the right axis; purple lines: reshards (dashed when ordered, solid when done).',
+      spec: throughputChart(result, baseline, marks),
+    });
+    if (measured('shards.maxUtilization')) {
+      charts.push({
         id: 'shard-heatmap',
         title: 'Shard utilisation over time',
         description:
           'Each row a shard (or a group of shards, its hottest shown), each cell its load over its write limit: red cells throttle; blank where the shard did not exist.',
         spec: shardHeatmap(result, marks),
-      },
-    );
+      });
+    }
     if (result.series.latency) {
       charts.push({
         id: 'latency-over-time',
@@ -66,7 +69,7 @@ export function reportCharts(input: {
       description: 'The latency at each percentile over the whole run, from the HDR histograms (log scale).',
       spec: latencyDistributionChart(result, baseline),
     });
-    if (Object.keys(result.series.consumerLagSeconds).length > 0) {
+    if (Object.keys(result.series.consumerLagSeconds).length > 0 && measured('consumerLag.max')) {
       charts.push({
         id: 'consumer-lag',
         title: 'Consumer lag',
@@ -74,7 +77,8 @@ export function reportCharts(input: {
         spec: consumerLagChart(result, baseline, marks),
       });
     }
-    if (Object.keys(result.series.firehoseObjects).length > 0) {
+    const firehoses = Object.keys(result.series.firehoseObjects);
+    if (firehoses.length > 0 && firehoses.some((name) => measured(`firehose.${name}.objects`))) {
       charts.push({
         id: 'firehose',
         title: 'Firehose buffers and flushes',

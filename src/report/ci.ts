@@ -8,6 +8,7 @@ import { type ComparisonRow, formatChange } from '../gates/compare.js';
 import type { GateVerdict } from '../gates/evaluate.js';
 import { formatQuantity, metricQuantity } from '../gates/metrics.js';
 import { plural } from '../scenario/units.js';
+import type { TargetView } from './target-view.js';
 
 export interface JUnitOptions {
   /** The test suite's name, e.g. the scenario's name. */
@@ -16,6 +17,13 @@ export interface JUnitOptions {
   timestamp?: string | Date;
   /** How long the run took, in seconds. */
   timeSeconds?: number;
+  /**
+   * Why the run stopped early (`abortedText`): a test case `run completed` fails with it, so a
+   * pipeline never reads a partial run's passing gates as a finished run's.
+   */
+  aborted?: string | undefined;
+  /** `<properties>` of the suite (the target, its details and own metrics), in order. */
+  properties?: readonly (readonly [string, string])[] | undefined;
 }
 
 /**
@@ -23,7 +31,9 @@ export interface JUnitOptions {
  * `<testcase classname="shardcast.gates" name="GATE">` per gate, and a `<failure>` for each failed gate.
  */
 export function renderJUnit(verdicts: readonly GateVerdict[], options: JUnitOptions): string {
-  const failures = verdicts.filter((v) => !v.passed).length;
+  const aborted = options.aborted === undefined ? 0 : 1;
+  const failures = verdicts.filter((v) => !v.passed).length + aborted;
+  const tests = verdicts.length + aborted;
   const time = options.timeSeconds === undefined ? undefined : formatTime(options.timeSeconds);
   const timestamp =
     options.timestamp === undefined
@@ -34,7 +44,7 @@ export function renderJUnit(verdicts: readonly GateVerdict[], options: JUnitOpti
 
   const suiteAttributes = attributes({
     name: options.suiteName,
-    tests: verdicts.length,
+    tests,
     failures,
     errors: 0,
     skipped: 0,
@@ -43,9 +53,22 @@ export function renderJUnit(verdicts: readonly GateVerdict[], options: JUnitOpti
   });
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites${attributes({ name: 'shardcast', tests: verdicts.length, failures, errors: 0, time })}>`,
+    `<testsuites${attributes({ name: 'shardcast', tests, failures, errors: 0, time })}>`,
     `  <testsuite${suiteAttributes}>`,
   ];
+  const properties = options.properties ?? [];
+  if (properties.length > 0) {
+    lines.push('    <properties>');
+    for (const [name, value] of properties) lines.push(`      <property${attributes({ name, value })}/>`);
+    lines.push('    </properties>');
+  }
+  if (options.aborted !== undefined) {
+    lines.push(
+      `    <testcase${attributes({ classname: 'shardcast.run', name: 'run completed', time: '0' })}>`,
+      `      <failure${attributes({ message: options.aborted, type: 'aborted' })}>${escapeText(options.aborted)}</failure>`,
+      '    </testcase>',
+    );
+  }
   for (const v of verdicts) {
     const caseAttributes = attributes({ classname: 'shardcast.gates', name: v.gate, time: '0' });
     if (v.passed) {
@@ -76,6 +99,10 @@ export interface SummaryInput {
   keyFigures?: Readonly<Record<string, string>>;
   /** A baseline comparison; its regressions are listed. */
   comparison?: readonly ComparisonRow[];
+  /** Why the run stopped early (`abortedText`): the summary's first line. */
+  aborted?: string | undefined;
+  /** What a real target adds (`targetView`): a "Target" section. */
+  targetView?: TargetView | undefined;
 }
 
 /** Renders summary.md: a heading with the outcome, a ✅/❌ table of gates, key figures, regressions. */
@@ -89,6 +116,7 @@ export function renderSummaryMarkdown(input: SummaryInput): string {
         ? `✅ all ${plural(total, 'gate')} passed`
         : `❌ ${failed} of ${plural(total, 'gate')} failed`;
   const lines = [
+    ...(input.aborted === undefined ? [] : [`**⚠ ${escapeInline(input.aborted)}**`, '']),
     `## shardcast: ${escapeInline(input.scenarioName)} on ${escapeInline(input.target)} — ${outcome}`,
     '',
   ];
@@ -120,6 +148,8 @@ export function renderSummaryMarkdown(input: SummaryInput): string {
     lines.push('');
   }
 
+  if (input.targetView !== undefined) lines.push(...targetMarkdown(input.targetView));
+
   if (input.comparison !== undefined) {
     const regressions = input.comparison.filter((r) => r.regression);
     lines.push('### Compared with the baseline', '');
@@ -142,6 +172,54 @@ export function renderSummaryMarkdown(input: SummaryInput): string {
     }
   }
   return lines.join('\n');
+}
+
+/** The "Target" section of summary.md: where it ran, what it measured and not, its own metrics. */
+function targetMarkdown(view: TargetView): string[] {
+  const lines = [`### Target: ${escapeInline(view.name)}`, ''];
+  if (view.details.length > 0) {
+    lines.push('| | |', '| --- | --- |');
+    for (const [name, value] of view.details) lines.push(row([escapeCell(name), escapeCell(value)]));
+    lines.push('');
+  }
+  lines.push(`Measures ${view.measures.map(code).join(', ')}.`);
+  if (view.notMeasured.length > 0) {
+    lines.push(`Not measured by this target: ${view.notMeasured.map(code).join(', ')}.`);
+  }
+  lines.push('');
+  for (const group of view.groups) {
+    lines.push(
+      `#### ${escapeInline(group.title)}`,
+      '',
+      row(group.headers.map(escapeCell)),
+      row(group.headers.map(() => '---')),
+    );
+    for (const r of group.rows) lines.push(row(r.map(escapeCell)));
+    lines.push('');
+  }
+  if (view.resources.length > 0) {
+    lines.push('#### Resources', '');
+    for (const line of view.resources) lines.push(`- ${escapeInline(line)}`);
+    lines.push('');
+  }
+  return lines;
+}
+
+/** junit.xml's properties of a run on a real target: its name, details and own metrics. */
+export function targetProperties(
+  view: TargetView | undefined,
+  metrics: Readonly<Record<string, number>>,
+): [string, string][] {
+  if (view === undefined) return [];
+  return [
+    ['shardcast.target', view.name],
+    ...view.details.map(([name, value]): [string, string] => [`shardcast.target.${name}`, value]),
+    ['shardcast.target.measures', view.measures.join(', ')],
+    ...(view.notMeasured.length > 0
+      ? [['shardcast.target.notMeasured', view.notMeasured.join(', ')] as [string, string]]
+      : []),
+    ...Object.entries(metrics).map(([name, value]): [string, string] => [name, String(value)]),
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------

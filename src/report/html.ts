@@ -27,6 +27,8 @@ import { type ReportChart, reportCharts } from './charts.js';
 import { html, jsonForScript } from './escape.js';
 import { planView } from './plan-view.js';
 import { planProblems, planViewSections, problemsHeadline } from './plan-view-html.js';
+import { targetSection } from './target-section.js';
+import { abortedText, isMeasured, measuredOr, NOT_MEASURED, targetView } from './target-view.js';
 
 export interface ReportInput {
   /** The plan (a run writes it beside its result); a plan-only report has no result. */
@@ -97,7 +99,7 @@ ${scenarioSection(input)}
 ${input.plan ? planViewSections(planView(input.plan)) : ''}
 ${gatesSection(input)}
 ${input.result ? runSection(input.result) : ''}
-${chartsSection(charts)}
+${input.result ? targetSectionOf(input.result) : ''}${chartsSection(charts)}
 ${input.comparison ? comparisonSection(input.comparison, input.baseline) : ''}
 <footer>Written by shardcast ${html(input.shardcastVersion)} at ${html(input.generatedAt)}. Charts drawn with ${libraries.map((l) => html(l.name)).join(', ')}, inlined: this file makes no network request.${input.result ? ' The full per-second data is in result.json.' : ''}</footer>
 </main>
@@ -168,7 +170,12 @@ function banner(input: ReportInput): string {
   const problems = planProblems(plan?.findings);
   let state: 'pass' | 'warn' | 'fail' | 'neutral';
   let headline: string;
-  if (failed.length > 0) {
+  const aborted = result?.aborted;
+  if (aborted !== undefined) {
+    // A partial run is never a green light, whatever its gates say over the seconds it covers.
+    state = failed.length > 0 ? 'fail' : 'warn';
+    headline = `Aborted after ${formatSeconds(aborted.secondsDone)}${aborted.durationSeconds === undefined ? '' : ` of ${formatSeconds(aborted.durationSeconds)}`}${failed.length > 0 ? `: ${failed.length} of ${plural(verdicts.length, 'gate')} failed` : ''}`;
+  } else if (failed.length > 0) {
     state = 'fail';
     headline = `${failed.length} of ${plural(verdicts.length, 'gate')} failed`;
   } else if (regressions.length > 0) {
@@ -218,8 +225,8 @@ function banner(input: ReportInput): string {
   if (result) {
     const m = result.metrics;
     facts.push(
-      `<div><dt>Throttled attempts</dt><dd class="big">${html(formatPercent(m.throttledRatio ?? 0))}</dd></div>`,
-      `<div><dt>Records lost</dt><dd class="big">${html(formatNumber(m.lostRecords ?? 0))}</dd></div>`,
+      `<div><dt>Throttled attempts</dt><dd class="big">${html(measuredOr(result, 'throttledRatio', formatPercent(m.throttledRatio ?? 0)))}</dd></div>`,
+      `<div><dt>Records lost</dt><dd class="big">${html(measuredOr(result, 'lostRecords', formatNumber(m.lostRecords ?? 0)))}</dd></div>`,
     );
   }
   const pending =
@@ -233,7 +240,7 @@ function banner(input: ReportInput): string {
 <p class="eyebrow">shardcast report · ${html(reportName(input))}</p>
 <h1>${html(headline)}</h1>
 <p class="muted">${html(subtitle)}</p>
-<dl class="facts">${facts.join('')}</dl>
+${aborted === undefined ? '' : `<p class="warn" id="aborted">${html(abortedText(aborted))}</p>\n`}<dl class="facts">${facts.join('')}</dl>
 ${failed.length > 0 ? `<ul class="failures">${failed.map((v) => `<li>${html(v.gate)}: ${html(v.message)}</li>`).join('')}</ul>` : ''}
 ${problems.length > 0 ? `<p>${html(failed.length > 0 || regressions.length > 0 ? `The plan also finds ${plural(problems.length, 'problem')}:` : 'The plan finds:')}</p><ul class="failures problems">${problems.map((f) => `<li data-code="${html(f.code)}">${html(findingText(f))}</li>`).join('')}</ul>` : ''}
 ${pending}
@@ -277,54 +284,79 @@ function runSection(result: RunResult): string {
   const c = result.counters;
   const m = result.metrics;
   const h = result.histograms;
+  // A metric the target did not measure says so, rather than show a measured-looking 0.
+  const shown = (metric: string, value: Cell): Cell => (isMeasured(result, metric) ? value : NOT_MEASURED);
   const rows: Cell[][] = [
-    ['records produced', c.produced],
-    ['records acknowledged', c.acknowledged],
+    ['records produced', shown('records.produced', c.produced)],
+    ['records acknowledged', shown('records.acknowledged', c.acknowledged)],
     [
       'attempts throttled',
-      num(
-        `${formatNumber(c.throttled)} (${formatPercent(m.throttledRatio ?? 0)} of ${formatNumber(c.attempts)})`,
+      shown(
+        'records.throttled',
+        num(
+          `${formatNumber(c.throttled)} (${formatPercent(m.throttledRatio ?? 0)} of ${formatNumber(c.attempts)})`,
+        ),
       ),
     ],
-    ['retries', c.retried],
-    ['records lost (after the last attempt)', c.dropped],
+    ['retries', shown('records.retried', c.retried)],
+    ['records lost (after the last attempt)', shown('records.dropped', c.dropped)],
     ...(c.pendingAtEnd > 0 ? [['still waiting for a retry at the end', c.pendingAtEnd] as Cell[]] : []),
     [
       'put latency p50 / p95 / p99 / max',
-      num(
-        `${formatSeconds(percentileSeconds(h.putLatency, 50))} / ${formatSeconds(percentileSeconds(h.putLatency, 95))} / ${formatSeconds(percentileSeconds(h.putLatency, 99))} / ${formatSeconds(percentileSeconds(h.putLatency, 100))}`,
+      shown(
+        'putLatency.p50',
+        num(
+          `${formatSeconds(percentileSeconds(h.putLatency, 50))} / ${formatSeconds(percentileSeconds(h.putLatency, 95))} / ${formatSeconds(percentileSeconds(h.putLatency, 99))} / ${formatSeconds(percentileSeconds(h.putLatency, 100))}`,
+        ),
       ),
     ],
     [
       'end-to-end latency p50 / p95 / p99',
-      ((e2e) => (typeof e2e === 'string' ? e2e : num(e2e.join(' / '))))(
-        endToEndPercentiles(result, [50, 95, 99]),
+      shown(
+        'e2eLatency.p50',
+        ((e2e) => (typeof e2e === 'string' ? e2e : num(e2e.join(' / '))))(
+          endToEndPercentiles(result, [50, 95, 99]),
+        ),
       ),
     ],
     [
       'hottest shard',
-      num(
-        `${formatPercent(m['shards.maxUtilization'] ?? 0)}${
-          result.shardSeries.hottestStepSeconds === undefined
-            ? ''
-            : ` (per-shard rows kept at ${formatSeconds(result.shardSeries.hottestStepSeconds)} steps to bound memory: each the maximum of its seconds)`
-        }`,
+      shown(
+        'shards.maxUtilization',
+        num(
+          `${formatPercent(m['shards.maxUtilization'] ?? 0)}${
+            result.shardSeries.hottestStepSeconds === undefined
+              ? ''
+              : ` (per-shard rows kept at ${formatSeconds(result.shardSeries.hottestStepSeconds)} steps to bound memory: each the maximum of its seconds)`
+          }`,
+        ),
       ),
     ],
   ];
   for (const [name, delivered] of Object.entries(c.delivered)) {
     rows.push([
       `${name}: records processed, lag max`,
-      num(`${formatNumber(delivered)}, ${formatSeconds(m[`consumers.${name}.lagSeconds.max`] ?? 0)}`),
+      shown(
+        `consumers.${name}.delivered`,
+        num(`${formatNumber(delivered)}, ${formatSeconds(m[`consumers.${name}.lagSeconds.max`] ?? 0)}`),
+      ),
     ]);
   }
   for (const [name, f] of Object.entries(c.firehose)) {
     rows.push([
       `Firehose ${name}: objects, mean size`,
-      num(`${formatNumber(f.objects)}, ${formatBytes(f.objects > 0 ? f.objectBytes / f.objects : 0)}`),
+      shown(
+        `firehose.${name}.objects`,
+        num(`${formatNumber(f.objects)}, ${formatBytes(f.objects > 0 ? f.objectBytes / f.objects : 0)}`),
+      ),
     ]);
   }
   return section('run', 'Run', table(['', ''], rows));
+}
+
+function targetSectionOf(result: RunResult): string {
+  const view = targetView(result);
+  return view === undefined ? '' : `${targetSection(view)}\n`;
 }
 
 function chartsSection(charts: readonly ReportChart[]): string {

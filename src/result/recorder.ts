@@ -270,6 +270,8 @@ export class RunRecorder {
    */
   addSecond(sample: SecondSample): void {
     const i = this.index(sample.second);
+    // A whole second: closed as it comes (a partial result covers it).
+    this.closed[i] = 1;
     this.countWrites(i, sample);
     this.setShards(i, sample.shards);
     for (const [name, lag] of Object.entries(sample.consumerLagSeconds)) {
@@ -333,10 +335,80 @@ export class RunRecorder {
     delivered: Readonly<Record<string, number>>;
     firehose: Readonly<Record<string, FirehoseTotals>>;
   }): RunResult {
-    const t = this.totals;
+    return this.assemble(run, this.seconds, this.totals, run.delivered);
+  }
+
+  /**
+   * The result of a run stopped early (a signal, `--abort-on-fail`) over the seconds closed so
+   * far, or undefined before the first second closed. It covers those seconds and nothing else:
+   * every series is cut to them, `scenario.durationSeconds` is their count (so a mean per second
+   * is over the seconds run, not diluted by seconds that never came), and the counters are the
+   * sums of the series over them (what the unclosed second had counted is left out, so Σ of a
+   * series is its counter, as in a whole run). The latency histograms keep every latency
+   * recorded: they are not per second. `putRequests` is a run total without a series: as counted.
+   */
+  buildPartial(run: {
+    header: RunHeader;
+    scenario: RunResult['scenario'];
+    pendingAtEnd: number;
+    /** Ignored: each application's delivered count is its series' sum over the seconds covered. */
+    delivered?: Readonly<Record<string, number>>;
+    firehose: Readonly<Record<string, FirehoseTotals>>;
+    /**
+     * At most this many seconds, when the run was stopped at a known second (a gate failed in
+     * it) but went on closing seconds before it saw the stop (the model, between slices of work).
+     */
+    maxSeconds?: number;
+  }): RunResult | undefined {
+    const done = this.closed.indexOf(0);
+    const seconds = Math.min(done === -1 ? this.seconds : done, run.maxSeconds ?? Number.POSITIVE_INFINITY);
+    if (seconds === 0) return undefined;
     const s = this.perSecond;
+    const sum = (values: readonly number[]) => values.slice(0, seconds).reduce((a, b) => a + b, 0);
+    const retried = sum(s.retried);
+    const totals: RecorderTotals = {
+      produced: sum(s.offered),
+      acknowledged: sum(s.acknowledged),
+      throttled: sum(s.throttled),
+      attempts: sum(s.offered) + retried,
+      retried,
+      dropped: sum(s.dropped),
+      putRequests: this.totals.putRequests,
+      writeBytes: sum(s.writeBytes),
+    };
+    const delivered = Object.fromEntries([...this.delivered].map(([name, values]) => [name, sum(values)]));
+    return this.assemble(
+      { ...run, scenario: { ...run.scenario, durationSeconds: seconds } },
+      seconds,
+      totals,
+      delivered,
+    );
+  }
+
+  /** The RunResult over the first `seconds` seconds, with these totals. */
+  private assemble(
+    run: {
+      header: RunHeader;
+      scenario: RunResult['scenario'];
+      pendingAtEnd: number;
+      firehose: Readonly<Record<string, FirehoseTotals>>;
+    },
+    seconds: number,
+    t: RecorderTotals,
+    delivered: Readonly<Record<string, number>>,
+  ): RunResult {
+    const s = this.perSecond;
+    // A whole run keeps its arrays as they are; a partial one is cut to the seconds it covers.
+    const cut = <T>(values: T[]): T[] => (seconds === this.seconds ? values : values.slice(0, seconds));
     const rounded = (series: ReadonlyMap<string, number[]>, rounding: (x: number) => number) =>
-      Object.fromEntries([...series].map(([name, values]) => [name, values.map(rounding)]));
+      Object.fromEntries([...series].map(([name, values]) => [name, cut(values).map(rounding)]));
+    const latency =
+      seconds === this.seconds
+        ? this.latency
+        : {
+            put: { p50: cut(this.latency.put.p50), p99: cut(this.latency.put.p99) },
+            e2e: { p50: cut(this.latency.e2e.p50), p99: cut(this.latency.e2e.p99) },
+          };
     const partial: Omit<RunResult, 'metrics'> = {
       version: RESULT_VERSION,
       header: run.header,
@@ -350,7 +422,7 @@ export class RunRecorder {
         dropped: round(t.dropped),
         pendingAtEnd: round(run.pendingAtEnd),
         putRequests: round(t.putRequests),
-        delivered: Object.fromEntries(Object.entries(run.delivered).map(([name, n]) => [name, round(n)])),
+        delivered: Object.fromEntries(Object.entries(delivered).map(([name, n]) => [name, round(n)])),
         firehose: Object.fromEntries(
           Object.entries(run.firehose).map(([name, f]) => [
             name,
@@ -365,21 +437,21 @@ export class RunRecorder {
         ),
       },
       series: {
-        offered: s.offered.map(round),
-        acknowledged: s.acknowledged.map(round),
-        throttled: s.throttled.map(round),
-        retried: s.retried.map(round),
-        dropped: s.dropped.map(round),
-        writeBytes: s.writeBytes.map(round),
-        writeRecords: s.writeRecords.map(round),
-        shards: s.shards,
+        offered: cut(s.offered).map(round),
+        acknowledged: cut(s.acknowledged).map(round),
+        throttled: cut(s.throttled).map(round),
+        retried: cut(s.retried).map(round),
+        dropped: cut(s.dropped).map(round),
+        writeBytes: cut(s.writeBytes).map(round),
+        writeRecords: cut(s.writeRecords).map(round),
+        shards: cut(s.shards),
         consumerLagSeconds: rounded(this.lagSeconds, round6),
         delivered: rounded(this.delivered, round),
-        firehoseObjects: Object.fromEntries(this.firehoseObjects),
-        latency: this.latency,
+        firehoseObjects: rounded(this.firehoseObjects, (x) => x),
+        latency,
         firehoseFullestBufferBytes: rounded(this.firehoseFullestBytes, round),
       },
-      shardSeries: this.shardRows.build(this.seconds, COARSE_POINTS, HOTTEST_SHARDS),
+      shardSeries: this.shardRows.build(seconds, COARSE_POINTS, HOTTEST_SHARDS),
       histograms: {
         putLatency: this.putLatency.encode(),
         e2eLatency: this.e2eLatency.encode(),

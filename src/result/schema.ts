@@ -122,7 +122,13 @@ export const runResultSchema = z.object({
       resources: z.array(z.string()),
     })
     .optional(),
-  aborted: z.object({ reason: z.string(), secondsDone: z.number().nonnegative() }).optional(),
+  aborted: z
+    .object({
+      reason: z.string(),
+      secondsDone: z.number().nonnegative(),
+      durationSeconds: z.number().positive().optional(),
+    })
+    .optional(),
 });
 
 /** Identical types, not merely assignable ones. */

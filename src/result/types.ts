@@ -171,6 +171,8 @@ export interface TargetSection {
 export interface AbortedRun {
   /** Why: `SIGINT`, `a gate failed beyond recovery: throttledRatio < 0.01`. */
   reason: string;
-  /** Seconds of the run completed; the series cover these. */
+  /** Seconds of the run completed; the series cover these (`scenario.durationSeconds` is the same count). */
   secondsDone: number;
+  /** Seconds the run was to last. Absent from results written before it was added. */
+  durationSeconds?: number;
 }

@@ -6,8 +6,9 @@
  */
 import { join } from 'node:path';
 import { GATES_FILE, serializeGates } from '../gates/file.js';
-import { renderJUnit, renderSummaryMarkdown } from '../report/ci.js';
+import { renderJUnit, renderSummaryMarkdown, targetProperties } from '../report/ci.js';
 import { renderReport } from '../report/html.js';
+import { abortedText, measuredOr, targetView } from '../report/target-view.js';
 import { serializeResult } from '../result/io.js';
 import type { RunResult } from '../result/types.js';
 import { formatNumber, formatPercent, formatSeconds, formatUsd } from '../scenario/units.js';
@@ -46,6 +47,8 @@ const ARTIFACTS: readonly Artifact[] = [
         suiteName: `shardcast ${result.scenario.name}`,
         timestamp: result.header.startedAt,
         timeSeconds: result.header.wallSeconds,
+        aborted: result.aborted === undefined ? undefined : abortedText(result.aborted),
+        properties: targetProperties(targetView(result), result.target?.metrics ?? {}),
       }),
   },
   {
@@ -56,6 +59,8 @@ const ARTIFACTS: readonly Artifact[] = [
         target,
         verdicts,
         keyFigures: keyFigures(result, plan.metrics),
+        aborted: result.aborted === undefined ? undefined : abortedText(result.aborted),
+        targetView: targetView(result),
       }),
   },
   { name: GATES_FILE, render: ({ verdicts }) => serializeGates(verdicts) },
@@ -97,16 +102,20 @@ export function writeArtifacts(
   return names;
 }
 
-/** The figures `summary.md` shows beside the gates. */
+/** The figures `summary.md` shows beside the gates ("not measured" for those the target does not measure). */
 function keyFigures(result: RunResult, planMetrics: Record<string, number>): Record<string, string> {
   const m = result.metrics;
+  const shown = (metric: string, text: string) => measuredOr(result, metric, text);
   return {
-    'records produced': formatNumber(m['records.produced'] ?? 0),
-    'throttled attempts': formatPercent(m.throttledRatio ?? 0),
-    'records lost': formatNumber(m.lostRecords ?? 0),
-    'put latency p95': formatSeconds(m['putLatency.p95'] ?? 0),
-    'put latency p99': formatSeconds(m['putLatency.p99'] ?? 0),
-    'hottest shard': `${formatPercent(m['shards.maxUtilization'] ?? 0)} of its limit`,
+    'records produced': shown('records.produced', formatNumber(m['records.produced'] ?? 0)),
+    'throttled attempts': shown('throttledRatio', formatPercent(m.throttledRatio ?? 0)),
+    'records lost': shown('lostRecords', formatNumber(m.lostRecords ?? 0)),
+    'put latency p95': shown('putLatency.p95', formatSeconds(m['putLatency.p95'] ?? 0)),
+    'put latency p99': shown('putLatency.p99', formatSeconds(m['putLatency.p99'] ?? 0)),
+    'hottest shard': shown(
+      'shards.maxUtilization',
+      `${formatPercent(m['shards.maxUtilization'] ?? 0)} of its limit`,
+    ),
     'shards recommended (plan)': String(planMetrics['shards.recommended'] ?? ''),
     'monthly cost, provisioned (plan)': formatUsd(planMetrics['cost.monthly.provisioned'] ?? 0),
     'monthly cost, total (plan)': formatUsd(planMetrics['cost.monthly.total'] ?? 0),

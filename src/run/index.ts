@@ -6,4 +6,12 @@ export {
   type WriteArtifactsOptions,
   writeArtifacts,
 } from './artifacts.js';
-export { type ReadyRun, type RunOutcome, type RunScenarioOptions, runScenario } from './pipeline.js';
+export {
+  type DryRunOutcome,
+  dryRunScenario,
+  partialOutcome,
+  type ReadyRun,
+  type RunOutcome,
+  type RunScenarioOptions,
+  runScenario,
+} from './pipeline.js';

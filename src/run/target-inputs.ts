@@ -7,6 +7,8 @@
 import type { z } from 'zod';
 import { ExitCode, InvalidInputError, type Problem, ShardcastError, type SourceLocation } from '../errors.js';
 import type { Gate } from '../gates/expression.js';
+import { runMetricNames } from '../result/names.js';
+import type { Scenario } from '../scenario/schema.js';
 import { measures } from '../targets/measures.js';
 import type { Target, TargetShare } from '../targets/target.js';
 
@@ -70,23 +72,42 @@ export function checkShare(
 }
 
 /**
- * Every gate names a plan metric (`planMetrics`) or a metric the target measures; the others are
- * refused with the gate's location: a gate on a metric the target never measured would pass or
- * fail on a made-up 0.
+ * Every gate names a plan metric (`planMetrics`), a run metric the target measures (its
+ * `measures`), or one of the target's own metrics (its `ownMetrics(scenario)`:
+ * `integrity.<app>.missing`); the others are refused with the gate's location: a gate on a metric
+ * the target never measured would pass or fail on a made-up 0. A target's own metric is not a
+ * run metric of the README's table: `measures: ['**']` (the model) does not cover it.
  * @throws InvalidInputError (exit 2) with one problem per such gate.
  */
 export function checkMeasuredGates(
   target: Target<unknown>,
   gates: readonly Gate[],
   planMetrics: Readonly<Record<string, number>>,
+  scenario?: Scenario,
 ): void {
+  const own = scenario === undefined ? [] : (target.ownMetrics?.(scenario) ?? []);
+  const runMetrics =
+    scenario === undefined
+      ? undefined
+      : new Set(
+          runMetricNames(
+            scenario.consumers.map((c) => c.name),
+            scenario.firehose.map((f) => f.name),
+          ),
+        );
   const problems: Problem[] = [];
   for (const gate of gates) {
-    if (Object.hasOwn(planMetrics, gate.metric) || measures(target.measures, gate.metric)) continue;
+    if (Object.hasOwn(planMetrics, gate.metric) || measures(own, gate.metric)) continue;
+    // Without the scenario every name is taken for a run metric, as before own metrics existed.
+    const isRunMetric = runMetrics === undefined || runMetrics.has(gate.metric);
+    if (isRunMetric && measures(target.measures, gate.metric)) continue;
+    const what = isRunMetric ? 'measured' : 'reported';
     problems.push({
       location: gate.location ?? { file: gate.source === 'cli' ? '--gate' : 'gates', path: gate.text },
-      message: `${gate.metric} is not measured by the ${target.name} target`,
-      hint: `the ${target.name} target measures ${target.measures.join(', ')}; gate on one of those, or on a plan metric, or run on a target that measures ${gate.metric}`,
+      message: `${gate.metric} is not ${what} by the ${target.name} target`,
+      hint: isRunMetric
+        ? `the ${target.name} target measures ${target.measures.join(', ')}; gate on one of those, or on a plan metric, or run on a target that measures ${gate.metric}`
+        : `${gate.metric} is a metric of another target's own${own.length > 0 ? `; the ${target.name} target's own are ${own.join(', ')}` : `; the ${target.name} target has none of its own`}`,
     });
   }
   if (problems.length > 0) {

@@ -39,10 +39,36 @@ export const modelTarget: Target<ModelOptions> = {
       );
     }
   },
-  prepare: async (context) => ({
-    run: () => runModel(context),
-    cleanup: async () => [],
-  }),
+  prepare: async (context) => {
+    // The simulation `run` builds, kept for `partial` after an abort.
+    let simulation: SteppedSimulation | undefined;
+    let partialTaken = false;
+    // The seconds sampled when the signal fired inside a step (a gate that failed in a sample):
+    // the engine goes on to the end of its slice, the partial result stops there.
+    let stoppedAfter: number | undefined;
+    const { onSample } = context;
+    const watched: TargetContext<ModelOptions> = {
+      ...context,
+      onSample: (sample) => {
+        onSample?.(sample);
+        if (context.signal.aborted && stoppedAfter === undefined) stoppedAfter = sample.second + 1;
+      },
+    };
+    return {
+      run: () =>
+        runModel(watched, (created) => {
+          simulation = created;
+        }),
+      cleanup: async () => [],
+      // The seconds the engine closed before the abort (RunRecorder.buildPartial); once only.
+      partial: () => {
+        if (simulation === undefined || partialTaken || simulation.ticksDone >= simulation.totalTicks)
+          return undefined;
+        partialTaken = true;
+        return simulation.finishPartial(stoppedAfter);
+      },
+    };
+  },
 };
 
 /**
@@ -51,7 +77,10 @@ export const modelTarget: Target<ModelOptions> = {
  * the yields no handler would run before it ended. The signal is checked between slices; the
  * result does not depend on where the slices fall (`createSimulation`).
  */
-async function runModel(context: TargetContext<ModelOptions>): Promise<RunResult> {
+async function runModel(
+  context: TargetContext<ModelOptions>,
+  created: (simulation: SteppedSimulation) => void = () => {},
+): Promise<RunResult> {
   const { signal } = context;
   if (signal.aborted) throw aborted(context, undefined);
   const simulation = createSimulation(context.scenario, {
@@ -62,6 +91,7 @@ async function runModel(context: TargetContext<ModelOptions>): Promise<RunResult
     ...(context.onProgress === undefined ? {} : { onProgress: context.onProgress }),
     ...(context.onSample === undefined ? {} : { onSample: context.onSample }),
   });
+  created(simulation);
   let sliceTicks = FIRST_SLICE_TICKS;
   for (;;) {
     const started = performance.now();

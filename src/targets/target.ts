@@ -106,7 +106,10 @@ export interface TargetSession {
   /**
    * What was measured so far, after `run` was aborted (a signal, `--abort-on-fail`) or failed:
    * a result over the seconds completed, or undefined when nothing was measured. The pipeline
-   * marks it aborted and the CLI writes it.
+   * calls it after `cleanup`, marks it aborted (`aborted.secondsDone` is its
+   * `scenario.durationSeconds`) and the CLI writes it. Build it with `RunRecorder.buildPartial`
+   * (series cut to the seconds closed, counters their sums), with the target's own metrics and
+   * `target` section as in a whole result.
    */
   partial?(): RunResult | undefined;
 }

@@ -2,7 +2,7 @@
  * End-to-end: Ctrl-C (SIGINT) and SIGTERM stop a model run of the published binary mid-run. The
  * model computes in slices and yields between them, so the signal is seen within a slice (~20 ms
  * of work), not when the run ends: the process exits 130 long before the run would have finished,
- * says how far it got, and leaves no half-written --out folder.
+ * says how far it got, and writes the seconds it simulated as a partial result marked aborted.
  *
  * No timing is asserted: the run (three simulated days of launch-day, ~20 s of work on an idle
  * machine) is signalled as soon as its --out folder exists, which `run` creates after every input
@@ -10,10 +10,11 @@
  * of its end ("stopped after X of 3 d", X < 3 d).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseResult } from '../../src/result/io.js';
 import { buildIfNeeded } from '../helpers/build.js';
 import { REPO_ROOT } from '../helpers/fake-io.js';
 
@@ -58,7 +59,7 @@ async function interruptedRun(signal: NodeJS.Signals, out: string): Promise<Exit
 
 describe('an interrupted model run (spawned binary)', () => {
   it.each(['SIGINT', 'SIGTERM'] as const)(
-    '%s: exit 130 mid-run, says how far it got, writes nothing',
+    '%s: exit 130 mid-run, says how far it got, writes the partial result marked aborted',
     async (signal) => {
       const out = join(scratch, signal);
       const r = await interruptedRun(signal, out);
@@ -68,16 +69,18 @@ describe('an interrupted model run (spawned binary)', () => {
       expect(r.stderr).toContain(
         `${signal}: stopping the run and cleaning up (${again} again exits at once, without cleanup)\n`,
       );
-      // "interrupted: stopped after 5.2 h of 3 d; nothing to clean up; nothing written" — short of the end.
-      const line =
-        /interrupted: stopped after (.+) of 3 d; (?:cleaned up|nothing to clean up); nothing written\n/.exec(
-          r.stderr,
-        );
+      // "interrupted after 5.2 h of 3 d: partial result written to …" — short of the end.
+      const line = /interrupted after (.+) of 3 d: partial result written to (.+)\n/.exec(r.stderr);
       expect(line, r.stderr).not.toBeNull();
-      expect(r.stderr).not.toContain('as the run ended');
+      expect(line?.[2]).toBe(out);
       expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
-      // The folder `run` made for --out is removed again: no half-written results.
-      expect(existsSync(out)).toBe(false);
+      // The seconds the engine closed before the signal, in a result every reader takes.
+      const result = parseResult(readFileSync(join(out, 'result.json'), 'utf8'), 'result.json');
+      expect(result.aborted?.reason).toBe(`stopped by ${signal}`);
+      expect(result.aborted?.durationSeconds).toBe(3 * 86_400);
+      expect(result.aborted?.secondsDone).toBeLessThan(3 * 86_400);
+      expect(result.series.offered).toHaveLength(result.aborted?.secondsDone ?? -1);
+      expect(readFileSync(join(out, 'summary.md'), 'utf8')).toMatch(/^\*\*⚠ aborted after /);
     },
     120_000,
   );

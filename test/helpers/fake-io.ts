@@ -20,12 +20,19 @@ export interface FakeIoOptions {
   cwd?: string;
   /** When set, writes go to the real filesystem (paths resolve against `cwd` as usual). */
   writeToDisk?: boolean;
+  /** A person at a terminal who answers `prompt` with these lines, in order ('' once they run out). */
+  answers?: readonly string[];
 }
 
 export class FakeIo implements Io {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>> = {};
   readonly isTTY: boolean = false;
+  /** Whether a person can answer: true when the test gave answers. */
+  readonly interactive: boolean;
+  /** The questions `prompt` was asked, in order. */
+  readonly prompts: string[] = [];
+  private readonly answers: string[];
   /** Everything written to stdout, in order. */
   out = '';
   /** Everything written to stderr, in order. */
@@ -40,6 +47,8 @@ export class FakeIo implements Io {
   constructor(options: FakeIoOptions = {}) {
     this.cwd = options.cwd ?? REPO_ROOT;
     this.writeToDisk = options.writeToDisk ?? false;
+    this.answers = [...(options.answers ?? [])];
+    this.interactive = options.answers !== undefined;
     for (const [path, text] of Object.entries(options.files ?? {})) this.addFile(path, text);
   }
 
@@ -51,6 +60,13 @@ export class FakeIo implements Io {
   /** A file the command wrote, by the path given on the command line. */
   writtenFile(path: string): string | undefined {
     return this.written.get(this.absolute(path));
+  }
+
+  /** Asks `question` (kept in `prompts`, written to stderr as a terminal shows it) and answers the next line. */
+  async prompt(question: string): Promise<string> {
+    this.prompts.push(question);
+    this.err += question;
+    return this.answers.shift() ?? '';
   }
 
   stdout(text: string): void {

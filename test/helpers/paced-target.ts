@@ -10,9 +10,11 @@
 import { z } from 'zod';
 import { RunAbortedError } from '../../src/errors.js';
 import type { SecondSample } from '../../src/result/live.js';
+import { RunRecorder } from '../../src/result/recorder.js';
 import type { RunResult } from '../../src/result/types.js';
+import type { Scenario } from '../../src/scenario/schema.js';
 import { modelTarget } from '../../src/targets/model.js';
-import type { Target, TargetContext, TargetShare } from '../../src/targets/target.js';
+import type { DryRunReport, Target, TargetContext, TargetShare } from '../../src/targets/target.js';
 
 export const pacedOptions = z.strictObject({
   /** Milliseconds of wall time per second of the run. */
@@ -81,12 +83,86 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * What a paced target can do beyond the base contract, as issue 12's AWS target does: a partial
+ * result after an abort (the seconds it replayed, through a `RunRecorder` as a real target records
+ * them), its own metrics (integrity per application, requests, HTTP statuses, SDK retries: figures
+ * from the model's result, as a real target counts its own) with a `target` section, a dry run.
+ */
+export interface PacedFeatures {
+  partial?: boolean;
+  own?: boolean;
+  dryRun?: DryRunReport;
+}
+
+/** The metrics a paced target with `own` adds, from the result it replays. */
+function ownMetricsOf(result: RunResult): Record<string, number> {
+  const metrics: Record<string, number> = {};
+  for (const [app, delivered] of Object.entries(result.counters.delivered)) {
+    // Every record acknowledged and read once: none missing, duplicated or out of order.
+    metrics[`integrity.${app}.delivered`] = delivered;
+    metrics[`integrity.${app}.missing`] = 0;
+    metrics[`integrity.${app}.duplicates`] = 0;
+    metrics[`integrity.${app}.outOfOrder`] = 0;
+  }
+  metrics['requests.PutRecords.ok'] = result.counters.putRequests;
+  metrics['http.status.200'] = result.counters.putRequests;
+  metrics['sdk.retries'] = result.counters.retried;
+  return metrics;
+}
+
+/** `result` with the target's section and own metrics, as a real target's session builds it. */
+function withTarget(result: RunResult, context: TargetContext<PacedOptions>): RunResult {
+  const own = ownMetricsOf(result);
+  return {
+    ...result,
+    metrics: { ...result.metrics, ...own },
+    target: {
+      name: 'paced',
+      details: { region: context.options.region, pace: `${context.options.msPerSecond} ms a second` },
+      measures: [...PACED_MEASURES],
+      metrics: own,
+      resources: [`deleted stream shardcast-${context.header.runId}`],
+    },
+  };
+}
+
+/** What a producer-side target sees: its own puts, not the shards nor the consumers. */
+const PACED_MEASURES = [
+  'records.*',
+  'lostRecords',
+  'throttledRatio',
+  'putRequests',
+  'putLatency.*',
+  'throughput.**',
+] as const;
+
 export function pacedTarget(
   log: PacedLog = { calls: [], contexts: [], samples: [] },
+  features: PacedFeatures = {},
 ): Target<PacedOptions> & {
   log: PacedLog;
 } {
   return {
+    ...(features.own
+      ? {
+          ownMetrics: (scenario: Scenario) => [
+            ...scenario.consumers.map((c) => `integrity.${c.name}.*`),
+            'requests.*.*',
+            'http.status.*',
+            'sdk.retries',
+          ],
+        }
+      : {}),
+    ...(features.dryRun === undefined
+      ? {}
+      : {
+          dryRun: async (context: TargetContext<PacedOptions>) => {
+            log.calls.push('dryRun');
+            log.contexts.push(context);
+            return features.dryRun!;
+          },
+        }),
     name: 'paced',
     log,
     describe: () => 'the engine model replayed at a wall-clock pace, for tests',
@@ -108,12 +184,27 @@ export function pacedTarget(
       { name: 'region', option: 'region', type: 'string', description: 'a region, checked as an AWS one' },
     ],
     // What a producer-side target sees: its own puts, not the shards nor the consumers.
-    measures: ['records.*', 'lostRecords', 'throttledRatio', 'putRequests', 'putLatency.*', 'throughput.**'],
+    measures: PACED_MEASURES,
     supportsShares: true,
     prepare: async (context) => {
       log.calls.push(`prepare ${context.share.index}/${context.share.count}`);
       log.contexts.push(context);
+      // The seconds replayed so far, recorded as a real target records its own.
+      let recorder: RunRecorder | undefined;
+      let replayed: RunResult | undefined;
+      const partial = () => {
+        if (recorder === undefined || replayed === undefined) return undefined;
+        log.calls.push('partial');
+        const built = recorder.buildPartial({
+          header: replayed.header,
+          scenario: { ...replayed.scenario, target: 'paced' },
+          pendingAtEnd: 0,
+          firehose: {},
+        });
+        return built === undefined || !features.own ? built : withTarget(built, context);
+      };
       return {
+        ...(features.partial ? { partial } : {}),
         run: async () => {
           log.calls.push('run');
           const session = await modelTarget.prepare({
@@ -123,18 +214,25 @@ export function pacedTarget(
             onSample: undefined,
           });
           const result = await session.run();
+          replayed = result;
+          recorder = new RunRecorder({
+            seconds: context.durationSeconds,
+            consumers: Object.keys(result.series.consumerLagSeconds),
+            firehoses: Object.keys(result.series.firehoseObjects),
+          });
           for (let second = 0; second < context.durationSeconds; second += 1) {
             await sleep(context.options.msPerSecond, context.signal);
             if (context.options.failAfter !== undefined && second >= context.options.failAfter) {
               throw new Error(`endpoint unreachable after ${second} s`);
             }
             const sample = sampleAt(result, second);
+            recorder.addSecond(sample);
             log.samples.push(sample);
             context.onSample?.(sample);
             context.onProgress?.((second + 1) / context.durationSeconds);
           }
           log.calls.push('ran');
-          return result;
+          return features.own ? withTarget(result, context) : result;
         },
         cleanup: async () => {
           log.calls.push('cleanup');

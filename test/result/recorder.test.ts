@@ -241,3 +241,59 @@ describe('RunRecorder, closing seconds', () => {
     recorder.endSecond(2);
   });
 });
+
+describe('RunRecorder.buildPartial: a run stopped early', () => {
+  const SCENARIO_4: RunResult['scenario'] = { ...SCENARIO, durationSeconds: 4 };
+  const run = { header: HEADER, scenario: SCENARIO_4, pendingAtEnd: 0, firehose: {} };
+
+  it('is undefined before the first second closes', () => {
+    const recorder = new RunRecorder({ seconds: 4, consumers: ['app'], firehoses: [] });
+    recorder.countWrites(0, { offered: 5 });
+    expect(recorder.buildPartial(run)).toBeUndefined();
+  });
+
+  it('covers the seconds closed, counters summed over them, the open second left out', () => {
+    const recorder = new RunRecorder({ seconds: 4, consumers: ['app'], firehoses: [] });
+    recorder.countWrites(0, { offered: 10, acknowledged: 8, throttled: 2, retried: 0, dropped: 0 });
+    recorder.countDelivered('app', 0, 6);
+    recorder.recordConsumerLag('app', 0, 0.5);
+    recorder.endSecond(0);
+    recorder.countWrites(1, { offered: 12, acknowledged: 11, throttled: 3, retried: 2, dropped: 1 });
+    recorder.countDelivered('app', 1, 9);
+    recorder.endSecond(1);
+    // Second 2 is under way when the run stops: counted, not closed.
+    recorder.countWrites(2, { offered: 7, acknowledged: 7 });
+    recorder.countDelivered('app', 2, 4);
+    recorder.countPutRequests(5);
+    const result = recorder.buildPartial(run);
+    expect(result).toBeDefined();
+    // Two seconds closed: every series is two long, and the result says it covers 2 s.
+    expect(result?.scenario.durationSeconds).toBe(2);
+    expect(result?.series.offered).toEqual([10, 12]);
+    expect(result?.series.delivered).toEqual({ app: [6, 9] });
+    expect(result?.series.consumerLagSeconds).toEqual({ app: [0.5, 0] });
+    expect(result?.series.latency?.put.p50).toHaveLength(2);
+    // produced 10 + 12 = 22 (second 2's 7 left out); attempts = 22 + 2 retries = 24;
+    // acknowledged 8 + 11 = 19; delivered 6 + 9 = 15; put requests as counted, 5.
+    expect(result?.counters).toMatchObject({
+      produced: 22,
+      acknowledged: 19,
+      throttled: 5,
+      attempts: 24,
+      retried: 2,
+      dropped: 1,
+      putRequests: 5,
+      delivered: { app: 15 },
+    });
+    // throttled ÷ attempts = 5 ÷ 24; mean acknowledged over the 2 s covered = 19 ÷ 2 = 9.5/s.
+    expect(result?.metrics.throttledRatio).toBeCloseTo(5 / 24, 12);
+    expect(result?.metrics['throughput.averageRecordsPerSecond']).toBe(9.5);
+    expect(result?.metrics['consumers.app.delivered']).toBe(15);
+  });
+
+  it('counts a whole second handed over with addSecond as closed', () => {
+    const recorder = new RunRecorder({ seconds: 4, consumers: [], firehoses: [] });
+    recorder.addSecond(sample(0, { offered: 3, acknowledged: 3 }));
+    expect(recorder.buildPartial(run)?.series.offered).toEqual([3]);
+  });
+});

@@ -5,10 +5,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ShardcastError } from '../../src/errors.js';
+import { RunAbortedError, ShardcastError } from '../../src/errors.js';
 import { parseCliGates } from '../../src/gates/validate.js';
 import { loadScenarioText } from '../../src/load.js';
-import { runScenario } from '../../src/run/pipeline.js';
+import { partialOutcome, runScenario } from '../../src/run/pipeline.js';
 import { scenarioHash } from '../../src/scenario/hash.js';
 import type { Scenario } from '../../src/scenario/schema.js';
 import { modelTarget } from '../../src/targets/model.js';
@@ -167,5 +167,52 @@ describe('runScenario', () => {
       expect(source, file).not.toMatch(/\bprocess\.|\bconsole\./);
       expect(source, file).not.toMatch(/from '\.\.\/cli\//);
     }
+  });
+});
+
+describe('runScenario, stopped early', () => {
+  it("rejects on the caller's signal with the model's partial result, marked aborted", async () => {
+    const controller = new AbortController();
+    let samples = 0;
+    const run = runScenario(load(calmScenario({ duration: '1h' })), modelTarget, {
+      signal: controller.signal,
+      onSample: () => {
+        samples += 1;
+        if (samples === 30) controller.abort('stopped by the test');
+      },
+    });
+    const error = await run.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(RunAbortedError);
+    const partial = partialOutcome(error as RunAbortedError);
+    const result = partial?.result;
+    // The signal fired in the 30th sample: the engine finished its slice, the result stops there.
+    const done = result?.aborted?.secondsDone ?? 0;
+    expect(done).toBe(30);
+    expect(result?.aborted).toEqual({
+      reason: 'stopped by the test',
+      secondsDone: done,
+      durationSeconds: 3600,
+    });
+    expect(result?.series.acknowledged).toHaveLength(done);
+    // Its gates are evaluated over what it covers, and its cleanup ran.
+    expect(partial?.cleanup).toEqual({ ok: true, lines: [] });
+    expect((error as RunAbortedError).stoppedBy).toBe('signal');
+  });
+
+  it('returns the partial outcome when a gate fails beyond recovery (abortOnFail)', async () => {
+    const outcome = await runScenario(
+      load(calmScenario({ duration: '1h', gates: ['records.produced < 1000'] })),
+      modelTarget,
+      {
+        abortOnFail: true,
+      },
+    );
+    // calm offers 500 records/s: the total passes 1,000 in its third second and only grows.
+    expect(outcome.result.aborted?.reason).toBe('a gate failed beyond recovery: records.produced < 1000');
+    expect(outcome.result.aborted?.secondsDone).toBeLessThan(3600);
+    expect(outcome.verdicts.map((v) => v.passed)).toEqual([false]);
   });
 });

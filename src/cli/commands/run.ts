@@ -4,10 +4,19 @@ import { allGatesPassed, type GateVerdict } from '../../gates/evaluate.js';
 import { parseCliGates, parseScenarioGates } from '../../gates/validate.js';
 import { absentMetrics, knownMetrics } from '../../load.js';
 import { indexOfMax, maxOf } from '../../numbers.js';
+import { abortedText, isMeasured, NOT_MEASURED, targetView } from '../../report/target-view.js';
 import { endToEndPercentiles } from '../../result/end-to-end.js';
 import { maxSeconds, percentileSeconds } from '../../result/histogram.js';
 import type { RunResult } from '../../result/types.js';
-import { artifactNames, runScenario, writeArtifacts } from '../../run/index.js';
+import {
+  artifactNames,
+  dryRunScenario,
+  partialOutcome,
+  type RunOutcome,
+  runScenario,
+  writeArtifacts,
+} from '../../run/index.js';
+import type { Scenario } from '../../scenario/schema.js';
 import {
   formatBytes,
   formatNumber,
@@ -17,8 +26,9 @@ import {
   plural,
 } from '../../scenario/units.js';
 import { TARGETS } from '../../targets/index.js';
-import type { TargetRegistry } from '../../targets/target.js';
+import type { Target, TargetRegistry } from '../../targets/target.js';
 import { parseDurationArg, parseSeedArg, parseWorkerArg, workerText } from '../args.js';
+import { cliInteraction } from '../interaction.js';
 import { displayPath, type Io } from '../io.js';
 import { outputDirectory, removeCreatedDirectories, writeArtefact } from '../out.js';
 import { ProgressLine } from '../progress.js';
@@ -47,9 +57,13 @@ export interface RunArgs {
   worker?: string | undefined;
   /** The target flags given (`--region`), by flag name: checked against the chosen target's. */
   targetFlags?: Readonly<Record<string, unknown>> | undefined;
+  /** `--dry-run`: print what the target would do and its cost estimate; run nothing, write nothing. */
+  dryRun?: boolean | undefined;
+  /** `--abort-on-fail`: stop as soon as a gate has failed beyond recovery, and write the partial result. */
+  abortOnFail?: boolean | undefined;
 }
 
-/** `shardcast run FILE [--target model] [--seed N] [--duration D] [--out DIR] [--json] [--gate EXPR]… [--set PATH=VALUE]…`. */
+/** `shardcast run FILE [--target model] [--seed N] [--duration D] [--out DIR] [--json] [--gate EXPR]… [--set PATH=VALUE]… [--dry-run] [--abort-on-fail]`. */
 export async function commandRun(io: Io, args: RunArgs, targets: TargetRegistry = TARGETS): Promise<number> {
   const target = targets.get(args.target);
   if (!target) {
@@ -63,11 +77,34 @@ export async function commandRun(io: Io, args: RunArgs, targets: TargetRegistry 
   // Checked before the scenario loads: a flag of another target is a mistake whatever the file says.
   const given = targetOptionsFromFlags(target, args.targetFlags ?? {}, targets);
   const share = args.worker === undefined ? undefined : parseWorkerArg(args.worker);
-  const { scenario, overrides, locate } = loadScenario(io, args.file, args.set, args.allowPath);
+  // A gate may name any target's own metric here; the pipeline then refuses one this target lacks,
+  // saying whose it is (rather than "unknown metric").
+  const every = [...targets.values()];
+  const { scenario, overrides, locate } = loadScenario(io, args.file, args.set, args.allowPath, every);
   const durationSeconds = args.duration === undefined ? undefined : parseDurationArg(args.duration);
   const seed = args.seed === undefined ? undefined : parseSeedArg(args.seed);
   // The scenario's gates were checked against the metrics when it loaded; --gate ones are now.
-  const gates = parseCliGates(args.gate, knownMetrics(scenario), absentMetrics(scenario));
+  const gates = parseCliGates(
+    args.gate,
+    knownMetrics(scenario),
+    absentMetrics(scenario),
+    every.flatMap((t) => t.ownMetrics?.(scenario) ?? []),
+  );
+  const inputs = {
+    seed,
+    durationSeconds,
+    gates,
+    scenarioFile: args.file,
+    locateInScenario: locate,
+    overrides,
+    now: () => io.now(),
+    targetOptions: given.options,
+    locateOption: given.locate,
+    share,
+    describeShare: workerText,
+  };
+  if (args.dryRun === true)
+    return dryRun(io, args, scenario, target, { ...inputs, interaction: cliInteraction(io) });
   const showProgress = io.isTTY && !args.quiet && !args.json && !isCi(io.env);
   const progress = showProgress
     ? new ProgressLine(io, durationSeconds ?? scenario.duration, [
@@ -99,21 +136,15 @@ export async function commandRun(io: Io, args: RunArgs, targets: TargetRegistry 
   // One turn of the event loop arms the signal watcher before a target that computes without
   // yielding: a signal during it is then delivered at its end, not after the files are written.
   if (stopListening !== undefined) await new Promise<void>((resolve) => setImmediate(resolve));
-  let run: Awaited<ReturnType<typeof runScenario>>;
+  let run: RunOutcome;
+  // Set when a signal stopped the run and the target measured something before it.
+  let interrupted: RunAbortedError | undefined;
   try {
     run = await runScenario(scenario, target, {
-      seed,
-      durationSeconds,
-      gates,
-      scenarioFile: args.file,
-      locateInScenario: locate,
-      overrides,
-      now: () => io.now(),
-      targetOptions: given.options,
-      locateOption: given.locate,
-      share,
-      describeShare: workerText,
+      ...inputs,
       signal: controller.signal,
+      abortOnFail: args.abortOnFail === true,
+      interaction: cliInteraction(io, () => progress?.clear()),
       beforeRun: (ready) => {
         // An unusable --out is found before the run, not after minutes of it.
         dir = outputDirectory(io, args.out ?? join('reports', scenario.name, ready.runId), '--out', created);
@@ -127,48 +158,136 @@ export async function commandRun(io: Io, args: RunArgs, targets: TargetRegistry 
       },
     });
   } catch (error) {
-    stopListening?.();
     progress?.clear();
-    // Nothing was written: the folders made for --out go again rather than stay empty.
-    removeCreatedDirectories(io, created);
-    if (!(error instanceof RunAbortedError)) throw error;
-    const cleaned =
-      error.cleanup === undefined
-        ? 'nothing to clean up'
-        : error.cleanup.ok
-          ? 'cleaned up'
-          : 'cleanup failed (above)';
-    io.stderr(`interrupted: ${error.message}; ${cleaned}; nothing written\n`);
-    // What the target created may still exist (and cost money): that is a target failure.
-    return error.cleanup !== undefined && !error.cleanup.ok ? ExitCode.targetFailed : ExitCode.interrupted;
+    const partial = error instanceof RunAbortedError ? partialOutcome(error) : undefined;
+    if (!(error instanceof RunAbortedError) || partial === undefined) {
+      stopListening?.();
+      // Nothing was written: the folders made for --out go again rather than stay empty.
+      removeCreatedDirectories(io, created);
+      if (!(error instanceof RunAbortedError)) throw error;
+      return nothingWritten(io, error);
+    }
+    run = partial;
+    interrupted = error;
   }
   if (showProgress) io.stderr('\r\x1b[2K');
-  const { result, verdicts } = run;
   // Still listening while the results are written (synchronously): a signal then is held until
   // they are, and dropped with the listener, rather than killing the process halfway through them.
+  return writeRun(io, args, { run, interrupted, dir, scenario, stopListening });
+}
+
+/** What an aborted run without a partial result prints, and its exit code. */
+function nothingWritten(io: Io, error: RunAbortedError): number {
+  const cleaned =
+    error.cleanup === undefined
+      ? 'nothing to clean up'
+      : error.cleanup.ok
+        ? 'cleaned up'
+        : 'cleanup failed (above)';
+  io.stderr(
+    `${error.stoppedBy === 'gate' ? 'aborted' : 'interrupted'}: ${error.message}; ${cleaned}; nothing written\n`,
+  );
+  // What the target created may still exist (and cost money): that is a target failure.
+  if (error.cleanup !== undefined && !error.cleanup.ok) return ExitCode.targetFailed;
+  return error.stoppedBy === 'gate' ? ExitCode.gateFailed : ExitCode.interrupted;
+}
+
+/**
+ * Writes a run's artefacts (a finished run's, or a partial one's marked aborted: the same files),
+ * prints its summary, and returns the exit code: 3 when cleanup failed, 130 when a signal stopped
+ * it, 1 when a gate stopped it or failed, 0 otherwise.
+ */
+function writeRun(
+  io: Io,
+  args: RunArgs,
+  state: {
+    run: RunOutcome;
+    interrupted: RunAbortedError | undefined;
+    dir: string;
+    scenario: Scenario;
+    stopListening: (() => void) | undefined;
+  },
+): number {
+  const { run, interrupted, dir, scenario } = state;
+  const { result, verdicts } = run;
   let files: string[];
   try {
     files = writeArtifacts(dir, run, (path, data) => writeArtefact(io, path, data), { html: args.html });
   } finally {
-    stopListening?.();
+    state.stopListening?.();
   }
-
+  const aborted = result.aborted;
   if (args.json) {
     const summaryJson = runSummary({
       result,
       file: args.file,
       hash: result.scenario.hash ?? scenarioHash(scenario),
-      target: target.name,
+      target: run.target,
       outDir: displayPath(io.cwd, dir),
       files,
       verdicts,
       metrics: run.metrics,
     });
     io.stdout(`${JSON.stringify(summaryJson, null, 2)}\n`);
-  } else io.stdout(renderRunSummary(result, verdicts, target.name, dir, io.cwd, files));
+    // An interrupted run prints one line, and its summary only when asked for JSON (a script reads it).
+  } else if (interrupted === undefined)
+    io.stdout(renderRunSummary(result, verdicts, run.target, dir, io.cwd, files));
+  if (aborted !== undefined) {
+    const planned = aborted.durationSeconds ?? scenario.duration;
+    const why = interrupted === undefined ? ` (${aborted.reason})` : '';
+    io.stderr(
+      `${interrupted === undefined ? 'aborted' : 'interrupted'} after ${formatSeconds(aborted.secondsDone)} of ${formatSeconds(planned)}${why}: partial result written to ${displayPath(io.cwd, dir)}\n`,
+    );
+  }
   // A target that could not remove what it created has failed, whatever the gates say: it costs money.
   if (!run.cleanup.ok) return ExitCode.targetFailed;
+  if (interrupted !== undefined) return ExitCode.interrupted;
+  // Stopped by a gate that failed beyond recovery: the gate failed, whatever the partial verdicts.
+  if (aborted !== undefined) return ExitCode.gateFailed;
   return allGatesPassed(verdicts) ? ExitCode.ok : ExitCode.gateFailed;
+}
+
+/**
+ * `run --dry-run`: every input check of a run, then what the target would do, without a network
+ * call or a file written; exit 2 when the target's guard (the cost) would refuse the run.
+ */
+async function dryRun(
+  io: Io,
+  args: RunArgs,
+  scenario: Scenario,
+  target: Target<unknown>,
+  options: Parameters<typeof dryRunScenario>[2],
+): Promise<number> {
+  const report = await dryRunScenario(scenario, target, options);
+  if (args.json) {
+    io.stdout(
+      `${JSON.stringify({ dryRun: true, target: report.target, lines: report.lines, ...(report.refusal === undefined ? {} : { refusal: report.refusal }) }, null, 2)}\n`,
+    );
+  } else io.stdout(report.lines.map((line) => `${line}\n`).join(''));
+  if (report.refusal !== undefined) {
+    throw new ShardcastError('refused', report.refusal, ExitCode.invalidInput);
+  }
+  return ExitCode.ok;
+}
+
+/** The terminal summary's lines of a real target: where it ran, its own metrics, its resources. */
+function targetLines(result: RunResult): string[] {
+  const view = targetView(result);
+  if (view === undefined) return [];
+  const out = [
+    '',
+    `Target ${view.name}${view.details.length === 0 ? '' : `: ${view.details.map(([k, v]) => `${k} ${v}`).join(', ')}`}`,
+  ];
+  if (view.notMeasured.length > 0) out.push(`  not measured by this target: ${view.notMeasured.join(', ')}`);
+  for (const group of view.groups) {
+    for (const row of group.rows) {
+      const [first, ...values] = row;
+      const cells = values.map((v, i) => `${group.headers[i + 1] ?? ''} ${v}`.trim()).join(', ');
+      out.push(`  ${group.title.split(',')[0]!.toLowerCase().padEnd(9)} ${first}: ${cells}`);
+    }
+  }
+  for (const line of view.resources) out.push(`  resource  ${line}`);
+  return out;
 }
 
 /** What cleanup did, for stderr: one line per resource, or why it failed. */
@@ -216,18 +335,36 @@ export function renderRunSummary(
       ? `, ${formatNumber(simulated / result.header.wallSeconds)}× real time`
       : '';
   const out: string[] = [];
+  // A figure the target did not measure: its label and "not measured", never a measured-looking 0.
+  const shown = (metric: string, label: string, text: string) =>
+    isMeasured(result, metric) ? text : `  ${label.padEnd(9)} ${NOT_MEASURED} by the ${target} target`;
   out.push(
-    `Run ${result.header.runId} of ${result.scenario.name} on ${target} (seed ${result.scenario.seed}${(result.scenario.overrides ?? []).map((o) => `, --set ${o}`).join('')}, ${formatSeconds(simulated)} simulated in ${formatSeconds(result.header.wallSeconds)}${speed})`,
+    `Run ${result.header.runId} of ${result.scenario.name} on ${target} (seed ${result.scenario.seed}${(result.scenario.overrides ?? []).map((o) => `, --set ${o}`).join('')}, ${formatSeconds(simulated)} ${result.target === undefined ? 'simulated' : 'run'} in ${formatSeconds(result.header.wallSeconds)}${speed})`,
+    ...(result.aborted === undefined ? [] : [`  ⚠ ${abortedText(result.aborted)}`]),
     ...(result.scenario.shardsFromPlan === undefined
       ? []
       : [`  ${sizedByPlanNote(result.scenario.shardsFromPlan)}`]),
     '',
-    `  records   produced ${formatNumber(c.produced)}, acknowledged ${formatNumber(c.acknowledged)} (${formatPercent(c.produced > 0 ? c.acknowledged / c.produced : 1)})`,
-    `  throttled ${plural(c.throttled, 'attempt')} of ${formatNumber(c.attempts)} (${formatPercent(m.throttledRatio ?? 0)}), ${plural(c.retried, 'retry', 'retries')}`,
-    `  lost      ${plural(c.dropped, 'record')} after ${isSingular(c.dropped) ? 'its' : 'their'} last attempt${c.pendingAtEnd > 0 ? `; ${formatNumber(c.pendingAtEnd)} still waiting for a retry at the end` : ''}`,
+  );
+  out.push(
+    shown(
+      'records.produced',
+      'records',
+      `  records   produced ${formatNumber(c.produced)}, acknowledged ${formatNumber(c.acknowledged)} (${formatPercent(c.produced > 0 ? c.acknowledged / c.produced : 1)})`,
+    ),
+    shown(
+      'throttledRatio',
+      'throttled',
+      `  throttled ${plural(c.throttled, 'attempt')} of ${formatNumber(c.attempts)} (${formatPercent(m.throttledRatio ?? 0)}), ${plural(c.retried, 'retry', 'retries')}`,
+    ),
+    shown(
+      'lostRecords',
+      'lost',
+      `  lost      ${plural(c.dropped, 'record')} after ${isSingular(c.dropped) ? 'its' : 'their'} last attempt${c.pendingAtEnd > 0 ? `; ${formatNumber(c.pendingAtEnd)} still waiting for a retry at the end` : ''}`,
+    ),
   );
   const hottest = result.shardSeries.hottest[0];
-  if (hottest) {
+  if (hottest && isMeasured(result, 'shards.maxUtilization')) {
     const index = indexOfMax(hottest.utilization);
     const peak = hottest.utilization[index] ?? 0;
     // Downsampled rows hold each step's maximum: the peak lies somewhere in its step's seconds.
@@ -251,19 +388,32 @@ export function renderRunSummary(
       ? `end to end: ${endToEnd}`
       : `end to end p95 ${endToEnd[0]}, p99 ${endToEnd[1]}`;
   out.push(
-    `  latency   put p50 ${formatSeconds(percentileSeconds(result.histograms.putLatency, 50))}, p95 ${formatSeconds(percentileSeconds(result.histograms.putLatency, 95))}, p99 ${formatSeconds(percentileSeconds(result.histograms.putLatency, 99))}, max ${formatSeconds(maxSeconds(result.histograms.putLatency))}; ${e2e}`,
+    shown(
+      'putLatency.p50',
+      'latency',
+      `  latency   put p50 ${formatSeconds(percentileSeconds(result.histograms.putLatency, 50))}, p95 ${formatSeconds(percentileSeconds(result.histograms.putLatency, 95))}, p99 ${formatSeconds(percentileSeconds(result.histograms.putLatency, 99))}, max ${formatSeconds(maxSeconds(result.histograms.putLatency))}; ${e2e}`,
+    ),
   );
   for (const [name, lag] of Object.entries(result.series.consumerLagSeconds)) {
     out.push(
-      `  consumer  ${name}: ${plural(c.delivered[name] ?? 0, 'record')}, lag max ${formatSeconds(maxOf(lag, 0))}`,
+      shown(
+        `consumers.${name}.delivered`,
+        'consumer',
+        `  consumer  ${name}: ${plural(c.delivered[name] ?? 0, 'record')}, lag max ${formatSeconds(maxOf(lag, 0))}`,
+      ),
     );
   }
   for (const [name, f] of Object.entries(c.firehose)) {
     const latency = result.histograms.firehoseDeliveryLatency[name];
     out.push(
-      `  firehose  ${name}: ${plural(f.objects, 'object')} of ${formatBytes(f.objects > 0 ? f.objectBytes / f.objects : 0)} on average, delivery ${latency ? `p95 ${formatSeconds(percentileSeconds(latency, 95))}, p99 ${formatSeconds(percentileSeconds(latency, 99))}` : '—'}${f.throttled > 0 ? `, ${plural(f.throttled, 'record')} throttled by the Direct PUT quota` : ''}`,
+      shown(
+        `firehose.${name}.objects`,
+        'firehose',
+        `  firehose  ${name}: ${plural(f.objects, 'object')} of ${formatBytes(f.objects > 0 ? f.objectBytes / f.objects : 0)} on average, delivery ${latency ? `p95 ${formatSeconds(percentileSeconds(latency, 95))}, p99 ${formatSeconds(percentileSeconds(latency, 99))}` : '—'}${f.throttled > 0 ? `, ${plural(f.throttled, 'record')} throttled by the Direct PUT quota` : ''}`,
+      ),
     );
   }
+  out.push(...targetLines(result));
   if (verdicts.length > 0) {
     out.push('', `Gates (${verdicts.filter((v) => v.passed).length} of ${verdicts.length} passed)`);
     for (const v of verdicts) out.push(`  ${v.passed ? '✓' : '✗'} ${v.gate}: ${v.message}`);

@@ -2,6 +2,8 @@ import { stringify } from 'yaml';
 import { ExitCode, formatProblem, InvalidInputError, type Problem } from '../../errors.js';
 import type { Scenario } from '../../scenario/schema.js';
 import { plural } from '../../scenario/units.js';
+import { TARGETS } from '../../targets/index.js';
+import type { TargetRegistry } from '../../targets/target.js';
 import type { Io } from '../io.js';
 import { loadScenario } from '../read.js';
 
@@ -58,10 +60,11 @@ export interface ValidateArgs {
 }
 
 /** `shardcast validate FILE [--print] [--json] [--set PATH=VALUE]…`: a verdict (text or JSON), or the scenario resolved. */
-export function commandValidate(io: Io, args: ValidateArgs): number {
+export function commandValidate(io: Io, args: ValidateArgs, targets: TargetRegistry = TARGETS): number {
   let loaded: ReturnType<typeof loadScenario>;
   try {
-    loaded = loadScenario(io, args.file, args.set, args.allowPath);
+    // A gate may name the own metric of any target `run` can go to (`integrity.<app>.missing`).
+    loaded = loadScenario(io, args.file, args.set, args.allowPath, [...targets.values()]);
   } catch (error) {
     // The problems go to stderr as ever (main prints them, exit 2); a script reading stdout gets them too.
     if (args.json && !args.print && error instanceof InvalidInputError) {
