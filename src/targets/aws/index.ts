@@ -46,8 +46,8 @@ export function awsOwnMetrics(scenario: Scenario): string[] {
     ...scenario.consumers.flatMap((c) =>
       ['delivered', 'missing', 'duplicates', 'outOfOrder'].map((m) => `integrity.${c.name}.${m}`),
     ),
-    'lostRecords',
     'requests.**',
+    'entries.**',
     'http.**',
     'errors.**',
     'sdk.retries',

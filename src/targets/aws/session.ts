@@ -91,7 +91,7 @@ export function createAwsSession(
       running = { run, closed: 0 };
       return runSession(context, running, about, parts);
     },
-    partial: () => (running === undefined ? undefined : buildResult(context, running, about)),
+    partial: () => (running === undefined ? undefined : buildResult(context, running, about, true)),
   };
 }
 
@@ -257,8 +257,23 @@ function linked(signal: AbortSignal): AbortController {
   return controller;
 }
 
-/** The RunResult over the seconds closed, with the target's own metrics and section. */
-function buildResult(context: TargetContext<AwsOptions>, running: Running, about: SessionAbout): RunResult {
+/**
+ * The RunResult with the target's own metrics and section: of the whole run, or (`partial`) of the
+ * seconds closed before an abort (undefined when none was), its integrity counts as they stood.
+ */
+function buildResult(
+  context: TargetContext<AwsOptions>,
+  running: Running,
+  about: SessionAbout,
+  partial: true,
+): RunResult | undefined;
+function buildResult(context: TargetContext<AwsOptions>, running: Running, about: SessionAbout): RunResult;
+function buildResult(
+  context: TargetContext<AwsOptions>,
+  running: Running,
+  about: SessionAbout,
+  partial = false,
+): RunResult | undefined {
   const { run } = running;
   const integrity = run.ledger.counts();
   const firehose: Record<string, FirehoseTotals> = {};
@@ -274,7 +289,9 @@ function buildResult(context: TargetContext<AwsOptions>, running: Running, about
     };
   }
   const pendingAtEnd = running.producers?.pendingAtEnd ?? 0;
-  const result = run.recorder.build({
+  const result = (
+    partial ? run.recorder.buildPartial.bind(run.recorder) : run.recorder.build.bind(run.recorder)
+  )({
     header: context.header,
     scenario: {
       name: run.scenario.name,
@@ -288,6 +305,7 @@ function buildResult(context: TargetContext<AwsOptions>, running: Running, about
     delivered: Object.fromEntries(Object.entries(integrity).map(([app, c]) => [app, c.delivered])),
     firehose,
   });
+  if (result === undefined) return undefined;
   const own: Record<string, number> = {};
   for (const [app, c] of Object.entries(integrity)) {
     own[`integrity.${app}.delivered`] = c.delivered;

@@ -57,7 +57,7 @@ producers:
   expect(run.recorder.totals.produced).toBe(1000);
   expect(run.recorder.totals.acknowledged).toBe(1000);
   expect(run.recorder.totals.dropped).toBe(0);
-  const { decodeAggregatedRecord } = await import('../../../src/aws/aggregation.js');
+  const { decodeAggregatedRecord } = await import('../../../src/aws/deaggregation.js');
   const { readRecordHeader } = await import('../../../src/workload/record-header.js');
   const byProducer: number[][] = [[], []];
   for (const r of await readBack(clients.kinesis, 'k')) {

@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeAggregatedRecord, encodeAggregatedRecord } from '../../../src/aws/aggregation.js';
+import { encodeAggregatedRecord } from '../../../src/aws/aggregation.js';
+import { decodeAggregatedRecord } from '../../../src/aws/deaggregation.js';
 import { routingHashKey } from '../../../src/aws/hash.js';
 import { type Entry, plainEntry, RetryQueue, type UserRecord } from '../../../src/targets/aws/entries.js';
 import { KplAggregator } from '../../../src/targets/aws/kpl.js';

@@ -5,7 +5,7 @@
  */
 import type { PutRecordsCommandInput } from '@aws-sdk/client-kinesis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeAggregatedRecord } from '../../../src/aws/aggregation.js';
+import { decodeAggregatedRecord } from '../../../src/aws/deaggregation.js';
 import { runProducers } from '../../../src/targets/aws/producer.js';
 import type { AwsRun } from '../../../src/targets/aws/run.js';
 import {
