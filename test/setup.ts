@@ -5,3 +5,6 @@
 import fc from 'fast-check';
 
 fc.configureGlobal({ seed: Number(process.env.FC_SEED ?? 20_261_124) });
+
+// As bin/shardcast.js does: the SDK's Node-22 notice is noise here (the lock pins versions that run on Node 20).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
