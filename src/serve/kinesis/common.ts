@@ -35,6 +35,13 @@ export const TAG_VALUE_MAX = KINESIS.tagValueMaxChars.value;
 const RESERVED_TAG_PREFIX = 'aws:';
 
 /**
+ * What a Kinesis tag key or value may hold (AWS::Kinesis::Stream Tag: "Valid characters: Unicode
+ * letters, digits, white space, _ . / = + - % @"): no ':' — unlike EFS or S3 tags — as kinesalite
+ * also recorded AWS answering.
+ */
+const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_./=+\-%@]*$/u;
+
+/**
  * A request's `Tags` map as entries, its keys checked. Entries, not an object read with `in` or
  * property access: a key such as `__proto__` or `constructor` is a tag like any other.
  */
@@ -45,6 +52,12 @@ export function tagEntries(tags: unknown, streamName: string, accountId: string)
     throw new AwsError(
       'InvalidArgumentException',
       `Failed to add tags to stream ${streamName} under account ${accountId} because the tag key ${reserved[0]} uses the prefix '${RESERVED_TAG_PREFIX}', which is reserved for AWS use.`,
+    );
+  }
+  if (entries.some(([key, value]) => !TAG_CHARACTERS.test(key) || !TAG_CHARACTERS.test(String(value)))) {
+    throw new AwsError(
+      'InvalidArgumentException',
+      'Some tags contain invalid characters. Valid characters: Unicode letters, digits, white space, _ . / = + - % @.',
     );
   }
   return entries;

@@ -106,13 +106,32 @@ describe('tag keys', () => {
       client.send(new CreateStreamCommand({ StreamName: 'reserved', ShardCount: 1, Tags: { 'aws:x': '1' } })),
     );
     expect(created.name).toBe('InvalidArgumentException');
-    // A key that only contains "aws:" later on is a tag like any other.
-    await client.send(new AddTagsToStreamCommand({ StreamName: name, Tags: { 'my:aws:key': '1' } }));
-    expect(await tagsOf(name)).toEqual({ 'my:aws:key': '1', team: 'a' });
+    // A key that only mentions aws later on is a tag like any other.
+    await client.send(new AddTagsToStreamCommand({ StreamName: name, Tags: { 'my-aws-key': '1' } }));
+    expect(await tagsOf(name)).toEqual({ 'my-aws-key': '1', team: 'a' });
   });
 });
 
 describe('tag limits, from KINESIS (API-K)', () => {
+  it("refuses characters outside Kinesis' tag set (no ':', unlike other services' tags), in keys and values", async () => {
+    const name = await stream();
+    // Valid: Unicode letters, digits, white space and _ . / = + - % @ (AWS::Kinesis::Stream Tag).
+    await client.send(
+      new AddTagsToStreamCommand({
+        StreamName: name,
+        Tags: { 'shardcast/run-id': 'r 1', 'é_.=+-%@': 'x/y' },
+      }),
+    );
+    for (const tags of [{ 'shardcast:run-id': '1' }, { team: 'a:b' }, { 'a#b': '1' }]) {
+      const error = await errorOf(client.send(new AddTagsToStreamCommand({ StreamName: name, Tags: tags })));
+      expect(error).toBeInstanceOf(InvalidArgumentException);
+      expect(error.message).toBe(
+        'Some tags contain invalid characters. Valid characters: Unicode letters, digits, white space, _ . / = + - % @.',
+      );
+    }
+    expect(await tagsOf(name)).toEqual({ 'shardcast/run-id': 'r 1', 'é_.=+-%@': 'x/y' });
+  });
+
   it('are the documented figures', () => {
     expect([
       KINESIS.tagsPerStreamMax.value,
