@@ -223,8 +223,11 @@ export async function runScenario<Options>(
         },
       });
     } catch (error) {
-      // `prepare` leaves nothing behind when it throws (the contract): there is no session to clean up.
-      throw signal.aborted ? aborted(error) : error;
+      // `prepare` leaves nothing behind when it throws (the contract): there is no session to clean
+      // up. What it removed itself on the way out (a target that was creating when the signal
+      // came) is its cleanup report.
+      const removed = error instanceof RunAbortedError ? error.cleanup : undefined;
+      throw signal.aborted ? aborted(error, removed) : error;
     }
     let result: RunResult;
     try {
@@ -272,6 +275,21 @@ export async function runScenario<Options>(
     };
     // Which inputs made it: `compare` warns when two results of one name ran different scenarios.
     result.scenario = { ...result.scenario, hash: scenarioHash(scenario) };
+    // What the target created and what became of it, as its cleanup says (it ran after the result
+    // was built): a deletion that failed is not reported as done.
+    if (result.target !== undefined) {
+      result.target = {
+        ...result.target,
+        resources: [
+          ...result.target.resources,
+          ...(cleanup.ok
+            ? cleanup.lines.map((line) => `cleanup: ${line}`)
+            : [
+                `cleanup failed: ${cleanup.error instanceof Error ? cleanup.error.message : String(cleanup.error)}`,
+              ]),
+        ],
+      };
+    }
 
     const metrics = { ...plan.metrics, ...result.metrics };
     const verdicts = evaluateGates(gates, metrics);

@@ -20,7 +20,7 @@ import { ExitCode, RunAbortedError, ShardcastError } from '../../errors.js';
 import type { AwsOptions } from './options.js';
 import type { AwsClients } from './run.js';
 
-/** Sockets per client: each producer keeps up to `maxInFlight` (default 16) PutRecords in flight. */
+/** Sockets per client at least (the writers' get one per request a producer may keep in flight). */
 const MAX_SOCKETS = 64;
 /** Region a local endpoint is signed for when none is configured. */
 const LOCAL_REGION = 'us-east-1';
@@ -57,18 +57,40 @@ export function clientConfig(options: AwsOptions) {
   };
 }
 
-export function createClients(options: AwsOptions): AwsClients {
+/** How long one HTTP attempt may take before it is abandoned (a server that never answers must not hang the run). */
+const REQUEST_TIMEOUT_MS = 30_000;
+/** How long opening a connection may take. */
+const CONNECTION_TIMEOUT_MS = 5_000;
+
+/**
+ * The run's clients: the control plane's with the SDK's retries; the data plane's (writes, polling
+ * reads, SubscribeToShard) with one attempt a call — the producers resend with the scenario's own
+ * retry policy, which then counts every attempt, and the readers back off themselves — each on its
+ * own sockets: `writers` × `maxInFlight` for the producers' requests in flight.
+ */
+export function createClients(options: AwsOptions, writers = 1): AwsClients {
   const config = clientConfig(options);
-  const agent = { keepAlive: true, maxSockets: MAX_SOCKETS };
-  const http1 = () =>
-    new NodeHttpHandler({ httpAgent: new HttpAgent(agent), httpsAgent: new HttpsAgent(agent) });
+  const http1 = (maxSockets: number) => {
+    const agent = { keepAlive: true, maxSockets };
+    return new NodeHttpHandler({
+      httpAgent: new HttpAgent(agent),
+      httpsAgent: new HttpsAgent(agent),
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      connectionTimeout: CONNECTION_TIMEOUT_MS,
+    });
+  };
+  const writeSockets = Math.max(MAX_SOCKETS, writers * options.maxInFlight);
+  const dataPlane = { ...config, maxAttempts: 1 };
   return {
-    kinesis: new KinesisClient({ ...config, requestHandler: http1() }),
+    kinesis: new KinesisClient({ ...config, requestHandler: http1(MAX_SOCKETS) }),
     kinesisStreaming: new KinesisClient({
-      ...config,
+      ...dataPlane,
       requestHandler: new NodeHttp2Handler({ disableConcurrentStreams: false }),
     }),
-    firehose: new FirehoseClient({ ...config, requestHandler: http1() }),
+    firehose: new FirehoseClient({ ...config, requestHandler: http1(MAX_SOCKETS) }),
+    kinesisWrite: new KinesisClient({ ...dataPlane, requestHandler: http1(writeSockets) }),
+    kinesisRead: new KinesisClient({ ...dataPlane, requestHandler: http1(MAX_SOCKETS) }),
+    firehoseWrite: new FirehoseClient({ ...dataPlane, requestHandler: http1(writeSockets) }),
   };
 }
 
@@ -76,6 +98,9 @@ export function destroyClients(clients: AwsClients): void {
   clients.kinesis.destroy();
   clients.kinesisStreaming.destroy();
   clients.firehose.destroy();
+  clients.kinesisWrite?.destroy();
+  clients.kinesisRead?.destroy();
+  clients.firehoseWrite?.destroy();
 }
 
 /** Error names that mean the credentials are missing, wrong or expired (not a broken endpoint). */

@@ -11,6 +11,7 @@
  * 5. the resources, created and ACTIVE, or removed again when a step fails (exit 3).
  * The session's `cleanup` deletes what step 5 created and nothing else (or keeps it with `--keep`).
  */
+import { ExitCode, ShardcastError } from '../../errors.js';
 import type { Scenario } from '../../scenario/schema.js';
 import type { Target, TargetContext, TargetSession } from '../target.js';
 import { checkAccess, createClients, destroyClients } from './clients.js';
@@ -57,8 +58,9 @@ export function awsOwnMetrics(scenario: Scenario): string[] {
 
 /** The run's own lines for the user, one per resource, as `cleanup` will treat it. */
 function resourceLinesOf(resources: RunResources, ledger: ResourceLedger, keep: boolean): string[] {
+  // What became of them is the cleanup's to say (the pipeline adds its lines after it ran).
   const lines = ledger.created.map(
-    (r) => `${r.kind} ${r.name}: created by this run, ${keep ? 'kept (--keep)' : 'deleted at the end'}`,
+    (r) => `${r.kind} ${r.name}: created by this run${keep ? ', kept (--keep)' : ''}`,
   );
   if (resources.existing) lines.unshift(`stream ${resources.streamName}: existing, never changed or deleted`);
   return lines;
@@ -76,7 +78,10 @@ async function prepareAws(
   refuseProblems([...existingStreamProblems(scenario, options), ...awsOnlyProblems(scenario, options)]);
   const estimate = checkCost(context);
   await confirmRun(context, estimate);
-  const clients: AwsClients = createClients(options);
+  const clients: AwsClients = createClients(
+    options,
+    scenario.producers.reduce((n, p) => n + p.instances, 0),
+  );
   try {
     const region = await checkAccess(clients, options, context.signal);
     const { resources, ledger } = await prepareResources({
@@ -105,7 +110,9 @@ async function prepareAws(
     });
     let cleaned: Promise<string[]> | undefined;
     return {
-      run: () => session.run(),
+      // An SDK error no part turned into words (a listing refused by the endpoint) is the
+      // target's failure, exit 3, in one line: never an internal error with a stack trace.
+      run: () => session.run().catch((error: unknown) => Promise.reject(asTargetFailure(error))),
       partial: () => session.partial(),
       // Once, however often it is called: the pipeline calls it after a result, an error or an abort.
       cleanup: () => {
@@ -152,3 +159,17 @@ const AWS_TARGET_BASE = {
 } satisfies Omit<Target<AwsOptions>, 'prepare'>;
 
 export const awsTarget: Target<AwsOptions> = makeAwsTarget();
+
+/** `error` as the target's failure (exit 3) when it is not already shardcast's own. */
+export function asTargetFailure(error: unknown): unknown {
+  if (error instanceof ShardcastError || !(error instanceof Error)) return error;
+  const name = error.name === 'Error' ? '' : `${error.name}: `;
+  return Object.assign(
+    new ShardcastError(
+      'target-failed',
+      `the run failed: ${name}${error.message.split('\n')[0]}`,
+      ExitCode.targetFailed,
+    ),
+    { cause: error },
+  );
+}

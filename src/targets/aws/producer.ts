@@ -30,6 +30,7 @@
  * an InternalFailure entry is counted there, retried, and not counted as throttled), the put
  * latency of every acknowledged user record, and each Kinesis record's offered load on its shard.
  */
+import { setMaxListeners } from 'node:events';
 import { ExitCode, ShardcastError } from '../../errors.js';
 import type { Producer } from '../../scenario/schema.js';
 import { nextDelay, retriesAfter } from '../../workload/backoff.js';
@@ -98,14 +99,30 @@ export async function runProducers(
 ): Promise<ProducersOutcome> {
   const failed = new AbortController();
   const stop = AbortSignal.any([signal, run.signal, failed.signal]);
+  // Every runner and every request in flight listens to it: hundreds of listeners are expected.
+  setMaxListeners(0, stop);
   const firehose: ProducersOutcome['firehose'] = {};
-  const runners = run.scenario.producers.map((producer, index) => {
+  const runners = run.scenario.producers.flatMap((producer, index) => {
     let counts: ProducersOutcome['firehose'][string] | undefined;
     if (producer.destination !== 'stream') {
       counts = firehose[producer.destination] ?? { records: 0, bytes: 0, throttled: 0 };
       firehose[producer.destination] = counts;
     }
-    return new ProducerRunner(run, index, producer, options.maxInFlight, stop, counts);
+    // One runner per instance, as the producer's processes would run: each with its own batches,
+    // aggregates and requests in flight (the model's batching is per instance too).
+    const dealer = new InstanceDealer(
+      new ProducerWorkload(producer, {
+        seed: run.seed,
+        durationSeconds: run.durationSeconds,
+        share: run.share,
+      }),
+      producer.instances,
+    );
+    return Array.from(
+      { length: producer.instances },
+      (_, instance) =>
+        new ProducerRunner(run, index, producer, dealer, instance, options.maxInFlight, stop, counts),
+    );
   });
   const settled = await Promise.allSettled(
     runners.map((runner) =>
@@ -122,18 +139,50 @@ export async function runProducers(
   return { pendingAtEnd: runners.reduce((sum, r) => sum + r.unresolved, 0), firehose };
 }
 
-/** One producer's loop: schedule → batches → requests → acknowledgements and retries. */
+/** A scheduled record with its number in its producer's sequence (the header's `sequence`). */
+type NumberedRecord = ProducerRecord & { sequence: number };
+
+/**
+ * One producer's records dealt to its instances: record k of the schedule goes to instance
+ * k mod n, numbered k, so the producer's sequence stays one dense count (the integrity ledger's)
+ * whichever instance sends a record. Each instance takes its records in time order; the records
+ * it passes over wait in their instance's queue (a few at most: every instance takes its records
+ * as their time comes).
+ */
+export class InstanceDealer {
+  private readonly queues: NumberedRecord[][];
+  private dealt = 0;
+
+  constructor(
+    readonly workload: ProducerWorkload,
+    readonly instances: number,
+  ) {
+    this.queues = Array.from({ length: instances }, () => []);
+  }
+
+  /** Instance `instance`'s next record, or undefined when the schedule has no more for it. */
+  next(instance: number): NumberedRecord | undefined {
+    const queue = this.queues[instance]!;
+    while (queue.length === 0) {
+      const record = this.workload.next();
+      if (record.done) return undefined;
+      const sequence = this.dealt++;
+      this.queues[sequence % this.instances]!.push({ ...record.value, sequence });
+    }
+    return queue.shift();
+  }
+}
+
+/** One producer instance's loop: schedule → batches → requests → acknowledgements and retries. */
 class ProducerRunner {
   /** User records sent at least once and neither acknowledged nor dropped. */
   unresolved = 0;
   /** The error that ended this producer, when a request failed for good. */
   fatal: unknown;
-  private readonly workload: ProducerWorkload;
   private readonly sink: Sink;
   private readonly aggregator: KplAggregator | undefined;
   private readonly retries = new RetryQueue();
-  private next: ProducerRecord | undefined;
-  private sequence = 0;
+  private next: NumberedRecord | undefined;
   private batch: Entry[] = [];
   private batchBytes = 0;
   /** When the open batch (or aggregate) must go: its first record's schedule + linger. */
@@ -147,15 +196,12 @@ class ProducerRunner {
     private readonly run: AwsRun,
     private readonly index: number,
     private readonly producer: Producer,
+    private readonly dealer: InstanceDealer,
+    private readonly instance: number,
     private readonly maxInFlight: number,
     private readonly signal: AbortSignal,
     private readonly firehose: { records: number; bytes: number; throttled: number } | undefined,
   ) {
-    this.workload = new ProducerWorkload(producer, {
-      seed: run.seed,
-      durationSeconds: run.durationSeconds,
-      share: run.share,
-    });
     const header: HeaderBase = { runTag: run.ledger.runTag, producer: index, worker: run.share.index };
     this.sink =
       firehose === undefined ? kinesisSink(run, producer, header) : firehoseSink(run, producer, header);
@@ -168,7 +214,7 @@ class ProducerRunner {
 
   async produce(): Promise<void> {
     const clock = this.run.clock;
-    this.next = this.workload.next().value;
+    this.next = this.dealer.next(this.instance);
     while (!this.stopped) {
       const now = clock.seconds();
       // A batch whose linger ended before a record's time, with a request slot free then, went
@@ -183,7 +229,7 @@ class ProducerRunner {
       while (this.next !== undefined && this.next.at <= now && !this.stopped) {
         if (this.lingerEndedBefore(this.next.at)) await this.flush();
         await this.addUser(this.take(this.next));
-        this.next = this.workload.next().value;
+        this.next = this.dealer.next(this.instance);
       }
       if (this.stopped) break;
       // The last batch goes at once: nothing else is coming to fill it.
@@ -200,9 +246,9 @@ class ProducerRunner {
   }
 
   /** A scheduled record as a user record: its sequence, key bytes and data size. */
-  private take(record: ProducerRecord): UserRecord {
+  private take(record: NumberedRecord): UserRecord {
     return {
-      sequence: this.sequence++,
+      sequence: record.sequence,
       at: record.at,
       partitionKey: record.partitionKey,
       explicitHashKey: record.explicitHashKey,
@@ -280,14 +326,26 @@ class ProducerRunner {
     if (this.stopped) return;
     const run = this.run;
     const second = run.clock.second();
-    let offered = 0;
+    const last = run.recorder.seconds - 1;
     let retried = 0;
+    // First sends count as offered in the second they were scheduled in, as the model counts its
+    // arrivals: a stalled producer's backlog does not pile into the second it finally goes out in.
+    const offered = new Map<number, number>();
     for (const entry of entries) {
-      if (entry.attempt === 1) offered += entry.users.length;
-      else retried += entry.users.length;
+      if (entry.attempt !== 1) {
+        retried += entry.users.length;
+        continue;
+      }
+      for (const user of entry.users) {
+        const at = Math.min(last, Math.max(0, Math.floor(user.at)));
+        offered.set(at, (offered.get(at) ?? 0) + 1);
+      }
     }
-    this.unresolved += offered;
-    run.recorder.countWrites(second, { offered, retried });
+    for (const [at, n] of offered) {
+      this.unresolved += n;
+      run.recorder.countWrites(at, { offered: n });
+    }
+    if (retried > 0) run.recorder.countWrites(second, { retried });
     run.recorder.countPutRequests(1);
     this.inFlight += 1;
     if (this.inFlight >= this.maxInFlight) this.slotFreeSince = Number.POSITIVE_INFINITY;
@@ -378,7 +436,7 @@ class ProducerRunner {
     for (const entry of entries) {
       if (retriesAfter(this.producer.retry, entry.attempt)) {
         entry.attempt += 1;
-        entry.dueAt = now + nextDelay(this.producer.retry, entry.attempt, this.workload.backoffRng);
+        entry.dueAt = now + nextDelay(this.producer.retry, entry.attempt, this.dealer.workload.backoffRng);
         this.retries.push(entry);
       } else {
         dropped += entry.users.length;

@@ -197,6 +197,7 @@ export async function prepareResources(
     return { resources: { ...stream, consumerArns, deliveryStreams }, ledger };
   } catch (error) {
     const removal: string[] = [];
+    let removalError: unknown;
     if (ledger.created.length > 0) {
       print(
         `creating the run's resources failed: removing the ${plural(ledger.created.length, 'resource')} created`,
@@ -204,14 +205,19 @@ export async function prepareResources(
       try {
         removal.push(...(await deleteResources(clients, ledger)));
       } catch (cleanupError) {
+        removalError = cleanupError;
         removal.push(cleanupError instanceof Error ? cleanupError.message : String(cleanupError));
       }
       for (const line of removal) print(line);
     }
-    if (signal.aborted)
-      throw error instanceof RunAbortedError
-        ? error
-        : new RunAbortedError("stopped while creating the run's resources");
+    if (signal.aborted) {
+      // What was removed is the abort's cleanup report: a removal that failed makes it exit 3.
+      throw new RunAbortedError("stopped while creating the run's resources", {
+        cleanup:
+          removalError === undefined ? { ok: true, lines: removal } : { ok: false, error: removalError },
+        cause: error,
+      });
+    }
     if (error instanceof ShardcastError) throw error;
     // An SDK error is the target's failure (exit 3), said in one line with what was undone.
     const why = error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : String(error);
@@ -248,7 +254,8 @@ async function createStream(
         : {}),
       Tags: tags,
     }),
-    { abortSignal: signal },
+    // Not aborted by a signal: a call cut after the server acted would leave a stream the ledger
+    // never heard of. It returns in well under a second; the wait that follows honours the signal.
   );
   // In the ledger from the moment the call succeeded: whatever follows, it is deleted.
   const entry: CreatedResource = { kind: 'stream', name, arn: '' };
@@ -294,11 +301,10 @@ async function registerConsumer(
   print: (line: string) => void,
 ): Promise<string> {
   const name = consumerNameFor(application);
+  // Not aborted by a signal, as CreateStream: a consumer registered behind the ledger's back would
+  // also keep its stream from being deleted.
   const out = await kinesis.send(
     new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: name }),
-    {
-      abortSignal: signal,
-    },
   );
   const arn = out.Consumer?.ConsumerARN ?? '';
   ledger.add({ kind: 'consumer', name, arn, streamArn });
@@ -349,7 +355,7 @@ async function createDeliveryStream(
       },
       Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
     }),
-    { abortSignal: signal },
+    // Not aborted by a signal, as CreateStream.
   );
   ledger.add({ kind: 'delivery stream', name });
   const { seconds } = await waitFor(

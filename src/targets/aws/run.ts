@@ -18,11 +18,21 @@ import type { TargetShare } from '../target.js';
 import type { ShardDirectory } from './shards.js';
 
 export interface AwsClients {
-  /** Kinesis over HTTP/1.1 keep-alive: every call but SubscribeToShard. */
+  /** Kinesis over HTTP/1.1 keep-alive, with the SDK's retries: the control plane (create, describe, list, reshard, delete). */
   kinesis: KinesisClient;
   /** Kinesis over HTTP/2 (`NodeHttp2Handler`): SubscribeToShard's event stream needs it. */
   kinesisStreaming: KinesisClient;
+  /** Firehose with the SDK's retries: the control plane. */
   firehose: FirehoseClient;
+  /**
+   * The data plane's clients, without the SDK's own retries (one HTTP attempt a call): the
+   * producers resend with the scenario's `retry` policy, which counts every attempt, and the
+   * readers back off themselves within the shard's 5 calls/s; each on its own sockets, so reads
+   * never queue behind writes. Absent (a test's hand-made clients): the control-plane clients.
+   */
+  kinesisWrite?: KinesisClient | undefined;
+  kinesisRead?: KinesisClient | undefined;
+  firehoseWrite?: FirehoseClient | undefined;
 }
 
 /** The resources a run writes to and reads from: created by shardcast, or an existing stream. */

@@ -6,7 +6,8 @@
  *   t = i + 1      second i closes: open shards, the shards' load row, the recorder's sample
  *   t = duration   the producers have sent every scheduled record; they go on retrying what
  *                  failed until each record is acknowledged or given up
- *   drain          consumers catch up until every acknowledged record is read, or `drain` passes
+ *   drain          consumers catch up until every acknowledged record is read; the producers'
+ *                  retries and the consumers both stop at duration + `drain` at the latest
  *   end            every part stops; the last second closes (the drain's observations land in it);
  *                  the result gets the target's own metrics: integrity per application,
  *                  requests by operation and outcome, HTTP statuses, errors, the
@@ -189,9 +190,18 @@ async function runSession(
   );
 
   try {
-    await Promise.all([producers, ticker]);
+    await ticker;
+    // The run's end: the duration, then at most `drain` more for everything — the producers'
+    // last retries (what is left then is pending at the end, as the estimate priced no more) and
+    // the consumers catching up.
+    const deadline = run.durationSeconds + options.drain;
+    void run.clock.sleepUntil(deadline, controllers.clock.signal).then(
+      () => controllers.producers.abort(),
+      () => undefined,
+    );
+    await producers;
     if (failure === undefined && !context.signal.aborted)
-      await drain(run, options.drain, controllers.clock.signal);
+      await drain(run, deadline, controllers.clock.signal);
   } catch (error) {
     if (!(error instanceof RunAbortedError)) failed(error);
   }
@@ -231,10 +241,9 @@ function closeSecond(context: TargetContext<AwsOptions>, running: Running, i: nu
   context.onProgress?.(Math.min(1, (i + 1) / run.recorder.seconds));
 }
 
-/** Waits until every consumer application has read every acknowledged record, or `drainSeconds` pass. */
-async function drain(run: AwsRun, drainSeconds: number, signal: AbortSignal): Promise<void> {
+/** Waits until every consumer application has read every acknowledged record, or run time `until`. */
+async function drain(run: AwsRun, until: number, signal: AbortSignal): Promise<void> {
   const applications = run.scenario.consumers.map((c) => c.name);
-  const until = run.clock.seconds() + drainSeconds;
   while (applications.some((app) => run.ledger.outstanding(app) > 0) && run.clock.seconds() < until) {
     await sleep(DRAIN_POLL_MS, signal);
   }

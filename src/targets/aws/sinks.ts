@@ -85,7 +85,7 @@ export function kinesisSink(run: AwsRun, producer: Producer, header: HeaderBase)
           ? { Data: data[i], PartitionKey: entry.partitionKey }
           : { Data: data[i], PartitionKey: entry.partitionKey, ExplicitHashKey: entry.explicitHashKey },
       );
-      const output = await run.clients.kinesis.send(
+      const output = await (run.clients.kinesisWrite ?? run.clients.kinesis).send(
         new PutRecordsCommand({ StreamName: streamName, Records: records }),
         { abortSignal: signal },
       );
@@ -120,7 +120,7 @@ export function firehoseSink(run: AwsRun, producer: Producer, header: HeaderBase
     maxBytes: Math.min(producer.batching.maxBytes, FIREHOSE.putRecordBatchMaxBytes.value),
     async send(entries, signal) {
       const records = requestData(entries, header, run).map((data) => ({ Data: data }));
-      const output = await run.clients.firehose.send(
+      const output = await (run.clients.firehoseWrite ?? run.clients.firehose).send(
         new PutRecordBatchCommand({ DeliveryStreamName: deliveryStream, Records: records }),
         { abortSignal: signal },
       );

@@ -122,7 +122,8 @@ describe('tag limits, from KINESIS (API-K)', () => {
         Tags: { 'shardcast/run-id': 'r 1', 'é_.=+-%@': 'x/y' },
       }),
     );
-    for (const tags of [{ 'shardcast:run-id': '1' }, { team: 'a:b' }, { 'a#b': '1' }]) {
+    const invalid: Record<string, string>[] = [{ 'shardcast:run-id': '1' }, { team: 'a:b' }, { 'a#b': '1' }];
+    for (const tags of invalid) {
       const error = await errorOf(client.send(new AddTagsToStreamCommand({ StreamName: name, Tags: tags })));
       expect(error).toBeInstanceOf(InvalidArgumentException);
       expect(error.message).toBe(

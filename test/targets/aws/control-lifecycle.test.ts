@@ -92,6 +92,32 @@ describe('the run lifecycle', () => {
     expect(await streams()).toEqual([]);
   });
 
+  it('SIGINT while CreateStream is on the wire: the stream it creates is deleted, not left behind (review)', async () => {
+    // serve holds CreateStream 600 ms; SIGINT comes 150 ms after the call went out. Had the call
+    // been cut by the signal, serve would still create the stream and no ledger would know it.
+    const slow = await startServe(100, 'CreateStream:latency=600ms');
+    const slowClients = createClients(awsOptions({ endpoint: slow.endpoint }));
+    try {
+      const { factory } = standIn(() => Promise.reject(new Error('never reached')));
+      const io = new SignalIo({ files: { 'life.yaml': YAML } });
+      const exit = main(
+        ['run', 'life.yaml', '--target', 'aws', '--endpoint', slow.endpoint, '--out', 'out', '--quiet'],
+        io,
+        { targets: registry(factory) },
+      );
+      for (let i = 0; i < 200 && !io.err.includes('estimated cost'); i++)
+        await new Promise((r) => setTimeout(r, 10));
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      io.send('SIGINT');
+      expect(await exit).toBe(ExitCode.interrupted);
+      expect(io.err).toMatch(/deleted stream shardcast-life-/);
+      expect((await slowClients.kinesis.send(new ListStreamsCommand({}))).StreamNames ?? []).toEqual([]);
+    } finally {
+      destroyClients(slowClients);
+      await slow.close();
+    }
+  });
+
   it('a target failure mid-run: cleanup still deletes everything, and the failure is exit 3', async () => {
     const { factory, seen } = standIn(() =>
       Promise.reject(new ShardcastError('target', 'the endpoint went away', ExitCode.targetFailed)),

@@ -141,9 +141,12 @@ async function pollShard(
   const freshIterator = async (): Promise<string | undefined> => {
     for (let retry = 0; !signal.aborted; retry++) {
       try {
-        const out = await run.clients.kinesis.send(new GetShardIteratorCommand(position()), {
-          abortSignal: signal,
-        });
+        const out = await (run.clients.kinesisRead ?? run.clients.kinesis).send(
+          new GetShardIteratorCommand(position()),
+          {
+            abortSignal: signal,
+          },
+        );
         run.stats.count('GetShardIterator', 'ok', callDetails(out));
         return out.ShardIterator;
       } catch (error) {
@@ -169,7 +172,7 @@ async function pollShard(
       nextCallSeconds = slot + app.pollInterval;
       let out: GetRecordsCommandOutput;
       try {
-        out = await run.clients.kinesis.send(
+        out = await (run.clients.kinesisRead ?? run.clients.kinesis).send(
           new GetRecordsCommand({ ShardIterator: iterator, Limit: app.maxRecordsPerCall }),
           { abortSignal: signal },
         );
