@@ -32,6 +32,9 @@ import { listAllShards, ShardDirectory } from '../dist/targets/aws/shards.js';
 import { WHOLE_RUN } from '../dist/targets/target.js';
 import { IntegrityLedger } from '../dist/workload/integrity.js';
 
+// As bin/shardcast.js does: the SDK's Node-22 notice is noise here (the lock pins versions that run on Node 20).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const SECONDS = Number(process.argv[2] ?? 10);
 const CONNECTIONS = 8;
 const ROUNDS = 2;
@@ -202,10 +205,12 @@ async function autocannonRate(endpoint: string): Promise<number | undefined> {
     return undefined;
   }
   const { body, headers } = putRecordsRequest();
+  // autocannon writes its own Content-Length: a second one makes the request malformed (400).
+  const { 'content-length': _length, ...own } = headers;
   const result = await autocannon({
     url: endpoint,
     method: 'POST',
-    headers,
+    headers: own,
     body,
     connections: CONNECTIONS,
     duration: SECONDS,
