@@ -28,12 +28,17 @@
  * a slow reader's oldest record keeps ageing while it drains, so its maximum would be the drain's.
  *
  * Measured 3 times each on the shared 2-core machine (`npx vitest run
- * test/targets/aws/agreement.test.ts`; figures printed by the test):
- *   calm:  throttledRatio 0 | 0 every time; per shard aws 260.1, 239.9 / model 258.4, 246.4 (seed
- *          7's Poisson draw: the aws target sends the fixed schedule), lag aws 0.23–0.25 s, model 0.
- *   hot:   throttledRatio aws 0.2613–… / model 0.2590; hot shard aws 1,522.6 / model 1,521.6.
- *   slow:  lag aws 10.01–… s / model 10.22 s; records per shard 500 / 509.9.
- * (ranges filled in below from the runs: see RANGES.)
+ * test/targets/aws/agreement.test.ts`, which prints these lines); the model is deterministic, and
+ * so is what the aws target offers (its fixed schedule of the producer's own records):
+ *   calm: throttledRatio 0 | 0 every run; per shard aws 260.1, 239.9 (= by hand) | model 258.4,
+ *         246.4 (its Poisson draw, 2.7% off on shard 1); lag aws 0.233–0.244 s | model 0.
+ *   hot:  throttledRatio aws 0.2613 every run (= by hand: serve admitted exactly 1,000 × 16 on the
+ *         hot shard) | model 0.2590 (0.9% off); per shard aws 477.4, 1,522.6 | model 492.6,
+ *         1,521.6 (3.2% off on the cold shard); lag aws 0.238–0.244 s | model 0.
+ *   slow: lag aws 10.03–10.10 s | model 10.22 s (1.2–1.9% off); per shard aws 500.0 | model 510.9.
+ * The margins left (5% less the differences above) hold a client late by 0.5 s on the lag (0.5 s
+ * more is 10.6 s, 3.7% above the model's 10.22) and on the throttled ratio (the window loses at most the gaps of a late client, ~1% of
+ * the hot shard's admitted records in issue 11's measurements).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evenShardRanges, findShard, routingHashKey } from '../../../src/aws/hash.js';
@@ -142,8 +147,8 @@ function expectPerShardAgree(aws: Measured, model: Measured, hand: number[]): vo
 
 describe('the aws target against serve agrees with the model', () => {
   it('calm: 500 records/s of 1 KiB on 2 shards, a reader that keeps up', async () => {
-    // 500/s × 16 s = 8,000 records over 1,000 uniform keys: ~250/s a shard (by hand from the
-    // routed records, seed 7: 260.1 and 239.9), a quarter of the 1,000/s limit: throttledRatio 0
+    // 500/s × 16 s = 8,000 records over 1,000 uniform keys: ~250/s a shard (the routed records of
+    // seed 7: 4,162 and 3,838, 260.1 and 239.9/s), a quarter of the 1,000/s limit: throttledRatio 0
     // on both sides (exactly: nothing is refused). The reader takes what a poll returns at once:
     // lag 0 in the model, ≈ its 200 ms poll on the aws side.
     const scenario = scenarioOf(`name: calm
@@ -174,12 +179,12 @@ consumers:
   }, 120_000);
 
   it('one hot key putting 1.5× a shard’s record limit on it', async () => {
-    // 2,000 records/s of 100 B on 2 shards for 16 s; key-… hot-set: 1 hot key carries half, 1,000/s,
-    // the other 99 share the rest evenly, 1,000 / 99 = 10.1/s each. By MD5 the hot key and 52 of
-    // the 99 land on shard 1: 1,000 + 52 × 10.1 = 1,525/s (1.5× its limit), shard 0 47 × 10.1 =
-    // 475/s (the routed records of seed 11: 478.0 and 1,522.0). Shard 1 admits 1,000/s:
-    // throttledRatio = (1,522 − 1,000) / 2,000 = 0.261. The reader keeps up (nothing slows it):
-    // lag ≈ 0 on both sides.
+    // 2,000 records/s of 100 B on 2 shards for 16 s; hot-set: key-0 carries half, 1,000/s, the
+    // other 99 share the rest evenly, 1,000 / 99 = 10.10/s each. By MD5 key-0 and 51 of the 99 land
+    // on shard 1: 1,000 + 51 × 10.10 = 1,515/s (1.5× its limit); 48 on shard 0: 48 × 10.10 =
+    // 485/s. Shard 1 admits 1,000/s: throttledRatio = (1,515 − 1,000) / 2,000 = 0.258. The records
+    // seed 11 draws (`byHand`) give 477.4 and 1,522.6/s: (1,522.6 − 1,000) × 16 / 32,000 = 0.2613.
+    // The reader keeps up (nothing slows it): lag ≈ 0 on both sides.
     const scenario = scenarioOf(`name: hot
 duration: 16s
 seed: 11
@@ -231,7 +236,9 @@ consumers:
     expect(model.throttledRatio).toBe(0);
     expectPerShardAgree(aws, model, hand.perShard);
     expect(relative(model.lagSeconds, handLag)).toBeLessThan(0.05);
-    expect(relative(aws.lagSeconds, handLag)).toBeLessThan(0.05);
+    // Against the hand figure the aws side is held at 10%: a reader made late by a loaded machine
+    // adds its lateness to the lag (0.5 s is 5% of 10 s); the issue's criterion is against the model.
+    expect(relative(aws.lagSeconds, handLag)).toBeLessThan(0.1);
     expect(relative(aws.lagSeconds, model.lagSeconds)).toBeLessThan(0.05);
   }, 120_000);
 });
