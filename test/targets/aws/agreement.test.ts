@@ -8,8 +8,10 @@
  *     records bind in every case here — 100 B records, or 1 KiB + a 7-character key = 1,031 B,
  *     1,031 / 1,048,576 = 0.000983 of the byte limit against 0.001 of the record limit — so the
  *     utilisation × 1,000 is the records offered per second);
- *   - consumer lag: `consumers.<app>.lagSeconds.max`.
- * The figures by hand come from the records themselves (`offeredPerShard`: the producer's own
+ *   - consumer lag: `consumers.<app>.lagSeconds.max` for a reader that falls behind; for one that
+ *     keeps up (≈ 0 by hand), the median second's lag (`series.consumerLagSeconds`) within 0.7 s
+ *     and the largest within 2 s (see below).
+ * The figures by hand come from the records themselves (`byHand`: the producer's own
  * workload, which the aws target sends, routed by MD5 over the even hash ranges serve creates).
  *
  * What each side's lag is, and why the readers poll every 200 ms: the model's lag (docs/engine.md,
@@ -20,7 +22,9 @@
  * up shows about its poll interval (measured 0.22–0.25 s at 200 ms). That is the age a real
  * consumer sees (a record waits for the next poll), and it is bounded: for a reader that keeps up
  * both are ≈ 0 with an absolute tolerance of 0.7 s (the 200 ms poll, plus 0.5 s for a client made
- * late by a loaded machine). For a reader that falls behind the two grow alike (t/2 here), and a
+ * late by a loaded machine) on the median second. The largest second is one stall of the machine
+ * away from it (1.1 s once, with serve's own real-time agreement test running alongside), so it is
+ * held to 2 s: a reader that keeps up is never seconds behind. For a reader that falls behind the two grow alike (t/2 here), and a
  * 200 ms poll keeps the aws reader's start-up (its first poll finds nothing yet) under 0.2 s of
  * the 10 s; at a 1 s poll it read 10.39 s against the model's 10.22 (1.7%).
  *
@@ -36,9 +40,18 @@
  *         hot shard) | model 0.2590 (0.9% off); per shard aws 477.4, 1,522.6 | model 492.6,
  *         1,521.6 (3.2% off on the cold shard); lag aws 0.238–0.244 s | model 0.
  *   slow: lag aws 10.03–10.10 s | model 10.22 s (1.2–1.9% off); per shard aws 500.0 | model 510.9.
- * The margins left (5% less the differences above) hold a client late by 0.5 s on the lag (0.5 s
- * more is 10.6 s, 3.7% above the model's 10.22) and on the throttled ratio (the window loses at most the gaps of a late client, ~1% of
- * the hot shard's admitted records in issue 11's measurements).
+ * With serve's own real-time agreement test running alongside (that test's client late by up to
+ * 477 ms): per shard still = by hand, hot throttledRatio 0.2633 (1.7% off the model), slow lag
+ * 10.15 s, calm lag max 1.1 s. The margins left (5% less the differences above) hold a client late
+ * by 0.5 s on the lag (0.5 s more is 10.6 s, 3.7% above the model's 10.22) and on the throttled
+ * ratio (the window loses at most the gaps of a late client).
+ *
+ * The aws side's records per shard are held to the hand figure within 0.1%: it offers exactly
+ * those records. Under load they once came out 0.2–0.4% short (51 of the hot shard's 24,361):
+ * Node's timers fire up to a loop turn early against `performance.now()`, so the session closed a
+ * second before its clock had reached the next, and an answer handled in that gap counted its
+ * shard load into a second already taken. The session now closes a second only once its clock has
+ * passed it (`RunClock.sleepPast`, test/targets/aws/run-clock.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evenShardRanges, findShard, routingHashKey } from '../../../src/aws/hash.js';
@@ -73,6 +86,8 @@ interface Measured {
   recordsPerShard: number[];
   /** `consumers.reader.lagSeconds.max`. */
   lagSeconds: number;
+  /** The median over the run's seconds of each second's largest lag (`series.consumerLagSeconds`). */
+  typicalLagSeconds: number;
   metrics: Record<string, number>;
 }
 
@@ -85,6 +100,7 @@ function measured(result: RunResult): Measured {
     throttledRatio: result.metrics.throttledRatio ?? Number.NaN,
     recordsPerShard: perShard,
     lagSeconds: result.metrics['consumers.reader.lagSeconds.max'] ?? Number.NaN,
+    typicalLagSeconds: median(result.series.consumerLagSeconds.reader ?? []),
     metrics: result.metrics,
   };
 }
@@ -100,7 +116,7 @@ async function bothSides(
     (await runScenario(scenario, awsTarget, { targetOptions: { endpoint: serve.endpoint, drain } })).result,
   );
   const show = (m: Measured) =>
-    `throttledRatio ${m.throttledRatio.toFixed(4)}, per shard ${m.recordsPerShard.map((n) => n.toFixed(1)).join(' ')}, lag ${m.lagSeconds.toFixed(3)} s`;
+    `throttledRatio ${m.throttledRatio.toFixed(4)}, per shard ${m.recordsPerShard.map((n) => n.toFixed(1)).join(' ')}, lag max ${m.lagSeconds.toFixed(3)} s (median second ${m.typicalLagSeconds.toFixed(3)} s)`;
   console.info(
     `${scenario.name}: by hand throttledRatio ${hand.ratio.toFixed(4)}, per shard ${hand.perShard.map((n) => n.toFixed(1)).join(' ')} | aws ${show(aws)} | model ${show(model)}`,
   );
@@ -129,15 +145,35 @@ function byHand(scenario: Scenario): { perShard: number[]; ratio: number } {
   return { perShard: offered.map((n) => n / scenario.duration), ratio: over / total };
 }
 
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
 const relative = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
-/** A reader that keeps up: its lag is ≈ 0 within a 200 ms poll and 0.5 s of a late client (see the top). */
+/** A reader that keeps up: its typical lag is ≈ 0 within a 200 ms poll and 0.5 s of a late client (see the top). */
 const KEEPING_UP_LAG_SECONDS = 0.7;
+/** …and no second of it is seconds behind, even when the machine stalls the reader for a moment. */
+const KEEPING_UP_MAX_LAG_SECONDS = 2;
+
+function expectKeepingUp(aws: Measured, model: Measured): void {
+  for (const [side, m] of [
+    ['aws', aws],
+    ['model', model],
+  ] as const) {
+    expect(m.typicalLagSeconds, `${side} typical lag`).toBeLessThan(KEEPING_UP_LAG_SECONDS);
+    expect(m.lagSeconds, `${side} lagSeconds.max`).toBeLessThan(KEEPING_UP_MAX_LAG_SECONDS);
+  }
+}
 
 function expectPerShardAgree(aws: Measured, model: Measured, hand: number[]): void {
   expect(aws.recordsPerShard).toHaveLength(hand.length);
   expect(model.recordsPerShard).toHaveLength(hand.length);
   hand.forEach((n, s) => {
-    expect(relative(aws.recordsPerShard[s]!, n), `aws shard ${s} vs by hand`).toBeLessThan(0.05);
+    // The aws target offers exactly these records, once each (no retries): every one is counted in
+    // its shard's row, whatever second its answer came in (0.1%: the series' rounding).
+    expect(relative(aws.recordsPerShard[s]!, n), `aws shard ${s} vs by hand`).toBeLessThan(0.001);
     expect(
       relative(aws.recordsPerShard[s]!, model.recordsPerShard[s]!),
       `aws shard ${s} vs model`,
@@ -171,8 +207,7 @@ consumers:
     expect(aws.throttledRatio).toBe(0);
     expect(model.throttledRatio).toBe(0);
     expectPerShardAgree(aws, model, hand.perShard);
-    expect(model.lagSeconds).toBeLessThan(KEEPING_UP_LAG_SECONDS);
-    expect(aws.lagSeconds).toBeLessThan(KEEPING_UP_LAG_SECONDS);
+    expectKeepingUp(aws, model);
     // Every record the stream acknowledged was read, once, in order (the drain lets the last ones in).
     expect(aws.metrics['integrity.reader.delivered']).toBe(8000);
     expect(aws.metrics['integrity.reader.missing']).toBe(0);
@@ -206,8 +241,7 @@ consumers:
     expect(relative(model.throttledRatio, hand.ratio)).toBeLessThan(0.05);
     expect(relative(aws.throttledRatio, model.throttledRatio)).toBeLessThan(0.05);
     expectPerShardAgree(aws, model, hand.perShard);
-    expect(model.lagSeconds).toBeLessThan(KEEPING_UP_LAG_SECONDS);
-    expect(aws.lagSeconds).toBeLessThan(KEEPING_UP_LAG_SECONDS);
+    expectKeepingUp(aws, model);
   }, 120_000);
 
   it('a reader processing half its shard’s write rate falls behind alike', async () => {
