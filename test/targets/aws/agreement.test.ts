@@ -62,17 +62,23 @@ import type { Scenario } from '../../../src/scenario/schema.js';
 import { awsTarget } from '../../../src/targets/aws/index.js';
 import { modelTarget } from '../../../src/targets/model.js';
 import { ProducerWorkload } from '../../../src/workload/index.js';
+import { takeRealTimeTurn } from '../../helpers/real-time-turn.js';
 import { type LocalEndpoint, startServe } from './servers.js';
 
 let serve: LocalEndpoint;
+let releaseTurn: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
+  // One real-time agreement file at a time: serve's and this one skew each other's figures when
+  // they overlap (test/helpers/real-time-turn.ts).
+  releaseTurn = await takeRealTimeTurn();
   // Time scale 1: serve's 1-s sliding window and the readers' 5 calls/s are real seconds.
   serve = await startServe(1);
-});
+}, 180_000);
 
 afterAll(async () => {
   await serve?.close();
+  await releaseTurn?.();
 });
 
 function scenarioOf(yaml: string): Scenario {
