@@ -5,8 +5,8 @@ import base from './vitest.config.js';
 /**
  * `npm run test:quick`, a developer's loop (under 60 s on the shared 2-core machine; `npm test` and
  * CI run everything at full strength). It leaves out the browser test (test/report/browser.test.ts:
- * headless Chromium, the slowest file), serve's real-time agreement with the model
- * (test/serve/agreement.test.ts) and four slow examples (below), and runs a tenth of every
+ * headless Chromium, the slowest file), serve's and the aws target's real-time agreement with the
+ * model (test/serve/agreement.test.ts, test/targets/aws/agreement.test.ts: ~60 s of real time) and four slow examples (below), and runs a tenth of every
  * property's cases (test/helpers/quick-fast-check.ts, or a file's own knob below). Files share one
  * module graph per worker (isolate: false) and run on two workers: no test reads state another
  * leaves behind.
@@ -54,7 +54,12 @@ export default mergeConfig(
     test: {
       // serve's agreement with the model runs a real-time client for ~30 s, and its figures need an
       // unhurried machine: npm test runs it, the quick loop does not.
-      exclude: ['test/report/browser.test.ts', 'test/serve/agreement.test.ts', 'node_modules/**'],
+      exclude: [
+        'test/report/browser.test.ts',
+        'test/serve/agreement.test.ts',
+        'test/targets/aws/agreement.test.ts',
+        'node_modules/**',
+      ],
       env: Object.assign({}, ...Object.values(OWN_COUNT)),
       testNamePattern: new RegExp(`^(?!.*(?:${QUICK_LEAVES_OUT.map(escapeRegExp).join('|')}))`),
       isolate: false,

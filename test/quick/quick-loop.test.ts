@@ -57,11 +57,12 @@ describe('what npm test runs', () => {
     expect(scripts['test:quick']).toBe('vitest run --config vitest.quick.config.ts');
   });
 
-  it("only the quick loop leaves out the browser test and serve's real-time agreement", () => {
+  it("only the quick loop leaves out the browser test and serve's and the aws target's real-time agreement", () => {
     expect(quick.test?.include).toEqual(base.test?.include);
     expect(quick.test?.exclude).toEqual([
       'test/report/browser.test.ts',
       'test/serve/agreement.test.ts',
+      'test/targets/aws/agreement.test.ts',
       'node_modules/**',
     ]);
   });

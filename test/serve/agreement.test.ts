@@ -48,6 +48,7 @@ import {
   startServer,
 } from '../../src/serve/index.js';
 import { ProducerWorkload } from '../../src/workload/index.js';
+import { takeRealTimeTurn } from '../helpers/real-time-turn.js';
 import { type ClientRun, createActiveStream, followScenario, pollingReader } from './scenario-client.js';
 
 /** Server time runs 3× real time: 24 s of server time take 8 s. */
@@ -57,8 +58,11 @@ const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
 let clock: ScaledClock;
 let server: RunningServer;
 let client: KinesisClient;
+let releaseTurn: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
+  // One real-time agreement file at a time (test/helpers/real-time-turn.ts).
+  releaseTurn = await takeRealTimeTurn();
   clock = createClock(TIME_SCALE);
   server = await startServer({
     port: 0,
@@ -77,12 +81,13 @@ beforeAll(async () => {
     credentials: CREDENTIALS,
     maxAttempts: 1,
   });
-});
+}, 180_000);
 
 afterAll(async () => {
   client?.destroy();
   await server?.close();
   clock?.close();
+  await releaseTurn?.();
 });
 
 function scenarioOf(yaml: string): Scenario {

@@ -107,6 +107,19 @@ export class RunClock {
   sleepUntil(seconds: number, signal: AbortSignal): Promise<void> {
     return sleep(Math.max(0, (seconds - this.seconds()) * 1000), signal);
   }
+
+  /**
+   * Resolves once this clock has reached run time `seconds`, never before. `sleepUntil` alone may
+   * end early: Node's timers count from the event loop's cached whole-millisecond time, not from
+   * `performance.now()`, and fire up to a loop turn early against it (measured on Node 20: 135
+   * of 200 waits, by up to 1.5 ms on an idle machine, more when a turn is long). A second closed
+   * that early loses what is counted in it afterwards (an answer handled in its last
+   * millisecond), so closing waits out the rest: each further wait is the time still missing.
+   */
+  async sleepPast(seconds: number, signal: AbortSignal): Promise<void> {
+    await this.sleepUntil(seconds, signal);
+    while (this.seconds() < seconds) await this.sleepUntil(seconds, signal);
+  }
 }
 
 /** Waits `ms` milliseconds; rejects with a RunAbortedError as soon as `signal` aborts. */
