@@ -6,7 +6,8 @@
  *   t = i + 1      second i closes: open shards, the shards' load row, the recorder's sample
  *   t = duration   the producers have sent every scheduled record; they go on retrying what
  *                  failed until each record is acknowledged or given up
- *   drain          consumers catch up until every acknowledged record is read, or `drain` passes
+ *   drain          consumers catch up until every acknowledged record is read (and Firehose has
+ *                  delivered what it took, with --delivery-dir), or `drain` passes
  *   end            every part stops; the last second closes (the drain's observations land in it);
  *                  the result gets the target's own metrics: integrity per application,
  *                  requests by operation and outcome, HTTP statuses, errors, the
@@ -168,10 +169,12 @@ async function runSession(
 
   const consumers = the.startConsumers(run, controllers.consumers.signal).catch(failed);
   const dir = options.deliveryDir;
+  // What Firehose has delivered so far, read back from the objects (only with --delivery-dir).
+  const delivering: DeliveriesOutcome = {};
   const deliveries =
     dir === undefined || run.scenario.firehose.length === 0
       ? Promise.resolve(undefined)
-      : the.watchDeliveries(run, dir, controllers.deliveries.signal).then((outcome) => {
+      : the.watchDeliveries(run, dir, controllers.deliveries.signal, delivering).then((outcome) => {
           running.deliveries = outcome;
         }, failed);
   const reshards = the.runReshards(run, controllers.reshards.signal).then((outcome) => {
@@ -191,7 +194,12 @@ async function runSession(
   try {
     await Promise.all([producers, ticker]);
     if (failure === undefined && !context.signal.aborted)
-      await drain(run, options.drain, controllers.clock.signal);
+      await drain(
+        run,
+        options.drain,
+        controllers.clock.signal,
+        dir === undefined ? () => false : () => firehoseBehind(run, running, delivering),
+      );
   } catch (error) {
     if (!(error instanceof RunAbortedError)) failed(error);
   }
@@ -231,13 +239,40 @@ function closeSecond(context: TargetContext<AwsOptions>, running: Running, i: nu
   context.onProgress?.(Math.min(1, (i + 1) / run.recorder.seconds));
 }
 
-/** Waits until every consumer application has read every acknowledged record, or `drainSeconds` pass. */
-async function drain(run: AwsRun, drainSeconds: number, signal: AbortSignal): Promise<void> {
+/**
+ * Waits until every consumer application has read every acknowledged record and Firehose has
+ * delivered what it took (`firehoseBehind` false), or `drainSeconds` pass.
+ */
+async function drain(
+  run: AwsRun,
+  drainSeconds: number,
+  signal: AbortSignal,
+  firehoseBehind: () => boolean,
+): Promise<void> {
   const applications = run.scenario.consumers.map((c) => c.name);
   const until = run.clock.seconds() + drainSeconds;
-  while (applications.some((app) => run.ledger.outstanding(app) > 0) && run.clock.seconds() < until) {
+  while (
+    (applications.some((app) => run.ledger.outstanding(app) > 0) || firehoseBehind()) &&
+    run.clock.seconds() < until
+  ) {
     await sleep(DRAIN_POLL_MS, signal);
   }
+}
+
+/**
+ * Whether a Firehose stream has delivered fewer records than it took: a stream-sourced one reads
+ * every record the stream acknowledged (this worker's, as the objects are counted), a Direct PUT one
+ * every record PutRecordBatch accepted. Its buffer flushes when its interval passes after the
+ * producers stop, so without this wait the last interval's records would go uncounted.
+ */
+function firehoseBehind(run: AwsRun, running: Running, delivering: DeliveriesOutcome): boolean {
+  return run.scenario.firehose.some((f) => {
+    const took =
+      f.source === 'direct-put'
+        ? (running.producers?.firehose[f.name]?.records ?? 0)
+        : run.ledger.acknowledgedTotal;
+    return (delivering[f.name]?.records ?? 0) < took;
+  });
 }
 
 /** Waits for every part to end, for at most STOP_GRACE_MS: a part that does not stop is left behind, not waited for forever. */
