@@ -98,7 +98,13 @@ export async function serveHolds(
     const streams = (await kinesis.send(new ListStreamsCommand({}))).StreamNames ?? [];
     const consumers: string[] = [];
     for (const summary of (await kinesis.send(new ListStreamsCommand({}))).StreamSummaries ?? []) {
-      const listed = await kinesis.send(new ListStreamConsumersCommand({ StreamARN: summary.StreamARN }));
+      // A stream being deleted may be gone between the two calls: it has no consumers left then.
+      const listed = await kinesis
+        .send(new ListStreamConsumersCommand({ StreamARN: summary.StreamARN }))
+        .catch((error: unknown) => {
+          if (error instanceof Error && error.name === 'ResourceNotFoundException') return { Consumers: [] };
+          throw error;
+        });
       consumers.push(...(listed.Consumers ?? []).map((c) => c.ConsumerName ?? ''));
     }
     const deliveryStreams =
@@ -131,4 +137,22 @@ export interface ServeMetrics {
 export async function serveMetrics(endpoint: string): Promise<ServeMetrics> {
   const response = await fetch(`${endpoint}/_shardcast/metrics`);
   return (await response.json()) as ServeMetrics;
+}
+
+/**
+ * What serve holds once a deletion has had `withinMs` to finish: DeleteStream answers at once and
+ * the stream stays DELETING for a while (as on AWS), so `shardcast cleanup`'s streams go a little
+ * after it returns.
+ */
+export async function serveHoldsAfter(
+  endpoint: string,
+  withinMs = 15_000,
+): Promise<{ streams: string[]; consumers: string[]; deliveryStreams: string[] }> {
+  const until = Date.now() + withinMs;
+  for (;;) {
+    const holds = await serveHolds(endpoint);
+    const empty = holds.streams.length + holds.consumers.length + holds.deliveryStreams.length === 0;
+    if (empty || Date.now() > until) return holds;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
