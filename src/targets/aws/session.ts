@@ -108,7 +108,9 @@ async function startRun(
   // A scenario whose producers all send to Direct PUT Firehose streams has no stream to list.
   if (resources.streamArn !== '') {
     shards.update(
-      await listAllShards(clients.kinesis, { StreamARN: resources.streamArn }, stats, context.signal),
+      // By name, as every other listing of the run: kinesalite's ListShards predates StreamARN
+      // ("Either NextToken or StreamName should be provided").
+      await listAllShards(clients.kinesis, { StreamName: resources.streamName }, stats, context.signal),
     );
   }
 
