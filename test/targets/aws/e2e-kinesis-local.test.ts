@@ -62,6 +62,9 @@ describe('against kinesis-local', () => {
     // failed over HTTP/2 (and a resubscription within 5 s of it was refused as in use) before the
     // client went over to HTTP/1.1; the subscriptions after it lasted the run.
     expect(r.metrics['errors.ERR_HTTP2_ERROR'] ?? 0).toBeLessThanOrEqual(2);
+    // Each shard's last subscription, answered and read until the run closed it, is an ok request:
+    // at least one a shard.
+    expect(r.metrics['requests.SubscribeToShard.ok']).toBeGreaterThanOrEqual(2);
     expect(io.err).toContain('cleanup: deregistered consumer shardcast-fraud');
     expect((await clients.kinesis.send(new ListStreamsCommand({}))).StreamNames).toEqual([]);
   }, 90_000);
