@@ -16,6 +16,7 @@
  * An abort (SIGINT, `--abort-on-fail`) stops every part at once and rejects with
  * `RunAbortedError`; `partial()` then builds the result over the seconds closed so far.
  */
+import { setMaxListeners } from 'node:events';
 import { RunAbortedError } from '../../errors.js';
 import type { FirehoseTotals } from '../../result/recorder.js';
 import { RunRecorder } from '../../result/recorder.js';
@@ -289,6 +290,10 @@ async function settle(promises: readonly Promise<unknown>[]): Promise<void> {
 
 function linked(signal: AbortSignal): AbortController {
   const controller = new AbortController();
+  // Every producer instance, shard reader and pending wait listens on its part's signal at once
+  // (20 producers waiting out a backoff are 20 listeners): past Node's default of 10, a
+  // MaxListenersExceededWarning went to the user's terminal mid-run, about no leak at all.
+  setMaxListeners(0, controller.signal);
   if (signal.aborted) controller.abort(signal.reason);
   else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
   return controller;
