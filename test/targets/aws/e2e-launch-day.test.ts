@@ -5,10 +5,11 @@
  * every record acknowledged is read by both applications, none is lost, and Firehose delivers what
  * the stream took as objects in the data folder.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../../src/serve/index.js';
-import { runAws, serveHolds, serveMetrics, startLocalServe, tempDir } from './e2e-helpers.js';
+import { runAws, serveHoldsAfter, startLocalServe, tempDir } from './e2e-helpers.js';
 
 let server: RunningServer;
 const data = tempDir('e2e-data');
@@ -59,13 +60,19 @@ describe('launch-day scaled down to 20 s, against serve', () => {
     const firehose = r.counters.firehose['to-s3']!;
     expect(firehose.objects).toBeGreaterThan(0);
     expect(firehose.records).toBe(r.counters.acknowledged);
-    // The gates decide the exit code: 0 when all passed, 1 when one failed.
-    const failed = (JSON.parse(io.writtenFile(join(dir, 'gates.json')) ?? '{}') as { passed?: boolean })
-      .passed;
-    expect(code).toBe(failed === false ? 1 : 0);
-    // Serve took exactly what the client counted as acknowledged (no fault: none twice).
-    const streams = (await serveMetrics(server.endpoint)).services.Kinesis_20131202?.streams ?? [];
-    expect(streams).toEqual([]);
-    expect(await serveHolds(server.endpoint)).toEqual({ streams: [], consumers: [], deliveryStreams: [] });
+    // The gates decide the exit code: 0 when all 4 passed, 1 when one failed (putLatency.p99 <
+    // 250ms may, on a loaded machine).
+    const gates = JSON.parse(readFileSync(join(dir, 'gates.json'), 'utf8')) as {
+      verdicts: { gate: string; passed: boolean }[];
+    };
+    expect(gates.verdicts).toHaveLength(4);
+    expect(code).toBe(gates.verdicts.every((v) => v.passed) ? 0 : 1);
+    expect(gates.verdicts.find((v) => v.gate === 'lostRecords == 0')?.passed).toBe(true);
+    // Cleanup deleted the stream, its consumer and the delivery stream: serve holds none of them.
+    expect(await serveHoldsAfter(server.endpoint)).toEqual({
+      streams: [],
+      consumers: [],
+      deliveryStreams: [],
+    });
   }, 90_000);
 });
