@@ -64,10 +64,15 @@ export class ShardRows {
     this.step *= 2;
   }
 
-  /** The element-wise maximum (a reshard changes a row's length: the longer one's length). */
+  /**
+   * The element-wise maximum (a reshard changes a row's length: the longer one's length). NaN is a
+   * shard that did not exist that second (a target's closed parent): any number beats it.
+   */
   private maxOf(a: Float32Array, b: Float32Array, count = true): Float32Array {
     const [long, short] = a.length >= b.length ? [a, b] : [b, a];
-    for (let s = 0; s < short.length; s++) if (short[s]! > long[s]!) long[s] = short[s]!;
+    for (let s = 0; s < short.length; s++) {
+      if (short[s]! > long[s]! || Number.isNaN(long[s]!)) long[s] = short[s]!;
+    }
     if (count && long !== a) this.stored += long.length - a.length;
     return long;
   }
@@ -127,9 +132,14 @@ export function buildShardSeries(
   const all = coarse.map((c) => Array.from(c, (v) => (Number.isNaN(v) ? null : round6(v))));
   const peaks = Array.from(peakOf, (peak, shard) => ({ shard, peak }));
   peaks.sort((x, y) => y.peak - x.peak || x.shard - y.shard);
+  // The hottest shards' series are numbers throughout: a step where the shard did not exist
+  // (beyond its row, or NaN: a target's closed parent) carried no load, 0.
   const hottest = peaks.slice(0, hottestCount).map(({ shard }) => ({
     shard,
-    utilization: Array.from({ length: rowCount }, (_, j) => round6(rows[j]?.[shard] ?? 0)),
+    utilization: Array.from({ length: rowCount }, (_, j) => {
+      const v = rows[j]?.[shard];
+      return v === undefined || Number.isNaN(v) ? 0 : round6(v);
+    }),
   }));
   return rowStep > 1
     ? { stepSeconds: step, all, hottest, hottestStepSeconds: rowStep }

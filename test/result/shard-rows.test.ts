@@ -115,6 +115,41 @@ describe('ShardRows', () => {
       [null, 0.5, null],
     ]);
   });
+
+  it("a closed parent's NaN (the aws target's rows) is absent in `all`, 0 among the hottest, and loses to any number", () => {
+    // Seconds 0–2: parents 0 and 1 at 0.5 and 0.25. Second 3: the parents closed (NaN), children
+    // 2 and 3 at 0.125 and 0.75. Budget 8: 2 + 2 + 2 values, then 4 more make 10 > 8, so the step
+    // becomes 2: rows {0,1} = [0.5, 0.25] and {2,3} = max([0.5, 0.25], [NaN, NaN, 0.125, 0.75])
+    // = [0.5, 0.25, 0.125, 0.75] (second 2's parents count), 6 values.
+    const rows = new ShardRows(8);
+    for (let i = 0; i < 3; i++) rows.add(i, Float32Array.from([0.5, 0.25]));
+    rows.add(3, Float32Array.from([Number.NaN, Number.NaN, 0.125, 0.75]));
+    expect(rows.stepSeconds).toBe(2);
+    const series = rows.build(4, 2, 4);
+    expect(series.all).toEqual([
+      [0.5, 0.5],
+      [0.25, 0.25],
+      [null, 0.125],
+      [null, 0.75],
+    ]);
+    // Peaks 0.75 (shard 3), 0.5, 0.25, 0.125: the children carried nothing in step 0.
+    expect(series.hottest).toEqual([
+      { shard: 3, utilization: [0, 0.75] },
+      { shard: 0, utilization: [0.5, 0.5] },
+      { shard: 1, utilization: [0.25, 0.25] },
+      { shard: 2, utilization: [0, 0.125] },
+    ]);
+    // At one second a step, second 3's NaN parents are 0 among the hottest, null in `all`.
+    const fine = new ShardRows();
+    fine.add(0, Float32Array.from([0.5, 0.25]));
+    fine.add(1, Float32Array.from([Number.NaN, Number.NaN, 0.125, 0.75]));
+    const perSecond = fine.build(2, 2, 2);
+    expect(perSecond.all[0]).toEqual([0.5, null]);
+    expect(perSecond.hottest).toEqual([
+      { shard: 3, utilization: [0, 0.75] },
+      { shard: 0, utilization: [0.5, 0] },
+    ]);
+  });
 });
 
 describe('the engine keeps its per-shard rows within a budget', () => {

@@ -8,17 +8,19 @@
  *   files, SSO, instance roles). Against a local endpoint without `--profile`, dummy ones:
  *   kinesalite and `shardcast serve` check only the signature's shape.
  * - Transport: Kinesis over HTTP/1.1 keep-alive with enough sockets for every producer's requests
- *   in flight; SubscribeToShard's event stream over HTTP/2 on a second client.
+ *   in flight; SubscribeToShard's event stream over HTTP/2 on a second client (HTTP/1.1 on a
+ *   plain-http endpoint that refuses HTTP/2: streaming-handler.ts).
  */
 
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { KinesisClient, ListStreamsCommand } from '@aws-sdk/client-kinesis';
-import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { ExitCode, RunAbortedError, ShardcastError } from '../../errors.js';
 import type { AwsOptions } from './options.js';
 import type { AwsClients } from './run.js';
+import { StreamingHandler } from './streaming-handler.js';
 
 /** Sockets per client at least (the writers' get one per request a producer may keep in flight). */
 const MAX_SOCKETS = 64;
@@ -85,7 +87,7 @@ export function createClients(options: AwsOptions, writers = 1): AwsClients {
     kinesis: new KinesisClient({ ...config, requestHandler: http1(MAX_SOCKETS) }),
     kinesisStreaming: new KinesisClient({
       ...dataPlane,
-      requestHandler: new NodeHttp2Handler({ disableConcurrentStreams: false }),
+      requestHandler: new StreamingHandler(options.endpoint?.startsWith('http://') ?? false),
     }),
     firehose: new FirehoseClient({ ...config, requestHandler: http1(MAX_SOCKETS) }),
     kinesisWrite: new KinesisClient({ ...dataPlane, requestHandler: http1(writeSockets) }),

@@ -87,21 +87,22 @@ async function filesUnder(dir: string): Promise<{ name: string; path: string }[]
  * Watches `dir` for the objects of every Firehose stream of the run (`run.resources.deliveryStreams`)
  * until `signal` aborts, then looks once more; records each object (`countFirehoseObjects`, in the
  * second it was written) and each record's delivery latency, and returns the totals per scenario
- * Firehose stream. A folder that cannot be read (other than not existing yet) rejects with a
+ * Firehose stream (kept in `live` as they grow, when given). A folder that cannot be read (other than not existing yet) rejects with a
  * FileError (exit 2: the user's `--delivery-dir`).
  */
 export async function watchDeliveries(
   run: AwsRun,
   dir: string,
   signal: AbortSignal,
+  live: DeliveriesOutcome = {},
 ): Promise<DeliveriesOutcome> {
   const streams = [...run.resources.deliveryStreams].map(([scenarioName, deliveryStream]) => ({
     scenarioName,
     pattern: objectNamePattern(deliveryStream),
   }));
-  const outcome: DeliveriesOutcome = Object.fromEntries(
-    streams.map((s) => [s.scenarioName, { objects: 0, objectBytes: 0, records: 0 }]),
-  );
+  // The totals are kept in `live` as they grow, so the drain can wait for what is still buffered.
+  const outcome = live;
+  for (const s of streams) outcome[s.scenarioName] = { objects: 0, objectBytes: 0, records: 0 };
   if (streams.length === 0) return outcome;
   const seen = new Set<string>();
   const clock = run.clock;

@@ -6,8 +6,9 @@
  *   t = i + 1      second i closes: open shards, the shards' load row, the recorder's sample
  *   t = duration   the producers have sent every scheduled record; they go on retrying what
  *                  failed until each record is acknowledged or given up
- *   drain          consumers catch up until every acknowledged record is read; the producers'
- *                  retries and the consumers both stop at duration + `drain` at the latest
+ *   drain          consumers catch up until every acknowledged record is read (and Firehose has
+ *                  delivered what it took, with --delivery-dir); the producers' retries and the
+ *                  drain both stop at duration + `drain` at the latest
  *   end            every part stops; the last second closes (the drain's observations land in it);
  *                  the result gets the target's own metrics: integrity per application,
  *                  requests by operation and outcome, HTTP statuses, errors, the
@@ -16,6 +17,7 @@
  * An abort (SIGINT, `--abort-on-fail`) stops every part at once and rejects with
  * `RunAbortedError`; `partial()` then builds the result over the seconds closed so far.
  */
+import { setMaxListeners } from 'node:events';
 import { RunAbortedError } from '../../errors.js';
 import type { FirehoseTotals } from '../../result/recorder.js';
 import { RunRecorder } from '../../result/recorder.js';
@@ -108,7 +110,9 @@ async function startRun(
   // A scenario whose producers all send to Direct PUT Firehose streams has no stream to list.
   if (resources.streamArn !== '') {
     shards.update(
-      await listAllShards(clients.kinesis, { StreamARN: resources.streamArn }, stats, context.signal),
+      // By name, as every other listing of the run: kinesalite's ListShards predates StreamARN
+      // ("Either NextToken or StreamName should be provided").
+      await listAllShards(clients.kinesis, { StreamName: resources.streamName }, stats, context.signal),
     );
   }
 
@@ -169,10 +173,12 @@ async function runSession(
 
   const consumers = the.startConsumers(run, controllers.consumers.signal).catch(failed);
   const dir = options.deliveryDir;
+  // What Firehose has delivered so far, read back from the objects (only with --delivery-dir).
+  const delivering: DeliveriesOutcome = {};
   const deliveries =
     dir === undefined || run.scenario.firehose.length === 0
       ? Promise.resolve(undefined)
-      : the.watchDeliveries(run, dir, controllers.deliveries.signal).then((outcome) => {
+      : the.watchDeliveries(run, dir, controllers.deliveries.signal, delivering).then((outcome) => {
           running.deliveries = outcome;
         }, failed);
   const reshards = the.runReshards(run, controllers.reshards.signal).then((outcome) => {
@@ -201,7 +207,12 @@ async function runSession(
     );
     await producers;
     if (failure === undefined && !context.signal.aborted)
-      await drain(run, deadline, controllers.clock.signal);
+      await drain(
+        run,
+        deadline,
+        controllers.clock.signal,
+        dir === undefined ? () => false : () => firehoseBehind(run, running, delivering),
+      );
   } catch (error) {
     if (!(error instanceof RunAbortedError)) failed(error);
   }
@@ -242,12 +253,39 @@ function closeSecond(context: TargetContext<AwsOptions>, running: Running, i: nu
   context.onProgress?.(Math.min(1, (i + 1) / run.recorder.seconds));
 }
 
-/** Waits until every consumer application has read every acknowledged record, or run time `until`. */
-async function drain(run: AwsRun, until: number, signal: AbortSignal): Promise<void> {
+/**
+ * Waits until every consumer application has read every acknowledged record and Firehose has
+ * delivered what it took (`firehoseBehind` false), or run time `until`.
+ */
+async function drain(
+  run: AwsRun,
+  until: number,
+  signal: AbortSignal,
+  firehoseBehind: () => boolean,
+): Promise<void> {
   const applications = run.scenario.consumers.map((c) => c.name);
-  while (applications.some((app) => run.ledger.outstanding(app) > 0) && run.clock.seconds() < until) {
+  while (
+    (applications.some((app) => run.ledger.outstanding(app) > 0) || firehoseBehind()) &&
+    run.clock.seconds() < until
+  ) {
     await sleep(DRAIN_POLL_MS, signal);
   }
+}
+
+/**
+ * Whether a Firehose stream has delivered fewer records than it took: a stream-sourced one reads
+ * every record the stream acknowledged (this worker's, as the objects are counted), a Direct PUT one
+ * every record PutRecordBatch accepted. Its buffer flushes when its interval passes after the
+ * producers stop, so without this wait the last interval's records would go uncounted.
+ */
+function firehoseBehind(run: AwsRun, running: Running, delivering: DeliveriesOutcome): boolean {
+  return run.scenario.firehose.some((f) => {
+    const took =
+      f.source === 'direct-put'
+        ? (running.producers?.firehose[f.name]?.records ?? 0)
+        : run.ledger.acknowledgedTotal;
+    return (delivering[f.name]?.records ?? 0) < took;
+  });
 }
 
 /** Waits for every part to end, for at most STOP_GRACE_MS: a part that does not stop is left behind, not waited for forever. */
@@ -262,6 +300,10 @@ async function settle(promises: readonly Promise<unknown>[]): Promise<void> {
 
 function linked(signal: AbortSignal): AbortController {
   const controller = new AbortController();
+  // Every producer instance, shard reader and pending wait listens on its part's signal at once
+  // (20 producers waiting out a backoff are 20 listeners): past Node's default of 10, a
+  // MaxListenersExceededWarning went to the user's terminal mid-run, about no leak at all.
+  setMaxListeners(0, controller.signal);
   if (signal.aborted) controller.abort(signal.reason);
   else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
   return controller;

@@ -232,6 +232,30 @@ describe('the AWS session', () => {
     expect(partial.counters.pendingAtEnd).toBe(4);
   }, 20_000);
 
+  it("lets any number of waits listen on a part's signal without Node's leak warning", async () => {
+    // 20 producer instances waiting out their backoff are 20 listeners on one signal: Node warns
+    // past 10 (MaxListenersExceededWarning, printed mid-run). Each part's signal takes any number.
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    const parts = fakeParts(0);
+    const listening: SessionParts = {
+      ...parts,
+      runProducers: async (run, signal, options) => {
+        for (let i = 0; i < 20; i++) signal.addEventListener('abort', () => {});
+        return parts.runProducers(run, signal, options);
+      },
+      startConsumers: async (run, signal) => {
+        for (let i = 0; i < 20; i++) signal.addEventListener('abort', () => {});
+        return parts.startConsumers(run, signal);
+      },
+    };
+    await createAwsSession(context({ drain: 1 }, []), clients, resources, about, listening).run();
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off('warning', onWarning);
+    expect(warnings.filter((w) => w === 'MaxListenersExceededWarning')).toEqual([]);
+  }, 20_000);
+
   it('stops the other parts and rejects with the error when a part fails', async () => {
     const signals: AbortSignal[] = [];
     const parts = fakeParts(0, signals);

@@ -185,9 +185,10 @@ async function subscribeShard(
           closedSeen = await context.isClosed(shardId, signal);
         }
       }
-      // Closed by the run stopping (the stream then ends quietly): no answer of the server's to count.
-      if (signal.aborted) return undefined;
+      // Closed by the run stopping (the stream then ends quietly): a subscription the server had
+      // answered is an ok request all the same (the run's subscriptions mostly end so).
       run.stats.count('SubscribeToShard', 'ok', callDetails(response));
+      if (signal.aborted) return undefined;
       if (endedAtShardEnd) return children;
       // Ended by the server: resubscribe, but never sooner than AWS allows after the last one
       // (a subscription the server ends at once would otherwise be retried in a tight loop).
@@ -200,7 +201,11 @@ async function subscribeShard(
         return undefined;
       }
     } catch (error) {
-      if (signal.aborted) return undefined;
+      if (signal.aborted) {
+        // Stopped by the run: answered (200, events read until now) is ok; never answered, nothing.
+        if (response !== undefined) run.stats.count('SubscribeToShard', 'ok', callDetails(response));
+        return undefined;
+      }
       // A failure in the middle of the events came after the call's own answer (HTTP 200): the
       // error's status when it has one, else the answer's.
       const failed = callDetails(error);
