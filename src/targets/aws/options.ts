@@ -119,6 +119,6 @@ export const AWS_FLAGS: readonly TargetFlag[] = [
     name: 'max-in-flight',
     option: 'maxInFlight',
     type: 'string',
-    description: 'PutRecords requests in flight per producer (default 16)',
+    description: 'PutRecords requests in flight per producer instance (default 16)',
   },
 ];
