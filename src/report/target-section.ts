@@ -6,20 +6,28 @@
 import { html } from './escape.js';
 import type { TargetView } from './target-view.js';
 
-function table(headers: readonly string[], rows: readonly (readonly string[])[], caption?: string): string {
+/** A table: its cells after the first right-aligned when `numeric` (figures), left-aligned otherwise (words, ARNs); no heading row when every heading is empty. */
+function table(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+  caption?: string,
+  numeric = true,
+): string {
   if (rows.length === 0) return '';
-  const cells = (r: readonly string[]) =>
-    r.map((c, i) => `<td${i > 0 ? ' class="num"' : ''}>${html(c)}</td>`).join('');
+  const num = (i: number) => (numeric && i > 0 ? ' class="num"' : '');
+  const cells = (r: readonly string[]) => r.map((c, i) => `<td${num(i)}>${html(c)}</td>`).join('');
+  const head = headers.every((h) => h === '')
+    ? ''
+    : `<thead><tr>${headers.map((h) => `<th scope="col">${html(h)}</th>`).join('')}</tr></thead>\n`;
   return `<div class="table-wrap"><table>${caption === undefined ? '' : `<caption>${html(caption)}</caption>`}
-<thead><tr>${headers.map((h) => `<th scope="col">${html(h)}</th>`).join('')}</tr></thead>
-<tbody>${rows.map((r) => `<tr>${cells(r)}</tr>`).join('\n')}</tbody></table></div>`;
+${head}<tbody>${rows.map((r) => `<tr>${cells(r)}</tr>`).join('\n')}</tbody></table></div>`;
 }
 
 const codes = (names: readonly string[]) => names.map((n) => `<code>${html(n)}</code>`).join(', ');
 
 export function targetSection(view: TargetView): string {
   const parts = [
-    table(['', ''], view.details, `Where it ran: the ${view.name} target`),
+    table(['', ''], view.details, 'Where it ran', false),
     `<p>This target measures ${codes(view.measures)}.${
       view.notMeasured.length === 0
         ? ''
