@@ -1,0 +1,81 @@
+/**
+ * The `http` target: a scenario's records sent as HTTP requests to an ingestion front (an API
+ * Gateway Kinesis proxy, a collector service, a load balancer before a fleet) with autocannon's
+ * connections, open loop at the scenario's rate (driver.ts), bodies in one of three formats
+ * (formats.ts). It measures what a client of the front sees: requests, statuses, put latency,
+ * throughput. With `--verify-endpoint` and `--verify-stream` it also reads the stream behind the
+ * front (verify.ts): integrity, end-to-end latency, per-shard load. It creates nothing, so its
+ * cleanup has nothing to delete.
+ */
+import type { Scenario } from '../../scenario/schema.js';
+import type { Target, TargetContext, TargetSession } from '../target.js';
+import { HTTP_FLAGS, type HttpOptions, httpOptionsSchema } from './options.js';
+import { createHttpSession } from './session.js';
+
+/** What the http target measures alone (README, "Run metrics"), as `measures` patterns. */
+export const HTTP_MEASURES: readonly string[] = [
+  'records.*',
+  'putRequests',
+  'lostRecords',
+  'throttledRatio',
+  'throughput.*',
+  'putLatency.*',
+];
+
+/** What it measures reading the stream behind the front too (`--verify-stream`). */
+export const HTTP_VERIFY_MEASURES: readonly string[] = [
+  ...HTTP_MEASURES,
+  'e2eLatency.*',
+  'consumers.*.lagSeconds.max',
+  'consumers.*.delivered',
+  'consumerLag.*',
+  'shards.*',
+];
+
+/** Its own metrics for a scenario (README, "Target metrics"): known before the run. */
+export function httpOwnMetrics(scenario: Scenario): string[] {
+  return [
+    'requests.*',
+    'http.status.*',
+    'http.errors.*',
+    'entries.*',
+    ...scenario.consumers.flatMap((c) =>
+      ['delivered', 'missing', 'duplicates', 'outOfOrder'].map((m) => `integrity.${c.name}.${m}`),
+    ),
+  ];
+}
+
+/** Whether a run reads the stream behind the front. */
+export function verifies(options: HttpOptions): boolean {
+  return options.verifyEndpoint !== undefined && options.verifyStream !== undefined;
+}
+
+async function prepareHttp(context: TargetContext<HttpOptions>): Promise<TargetSession> {
+  const { options } = context;
+  const details: Record<string, string> = {
+    url: options.url,
+    format: options.format,
+    method: options.method,
+    connections: String(options.connections),
+    pipelining: String(options.pipelining),
+  };
+  const session = createHttpSession(context, { details, measures: HTTP_MEASURES });
+  return {
+    run: () => session.run(),
+    partial: () => session.partial(),
+    cleanup: async () => [],
+  };
+}
+
+export const httpTarget: Target<HttpOptions> = {
+  name: 'http',
+  describe: () =>
+    'an HTTP ingestion front (API Gateway Kinesis proxy, a collector) loaded with autocannon (--url); creates nothing',
+  options: httpOptionsSchema,
+  flags: HTTP_FLAGS,
+  measures: HTTP_MEASURES,
+  // Each worker sends its share with its own connections; nothing needs the whole run in one process.
+  supportsShares: true,
+  ownMetrics: httpOwnMetrics,
+  prepare: prepareHttp,
+};
