@@ -70,3 +70,181 @@ describe('http target: rate', () => {
     });
   }, 20_000);
 });
+
+/** The records a body carries: key and data, whichever format. */
+function recordsOf(
+  format: string,
+  seen: { body: Buffer; headers: Record<string, unknown> },
+): { key: string; data: Buffer }[] {
+  if (format === 'raw')
+    return [{ key: decodeURIComponent(String(seen.headers['x-partition-key'])), data: seen.body }];
+  const json = JSON.parse(seen.body.toString()) as unknown;
+  if (format === 'json') {
+    const list = (Array.isArray(json) ? json : [json]) as { key: string; data: string }[];
+    return list.map((r) => ({ key: r.key, data: Buffer.from(r.data, 'base64') }));
+  }
+  const body = json as {
+    Records?: { PartitionKey: string; Data: string }[];
+    PartitionKey?: string;
+    Data?: string;
+  };
+  const list = body.Records ?? [{ PartitionKey: body.PartitionKey!, Data: body.Data! }];
+  return list.map((r) => ({ key: r.PartitionKey, data: Buffer.from(r.Data, 'base64') }));
+}
+
+describe('http target: bodies', () => {
+  for (const [format, batching] of [
+    ['api-gateway-kinesis', { maxRecords: 50, linger: '50ms' }],
+    ['api-gateway-kinesis', { maxRecords: 1 }],
+    ['json', { maxRecords: 20, linger: '50ms' }],
+    ['raw', { maxRecords: 50 }],
+  ] as const) {
+    it(`${format} (maxRecords ${batching.maxRecords}): every record once, keys uniform, sizes within the distribution`, async () => {
+      server = await startTestServer();
+      const { result } = await runHttp(
+        {
+          name: 'bodies',
+          duration: '2s',
+          stream: { name: 'orders', shards: 1 },
+          producers: [
+            {
+              name: 'web',
+              rate: '500/s',
+              recordSize: { dist: 'uniform', min: '100B', max: '400B' },
+              keys: { dist: 'uniform', count: 10, template: 'key-{i}' },
+              batching,
+            },
+          ],
+        },
+        { url: server.url, format },
+      );
+      const records = server.seen.flatMap((s) => recordsOf(format, s));
+      // 500/s × 2 s = 1,000 records, each exactly once (sequences 0 … 999).
+      expect(records.length).toBe(1000);
+      const sequences = new Set<number>();
+      const byKey = new Map<string, number>();
+      for (const r of records) {
+        const header = readRecordHeader(r.data);
+        expect(header).toBeDefined();
+        expect(header!.producer).toBe(0);
+        sequences.add(header!.sequence);
+        // The data is the header's own record size, within the distribution's [100, 400] bytes.
+        expect(r.data.length).toBe(header!.recordBytes);
+        expect(r.data.length).toBeGreaterThanOrEqual(100);
+        expect(r.data.length).toBeLessThanOrEqual(400);
+        byKey.set(r.key, (byKey.get(r.key) ?? 0) + 1);
+      }
+      expect(sequences.size).toBe(1000);
+      // 10 uniform keys: 100 records expected each; χ² with 9 degrees of freedom stays under
+      // 27.877 (p = 0.001) for a uniform sampler.
+      expect([...byKey.keys()].sort()).toEqual(Array.from({ length: 10 }, (_, i) => `key-${i}`).sort());
+      expect(chiSquare([...byKey.values()], new Array(10).fill(100))).toBeLessThan(27.877);
+      // Requests: batches within maxRecords (raw: one record a request).
+      const perRequest = server.seen.map((s) => recordsOf(format, s).length);
+      expect(Math.max(...perRequest)).toBeLessThanOrEqual(format === 'raw' ? 1 : batching.maxRecords);
+      expect(result.counters.putRequests).toBe(server.seen.length);
+      if (format === 'api-gateway-kinesis') {
+        const body = JSON.parse(server.seen[0]!.body.toString()) as Record<string, unknown>;
+        expect(body.StreamName).toBe('orders');
+        expect(Object.keys(body).sort()).toEqual(
+          batching.maxRecords === 1 ? ['Data', 'PartitionKey', 'StreamName'] : ['Records', 'StreamName'],
+        );
+      }
+    }, 20_000);
+  }
+});
+
+describe('http target: outcomes', () => {
+  const scenario = (rate: string, batching: Record<string, unknown> = one) => ({
+    name: 'outcomes',
+    duration: '2s',
+    stream: { shards: 1 },
+    producers: [
+      {
+        name: 'web',
+        rate,
+        recordSize: '64B',
+        batching,
+        retry: { maxAttempts: 20, baseDelay: '10ms', maxDelay: '100ms' },
+      },
+    ],
+  });
+
+  it('a server answering 429 to every 5th request: throttledRatio 0.2, every record acknowledged after retries', async () => {
+    server = await startTestServer((n) => (n % 5 === 4 ? { status: 429 } : { status: 200 }));
+    const { result } = await runHttp(scenario('300/s'), { url: server.url, format: 'json' });
+    // 300/s × 2 s = 600 records, one a request. Every 5th request of all (first sends and
+    // retries) is refused: throttled / attempts = ⌊requests / 5⌋ / requests ≈ 1/5.
+    expect(result.counters.acknowledged).toBe(600);
+    expect(result.counters.dropped).toBe(0);
+    expect(result.metrics.lostRecords).toBe(0);
+    const requests = server.seen.length;
+    expect(result.counters.attempts).toBe(requests);
+    expect(result.counters.throttled).toBe(Math.floor(requests / 5));
+    expect(result.metrics.throttledRatio).toBeCloseTo(0.2, 2);
+    expect(result.metrics['http.status.429']).toBe(Math.floor(requests / 5));
+    expect(result.metrics['requests.throttled']).toBe(Math.floor(requests / 5));
+  }, 20_000);
+
+  it('a server that cuts every 10th connection: counted by code, retried, nothing lost', async () => {
+    let cut = 0;
+    server = await startTestServer((n) => {
+      if (n % 10 !== 9) return { status: 200 };
+      cut += 1;
+      return 'destroy';
+    });
+    const { result } = await runHttp(scenario('200/s'), { url: server.url, format: 'json', connections: 4 });
+    const errors = Object.entries(result.metrics)
+      .filter(([name]) => name.startsWith('http.errors.'))
+      .reduce((sum, [, n]) => sum + n, 0);
+    expect(cut).toBeGreaterThan(0);
+    expect(errors).toBe(cut);
+    expect(result.metrics['requests.error']).toBe(cut);
+    expect(result.counters.acknowledged).toBe(400);
+    expect(result.metrics.lostRecords).toBe(0);
+  }, 20_000);
+
+  it('a 400 is not retried: its records are lost', async () => {
+    server = await startTestServer(() => ({ status: 400, body: '{"message":"bad"}' }));
+    const { result } = await runHttp(scenario('50/s'), { url: server.url, format: 'json' });
+    // 50/s × 2 s = 100 records, 100 requests, each refused once.
+    expect(server.seen.length).toBe(100);
+    expect(result.metrics['http.status.400']).toBe(100);
+    expect(result.counters.dropped).toBe(100);
+    expect(result.metrics.lostRecords).toBe(100);
+  }, 20_000);
+
+  it('a PutRecords answer with FailedRecordCount: the refused entries are throttled and retried', async () => {
+    // The first entry of every request of more than one record is refused.
+    let refused = 0;
+    server = await startTestServer((_n, seen) => {
+      const records = (JSON.parse(seen.body.toString()) as { Records: unknown[] }).Records;
+      const failFirst = records.length > 1;
+      if (failFirst) refused += 1;
+      return {
+        status: 200,
+        body: JSON.stringify({
+          FailedRecordCount: failFirst ? 1 : 0,
+          Records: records.map((_, i) =>
+            failFirst && i === 0
+              ? {
+                  ErrorCode: 'ProvisionedThroughputExceededException',
+                  ErrorMessage: 'Rate exceeded for shard',
+                }
+              : { SequenceNumber: String(i), ShardId: 'shardId-000000000000' },
+          ),
+        }),
+      };
+    });
+    const { result } = await runHttp(scenario('400/s', { maxRecords: 10, linger: '20ms' }), {
+      url: server.url,
+      format: 'api-gateway-kinesis',
+    });
+    // 400/s × 2 s = 800 records, all acknowledged in the end; one refusal per multi-record request.
+    expect(refused).toBeGreaterThan(0);
+    expect(result.counters.acknowledged).toBe(800);
+    expect(result.counters.throttled).toBe(refused);
+    expect(result.metrics['entries.ProvisionedThroughputExceededException']).toBe(refused);
+    expect(result.metrics.lostRecords).toBe(0);
+  }, 20_000);
+});
