@@ -11,6 +11,7 @@ import type { Scenario } from '../../scenario/schema.js';
 import type { Target, TargetContext, TargetSession } from '../target.js';
 import { HTTP_FLAGS, type HttpOptions, httpOptionsSchema } from './options.js';
 import { createHttpSession } from './session.js';
+import { prepareVerifier } from './verify.js';
 
 /** What the http target measures alone (README, "Run metrics"), as `measures` patterns. */
 export const HTTP_MEASURES: readonly string[] = [
@@ -31,6 +32,11 @@ export const HTTP_VERIFY_MEASURES: readonly string[] = [
   'consumerLag.*',
   'shards.*',
 ];
+
+/** What it measures with these options: the stream's side too when it reads it back. */
+export function httpMeasures(options: HttpOptions): readonly string[] {
+  return verifies(options) ? HTTP_VERIFY_MEASURES : HTTP_MEASURES;
+}
 
 /** Its own metrics for a scenario (README, "Target metrics"): known before the run. */
 export function httpOwnMetrics(scenario: Scenario): string[] {
@@ -59,10 +65,17 @@ async function prepareHttp(context: TargetContext<HttpOptions>): Promise<TargetS
     connections: String(options.connections),
     pipelining: String(options.pipelining),
   };
-  const session = createHttpSession(context, { details, measures: HTTP_MEASURES });
+  const verifier = verifies(options) ? await prepareVerifier(context) : undefined;
+  if (verifier !== undefined) {
+    details.verifyEndpoint = options.verifyEndpoint ?? '';
+    details.verifyStream = options.verifyStream ?? '';
+    details.verifyApplications = verifier.applications.join(', ');
+  }
+  const session = createHttpSession(context, { details, measures: httpMeasures(options), verifier });
   return {
     run: () => session.run(),
     partial: () => session.partial(),
+    // It created nothing; the verifying consumers stop with the run.
     cleanup: async () => [],
   };
 }
@@ -74,6 +87,7 @@ export const httpTarget: Target<HttpOptions> = {
   options: httpOptionsSchema,
   flags: HTTP_FLAGS,
   measures: HTTP_MEASURES,
+  measuresWith: httpMeasures,
   // Each worker sends its share with its own connections; nothing needs the whole run in one process.
   supportsShares: true,
   ownMetrics: httpOwnMetrics,

@@ -61,11 +61,10 @@ export function createHttpSession(context: TargetContext<HttpOptions>, about: Ht
 async function start(context: TargetContext<HttpOptions>, about: HttpAbout): Promise<Running> {
   const { scenario, options, durationSeconds } = context;
   const seconds = Math.max(1, Math.ceil(durationSeconds));
-  await about.verifier?.prepare(context.signal);
   const clock = new RunClock(seconds);
   const recorder = new RunRecorder({
     seconds,
-    consumers: about.verifier === undefined ? [] : scenario.consumers.map((c) => c.name),
+    consumers: about.verifier?.applications ?? [],
     firehoses: [],
   });
   about.verifier?.start(clock, recorder);
@@ -140,7 +139,7 @@ function closeSecond(
   about: HttpAbout,
   i: number,
 ): void {
-  about.verifier?.closeSecond(i);
+  about.verifier?.closeSecond(i, running.recorder);
   const sample = running.recorder.endSecond(i);
   running.closed = i + 1;
   context.onSample?.(sample);
