@@ -33,6 +33,8 @@
  * counted by status (`http.status.<code>`), every failed connection by code (`http.errors.<code>`).
  */
 import autocannon from 'autocannon';
+import { FlowHistogram } from '../../result/flow-histogram.js';
+import { maxSeconds, percentilesSeconds } from '../../result/histogram.js';
 import type { Producer, Scenario } from '../../scenario/schema.js';
 import { nextDelay, retriesAfter } from '../../workload/backoff.js';
 import { type ProducerRecord, ProducerWorkload } from '../../workload/producer.js';
@@ -91,7 +93,10 @@ export interface DriverOptions {
 export interface DriverOutcome {
   /** Records sent and neither acknowledged nor dropped when the driver stopped. */
   pendingAtEnd: number;
-  /** Counts by name: `requests.<outcome>`, `http.status.<code>`, `http.errors.<code>`, `entries.<ErrorCode>`. */
+  /**
+   * Counts by name: `requests.<operation>.<outcome>`, `http.status.<code>`, `http.errors.<code>`,
+   * `entries.<ErrorCode>`, and response times by status, `http.latency.<status>.<p50|p99|max>Seconds`.
+   */
   counts: Record<string, number>;
   /** Requests sent per run second (first sends and retries). */
   requestsPerSecond: number[];
@@ -207,6 +212,12 @@ class DueQueue {
   }
 }
 
+/** What a request is, for `requests.<operation>.<outcome>`: PutRecords, PutRecord, json, raw. */
+export function operationOf(format: HttpFormat, rule: BatchRule): string {
+  if (format === 'api-gateway-kinesis') return rule.list ? 'PutRecords' : 'PutRecord';
+  return format;
+}
+
 /** autocannon's longest duration: its stop timer is a setTimeout (at most 2^31 − 1 ms). */
 const MAX_CANNON_SECONDS = 2_000_000;
 
@@ -220,6 +231,8 @@ export class HttpDriver {
   private idle: CannonClient[] = [];
   private readonly connections = new Map<CannonClient, Connection>();
   private readonly counts = new Map<string, number>();
+  /** Response times by status (`200`, `429`) or connection error code (`ECONNRESET`), µs resolution. */
+  private readonly latencies = new Map<string, FlowHistogram>();
   private readonly requestsPerSecond: number[];
   private readonly context: BodyContext;
   private readonly headers: Record<string, string>;
@@ -297,7 +310,15 @@ export class HttpDriver {
 
   /** The counts so far (a partial result's, after an abort). */
   countsSoFar(): Record<string, number> {
-    return Object.fromEntries([...this.counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const all = new Map(this.counts);
+    for (const [key, histogram] of this.latencies) {
+      const encoded = histogram.encode();
+      const [p50, p99] = percentilesSeconds(encoded, [50, 99]);
+      all.set(`http.latency.${key}.p50Seconds`, p50!);
+      all.set(`http.latency.${key}.p99Seconds`, p99!);
+      all.set(`http.latency.${key}.maxSeconds`, maxSeconds(encoded));
+    }
+    return Object.fromEntries([...all].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   }
 
   // ---- The schedule
@@ -488,6 +509,15 @@ export class HttpDriver {
 
   // ---- Outcomes
 
+  private latencyOf(key: string): FlowHistogram {
+    let histogram = this.latencies.get(key);
+    if (histogram === undefined) {
+      histogram = new FlowHistogram();
+      this.latencies.set(key, histogram);
+    }
+    return histogram;
+  }
+
   private count(name: string, n = 1): void {
     this.counts.set(name, (this.counts.get(name) ?? 0) + n);
   }
@@ -498,13 +528,18 @@ export class HttpDriver {
     const now = clock.seconds();
     const second = clock.second();
     const records = request.records;
+    const operation = operationOf(this.options.format, this.feeds[request.producer]!.rule);
+    // From when this attempt was due (its oldest record's schedule; a retry: its backoff's end).
+    const took = Math.max(0, now - (request.attempt === 1 ? records[0]!.at : request.dueAt));
     if (outcome.kind === 'error') {
       this.count(`http.errors.${outcome.code}`);
-      this.count('requests.error');
+      this.count(`requests.${operation}.error`);
+      this.latencyOf(outcome.code).record(took, 1);
       sink.countWrites(second, { dropped: this.retryOrDrop(request, records, now) });
     } else {
       const status = outcome.status;
       this.count(`http.status.${status}`);
+      this.latencyOf(String(status)).record(took, 1);
       if (status >= 200 && status < 300) {
         const refused =
           request.records.length > 1 || this.feeds[request.producer]!.rule.list
@@ -522,7 +557,7 @@ export class HttpDriver {
           sink.acknowledged(record, now - record.at, second);
         });
         this.unresolved -= acknowledged;
-        this.count('requests.ok');
+        this.count(`requests.${operation}.ok`);
         const retry = records.filter((_, i) => failed.has(i));
         const dropped = retry.length > 0 ? this.retryOrDrop(request, retry, now) : 0;
         sink.countWrites(second, {
@@ -533,17 +568,17 @@ export class HttpDriver {
           writeRecords: acknowledged,
         });
       } else if (status === 429 || status === 503) {
-        this.count('requests.throttled');
+        this.count(`requests.${operation}.throttled`);
         sink.countWrites(second, {
           throttled: records.length,
           dropped: this.retryOrDrop(request, records, now),
         });
       } else if (status >= 500) {
-        this.count('requests.error');
+        this.count(`requests.${operation}.error`);
         sink.countWrites(second, { dropped: this.retryOrDrop(request, records, now) });
       } else {
         // A 4xx other than 429 (or a 1xx/3xx): the same request would get the same answer.
-        this.count('requests.error');
+        this.count(`requests.${operation}.error`);
         this.unresolved -= records.length;
         sink.countWrites(second, { dropped: records.length });
       }

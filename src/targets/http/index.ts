@@ -41,10 +41,9 @@ export function httpMeasures(options: HttpOptions): readonly string[] {
 /** Its own metrics for a scenario (README, "Target metrics"): known before the run. */
 export function httpOwnMetrics(scenario: Scenario): string[] {
   return [
-    'requests.*',
-    'http.status.*',
-    'http.errors.*',
-    'entries.*',
+    'requests.**',
+    'http.**',
+    'entries.**',
     ...scenario.consumers.flatMap((c) =>
       ['delivered', 'missing', 'duplicates', 'outOfOrder'].map((m) => `integrity.${c.name}.${m}`),
     ),

@@ -51,7 +51,7 @@ describe('run --target http', () => {
     // 100/s × 2 s = 200 records.
     expect(result.counters.acknowledged).toBe(200);
     expect(result.target?.name).toBe('http');
-    expect(result.target?.metrics['requests.ok']).toBe(server.seen.length);
+    expect(result.target?.metrics['requests.PutRecords.ok']).toBe(server.seen.length);
     // The header as given, its value with its own ':'.
     expect(server.seen[0]!.headers['x-api-key']).toBe('k:1');
     expect(server.seen[0]!.headers['content-type']).toBe('application/json');

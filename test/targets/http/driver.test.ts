@@ -31,7 +31,7 @@ describe('http target: rate', () => {
     // 200 records/s × 3 s = 600 records, one a request (maxRecords 1): 600 requests, ±1 % = ±6.
     expect(Math.abs(server.seen.length - 600)).toBeLessThanOrEqual(6);
     expect(result.counters.acknowledged).toBe(600);
-    expect(result.metrics['requests.ok']).toBe(600);
+    expect(result.metrics['requests.json.ok']).toBe(600);
     expect(result.metrics['http.status.200']).toBe(600);
     // Spread over the run, not in bursts: each second got 200 ± 10 % (a loaded machine's timers).
     const perSecond = [0, 0, 0, 0];
@@ -183,7 +183,12 @@ describe('http target: outcomes', () => {
     expect(result.counters.throttled).toBe(Math.floor(requests / 5));
     expect(result.metrics.throttledRatio).toBeCloseTo(0.2, 2);
     expect(result.metrics['http.status.429']).toBe(Math.floor(requests / 5));
-    expect(result.metrics['requests.throttled']).toBe(Math.floor(requests / 5));
+    expect(result.metrics['requests.json.throttled']).toBe(Math.floor(requests / 5));
+    // Response times by status, in µs resolution: both statuses seen, each well under a second.
+    for (const status of ['200', '429']) {
+      expect(result.metrics[`http.latency.${status}.p50Seconds`]).toBeGreaterThan(0);
+      expect(result.metrics[`http.latency.${status}.p99Seconds`]).toBeLessThan(1);
+    }
   }, 20_000);
 
   it('a server that cuts every 10th connection: counted by code, retried, nothing lost', async () => {
@@ -199,7 +204,7 @@ describe('http target: outcomes', () => {
       .reduce((sum, [, n]) => sum + n, 0);
     expect(cut).toBeGreaterThan(0);
     expect(errors).toBe(cut);
-    expect(result.metrics['requests.error']).toBe(cut);
+    expect(result.metrics['requests.json.error']).toBe(cut);
     expect(result.counters.acknowledged).toBe(400);
     expect(result.metrics.lostRecords).toBe(0);
   }, 20_000);
