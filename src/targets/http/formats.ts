@@ -16,7 +16,13 @@
  */
 import { KINESIS } from '../../aws/facts.js';
 import type { Producer } from '../../scenario/schema.js';
-import { encodeRecordData, type RecordHeader } from '../../workload/record-header.js';
+import {
+  encodeRecordData,
+  RECORD_HEADER_BYTES,
+  type RecordHeader,
+  recordDataBytes,
+  writeRecordHeader,
+} from '../../workload/record-header.js';
 import type { HttpFormat } from './options.js';
 
 /** The header a `raw` request carries its record's partition key in. */
@@ -93,25 +99,54 @@ export function batchRule(format: HttpFormat, producer: Producer): BatchRule {
 /** A request's body and the headers it needs. */
 export interface Body {
   body: Buffer;
-  headers: Record<string, string>;
+  headers: Readonly<Record<string, string>>;
   /** What the request is, for the counts: PutRecord, PutRecords, json, raw. */
   operation: string;
 }
 
 /** The record's data: the accountable header, then zeros. */
 export function recordData(context: BodyContext, record: HttpRecord): Uint8Array {
-  const header: RecordHeader = {
+  return encodeRecordData(headerOf(context, record), record.dataBytes);
+}
+
+function headerOf(context: BodyContext, record: HttpRecord): RecordHeader {
+  return {
     runTag: context.runTag,
     producer: record.producer,
     worker: context.worker,
     sequence: record.sequence,
     scheduledEpochMicros: context.epochMicros(record.at),
   };
-  return encodeRecordData(header, record.dataBytes);
 }
 
-const base64 = (data: Uint8Array) =>
-  Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
+/** The header and the first zero after it: 33 bytes, a multiple of 3, so 44 base64 characters of its own. */
+const HEAD_BYTES = RECORD_HEADER_BYTES + 1;
+const scratch = new Uint8Array(HEAD_BYTES);
+const scratchBuffer = Buffer.from(scratch.buffer, scratch.byteOffset, scratch.byteLength);
+/** 'A' is base64 for six zero bits: 4 of them are 3 zero bytes. */
+let zeros = 'AAAA';
+
+/** Base64 of `n` zero bytes: ⌊n/3⌋ × "AAAA", then "AA==" for one byte left, "AAA=" for two. */
+function zerosBase64(n: number): string {
+  const whole = Math.floor(n / 3) * 4;
+  while (zeros.length < whole) zeros += zeros;
+  const rest = n % 3;
+  return zeros.slice(0, whole) + (rest === 0 ? '' : rest === 1 ? 'AA==' : 'AAA=');
+}
+
+/**
+ * Base64 of the record's data, without building the data: the encoding of bytes cut at a multiple
+ * of 3 is the encodings of the parts joined, so it is the header's 33 bytes encoded (one scratch
+ * buffer) then the zeros' encoding, which is all 'A'. Equal to base64(recordData(…)) (units.test.ts);
+ * at 64-byte records it halved the CPU the http target spends per request (bench/http-target.bench.ts).
+ */
+export function recordDataBase64(context: BodyContext, record: HttpRecord): string {
+  const size = recordDataBytes(record.dataBytes);
+  if (size < HEAD_BYTES) return Buffer.from(recordData(context, record)).toString('base64');
+  scratch.fill(0);
+  writeRecordHeader(scratch, 0, { ...headerOf(context, record), recordBytes: size });
+  return scratchBuffer.toString('base64') + zerosBase64(size - HEAD_BYTES);
+}
 
 /** The body of one request carrying `records` (one unless the rule is a list). */
 export function buildBody(
@@ -122,34 +157,28 @@ export function buildBody(
 ): Body {
   switch (format) {
     case 'api-gateway-kinesis': {
-      const entry = (r: HttpRecord) => ({
-        Data: base64(recordData(context, r)),
-        PartitionKey: r.partitionKey,
-        ...(r.explicitHashKey === undefined ? {} : { ExplicitHashKey: r.explicitHashKey }),
-      });
+      // Written out rather than through JSON.stringify of objects: the same JSON, for less CPU a record.
+      const entry = (r: HttpRecord) =>
+        `"Data":"${recordDataBase64(context, r)}","PartitionKey":${JSON.stringify(r.partitionKey)}${
+          r.explicitHashKey === undefined ? '' : `,"ExplicitHashKey":${JSON.stringify(r.explicitHashKey)}`
+        }`;
+      const stream = `{"StreamName":${JSON.stringify(context.streamName)},`;
       const json = rule.list
-        ? { StreamName: context.streamName, Records: records.map(entry) }
-        : { StreamName: context.streamName, ...entry(records[0]!) };
+        ? `${stream}"Records":[${records.map((r) => `{${entry(r)}}`).join(',')}]}`
+        : `${stream}${entry(records[0]!)}}`;
       return {
-        body: Buffer.from(JSON.stringify(json)),
-        headers: { 'Content-Type': 'application/json' },
+        body: Buffer.from(json),
+        headers: JSON_HEADERS,
         operation: rule.list ? 'PutRecords' : 'PutRecord',
       };
     }
     case 'json': {
-      const object = (r: HttpRecord) => ({
-        key: r.partitionKey,
-        data: base64(recordData(context, r)),
-        producer: context.producerNames[r.producer],
-        sequence: r.sequence,
-        time: new Date(context.epochMicros(r.at) / 1000).toISOString(),
-      });
-      const json = rule.list ? records.map(object) : object(records[0]!);
-      return {
-        body: Buffer.from(JSON.stringify(json)),
-        headers: { 'Content-Type': 'application/json' },
-        operation: 'json',
-      };
+      const object = (r: HttpRecord) =>
+        `{"key":${JSON.stringify(r.partitionKey)},"data":"${recordDataBase64(context, r)}","producer":${JSON.stringify(
+          context.producerNames[r.producer],
+        )},"sequence":${r.sequence},"time":"${new Date(context.epochMicros(r.at) / 1000).toISOString()}"}`;
+      const json = rule.list ? `[${records.map(object).join(',')}]` : object(records[0]!);
+      return { body: Buffer.from(json), headers: JSON_HEADERS, operation: 'json' };
     }
     case 'raw': {
       const record = records[0]!;
@@ -165,6 +194,8 @@ export function buildBody(
     }
   }
 }
+
+const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'Content-Type': 'application/json' });
 
 /**
  * The entries a 2xx response refused, when its body is a PutRecords answer (`FailedRecordCount`

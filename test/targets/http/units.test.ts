@@ -1,7 +1,13 @@
 /** The http target's small parts: a PutRecords answer's refused entries, headers, latency by status in the report. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { metricGroups } from '../../../src/report/target-view.js';
-import { failedEntries } from '../../../src/targets/http/formats.js';
+import {
+  type BodyContext,
+  failedEntries,
+  recordData,
+  recordDataBase64,
+} from '../../../src/targets/http/formats.js';
 import { httpOptionsSchema } from '../../../src/targets/http/options.js';
 
 describe('failedEntries', () => {
@@ -64,5 +70,33 @@ describe('the report: latency by status', () => {
     expect(table?.rows[1]?.[2]).toBe('—');
     // None of them is left in the table of other metrics.
     expect(groups.flatMap((g) => g.rows).filter((r) => r[0]!.startsWith('http.latency.'))).toEqual([]);
+  });
+});
+
+describe('recordDataBase64', () => {
+  it('is base64 of the record data (the header, then zeros) for every size and header', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3000 }),
+        fc.nat(0xffffffff),
+        fc.nat(65535),
+        fc.nat(2 ** 40),
+        fc.double({ min: 0, max: 1e5, noNaN: true }),
+        (dataBytes, tag, producer, sequence, at) => {
+          const context: BodyContext = {
+            runTag: tag,
+            worker: 3,
+            streamName: 's',
+            producerNames: [],
+            epochMicros: (seconds) => 1.7e15 + seconds * 1e6,
+          };
+          const record = { producer, sequence, at, partitionKey: 'k', dataBytes, keyBytes: 1 };
+          expect(recordDataBase64(context, record)).toBe(
+            Buffer.from(recordData(context, record)).toString('base64'),
+          );
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
