@@ -98,7 +98,8 @@ export function batchRule(format: HttpFormat, producer: Producer): BatchRule {
 
 /** A request's body and the headers it needs. */
 export interface Body {
-  body: Buffer;
+  /** The body: JSON text (sent as UTF-8), or bytes. */
+  body: string | Buffer;
   headers: Readonly<Record<string, string>>;
   /** What the request is, for the counts: PutRecord, PutRecords, json, raw. */
   operation: string;
@@ -167,7 +168,7 @@ export function buildBody(
         ? `${stream}"Records":[${records.map((r) => `{${entry(r)}}`).join(',')}]}`
         : `${stream}${entry(records[0]!)}}`;
       return {
-        body: Buffer.from(json),
+        body: json,
         headers: JSON_HEADERS,
         operation: rule.list ? 'PutRecords' : 'PutRecord',
       };
@@ -178,7 +179,7 @@ export function buildBody(
           context.producerNames[r.producer],
         )},"sequence":${r.sequence},"time":"${new Date(context.epochMicros(r.at) / 1000).toISOString()}"}`;
       const json = rule.list ? `[${records.map(object).join(',')}]` : object(records[0]!);
-      return { body: Buffer.from(json), headers: JSON_HEADERS, operation: 'json' };
+      return { body: json, headers: JSON_HEADERS, operation: 'json' };
     }
     case 'raw': {
       const record = records[0]!;
