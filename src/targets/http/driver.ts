@@ -118,7 +118,11 @@ interface CannonClient {
   destroyed: boolean;
   reqsMade: number;
   conn?: { destroyed?: boolean } | undefined;
-  requestIterator: { requests: { requestBuffer?: Buffer }[] };
+  requestIterator: {
+    requests: { requestBuffer?: Buffer }[];
+    recordBody(request: unknown, status: number, body: string): void;
+    resetContext(): void;
+  };
   pipelinedRequests: { clear(): void };
   parser: { initialize?(type: string): void };
   _doRequest(): void;
@@ -243,7 +247,7 @@ export class HttpDriver {
   private asciiHead = true;
   private inFlight = 0;
   private unresolved = 0;
-  /** The body of the response being handled (`onResponse` comes just before the `response` event). */
+  /** The body of the response being handled (`recordBody` comes just before the `response` event). */
   private lastBody = '';
   private wake: (() => void) | undefined;
   private bug: unknown;
@@ -285,9 +289,6 @@ export class HttpDriver {
           {
             method: this.options.method as autocannon.Request['method'],
             path,
-            onResponse: (_status: number, body: string) => {
-              this.lastBody = body;
-            },
           },
         ],
         setupClient: (client: unknown) => this.adopt(client as CannonClient),
@@ -428,6 +429,13 @@ export class HttpDriver {
   private adopt(client: CannonClient): void {
     const connection: Connection = { inFlight: [] };
     this.connections.set(client, connection);
+    // The response's body, without autocannon's `onResponse` path (it turns the raw headers into
+    // an object with lodash for every response), and no per-request deep clone of a context the
+    // driver does not use.
+    client.requestIterator.recordBody = (_request, _status, body) => {
+      this.lastBody = body;
+    };
+    client.requestIterator.resetContext = () => {};
     const send = client._doRequest.bind(client);
     const connect = client._connect.bind(client);
     // A free slot: the request due now, or parked until one is.
