@@ -293,9 +293,20 @@ export class HttpDriver {
         ],
         setupClient: (client: unknown) => this.adopt(client as CannonClient),
       } as autocannon.Options,
-      () => {},
+      (error: Error | null) => {
+        // autocannon refused its options (the schema should have first): a bug, said as it is.
+        if (error !== null && error !== undefined) {
+          this.bug ??= error;
+          refused?.();
+          this.wake?.();
+        }
+      },
     );
-    const stopped = new Promise<void>((resolve) => cannon.once('done', () => resolve()));
+    let refused: (() => void) | undefined;
+    const stopped = new Promise<void>((resolve) => {
+      refused = resolve;
+      cannon.once('done', () => resolve());
+    });
     const onAbort = () => this.wake?.();
     signal.addEventListener('abort', onAbort, { once: true });
     try {
@@ -310,7 +321,7 @@ export class HttpDriver {
       }
     } finally {
       signal.removeEventListener('abort', onAbort);
-      cannon.stop();
+      if (this.bug === undefined) cannon.stop();
       await stopped;
     }
     if (this.bug !== undefined) throw this.bug;

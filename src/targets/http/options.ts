@@ -54,7 +54,14 @@ export const httpOptionsSchema = z
     header: z.array(header).default([]).describe("Headers added to every request, 'Name: value'."),
     connections: count(1, 1024, 16).describe('Connections kept open to the URL.'),
     pipelining: count(1, 64, 1).describe('Requests in flight per connection (HTTP/1.1 pipelining).'),
-    timeout: duration.default(10).describe('A request without a response after this long is an error.'),
+    timeout: duration
+      .default(10)
+      .pipe(
+        z
+          .number()
+          .min(1, { error: 'a timeout is at least 1s (autocannon counts it in whole seconds from 1)' }),
+      )
+      .describe('A request without a response after this long is an error.'),
     streamName: z
       .string()
       .min(1)

@@ -75,6 +75,7 @@ describe('run --target http', () => {
       /shards\.maxUtilization is not measured by the http target/,
     ],
     ['no --url', ['--url', 'ftp://x'], /--url.*http:\/\/ or https:\/\//s],
+    ['a timeout under a second', ['--timeout', '500ms'], /--timeout.*at least 1s/s],
   ];
   for (const [what, extra, message] of refused) {
     it(`refuses ${what} with exit 2, before sending anything`, async () => {

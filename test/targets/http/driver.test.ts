@@ -199,6 +199,10 @@ describe('http target: outcomes', () => {
       return 'destroy';
     });
     const { result } = await runHttp(scenario('200/s'), { url: server.url, format: 'json', connections: 4 });
+    // The server closes the socket with the request on it: no response, no reset seen first.
+    expect(Object.keys(result.metrics).filter((m) => m.startsWith('http.errors.'))).toEqual([
+      'http.errors.ECONNCLOSED',
+    ]);
     const errors = Object.entries(result.metrics)
       .filter(([name]) => name.startsWith('http.errors.'))
       .reduce((sum, [, n]) => sum + n, 0);
@@ -207,6 +211,16 @@ describe('http target: outcomes', () => {
     expect(result.metrics['requests.json.error']).toBe(cut);
     expect(result.counters.acknowledged).toBe(400);
     expect(result.metrics.lostRecords).toBe(0);
+  }, 20_000);
+
+  it('a request unanswered for --timeout is an error (ETIMEDOUT), retried on a new connection', async () => {
+    // The 4th request gets no answer at all; the others, 200 at once.
+    server = await startTestServer((n) => (n === 3 ? 'hold' : { status: 200 }));
+    const { result } = await runHttp(scenario('50/s'), { url: server.url, format: 'json', timeout: '1s' });
+    // 50/s × 2 s = 100 records; the held one is retried after its timeout and acknowledged.
+    expect(result.metrics['http.errors.ETIMEDOUT']).toBe(1);
+    expect(result.counters.acknowledged).toBe(100);
+    expect(result.metrics['http.latency.ETIMEDOUT.p50Seconds']).toBeGreaterThanOrEqual(1);
   }, 20_000);
 
   it('a 400 is not retried: its records are lost', async () => {

@@ -25,12 +25,12 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Answers with `answer(request number from 0, the request)`: a status and a body (or `destroy` to cut the connection). */
+/** Answers with `answer(request number from 0, the request)`: a status and a body, `destroy` to cut the connection, `hold` to never answer. */
 export type Answer = (
   n: number,
   seen: Seen,
   res: ServerResponse,
-) => { status: number; body?: string } | 'destroy';
+) => { status: number; body?: string } | 'destroy' | 'hold';
 
 export async function startTestServer(answer: Answer = () => ({ status: 200 })): Promise<TestServer> {
   const seen: Seen[] = [];
@@ -46,6 +46,8 @@ export async function startTestServer(answer: Answer = () => ({ status: 200 })):
         req.socket.destroy();
         return;
       }
+      // No answer: the client's timeout ends it (the server's close at the end cuts the socket).
+      if (a === 'hold') return;
       res.writeHead(a.status, { 'Content-Type': 'application/json' });
       res.end(a.body ?? '{}');
     });
