@@ -4,6 +4,10 @@
  * sizes, 429s retried until acknowledged, a server that cuts connections counted, not crashed on.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { RunAbortedError } from '../../../src/errors.js';
+import { scenarioSchema } from '../../../src/scenario/schema.js';
+import { httpOptionsSchema } from '../../../src/targets/http/options.js';
+import { createHttpSession } from '../../../src/targets/http/session.js';
 import { readRecordHeader } from '../../../src/workload/record-header.js';
 import { chiSquare } from '../../workload/stats.js';
 import { runHttp, startTestServer, type TestServer } from './harness.js';
@@ -265,5 +269,44 @@ describe('http target: outcomes', () => {
     expect(result.counters.throttled).toBe(refused);
     expect(result.metrics['entries.ProvisionedThroughputExceededException']).toBe(refused);
     expect(result.metrics.lostRecords).toBe(0);
+  }, 20_000);
+});
+
+describe('http target: an abort', () => {
+  it('stops at once with RunAbortedError, and partial() covers the seconds closed', async () => {
+    server = await startTestServer();
+    const scenario = scenarioSchema.parse({
+      name: 'abort',
+      duration: '30s',
+      stream: { shards: 1 },
+      producers: [{ name: 'web', rate: '100/s', recordSize: '64B', batching: one }],
+    });
+    const controller = new AbortController();
+    let samples = 0;
+    const session = createHttpSession(
+      {
+        scenario,
+        options: httpOptionsSchema.parse({ url: server.url, format: 'json' }),
+        seed: 1,
+        durationSeconds: 30,
+        header: { runId: 'r1', startedAt: '', finishedAt: '', wallSeconds: 0, shardcastVersion: 'test' },
+        share: { index: 0, count: 1 },
+        signal: controller.signal,
+        onSample: () => {
+          samples += 1;
+          if (samples === 2) controller.abort();
+        },
+      },
+      { details: {}, measures: [] },
+    );
+    const started = performance.now();
+    await expect(session.run()).rejects.toBeInstanceOf(RunAbortedError);
+    // Two seconds closed, then the abort: well before the 30 s of the scenario.
+    expect(performance.now() - started).toBeLessThan(5000);
+    const partial = session.partial();
+    expect(partial?.scenario.durationSeconds).toBe(2);
+    // 100/s over the 2 seconds closed: 200 records offered, the counters the series' sums.
+    expect(Math.abs((partial?.counters.produced ?? 0) - 200)).toBeLessThanOrEqual(2);
+    expect(partial?.target?.metrics['requests.json.ok']).toBeGreaterThan(0);
   }, 20_000);
 });
