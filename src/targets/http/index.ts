@@ -7,6 +7,8 @@
  * front (verify.ts): integrity, end-to-end latency, per-shard load. It creates nothing, so its
  * cleanup has nothing to delete.
  */
+import { connect } from 'node:net';
+import { ExitCode, RunAbortedError, ShardcastError } from '../../errors.js';
 import type { Scenario } from '../../scenario/schema.js';
 import type { Target, TargetContext, TargetSession } from '../target.js';
 import { HTTP_FLAGS, type HttpOptions, httpOptionsSchema } from './options.js';
@@ -55,8 +57,39 @@ export function verifies(options: HttpOptions): boolean {
   return options.verifyEndpoint !== undefined && options.verifyStream !== undefined;
 }
 
+/**
+ * One TCP connection to the URL's host and port before the run: a front that is not there is
+ * one line and exit 3 before the clock starts, not a run of refused connections.
+ */
+export async function checkReachable(url: string, signal: AbortSignal, timeoutMs = 5_000): Promise<void> {
+  const parsed = new URL(url);
+  const port = Number(parsed.port || (parsed.protocol === 'https:' ? 443 : 80));
+  const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
+  const problem = await new Promise<string | undefined>((resolve) => {
+    const socket = connect({ host, port, signal });
+    const timer = setTimeout(() => done(`no connection after ${timeoutMs / 1000} s`), timeoutMs);
+    function done(why: string | undefined): void {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(why);
+    }
+    socket.once('connect', () => done(undefined));
+    socket.once('error', (error: NodeJS.ErrnoException) => done(error.code ?? error.message));
+  });
+  if (signal.aborted) throw new RunAbortedError();
+  if (problem !== undefined) {
+    throw new ShardcastError(
+      'target-failed',
+      `cannot connect to ${parsed.host} (--url ${url}): ${problem}`,
+      ExitCode.targetFailed,
+      'check that the front is up and listening there, and the URL (scheme, host, port)',
+    );
+  }
+}
+
 async function prepareHttp(context: TargetContext<HttpOptions>): Promise<TargetSession> {
   const { options } = context;
+  await checkReachable(options.url, context.signal);
   const details: Record<string, string> = {
     url: options.url,
     format: options.format,
@@ -74,8 +107,11 @@ async function prepareHttp(context: TargetContext<HttpOptions>): Promise<TargetS
   return {
     run: () => session.run(),
     partial: () => session.partial(),
-    // It created nothing; the verifying consumers stop with the run.
-    cleanup: async () => [],
+    // It created nothing; the verifying consumers stop with the run (or here, when it never ran).
+    cleanup: async () => {
+      await verifier?.stop().catch(() => undefined);
+      return [];
+    },
   };
 }
 

@@ -114,6 +114,7 @@ class StreamVerifier implements Verifier {
   private consumers: Promise<void> | undefined;
   private failure: unknown;
   private run: AwsRun | undefined;
+  private stopped: Promise<void> | undefined;
 
   constructor(
     private readonly context: TargetContext<HttpOptions>,
@@ -186,7 +187,13 @@ class StreamVerifier implements Verifier {
     }
   }
 
-  async stop(): Promise<void> {
+  /** Once, however often it is called (the session after its run, the target's cleanup). */
+  stop(): Promise<void> {
+    this.stopped ??= this.stopOnce();
+    return this.stopped;
+  }
+
+  private async stopOnce(): Promise<void> {
     this.stopping.abort();
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<void>((resolve) => {

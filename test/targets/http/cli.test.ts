@@ -90,4 +90,19 @@ describe('run --target http', () => {
       expect(server.seen).toHaveLength(0);
     }, 30_000);
   }
+
+  it('a front that is not there: one line, exit 3, before the run', async () => {
+    server = await startTestServer();
+    const url = server.url;
+    await server.close();
+    server = undefined;
+    const root = scratch();
+    const io = new FakeIo({ files: { 'front.yaml': SCENARIO }, cwd: root, writeToDisk: true });
+    const code = await main(['run', 'front.yaml', '--target', 'http', '--url', url, '--out', 'out'], io);
+    expect(io.err).toMatch(
+      /cannot connect to 127\.0\.0\.1:\d+ \(--url http:\/\/127\.0\.0\.1:\d+\/ingest\): ECONNREFUSED/,
+    );
+    expect(io.err).not.toContain('    at ');
+    expect(code).toBe(3);
+  }, 30_000);
 });
