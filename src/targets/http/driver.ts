@@ -13,22 +13,27 @@
  * **What is done instead.** autocannon keeps its connections, HTTP/1.1 framing, pipelining,
  * timeouts and reconnects; the schedule is ours. Each connection asks for its next request through
  * its `_doRequest` (on connect, and after each response: a free slot); the driver answers with the
- * request due now, or parks the slot until one is due. Requests are built by `setupRequest` from
- * the scenario's records (formats.ts), so the rate is the scenario's profile, exactly, whatever its
- * shape (constant, ramp, steps, Poisson), and a request never goes before its records' schedule.
+ * request due now, or parks the slot until one is due. Each request's bytes are built here from
+ * the scenario's records (formats.ts) and handed to the connection as its request template's
+ * buffer (see `requestBytes` for why not through `setupRequest`), so the rate is the scenario's
+ * profile, exactly, whatever its shape (constant, ramp, steps, Poisson), and a request never goes
+ * before its records' schedule.
  * When every slot is busy, records wait in the workload with their scheduled times: the wait shows
  * as latency (measured from the schedule, in µs, into the run's HDR histogram: no coordinated
  * omission), and memory stays O(connections × pipelining), not O(backlog).
  *
- * The autocannon internals used (`_doRequest`, `_connect`, `requestIterator`, `pipelinedRequests`,
- * `parser`) are those of the exact version package.json pins (9.0.0); driver.test.ts fails if
- * they change.
+ * The autocannon internals used (`_doRequest`, `_connect`, `destroyed`, `conn`,
+ * `requestIterator.requests`, `.recordBody`, `.resetContext`, `pipelinedRequests`, `parser`) are
+ * those of the exact version package.json pins (9.0.0); the tests in test/targets/http fail if
+ * they change (no request would go, or none would be answered).
  *
  * **Outcomes** (README, "The http target"): a 2xx acknowledges the request's records, unless its
  * body is a PutRecords answer with `FailedRecordCount` > 0: those entries are throttled and
  * retried. 429 and 503 are throttling: every record of the request is retried after the scenario's
  * backoff (`nextDelay`), while `retriesAfter`, as a client SDK does. Another 5xx and a connection
  * that failed (reset, closed, refused, timed out) are retried the same way, and counted as errors;
+ * (a connection autocannon reopens at once after an error; the target's `prepare` has checked that
+ * the URL's port answers at all);
  * any other status (a 400, a 403) is not retried: its records are dropped. Every response is
  * counted by status (`http.status.<code>`), every failed connection by code (`http.errors.<code>`).
  */
@@ -116,7 +121,6 @@ type Outcome = { kind: 'response'; status: number; body: string } | { kind: 'err
 /** The autocannon 9 client internals the driver uses (lib/httpClient.js). */
 interface CannonClient {
   destroyed: boolean;
-  reqsMade: number;
   conn?: { destroyed?: boolean } | undefined;
   requestIterator: {
     requests: { requestBuffer?: Buffer }[];
