@@ -336,6 +336,11 @@ export class HttpDriver {
     };
   }
 
+  /** Requests sent per run second so far. */
+  requestsSoFar(): readonly number[] {
+    return this.requestsPerSecond;
+  }
+
   /** The counts so far (a partial result's, after an abort). */
   countsSoFar(): Record<string, number> {
     const all = new Map(this.counts);

@@ -177,6 +177,15 @@ function buildResult(
   const result = partial ? recorder.buildPartial(args) : recorder.build(args);
   if (result === undefined) return undefined;
   const own: Record<string, number> = { ...(running.outcome?.counts ?? running.driver.countsSoFar()) };
+  // Requests sent per second (first sends and retries), over the seconds the result covers.
+  const perSecond = (running.outcome?.requestsPerSecond ?? running.driver.requestsSoFar()).slice(
+    0,
+    result.series.offered.length,
+  );
+  if (perSecond.length > 0) {
+    own['http.requestsPerSecond.mean'] = perSecond.reduce((a, b) => a + b, 0) / perSecond.length;
+    own['http.requestsPerSecond.max'] = Math.max(...perSecond);
+  }
   for (const [app, c] of Object.entries(integrity)) {
     own[`integrity.${app}.delivered`] = c.delivered;
     own[`integrity.${app}.missing`] = c.missing;

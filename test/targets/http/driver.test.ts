@@ -37,6 +37,9 @@ describe('http target: rate', () => {
     expect(result.counters.acknowledged).toBe(600);
     expect(result.metrics['requests.json.ok']).toBe(600);
     expect(result.metrics['http.status.200']).toBe(600);
+    // 600 requests over 3 seconds: 200 a second on average.
+    expect(result.metrics['http.requestsPerSecond.mean']).toBeCloseTo(200, 0);
+    expect(result.metrics['http.requestsPerSecond.max']).toBeLessThanOrEqual(220);
     // Spread over the run, not in bursts: each second got 200 ± 10 % (a loaded machine's timers).
     const perSecond = [0, 0, 0, 0];
     for (const s of server.seen) perSecond[Math.min(3, Math.floor((s.atMs - startedMs) / 1000))]! += 1;
