@@ -77,7 +77,13 @@ export function metricGroups(metrics: Readonly<Record<string, number>>): TargetM
   const errors: string[][] = [];
   const retries: string[][] = [];
   const rest: string[][] = [];
+  const latency = new Map<string, Record<string, number>>();
   for (const [name, value] of Object.entries(metrics)) {
+    const byStatus = /^http\.latency\.(.+)\.(p50|p99|max)Seconds$/.exec(name);
+    if (byStatus !== null) {
+      latency.set(byStatus[1]!, { ...latency.get(byStatus[1]!), [byStatus[2]!]: value });
+      continue;
+    }
     const last = name.lastIndexOf('.');
     const head = name.slice(0, last);
     const tail = name.slice(last + 1);
@@ -118,6 +124,14 @@ export function metricGroups(metrics: Readonly<Record<string, number>>): TargetM
   }
   if (statuses.length > 0)
     groups.push({ title: 'HTTP statuses', headers: ['status', 'responses'], rows: statuses });
+  if (latency.size > 0) {
+    const cell = (v: number | undefined) => (v === undefined ? '—' : formatSeconds(v));
+    groups.push({
+      title: 'Response time by status (or connection error), from when each attempt was due',
+      headers: ['status', 'p50', 'p99', 'max'],
+      rows: [...latency].map(([status, q]) => [status, cell(q.p50), cell(q.p99), cell(q.max)]),
+    });
+  }
   if (errors.length > 0) groups.push({ title: 'Errors', headers: ['error', 'count'], rows: errors });
   if (retries.length > 0) groups.push({ title: 'SDK retries', headers: ['', 'count'], rows: retries });
   if (rest.length > 0) groups.push({ title: 'Other', headers: ['metric', 'value'], rows: rest });

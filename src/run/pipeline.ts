@@ -374,7 +374,13 @@ function checkRunInputs<Options>(
   const plan = planScenario(scenario, { placedKeys });
   if (overrides.length > 0) plan.scenario.overrides = overrides;
   // Before `prepare`: a real target would have created a stream for a gate it cannot check.
-  checkMeasuredGates(target as Target<unknown>, gates, plan.metrics, scenario);
+  const measured = target.measuresWith?.(targetOptions);
+  checkMeasuredGates(
+    (measured === undefined ? target : { ...target, measures: measured }) as Target<unknown>,
+    gates,
+    plan.metrics,
+    scenario,
+  );
   // A provisioned stream without `stream.shards` runs at the count the plan recommends, and says so.
   const shardsFromPlan = plan.shards.sizedByPlan ? plan.shards.recommended : undefined;
   const ran =

@@ -1,4 +1,5 @@
 import { awsTarget } from './aws/index.js';
+import { httpTarget } from './http/index.js';
 import { modelTarget } from './model.js';
 import type { Target, TargetRegistry } from './target.js';
 
@@ -16,4 +17,5 @@ export { WHOLE_RUN } from './target.js';
 export const TARGETS: TargetRegistry = new Map<string, Target<unknown>>([
   [modelTarget.name, modelTarget],
   [awsTarget.name, awsTarget as Target<unknown>],
+  [httpTarget.name, httpTarget as Target<unknown>],
 ]);

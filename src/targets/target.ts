@@ -128,6 +128,12 @@ export interface Target<Options = unknown> {
    * rest (`firehose.**`). A gate on a run metric that matches none is refused before the run.
    */
   measures: readonly string[];
+  /**
+   * What it measures with these options, when that depends on them (the http target reads the
+   * stream behind its front only with `--verify-stream`); `measures` when absent. Gates are
+   * checked against this once the options are valid.
+   */
+  measuresWith?(options: Options): readonly string[];
   /** Whether it can run a share of the load (`share.count` > 1); a target that cannot refuses one. */
   supportsShares: boolean;
   /** Why it cannot run a share, for the message refusing one (`it simulates the whole stream`). */
