@@ -8,6 +8,8 @@
  * what waits for a response or a retry is a few numbers per record, not its bytes.
  */
 
+import { DueQueue } from '../due-queue.js';
+
 /** One record of the scenario, as scheduled. */
 export interface UserRecord {
   /** The producer's record number in this worker, from 0 (the header's sequence). */
@@ -56,55 +58,19 @@ export function plainEntry(user: UserRecord, countsKey: boolean): Entry {
   };
 }
 
-/** Entries waiting for their retry, by due time: a binary min-heap. */
-export class RetryQueue {
-  private readonly heap: Entry[] = [];
+/** Entries waiting for their retry, by due time, with the user records they hold. */
+export class RetryQueue extends DueQueue<Entry> {
   /** User records in the queue. */
   users = 0;
 
-  get size(): number {
-    return this.heap.length;
-  }
-
-  /** The earliest due time, Infinity when empty. */
-  get nextDueAt(): number {
-    return this.heap[0]?.dueAt ?? Number.POSITIVE_INFINITY;
-  }
-
-  push(entry: Entry): void {
-    const heap = this.heap;
-    heap.push(entry);
+  override push(entry: Entry): void {
+    super.push(entry);
     this.users += entry.users.length;
-    let i = heap.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (heap[parent]!.dueAt <= entry.dueAt) break;
-      heap[i] = heap[parent]!;
-      i = parent;
-    }
-    heap[i] = entry;
   }
 
-  /** The earliest entry due at or before `now`, removed; undefined when none is due. */
-  popDue(now: number): Entry | undefined {
-    const heap = this.heap;
-    const top = heap[0];
-    if (top === undefined || top.dueAt > now) return undefined;
-    const last = heap.pop()!;
-    if (heap.length > 0) {
-      let i = 0;
-      for (;;) {
-        const left = 2 * i + 1;
-        if (left >= heap.length) break;
-        const right = left + 1;
-        const child = right < heap.length && heap[right]!.dueAt < heap[left]!.dueAt ? right : left;
-        if (heap[child]!.dueAt >= last.dueAt) break;
-        heap[i] = heap[child]!;
-        i = child;
-      }
-      heap[i] = last;
-    }
-    this.users -= top.users.length;
-    return top;
+  override popDue(now: number): Entry | undefined {
+    const entry = super.popDue(now);
+    if (entry !== undefined) this.users -= entry.users.length;
+    return entry;
   }
 }

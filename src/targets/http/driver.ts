@@ -45,6 +45,7 @@ import { nextDelay, retriesAfter } from '../../workload/backoff.js';
 import { type ProducerRecord, ProducerWorkload } from '../../workload/producer.js';
 import { recordDataBytes } from '../../workload/record-header.js';
 import type { RunClock } from '../aws/run.js';
+import { DueQueue } from '../due-queue.js';
 import type { TargetShare } from '../target.js';
 import {
   type BatchRule,
@@ -178,48 +179,6 @@ class Feed {
   }
 }
 
-/** A binary min-heap of requests by due time: the retries. */
-class DueQueue {
-  private readonly heap: Request[] = [];
-  get size(): number {
-    return this.heap.length;
-  }
-  get nextDueAt(): number {
-    return this.heap[0]?.dueAt ?? Number.POSITIVE_INFINITY;
-  }
-  push(r: Request): void {
-    const h = this.heap;
-    h.push(r);
-    let i = h.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (h[p]!.dueAt <= r.dueAt) break;
-      h[i] = h[p]!;
-      i = p;
-    }
-    h[i] = r;
-  }
-  popDue(now: number): Request | undefined {
-    const h = this.heap;
-    const top = h[0];
-    if (top === undefined || top.dueAt > now) return undefined;
-    const last = h.pop()!;
-    if (h.length > 0) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= h.length) break;
-        const c = l + 1 < h.length && h[l + 1]!.dueAt < h[l]!.dueAt ? l + 1 : l;
-        if (h[c]!.dueAt >= last.dueAt) break;
-        h[i] = h[c]!;
-        i = c;
-      }
-      h[i] = last;
-    }
-    return top;
-  }
-}
-
 /** What a request is, for `requests.<operation>.<outcome>`: PutRecords, PutRecord, json, raw. */
 export function operationOf(format: HttpFormat, rule: BatchRule): string {
   if (format === 'api-gateway-kinesis') return rule.list ? 'PutRecords' : 'PutRecord';
@@ -234,7 +193,7 @@ export class HttpDriver {
   private readonly feeds: Feed[];
   private readonly ready: Request[] = [];
   private readyHead = 0;
-  private readonly retries = new DueQueue();
+  private readonly retries = new DueQueue<Request>();
   /** Free request slots: one entry per slot (a connection with pipelining p has up to p). */
   private idle: CannonClient[] = [];
   private readonly connections = new Map<CannonClient, Connection>();
