@@ -20,20 +20,19 @@ import {
 import type { Consumer } from '../../../scenario/schema.js';
 import type { Rng } from '../../../workload/random.js';
 import { type AwsRun, callDetails } from '../run.js';
+import { readApplication } from './application.js';
 import {
   type ChildShardRef,
   errorName,
   isThrottle,
-  LagTracker,
-  Leases,
-  ProcessingPace,
+  type LagTracker,
+  type ProcessingPace,
   pause,
   pendingRecords,
   processAll,
   readRetryDelaySeconds,
-  ShardLineage,
 } from './reading.js';
-import { type ConsumerContext, childrenOf, type StartPosition, startingPositionOf } from './shared.js';
+import { type ConsumerContext, childrenOf, type StartPosition } from './shared.js';
 
 type FanOutConsumer = Extract<Consumer, { type: 'enhanced-fan-out' }>;
 
@@ -55,42 +54,15 @@ export async function runFanOutApplication(
   if (consumerArn === undefined) {
     throw new Error(`no registered consumer for enhanced fan-out application "${app.name}"`);
   }
-  const lag = new LagTracker(run, app.name);
-  const leases = new Leases(
-    Array.from({ length: app.instances }, () => new ProcessingPace(run.clock, app.processingRate)),
+  await readApplication(run, app, context, 'fan-out', signal, (shardId, position, task) =>
+    subscribeShard(run, app.name, consumerArn, shardId, position, {
+      context,
+      pace: task.pace,
+      lag: task.lag,
+      rng: task.rng,
+      signal,
+    }),
   );
-  const lineage = new ShardLineage();
-  const rng = context.rng.fork(`fan-out:${app.name}`);
-  const tasks = new Set<Promise<void>>();
-
-  const start = (shardId: string, position: StartPosition): void => {
-    if (!lineage.start(shardId)) return;
-    const task = readShard(shardId, position).finally(() => tasks.delete(task));
-    tasks.add(task);
-  };
-
-  const readShard = async (shardId: string, position: StartPosition): Promise<void> => {
-    const lease = leases.take();
-    try {
-      const children = await subscribeShard(run, app.name, consumerArn, shardId, position, {
-        context,
-        pace: lease.instance,
-        lag,
-        rng,
-        signal,
-      });
-      lag.finished(shardId);
-      if (children === undefined) return;
-      for (const child of lineage.finish(shardId, children)) start(child.shardId, { Type: 'TRIM_HORIZON' });
-    } finally {
-      lease.release();
-    }
-  };
-
-  for (const shardId of await context.initialShards(signal)) start(shardId, startingPositionOf(run));
-  const watching = lag.watch(signal);
-  while (tasks.size > 0) await Promise.all([...tasks]);
-  await watching;
 }
 
 interface ShardSubscriber {

@@ -23,27 +23,20 @@ import {
 import type { Consumer } from '../../../scenario/schema.js';
 import type { Rng } from '../../../workload/random.js';
 import { type AwsRun, callDetails } from '../run.js';
+import { readApplication } from './application.js';
 import {
   type ChildShardRef,
   errorName,
   isThrottle,
-  LagTracker,
-  Leases,
+  type LagTracker,
   type PendingRecord,
-  ProcessingPace,
+  type ProcessingPace,
   pause,
   pendingRecords,
   processAll,
   readRetryDelaySeconds,
-  ShardLineage,
 } from './reading.js';
-import {
-  type ConsumerContext,
-  childrenOf,
-  iteratorPosition,
-  type StartPosition,
-  startingPositionOf,
-} from './shared.js';
+import { type ConsumerContext, childrenOf, iteratorPosition, type StartPosition } from './shared.js';
 
 type PollingConsumer = Extract<Consumer, { type: 'polling' }>;
 
@@ -54,42 +47,15 @@ export async function runPollingApplication(
   context: ConsumerContext,
   signal: AbortSignal,
 ): Promise<void> {
-  const lag = new LagTracker(run, app.name);
-  const leases = new Leases(
-    Array.from({ length: app.instances }, () => new ProcessingPace(run.clock, app.processingRate)),
+  await readApplication(run, app, context, 'polling', signal, (shardId, position, task) =>
+    pollShard(run, app, shardId, position, {
+      pace: task.pace,
+      pacer: context.pacer(shardId),
+      lag: task.lag,
+      rng: task.rng,
+      signal,
+    }),
   );
-  const lineage = new ShardLineage();
-  const rng = context.rng.fork(`polling:${app.name}`);
-  const tasks = new Set<Promise<void>>();
-
-  const start = (shardId: string, position: StartPosition): void => {
-    if (!lineage.start(shardId)) return;
-    const task = readShard(shardId, position).finally(() => tasks.delete(task));
-    tasks.add(task);
-  };
-
-  const readShard = async (shardId: string, position: StartPosition): Promise<void> => {
-    const lease = leases.take();
-    try {
-      const children = await pollShard(run, app, shardId, position, {
-        pace: lease.instance,
-        pacer: context.pacer(shardId),
-        lag,
-        rng,
-        signal,
-      });
-      lag.finished(shardId);
-      if (children === undefined) return;
-      for (const child of lineage.finish(shardId, children)) start(child.shardId, { Type: 'TRIM_HORIZON' });
-    } finally {
-      lease.release();
-    }
-  };
-
-  for (const shardId of await context.initialShards(signal)) start(shardId, startingPositionOf(run));
-  const watching = lag.watch(signal);
-  while (tasks.size > 0) await Promise.all([...tasks]);
-  await watching;
 }
 
 interface ShardReader {
