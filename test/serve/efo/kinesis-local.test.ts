@@ -7,10 +7,9 @@
  * operations, the errors for a duplicate consumer and an unknown shard, and UpdateShardCount 2→4→2.
  * Answers are compared with sequence numbers, timestamps and ARNs left out.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   CreateStreamCommand,
@@ -29,23 +28,12 @@ import {
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClock, createServices, type RunningServer, startServer } from '../../../src/serve/index.js';
+import { type KinesisLocal, startKinesisLocal } from '../../helpers/kinesis-local.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const KINESIS_LOCAL = dirname(createRequire(import.meta.url).resolve('kinesis-local/package.json'));
+const _here = dirname(fileURLToPath(import.meta.url));
+const _KINESIS_LOCAL = dirname(createRequire(import.meta.url).resolve('kinesis-local/package.json'));
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-let child: ChildProcess | undefined;
-let childLog = '';
+let local: KinesisLocal | undefined;
 let serve: RunningServer;
 const clients: Record<'serve' | 'kinesis-local', KinesisClient> = {} as never;
 
@@ -60,25 +48,9 @@ function client(endpoint: string): KinesisClient {
 }
 
 beforeAll(async () => {
-  const [plain, tls] = [await freePort(), await freePort()];
-  child = spawn(process.execPath, ['--require', join(here, 'loopback.cjs'), join(KINESIS_LOCAL, 'main.js')], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      KINESIS_MOCK_PLAIN_PORT: String(plain),
-      KINESIS_MOCK_TLS_PORT: String(tls),
-      KINESIS_MOCK_CERT_PATH: join(KINESIS_LOCAL, 'server.json'),
-      // Its delays before a stream, a consumer or a reshard is ACTIVE (500 ms each by default).
-      CREATE_STREAM_DURATION: '100ms',
-      REGISTER_STREAM_CONSUMER_DURATION: '100ms',
-      DEREGISTER_STREAM_CONSUMER_DURATION: '100ms',
-      UPDATE_SHARD_COUNT_DURATION: '100ms',
-      LOG_LEVEL: 'ERROR',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (c: Buffer) => (childLog += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (childLog += c.toString()));
-  clients['kinesis-local'] = client(`http://127.0.0.1:${plain}`);
+  // It takes a few seconds to start; the helper waits until it answers.
+  local = await startKinesisLocal({ transition: '100ms', startTimeoutMs: 30_000 });
+  clients['kinesis-local'] = client(local.endpoint);
   // Server time 100× real time: serve's stream, consumer and reshard delays pass in a few ms.
   const clock = createClock(100);
   const services = createServices({
@@ -90,28 +62,12 @@ beforeAll(async () => {
   });
   serve = await startServer({ services, port: 0, limits: 'off', clock });
   clients.serve = client(serve.endpoint);
-  // kinesis-local takes a few seconds to start: wait until it answers.
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      await clients['kinesis-local'].send(new ListShardsCommand({ StreamName: 'none' }));
-      break;
-    } catch (error) {
-      if ((error as { name?: string }).name === 'ResourceNotFoundException') break;
-      if (Date.now() > deadline) throw new Error(`kinesis-local did not start: ${childLog}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
 }, 40_000);
 
 afterAll(async () => {
   for (const c of Object.values(clients)) c.destroy();
   await serve?.close();
-  if (child && child.exitCode === null) {
-    const exited = new Promise((resolve) => child!.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  }
+  await local?.stop();
 });
 
 const STREAM = 'xcheck';

@@ -4,13 +4,12 @@
  * deletions take their documented time in a blink), kinesalite (an independent Kinesis) and
  * kinesis-local (another, with enhanced fan-out consumers and UpdateShardCount).
  */
-import { spawn } from 'node:child_process';
+
 import { createRequire } from 'node:module';
-import { type AddressInfo, connect, createServer as createNetServer, type Server } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { type AddressInfo, createServer as createNetServer, type Server } from 'node:net';
 import { createClock, createServices, startServer } from '../../../src/serve/index.js';
 import { type AwsOptions, awsOptionsSchema } from '../../../src/targets/aws/options.js';
+import { startKinesisLocal as startLocal } from '../../helpers/kinesis-local.js';
 
 export interface LocalEndpoint {
   endpoint: string;
@@ -55,7 +54,7 @@ export function awsOptions(given: Record<string, unknown>): AwsOptions {
 }
 
 /** A free TCP port on 127.0.0.1 (taken and released: kinesis-local needs one named up front). */
-async function freePort(): Promise<number> {
+async function _freePort(): Promise<number> {
   const server = createNetServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const port = (server.address() as AddressInfo).port;
@@ -64,56 +63,11 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * kinesis-local (kinesis-mock), a child process on 127.0.0.1: an independent Kinesis with
- * RegisterStreamConsumer and UpdateShardCount, each transition taking `transitionMs`.
+ * kinesis-local (kinesis-mock), a child process on 127.0.0.1 (test/helpers/kinesis-local.ts): an
+ * independent Kinesis with RegisterStreamConsumer and UpdateShardCount, each transition taking
+ * `transitionMs`.
  */
 export async function startKinesisLocal(transitionMs = 100): Promise<LocalEndpoint> {
-  const root = dirname(require.resolve('kinesis-local/package.json'));
-  const [plain, tls] = [await freePort(), await freePort()];
-  const duration = `${transitionMs}ms`;
-  // Pinned to 127.0.0.1 by a preload: kinesis-local itself listens on every interface.
-  const loopback = join(dirname(fileURLToPath(import.meta.url)), 'loopback.cjs');
-  const child = spawn(process.execPath, ['--require', loopback, join(root, 'main.js')], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? '',
-      KINESIS_MOCK_PLAIN_PORT: String(plain),
-      KINESIS_MOCK_TLS_PORT: String(tls),
-      KINESIS_MOCK_CERT_PATH: join(root, 'server.json'),
-      CREATE_STREAM_DURATION: duration,
-      DELETE_STREAM_DURATION: duration,
-      REGISTER_STREAM_CONSUMER_DURATION: duration,
-      DEREGISTER_STREAM_CONSUMER_DURATION: duration,
-      UPDATE_SHARD_COUNT_DURATION: duration,
-      SHOULD_PERSIST_DATA: 'false',
-      LOG_LEVEL: 'WARN',
-    },
-    stdio: 'ignore',
-  });
-  const endpoint = `http://127.0.0.1:${plain}`;
-  const started = Date.now();
-  for (;;) {
-    const up = await new Promise<boolean>((resolve) => {
-      const socket = connect(plain, '127.0.0.1', () => {
-        socket.end();
-        resolve(true);
-      });
-      socket.on('error', () => resolve(false));
-    });
-    if (up) break;
-    if (child.exitCode !== null || Date.now() - started > 30_000) {
-      child.kill();
-      throw new Error(`kinesis-local did not start on ${endpoint}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return {
-    endpoint,
-    close: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+  const local = await startLocal({ transition: `${transitionMs}ms` });
+  return { endpoint: local.endpoint, close: () => local.stop() };
 }
