@@ -10,6 +10,7 @@
  * - Transport: Kinesis over HTTP/1.1 keep-alive with enough sockets for every producer's requests
  *   in flight; SubscribeToShard's event stream over HTTP/2 on a second client (HTTP/1.1 on a
  *   plain-http endpoint that refuses HTTP/2: streaming-handler.ts).
+ * - S3, only with `--firehose-bucket`: to read Firehose's objects back (s3-deliveries.ts).
  */
 
 import { Agent as HttpAgent } from 'node:http';

@@ -191,13 +191,20 @@ export function firehoseDestination(
 ): FirehoseDestination {
   const bucket =
     options.firehoseBucket ?? resourceName('shardcast', runId, '', 63).toLowerCase().replace(/[_]/g, '-');
-  const clean = (s: string) => s.replace(/[^A-Za-z0-9_.-]/g, '-');
   return {
     roleArn: options.firehoseRole ?? LOCAL_FIREHOSE_ROLE_ARN,
     bucket,
     bucketArn: `arn:aws:s3:::${bucket}`,
-    prefix: `shardcast/${clean(runId)}/${clean(firehose)}/`,
+    prefix: `${runPrefix(runId)}${keySegment(firehose)}/`,
   };
+}
+
+/** A name as one segment of an S3 key: Kinesis' name characters only, so no `/` splits it. */
+const keySegment = (s: string) => s.replace(/[^A-Za-z0-9_.-]/g, '-');
+
+/** `shardcast/<run id>/`: every object of a run's delivery streams is under it. */
+export function runPrefix(runId: string): string {
+  return `shardcast/${keySegment(runId)}/`;
 }
 
 /** Throws the problems as one input error (exit 2), when there are any. */
