@@ -10,12 +10,14 @@
  * - Transport: Kinesis over HTTP/1.1 keep-alive with enough sockets for every producer's requests
  *   in flight; SubscribeToShard's event stream over HTTP/2 on a second client (HTTP/1.1 on a
  *   plain-http endpoint that refuses HTTP/2: streaming-handler.ts).
+ * - S3, only with `--firehose-bucket`: to read Firehose's objects back (s3-deliveries.ts).
  */
 
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { KinesisClient, ListStreamsCommand } from '@aws-sdk/client-kinesis';
+import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { ExitCode, RunAbortedError, ShardcastError } from '../../errors.js';
 import type { AwsOptions } from './options.js';
@@ -93,6 +95,17 @@ export function createClients(options: AwsOptions, writers = 1): AwsClients {
     kinesisWrite: new KinesisClient({ ...dataPlane, requestHandler: http1(writeSockets) }),
     kinesisRead: new KinesisClient({ ...dataPlane, requestHandler: http1(MAX_SOCKETS) }),
     firehoseWrite: new FirehoseClient({ ...dataPlane, requestHandler: http1(writeSockets) }),
+    // Only to read --firehose-bucket back. With --endpoint it goes there too, path-style
+    // (`/<bucket>/<key>`: a local S3 such as LocalStack's serves every bucket on one host).
+    ...(options.firehoseBucket === undefined
+      ? {}
+      : {
+          s3: new S3Client({
+            ...config,
+            ...(options.endpoint === undefined ? {} : { forcePathStyle: true }),
+            requestHandler: http1(MAX_SOCKETS),
+          }),
+        }),
   };
 }
 
@@ -103,6 +116,7 @@ export function destroyClients(clients: AwsClients): void {
   clients.kinesisWrite?.destroy();
   clients.kinesisRead?.destroy();
   clients.firehoseWrite?.destroy();
+  clients.s3?.destroy();
 }
 
 /** Error names that mean the credentials are missing, wrong or expired (not a broken endpoint). */

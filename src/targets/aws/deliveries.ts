@@ -13,7 +13,8 @@
  * the stream compresses, recognised by its magic bytes rather than by the extension, which a
  * stream may set to anything). Each record starts with the run's 32-byte header, whose length
  * field says where the next one starts; a record's delivery latency runs from its scheduled time
- * (the header) to the object's modification time (when it was written).
+ * (the header) to the object's modification time (when it was written): the file's mtime, or
+ * S3's LastModified (`s3-deliveries.ts` reads the bucket of `--firehose-bucket` on AWS).
  */
 import type { Dirent } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
@@ -83,19 +84,54 @@ async function filesUnder(dir: string): Promise<{ name: string; path: string }[]
     .map((e) => ({ name: e.name, path: join(e.parentPath, e.name) }));
 }
 
+/** One delivered object as a source lists it: `read` fetches its stored bytes and its write time. */
+export interface DeliveredObject {
+  /** Unique within the source (a path, an S3 key). */
+  id: string;
+  /** The object's own name (the key's last segment), which says which delivery stream wrote it. */
+  name: string;
+  read(): Promise<{ stored: Uint8Array; writtenAtEpochMs: number }>;
+}
+
+/** Where the objects are read: a folder (`--delivery-dir`) or a bucket (`--firehose-bucket`, `s3-deliveries.ts`). */
+export interface DeliverySource {
+  /** Objects now there, seen before or not (the watcher skips those it read, by id). */
+  list(): Promise<DeliveredObject[]>;
+  /** How often to look, in seconds. */
+  pollSeconds: number;
+}
+
+/** The objects of a folder `shardcast serve --data DIR` writes to. */
+export function folderSource(dir: string): DeliverySource {
+  return {
+    pollSeconds: DELIVERY_POLL_SECONDS,
+    list: async () =>
+      (await filesUnder(dir)).map((file) => ({
+        id: file.path,
+        name: file.name,
+        read: async () => {
+          const [info, stored] = await Promise.all([stat(file.path), readFile(file.path)]);
+          return { stored: new Uint8Array(stored), writtenAtEpochMs: info.mtimeMs };
+        },
+      })),
+  };
+}
+
 /**
- * Watches `dir` for the objects of every Firehose stream of the run (`run.resources.deliveryStreams`)
- * until `signal` aborts, then looks once more; records each object (`countFirehoseObjects`, in the
- * second it was written) and each record's delivery latency, and returns the totals per scenario
- * Firehose stream (kept in `live` as they grow, when given). A folder that cannot be read (other than not existing yet) rejects with a
- * FileError (exit 2: the user's `--delivery-dir`).
+ * Watches `source` (a folder, when a string) for the objects of every Firehose stream of the run
+ * (`run.resources.deliveryStreams`) until `signal` aborts, then looks once more; records each
+ * object (`countFirehoseObjects`, in the second it was written) and each record's delivery
+ * latency, and returns the totals per scenario Firehose stream (kept in `live` as they grow, when
+ * given). A folder that cannot be read (other than not existing yet) rejects with a FileError
+ * (exit 2: the user's `--delivery-dir`).
  */
 export async function watchDeliveries(
   run: AwsRun,
-  dir: string,
+  source: string | DeliverySource,
   signal: AbortSignal,
   live: DeliveriesOutcome = {},
 ): Promise<DeliveriesOutcome> {
+  const from = typeof source === 'string' ? folderSource(source) : source;
   const streams = [...run.resources.deliveryStreams].map(([scenarioName, deliveryStream]) => ({
     scenarioName,
     pattern: objectNamePattern(deliveryStream),
@@ -108,14 +144,14 @@ export async function watchDeliveries(
   const clock = run.clock;
 
   const look = async (): Promise<void> => {
-    for (const file of await filesUnder(dir)) {
-      if (seen.has(file.path)) continue;
-      const stream = streams.find((s) => s.pattern.test(file.name));
+    for (const object of await from.list()) {
+      if (seen.has(object.id)) continue;
+      const stream = streams.find((s) => s.pattern.test(object.name));
       if (stream === undefined) continue;
-      seen.add(file.path);
-      const [info, stored] = await Promise.all([stat(file.path), readFile(file.path)]);
-      const writtenAtSeconds = clock.secondsAt(info.mtimeMs * 1000);
-      const body = isGzip(stored) ? new Uint8Array(await gunzipAsync(stored)) : new Uint8Array(stored);
+      seen.add(object.id);
+      const { stored, writtenAtEpochMs } = await object.read();
+      const writtenAtSeconds = clock.secondsAt(writtenAtEpochMs * 1000);
+      const body = isGzip(stored) ? new Uint8Array(await gunzipAsync(stored)) : stored;
       // This worker's records (in a run split across workers, each counts the records it sent).
       const scheduledEpochMicros = splitObjectRecords(body, run.ledger.runTag)
         .records.filter((r) => r.worker === run.share.index)
@@ -140,7 +176,7 @@ export async function watchDeliveries(
   while (!signal.aborted) {
     await look();
     try {
-      await sleep(DELIVERY_POLL_SECONDS * 1000, signal);
+      await sleep(from.pollSeconds * 1000, signal);
     } catch {
       break;
     }

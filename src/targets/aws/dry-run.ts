@@ -32,7 +32,7 @@ import {
   consumerNameFor,
   deliveryStreamNameFor,
   existingStreamProblems,
-  LOCAL_FIREHOSE_ROLE_ARN,
+  firehoseDestination,
   refuseProblems,
   runTags,
   streamNameFor,
@@ -170,8 +170,9 @@ export async function awsDryRun(context: TargetContext<AwsOptions>): Promise<Dry
   for (const f of scenario.firehose) {
     const name = deliveryStreamNameFor(f.name, runId);
     const hints = bufferingHints(f);
+    const to = firehoseDestination(options, runId, f.name);
     call(
-      `CreateDeliveryStream DeliveryStreamName=${name} DeliveryStreamType=${f.source === 'stream' ? `KinesisStreamAsSource KinesisStreamSourceConfiguration={KinesisStreamARN=<${streamName}'s ARN>, RoleARN=${LOCAL_FIREHOSE_ROLE_ARN}}` : 'DirectPut'} ExtendedS3DestinationConfiguration={BufferingHints={SizeInMBs=${hints.SizeInMBs}, IntervalInSeconds=${hints.IntervalInSeconds}}, CompressionFormat=UNCOMPRESSED} Tags={${tagText}}`,
+      `CreateDeliveryStream DeliveryStreamName=${name} DeliveryStreamType=${f.source === 'stream' ? `KinesisStreamAsSource KinesisStreamSourceConfiguration={KinesisStreamARN=<${streamName}'s ARN>, RoleARN=${to.roleArn}}` : 'DirectPut'} ExtendedS3DestinationConfiguration={RoleARN=${to.roleArn}, BucketARN=${to.bucketArn}, Prefix=${to.prefix}, BufferingHints={SizeInMBs=${hints.SizeInMBs}, IntervalInSeconds=${hints.IntervalInSeconds}}, CompressionFormat=UNCOMPRESSED} Tags={${tagText}}`,
     );
     wait(
       `DescribeDeliveryStream DeliveryStreamName=${name} until DeliveryStreamStatus=ACTIVE`,

@@ -18,7 +18,13 @@ import { checkAccess, createClients, destroyClients } from './clients.js';
 import { checkCost, confirmRun } from './cost.js';
 import { awsDryRun } from './dry-run.js';
 import { AWS_FLAGS, type AwsOptions, awsOptionsSchema } from './options.js';
-import { awsOnlyProblems, existingStreamProblems, refuseProblems } from './resource-rules.js';
+import {
+  awsOnlyProblems,
+  existingStreamProblems,
+  firehoseDestination,
+  refuseProblems,
+  runPrefix,
+} from './resource-rules.js';
 import { deleteResources, keptLines, prepareResources, type ResourceLedger } from './resources.js';
 import type { AwsClients, RunResources } from './run.js';
 import { createAwsSession } from './session.js';
@@ -101,8 +107,13 @@ async function prepareAws(
       estimatedCostUsd: estimate.totalUsd.toFixed(4),
     };
     for (const [app, arn] of resources.consumerArns) details[`consumer.${app}`] = arn;
+    // With --firehose-bucket, where each delivery stream's objects are (and stay).
+    const objectsAt = (name: string) =>
+      options.firehoseBucket === undefined
+        ? ''
+        : ` writing to s3://${options.firehoseBucket}/${firehoseDestination(options, header.runId, name).prefix}`;
     for (const [name, deliveryStream] of resources.deliveryStreams)
-      details[`firehose.${name}`] = deliveryStream;
+      details[`firehose.${name}`] = `${deliveryStream}${objectsAt(name)}`;
     const session = createSession(context, clients, resources, {
       details,
       measures: AWS_MEASURES,
@@ -121,6 +132,10 @@ async function prepareAws(
             const lines = options.keep ? keptLines(ledger, options) : await deleteResources(clients, ledger);
             if (resources.existing)
               lines.push(`left stream ${resources.streamName} as it was (existing; --allow-existing)`);
+            if (options.firehoseBucket !== undefined && resources.deliveryStreams.size > 0)
+              lines.push(
+                `left the run's Firehose objects in s3://${options.firehoseBucket}/${runPrefix(header.runId)} (shardcast deletes nothing in the bucket)`,
+              );
             return lines;
           } finally {
             destroyClients(clients);

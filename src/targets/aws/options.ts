@@ -53,6 +53,24 @@ export const awsOptionsSchema = z.strictObject({
     .describe(
       "Where a local endpoint writes Firehose's objects (`shardcast serve --data DIR`): read back to count them.",
     ),
+  firehoseRole: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, {
+      error: 'expected an IAM role ARN such as arn:aws:iam::123456789012:role/firehose-to-s3',
+    })
+    .optional()
+    .describe('The IAM role Firehose assumes to read the stream and write the bucket (with firehoseBucket).'),
+  // S3's bucket naming rules: 3–63 of lowercase letters, digits, dots and hyphens, starting and
+  // ending with a letter or digit.
+  firehoseBucket: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+      error: 'expected an S3 bucket name (3–63 lowercase letters, digits, dots and hyphens)',
+    })
+    .optional()
+    .describe(
+      'An existing S3 bucket the delivery streams write to under shardcast/<run id>/<firehose>/; never created, emptied or deleted.',
+    ),
   maxInFlight: z.coerce
     .number()
     .int()
@@ -114,6 +132,19 @@ export const AWS_FLAGS: readonly TargetFlag[] = [
     option: 'deliveryDir',
     type: 'string',
     description: 'folder a local endpoint writes Firehose objects to (serve --data), to count them',
+  },
+  {
+    name: 'firehose-role',
+    option: 'firehoseRole',
+    type: 'string',
+    description: 'IAM role ARN Firehose assumes to read the stream and write --firehose-bucket',
+  },
+  {
+    name: 'firehose-bucket',
+    option: 'firehoseBucket',
+    type: 'string',
+    description:
+      'existing S3 bucket Firehose writes to (prefix shardcast/<run id>/); nothing in it is deleted',
   },
   {
     name: 'max-in-flight',

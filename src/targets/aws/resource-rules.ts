@@ -143,13 +143,68 @@ export function existingStreamProblems(
   return problems;
 }
 
-/** Refuses, before any call, what the target cannot create against AWS itself. */
+/**
+ * Refuses, before any call, what the target cannot create against AWS itself: a delivery stream
+ * needs an IAM role and an S3 bucket, which shardcast never creates, so a scenario with Firehose
+ * runs against AWS only with `--firehose-role` and `--firehose-bucket`. One without the other is
+ * refused anywhere (a local endpoint takes placeholders for both, not for one).
+ */
 export function awsOnlyProblems(scenario: Scenario, options: AwsOptions, file = '(scenario)'): Problem[] {
-  if (isLocalEndpoint(options.endpoint)) return [];
+  const role = options.firehoseRole !== undefined;
+  const bucket = options.firehoseBucket !== undefined;
+  if (role !== bucket) {
+    const [given, missing] = role
+      ? ['--firehose-role', '--firehose-bucket']
+      : ['--firehose-bucket', '--firehose-role'];
+    return [
+      {
+        location: { file: missing, path: missing },
+        message: `${given} needs ${missing} too: Firehose writes to the bucket as the role`,
+      },
+    ];
+  }
+  if (isLocalEndpoint(options.endpoint) || (role && bucket)) return [];
   return scenario.firehose.map((f, i) => ({
     location: { file, path: `firehose[${i}]` },
-    message: `against AWS a delivery stream needs an IAM role and an S3 bucket, which shardcast does not create: Firehose "${f.name}" runs against a local endpoint only (--endpoint, e.g. shardcast serve)`,
+    message: `against AWS a delivery stream needs an IAM role and an S3 bucket, which shardcast does not create: give --firehose-role ARN and --firehose-bucket NAME (an existing bucket; shardcast deletes nothing in it) for Firehose "${f.name}", or run against a local endpoint (--endpoint, e.g. shardcast serve)`,
   }));
+}
+
+/** Where a delivery stream of the run writes: the role Firehose assumes, the bucket and the key prefix. */
+export interface FirehoseDestination {
+  roleArn: string;
+  bucket: string;
+  bucketArn: string;
+  /** `shardcast/<run id>/<firehose>/`: one run's objects are listed by it (Firehose adds `yyyy/MM/dd/HH/`). */
+  prefix: string;
+}
+
+/**
+ * The destination of the delivery stream for scenario Firehose `firehose`: `--firehose-role` and
+ * `--firehose-bucket` when given, else placeholders a local endpoint accepts (AWS is refused before,
+ * by `awsOnlyProblems`).
+ */
+export function firehoseDestination(
+  options: AwsOptions,
+  runId: string,
+  firehose: string,
+): FirehoseDestination {
+  const bucket =
+    options.firehoseBucket ?? resourceName('shardcast', runId, '', 63).toLowerCase().replace(/[_]/g, '-');
+  return {
+    roleArn: options.firehoseRole ?? LOCAL_FIREHOSE_ROLE_ARN,
+    bucket,
+    bucketArn: `arn:aws:s3:::${bucket}`,
+    prefix: `${runPrefix(runId)}${keySegment(firehose)}/`,
+  };
+}
+
+/** A name as one segment of an S3 key: Kinesis' name characters only, so no `/` splits it. */
+const keySegment = (s: string) => s.replace(/[^A-Za-z0-9_.-]/g, '-');
+
+/** `shardcast/<run id>/`: every object of a run's delivery streams is under it. */
+export function runPrefix(runId: string): string {
+  return `shardcast/${keySegment(runId)}/`;
 }
 
 /** Throws the problems as one input error (exit 2), when there are any. */

@@ -44,8 +44,8 @@ import {
   bufferingHints,
   consumerNameFor,
   deliveryStreamNameFor,
-  LOCAL_FIREHOSE_ROLE_ARN,
-  resourceName,
+  type FirehoseDestination,
+  firehoseDestination,
   runTags,
   streamNameFor,
   streamNeeded,
@@ -191,7 +191,17 @@ export async function prepareResources(
     for (const f of scenario.firehose) {
       deliveryStreams.set(
         f.name,
-        await createDeliveryStream(clients.firehose, f, runId, stream.streamArn, tags, ledger, signal, print),
+        await createDeliveryStream(
+          clients.firehose,
+          f,
+          firehoseDestination(options, runId, f.name),
+          runId,
+          stream.streamArn,
+          tags,
+          ledger,
+          signal,
+          print,
+        ),
       );
     }
     return { resources: { ...stream, consumerArns, deliveryStreams }, ledger };
@@ -326,6 +336,7 @@ async function registerConsumer(
 async function createDeliveryStream(
   firehose: FirehoseClient,
   f: FirehoseStream,
+  destination: FirehoseDestination,
   runId: string,
   streamArn: string,
   tags: Record<string, string>,
@@ -343,13 +354,14 @@ async function createDeliveryStream(
         ? {
             KinesisStreamSourceConfiguration: {
               KinesisStreamARN: streamArn,
-              RoleARN: LOCAL_FIREHOSE_ROLE_ARN,
+              RoleARN: destination.roleArn,
             },
           }
         : {}),
       ExtendedS3DestinationConfiguration: {
-        RoleARN: LOCAL_FIREHOSE_ROLE_ARN,
-        BucketARN: `arn:aws:s3:::${resourceName('shardcast', runId, '', 63).toLowerCase().replace(/[_]/g, '-')}`,
+        RoleARN: destination.roleArn,
+        BucketARN: destination.bucketArn,
+        Prefix: destination.prefix,
         BufferingHints: bufferingHints(f),
         CompressionFormat: 'UNCOMPRESSED',
       },
@@ -371,7 +383,7 @@ async function createDeliveryStream(
   );
   const replaced = f.destination === 's3' ? '' : ` (S3 in place of ${f.destination})`;
   print(
-    `created delivery stream ${name} for ${f.name}${replaced}, ACTIVE after ${formatSeconds(seconds, 1)}`,
+    `created delivery stream ${name} for ${f.name}${replaced} writing to s3://${destination.bucket}/${destination.prefix}, ACTIVE after ${formatSeconds(seconds, 1)}`,
   );
   return name;
 }

@@ -10,6 +10,7 @@
  */
 import type { FirehoseClient } from '@aws-sdk/client-firehose';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { RunAbortedError } from '../../errors.js';
 import type { RunRecorder } from '../../result/recorder.js';
 import type { Scenario } from '../../scenario/schema.js';
@@ -33,6 +34,8 @@ export interface AwsClients {
   kinesisWrite?: KinesisClient | undefined;
   kinesisRead?: KinesisClient | undefined;
   firehoseWrite?: FirehoseClient | undefined;
+  /** S3, to read Firehose's objects back from `--firehose-bucket` (absent without it). */
+  s3?: S3Client | undefined;
 }
 
 /** The resources a run writes to and reads from: created by shardcast, or an existing stream. */

@@ -25,10 +25,11 @@ import type { RunResult } from '../../result/types.js';
 import { IntegrityLedger } from '../../workload/integrity.js';
 import type { TargetContext } from '../target.js';
 import { startConsumers } from './consumers/index.js';
-import { watchDeliveries } from './deliveries.js';
+import { type DeliverySource, watchDeliveries } from './deliveries.js';
 import type { AwsOptions } from './options.js';
 import { runProducers } from './producer.js';
 import { runReshards } from './reshard.js';
+import { firehoseDestination } from './resource-rules.js';
 import {
   type AwsClients,
   type AwsRun,
@@ -40,6 +41,7 @@ import {
   type RunResources,
   sleep,
 } from './run.js';
+import { s3Source } from './s3-deliveries.js';
 import { listAllShards, ShardDirectory } from './shards.js';
 
 /** How often the drain looks whether every consumer has caught up. */
@@ -79,6 +81,18 @@ export interface SessionParts {
 }
 
 const REAL_PARTS: SessionParts = { startConsumers, watchDeliveries, runReshards, runProducers };
+
+/**
+ * Where Firehose's objects are read back: `--delivery-dir` (a local endpoint's folder) first, else
+ * `--firehose-bucket` through S3 under each delivery stream's prefix; undefined reads nothing.
+ */
+function deliverySourceOf(run: AwsRun, options: AwsOptions): string | DeliverySource | undefined {
+  if (options.deliveryDir !== undefined) return options.deliveryDir;
+  const bucket = options.firehoseBucket;
+  if (bucket === undefined || run.clients.s3 === undefined) return undefined;
+  const prefixes = run.scenario.firehose.map((f) => firehoseDestination(options, run.runId, f.name).prefix);
+  return s3Source(run.clients.s3, bucket, prefixes);
+}
 
 export function createAwsSession(
   context: TargetContext<AwsOptions>,
@@ -172,8 +186,9 @@ async function runSession(
   };
 
   const consumers = the.startConsumers(run, controllers.consumers.signal).catch(failed);
-  const dir = options.deliveryDir;
-  // What Firehose has delivered so far, read back from the objects (only with --delivery-dir).
+  // What Firehose has delivered so far, read back from the objects (with --delivery-dir, or
+  // --firehose-bucket through S3).
+  const dir = deliverySourceOf(run, options);
   const delivering: DeliveriesOutcome = {};
   const deliveries =
     dir === undefined || run.scenario.firehose.length === 0

@@ -250,6 +250,33 @@ describe('against shardcast serve', () => {
     expect(await streams()).toEqual([]);
   });
 
+  it('with --firehose-bucket: its delivery stream deleted, the objects left in the bucket, and says so', async () => {
+    const yaml = `
+name: shipped
+duration: 20s
+stream: { shards: 2 }
+producers:
+  - { name: p, rate: 1000/s, recordSize: 988B }
+  - { name: logs, rate: 10/s, recordSize: 1KiB, destination: fh }
+firehose:
+  - { name: fh, source: direct-put }
+`;
+    const { context, asked } = contextOf(yaml, {
+      endpoint: serve.endpoint,
+      firehoseRole: 'arn:aws:iam::123456789012:role/r',
+      firehoseBucket: 'my-loadtests',
+    });
+    const session = await awsTarget.prepare(context);
+    expect(asked.printed.at(-1)).toMatch(
+      /^created delivery stream shardcast-fh-20261206-120000-s1 for fh writing to s3:\/\/my-loadtests\/shardcast\/20261206-120000-s1\/fh\/, ACTIVE after/,
+    );
+    expect(await session.cleanup()).toEqual([
+      'deleted delivery stream shardcast-fh-20261206-120000-s1',
+      'deleted stream shardcast-shipped-20261206-120000-s1',
+      "left the run's Firehose objects in s3://my-loadtests/shardcast/20261206-120000-s1/ (shardcast deletes nothing in the bucket)",
+    ]);
+  });
+
   it('--keep leaves what it created and says how to delete it', async () => {
     const { context } = contextOf(YAML.replace('guarded', 'kept'), { endpoint: serve.endpoint, keep: true });
     const session = await awsTarget.prepare(context);

@@ -79,7 +79,7 @@ describe('the dry run', () => {
       "RegisterStreamConsumer StreamARN=<shardcast-dry-r1's ARN> ConsumerName=shardcast-fraud",
     );
     expect(calls[4]).toMatch(
-      /^CreateDeliveryStream DeliveryStreamName=shardcast-fh-r1 DeliveryStreamType=DirectPut ExtendedS3DestinationConfiguration=\{BufferingHints=\{SizeInMBs=1, IntervalInSeconds=60\}/,
+      /^CreateDeliveryStream DeliveryStreamName=shardcast-fh-r1 DeliveryStreamType=DirectPut ExtendedS3DestinationConfiguration=\{RoleARN=arn:aws:iam::000000000000:role\/shardcast-firehose, BucketARN=arn:aws:s3:::shardcast-r1, Prefix=shardcast\/r1\/fh\/, BufferingHints=\{SizeInMBs=1, IntervalInSeconds=60\}/,
     );
     expect(calls[6]).toBe(
       'at 10 s: UpdateShardCount StreamName=shardcast-dry-r1 TargetShardCount=4 ScalingType=UNIFORM_SCALING, DescribeStreamSummary until ACTIVE, ListShards',
@@ -133,5 +133,33 @@ describe('the dry run', () => {
       'consumers[1].type',
       'firehose[0]',
     ]);
+  });
+
+  it("against AWS with --firehose-role and --firehose-bucket creates the delivery stream with them, under the run's prefix", async () => {
+    const role = 'arn:aws:iam::123456789012:role/firehose-to-s3';
+    const report = await awsTarget.dryRun!(
+      contextOf({ region: 'eu-west-1', firehoseRole: role, firehoseBucket: 'my-loadtests', maxCost: '1000' }),
+    );
+    expect(report.lines.join('\n')).toContain(
+      `CreateDeliveryStream DeliveryStreamName=shardcast-fh-r1 DeliveryStreamType=DirectPut ExtendedS3DestinationConfiguration={RoleARN=${role}, BucketARN=arn:aws:s3:::my-loadtests, Prefix=shardcast/r1/fh/, BufferingHints={SizeInMBs=1, IntervalInSeconds=60}`,
+    );
+  });
+
+  it('against AWS refuses a Firehose without the two flags, naming them; one of them is refused anywhere', async () => {
+    const problems = async (given: Record<string, unknown>) => {
+      const error = await awsTarget.dryRun!(contextOf(given)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidInputError);
+      return (error as InvalidInputError).problems.map((p) => `${p.location.path}: ${p.message}`);
+    };
+    const [neither] = await problems({ region: 'eu-west-1' });
+    expect(neither).toMatch(/^firehose\[0\]: .*give --firehose-role ARN and --firehose-bucket NAME/);
+    expect(await problems({ endpoint: 'http://127.0.0.1:4567', firehoseBucket: 'my-loadtests' })).toEqual([
+      '--firehose-role: --firehose-bucket needs --firehose-role too: Firehose writes to the bucket as the role',
+    ]);
+    expect(await problems({ region: 'eu-west-1', firehoseRole: 'arn:aws:iam::123456789012:role/r' })).toEqual(
+      [
+        '--firehose-bucket: --firehose-role needs --firehose-bucket too: Firehose writes to the bucket as the role',
+      ],
+    );
   });
 });

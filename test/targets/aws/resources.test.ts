@@ -6,6 +6,7 @@
  */
 import {
   CreateDeliveryStreamCommand,
+  DescribeDeliveryStreamCommand,
   ListDeliveryStreamsCommand,
   ListTagsForDeliveryStreamCommand,
 } from '@aws-sdk/client-firehose';
@@ -148,6 +149,39 @@ describe('against shardcast serve', () => {
     ]);
     expect(await streams()).toEqual([]);
     expect(await deliveryStreams()).toEqual([]);
+  });
+
+  it('with --firehose-role and --firehose-bucket, the delivery streams use them and write under the run prefix', async () => {
+    const role = 'arn:aws:iam::123456789012:role/firehose-to-s3';
+    const { input: given, printed } = input(clients, SCENARIO, '20261206-120000-s9', {
+      firehoseRole: role,
+      firehoseBucket: 'my-loadtests',
+    });
+    const { ledger } = await prepareResources(given);
+    try {
+      for (const [firehose, fromStream] of [
+        ['logs', false],
+        ['archive', true],
+      ] as const) {
+        const name = `shardcast-${firehose}-20261206-120000-s9`;
+        const d = await clients.firehose.send(
+          new DescribeDeliveryStreamCommand({ DeliveryStreamName: name }),
+        );
+        const s3 = d.DeliveryStreamDescription?.Destinations?.[0]?.ExtendedS3DestinationDescription;
+        expect(s3).toMatchObject({
+          RoleARN: role,
+          BucketARN: 'arn:aws:s3:::my-loadtests',
+          Prefix: `shardcast/20261206-120000-s9/${firehose}/`,
+        });
+        if (fromStream)
+          expect(d.DeliveryStreamDescription?.Source?.KinesisStreamSourceDescription?.RoleARN).toBe(role);
+      }
+      expect(
+        printed.some((l) => l.includes('writing to s3://my-loadtests/shardcast/20261206-120000-s9/logs/')),
+      ).toBe(true);
+    } finally {
+      await deleteResources(clients, ledger);
+    }
   });
 
   it('removes what it created when a step fails halfway, and leaves what it did not create', async () => {

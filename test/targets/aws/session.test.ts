@@ -5,6 +5,7 @@
  */
 import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis';
+import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunAbortedError } from '../../../src/errors.js';
 import type { SecondSample } from '../../../src/result/live.js';
@@ -14,6 +15,7 @@ import type { AwsOptions } from '../../../src/targets/aws/options.js';
 import { awsOptionsSchema } from '../../../src/targets/aws/options.js';
 import type { AwsClients, AwsRun, RunResources } from '../../../src/targets/aws/run.js';
 import { sleep } from '../../../src/targets/aws/run.js';
+import { S3_POLL_SECONDS } from '../../../src/targets/aws/s3-deliveries.js';
 import { createAwsSession, type SessionParts } from '../../../src/targets/aws/session.js';
 import type { TargetContext } from '../../../src/targets/target.js';
 import { WHOLE_RUN } from '../../../src/targets/target.js';
@@ -271,4 +273,51 @@ describe('the AWS session', () => {
     );
     expect(signals.every((s) => s.aborted)).toBe(true);
   }, 20_000);
+
+  it('reads Firehose back from --delivery-dir, else from --firehose-bucket through S3, else not at all', async () => {
+    const withFirehose = scenarioSchema.parse({
+      name: 'session',
+      duration: '3s',
+      stream: { shards: 2 },
+      producers: [
+        { name: 'web', rate: '10/s' },
+        { name: 'logs', rate: '10/s', destination: 'fh' },
+      ],
+      consumers: [{ name: 'app', type: 'polling' }],
+      firehose: [{ name: 'fh', source: 'direct-put' }],
+    });
+    // Never called: the watcher is a stand-in that only notes where it was told to read.
+    const s3 = new S3Client({
+      endpoint: 'http://127.0.0.1:9',
+      region: 'us-east-1',
+      credentials: CREDENTIALS,
+    });
+    const sources: unknown[] = [];
+    const parts = fakeParts(0);
+    const noting: SessionParts = {
+      ...parts,
+      watchDeliveries: async (run, source, signal, live) => {
+        sources.push(source);
+        return parts.watchDeliveries(run, source, signal, live);
+      },
+    };
+    const role = { firehoseRole: 'arn:aws:iam::123456789012:role/r' };
+    for (const options of [
+      { deliveryDir: '/tmp/serve-data', firehoseBucket: 'b', ...role },
+      { firehoseBucket: 'b', ...role },
+      {},
+    ]) {
+      await createAwsSession(
+        { ...context({ drain: 1, ...options }, []), scenario: withFirehose },
+        { ...clients, s3 },
+        { ...resources, deliveryStreams: new Map([['fh', 'shardcast-fh-r1']]) },
+        about,
+        noting,
+      ).run();
+    }
+    s3.destroy();
+    expect(sources).toHaveLength(2);
+    expect(sources[0]).toBe('/tmp/serve-data');
+    expect(sources[1]).toMatchObject({ pollSeconds: S3_POLL_SECONDS });
+  }, 30_000);
 });
