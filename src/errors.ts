@@ -146,3 +146,21 @@ export function formatProblem(problem: Problem): string {
   if (problem.hint !== undefined) text += `\n    hint: ${problem.hint}`;
   return text;
 }
+
+/**
+ * `error` as a real target's failure (exit 3), in one line, when it is not already shardcast's
+ * own: an SDK or socket error no part of the target turned into words (an endpoint refusing a
+ * listing) must never end a run as an internal error (exit 70) with a stack trace.
+ */
+export function asTargetFailure(error: unknown): unknown {
+  if (error instanceof ShardcastError || !(error instanceof Error)) return error;
+  const name = error.name === 'Error' ? '' : `${error.name}: `;
+  return Object.assign(
+    new ShardcastError(
+      'target-failed',
+      `the run failed: ${name}${error.message.split('\n')[0]}`,
+      ExitCode.targetFailed,
+    ),
+    { cause: error },
+  );
+}

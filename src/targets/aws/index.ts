@@ -11,7 +11,7 @@
  * 5. the resources, created and ACTIVE, or removed again when a step fails (exit 3).
  * The session's `cleanup` deletes what step 5 created and nothing else (or keeps it with `--keep`).
  */
-import { ExitCode, ShardcastError } from '../../errors.js';
+import { asTargetFailure } from '../../errors.js';
 import type { Scenario } from '../../scenario/schema.js';
 import type { Target, TargetContext, TargetSession } from '../target.js';
 import { checkAccess, createClients, destroyClients } from './clients.js';
@@ -174,17 +174,3 @@ const AWS_TARGET_BASE = {
 } satisfies Omit<Target<AwsOptions>, 'prepare'>;
 
 export const awsTarget: Target<AwsOptions> = makeAwsTarget();
-
-/** `error` as the target's failure (exit 3) when it is not already shardcast's own. */
-export function asTargetFailure(error: unknown): unknown {
-  if (error instanceof ShardcastError || !(error instanceof Error)) return error;
-  const name = error.name === 'Error' ? '' : `${error.name}: `;
-  return Object.assign(
-    new ShardcastError(
-      'target-failed',
-      `the run failed: ${name}${error.message.split('\n')[0]}`,
-      ExitCode.targetFailed,
-    ),
-    { cause: error },
-  );
-}

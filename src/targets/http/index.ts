@@ -8,7 +8,7 @@
  * cleanup has nothing to delete.
  */
 import { connect } from 'node:net';
-import { ExitCode, RunAbortedError, ShardcastError } from '../../errors.js';
+import { asTargetFailure, ExitCode, RunAbortedError, ShardcastError } from '../../errors.js';
 import type { Scenario } from '../../scenario/schema.js';
 import type { Target, TargetContext, TargetSession } from '../target.js';
 import { HTTP_FLAGS, type HttpOptions, httpOptionsSchema } from './options.js';
@@ -105,7 +105,7 @@ async function prepareHttp(context: TargetContext<HttpOptions>): Promise<TargetS
   }
   const session = createHttpSession(context, { details, measures: httpMeasures(options), verifier });
   return {
-    run: () => session.run(),
+    run: () => session.run().catch((error: unknown) => Promise.reject(asTargetFailure(error))),
     partial: () => session.partial(),
     // It created nothing; the verifying consumers stop with the run (or here, when it never ran).
     cleanup: async () => {

@@ -112,10 +112,12 @@ async function runSession(
   context.signal.addEventListener('abort', stopTicker, { once: true });
   const closing = (async () => {
     for (let i = 0; i < seconds - 1; i++) {
-      await clock.sleepUntil(i + 1, ticker.signal);
+      // Past, not until: a timer may fire before the clock reaches i + 1, and a second closed
+      // early loses what is counted in its last millisecond (the aws session closes alike).
+      await clock.sleepPast(i + 1, ticker.signal);
       closeSecond(context, running, about, i);
     }
-    await clock.sleepUntil(context.durationSeconds, ticker.signal);
+    await clock.sleepPast(context.durationSeconds, ticker.signal);
   })().catch((error: unknown) => {
     if (!(error instanceof RunAbortedError)) throw error;
   });
