@@ -44,6 +44,8 @@ import {
 import { s3Source } from './s3-deliveries.js';
 import { listAllShards, ShardDirectory } from './shards.js';
 
+/** The least time after the duration the producers' requests in flight have to be answered. */
+const ANSWER_GRACE_SECONDS = 5;
 /** How often the drain looks whether every consumer has caught up. */
 const DRAIN_POLL_MS = 100;
 /** How long a part may take to stop once told to, before the session goes on without it. */
@@ -216,7 +218,10 @@ async function runSession(
     // last retries (what is left then is pending at the end, as the estimate priced no more) and
     // the consumers catching up.
     const deadline = run.durationSeconds + options.drain;
-    void run.clock.sleepUntil(deadline, controllers.clock.signal).then(
+    // The last requests sent at the duration get their answers even with `--drain 0s`: stopping
+    // them mid-flight would leave records the stream took uncounted (seen: 10 of 10,000).
+    const producersDeadline = run.durationSeconds + Math.max(options.drain, ANSWER_GRACE_SECONDS);
+    void run.clock.sleepUntil(producersDeadline, controllers.clock.signal).then(
       () => controllers.producers.abort(),
       () => undefined,
     );
