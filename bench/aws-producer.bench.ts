@@ -27,8 +27,9 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { loadScenarioText } from '../dist/load.js';
 import { RunRecorder } from '../dist/result/recorder.js';
 import { runProducers } from '../dist/targets/aws/producer.js';
-import { RequestStats, RunClock } from '../dist/targets/aws/run.js';
+import { RequestStats } from '../dist/targets/aws/run.js';
 import { listAllShards, ShardDirectory } from '../dist/targets/aws/shards.js';
+import { RunClock } from '../dist/targets/clock.js';
 import { WHOLE_RUN } from '../dist/targets/target.js';
 import { IntegrityLedger } from '../dist/workload/integrity.js';
 

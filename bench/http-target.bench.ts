@@ -21,7 +21,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { loadScenarioText } from '../dist/load.js';
 import { RunRecorder } from '../dist/result/recorder.js';
-import { RunClock } from '../dist/targets/aws/run.js';
+import { RunClock } from '../dist/targets/clock.js';
 import { HttpDriver } from '../dist/targets/http/driver.js';
 import { WHOLE_RUN } from '../dist/targets/target.js';
 

@@ -23,7 +23,8 @@ import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { FileError, readErrorText } from '../../errors.js';
 import { readRecordHeader } from '../../workload/record-header.js';
-import { type AwsRun, type DeliveriesOutcome, sleep } from './run.js';
+import { sleep } from '../clock.js';
+import type { AwsRun, DeliveriesOutcome } from './run.js';
 
 const gunzipAsync = promisify(gunzip);
 

@@ -13,8 +13,9 @@
 import { DescribeStreamSummaryCommand, UpdateShardCountCommand } from '@aws-sdk/client-kinesis';
 import { greedySequence } from '../../aws/reshard-calls.js';
 import { RunAbortedError } from '../../errors.js';
+import { sleep } from '../clock.js';
 import type { AwsRun, ReshardOutcome } from './run.js';
-import { callDetails, sleep } from './run.js';
+import { callDetails } from './run.js';
 import { listAllShards } from './shards.js';
 
 /** How often the stream's status is polled while it reshards: often enough for a second's precision. */

@@ -39,6 +39,7 @@ import { KINESIS } from '../../aws/facts.js';
 import { ExitCode, InvalidInputError, RunAbortedError, ShardcastError } from '../../errors.js';
 import type { FirehoseStream, Scenario } from '../../scenario/schema.js';
 import { formatSeconds, plural } from '../../scenario/units.js';
+import { sleep } from '../clock.js';
 import type { AwsOptions } from './options.js';
 import {
   bufferingHints,
@@ -51,7 +52,7 @@ import {
   streamNeeded,
   TAG_CREATED_BY,
 } from './resource-rules.js';
-import { type AwsClients, type RunResources, sleep } from './run.js';
+import type { AwsClients, RunResources } from './run.js';
 
 /** Waits for ACTIVE at most this long: AWS creates a stream in about 30 s, a delivery stream in minutes. */
 export const WAIT_LIMITS_MS = { stream: 5 * 60_000, consumer: 5 * 60_000, deliveryStream: 10 * 60_000 };

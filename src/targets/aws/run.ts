@@ -11,10 +11,10 @@
 import type { FirehoseClient } from '@aws-sdk/client-firehose';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { RunAbortedError } from '../../errors.js';
 import type { RunRecorder } from '../../result/recorder.js';
 import type { Scenario } from '../../scenario/schema.js';
 import type { IntegrityLedger } from '../../workload/integrity.js';
+import type { RunClock } from '../clock.js';
 import type { TargetShare } from '../target.js';
 import type { ShardDirectory } from './shards.js';
 
@@ -66,79 +66,6 @@ export interface AwsRun {
   shards: ShardDirectory;
   /** Aborted when the run must stop at once (SIGINT, a failure, the drain's end): every loop ends. */
   signal: AbortSignal;
-}
-
-/**
- * The run's clock: seconds since the run started, from a monotonic source, and the epoch time of
- * the start, for the records' scheduled times. Injected so tests can drive it.
- */
-export class RunClock {
-  readonly startEpochMs: number;
-  private readonly startMonotonicMs: number;
-  private readonly monotonicMs: () => number;
-
-  constructor(
-    readonly durationSeconds: number,
-    options: { epochMs?: number; monotonicMs?: () => number } = {},
-  ) {
-    this.monotonicMs = options.monotonicMs ?? (() => performance.now());
-    this.startMonotonicMs = this.monotonicMs();
-    this.startEpochMs = options.epochMs ?? Date.now();
-  }
-
-  /** Seconds since the start. */
-  seconds(): number {
-    return (this.monotonicMs() - this.startMonotonicMs) / 1000;
-  }
-
-  /** The run second observations made now belong to: floor(seconds), at most the last one. */
-  second(): number {
-    return Math.min(this.durationSeconds - 1, Math.max(0, Math.floor(this.seconds())));
-  }
-
-  /** Epoch microseconds of run time `seconds`. */
-  epochMicros(seconds: number): number {
-    return Math.round(this.startEpochMs * 1000 + seconds * 1e6);
-  }
-
-  /** Run seconds of epoch microseconds `epochMicros` (a record header's scheduled time). */
-  secondsAt(epochMicros: number): number {
-    return (epochMicros - this.startEpochMs * 1000) / 1e6;
-  }
-
-  /** Resolves at run time `seconds` (at once when it has passed); rejects with RunAbortedError on `signal`. */
-  sleepUntil(seconds: number, signal: AbortSignal): Promise<void> {
-    return sleep(Math.max(0, (seconds - this.seconds()) * 1000), signal);
-  }
-
-  /**
-   * Resolves once this clock has reached run time `seconds`, never before. `sleepUntil` alone may
-   * end early: Node's timers count from the event loop's cached whole-millisecond time, not from
-   * `performance.now()`, and fire up to a loop turn early against it (measured on Node 20: 135
-   * of 200 waits, by up to 1.5 ms on an idle machine, more when a turn is long). A second closed
-   * that early loses what is counted in it afterwards (an answer handled in its last
-   * millisecond), so closing waits out the rest: each further wait is the time still missing.
-   */
-  async sleepPast(seconds: number, signal: AbortSignal): Promise<void> {
-    await this.sleepUntil(seconds, signal);
-    while (this.seconds() < seconds) await this.sleepUntil(seconds, signal);
-  }
-}
-
-/** Waits `ms` milliseconds; rejects with a RunAbortedError as soon as `signal` aborts. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.reject(new RunAbortedError());
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new RunAbortedError());
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** How a request ended. */

@@ -23,6 +23,7 @@ import type { FirehoseTotals } from '../../result/recorder.js';
 import { RunRecorder } from '../../result/recorder.js';
 import type { RunResult } from '../../result/types.js';
 import { IntegrityLedger } from '../../workload/integrity.js';
+import { RunClock, sleep } from '../clock.js';
 import type { TargetContext } from '../target.js';
 import { startConsumers } from './consumers/index.js';
 import { type DeliverySource, watchDeliveries } from './deliveries.js';
@@ -37,9 +38,7 @@ import {
   type ProducersOutcome,
   RequestStats,
   type ReshardOutcome,
-  RunClock,
   type RunResources,
-  sleep,
 } from './run.js';
 import { s3Source } from './s3-deliveries.js';
 import { listAllShards, ShardDirectory } from './shards.js';

@@ -44,7 +44,7 @@ import type { Producer, Scenario } from '../../scenario/schema.js';
 import { nextDelay, retriesAfter } from '../../workload/backoff.js';
 import { type ProducerRecord, ProducerWorkload } from '../../workload/producer.js';
 import { recordDataBytes } from '../../workload/record-header.js';
-import type { RunClock } from '../aws/run.js';
+import type { RunClock } from '../clock.js';
 import { DueQueue } from '../due-queue.js';
 import type { TargetShare } from '../target.js';
 import {

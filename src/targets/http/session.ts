@@ -20,7 +20,7 @@ import { RunAbortedError } from '../../errors.js';
 import { RunRecorder } from '../../result/recorder.js';
 import type { RunResult } from '../../result/types.js';
 import { runTag } from '../../workload/record-header.js';
-import { RunClock } from '../aws/run.js';
+import { RunClock } from '../clock.js';
 import type { TargetContext } from '../target.js';
 import { type DriverOutcome, HttpDriver } from './driver.js';
 import type { HttpOptions } from './options.js';

@@ -18,8 +18,9 @@ import { type IntegrityCounts, IntegrityLedger } from '../../workload/integrity.
 import { createClients, destroyClients } from '../aws/clients.js';
 import { startConsumers } from '../aws/consumers/index.js';
 import { awsOptionsSchema } from '../aws/options.js';
-import { type AwsClients, type AwsRun, RequestStats, type RunClock, sleep } from '../aws/run.js';
+import { type AwsClients, type AwsRun, RequestStats } from '../aws/run.js';
 import { listAllShards, ShardDirectory } from '../aws/shards.js';
+import { type RunClock, sleep } from '../clock.js';
 import type { TargetContext } from '../target.js';
 import type { HttpRecord } from './formats.js';
 import type { HttpOptions } from './options.js';

@@ -20,8 +20,9 @@ import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
 import { RunRecorder } from '../../../src/result/recorder.js';
 import { type Scenario, scenarioSchema } from '../../../src/scenario/schema.js';
 import { createClock, createServices, type RunningServer, startServer } from '../../../src/serve/index.js';
-import { type AwsClients, type AwsRun, RequestStats, RunClock } from '../../../src/targets/aws/run.js';
+import { type AwsClients, type AwsRun, RequestStats } from '../../../src/targets/aws/run.js';
 import { listAllShards, ShardDirectory } from '../../../src/targets/aws/shards.js';
+import { RunClock } from '../../../src/targets/clock.js';
 import { IntegrityLedger } from '../../../src/workload/integrity.js';
 import { encodeRecordData, runTag } from '../../../src/workload/record-header.js';
 

@@ -14,7 +14,7 @@ import {
   ShardLineage,
   shardLagSeconds,
 } from '../../../src/targets/aws/consumers/reading.js';
-import { RunClock } from '../../../src/targets/aws/run.js';
+import { RunClock } from '../../../src/targets/clock.js';
 import { Rng } from '../../../src/workload/random.js';
 
 /** A run clock whose time the test sets (seconds). */

@@ -13,8 +13,9 @@ import { FileError } from '../../../src/errors.js';
 import { RunRecorder } from '../../../src/result/recorder.js';
 import type { RunningServer } from '../../../src/serve/index.js';
 import { splitObjectRecords, watchDeliveries } from '../../../src/targets/aws/deliveries.js';
-import { type AwsClients, type AwsRun, RequestStats, RunClock } from '../../../src/targets/aws/run.js';
+import { type AwsClients, type AwsRun, RequestStats } from '../../../src/targets/aws/run.js';
 import { ShardDirectory } from '../../../src/targets/aws/shards.js';
+import { RunClock } from '../../../src/targets/clock.js';
 import { IntegrityLedger } from '../../../src/workload/integrity.js';
 import { encodeRecordData, RECORD_HEADER_BYTES, runTag } from '../../../src/workload/record-header.js';
 import {

@@ -9,8 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClients, destroyClients } from '../../../src/targets/aws/clients.js';
 import { runReshards } from '../../../src/targets/aws/reshard.js';
 import { deleteResources, prepareResources, streamSummary } from '../../../src/targets/aws/resources.js';
-import { type AwsClients, RequestStats, RunClock } from '../../../src/targets/aws/run.js';
+import { type AwsClients, RequestStats } from '../../../src/targets/aws/run.js';
 import { listAllShards, ShardDirectory } from '../../../src/targets/aws/shards.js';
+import { RunClock } from '../../../src/targets/clock.js';
 import { scenarioOf } from '../../planner/helpers.js';
 import { awsOptions, type LocalEndpoint, startKinesisLocal } from './servers.js';
 

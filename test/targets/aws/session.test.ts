@@ -14,9 +14,9 @@ import { createClock, createServices, type RunningServer, startServer } from '..
 import type { AwsOptions } from '../../../src/targets/aws/options.js';
 import { awsOptionsSchema } from '../../../src/targets/aws/options.js';
 import type { AwsClients, AwsRun, RunResources } from '../../../src/targets/aws/run.js';
-import { sleep } from '../../../src/targets/aws/run.js';
 import { S3_POLL_SECONDS } from '../../../src/targets/aws/s3-deliveries.js';
 import { createAwsSession, type SessionParts } from '../../../src/targets/aws/session.js';
+import { sleep } from '../../../src/targets/clock.js';
 import type { TargetContext } from '../../../src/targets/target.js';
 import { WHOLE_RUN } from '../../../src/targets/target.js';
 import { runTag } from '../../../src/workload/record-header.js';

@@ -11,7 +11,7 @@
  * sixth lands 1.125 s after the first: 125 ms of slack for the window).
  */
 import { KINESIS } from '../../../aws/facts.js';
-import type { RunClock } from '../run.js';
+import type { RunClock } from '../../clock.js';
 
 export const CALL_JITTER_SECONDS = 0.025;
 /** Seconds between two GetRecords calls on one shard: 1 / 5 + the jitter allowance = 0.225 s. */

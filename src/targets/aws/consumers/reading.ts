@@ -7,7 +7,8 @@
 import { userRecordsOf } from '../../../aws/deaggregation.js';
 import type { Rng } from '../../../workload/random.js';
 import { readRecordHeader } from '../../../workload/record-header.js';
-import { type AwsRun, type RunClock, sleep } from '../run.js';
+import { type RunClock, sleep } from '../../clock.js';
+import type { AwsRun } from '../run.js';
 
 /** A user record waiting to be processed (a KPL aggregate's records share one sequence number). */
 export interface PendingRecord {

@@ -5,7 +5,7 @@
  * second already closed, and its shard load lost).
  */
 import { describe, expect, it } from 'vitest';
-import { RunClock } from '../../../src/targets/aws/run.js';
+import { RunClock } from '../../src/targets/clock.js';
 
 /**
  * A clock whose milliseconds run at 0.9× the timers': a 100 ms timer ends when it reads 90 ms,
