@@ -34,7 +34,8 @@ import { setMaxListeners } from 'node:events';
 import { ExitCode, ShardcastError } from '../../errors.js';
 import type { Producer } from '../../scenario/schema.js';
 import { nextDelay, retriesAfter } from '../../workload/backoff.js';
-import { type ProducerRecord, ProducerWorkload } from '../../workload/producer.js';
+import { InstanceDealer, type NumberedRecord } from '../../workload/instances.js';
+import { ProducerWorkload } from '../../workload/producer.js';
 import { recordDataBytes } from '../../workload/record-header.js';
 import { type Entry, plainEntry, RetryQueue, type UserRecord } from './entries.js';
 import { type HeaderBase, KplAggregator } from './kpl.js';
@@ -137,40 +138,6 @@ export async function runProducers(
   const cause = runners.find((r) => r.fatal !== undefined)?.fatal ?? failure?.reason;
   if (cause !== undefined) throw cause;
   return { pendingAtEnd: runners.reduce((sum, r) => sum + r.unresolved, 0), firehose };
-}
-
-/** A scheduled record with its number in its producer's sequence (the header's `sequence`). */
-type NumberedRecord = ProducerRecord & { sequence: number };
-
-/**
- * One producer's records dealt to its instances: record k of the schedule goes to instance
- * k mod n, numbered k, so the producer's sequence stays one dense count (the integrity ledger's)
- * whichever instance sends a record. Each instance takes its records in time order; the records
- * it passes over wait in their instance's queue (a few at most: every instance takes its records
- * as their time comes).
- */
-export class InstanceDealer {
-  private readonly queues: NumberedRecord[][];
-  private dealt = 0;
-
-  constructor(
-    readonly workload: ProducerWorkload,
-    readonly instances: number,
-  ) {
-    this.queues = Array.from({ length: instances }, () => []);
-  }
-
-  /** Instance `instance`'s next record, or undefined when the schedule has no more for it. */
-  next(instance: number): NumberedRecord | undefined {
-    const queue = this.queues[instance]!;
-    while (queue.length === 0) {
-      const record = this.workload.next();
-      if (record.done) return undefined;
-      const sequence = this.dealt++;
-      this.queues[sequence % this.instances]!.push({ ...record.value, sequence });
-    }
-    return queue.shift();
-  }
 }
 
 /** One producer instance's loop: schedule → batches → requests → acknowledgements and retries. */

@@ -42,7 +42,8 @@ import { FlowHistogram } from '../../result/flow-histogram.js';
 import { maxSeconds, percentilesSeconds } from '../../result/histogram.js';
 import type { Producer, Scenario } from '../../scenario/schema.js';
 import { nextDelay, retriesAfter } from '../../workload/backoff.js';
-import { type ProducerRecord, ProducerWorkload } from '../../workload/producer.js';
+import { InstanceDealer, type NumberedRecord } from '../../workload/instances.js';
+import { ProducerWorkload } from '../../workload/producer.js';
 import { recordDataBytes } from '../../workload/record-header.js';
 import type { RunClock } from '../clock.js';
 import { DueQueue } from '../due-queue.js';
@@ -110,7 +111,8 @@ export interface DriverOutcome {
 
 /** A request as the driver holds it: its records, its attempt, when it may go. */
 interface Request {
-  producer: number;
+  /** The feed (producer instance) it came from: its index in the driver's feeds. */
+  feed: number;
   records: HttpRecord[];
   attempt: number;
   dueAt: number;
@@ -143,39 +145,54 @@ interface Connection {
   lastError?: string | undefined;
 }
 
-/** One producer's records on their way into requests. */
+/**
+ * One producer instance's records on their way into requests: each instance (`instances`) takes
+ * its share of the producer's schedule from the producer's dealer and batches it alone, as the
+ * producer's processes would (the model's batching and the aws target's are per instance too:
+ * with n instances, a batch that lingers gathers 1/n of the records).
+ */
 class Feed {
-  readonly workload: ProducerWorkload;
   readonly rule: BatchRule;
-  next: ProducerRecord | undefined;
-  sequence = 0;
+  next: NumberedRecord | undefined;
   batch: HttpRecord[] = [];
   batchBytes = 0;
   /** When the open batch must go: its first record's schedule + linger. */
   deadline = Number.POSITIVE_INFINITY;
 
   constructor(
+    /** Its index in the driver's feeds (a request's `feed`). */
+    readonly slot: number,
+    /** The producer's index in the scenario (the record header's `producer`). */
     readonly index: number,
     readonly producer: Producer,
+    readonly dealer: InstanceDealer,
+    readonly instance: number,
     format: HttpFormat,
-    options: { seed: number; durationSeconds: number; share: TargetShare },
   ) {
-    this.workload = new ProducerWorkload(producer, options);
     this.rule = batchRule(format, producer);
-    this.next = this.workload.next().value;
+    this.next = dealer.next(instance);
   }
 
-  take(record: ProducerRecord): HttpRecord {
+  /** The producer's workload (its backoff's random numbers are the producer's, shared by its instances). */
+  get workload(): ProducerWorkload {
+    return this.dealer.workload;
+  }
+
+  take(record: NumberedRecord): HttpRecord {
     const key = record.partitionKey;
     return {
       producer: this.index,
-      sequence: this.sequence++,
+      sequence: record.sequence,
       at: record.at,
       partitionKey: key,
       explicitHashKey: record.explicitHashKey,
       dataBytes: recordDataBytes(record.dataBytes),
       keyBytes: Buffer.byteLength(key),
     };
+  }
+
+  advance(): void {
+    this.next = this.dealer.next(this.instance);
   }
 }
 
@@ -217,9 +234,15 @@ export class HttpDriver {
 
   constructor(private readonly options: DriverOptions) {
     const { scenario, seed, durationSeconds, share, clock } = options;
-    this.feeds = scenario.producers.map(
-      (p, i) => new Feed(i, p, options.format, { seed, durationSeconds, share }),
-    );
+    this.feeds = [];
+    scenario.producers.forEach((p, i) => {
+      const dealer = new InstanceDealer(
+        new ProducerWorkload(p, { seed, durationSeconds, share }),
+        p.instances,
+      );
+      for (let instance = 0; instance < p.instances; instance++)
+        this.feeds.push(new Feed(this.feeds.length, i, p, dealer, instance, options.format));
+    });
     this.requestsPerSecond = new Array<number>(Math.max(1, Math.ceil(durationSeconds))).fill(0);
     this.context = { ...options.body, epochMicros: (s) => clock.epochMicros(s) };
     const url = new URL(options.url);
@@ -326,7 +349,7 @@ export class HttpDriver {
         // A batch whose linger ended before this record's time went then.
         if (feed.batch.length > 0 && feed.deadline < record.at) this.close(feed);
         this.add(feed, record);
-        feed.next = feed.workload.next().value;
+        feed.advance();
       }
       if (feed.batch.length > 0 && (feed.deadline <= now || feed.next === undefined)) this.close(feed);
     }
@@ -346,7 +369,7 @@ export class HttpDriver {
   }
 
   private close(feed: Feed): void {
-    this.ready.push({ producer: feed.index, records: feed.batch, attempt: 1, dueAt: 0 });
+    this.ready.push({ feed: feed.slot, records: feed.batch, attempt: 1, dueAt: 0 });
     feed.batch = [];
     feed.batchBytes = 0;
     feed.deadline = Number.POSITIVE_INFINITY;
@@ -499,7 +522,7 @@ export class HttpDriver {
    * rate with it, against the 80 % asked).
    */
   private requestBytes(request: Request): Buffer {
-    const feed = this.feeds[request.producer]!;
+    const feed = this.feeds[request.feed]!;
     const built = buildBody(this.options.format, feed.rule, this.context, request.records);
     let head = this.head;
     for (const name in built.headers) {
@@ -543,7 +566,7 @@ export class HttpDriver {
     const now = clock.seconds();
     const second = clock.second();
     const records = request.records;
-    const operation = operationOf(this.options.format, this.feeds[request.producer]!.rule);
+    const operation = operationOf(this.options.format, this.feeds[request.feed]!.rule);
     // From when this attempt was due (its oldest record's schedule; a retry: its backoff's end).
     const took = Math.max(0, now - (request.attempt === 1 ? records[0]!.at : request.dueAt));
     if (outcome.kind === 'error') {
@@ -557,14 +580,14 @@ export class HttpDriver {
       this.latencyOf(String(status)).record(took, 1);
       if (status >= 200 && status < 300) {
         const refused =
-          request.records.length > 1 || this.feeds[request.producer]!.rule.list
+          request.records.length > 1 || this.feeds[request.feed]!.rule.list
             ? failedEntries(outcome.body, records.length)
             : [];
         const failed = new Set(refused.map((r) => r.index));
         for (const r of refused) this.count(`entries.${r.code}`);
         let acknowledged = 0;
         let writeBytes = 0;
-        const rule = this.feeds[request.producer]!.rule;
+        const rule = this.feeds[request.feed]!.rule;
         records.forEach((record, i) => {
           if (failed.has(i)) return;
           acknowledged += 1;
@@ -605,14 +628,14 @@ export class HttpDriver {
 
   /** Queues `records` of `request` for its next attempt, or drops them; returns the records dropped. */
   private retryOrDrop(request: Request, records: HttpRecord[], now: number): number {
-    const feed = this.feeds[request.producer]!;
+    const feed = this.feeds[request.feed]!;
     if (!retriesAfter(feed.producer.retry, request.attempt)) {
       this.unresolved -= records.length;
       return records.length;
     }
     const attempt = request.attempt + 1;
     this.retries.push({
-      producer: request.producer,
+      feed: request.feed,
       records,
       attempt,
       dueAt: now + nextDelay(feed.producer.retry, attempt, feed.workload.backoffRng),

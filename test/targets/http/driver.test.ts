@@ -161,6 +161,47 @@ describe('http target: bodies', () => {
   }
 });
 
+describe('http target: producer instances', () => {
+  it('deals the producer to its instances: each batches its own share, so a lingering batch holds 1/n of the records', async () => {
+    server = await startTestServer();
+    await runHttp(
+      {
+        name: 'instances',
+        duration: '2s',
+        stream: { shards: 1 },
+        producers: [
+          {
+            name: 'fleet',
+            rate: '400/s',
+            instances: 4,
+            recordSize: '100B',
+            batching: { maxRecords: 500, linger: '200ms' },
+          },
+        ],
+      },
+      { url: server.url, format: 'json' },
+    );
+    const batches = server.seen.map((s) =>
+      recordsOf('json', s).map((r) => readRecordHeader(r.data)!.sequence),
+    );
+    // 400/s × 2 s = 800 records, each sent once, numbered 0 … 799 by the producer.
+    const sequences = batches.flat();
+    expect(sequences.length).toBe(800);
+    expect(new Set(sequences).size).toBe(800);
+    // Record k goes to instance k mod 4, and a request carries one instance's records only.
+    for (const batch of batches) expect(new Set(batch.map((k) => k % 4)).size).toBe(1);
+    // Evenly spaced arrivals: 2.5 ms apart, so one instance's come every 4 × 2.5 = 10 ms. A batch
+    // opened by a record at t₀ closes at t₀ + 200 ms with the records of [t₀, t₀ + 200 ms]:
+    // 200 / 10 = 20 gaps, 20 or 21 records (the one at the edge, by rounding). One instance
+    // alone would have gathered 80 a batch; four share the 800 records in ≈ 40 requests.
+    expect(Math.max(...batches.map((b) => b.length))).toBeLessThanOrEqual(21);
+    const full = batches.filter((b) => b.length >= 20).length;
+    // Each instance's 200 records: 9 or 10 batches of 20–21, the last cut short by the end.
+    expect(full).toBeGreaterThanOrEqual(4 * 9);
+    expect(batches.length).toBeLessThanOrEqual(4 * 11);
+  }, 20_000);
+});
+
 describe('http target: outcomes', () => {
   const scenario = (rate: string, batching: Record<string, unknown> = one) => ({
     name: 'outcomes',
