@@ -46,6 +46,7 @@ export function httpOwnMetrics(scenario: Scenario): string[] {
     'requests.**',
     'http.**',
     'entries.**',
+    'verify.**',
     ...scenario.consumers.flatMap((c) =>
       ['delivered', 'missing', 'duplicates', 'outOfOrder'].map((m) => `integrity.${c.name}.${m}`),
     ),

@@ -194,6 +194,7 @@ function buildResult(
     own[`integrity.${app}.duplicates`] = c.duplicates;
     own[`integrity.${app}.outOfOrder`] = c.outOfOrder;
   }
+  Object.assign(own, about.verifier?.requestMetrics());
   result.metrics = { ...result.metrics, ...own };
   result.target = {
     name: 'http',

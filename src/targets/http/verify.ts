@@ -46,6 +46,13 @@ export interface Verifier {
   stop(): Promise<void>;
   /** Integrity per application. */
   counts(): Record<string, IntegrityCounts>;
+  /**
+   * The readers' own calls (GetRecords, GetShardIterator, ListShards) by outcome, HTTP status and
+   * error, as the aws target counts them, under `verify.`: `verify.requests.GetRecords.ok`,
+   * `verify.http.status.400`, `verify.errors.ResourceNotFoundException` (apart from the front's
+   * `http.status.<code>`).
+   */
+  requestMetrics(): Record<string, number>;
 }
 
 /** The scenario as the verifying consumers read it: polling applications, `verify` when none. */
@@ -208,5 +215,9 @@ class StreamVerifier implements Verifier {
 
   counts(): Record<string, IntegrityCounts> {
     return this.ledger.counts();
+  }
+
+  requestMetrics(): Record<string, number> {
+    return Object.fromEntries(Object.entries(this.stats.metrics()).map(([name, n]) => [`verify.${name}`, n]));
   }
 }

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CreateStreamCommand,
+  DeleteStreamCommand,
   DescribeStreamSummaryCommand,
   KinesisClient,
   PutRecordsCommand,
@@ -43,12 +44,7 @@ beforeAll(async () => {
     }),
   });
   kinesis = new KinesisClient({ endpoint: serve.endpoint, region: 'us-east-1', credentials: CREDENTIALS });
-  await kinesis.send(new CreateStreamCommand({ StreamName: 'behind', ShardCount: 2 }));
-  for (;;) {
-    const summary = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: 'behind' }));
-    if (summary.StreamDescriptionSummary?.StreamStatus === 'ACTIVE') break;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await createActive('behind', 2);
   // The front: a PutRecords body in, the SDK's PutRecords to the stream, its answer out.
   front = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -92,6 +88,16 @@ afterAll(async () => {
   await serve.close();
   rmSync(root, { recursive: true, force: true });
 });
+
+/** Creates `name` on serve and waits until it is ACTIVE. */
+async function createActive(name: string, shards: number): Promise<void> {
+  await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }));
+  for (;;) {
+    const summary = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: name }));
+    if (summary.StreamDescriptionSummary?.StreamStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 const SCENARIO = `name: behind
 duration: 3s
@@ -183,4 +189,41 @@ describe('run --target http --verify-endpoint --verify-stream', () => {
     expect(io.err).not.toContain('    at ');
     expect(code).toBe(3);
   }, 30_000);
+  it('a stream deleted under the verifying readers: their failed calls counted, the records missing, no crash', async () => {
+    await createActive('doomed', 1);
+    const io = new FakeIo({
+      files: {
+        'doomed.yaml': SCENARIO.replace('name: behind\n', 'name: doomed\n').replace('shards: 2', 'shards: 1'),
+      },
+      cwd: root,
+      writeToDisk: true,
+    });
+    const url = frontUrl.replace('/behind/', '/doomed/');
+    const args = ['run', 'doomed.yaml', '--target', 'http', '--url', url, '--stream-name', 'doomed'];
+    const verify = ['--verify-endpoint', serve.endpoint, '--verify-stream', 'doomed', '--drain', '2s'];
+    // Deleted 1 s into the 3 s run: from then on the front's PutRecords fail (500, retried) and
+    // the readers' GetRecords get ResourceNotFoundException. A reader counts a failed call and
+    // tries again (a stream behind a front may come back); the run ends after its drain.
+    const deleted = new Promise<void>((resolve) => setTimeout(resolve, 1000)).then(() =>
+      kinesis.send(new DeleteStreamCommand({ StreamName: 'doomed' })),
+    );
+    const code = await main([...args, ...verify, '--out', 'out3'], io);
+    await deleted;
+    expect(io.err).not.toContain('    at ');
+    expect(code).toBe(0);
+    const result = parseResult(readFileSync(join(root, 'out3', 'result.json'), 'utf8'), 'result.json');
+    const m = result.metrics;
+    // The readers' calls are the target's own metrics under verify.: those that failed for the
+    // missing stream are counted by outcome and by AWS's error name.
+    expect(m['verify.requests.GetRecords.ok']).toBeGreaterThan(0);
+    expect(m['verify.errors.ResourceNotFoundException']).toBeGreaterThan(0);
+    expect(
+      (m['verify.requests.GetRecords.error'] ?? 0) + (m['verify.requests.GetShardIterator.error'] ?? 0),
+    ).toBeGreaterThan(0);
+    expect(m['integrity.app.missing']).toBeGreaterThan(0);
+    // 400/s for about 1 s went in before the delete, the rest cannot: records the front
+    // acknowledged after the delete are none, and what the readers had not read by then is missing.
+    expect(m['http.status.500']).toBeGreaterThan(0);
+    expect(result.counters.acknowledged).toBeLessThan(1200);
+  }, 60_000);
 });
