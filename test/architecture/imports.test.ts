@@ -39,6 +39,12 @@ const RULES: Rules = {
     ['engine', 'serve'],
     ['targets', 'serve'],
     ['run', 'serve'],
+    // The search (sweep, find) calls the run pipeline, never the CLI; nothing below it calls it.
+    ['search', 'cli'],
+    ['run', 'search'],
+    ['targets', 'search'],
+    ['engine', 'search'],
+    ['planner', 'search'],
   ],
   layers: [
     // docs/architecture.md says `result/` imports nothing of ours. As it stands, result/end-to-end.ts
