@@ -71,7 +71,7 @@ export async function commandRun(io: Io, args: RunArgs, targets: TargetRegistry 
       'usage',
       `unknown target "${args.target}"`,
       ExitCode.invalidInput,
-      `targets: ${[...targets.keys()].join(', ')}${targets === TARGETS ? ' (http comes in a later release)' : ''}`,
+      `targets: ${[...targets.keys()].join(', ')}`,
     );
   }
   // Checked before the scenario loads: a flag of another target is a mistake whatever the file says.
