@@ -2,6 +2,7 @@
  * The CLI's window on the world: output streams, files, environment, clock. Commands receive an
  * `Io` so tests run them in-process with fakes.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -26,6 +27,11 @@ export interface Io {
   /** The width of the terminal stderr draws on, in columns; undefined when it is not one. */
   readonly columns?: number | undefined;
   now(): Date;
+  /**
+   * A short random tag that makes a run's id unique (`20261206-144839-s1-3fa9c2`): two runs started
+   * in the same second would otherwise share an id and a folder. Absent (tests): no tag.
+   */
+  uniqueTag?(): string;
   /**
    * Calls `listener` on SIGINT and SIGTERM until the returned function is called (while a
    * listener is on, the process does not die of them). Absent: the process's default.
@@ -92,6 +98,7 @@ export function nodeIo(): Io {
       return process.stderr.isTTY === true ? process.stderr.columns : undefined;
     },
     now: () => new Date(),
+    uniqueTag: () => randomBytes(3).toString('hex'),
     onSignal: (listener) => {
       const onInt = () => listener('SIGINT');
       const onTerm = () => listener('SIGTERM');

@@ -43,7 +43,13 @@ function whyNot(error: unknown): string {
  * @throws FileError (exit 2) when PATH cannot be a directory, or looks like a file name
  * (`plan.json`) and is not already a directory.
  */
-export function outputDirectory(io: Io, path: string, option = '--out', created: string[] = []): string {
+export function outputDirectory(
+  io: Io,
+  path: string,
+  option = '--out',
+  created: string[] = [],
+  exclusive = false,
+): string {
   const dir = resolvePath(io, path);
   const shown = displayPath(io.cwd, dir);
   if (FILE_LIKE.test(basename(dir)) && !io.isDirectory(dir)) {
@@ -57,13 +63,17 @@ export function outputDirectory(io: Io, path: string, option = '--out', created:
   // a time names the folder that could not be made.
   const missing: string[] = [];
   for (let at = dir; !io.isDirectory(at) && at !== dirname(at); at = dirname(at)) missing.unshift(at);
+  if (exclusive && missing.at(-1) !== dir) throw new FolderTakenError(shown);
   for (const at of missing) {
     try {
       io.makeDirectory(at);
       created.push(at);
     } catch (error) {
-      // Made by someone else meanwhile (two runs into one folder): as good as made here.
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST' && io.isDirectory(at)) continue;
+      // Made by someone else meanwhile: as good as made here, unless this folder must be this run's own.
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST' && io.isDirectory(at)) {
+        if (exclusive && at === dir) throw new FolderTakenError(shown);
+        continue;
+      }
       if ((error as NodeJS.ErrnoException).code === undefined) throw error;
       const code = (error as NodeJS.ErrnoException).code;
       const why =
@@ -79,6 +89,28 @@ export function outputDirectory(io: Io, path: string, option = '--out', created:
     }
   }
   return dir;
+}
+
+/** The folder an exclusive `outputDirectory` was to create exists already: another run's. */
+export class FolderTakenError extends Error {
+  constructor(readonly folder: string) {
+    super(`${folder} exists already`);
+    this.name = 'FolderTakenError';
+  }
+}
+
+/**
+ * A run's own new folder under `base` named `name`, created exclusively (never one another run
+ * made, even in the same second): `name`, else `name-2`, `name-3`, … Returns its absolute path.
+ */
+export function ownOutputDirectory(io: Io, base: string, name: string, created: string[] = []): string {
+  for (let n = 1; ; n++) {
+    try {
+      return outputDirectory(io, join(base, n === 1 ? name : `${name}-${n}`), '--out', created, true);
+    } catch (error) {
+      if (!(error instanceof FolderTakenError) || n >= 1000) throw error;
+    }
+  }
 }
 
 /**

@@ -53,8 +53,13 @@ export interface RunScenarioOptions {
   overrides?: readonly string[] | undefined;
   /** The clock: read once before the run (startedAt, the run id) and once after (finishedAt). */
   now?: (() => Date) | undefined;
-  /** The run's id; `<yyyymmdd-hhmmss>-s<seed>` of the start (UTC) when absent. */
+  /** The run's id; `<yyyymmdd-hhmmss>-s<seed>` of the start (UTC) when absent, then `-<runIdSuffix()>` when given. */
   runId?: string | undefined;
+  /**
+   * A suffix that makes the run's id unique (the CLI's: random hex): two runs of one scenario
+   * started in the same second with the same seed would otherwise share an id, and a folder.
+   */
+  runIdSuffix?: (() => string) | undefined;
   /** Written into the result's header and the report; this package's version when absent. */
   shardcastVersion?: string | undefined;
   /** Where the scenario's paths are (the loader's `locate`): a gate's problem then names its line. */
@@ -153,7 +158,8 @@ export async function runScenario<Options>(
   const { gates, plan, targetOptions, share, placedKeys, ran, runSeconds, overrides } = checked;
   const started = now();
   const seed = options.seed ?? scenario.seed;
-  const runId = options.runId ?? `${stamp(started)}-s${seed}`;
+  const suffix = options.runIdSuffix?.();
+  const runId = options.runId ?? `${stamp(started)}-s${seed}${suffix === undefined ? '' : `-${suffix}`}`;
   const ready: ReadyRun = { plan, runId, seed, shardsFromPlan: checked.shardsFromPlan };
   options.beforeRun?.(ready);
 

@@ -2,8 +2,10 @@
  * `shardcast run` and `shardcast compare` in-process, as a CI pipeline uses them: exit codes,
  * the files written next to result.json, gates from the scenario and the command line.
  */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderRunSummary } from '../../src/cli/commands/run.js';
 import { main } from '../../src/cli/main.js';
 import { parseResult } from '../../src/result/io.js';
@@ -106,6 +108,52 @@ describe('shardcast run', () => {
     expect(r.code).toBe(0);
     // The fake clock says 2025-01-01T00:00:00Z; the run id is the time and the seed.
     expect(r.io.written.has(join(REPO_ROOT, 'reports/calm/20250101-000000-s7/result.json'))).toBe(true);
+  });
+
+  describe('two runs of one scenario in the same second', () => {
+    let cwd: string;
+    beforeEach(() => {
+      cwd = mkdtempSync(join(tmpdir(), 'shardcast-same-second-'));
+    });
+    afterEach(() => rmSync(cwd, { recursive: true, force: true }));
+
+    /** Runs calm.yaml with `gate` in `cwd` (on disk), the fake clock's same second, tagged by `tags`. */
+    async function runIn(gate: string, tags: string[]): Promise<FakeIo> {
+      const io = new FakeIo({ files: { 'calm.yaml': CALM }, cwd, writeToDisk: true, uniqueTags: tags });
+      expect(await main(['run', 'calm.yaml', '--duration', '10s', '--gate', gate], io)).toBe(
+        gate.startsWith('throttledRatio') ? 1 : 0,
+      );
+      return io;
+    }
+    const gatesOf = (dir: string) => readFileSync(join(cwd, 'reports/calm', dir, 'gates.json'), 'utf8');
+
+    it('each gets a run id of its own and its own folder: neither replaces the other', async () => {
+      // Both start at the fake clock's 2025-01-01T00:00:00Z with seed 7: before, both were
+      // 20250101-000000-s7 and the second run's files replaced the first's. A passing run and a
+      // failing one (throttledRatio < 0 cannot pass) run together.
+      const [passing, failing] = await Promise.all([
+        runIn('lostRecords == 0', ['a1b2c3']),
+        runIn('throttledRatio < 0', ['d4e5f6']),
+      ]);
+      expect(readdirSync(join(cwd, 'reports/calm')).sort()).toEqual([
+        '20250101-000000-s7-a1b2c3',
+        '20250101-000000-s7-d4e5f6',
+      ]);
+      expect(gatesOf('20250101-000000-s7-a1b2c3')).toContain('lostRecords == 0');
+      expect(gatesOf('20250101-000000-s7-d4e5f6')).toContain('throttledRatio < 0');
+      // Each says which folder it used.
+      expect(passing.out).toContain('reports/calm/20250101-000000-s7-a1b2c3');
+      expect(failing.out).toContain('reports/calm/20250101-000000-s7-d4e5f6');
+    });
+
+    it('a folder another run made is never written into: the next free name is taken', async () => {
+      // The same tag twice (as if the random tags met): the second run's folder is "-2".
+      await runIn('lostRecords == 0', ['same00']);
+      const second = await runIn('throttledRatio < 0', ['same00']);
+      expect(gatesOf('20250101-000000-s7-same00')).toContain('lostRecords == 0');
+      expect(gatesOf('20250101-000000-s7-same00-2')).toContain('throttledRatio < 0');
+      expect(second.out).toContain('reports/calm/20250101-000000-s7-same00-2');
+    });
   });
 });
 

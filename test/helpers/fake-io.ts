@@ -22,6 +22,8 @@ export interface FakeIoOptions {
   writeToDisk?: boolean;
   /** A person at a terminal who answers `prompt` with these lines, in order ('' once they run out). */
   answers?: readonly string[];
+  /** What `uniqueTag` returns, in order (the last one again once they run out); absent: no `uniqueTag`. */
+  uniqueTags?: readonly string[];
 }
 
 export class FakeIo implements Io {
@@ -43,12 +45,19 @@ export class FakeIo implements Io {
   private readonly bytes = new Map<string, Uint8Array>();
   private readonly directories = new Set<string>();
   private readonly writeToDisk: boolean;
+  /** The run id's unique tag (`Io.uniqueTag`), when the test gave `uniqueTags`. */
+  readonly uniqueTag?: () => string;
 
   constructor(options: FakeIoOptions = {}) {
     this.cwd = options.cwd ?? REPO_ROOT;
     this.writeToDisk = options.writeToDisk ?? false;
     this.answers = [...(options.answers ?? [])];
     this.interactive = options.answers !== undefined;
+    const tags = options.uniqueTags;
+    if (tags !== undefined && tags.length > 0) {
+      let next = 0;
+      this.uniqueTag = () => tags[Math.min(next++, tags.length - 1)]!;
+    }
     for (const [path, text] of Object.entries(options.files ?? {})) this.addFile(path, text);
   }
 

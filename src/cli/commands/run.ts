@@ -30,7 +30,7 @@ import type { Target, TargetRegistry } from '../../targets/target.js';
 import { parseDurationArg, parseSeedArg, parseWorkerArg, workerText } from '../args.js';
 import { cliInteraction } from '../interaction.js';
 import { displayPath, type Io } from '../io.js';
-import { outputDirectory, removeCreatedDirectories, writeArtefact } from '../out.js';
+import { outputDirectory, ownOutputDirectory, removeCreatedDirectories, writeArtefact } from '../out.js';
 import { ProgressLine } from '../progress.js';
 import { loadScenario } from '../read.js';
 import { runSummary, scenarioHash } from '../summary.js';
@@ -98,6 +98,7 @@ export async function commandRun(io: Io, args: RunArgs, targets: TargetRegistry 
     locateInScenario: locate,
     overrides,
     now: () => io.now(),
+    runIdSuffix: io.uniqueTag === undefined ? undefined : () => io.uniqueTag!(),
     targetOptions: given.options,
     locateOption: given.locate,
     share,
@@ -147,7 +148,10 @@ export async function commandRun(io: Io, args: RunArgs, targets: TargetRegistry 
       interaction: cliInteraction(io, () => progress?.clear()),
       beforeRun: (ready) => {
         // An unusable --out is found before the run, not after minutes of it.
-        dir = outputDirectory(io, args.out ?? join('reports', scenario.name, ready.runId), '--out', created);
+        dir =
+          args.out === undefined
+            ? ownOutputDirectory(io, join('reports', scenario.name), ready.runId, created)
+            : outputDirectory(io, args.out, '--out', created);
         if (ready.shardsFromPlan !== undefined) io.stderr(`${sizedByPlanNote(ready.shardsFromPlan)}\n`);
       },
       onProgress: progress === undefined ? undefined : (fraction) => progress.progress(fraction),
