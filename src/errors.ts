@@ -3,6 +3,7 @@
  * contract (README, "Exit codes").
  */
 
+import { printable } from './printable.js';
 import { plural } from './scenario/units.js';
 
 export const ExitCode = {
@@ -134,16 +135,18 @@ export function formatLocation(location: SourceLocation): string {
 
 /** One line per problem: `file:line:col: path: message (expected …, found …)`. */
 export function formatProblem(problem: Problem): string {
-  const where = formatLocation(problem.location);
-  const path = problem.location.path === '' ? '(document)' : problem.location.path;
+  // Every part may hold text from the file (a field's name, a value): printed escaped and cut.
+  const where = printable(formatLocation(problem.location), 400);
+  const path = problem.location.path === '' ? '(document)' : printable(problem.location.path, 400);
   // A command-line argument is its own path (`--gate[2]`): naming it twice (`--gate: --gate[2]:`) says nothing more.
   const named = problem.location.line === undefined && path.startsWith(where);
-  let text = named ? `${path}: ${problem.message}` : `${where}: ${path}: ${problem.message}`;
+  const message = printable(problem.message, 600);
+  let text = named ? `${path}: ${message}` : `${where}: ${path}: ${message}`;
   const detail: string[] = [];
-  if (problem.expected !== undefined) detail.push(`expected ${problem.expected}`);
-  if (problem.found !== undefined) detail.push(`found ${problem.found}`);
+  if (problem.expected !== undefined) detail.push(`expected ${printable(problem.expected, 400)}`);
+  if (problem.found !== undefined) detail.push(`found ${printable(problem.found)}`);
   if (detail.length > 0) text += ` (${detail.join(', ')})`;
-  if (problem.hint !== undefined) text += `\n    hint: ${problem.hint}`;
+  if (problem.hint !== undefined) text += `\n    hint: ${printable(problem.hint, 600)}`;
   return text;
 }
 

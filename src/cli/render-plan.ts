@@ -3,6 +3,7 @@
  * the HTML report renders too) as plain text — tables with units, notes, then the findings.
  */
 import type { Plan } from '../planner/types.js';
+import { printable } from '../printable.js';
 import { type PlanView, planView, type ViewCell, type ViewFinding } from '../report/plan-view.js';
 import { renderTable } from './table.js';
 
@@ -16,7 +17,9 @@ export function renderPlan(plan: Plan): string {
 }
 
 export function renderPlanView(view: PlanView): string {
-  const out: string[] = [view.title, view.subtitle];
+  // The title holds the scenario's description, any text: printed escaped and cut (printable.ts);
+  // the plan's own sentences are kept whole (up to a bound no sentence of ours reaches).
+  const out: string[] = [printable(view.title, 300), printable(view.subtitle, 2000)];
   for (const section of view.sections) {
     out.push('', section.title);
     for (const block of section.blocks) {
@@ -27,8 +30,10 @@ export function renderPlanView(view: PlanView): string {
             block.rows.map((r) => r.map(cellText)),
           ),
         );
-      else if (block.kind === 'note') out.push(`  ${block.tone === 'bad' ? '✗ ' : ''}${block.text}`);
-      else for (const f of block.findings) out.push(`  ${FINDING_MARK[f.severity]} ${f.text}`);
+      else if (block.kind === 'note')
+        out.push(`  ${block.tone === 'bad' ? '✗ ' : ''}${printable(block.text, 2000)}`);
+      else
+        for (const f of block.findings) out.push(`  ${FINDING_MARK[f.severity]} ${printable(f.text, 2000)}`);
     }
   }
   return `${out.join('\n')}\n`;

@@ -1,9 +1,14 @@
 /** Plain-text tables with aligned columns; numbers (and money) align right. */
+import { printable } from '../printable.js';
+
 export function renderTable(
-  header: readonly string[],
-  rows: readonly (readonly string[])[],
+  headerGiven: readonly string[],
+  rowsGiven: readonly (readonly string[])[],
   indent = '  ',
 ): string {
+  // A cell may hold a name from a file (a metric, a key): printed escaped and cut (printable.ts).
+  const header = headerGiven.map((h) => printable(h, 500));
+  const rows = rowsGiven.map((r) => r.map((t) => printable(t, 500)));
   // A column with no title and nothing in it (a notes column no row needed) is left out.
   const kept = header.map((h, c) => h !== '' || rows.some((r) => (r[c] ?? '') !== ''));
   if (kept.some((k) => !k)) {

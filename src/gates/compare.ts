@@ -3,6 +3,7 @@
  * tolerance. Whether higher or lower is worse is read from the metric's name, like its unit.
  */
 import { InvalidInputError } from '../errors.js';
+import { printable } from '../printable.js';
 import { plural } from '../scenario/units.js';
 import { formatQuantity, metricQuantity } from './metrics.js';
 
@@ -112,7 +113,8 @@ export function renderComparison(
   const body = rows.map((r) => {
     const quantity = metricQuantity(r.metric);
     return [
-      r.metric,
+      // A metric's name comes from a result.json: printed escaped and cut (printable.ts).
+      printable(r.metric),
       r.baseline === null ? '–' : formatQuantity(r.baseline, quantity),
       r.current === null ? '–' : formatQuantity(r.current, quantity),
       changeText(r),

@@ -1,5 +1,6 @@
 import { ExitCode } from '../../errors.js';
 import { compareMetrics, parseTolerance, renderComparison, toleranceText } from '../../gates/compare.js';
+import { printable } from '../../printable.js';
 import { plural } from '../../scenario/units.js';
 import type { Io } from '../io.js';
 import { readResult } from '../read.js';
@@ -32,7 +33,8 @@ export function commandCompare(io: Io, args: CompareArgs): number {
   const baselineRun = comparedRun(baseline, args.baseline);
   const currentRun = comparedRun(current, args.current);
   const warnings = comparabilityWarnings(baselineRun, currentRun);
-  for (const warning of warnings) io.stderr(`warning: ${warning}\n`);
+  // A warning names the runs' scenarios, from the files: printed escaped (printable.ts).
+  for (const warning of warnings) io.stderr(`warning: ${printable(warning, 1000)}\n`);
   if (args.json) {
     const summary = comparisonSummary(rows, shown, {
       tolerance,
