@@ -5,6 +5,7 @@
  */
 import yargs, { type Argv } from 'yargs';
 import { ExitCode, formatProblem, InvalidInputError, type Problem, ShardcastError } from '../errors.js';
+import { plural } from '../scenario/units.js';
 import { type CreateServices, createServices } from '../serve/index.js';
 import { TARGETS } from '../targets/index.js';
 import type { TargetRegistry } from '../targets/target.js';
@@ -24,6 +25,7 @@ import { commandRun } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
 import { commandTargets } from './commands/targets.js';
 import { type Io, nodeIo } from './io.js';
+import { formatWarnings } from './read.js';
 import { givenTargetFlags, withTargetFlags } from './target-flags.js';
 import { SHARDCAST_VERSION } from './version.js';
 
@@ -231,7 +233,7 @@ export function reportError(io: Io, error: unknown): number {
   if (error instanceof InvalidInputError) {
     io.stderr(formatProblems(error.message, error.problems));
     // Found in the same pass: fixing the problems should reveal nothing the first run did not say.
-    for (const w of error.warnings) io.stderr(`warning: ${formatProblem(w)}\n`);
+    io.stderr(formatWarnings(error.warnings));
     return error.exitCode;
   }
   if (error instanceof ShardcastError) {
@@ -245,7 +247,13 @@ export function reportError(io: Io, error: unknown): number {
   return ExitCode.internal;
 }
 
+/** Problems printed one by one; the rest are counted (a mutated file once printed 400,004 lines). */
+export const MAX_PRINTED_PROBLEMS = 50;
+
 export function formatProblems(headline: string, problems: readonly Problem[]): string {
-  const lines = problems.map((p) => `  ${formatProblem(p).replace(/\n/g, '\n  ')}`);
+  const shown = problems.slice(0, MAX_PRINTED_PROBLEMS);
+  const lines = shown.map((p) => `  ${formatProblem(p).replace(/\n/g, '\n  ')}`);
+  const rest = problems.length - shown.length;
+  if (rest > 0) lines.push(`  … and ${plural(rest, 'more problem')} (the first ${shown.length} are shown)`);
   return `error: ${headline}\n${lines.join('\n')}\n`;
 }

@@ -22,6 +22,7 @@ import { checkResult, parseJsonText, ResultFormatError, schemaProblems } from '.
 import type { RunResult } from '../result/types.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import type { Scenario } from '../scenario/schema.js';
+import { plural } from '../scenario/units.js';
 import { TARGETS } from '../targets/index.js';
 import type { Target } from '../targets/target.js';
 import { jsonKind, looksLikeYamlScenario, notReportableError, wrongFileError } from './file-kind.js';
@@ -47,8 +48,16 @@ export function loadScenario(
 }
 
 export function formatWarnings(problems: readonly Problem[]): string {
-  return problems.map((p) => `warning: ${formatProblem(p)}\n`).join('');
+  // Bounded as problems are (main.ts, MAX_PRINTED_PROBLEMS): the rest counted.
+  const shown = problems.slice(0, MAX_PRINTED_WARNINGS);
+  const rest = problems.length - shown.length;
+  const more =
+    rest > 0 ? `warning: … and ${plural(rest, 'more warning')} (the first ${shown.length} are shown)\n` : '';
+  return shown.map((p) => `warning: ${formatProblem(p)}\n`).join('') + more;
 }
+
+/** Warnings printed one by one; the rest are counted. */
+const MAX_PRINTED_WARNINGS = 50;
 
 /** The text of `file`, or exit 2 saying why it cannot be read. */
 export function readText(io: Io, file: string): string {

@@ -74,4 +74,18 @@ describe('the terminal gets no raw control characters from a file', () => {
     };
     expect(plan.scenario.description).toBe(long);
   });
+
+  it('a file with 200 problems prints the first 50 and counts the rest (a mutated file once printed 400,004 lines)', async () => {
+    const unknown = Array.from({ length: 200 }, (_, i) => `field${i}: 1`).join('\n');
+    const r = await run(['validate', 'many.yaml'], {
+      'many.yaml': `${calmScenario({ duration: '10s' })}${unknown}\n`,
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('200 problems found');
+    expect(r.stderr).toContain('field49');
+    expect(r.stderr).not.toContain('field50:');
+    // 200 − 50 = 150 counted, not printed.
+    expect(r.stderr).toContain('… and 150 more problems (the first 50 are shown)');
+    expect(r.stderr.split('\n').length).toBeLessThan(50 * 3 + 5);
+  });
 });
