@@ -210,6 +210,11 @@ function contractBreaches(stderr: string): string[] {
   for (const line of stderr.split('\n')) {
     if (line === '') continue;
     if (/^\s+at .+[(:]\d+/.test(line) || line.includes('internal error')) breaches.push(`stack: ${line}`);
+    // The count of problems (or warnings) beyond the first 50 printed is not a problem of its own.
+    else if (
+      /^(?: {2}|warning: )… and [\d,]+ more (?:problem|warning)s? \(the first \d+ are shown\)$/.test(line)
+    )
+      continue;
     else if (line.startsWith('warning: ')) {
       if (!/^warning: \S+:\d+:\d+: /.test(line)) breaches.push(`unlocated warning: ${line}`);
     } else if (line.startsWith('  ') && !line.startsWith('    hint: ') && !line.startsWith('      hint: ')) {
