@@ -44,6 +44,13 @@ describe('http target: rate', () => {
     const perSecond = [0, 0, 0, 0];
     for (const s of server.seen) perSecond[Math.min(3, Math.floor((s.atMs - startedMs) / 1000))]! += 1;
     for (const n of perSecond.slice(0, 3)) expect(Math.abs(n - 200)).toBeLessThanOrEqual(20);
+    // The target rate, second by second: 200/s puts records k = 0 … 599 at (k + ½)/200 s, 200 in
+    // each second, every one taken by the end (exact). One record a request: the requests
+    // series holds the 600 sends, second by second as the driver's clock counted them.
+    expect(result.series.scheduled).toEqual([200, 200, 200]);
+    expect(result.series.requests).toHaveLength(3);
+    expect(result.series.requests!.reduce((a, b) => a + b, 0)).toBe(600);
+    for (const n of result.series.requests!) expect(Math.abs(n - 200)).toBeLessThanOrEqual(20);
     // Latency from the schedule, in µs: a server answering at once on loopback is well under 1 s.
     expect(result.metrics['putLatency.p50']).toBeGreaterThan(0);
     expect(result.metrics['putLatency.p50']).toBeLessThan(1);
@@ -51,7 +58,7 @@ describe('http target: rate', () => {
 
   it('follows a ramp from 50/s to 350/s over 4 s: 800 requests', async () => {
     server = await startTestServer();
-    const { startedMs } = await runHttp(
+    const { result, startedMs } = await runHttp(
       {
         name: 'ramp',
         duration: '4s',
@@ -75,6 +82,15 @@ describe('http target: rate', () => {
     [87.5, 162.5, 237.5, 312.5].forEach((expected, i) => {
       expect(Math.abs(perSecond[i]! - expected)).toBeLessThanOrEqual(expected * 0.15);
     });
+    // The schedule itself, exactly: Λ(t) = ∫₀ᵗ (50 + 75 u) du = 50 t + 37.5 t², record k due when
+    // Λ reaches k + ½, so the records due before t are those with k + ½ < Λ(t): ⌈Λ(t) − ½⌉.
+    //   Λ(1) = 50 + 37.5 = 87.5    → k ≤ 86: 87 records (k = 87 is due at t = 1 exactly:
+    //                                 √(2500 + 150·87.5) = √15625 = 125, t = (125 − 50)/75 = 1)
+    //   Λ(2) = 100 + 150 = 250     → 250 records: 250 − 87 = 163 in second 1
+    //   Λ(3) = 150 + 337.5 = 487.5 → 487 records (k = 487 at t = 3: √75625 = 275): 237 in second 2
+    //   Λ(4) = 200 + 600 = 800     → 800 records: 313 in second 3
+    expect(result.series.scheduled).toEqual([87, 163, 237, 313]);
+    expect(result.series.requests!.reduce((a, b) => a + b, 0)).toBe(800);
   }, 20_000);
 });
 
