@@ -35,7 +35,9 @@ async function render(spec: TopLevelSpec): Promise<{ svg: string; warnings: stri
     if (text !== 'Can not resolve event source: window') warnings.push(text);
     return logger;
   };
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none', logger });
+  // vega-lite's own warnings too (the page's console shows them: a discrete strokeWidth warned).
+  const compiled = compile(spec, { logger }).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none', logger });
   const svg = await view.toSVG();
   view.finalize();
   return { svg, warnings };
@@ -43,12 +45,12 @@ async function render(spec: TopLevelSpec): Promise<{ svg: string; warnings: stri
 
 /**
  * The synthetic run as an http run: offered [60, 110, 70, 40], retried [5, 10, 5, 0] (its own),
- * scheduled [60, 120, 80, 40] (seconds 1 and 2 fell behind by 10), requests [3, 6, 4, 2].
+ * scheduled [60, 120, 80, 40] (seconds 1 and 2 fell behind by 10), requests [3, 5, 4, 3].
  */
 function httpResult(): RunResult {
   const r = syntheticResult();
   r.scenario.target = 'http';
-  r.series = { ...r.series, scheduled: [60, 120, 80, 40], requests: [3, 6, 4, 2] };
+  r.series = { ...r.series, scheduled: [60, 120, 80, 40], requests: [3, 5, 4, 3] };
   return r;
 }
 
@@ -60,27 +62,32 @@ describe('the request rate chart', () => {
   it('draws scheduled and sent records on the left axis, requests on the right', async () => {
     const spec = requestRateChart(httpResult());
     const [records, requests] = layersOf(spec);
-    // One point a second (4 seconds: step 1), each second's own count.
+    // One point a second (4 seconds: step 1), each second's own count, and a closing point at
+    // t = 4 repeating second 3's (a step-after line would end at t = 3, second 3 drawn as a stroke).
     expect(line(records!.data.values, RATE_SERIES.scheduled)).toEqual([
       [0, 60],
       [1, 120],
       [2, 80],
       [3, 40],
+      [4, 40],
     ]);
     expect(line(records!.data.values, RATE_SERIES.sent)).toEqual([
       [0, 60],
       [1, 110],
       [2, 70],
       [3, 40],
+      [4, 40],
     ]);
     expect(line(requests!.data.values, RATE_SERIES.requests)).toEqual([
       [0, 3],
-      [1, 6],
+      [1, 5],
       [2, 4],
-      [3, 2],
+      [3, 3],
+      [4, 3],
     ]);
-    // The left axis from 0 to a tenth above the highest record line: 1.1 × 120 = 132; the right
-    // one to 1.1 × 6 = 6.6 requests/s, on the right, each on its own scale.
+    // The left axis from 0 to a tenth above the highest record line: 1.1 × 120 = 132. The right
+    // one is the left ÷ records per request: (280 sent + 20 retried) ÷ 15 requests = 20, so
+    // 132 ÷ 20 = 6.6 requests/s (above 1.1 × 5 = 5.5, the highest requests line: nothing cut).
     const left = records!.encoding.y as { title: string; scale: { domain: number[] } };
     expect(left.title).toBe('records/s');
     expect(left.scale.domain[0]).toBe(0);
@@ -93,6 +100,14 @@ describe('the request rate chart', () => {
     expect(right.title).toBe('requests/s');
     expect(right.axis.orient).toBe('right');
     expect(right.scale.domain[1]).toBeCloseTo(6.6, 9);
+    // The sent line wide, under the thin ones.
+    expect(records!.encoding.strokeWidth).toMatchObject({
+      field: 'series',
+      scale: {
+        domain: [RATE_SERIES.scheduled, RATE_SERIES.sent, RATE_SERIES.requests],
+        range: [1.5, 5, 1.5],
+      },
+    });
     expect((spec as { resolve: unknown }).resolve).toEqual({ scale: { y: 'independent' } });
     // No baseline: every line solid, no dash legend.
     expect(records!.encoding.strokeDash).toBeUndefined();
@@ -104,7 +119,7 @@ describe('the request rate chart', () => {
 
   it('explains batching with the run’s own records per request', () => {
     // (offered 60 + 110 + 70 + 40 = 280, and retried 5 + 10 + 5 + 0 = 20) ÷ requests
-    // (3 + 6 + 4 + 2 = 15) = 300 ÷ 15 = 20 records a request.
+    // (3 + 5 + 4 + 3 = 15) = 300 ÷ 15 = 20 records a request.
     expect(recordsPerRequest(httpResult())).toBe(20);
     const caption = requestRateCaption(httpResult());
     expect(caption).toContain('records/s ÷ records per request (20 on average');
@@ -132,9 +147,11 @@ describe('the request rate chart', () => {
     };
     const [records, requests] = layersOf(requestRateChart(r));
     const scheduled = line(records!.data.values, RATE_SERIES.scheduled);
-    expect(scheduled).toHaveLength(600);
+    // 600 points and the closing one at t = 1,200.
+    expect(scheduled).toHaveLength(601);
     expect(scheduled[0]).toEqual([0, 200]);
     expect(scheduled[599]).toEqual([1198, 200]);
+    expect(scheduled[600]).toEqual([1200, 200]);
     expect(new Set(line(requests!.data.values, RATE_SERIES.requests).map(([, v]) => v))).toEqual(
       new Set([1.5]),
     );
@@ -151,8 +168,12 @@ describe('the request rate chart', () => {
       [1, 120],
       [2, 80],
       [3, 40],
+      [4, 40],
     ]);
-    expect(line(records!.data.values, RATE_SERIES.sent, 'baseline')).toHaveLength(4);
+    expect(line(records!.data.values, RATE_SERIES.sent, 'baseline')).toHaveLength(5);
+    // One record a request in the baseline: its requests reach 120/s, above this run's 132 ÷ 20 =
+    // 6.6: the right axis goes to 1.1 × 120 = 132 rather than cut the baseline off.
+    expect((requests!.encoding.y as { scale: { domain: number[] } }).scale.domain[1]).toBeCloseTo(132, 9);
     const dash = records!.encoding.strokeDash as { field: string; scale: { domain: string[] } };
     expect(dash.field).toBe('run');
     expect(dash.scale.domain).toEqual(['this run', 'baseline']);
