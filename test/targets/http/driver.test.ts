@@ -368,5 +368,13 @@ describe('http target: an abort', () => {
     // 100/s over the 2 seconds closed: 200 records offered, the counters the series' sums.
     expect(Math.abs((partial?.counters.produced ?? 0) - 200)).toBeLessThanOrEqual(2);
     expect(partial?.target?.metrics['requests.json.ok']).toBeGreaterThan(0);
+    // The request and target-rate series cover the same 2 seconds: 100 records scheduled in each
+    // (records k = 0 … 199 at (k + ½)/100 s, all taken by the abort, ±1 for a timer's lateness at
+    // the edge), one a request (maxRecords 1): about as many requests.
+    expect(partial?.series.scheduled).toHaveLength(2);
+    for (const n of partial!.series.scheduled!) expect(Math.abs(n - 100)).toBeLessThanOrEqual(1);
+    expect(partial?.series.requests).toHaveLength(2);
+    const requests = partial!.series.requests!.reduce((a, b) => a + b, 0);
+    expect(Math.abs(requests - 200)).toBeLessThanOrEqual(2);
   }, 20_000);
 });
