@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { RunAbortedError } from '../../../src/errors.js';
+import { mergeResults } from '../../../src/result/merge.js';
 import { scenarioSchema } from '../../../src/scenario/schema.js';
 import { httpOptionsSchema } from '../../../src/targets/http/options.js';
 import { createHttpSession } from '../../../src/targets/http/session.js';
@@ -114,6 +115,39 @@ function recordsOf(
   const list = body.Records ?? [{ PartitionKey: body.PartitionKey!, Data: body.Data! }];
   return list.map((r) => ({ key: r.PartitionKey, data: Buffer.from(r.Data, 'base64') }));
 }
+
+describe('http target: workers', () => {
+  it("splits the target rate between workers, and their merged series are the whole run's", async () => {
+    server = await startTestServer();
+    const scenario = scenarioSchema.parse({
+      name: 'workers',
+      duration: '3s',
+      stream: { shards: 1 },
+      producers: [{ name: 'web', rate: '200/s', recordSize: '64B', batching: one }],
+    });
+    const worker = (index: number) =>
+      createHttpSession(
+        {
+          scenario,
+          options: httpOptionsSchema.parse({ url: server!.url, format: 'json' }),
+          seed: 1,
+          durationSeconds: 3,
+          header: { runId: 'r1', startedAt: '', finishedAt: '', wallSeconds: 0, shardcastVersion: 'test' },
+          share: { index, count: 2 },
+          signal: new AbortController().signal,
+        },
+        { details: {}, measures: [] },
+      ).run();
+    const [first, second] = await Promise.all([worker(0), worker(1)]);
+    // Worker i of 2 takes records k ≡ i (mod 2): second j holds k = 200 j … 200 j + 199, 100 of
+    // each parity, so each worker's target rate is 100/s, and the merge's 200/s, 600 requests.
+    expect(first.series.scheduled).toEqual([100, 100, 100]);
+    expect(second.series.scheduled).toEqual([100, 100, 100]);
+    const merged = mergeResults([first, second]);
+    expect(merged.series.scheduled).toEqual([200, 200, 200]);
+    expect(merged.series.requests!.reduce((a, b) => a + b, 0)).toBe(600);
+  }, 20_000);
+});
 
 describe('http target: bodies', () => {
   for (const [format, batching] of [
