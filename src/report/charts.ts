@@ -17,6 +17,7 @@ import { firehoseChart } from './charts/firehose.js';
 import { shardHeatmap } from './charts/heatmap.js';
 import { consumerLagChart, latencyDistributionChart, latencyOverTimeChart } from './charts/latency.js';
 import { shardLoadCaption, shardLoadChart, trafficCapacityChart } from './charts/plan.js';
+import { requestRateCaption, requestRateChart } from './charts/rate.js';
 import { throughputChart } from './charts/throughput.js';
 import { isMeasured } from './target-view.js';
 
@@ -46,6 +47,15 @@ export function reportCharts(input: {
         'Records per second offered and acknowledged and what the open shards can take at this record size; the share of attempts throttled on the right axis; purple lines: reshards (dashed when ordered, solid when done).',
       spec: throughputChart(result, baseline, marks),
     });
+    // Only a target that sends requests (http) has them: the model and aws results do not.
+    if (result.series.requests) {
+      charts.push({
+        id: 'request-rate',
+        title: 'Request rate against the target rate',
+        description: requestRateCaption(result),
+        spec: requestRateChart(result, baseline, marks),
+      });
+    }
     if (measured('shards.maxUtilization')) {
       charts.push({
         id: 'shard-heatmap',

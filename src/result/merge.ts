@@ -79,16 +79,20 @@ function mergeCounters(list: readonly RunCounters[]): RunCounters {
   };
 }
 
+type OptionalSeries = Pick<
+  StreamSeries,
+  'latency' | 'firehoseFullestBufferBytes' | 'writeRecords' | 'requests' | 'scheduled'
+>;
+
 /**
  * The series only some results carry: latency percentiles per second (the larger of the workers'
  * figures, an upper bound: percentiles of parts do not add up to the whole's) and Firehose
  * buffer fill (the workers' fullest buffers summed: an upper bound of the stream's fullest), and
- * Kinesis records accepted (summed). Present in the merge when every result has them.
+ * Kinesis records accepted, requests sent and records scheduled (each worker's share: summed).
+ * Present in the merge when every result has them.
  */
-function mergeOptionalSeries(
-  list: readonly StreamSeries[],
-): Pick<StreamSeries, 'latency' | 'firehoseFullestBufferBytes' | 'writeRecords'> {
-  const out: Pick<StreamSeries, 'latency' | 'firehoseFullestBufferBytes' | 'writeRecords'> = {};
+function mergeOptionalSeries(list: readonly StreamSeries[]): OptionalSeries {
+  const out: OptionalSeries = {};
   const latencies = list.map((s) => s.latency);
   if (latencies.every((l) => l !== undefined)) {
     const max = (pick: (l: NonNullable<StreamSeries['latency']>) => number[]) =>
@@ -104,6 +108,10 @@ function mergeOptionalSeries(
   }
   const written = list.map((s) => s.writeRecords);
   if (written.every((w) => w !== undefined)) out.writeRecords = combineSeries(written, add);
+  const requests = list.map((s) => s.requests);
+  if (requests.every((r) => r !== undefined)) out.requests = combineSeries(requests, add);
+  const scheduled = list.map((s) => s.scheduled);
+  if (scheduled.every((r) => r !== undefined)) out.scheduled = combineSeries(scheduled, add);
   return out;
 }
 

@@ -99,6 +99,8 @@ export const runResultSchema = z.object({
       .optional(),
     firehoseFullestBufferBytes: named(perSecond).optional(),
     writeRecords: perSecond.optional(),
+    requests: perSecond.optional(),
+    scheduled: perSecond.optional(),
   }),
   shardSeries: z.object({
     stepSeconds: z.number().positive(),

@@ -92,6 +92,18 @@ export interface StreamSeries {
    * one) at the end of each second: what a size flush compares with the buffer size hint.
    */
   firehoseFullestBufferBytes?: Record<string, number[]>;
+  /**
+   * Requests sent to the target (first sends and retries), for targets that send requests (the
+   * `http` target); a request carries a batch of records, so records/s ÷ records per request.
+   * Absent from the model's and the aws target's results; summed over workers.
+   */
+  requests?: number[];
+  /**
+   * Records the scenario's schedule put in each second (this worker's share): the target rate.
+   * `offered` (records first sent that second) lags it when the target fell behind (every
+   * connection busy: the records waited, and their put latency shows it). Present with `requests`.
+   */
+  scheduled?: number[];
 }
 
 export interface PercentileSeries {

@@ -50,6 +50,19 @@ describe('serializeResult and parseResult', () => {
     expect(serializeResult(parsed)).toBe(text);
   });
 
+  it("round-trips a target's requests and scheduled records, and parses a result without them", () => {
+    const result = syntheticResult();
+    result.series = { ...result.series, requests: [12, 22, 14, 8], scheduled: [60, 110, 70, 40] };
+    const parsed = parseResult(serializeResult(result), 'result.json');
+    expect(parsed.series.requests).toEqual([12, 22, 14, 8]);
+    expect(parsed.series.scheduled).toEqual([60, 110, 70, 40]);
+    // Results written before these series (and the model's) have neither: they still parse.
+    const older = parseResult(serializeResult(syntheticResult()), 'result.json');
+    expect('requests' in older.series).toBe(false);
+    expect('scheduled' in older.series).toBe(false);
+    expect(older.series.offered).toEqual([60, 110, 70, 40]);
+  });
+
   it('writes keys in the schema order whatever order they were built in, names in the order built', () => {
     const result = syntheticResult();
     const text = serializeResult(result);

@@ -168,6 +168,27 @@ describe('mergeResults', () => {
     );
   });
 
+  it("sums two workers' requests and scheduled records, and keeps them only when both have them", () => {
+    const worker = (requests: number[], scheduled: number[]): RunResult => {
+      const r = syntheticResult();
+      r.series = { ...r.series, requests, scheduled };
+      return r;
+    };
+    // Worker 1: 4 seconds; worker 2: 3 (it closed a second fewer), padded with 0:
+    //   requests  [10, 20, 15, 5] + [12, 18, 16] = [22, 38, 31, 5]
+    //   scheduled [60, 110, 70, 40] + [60, 100, 60] = [120, 210, 130, 40]
+    const both = mergeResults([
+      worker([10, 20, 15, 5], [60, 110, 70, 40]),
+      worker([12, 18, 16], [60, 100, 60]),
+    ]);
+    expect(both.series.requests).toEqual([22, 38, 31, 5]);
+    expect(both.series.scheduled).toEqual([120, 210, 130, 40]);
+    // A worker without them (a model run's result): a sum of part of the workers would be wrong.
+    const one = mergeResults([worker([10, 20, 15, 5], [60, 110, 70, 40]), syntheticResult()]);
+    expect(one.series.requests).toBeUndefined();
+    expect(one.series.scheduled).toBeUndefined();
+  });
+
   it('keeps a downsampled step for the hottest shards, and refuses to add series of different steps', () => {
     const coarse = (): RunResult => {
       const r = syntheticResult();

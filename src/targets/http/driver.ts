@@ -218,6 +218,8 @@ export class HttpDriver {
   /** Response times by status (`200`, `429`) or connection error code (`ECONNRESET`), µs resolution. */
   private readonly latencies = new Map<string, FlowHistogram>();
   private readonly requestsPerSecond: number[];
+  /** Records taken from the workload per run second of their schedule (the target rate): all, by the end. */
+  readonly scheduledPerSecond: number[];
   private readonly context: BodyContext;
   /** The request line, Host and Connection: the same for every request. */
   private readonly head: string;
@@ -244,6 +246,7 @@ export class HttpDriver {
         this.feeds.push(new Feed(this.feeds.length, i, p, dealer, instance, options.format));
     });
     this.requestsPerSecond = new Array<number>(Math.max(1, Math.ceil(durationSeconds))).fill(0);
+    this.scheduledPerSecond = new Array<number>(this.requestsPerSecond.length).fill(0);
     this.context = { ...options.body, epochMicros: (s) => clock.epochMicros(s) };
     const url = new URL(options.url);
     this.path = `${url.pathname}${url.search}`;
@@ -346,6 +349,7 @@ export class HttpDriver {
     for (const feed of this.feeds) {
       while (feed.next !== undefined && feed.next.at <= now && this.readySize() < room) {
         const record = feed.take(feed.next);
+        this.scheduledPerSecond[Math.min(this.scheduledPerSecond.length - 1, Math.floor(record.at))]! += 1;
         // A batch whose linger ended before this record's time went then.
         if (feed.batch.length > 0 && feed.deadline < record.at) this.close(feed);
         this.add(feed, record);

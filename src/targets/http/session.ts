@@ -184,6 +184,11 @@ function buildResult(
     0,
     result.series.offered.length,
   );
+  // The schedule's records per second, over the same seconds: the target rate the chart draws
+  // requests and records sent against.
+  const scheduled = running.driver.scheduledPerSecond.slice(0, result.series.offered.length);
+  result.series.requests = [...perSecond];
+  result.series.scheduled = scheduled;
   if (perSecond.length > 0) {
     own['http.requestsPerSecond.mean'] = perSecond.reduce((a, b) => a + b, 0) / perSecond.length;
     own['http.requestsPerSecond.max'] = Math.max(...perSecond);

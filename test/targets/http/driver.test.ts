@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { RunAbortedError } from '../../../src/errors.js';
+import { mergeResults } from '../../../src/result/merge.js';
 import { scenarioSchema } from '../../../src/scenario/schema.js';
 import { httpOptionsSchema } from '../../../src/targets/http/options.js';
 import { createHttpSession } from '../../../src/targets/http/session.js';
@@ -44,6 +45,13 @@ describe('http target: rate', () => {
     const perSecond = [0, 0, 0, 0];
     for (const s of server.seen) perSecond[Math.min(3, Math.floor((s.atMs - startedMs) / 1000))]! += 1;
     for (const n of perSecond.slice(0, 3)) expect(Math.abs(n - 200)).toBeLessThanOrEqual(20);
+    // The target rate, second by second: 200/s puts records k = 0 … 599 at (k + ½)/200 s, 200 in
+    // each second, every one taken by the end (exact). One record a request: the requests
+    // series holds the 600 sends, second by second as the driver's clock counted them.
+    expect(result.series.scheduled).toEqual([200, 200, 200]);
+    expect(result.series.requests).toHaveLength(3);
+    expect(result.series.requests!.reduce((a, b) => a + b, 0)).toBe(600);
+    for (const n of result.series.requests!) expect(Math.abs(n - 200)).toBeLessThanOrEqual(20);
     // Latency from the schedule, in µs: a server answering at once on loopback is well under 1 s.
     expect(result.metrics['putLatency.p50']).toBeGreaterThan(0);
     expect(result.metrics['putLatency.p50']).toBeLessThan(1);
@@ -51,7 +59,7 @@ describe('http target: rate', () => {
 
   it('follows a ramp from 50/s to 350/s over 4 s: 800 requests', async () => {
     server = await startTestServer();
-    const { startedMs } = await runHttp(
+    const { result, startedMs } = await runHttp(
       {
         name: 'ramp',
         duration: '4s',
@@ -75,6 +83,15 @@ describe('http target: rate', () => {
     [87.5, 162.5, 237.5, 312.5].forEach((expected, i) => {
       expect(Math.abs(perSecond[i]! - expected)).toBeLessThanOrEqual(expected * 0.15);
     });
+    // The schedule itself, exactly: Λ(t) = ∫₀ᵗ (50 + 75 u) du = 50 t + 37.5 t², record k due when
+    // Λ reaches k + ½, so the records due before t are those with k + ½ < Λ(t): ⌈Λ(t) − ½⌉.
+    //   Λ(1) = 50 + 37.5 = 87.5    → k ≤ 86: 87 records (k = 87 is due at t = 1 exactly:
+    //                                 √(2500 + 150·87.5) = √15625 = 125, t = (125 − 50)/75 = 1)
+    //   Λ(2) = 100 + 150 = 250     → 250 records: 250 − 87 = 163 in second 1
+    //   Λ(3) = 150 + 337.5 = 487.5 → 487 records (k = 487 at t = 3: √75625 = 275): 237 in second 2
+    //   Λ(4) = 200 + 600 = 800     → 800 records: 313 in second 3
+    expect(result.series.scheduled).toEqual([87, 163, 237, 313]);
+    expect(result.series.requests!.reduce((a, b) => a + b, 0)).toBe(800);
   }, 20_000);
 });
 
@@ -98,6 +115,39 @@ function recordsOf(
   const list = body.Records ?? [{ PartitionKey: body.PartitionKey!, Data: body.Data! }];
   return list.map((r) => ({ key: r.PartitionKey, data: Buffer.from(r.Data, 'base64') }));
 }
+
+describe('http target: workers', () => {
+  it("splits the target rate between workers, and their merged series are the whole run's", async () => {
+    server = await startTestServer();
+    const scenario = scenarioSchema.parse({
+      name: 'workers',
+      duration: '3s',
+      stream: { shards: 1 },
+      producers: [{ name: 'web', rate: '200/s', recordSize: '64B', batching: one }],
+    });
+    const worker = (index: number) =>
+      createHttpSession(
+        {
+          scenario,
+          options: httpOptionsSchema.parse({ url: server!.url, format: 'json' }),
+          seed: 1,
+          durationSeconds: 3,
+          header: { runId: 'r1', startedAt: '', finishedAt: '', wallSeconds: 0, shardcastVersion: 'test' },
+          share: { index, count: 2 },
+          signal: new AbortController().signal,
+        },
+        { details: {}, measures: [] },
+      ).run();
+    const [first, second] = await Promise.all([worker(0), worker(1)]);
+    // Worker i of 2 takes records k ≡ i (mod 2): second j holds k = 200 j … 200 j + 199, 100 of
+    // each parity, so each worker's target rate is 100/s, and the merge's 200/s, 600 requests.
+    expect(first.series.scheduled).toEqual([100, 100, 100]);
+    expect(second.series.scheduled).toEqual([100, 100, 100]);
+    const merged = mergeResults([first, second]);
+    expect(merged.series.scheduled).toEqual([200, 200, 200]);
+    expect(merged.series.requests!.reduce((a, b) => a + b, 0)).toBe(600);
+  }, 20_000);
+});
 
 describe('http target: bodies', () => {
   for (const [format, batching] of [
@@ -352,5 +402,13 @@ describe('http target: an abort', () => {
     // 100/s over the 2 seconds closed: 200 records offered, the counters the series' sums.
     expect(Math.abs((partial?.counters.produced ?? 0) - 200)).toBeLessThanOrEqual(2);
     expect(partial?.target?.metrics['requests.json.ok']).toBeGreaterThan(0);
+    // The request and target-rate series cover the same 2 seconds: 100 records scheduled in each
+    // (records k = 0 … 199 at (k + ½)/100 s, all taken by the abort, ±1 for a timer's lateness at
+    // the edge), one a request (maxRecords 1): about as many requests.
+    expect(partial?.series.scheduled).toHaveLength(2);
+    for (const n of partial!.series.scheduled!) expect(Math.abs(n - 100)).toBeLessThanOrEqual(1);
+    expect(partial?.series.requests).toHaveLength(2);
+    const requests = partial!.series.requests!.reduce((a, b) => a + b, 0);
+    expect(Math.abs(requests - 200)).toBeLessThanOrEqual(2);
   }, 20_000);
 });
