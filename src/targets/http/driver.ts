@@ -493,9 +493,9 @@ export class HttpDriver {
    * hyperid and deep-clones the request context for every request, which cost more CPU per request
    * than the whole request did otherwise (bench/http-target.bench.ts: 35 % of plain autocannon's
    * rate with it, against the 80 % asked). Built this way, with the bodies of formats.ts and the
-   * counts of outcome-counts.ts, a request costs the target 2–3 µs of client CPU beyond plain
-   * autocannon's 16–20 µs (the bench's last line; 31–37 µs before those), 88–93 % of its rate on
-   * an unloaded 2-core machine.
+   * counts of outcome-counts.ts, a request costs the target 2–5 µs of client CPU beyond plain
+   * autocannon's 16–21 µs (the bench's last line; 16–19 µs beyond before those), 88–93 % of its
+   * rate on a 2-core machine at load 2 (at load 10 the rates of both sides follow the scheduler).
    */
   private requestBytes(request: Request): Buffer {
     const feed = this.feeds[request.producer]!;
