@@ -164,6 +164,7 @@ export class ZipfRejectionInversion {
 
 /** base64url: 64 single-byte characters, 6 bits each. */
 const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const KEY_CODES = Array.from(KEY_ALPHABET, (c) => c.charCodeAt(0));
 
 /**
  * A fresh key per record: `length` characters of base64url, five from each 32-bit generator step
@@ -173,17 +174,20 @@ const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345
  */
 function uniqueKeySampler(dist: UniqueKeys, rng: Rng): KeySampler {
   const length = dist.length;
-  const chars = new Array<string>(length);
+  // Character codes, made into one flat string at once: joining an array of one-character
+  // strings cost 0.8 µs a 36-character key, String.fromCharCode 0.25 µs (a real target draws
+  // one per record: tens of thousands a second).
+  const codes = new Array<number>(length);
   return {
     next: () => {
       let bits = 0;
       for (let i = 0; i < length; i++) {
         // uniform() is k/2^32 for a 32-bit k: × 2^32 gives k back exactly.
         if (i % 5 === 0) bits = (rng.uniform() * 2 ** 32) >>> 0;
-        chars[i] = KEY_ALPHABET[bits & 63]!;
+        codes[i] = KEY_CODES[bits & 63]!;
         bits >>>= 6;
       }
-      return { partitionKey: chars.join('') };
+      return { partitionKey: String.fromCharCode.apply(null, codes) };
     },
   };
 }

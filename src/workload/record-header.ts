@@ -63,17 +63,40 @@ export function encodeRecordData(header: RecordHeader, dataBytes: number): Uint8
 
 /** Writes `header` into `target` at `offset` (the caller sized `target` for it). */
 export function writeRecordHeader(target: Uint8Array, offset: number, header: RecordHeader): void {
-  const view = new DataView(target.buffer, target.byteOffset + offset, RECORD_HEADER_BYTES);
+  writeRecordHeaderFields(
+    new DataView(target.buffer, target.byteOffset + offset, RECORD_HEADER_BYTES),
+    header.runTag,
+    header.producer,
+    header.worker,
+    header.sequence,
+    header.scheduledEpochMicros,
+    header.recordBytes ?? RECORD_HEADER_BYTES,
+  );
+}
+
+/**
+ * The same header, field by field, into the first 32 bytes of `view`: for a caller that writes
+ * one per record into a view it keeps (the http target), no header object or view per record.
+ */
+export function writeRecordHeaderFields(
+  view: DataView,
+  runTag: number,
+  producer: number,
+  worker: number,
+  sequence: number,
+  scheduledEpochMicros: number,
+  recordBytes: number,
+): void {
   view.setUint8(0, MAGIC_0);
   view.setUint8(1, MAGIC_1);
   view.setUint8(2, RECORD_HEADER_VERSION);
   view.setUint8(3, 0);
-  view.setUint32(4, header.runTag >>> 0);
-  view.setUint16(8, header.producer);
-  view.setUint16(10, header.worker);
-  view.setFloat64(12, header.sequence);
-  view.setFloat64(20, header.scheduledEpochMicros);
-  view.setUint32(28, header.recordBytes ?? RECORD_HEADER_BYTES);
+  view.setUint32(4, runTag >>> 0);
+  view.setUint16(8, producer);
+  view.setUint16(10, worker);
+  view.setFloat64(12, sequence);
+  view.setFloat64(20, scheduledEpochMicros);
+  view.setUint32(28, recordBytes);
 }
 
 /**

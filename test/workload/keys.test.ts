@@ -2,6 +2,7 @@
  * Key samplers against the shares src/keys defines (χ² goodness of fit, fixed seeds), and the keys
  * they name.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generatedKeys, keyShares, sumPowers } from '../../src/keys/distribution.js';
 import type { KeyDistribution } from '../../src/scenario/schema.js';
@@ -156,6 +157,29 @@ describe('the keys records are sent with', () => {
     for (const k of keys.slice(0, 100)) expect(k).toMatch(/^[A-Za-z0-9_-]{36}$/);
     expect(Array.from({ length: 20_000 }, () => b.next().partitionKey)).toEqual(keys);
     expect(keySampler(dist, new Rng(9)).next().partitionKey).not.toBe(keys[0]);
+  });
+
+  it('unique: the keys of the straightforward sampler (one character at a time, joined), for any length', () => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    // Five characters of 6 bits from each 32-bit step, low bits first, as the sampler's comment says.
+    const reference = (rng: Rng, length: number) => {
+      let key = '';
+      let bits = 0;
+      for (let i = 0; i < length; i++) {
+        if (i % 5 === 0) bits = (rng.uniform() * 2 ** 32) >>> 0;
+        key += alphabet[bits & 63];
+        bits >>>= 6;
+      }
+      return key;
+    };
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 256 }), fc.nat(2 ** 31), (length, seed) => {
+        const sampler = keySampler({ dist: 'unique', length }, new Rng(seed));
+        const rng = new Rng(seed);
+        for (let i = 0; i < 20; i++) expect(sampler.next().partitionKey).toBe(reference(rng, length));
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('unique: each character is uniform over the 64 (χ², 63 degrees of freedom, critical 103.4)', () => {

@@ -21,7 +21,7 @@ import {
   RECORD_HEADER_BYTES,
   type RecordHeader,
   recordDataBytes,
-  writeRecordHeader,
+  writeRecordHeaderFields,
 } from '../../workload/record-header.js';
 import type { HttpFormat } from './options.js';
 
@@ -122,17 +122,33 @@ function headerOf(context: BodyContext, record: HttpRecord): RecordHeader {
 
 /** The header and the first zero after it: 33 bytes, a multiple of 3, so 44 base64 characters of its own. */
 const HEAD_BYTES = RECORD_HEADER_BYTES + 1;
+/** One scratch header for every record: byte 32 stays 0, bytes 0–31 are all rewritten each time. */
 const scratch = new Uint8Array(HEAD_BYTES);
+const scratchView = new DataView(scratch.buffer, scratch.byteOffset, scratch.byteLength);
 const scratchBuffer = Buffer.from(scratch.buffer, scratch.byteOffset, scratch.byteLength);
 /** 'A' is base64 for six zero bits: 4 of them are 3 zero bytes. */
 let zeros = 'AAAA';
+/**
+ * zerosBase64 by byte count, for the sizes seen (a scenario has few), up to 4 Mi characters in all
+ * (a cached string may be flattened into a copy of its own); past that, built each time.
+ */
+const zerosBySize = new Map<number, string>();
+const ZEROS_CACHED_CHARS = 4 * 1024 * 1024;
+let zerosCachedChars = 0;
 
 /** Base64 of `n` zero bytes: ⌊n/3⌋ × "AAAA", then "AA==" for one byte left, "AAA=" for two. */
 function zerosBase64(n: number): string {
+  const cached = zerosBySize.get(n);
+  if (cached !== undefined) return cached;
   const whole = Math.floor(n / 3) * 4;
   while (zeros.length < whole) zeros += zeros;
   const rest = n % 3;
-  return zeros.slice(0, whole) + (rest === 0 ? '' : rest === 1 ? 'AA==' : 'AAA=');
+  const text = zeros.slice(0, whole) + (rest === 0 ? '' : rest === 1 ? 'AA==' : 'AAA=');
+  if (zerosCachedChars + text.length <= ZEROS_CACHED_CHARS) {
+    zerosBySize.set(n, text);
+    zerosCachedChars += text.length;
+  }
+  return text;
 }
 
 /**
@@ -142,14 +158,95 @@ function zerosBase64(n: number): string {
  * at 64-byte records it halved the CPU the http target spends per request (bench/http-target.bench.ts).
  */
 export function recordDataBase64(context: BodyContext, record: HttpRecord): string {
+  return dataBase64(context, record, context.epochMicros(record.at));
+}
+
+/** recordDataBase64 with the record's scheduled epoch µs already known (a json body needs them twice). */
+function dataBase64(context: BodyContext, record: HttpRecord, micros: number): string {
   const size = recordDataBytes(record.dataBytes);
   if (size < HEAD_BYTES) return Buffer.from(recordData(context, record)).toString('base64');
-  scratch.fill(0);
-  writeRecordHeader(scratch, 0, { ...headerOf(context, record), recordBytes: size });
+  writeRecordHeaderFields(
+    scratchView,
+    context.runTag,
+    record.producer,
+    context.worker,
+    record.sequence,
+    micros,
+    size,
+  );
   return scratchBuffer.toString('base64') + zerosBase64(size - HEAD_BYTES);
 }
 
-/** The body of one request carrying `records` (one unless the rule is a list). */
+/** '000Z' … '999Z': the milliseconds and zone that end an ISO 8601 time. */
+const MILLIS_Z = Array.from({ length: 1000 }, (_, ms) => `${String(ms).padStart(3, '0')}Z`);
+let isoSecond = Number.NaN;
+/** `new Date(isoSecond × 1000).toISOString()` without its 'mmmZ': 'YYYY-MM-DDTHH:MM:SS.'. */
+let isoPrefix = '';
+
+/**
+ * `new Date(ms).toISOString()`, formatting a Date once per second of time rather than per record:
+ * Date truncates `ms` to an integer t; with s = ⌊t / 1000⌋ the string is s's (cached) then
+ * t − 1000·s (0 … 999, before 1970 too) as 3 digits, then 'Z'. A time Date cannot hold (NaN, past
+ * ±8.64e15 ms) throws Date's RangeError, as before. Equal to toISOString (units.test.ts).
+ */
+export function isoTime(ms: number): string {
+  const t = Math.trunc(ms);
+  const second = Math.floor(t / 1000);
+  if (second !== isoSecond) {
+    const iso = new Date(second * 1000).toISOString();
+    isoPrefix = iso.slice(0, -4);
+    isoSecond = second;
+  }
+  return isoPrefix + MILLIS_Z[t - second * 1000]!;
+}
+
+/** The JSON strings of the last producer names seen (one list per run): `"producer":…` per record. */
+let namesSeen: readonly string[] | undefined;
+let namesJson: readonly string[] = [];
+
+function producerNamesJson(names: readonly string[]): readonly string[] {
+  if (names !== namesSeen) {
+    // JSON.stringify of a name that is not a string (none: the schema) would be undefined: said as text.
+    namesJson = names.map((name) => String(JSON.stringify(name)));
+    namesSeen = names;
+  }
+  return namesJson;
+}
+
+let streamSeen: string | undefined;
+let streamPrefix = '';
+
+/** `{"StreamName":"…",`, built once per stream name. */
+function streamJson(streamName: string): string {
+  if (streamName !== streamSeen) {
+    streamPrefix = `{"StreamName":${JSON.stringify(streamName)},`;
+    streamSeen = streamName;
+  }
+  return streamPrefix;
+}
+
+/** A PutRecord(s) entry's fields, `"Data":…,"PartitionKey":…[,"ExplicitHashKey":…]`. */
+function kinesisEntry(context: BodyContext, r: HttpRecord): string {
+  const fields = `"Data":"${recordDataBase64(context, r)}","PartitionKey":${JSON.stringify(r.partitionKey)}`;
+  return r.explicitHashKey === undefined
+    ? fields
+    : `${fields},"ExplicitHashKey":${JSON.stringify(r.explicitHashKey)}`;
+}
+
+/** One record of the json format: `{"key","data","producer","sequence","time"}`. */
+function jsonObject(context: BodyContext, names: readonly string[], r: HttpRecord): string {
+  const micros = context.epochMicros(r.at);
+  return `{"key":${JSON.stringify(r.partitionKey)},"data":"${dataBase64(context, r, micros)}","producer":${
+    names[r.producer]
+  },"sequence":${r.sequence},"time":"${isoTime(micros / 1000)}"}`;
+}
+
+/**
+ * The body of one request carrying `records` (one unless the rule is a list). The JSON is written
+ * out rather than through JSON.stringify of objects, with what is the same for every record (the
+ * stream, the producer names, the second of the time) built once: the same bytes, for less CPU a
+ * record (units.test.ts checks them against JSON.stringify).
+ */
 export function buildBody(
   format: HttpFormat,
   rule: BatchRule,
@@ -158,28 +255,26 @@ export function buildBody(
 ): Body {
   switch (format) {
     case 'api-gateway-kinesis': {
-      // Written out rather than through JSON.stringify of objects: the same JSON, for less CPU a record.
-      const entry = (r: HttpRecord) =>
-        `"Data":"${recordDataBase64(context, r)}","PartitionKey":${JSON.stringify(r.partitionKey)}${
-          r.explicitHashKey === undefined ? '' : `,"ExplicitHashKey":${JSON.stringify(r.explicitHashKey)}`
-        }`;
-      const stream = `{"StreamName":${JSON.stringify(context.streamName)},`;
-      const json = rule.list
-        ? `${stream}"Records":[${records.map((r) => `{${entry(r)}}`).join(',')}]}`
-        : `${stream}${entry(records[0]!)}}`;
-      return {
-        body: json,
-        headers: JSON_HEADERS,
-        operation: rule.list ? 'PutRecords' : 'PutRecord',
-      };
+      const stream = streamJson(context.streamName);
+      if (!rule.list)
+        return {
+          body: `${stream}${kinesisEntry(context, records[0]!)}}`,
+          headers: JSON_HEADERS,
+          operation: 'PutRecord',
+        };
+      let json = `${stream}"Records":[`;
+      for (let i = 0; i < records.length; i++)
+        json += `${i === 0 ? '' : ','}{${kinesisEntry(context, records[i]!)}}`;
+      return { body: `${json}]}`, headers: JSON_HEADERS, operation: 'PutRecords' };
     }
     case 'json': {
-      const object = (r: HttpRecord) =>
-        `{"key":${JSON.stringify(r.partitionKey)},"data":"${recordDataBase64(context, r)}","producer":${JSON.stringify(
-          context.producerNames[r.producer],
-        )},"sequence":${r.sequence},"time":"${new Date(context.epochMicros(r.at) / 1000).toISOString()}"}`;
-      const json = rule.list ? `[${records.map(object).join(',')}]` : object(records[0]!);
-      return { body: json, headers: JSON_HEADERS, operation: 'json' };
+      const names = producerNamesJson(context.producerNames);
+      if (!rule.list)
+        return { body: jsonObject(context, names, records[0]!), headers: JSON_HEADERS, operation: 'json' };
+      let json = '[';
+      for (let i = 0; i < records.length; i++)
+        json += `${i === 0 ? '' : ','}${jsonObject(context, names, records[i]!)}`;
+      return { body: `${json}]`, headers: JSON_HEADERS, operation: 'json' };
     }
     case 'raw': {
       const record = records[0]!;

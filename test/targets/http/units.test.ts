@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { metricGroups } from '../../../src/report/target-view.js';
 import {
   type BodyContext,
+  batchRule,
+  buildBody,
   failedEntries,
+  type HttpRecord,
+  isoTime,
   recordData,
   recordDataBase64,
 } from '../../../src/targets/http/formats.js';
@@ -96,6 +100,87 @@ describe('recordDataBase64', () => {
           );
         },
       ),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('isoTime', () => {
+  it('is new Date(ms).toISOString() for any time Date holds, before 1970 and fractional ms too', () => {
+    // ±8.64e15 ms is Date's range; fractional ms are truncated towards 0 by both.
+    fc.assert(
+      fc.property(fc.double({ min: -8.64e15, max: 8.64e15, noNaN: true }), (ms) => {
+        expect(isoTime(ms)).toBe(new Date(ms).toISOString());
+      }),
+      { numRuns: 2000 },
+    );
+    // Times of one second in a row (the cache's case), and its edges.
+    for (const ms of [1.7e15 / 1000, 1.7e12 + 999.9, 1.7e12 + 1000, -1, -0.5, -1000, -1001, 0]) {
+      expect(isoTime(ms)).toBe(new Date(ms).toISOString());
+    }
+    // Hand-computed: 1,700,000,000,123 ms = 19,675 days + 80,000.123 s = 2023-11-14T22:13:20.123Z.
+    expect(isoTime(1_700_000_000_123.9)).toBe('2023-11-14T22:13:20.123Z');
+    expect(() => isoTime(Number.NaN)).toThrow(RangeError);
+  });
+});
+
+describe('buildBody', () => {
+  // The straightforward bodies: JSON.stringify of the objects the formats describe.
+  const context: BodyContext = {
+    runTag: 0xdeadbeef,
+    worker: 2,
+    streamName: 'orders "live"',
+    producerNames: ['web', 'ünïcode "quoted"', 'batch\\job'],
+    epochMicros: (seconds) => Math.round(1.7e15 + seconds * 1e6),
+  };
+  const base64 = (r: HttpRecord) => Buffer.from(recordData(context, r)).toString('base64');
+  const jsonOf = (r: HttpRecord) => ({
+    key: r.partitionKey,
+    data: base64(r),
+    producer: context.producerNames[r.producer],
+    sequence: r.sequence,
+    time: new Date(context.epochMicros(r.at) / 1000).toISOString(),
+  });
+  const entryOf = (r: HttpRecord) => ({
+    Data: base64(r),
+    PartitionKey: r.partitionKey,
+    ...(r.explicitHashKey === undefined ? {} : { ExplicitHashKey: r.explicitHashKey }),
+  });
+  const record = fc.record({
+    producer: fc.integer({ min: 0, max: 2 }),
+    sequence: fc.nat(2 ** 40),
+    at: fc.double({ min: 0, max: 1e5, noNaN: true }),
+    partitionKey: fc.string({ minLength: 1, maxLength: 40, unit: 'binary' }),
+    explicitHashKey: fc.option(fc.bigInt({ min: 0n, max: 2n ** 128n - 1n }).map(String), { nil: undefined }),
+    dataBytes: fc.integer({ min: 1, max: 400 }),
+  });
+  const producer = (maxRecords: number) =>
+    ({ batching: { maxRecords, maxBytes: 5 * 1024 * 1024, linger: 0 } }) as Parameters<typeof batchRule>[1];
+
+  it('writes the json and api-gateway-kinesis bodies JSON.stringify would, one record or a list', () => {
+    fc.assert(
+      fc.property(fc.array(record, { minLength: 1, maxLength: 6 }), fc.boolean(), (drawn, list) => {
+        const records = (list ? drawn : drawn.slice(0, 1)).map((r) => ({
+          ...r,
+          keyBytes: Buffer.byteLength(r.partitionKey),
+        }));
+        const maxRecords = list ? 10 : 1;
+        const json = buildBody('json', batchRule('json', producer(maxRecords)), context, records);
+        expect(json.body).toBe(JSON.stringify(list ? records.map(jsonOf) : jsonOf(records[0]!)));
+        const kinesis = buildBody(
+          'api-gateway-kinesis',
+          batchRule('api-gateway-kinesis', producer(maxRecords)),
+          context,
+          records,
+        );
+        expect(kinesis.body).toBe(
+          JSON.stringify(
+            list
+              ? { StreamName: context.streamName, Records: records.map(entryOf) }
+              : { StreamName: context.streamName, ...entryOf(records[0]!) },
+          ),
+        );
+      }),
       { numRuns: 500 },
     );
   });
