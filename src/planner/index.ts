@@ -100,6 +100,10 @@ export function planScenario(scenario: Scenario, planOptions: PlanOptions = {}):
   // Everything priced per shard (shard-hours, extended retention, EFO consumer-shard-hours).
   const provisionedMonthly = (n: number) =>
     planCosts({ ...costInput, shards: n }).find((o) => o.option === 'provisioned')!.monthly;
+  // As configured: the provisioned stream at its own count, Firehose at that count (its `monthly`).
+  cost.monthlyConfigured = provisionedConfigured
+    ? provisionedMonthly(configured) + firehose.reduce((a, f) => a + f.monthly.total, 0)
+    : cost.monthlyTotal;
   // Counts that reshard from the configured one sooner than the recommended count, priced.
   const friendlyCounts = provisionedConfigured
     ? planFriendlyCounts(configured, recommended, scenario.stream.shardOperationTime, provisionedMonthly)

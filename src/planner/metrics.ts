@@ -62,6 +62,7 @@ export function flattenMetrics(plan: Omit<Plan, 'metrics'>): Record<string, numb
   for (const option of cost.options) m[`cost.monthly.${option.option}`] = option.monthly;
   m['cost.monthly.firehose'] = cost.firehoseMonthly;
   m['cost.monthly.total'] = cost.monthlyTotal;
+  m['cost.monthly.configured'] = cost.monthlyConfigured ?? cost.monthlyTotal;
   for (const option of cost.options)
     m[`cost.monthly.total.${option.option}`] = monthlyTotal(cost, option.option);
   if (onDemand) {
@@ -133,6 +134,7 @@ export function planMetricNames(scenario: Scenario): string[] {
     'cost.monthly.onDemandAdvantage',
     'cost.monthly.firehose',
     'cost.monthly.total',
+    'cost.monthly.configured',
     'cost.monthly.total.provisioned',
     'cost.monthly.total.onDemand',
     'cost.monthly.total.onDemandAdvantage',

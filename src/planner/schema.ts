@@ -275,6 +275,7 @@ const costSchema = z.object({
   firehoseMonthly: num,
   chosen: costOption,
   monthlyTotal: num,
+  monthlyConfigured: num.optional(),
   cheapest: costOption,
   unconfirmedPrices: z.array(z.string()),
 });

@@ -371,6 +371,12 @@ export interface CostPlan {
   chosen: CostOption['option'];
   /** The chosen option's stream cost (enhanced fan-out included) plus every Firehose stream, per month. */
   monthlyTotal: number;
+  /**
+   * The same total at the count the scenario configures: a provisioned stream priced at
+   * `stream.shards` (the recommended count when it has none), Firehose at that count too; on-demand,
+   * `monthlyTotal`. What a search over shard counts compares (absent from plans made before it).
+   */
+  monthlyConfigured?: number;
   cheapest: CostOption['option'];
   /** Prices used that are not confirmed from an AWS source. */
   unconfirmedPrices: string[];

@@ -102,3 +102,43 @@ consumers:
     expect(metric(advantage, 'cost.monthly.total')).toBe(metric(advantage, 'cost.monthly.onDemandAdvantage'));
   });
 });
+
+describe('cost.monthly.configured: the total at the count the scenario configures', () => {
+  // 8,000 records/s of 100 B records (unique keys): write records bind, 8,000 ÷ 1,000 × 1.25
+  // headroom = 10 shards recommended. PUT payload units do not depend on the count.
+  const text = `name: counts
+duration: 10m
+stream: { shards: 6 }
+producers:
+  - name: web
+    rate: 8000/s
+    recordSize: 100B
+    keys: { dist: unique }
+`;
+  const at = (shards: number, mode = 'provisioned') =>
+    planScenario(
+      loadScenarioFile('counts.yaml', { readFile: () => text }, undefined, {
+        overrides: [`stream.shards=${shards}`, `stream.mode=${mode}`],
+      }).scenario,
+    ).metrics;
+
+  it('prices a provisioned stream at its own count; the total stays at the recommended one', () => {
+    const six = at(6);
+    const ten = at(10);
+    expect(six['shards.recommended']).toBe(10);
+    // The total prices 10 shards whatever the configured count.
+    expect(six['cost.monthly.total']).toBeCloseTo(ten['cost.monthly.total']!, 9);
+    // At 10 configured the two agree; at 6, 4 shards fewer: 4 × 730 h × $0.015 = $43.80 less.
+    expect(ten['cost.monthly.configured']).toBeCloseTo(ten['cost.monthly.total']!, 9);
+    expect(ten['cost.monthly.configured']! - six['cost.monthly.configured']!).toBeCloseTo(43.8, 6);
+  });
+
+  it('is the total on demand, where no count is configured to price', () => {
+    const onDemand = planScenario(
+      loadScenarioFile('counts.yaml', {
+        readFile: () => text.replace('stream: { shards: 6 }', 'stream: { mode: on-demand }'),
+      }).scenario,
+    ).metrics;
+    expect(onDemand['cost.monthly.configured']).toBe(onDemand['cost.monthly.total']);
+  });
+});
