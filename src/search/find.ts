@@ -18,6 +18,8 @@
  * scenario whose throttling is not monotonic in load); the answer stays the conservative one and
  * `closeness` says so.
  */
+import { formatQuantity, metricQuantity } from '../gates/metrics.js';
+import { formatPercent } from '../scenario/units.js';
 import type { FindAnswer, GateOutcome, GridPoint, PointOutcome, PointRunner } from './types.js';
 
 /** The search's limits: a search that never finds its edge ends, and says why. */
@@ -382,27 +384,31 @@ function closenessOfIndexes(
 }
 
 /** A gate over a point's seeds: the mean measured value and the least margin. */
-function gateOverSeeds(
-  outcome: PointOutcome,
-  gate: string,
-): { measured: number | null; margin: number | null } {
+function gateOverSeeds(outcome: PointOutcome, gate: string): GateOverSeeds {
   const seen = outcome.runs.flatMap((r) => r.gates.filter((g: GateOutcome) => g.gate === gate));
   const measured = seen.map((g) => g.measured).filter((m): m is number => m !== null);
   const margins = seen.map((g) => g.margin).filter((m): m is number => m !== null);
   return {
+    metric: seen[0]?.metric ?? '',
     measured: measured.length === 0 ? null : measured.reduce((a, b) => a + b, 0) / measured.length,
     margin: margins.length === 0 ? null : Math.min(...margins),
   };
 }
 
-function measuredText(g: { measured: number | null }): string {
-  return g.measured === null ? 'nothing measured' : significant(g.measured);
+interface GateOverSeeds {
+  metric: string;
+  measured: number | null;
+  margin: number | null;
+}
+
+/** The measured value in its metric's unit: a ratio as a percentage, seconds as ms or s. */
+function measuredText(g: GateOverSeeds): string {
+  return g.measured === null ? 'nothing measured' : formatQuantity(g.measured, metricQuantity(g.metric), 1);
 }
 
 function marginText(g: { margin: number | null }): string {
   if (g.margin === null) return '';
-  const percent = Math.abs(g.margin) * 100;
-  return ` (${significant(percent)} % ${g.margin >= 0 ? 'margin' : 'over'})`;
+  return ` (${formatPercent(Math.abs(g.margin))} ${g.margin >= 0 ? 'margin' : 'over'})`;
 }
 
 function seedsText(outcome: PointOutcome, passed: boolean): string {

@@ -80,10 +80,10 @@ describe('maximize', () => {
     expect(found.answer.bracketPoints).toEqual([1, 9]);
     expect(found.answer.binding).toBe(GATE);
     expect(found.answer.closeness).toContain(
-      'the passing point (2) passed throttledRatio <= 0.001 with 0.0005 (50 % margin) in 1 of 1 seed',
+      'the passing point (2) passed throttledRatio <= 0.001 with 0.05% (50% margin) in 1 of 1 seed',
     );
     expect(found.answer.closeness).toContain(
-      'the failing one (2.015625) failed it with 0.002 (100 % over) in 1 of 1 seed',
+      'the failing one (2.015625) failed it with 0.2% (100% over) in 1 of 1 seed',
     );
     expect(found.message).toBeUndefined();
   });
