@@ -5,7 +5,7 @@ import { formatQuantity, metricQuantity } from '../../gates/metrics.js';
 import { parseCliGates } from '../../gates/validate.js';
 import { absentMetrics, knownMetrics } from '../../load.js';
 import { planScenario } from '../../planner/index.js';
-import { formatNumber, formatPercent, formatSeconds, plural } from '../../scenario/units.js';
+import { formatPercent, formatSeconds, plural } from '../../scenario/units.js';
 import type { FindOutcome } from '../../search/find.js';
 import { optionText } from '../../search/find.js';
 import { type FindGoalArgs, type FindSearch, findSearch, loadText } from '../../search/find-goal.js';
