@@ -130,9 +130,15 @@ export function plannedLoadFactor(plan: Plan, scenario: Scenario): number {
   return Number.isFinite(factor) && factor > 0 ? factor : 1;
 }
 
+/** The stream as the subject of a sentence, with its verb: "8 shards carry", "1 shard carries". */
+function streamCarries(scenario: Scenario, shards: number | null): string {
+  if (shards !== null) return `${plural(shards, 'shard')} ${shards === 1 ? 'carries' : 'carry'}`;
+  return `the ${scenario.stream.mode} stream carries`;
+}
+
 function streamWords(scenario: Scenario, shards: number | null): string {
   if (shards !== null) return plural(shards, 'shard');
-  return scenario.stream.mode === 'on-demand' ? 'the on-demand stream' : 'the stream';
+  return `the ${scenario.stream.mode} stream`;
 }
 
 function maximizeLoad(request: FindRequest): FindSearch {
@@ -152,7 +158,7 @@ function maximizeLoad(request: FindRequest): FindSearch {
     axes: [],
     notes: held.notes,
     describe,
-    question: `the most load ${streamWords(scenario, held.shards)} carry`,
+    question: `the most load ${streamCarries(scenario, held.shards)}`,
     run: (runner, stopped) =>
       maximize(runner, {
         subject: 'load',

@@ -253,3 +253,34 @@ describe('find exits', () => {
     expect(io.listening).toBe(0);
   });
 });
+
+describe('find: where the search starts', () => {
+  it('starts an on-demand stream at the capacity it has before scaling, and lands under it', async () => {
+    // A new on-demand stream takes 4,000 records/s (and 4 MiB/s) before it scales (KDS 5), and
+    // scales only after 15 minutes: over 10 minutes the producer's 4,000/s is the edge, ×1 (its
+    // bytes, 4,000 × 100 B = 400 KB/s, are far from 4 MiB/s).
+    const r = await find(['--maximize', 'load', '--set', 'stream.mode=on-demand']);
+    expect(r.code).toBe(0);
+    const table = r.table!;
+    expect(table.points[0]!.point.load).toBe(1);
+    expect(Math.abs(table.answer!.value! - 1)).toBeLessThanOrEqual(0.01);
+    expect(r.stdout).toContain(
+      'find: the most load the on-demand stream carries with every gate passing: ×0.9',
+    );
+  });
+
+  it("holds an unset shard count at the plan's recommended one, and says so", async () => {
+    // 4,000 records/s × 1.2 (headroom) ÷ 1,000 = 4.8 → 5 shards; without the hold each load would
+    // run at its own recommended count, and no load would fail. 5 shards carry 5,000/s: ×1.25.
+    const files = { 'rb.yaml': RECORDS_BOUND.replace('  shards: 8', '  mode: provisioned') };
+    const r = await find(['--maximize', 'load', '--json'], files);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      "note: stream.shards is not set: the search holds it at the plan's recommended 5 shards",
+    );
+    expect(r.table!.points.every((p) => p.point.overrides.includes('stream.shards=5'))).toBe(true);
+    // The planner's start: 1 ÷ (4,000 ÷ 5 ÷ 1,000 = 0.8) = ×1.25.
+    expect(r.table!.points[0]!.point.load).toBe(1.25);
+    expect(Math.abs((JSON.parse(r.stdout) as FindJson).value! - 1.25) / 1.25).toBeLessThanOrEqual(0.01);
+  });
+});
