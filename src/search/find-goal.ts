@@ -141,10 +141,26 @@ function streamWords(scenario: Scenario, shards: number | null): string {
   return `the ${scenario.stream.mode} stream`;
 }
 
+/**
+ * The largest load factor the model takes: the stream's peak write (records and bytes, the plan's
+ * `traffic.peak…`) times it stays within what the most shards modelled accept (BOUNDS: 10^8
+ * records/s, 100,000 MiB/s). A rate past it does not even load; a load past it runs, slowly.
+ */
+function loadLimit(plan: Plan): { max: number; why: string } {
+  const records = plan.metrics['traffic.peakRecordsPerSecond'] ?? 0;
+  const bytes = plan.metrics['traffic.peakWriteBytesPerSecond'] ?? 0;
+  const byRecords = records > 0 ? BOUNDS.recordsPerSecond.max / records : Number.POSITIVE_INFINITY;
+  const byBytes = bytes > 0 ? BOUNDS.bytesPerSecond.max / bytes : Number.POSITIVE_INFINITY;
+  return byRecords <= byBytes
+    ? { max: byRecords, why: BOUNDS.recordsPerSecond.why }
+    : { max: byBytes, why: BOUNDS.bytesPerSecond.why };
+}
+
 function maximizeLoad(request: FindRequest): FindSearch {
   const { scenario, plan } = request;
   const held = heldShards(request);
   const start = plannedLoadFactor(plan, scenario);
+  const limit = loadLimit(plan);
   // A constant producer's rate at a factor, in its unit, to say what the factor means.
   const constant = scenario.producers.find((p) => p.rate.profile === 'constant');
   const describe = (value: number) => {
@@ -165,6 +181,8 @@ function maximizeLoad(request: FindRequest): FindSearch {
         unit: 'factor',
         start,
         resolution: request.resolution,
+        max: limit.max,
+        maxWhy: limit.why,
         pointAt: (value, index) => ({
           index,
           at: { load: String(value) },
@@ -218,6 +236,18 @@ function maximizeRate(request: FindRequest, path: string): FindSearch {
   const start =
     perSecond > 0 ? perSecond * plannedLoadFactor(plan, scenario) : kind === 'records' ? 1000 : 1024 ** 2;
   const canonical = `producers[${index}].rate`;
+  // The bound of its kind, and of the other kind at its mean record (a loader's check, src/scenario/bounds.ts).
+  const meanBytes = Math.max(1, plan.traffic.producers[index]?.meanDataBytes ?? 1);
+  const records = BOUNDS.recordsPerSecond;
+  const bytes = BOUNDS.bytesPerSecond;
+  const limit =
+    kind === 'records'
+      ? records.max <= bytes.max / meanBytes
+        ? { max: records.max, why: records.why }
+        : { max: bytes.max / meanBytes, why: bytes.why }
+      : bytes.max <= records.max * meanBytes
+        ? { max: bytes.max, why: bytes.why }
+        : { max: records.max * meanBytes, why: records.why };
   return {
     subject: canonical,
     unit,
@@ -231,6 +261,8 @@ function maximizeRate(request: FindRequest, path: string): FindSearch {
         unit,
         start,
         resolution: request.resolution,
+        max: limit.max,
+        maxWhy: limit.why,
         pointAt: (value, i) => {
           const setting = rateSetting(kind, value);
           return {

@@ -30,7 +30,14 @@ export interface FindLimits {
   maxFactor: number;
 }
 
-export const FIND_LIMITS: FindLimits = { maxRuns: 40, maxFactor: 1e6 };
+/**
+ * 40 runs; ×10,000 either way. An edge 10,000 times the planner's estimate of where the fullest
+ * shard reaches its limit is past anything a shard carries (the model throttles 99.99 % of
+ * records at ×8,192 of a records-bound scenario's edge), and runs that far over their limit grow
+ * slow: 30 s of 8 shards took 1.9 s at ×16,384 and 66 s at ×131,072 (measured with find on the
+ * records-bound scenario of test/cli/find.test.ts).
+ */
+export const FIND_LIMITS: FindLimits = { maxRuns: 40, maxFactor: 1e4 };
 
 /** A find's outcome: the answer, every point run in run order, and what to tell the user besides. */
 export interface FindOutcome {
@@ -50,6 +57,9 @@ export interface MaximizeInput {
   start: number;
   /** Relative: 0.01 stops when (high − low) ÷ low ≤ 1 %. */
   resolution: number;
+  /** The largest value a point may take (the scenario bounds'), and why, in words. */
+  max?: number | undefined;
+  maxWhy?: string | undefined;
   pointAt: PointAt;
   /** Describes a value in the closeness words: `load 1.012`, `8,104 records/s`. */
   describe?: (value: number) => string;
@@ -93,13 +103,16 @@ export async function maximize(runner: PointRunner, input: MaximizeInput): Promi
     throw new RangeError(`the starting value must be a positive number, not ${input.start}`);
   const trail = new Trail(runner, input.pointAt, input.stopped);
   const describe = input.describe ?? ((v: number) => String(v));
-  const highest = input.start * limits.maxFactor;
+  // The most the model takes (its bounds) caps the doubling: past it a point cannot even load.
+  const cap = input.max ?? Number.POSITIVE_INFINITY;
+  const capped = cap < input.start * limits.maxFactor;
+  const highest = Math.min(input.start * limits.maxFactor, cap);
   const lowest = input.start / limits.maxFactor;
   let low: number | null = null;
   let high: number | null = null;
   let message: string | undefined;
   let contradiction: string | undefined;
-  let value = input.start;
+  let value = Math.min(input.start, highest);
   // The bracket: double from a pass until a fail, or halve from a fail until a pass.
   for (;;) {
     if (trail.interrupted) return finish('interrupted');
@@ -111,16 +124,19 @@ export async function maximize(runner: PointRunner, input: MaximizeInput): Promi
     if (outcome.passed) {
       low = value;
       if (high !== null) break;
-      if (value * 2 > highest) {
-        message = `every value up to ${describe(value)} (×${limits.maxFactor} the planner's estimate) passed: no edge found`;
+      if (value >= highest) {
+        const limit = capped
+          ? `the most the model takes${input.maxWhy === undefined ? '' : `, ${input.maxWhy}`}`
+          : `×${limits.maxFactor.toLocaleString('en-US')} the planner's estimate`;
+        message = `every value up to ${describe(value)} (${limit}) passed: no edge found`;
         break;
       }
-      value *= 2;
+      value = Math.min(value * 2, highest);
     } else {
       high = value;
       if (low !== null) break;
       if (value / 2 < lowest) {
-        message = `no value down to ${describe(value)} (÷${limits.maxFactor} the planner's estimate) passed`;
+        message = `no value down to ${describe(value)} (÷${limits.maxFactor.toLocaleString('en-US')} the planner's estimate) passed`;
         break;
       }
       value /= 2;

@@ -196,6 +196,24 @@ describe('find exits', () => {
     expect(json.message).toContain('passed');
   });
 
+  it('exits 1 with bracket [highest tried, null] when no value fails within reach', async () => {
+    // throttledRatio <= 1 passes everywhere: the load doubles from the planner's ×2 to ×2 × 2^13 =
+    // ×16,384, then stops at ×2 × 10,000 = ×20,000 (80,000,000 records/s, under the 10^8 records/s
+    // the model takes): 15 runs.
+    const r = await find(
+      ['--maximize', 'load', '--subject-to', 'throttledRatio <= 1', '--duration', '10s', '--json'],
+      NO_GATES,
+    );
+    expect(r.code).toBe(1);
+    const json = JSON.parse(r.stdout) as FindJson;
+    expect(json.value).toBeNull();
+    expect(json.bracket).toEqual([20_000, null]);
+    expect(json.message).toBe(
+      "every value up to load ×20,000 (×10,000 the planner's estimate) passed: no edge found",
+    );
+    expect(r.table!.points).toHaveLength(15);
+  });
+
   it.each([
     [['--maximize', 'load'], NO_GATES, 'there is no gate'],
     [['--maximize', 'load', '--minimize', 'shards'], FILES, 'not both'],

@@ -105,11 +105,11 @@ describe('maximize', () => {
   });
 
   it('lands within the resolution under any edge and start, in at most the log2 bound of runs', async () => {
-    // Edge and start at most ×1e4 apart, inside the search's ×1e6 reach.
+    // Edge and start at most ×1,000 apart, inside the search's ×10,000 reach.
     await fc.assert(
       fc.asyncProperty(
-        fc.double({ min: 1e-2, max: 1e2, noNaN: true }),
-        fc.double({ min: 1e-2, max: 1e2, noNaN: true }),
+        fc.double({ min: 0.03, max: 30, noNaN: true }),
+        fc.double({ min: 0.03, max: 30, noNaN: true }),
         fc.constantFrom(0.005, 0.01, 0.05),
         async (edge, start, resolution) => {
           const { runner, seen } = fakeRunner((v) => v <= edge);
@@ -172,7 +172,7 @@ describe('maximize', () => {
   });
 
   it('ends with no value when every value up to the limit passes', async () => {
-    // Never fails: 1, 2, 4, … 2^19 = 524,288 (the next, 2^20 = 1,048,576, is over 1 × 1e6): 20 runs.
+    // Never fails: 1, 2, 4, … 2^13 = 8,192, then the limit itself, 1 × 1e4 = 10,000: 15 runs.
     const { runner, seen } = fakeRunner(() => true);
     const found = await maximize(runner, {
       subject: 'load',
@@ -182,8 +182,30 @@ describe('maximize', () => {
       pointAt: loadAt,
     });
     expect(found.answer.value).toBeNull();
-    expect(found.answer.bracket).toEqual([2 ** 19, null]);
-    expect(seen).toHaveLength(20);
+    expect(found.answer.bracket).toEqual([1e4, null]);
+    expect(seen).toEqual([...Array.from({ length: 14 }, (_, i) => 2 ** i), 1e4]);
+    expect(found.message).toBe(
+      "every value up to 10000 (×10,000 the planner's estimate) passed: no edge found",
+    );
+  });
+
+  it('stops at the most the model takes, and says so', async () => {
+    // Never fails, capped at 100: 3, 6, 12, 24, 48, 96, then 100 itself: 7 runs.
+    const { runner, seen } = fakeRunner(() => true);
+    const found = await maximize(runner, {
+      subject: 'load',
+      unit: 'factor',
+      start: 3,
+      resolution: 0.01,
+      max: 100,
+      maxWhy: 'what 100,000 shards accept',
+      pointAt: loadAt,
+    });
+    expect(seen).toEqual([3, 6, 12, 24, 48, 96, 100]);
+    expect(found.answer.bracket).toEqual([100, null]);
+    expect(found.message).toBe(
+      'every value up to 100 (the most the model takes, what 100,000 shards accept) passed: no edge found',
+    );
     expect(found.message).toContain('no edge found');
   });
 
@@ -197,7 +219,8 @@ describe('maximize', () => {
       pointAt: loadAt,
     });
     expect(found.answer.value).toBeNull();
-    expect(found.answer.bracket).toEqual([null, 2 ** -19]);
+    // 1, ½, … 2^-13 (the next, 2^-14, is under 1 ÷ 1e4): 14 runs.
+    expect(found.answer.bracket).toEqual([null, 2 ** -13]);
     expect(found.message).toContain('passed');
   });
 
