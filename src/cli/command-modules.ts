@@ -347,7 +347,7 @@ export function findCommand(io: Io, setExit: SetExit, deps: FindDeps = {}) {
           type: 'string',
           coerce: lastGiven<string>,
           default: '100%',
-          describe: 'the share of a point’s seeds that must pass every gate',
+          describe: 'the share of a point’s seeds that must pass every gate: 100%, 0.8 or 2/3',
         })
         .option('parallel', {
           type: 'string',

@@ -328,8 +328,11 @@ export async function minimizeOver(runner: PointRunner, input: MinimizeOverInput
   const missing = points.filter((o) => o.error === undefined && metricOf(o) === undefined).length;
   let message: string | undefined;
   if (interrupted) message = 'interrupted: not every option ran';
-  else if (best === null)
-    message = `none of the ${points.length} options passed every gate${missing > 0 ? ` (${missing} had no ${input.metric})` : ''}`;
+  else if (best === null) {
+    const none =
+      points.length === 1 ? 'the one option did not pass' : `none of the ${points.length} options passed`;
+    message = `${none} every gate${missing > 0 ? ` (${missing} had no ${input.metric})` : ''}`;
+  }
   return {
     answer: {
       goal: 'minimize',

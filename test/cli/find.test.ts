@@ -136,6 +136,32 @@ describe('find --minimize shards', () => {
   });
 });
 
+describe('find --pass-share', () => {
+  it('takes N/M exactly, and says how many seeds must pass', async () => {
+    // 2/3 is 0.667: 2 of 3 seeds (67% would be ⌈0.67 × 3⌉ = 3 of 3).
+    const r = await find([
+      '--minimize',
+      'shards',
+      '--set',
+      'producers[0].rate=6000/s',
+      '--seeds',
+      '3',
+      '--pass-share',
+      '2/3',
+      '--duration',
+      '1m',
+    ]);
+    expect(r.table!.rule).toEqual({ seeds: 3, share: 2 / 3 });
+    expect(r.stdout).toMatch(
+      /^find: the fewest shards with every gate passing in 2 of 3 seeds: \d+ shards\n/,
+    );
+    for (const p of r.table!.points) {
+      const passed = p.runs.filter((run) => run.passed).length;
+      expect(p.passed).toBe(passed >= 2);
+    }
+  });
+});
+
 describe('find --minimize cost.monthly.total --vary', () => {
   it("returns the option the plan's cost table says is cheapest among those passing", async () => {
     const vary = ['--vary', 'stream.mode=on-demand,provisioned', '--vary', 'stream.shards=6,8'];
@@ -247,6 +273,7 @@ describe('find exits', () => {
     [['--maximize', 'load', '--resolution', '80%'], FILES, 'at most 50%'],
     [['--maximize', 'load', '--seeds', '0'], FILES, '--seeds: "0" cannot be used'],
     [['--maximize', 'load', '--pass-share', '1.5'], FILES, '--pass-share'],
+    [['--maximize', 'load', '--pass-share', '3/2'], FILES, '--pass-share'],
     [['--maximize', 'load', '--parallel', 'many'], FILES, '--parallel'],
     [['--maximize', 'load', '--subject-to', 'nope < 3'], FILES, '--subject-to[0]: unknown metric "nope"'],
   ] as const)('exits 2 for %j', async (args, files, message) => {

@@ -250,12 +250,14 @@ function parseSeeds(text: string): number {
 }
 
 function parseShare(text: string): number {
-  const value = parseFraction(text);
+  // `2/3`: two seeds of three, exactly (67% of 3 seeds rounds up to all 3).
+  const ratio = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  const value = ratio ? Number(ratio[1]) / Number(ratio[2]) : parseFraction(text);
   if (value === undefined || !(value > 0) || value > 1)
     throw argumentError(
       '--pass-share',
       text,
-      'a share above 0 and at most 100%, such as 100% or 0.8',
+      'a share above 0 and at most 100%, such as 100%, 0.8 or 2/3',
       'the share of a point’s seeds that must pass every gate for the point to pass',
     );
   return value;
@@ -306,10 +308,10 @@ export function renderFind(
     lines.push(
       `  bracket: ${high === null ? 'nothing passed' : `${describe(high)} pass`}, ${low === null ? 'nothing fewer failed' : `${describe(low)} fail`}`,
     );
-  } else if (low !== null) {
+  } else if (low !== null && answer.value !== null) {
     const cheaper = answer.bracketPoints?.[0];
     const which = cheaper === null || cheaper === undefined ? '' : ` (${optionText(points[cheaper]!.point)})`;
-    lines.push(`  less, and failing: ${describe(low)}${which}`);
+    lines.push(`  lower, and failing: ${describe(low)}${which}`);
   }
   if (answer.binding !== undefined) lines.push(`  binding gate: ${answer.binding}`);
   if (answer.closeness !== undefined) lines.push(`  closeness: ${answer.closeness}`);
