@@ -5,8 +5,9 @@
  * - `maximize`: the largest value (a producer's rate, or the load multiplier) at which every gate
  *   passes. From the planner's estimate, it doubles (or halves) until a passing and a failing run
  *   bracket the edge, then bisects until (high − low) ÷ low ≤ the resolution. From a bracket of ×2
- *   to 1 % that is ⌈log2(1 ÷ 0.01)⌉ = 7 runs; with at most log2(1e6) ≈ 20 doublings or halvings
- *   to find the bracket, a search stays under 1 + 20 + 7 + 1 (the check past the edge) = 29 runs.
+ *   to 1 % that is ⌈log2(1 ÷ 0.01)⌉ = 7 runs; with at most ⌈log2(1e4)⌉ = 14 doublings or
+ *   halvings to find the bracket, a search stays under 1 + 14 + 7 + 1 (the check past the edge)
+ *   = 23 runs.
  * - `minimizeCount`: the smallest shard count at which every gate passes: from the plan's
  *   `shards.required`, then `shards.recommended`, doubling or halving to a bracket, then integer
  *   bisection until the failing and the passing counts are 1 apart.
@@ -26,7 +27,7 @@ import type { FindAnswer, GateOutcome, GridPoint, PointOutcome, PointRunner } fr
 export interface FindLimits {
   /** Runs at most (each with every seed of the rule). */
   maxRuns: number;
-  /** How far from the starting value the bracket search goes, either way (×1e6 or ÷1e6). */
+  /** How far from the starting value the bracket search goes, either way (×maxFactor or ÷maxFactor). */
   maxFactor: number;
 }
 
