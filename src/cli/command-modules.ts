@@ -10,6 +10,7 @@ import { lastGiven } from './args.js';
 import { commandCleanup } from './commands/cleanup.js';
 import { commandCompare } from './commands/compare.js';
 import { commandFacts } from './commands/facts.js';
+import { commandFind, type FindDeps } from './commands/find.js';
 import { commandPlan } from './commands/plan.js';
 import { commandReport } from './commands/report.js';
 import { commandSchema } from './commands/schema.js';
@@ -279,6 +280,116 @@ export function cleanupCommand(io: Io, setExit: SetExit) {
           olderThan: args['older-than'],
           yes: args.yes,
         }),
+      ),
+  );
+}
+
+export function findCommand(io: Io, setExit: SetExit, deps: FindDeps = {}) {
+  return command(
+    'find <file>',
+    'Search model runs for a capacity answer: the most load or rate every gate passes at (--maximize), the fewest shards or the cheapest listed option that passes (--minimize); exit 1 when no value passes',
+    (y) =>
+      y
+        .positional('file', { type: 'string', demandOption: true, describe: 'scenario file (YAML or JSON)' })
+        .option('maximize', {
+          type: 'string',
+          coerce: lastGiven<string>,
+          describe: 'load (every producer’s rate × a factor) or producers[N].rate (one constant rate)',
+        })
+        .option('minimize', {
+          type: 'string',
+          coerce: lastGiven<string>,
+          describe:
+            'shards (the fewest that pass), or a metric such as cost.monthly.total over --vary options',
+        })
+        .option('subject-to', {
+          type: 'string',
+          array: true,
+          default: [] as string[],
+          describe: 'a gate every answer must pass, e.g. "putLatency.p99 < 250ms" (repeatable; as --gate)',
+        })
+        .option('gate', {
+          type: 'string',
+          array: true,
+          default: [] as string[],
+          describe: 'a gate, as --subject-to (the scenario’s gates apply too)',
+        })
+        .option('set', SET_OPTION)
+        .option('vary', {
+          type: 'string',
+          array: true,
+          default: [] as string[],
+          describe: 'with --minimize METRIC, the options: PATH=A,B,C (repeatable; every combination runs)',
+        })
+        .option('resolution', {
+          type: 'string',
+          coerce: lastGiven<string>,
+          default: '1%',
+          describe: '--maximize stops when (high − low) ÷ low is within it: 1%, 0.5% or 0.005',
+        })
+        .option('duration', {
+          type: 'string',
+          coerce: lastGiven<string>,
+          describe: "how long each run lasts, e.g. 10m (default: the scenario's)",
+        })
+        .option('seed', {
+          type: 'string',
+          coerce: lastGiven<string>,
+          describe: "the first seed (default: the scenario's)",
+        })
+        .option('seeds', {
+          type: 'string',
+          coerce: lastGiven<string>,
+          default: '1',
+          describe: 'run each point with N seeds (seed, seed + 1, …)',
+        })
+        .option('pass-share', {
+          type: 'string',
+          coerce: lastGiven<string>,
+          default: '100%',
+          describe: 'the share of a point’s seeds that must pass every gate: 100%, 0.8 or 2/3',
+        })
+        .option('parallel', {
+          type: 'string',
+          coerce: lastGiven<string>,
+          describe: 'worker threads (default: the number of cores)',
+        })
+        .option('out', {
+          type: 'string',
+          coerce: lastGiven<string>,
+          describe:
+            'the directory find.json goes into, created if missing (default: reports/<scenario>/find-<time>)',
+        })
+        .option('json', {
+          type: 'boolean',
+          default: false,
+          describe: 'print { value, bracket, binding, … } as JSON (value in base units)',
+        })
+        .option('allow-path', ALLOW_PATH_OPTION),
+    async (args) =>
+      setExit(
+        await commandFind(
+          io,
+          {
+            file: args.file,
+            maximize: args.maximize,
+            minimize: args.minimize,
+            subjectTo: args['subject-to'].map(String),
+            gate: args.gate.map(String),
+            set: args.set.map(String),
+            vary: args.vary.map(String),
+            resolution: args.resolution,
+            duration: args.duration,
+            seed: args.seed,
+            seeds: args.seeds,
+            passShare: args['pass-share'],
+            parallel: args.parallel,
+            out: args.out,
+            json: args.json,
+            allowPath: allowPaths(args['allow-path']),
+          },
+          deps,
+        ),
       ),
   );
 }

@@ -15,6 +15,7 @@ import {
   cleanupCommand,
   compareCommand,
   factsCommand,
+  findCommand,
   planCommand,
   reportCommand,
   SET_OPTION,
@@ -176,11 +177,12 @@ function buildParser(
       (args) => setExit(commandTargets(io, { json: args.json }, targets)),
     )
     .command(factsCommand(io, setExit))
+    .command(findCommand(io, setExit))
     .command(serveCommand(io, setExit, services))
     .command(cleanupCommand(io, setExit))
     .demandCommand(
       1,
-      'name a command: plan, run, report, compare, validate, schema, targets, facts, serve or cleanup',
+      'name a command: plan, run, find, report, compare, validate, schema, targets, facts, serve or cleanup',
     )
     .strict()
     .help()

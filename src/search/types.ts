@@ -134,6 +134,11 @@ export interface FindAnswer {
   bracketPoints?: [number | null, number | null] | undefined;
   /** How close the bracket's points were to flipping: each one's pass share and binding margin, in words. */
   closeness?: string | undefined;
+  /**
+   * Why the search ended without a value, short of its resolution, or interrupted: "every value
+   * up to … passed: no edge found". Undefined when it simply found its answer.
+   */
+  message?: string | undefined;
 }
 
 /** A sweep's or a find's whole outcome: the table of points, written as JSON, CSV and HTML. */
