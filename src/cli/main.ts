@@ -24,6 +24,7 @@ import { commandRun } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
 import { commandTargets } from './commands/targets.js';
 import { type Io, nodeIo } from './io.js';
+import { sweepCommand } from './sweep-command.js';
 import { givenTargetFlags, withTargetFlags } from './target-flags.js';
 import { SHARDCAST_VERSION } from './version.js';
 
@@ -176,9 +177,10 @@ function buildParser(
     .command(factsCommand(io, setExit))
     .command(serveCommand(io, setExit, services))
     .command(cleanupCommand(io, setExit))
+    .command(sweepCommand(io, setExit))
     .demandCommand(
       1,
-      'name a command: plan, run, report, compare, validate, schema, targets, facts, serve or cleanup',
+      'name a command: plan, run, sweep, report, compare, validate, schema, targets, facts, serve or cleanup',
     )
     .strict()
     .help()
