@@ -15,7 +15,7 @@ import type { SearchJob } from '../../search/point.js';
 import { workerPool } from '../../search/pool.js';
 import { checkPoints, runSweep } from '../../search/sweep.js';
 import { tableCsv, tableJson } from '../../search/table.js';
-import type { PointOutcome, SearchTable } from '../../search/types.js';
+import type { PointOutcome, PointRunner, SearchTable } from '../../search/types.js';
 import { parseDurationArg, parseSeedArg } from '../args.js';
 import { displayPath, type Io } from '../io.js';
 import { outputDirectory, removeCreatedDirectories, writeArtefact } from '../out.js';
@@ -132,28 +132,33 @@ export async function commandSweep(io: Io, args: SweepArgs): Promise<number> {
   const { axes, job, parallel, scenario, durationSeconds } = prepare(io, args);
   const total = axes.reduce((n, a) => n * a.values.length, 1);
   const created: string[] = [];
-  const dir = outputDirectory(
-    io,
-    args.out ?? join('reports', scenario.name, stamp(io.now())),
-    '--out',
-    created,
-  );
   const showProgress = io.isTTY && !args.quiet && !args.json && !isCi(io.env);
   const workers = Math.min(parallel, total);
-  const runner = workerPool(job, workers);
   const controller = new AbortController();
+  let runner: PointRunner | undefined;
   let signals = 0;
+  // Listening before --out exists: a signal from then on stops the sweep and writes what finished.
   const stopListening = io.onSignal?.((signal) => {
     signals += 1;
     if (signals === 1) {
-      io.stderr(`\r\x1b[2K${signal}: stopping the sweep (again to exit at once, writing nothing)\n`);
+      io.stderr(
+        `${showProgress ? '\r\x1b[2K' : ''}${signal}: stopping the sweep (again to exit at once, writing nothing)\n`,
+      );
       controller.abort();
-      void runner.close();
+      void runner?.close();
       return;
     }
     removeCreatedDirectories(io, created);
     io.exitNow?.(ExitCode.interrupted);
   });
+  let dir: string;
+  try {
+    dir = outputDirectory(io, args.out ?? join('reports', scenario.name, stamp(io.now())), '--out', created);
+  } catch (error) {
+    stopListening?.();
+    throw error;
+  }
+  runner = workerPool(job, workers);
   let failed = 0;
   let table: SearchTable;
   try {
@@ -175,6 +180,7 @@ export async function commandSweep(io: Io, args: SweepArgs): Promise<number> {
         : undefined,
     });
   } catch (error) {
+    stopListening?.();
     removeCreatedDirectories(io, created);
     throw error;
   } finally {
@@ -220,7 +226,7 @@ export function renderSweep(table: SearchTable, where: string): string {
   const seeds = table.rule.seeds;
   const h = table.header;
   const out: string[] = [
-    `Sweep of ${table.scenario.name}: ${plural(table.points.length, 'point')} (${table.axes.map((a) => `${a.path} × ${a.values.length}`).join(', ')}), ${plural(seeds, 'seed')} each${seeds > 1 && table.rule.share < 1 ? ` (${formatPercent(table.rule.share)} must pass)` : ''}, ${formatSeconds(h.durationSeconds)} simulated per run, ${plural(h.parallel, 'worker')}, in ${formatSeconds(h.wallSeconds)}`,
+    `Sweep of ${table.scenario.name}: ${h.partial === undefined ? plural(table.points.length, 'point') : `${h.partial.pointsDone} of ${plural(h.partial.pointsTotal, 'point')} (interrupted)`} (${table.axes.map((a) => `${a.path} × ${a.values.length}`).join(', ')}), ${plural(seeds, 'seed')} each${seeds > 1 && table.rule.share < 1 ? ` (${formatPercent(table.rule.share)} must pass)` : ''}, ${formatSeconds(h.durationSeconds)} simulated per run, ${plural(h.parallel, 'worker')}, in ${formatSeconds(h.wallSeconds)}`,
     '',
   ];
   const header = [
