@@ -114,6 +114,10 @@ export function workerPool(job: SearchJob, size: number): PointRunner {
     }
   };
 
+  // Every worker starts now: each loads its modules (a few hundred ms of CPU) while the caller
+  // still checks the points, rather than when the first point is dealt.
+  for (let i = 0; i < size; i++) start();
+
   return {
     run: (point) =>
       new Promise<PointOutcome>((resolve, reject) => {

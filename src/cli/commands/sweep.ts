@@ -15,7 +15,7 @@ import type { SearchJob } from '../../search/point.js';
 import { workerPool } from '../../search/pool.js';
 import { checkPoints, runSweep } from '../../search/sweep.js';
 import { tableCsv, tableJson } from '../../search/table.js';
-import type { PointOutcome, PointRunner, SearchTable } from '../../search/types.js';
+import type { PointOutcome, SearchTable } from '../../search/types.js';
 import { parseDurationArg, parseSeedArg } from '../args.js';
 import { displayPath, type Io } from '../io.js';
 import { outputDirectory, removeCreatedDirectories, writeArtefact } from '../out.js';
@@ -90,7 +90,7 @@ function isCi(env: Readonly<Record<string, string | undefined>>): boolean {
   return ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0';
 }
 
-/** Everything checked before a point runs: the target, the flags, the axes, every point's scenario. */
+/** What is checked before the workers start: the target, the flags, the axes, the scenario with its --sets. */
 function prepare(io: Io, args: SweepArgs) {
   if (args.target !== 'model') {
     throw usage(
@@ -123,7 +123,6 @@ function prepare(io: Io, args: SweepArgs) {
     seed,
     rule: { seeds, share },
   };
-  checkPoints(job, axes, args.set);
   return { axes, job, parallel, scenario, durationSeconds: durationSeconds ?? scenario.duration };
 }
 
@@ -135,7 +134,8 @@ export async function commandSweep(io: Io, args: SweepArgs): Promise<number> {
   const showProgress = io.isTTY && !args.quiet && !args.json && !isCi(io.env);
   const workers = Math.min(parallel, total);
   const controller = new AbortController();
-  let runner: PointRunner | undefined;
+  // The workers start loading their modules while this thread checks every point below.
+  const runner = workerPool(job, workers);
   let signals = 0;
   // Listening before --out exists: a signal from then on stops the sweep and writes what finished.
   const stopListening = io.onSignal?.((signal) => {
@@ -145,7 +145,7 @@ export async function commandSweep(io: Io, args: SweepArgs): Promise<number> {
         `${showProgress ? '\r\x1b[2K' : ''}${signal}: stopping the sweep (again to exit at once, writing nothing)\n`,
       );
       controller.abort();
-      void runner?.close();
+      void runner.close();
       return;
     }
     removeCreatedDirectories(io, created);
@@ -153,12 +153,14 @@ export async function commandSweep(io: Io, args: SweepArgs): Promise<number> {
   });
   let dir: string;
   try {
+    // Every point is checked before any runs, and before --out is created.
+    checkPoints(job, axes, args.set);
     dir = outputDirectory(io, args.out ?? join('reports', scenario.name, stamp(io.now())), '--out', created);
   } catch (error) {
     stopListening?.();
+    await runner.close();
     throw error;
   }
-  runner = workerPool(job, workers);
   let failed = 0;
   let table: SearchTable;
   try {
