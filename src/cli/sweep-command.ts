@@ -6,6 +6,23 @@ import { SET_OPTION } from './command-modules.js';
 import { commandSweep } from './commands/sweep.js';
 import type { Io } from './io.js';
 
+/**
+ * `--vary stream.shards=8..64 step 8` unquoted reaches yargs as three values of the array option
+ * (`stream.shards=8..64`, `step`, `8`): a `step` and the value after it join the range before
+ * them, so the range reads the same quoted or not.
+ */
+export function joinSteps(values: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    if (value === 'step' && out.length > 0 && i + 1 < values.length && out.at(-1)!.includes('..')) {
+      out[out.length - 1] = `${out.at(-1)} step ${values[i + 1]}`;
+      i += 1;
+    } else out.push(value);
+  }
+  return out;
+}
+
 function builder(y: Argv) {
   return y
     .positional('file', { type: 'string', demandOption: true, describe: 'scenario file (YAML or JSON)' })
@@ -85,7 +102,7 @@ export function sweepCommand(
       setExit(
         await commandSweep(io, {
           file: args.file,
-          vary: args.vary.map(String),
+          vary: joinSteps(args.vary.map(String)),
           set: args.set.map(String),
           gate: args.gate.map(String),
           allowPath: allowPaths(args['allow-path']),

@@ -4,10 +4,21 @@
  * every mistake an exit 2 that names its argument, before any run.
  */
 import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
 import type { SearchTable } from '../../src/search/types.js';
-import { run } from '../helpers/fake-io.js';
+import { FakeIo, run } from '../helpers/fake-io.js';
+
+/** A person at a terminal: the progress line is drawn. */
+class TerminalIo extends FakeIo {
+  override readonly isTTY = true;
+}
 
 const OUT = '/tmp/shardcast-sweep-test';
+
+/** `20250101-000000`: a date as the default folder names it (UTC). */
+function stampOf(date: Date): string {
+  return date.toISOString().replace(/-|:/g, '').replace('T', '-').slice(0, 15);
+}
 
 /**
  * Records bound it: 100 B records, one per request, unique keys, so each shard carries its 1,000
@@ -116,6 +127,38 @@ describe('shardcast sweep', () => {
     ]);
     // 4 shards: 2k/s passes with both seeds, 5k/s (125 %) with neither.
     expect(table.points.map((p) => p.passShare)).toEqual([1, 0]);
+  });
+
+  it('reads a range written without quotes (--vary stream.shards=4..8 step 4), and names its default folder by the time', async () => {
+    const { code, stdout, io } = await run(
+      ['sweep', 'rb.yaml', '--vary', 'stream.shards=4..8', 'step', '4', '--parallel', '1', '--json'],
+      FILES,
+    );
+    expect(code).toBe(0);
+    const table = JSON.parse(stdout) as SearchTable;
+    expect(table.axes[0]!.text).toBe('stream.shards=4..8 step 4');
+    expect(table.points.map((p) => p.point.at['stream.shards'])).toEqual(['4', '8']);
+    // FakeIo's clock: 2025-01-01T00:00:00Z.
+    const written = [...io.written.keys()].map((path) => path.slice(io.cwd.length + 1));
+    expect(written).toEqual([
+      `reports/records-bound/sweep-${stampOf(io.now())}/sweep.json`,
+      `reports/records-bound/sweep-${stampOf(io.now())}/sweep.csv`,
+    ]);
+    expect(stampOf(io.now())).toBe('20250101-000000');
+  });
+
+  it('draws points done out of the total on a terminal, and clears the line before the summary', async () => {
+    const io = new TerminalIo({ files: FILES });
+    const code = await main(
+      ['sweep', 'rb.yaml', '--vary', 'producers[0].rate=5k/s,2k/s', '--parallel', '1', '--out', `${OUT}/tty`],
+      io,
+    );
+    expect(code).toBe(0);
+    // 5k/s on 4 shards (125 %) fails first; 2k/s passes.
+    expect(io.err).toBe(
+      '\r\x1b[2Ksweep: 1/2 points done, 1 not passing\r\x1b[2Ksweep: 2/2 points done, 1 not passing\r\x1b[2K',
+    );
+    expect(io.out).toContain('1 of 2 points passed every gate');
   });
 
   it.each([
