@@ -29,11 +29,18 @@ export function describePoint(point: GridPoint): string {
  * `InvalidInputError` listing the points that cannot run, each located at the `--vary` argument
  * whose value its problem is in (or where the loader located it).
  */
-export function checkPoints(job: SearchJob, axes: readonly Axis[], baseSet: readonly string[] = []): void {
+export function checkPoints(
+  job: SearchJob,
+  axes: readonly Axis[],
+  baseSet: readonly string[] = [],
+  onChecked?: (checked: number, total: number) => void,
+): void {
   const points = gridPoints(axes, baseSet);
   const problems: Problem[] = [];
   let failing = 0;
   for (const point of points) {
+    // A point's check is a few milliseconds (a scenario load): a large grid's takes a while.
+    onChecked?.(point.index, points.length);
     const problem = pointProblem(job, axes, point);
     if (problem === undefined) continue;
     failing += 1;

@@ -154,7 +154,11 @@ export async function commandSweep(io: Io, args: SweepArgs): Promise<number> {
   let dir: string;
   try {
     // Every point is checked before any runs, and before --out is created.
-    checkPoints(job, axes, args.set);
+    checkPoints(job, axes, args.set, (checked, all) => {
+      // Drawn every 1 % of a grid of 1,000 points or more: a smaller one is checked in a blink.
+      if (showProgress && all >= 1000 && checked % Math.ceil(all / 100) === 0)
+        io.stderr(`\r\x1b[2K${fitted(`sweep: checking points ${checked}/${all}`, io.columns)}`);
+    });
     dir = outputDirectory(io, args.out ?? join('reports', scenario.name, stamp(io.now())), '--out', created);
   } catch (error) {
     stopListening?.();
