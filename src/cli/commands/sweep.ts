@@ -49,9 +49,6 @@ const MAX_SEEDS = 1000;
 /** Worker threads at most: far beyond any machine's cores, short of a typo's 1e6. */
 const MAX_PARALLEL = 1024;
 
-/** The file names a sweep writes into its folder. */
-export const SWEEP_FILES = ['sweep.json', 'sweep.csv'] as const;
-
 function usage(message: string, hint: string): ShardcastError {
   return new ShardcastError('usage', message, ExitCode.invalidInput, hint);
 }
@@ -161,6 +158,7 @@ export async function commandSweep(io: Io, args: SweepArgs): Promise<number> {
     });
     dir = outputDirectory(io, args.out ?? join('reports', scenario.name, stamp(io.now())), '--out', created);
   } catch (error) {
+    if (showProgress) io.stderr('\r\x1b[2K');
     stopListening?.();
     await runner.close();
     throw error;
@@ -198,7 +196,8 @@ export async function commandSweep(io: Io, args: SweepArgs): Promise<number> {
     writeArtefact(io, join(dir, 'sweep.csv'), tableCsv(table));
     // index.html: renderSearchReport
     // TODO(lead): once src/report/search.ts exports renderSearchReport(table), write it here as
-    // writeArtefact(io, join(dir, 'index.html'), renderSearchReport(table)) and add it to SWEEP_FILES.
+    // writeArtefact(io, join(dir, 'index.html'), renderSearchReport(table)), name it in
+    // renderSweep's "Wrote" line and in the README's "What is written".
   } finally {
     stopListening?.();
   }
