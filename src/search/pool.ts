@@ -7,7 +7,7 @@
  * From the built `dist/` the worker is `worker.js`; run from `src/` (vitest, tsx) it is
  * `worker.ts`, started with tsx's loader, the only way a thread runs TypeScript.
  */
-import { Worker } from 'node:worker_threads';
+import { type ResourceLimits, Worker } from 'node:worker_threads';
 import { ExitCode, ShardcastError } from '../errors.js';
 import { inThreadRunner, type SearchJob } from './point.js';
 import type { GridPoint, PointOutcome, PointRunner } from './types.js';
@@ -57,9 +57,10 @@ function pointText(point: GridPoint): string {
 
 /**
  * Runs points in `size` worker threads; with `size` 1, in this thread (`inThreadRunner`): a
- * thread of its own would only add its start-up.
+ * thread of its own would only add its start-up. `limits` caps each worker's heap (a worker over
+ * it dies, failing its point).
  */
-export function workerPool(job: SearchJob, size: number): PointRunner {
+export function workerPool(job: SearchJob, size: number, limits?: ResourceLimits): PointRunner {
   if (!Number.isInteger(size) || size < 1)
     throw new RangeError(`a pool needs at least one worker (got ${size})`);
   if (size === 1) return inThreadRunner(job);
@@ -70,7 +71,11 @@ export function workerPool(job: SearchJob, size: number): PointRunner {
   let closed = false;
 
   const start = (): Slot => {
-    const worker = new Worker(module.source, { workerData: job, eval: module.eval });
+    const worker = new Worker(module.source, {
+      workerData: job,
+      eval: module.eval,
+      ...(limits === undefined ? {} : { resourceLimits: limits }),
+    });
     const slot: Slot = { worker, task: undefined };
     worker.on('message', (reply: PointReply) => {
       const task = slot.task;

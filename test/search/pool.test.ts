@@ -98,4 +98,23 @@ describe('workerPool', () => {
     expect((error as Error).name).toBe('Error');
     expect((error as Error).message).toMatch(/text|string|split|replace/i);
   });
+  it('fails the point of a worker that dies, naming the point, and each later point alike', async () => {
+    // A heap of 8 MiB: the worker dies loading its modules (ERR_WORKER_OUT_OF_MEMORY).
+    pool = workerPool(job, 2, { maxOldGenerationSizeMb: 8, maxYoungGenerationSizeMb: 1 });
+    const points = gridPoints(parseAxes(['stream.shards=4,8,12']));
+    const errors = await Promise.all(
+      points.map((p) =>
+        pool!.run(p).then(
+          () => 'ran',
+          (e: Error) => e.message,
+        ),
+      ),
+    );
+    expect(errors).toHaveLength(3);
+    errors.forEach((message, i) => {
+      expect(message).toMatch(
+        new RegExp(`^the worker thread running point ${i} \\(stream\\.shards=${4 * (i + 1)}\\) stopped: `),
+      );
+    });
+  });
 });
