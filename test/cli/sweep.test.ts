@@ -217,4 +217,18 @@ describe('shardcast sweep', () => {
     expect(stderr).toMatch(/^ {2}--vary\[1\]: point 1 \(producers\[0\]\.rate=1k\/s, stream\.shards=0\): /m);
     expect(stderr).toMatch(/^ {2}--vary\[1\]: point 5 \(producers\[0\]\.rate=2k\/s, stream\.shards=-1\): /m);
   });
+
+  it("refuses a point beyond the model's work bound before any run, naming the point", async () => {
+    const { code, stderr, io } = await run(
+      ['sweep', 'rb.yaml', '--vary', 'stream.shards=4,100000', '--duration', '1d', '--out', `${OUT}/d`],
+      FILES,
+    );
+    expect(code).toBe(2);
+    expect(io.written.size).toBe(0);
+    // 86,400 s ÷ 0.1 s = 864,000 ticks × 100,000 shards = 86,400,000,000 shard-ticks.
+    expect(stderr).toMatch(/^error: 1 of 2 points cannot run; nothing was run$/m);
+    expect(stderr).toMatch(
+      /--vary: point 1 \(stream\.shards=100000\): a run of 24 h .* 86,400,000,000 shard-ticks/,
+    );
+  });
 });
