@@ -303,3 +303,10 @@ export function gridPoints(axes: readonly Axis[], baseSet: readonly string[] = [
   }
   return points;
 }
+
+/** A point in words, for problems and errors: `point 3 (stream.shards=8, producers[0].rate=4k/s)`. */
+export function describePoint(point: GridPoint): string {
+  const at = Object.entries(point.at).map(([k, v]) => `${k}=${v}`);
+  if (point.load !== undefined && point.load !== 1) at.push(`load ×${point.load}`);
+  return `point ${point.index}${at.length === 0 ? '' : ` (${at.join(', ')})`}`;
+}

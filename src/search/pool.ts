@@ -9,6 +9,7 @@
  */
 import { type ResourceLimits, Worker } from 'node:worker_threads';
 import { ExitCode, ShardcastError } from '../errors.js';
+import { describePoint } from './grid.js';
 import { inThreadRunner, type SearchJob } from './point.js';
 import type { GridPoint, PointOutcome, PointRunner } from './types.js';
 import type { PointReply, PointRequest } from './worker.js';
@@ -46,13 +47,6 @@ function replyError(error: Extract<PointReply, { error: unknown }>['error']): Er
   const e = new Error(error.message);
   if (error.stack !== undefined) e.stack = error.stack;
   return e;
-}
-
-/** Which point, in words, for an error about it. */
-function pointText(point: GridPoint): string {
-  const at = Object.entries(point.at).map(([k, v]) => `${k}=${v}`);
-  if (point.load !== undefined && point.load !== 1) at.push(`load ×${point.load}`);
-  return `point ${point.index}${at.length === 0 ? '' : ` (${at.join(', ')})`}`;
 }
 
 /**
@@ -96,7 +90,7 @@ export function workerPool(job: SearchJob, size: number, limits?: ResourceLimits
       task?.reject(
         new ShardcastError(
           'worker-crashed',
-          `the worker thread running ${pointText(task.point)} stopped: ${why}`,
+          `the worker thread running ${describePoint(task.point)} stopped: ${why}`,
           ExitCode.internal,
         ),
       );
@@ -128,7 +122,11 @@ export function workerPool(job: SearchJob, size: number, limits?: ResourceLimits
       new Promise<PointOutcome>((resolve, reject) => {
         if (closed) {
           reject(
-            new ShardcastError('pool-closed', `${pointText(point)}: the pool is closed`, ExitCode.internal),
+            new ShardcastError(
+              'pool-closed',
+              `${describePoint(point)}: the pool is closed`,
+              ExitCode.internal,
+            ),
           );
           return;
         }

@@ -9,19 +9,12 @@ import { absentMetrics, knownMetrics } from '../load.js';
 import { overrideFile } from '../scenario/overrides.js';
 import { modelTarget } from '../targets/model.js';
 import { SHARDCAST_VERSION } from '../version.js';
-import { gridPoints, varyLocation } from './grid.js';
+import { describePoint, gridPoints, varyLocation } from './grid.js';
 import { loadPoint, type SearchJob } from './point.js';
 import type { Axis, GridPoint, PointOutcome, PointRunner, SearchTable } from './types.js';
 
 /** At most this many points' problems are listed: a bad range fails every point past some value. */
 const MAX_LISTED = 10;
-
-/** A point in words: `point 3 (stream.shards=8, producers[0].rate=4k/s)`. */
-export function describePoint(point: GridPoint): string {
-  const at = Object.entries(point.at).map(([k, v]) => `${k}=${v}`);
-  if (point.load !== undefined && point.load !== 1) at.push(`load ×${point.load}`);
-  return `point ${point.index}${at.length === 0 ? '' : ` (${at.join(', ')})`}`;
-}
 
 /**
  * Loads every point's scenario in this thread and checks it can run on the model (its work
