@@ -175,6 +175,10 @@ describe('shardcast sweep', () => {
       'error: --seeds "0" is not a whole number from 1 to 1000',
     ],
     [
+      ['--vary', 'stream.shards=4', '--seed', '4294967295', '--seeds', '2'],
+      'error: --seeds 2 from seed 4294967295 reaches seed 4294967296, above the largest, 4294967295',
+    ],
+    [
       ['--vary', 'stream.shards=4', '--pass-share', '1.5'],
       'error: --pass-share "1.5" is not a share above 0 and at most 1',
     ],

@@ -44,6 +44,8 @@ export interface SweepArgs {
   quiet: boolean;
 }
 
+/** The largest seed (the scenario's `seed` field is 32 bits). */
+const MAX_SEED = 4_294_967_295;
 /** Seeds per point at most: each is a whole run of every point. */
 const MAX_SEEDS = 1000;
 /** Worker threads at most: far beyond any machine's cores, short of a typo's 1e6. */
@@ -110,6 +112,13 @@ function prepare(io: Io, args: SweepArgs) {
   // The scenario with the command's own --sets: its problems are the file's, before any point's.
   const { scenario } = loadScenario(io, args.file, args.set, allowPaths);
   parseCliGates(args.gate, knownMetrics(scenario), absentMetrics(scenario));
+  // Seeds are 32 bits: the last of N seeds from the first must be one too.
+  const last = (seed ?? scenario.seed) + seeds - 1;
+  if (last > MAX_SEED)
+    throw usage(
+      `--seeds ${seeds} from seed ${seed ?? scenario.seed} reaches seed ${last}, above the largest, ${MAX_SEED}`,
+      'start from a lower --seed',
+    );
   const job: SearchJob = {
     file: args.file,
     text: readText(io, args.file),
