@@ -27,6 +27,7 @@ import { serveCommand } from './commands/serve.js';
 import { commandTargets } from './commands/targets.js';
 import { type Io, nodeIo } from './io.js';
 import { formatWarnings } from './read.js';
+import { sweepCommand } from './sweep-command.js';
 import { givenTargetFlags, withTargetFlags } from './target-flags.js';
 import { SHARDCAST_VERSION } from './version.js';
 
@@ -180,9 +181,10 @@ function buildParser(
     .command(findCommand(io, setExit))
     .command(serveCommand(io, setExit, services))
     .command(cleanupCommand(io, setExit))
+    .command(sweepCommand(io, setExit))
     .demandCommand(
       1,
-      'name a command: plan, run, find, report, compare, validate, schema, targets, facts, serve or cleanup',
+      'name a command: plan, run, sweep, find, report, compare, validate, schema, targets, facts, serve or cleanup',
     )
     .strict()
     .help()

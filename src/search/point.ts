@@ -99,7 +99,8 @@ export async function evaluatePoint(job: SearchJob, point: GridPoint): Promise<P
   } catch (error) {
     return failedPoint(point, error);
   }
-  const gates = parseCliGates(job.gates, knownMetrics(scenario), absentMetrics(scenario));
+  const absent = absentMetrics(scenario);
+  const gates = parseCliGates(job.gates, knownMetrics(scenario), absent);
   const first = job.seed ?? scenario.seed;
   const runs: SeedRun[] = [];
   for (let i = 0; i < job.rule.seeds; i++) {
@@ -118,7 +119,9 @@ export async function evaluatePoint(job: SearchJob, point: GridPoint): Promise<P
         seed,
         passed: outcome.verdicts.every((v) => v.passed),
         gates: outcome.verdicts.map(gateOutcome),
-        metrics: numericMetrics(outcome.metrics),
+        // A metric that does not exist for this scenario (e2eLatency without consumers) is left
+        // out, not kept as the 0 the run reports for it: a table would read it as measured.
+        metrics: numericMetrics(outcome.metrics, absent),
         wallSeconds: (performance.now() - started) / 1000,
       });
     } catch (error) {
@@ -136,9 +139,13 @@ function failedPoint(point: GridPoint, error: unknown): PointOutcome {
   return { point, runs: [], passed: false, passShare: 0, metrics: {}, error: reason };
 }
 
-function numericMetrics(metrics: Record<string, unknown>): Record<string, number> {
+function numericMetrics(
+  metrics: Record<string, unknown>,
+  absent: ReadonlyMap<string, unknown>,
+): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(metrics)) if (typeof v === 'number' && Number.isFinite(v)) out[k] = v;
+  for (const [k, v] of Object.entries(metrics))
+    if (typeof v === 'number' && Number.isFinite(v) && !absent.has(k)) out[k] = v;
   return out;
 }
 

@@ -162,5 +162,10 @@ export interface SearchTable {
     parallel: number;
     /** Seconds of each run (the scenario's duration or `--duration`). */
     durationSeconds: number;
+    /**
+     * Set when the search stopped before its end (SIGINT): `points` holds the ones that finished,
+     * of `pointsTotal`.
+     */
+    partial?: { pointsDone: number; pointsTotal: number } | undefined;
   };
 }

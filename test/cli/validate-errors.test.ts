@@ -751,7 +751,7 @@ describe('shardcast on a bad command line', () => {
     {
       command: '',
       message:
-        'error: name a command: plan, run, find, report, compare, validate, schema, targets, facts, serve or cleanup',
+        'error: name a command: plan, run, sweep, find, report, compare, validate, schema, targets, facts, serve or cleanup',
     },
     { command: 'plan', message: 'error: Not enough non-option arguments: got 0, need at least 1' },
   ])('exits 2 for `shardcast $command`, with a hint and no stack', async ({ command, message }) => {
