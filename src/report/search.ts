@@ -101,6 +101,7 @@ export function answerHeadline(answer: FindAnswer): string {
   if (answer.goal === 'maximize') return `The most ${what} that passes every gate: ${value}`;
   if (answer.subject === 'cost.monthly.total')
     return `The cheapest configuration that passes every gate: ${value}/month`;
+  if (answer.subject === 'stream.shards') return `The fewest shards that pass every gate: ${value}`;
   return `The least ${what} that passes every gate: ${value}`;
 }
 
