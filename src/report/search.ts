@@ -25,7 +25,15 @@ import {
   section,
   table,
 } from './html.js';
-import { chartedMetrics, evenSample, formatAnswerValue, OFFERED_METRIC, triedValue } from './search-rows.js';
+import {
+  atText,
+  COST_METRIC,
+  chartedMetrics,
+  evenSample,
+  formatAnswerValue,
+  OFFERED_METRIC,
+  triedValue,
+} from './search-rows.js';
 
 /** Rows of the points table, at most: a 10,000-point sweep shows every 20th or so. */
 export const MAX_TABLE_ROWS = 400;
@@ -117,6 +125,9 @@ export function bracketText(answer: FindAnswer): string {
   const side = (v: number | null) => (v === null ? 'no run' : formatAnswerValue(v, answer.unit));
   // maximize: [passes, fails]; minimize: [fails, passes] (types.ts).
   const [first, second] = answer.goal === 'maximize' ? ['passes', 'fails'] : ['fails', 'passes'];
+  // The cheapest of listed options has no resolution: every option runs.
+  if (answer.subject === COST_METRIC)
+    return `Bracketed by ${side(low)} (the next cheaper option, fails) and ${side(high)} (passes).`;
   const resolution =
     answer.unit === 'shards' || answer.resolution >= 1
       ? `resolution ${formatNumber(answer.resolution)}`
@@ -133,6 +144,10 @@ function banner(t: SearchTable): string {
     headline = answerHeadline(t.answer);
     state = t.answer.value === null ? 'fail' : 'pass';
     lines.push(bracketText(t.answer));
+    // Over listed options, which one the answer is: its value of each axis.
+    const chosen = t.answer.bracketPoints?.[t.answer.goal === 'maximize' ? 0 : 1];
+    if (t.axes.length > 0 && chosen !== null && chosen !== undefined && t.points[chosen])
+      lines.push(`The answer is ${atText(t, t.points[chosen]!)}.`);
     if (t.answer.binding) lines.push(`The gate that binds at the edge: ${t.answer.binding}.`);
     if (t.answer.closeness) lines.push(t.answer.closeness);
   } else {
@@ -207,7 +222,9 @@ function pointsSection(t: SearchTable): string {
   const indexes = [...new Set([...shown, ...bracket])]
     .filter((i) => i < t.points.length)
     .sort((a, b) => a - b);
-  const tried = t.answer !== undefined && !t.axes.some((a) => a.path === t.answer!.subject);
+  // A find over a rate, the load or a count has no axes: its column is the value tried. Over
+  // listed options the axes are the columns (and the cost one of the metrics).
+  const tried = t.answer !== undefined && t.axes.length === 0;
   const headers = [
     '#',
     ...t.axes.map((a) => a.path),

@@ -170,3 +170,59 @@ export async function recordsBoundFind(): Promise<SearchTable> {
     header: header(60, (performance.now() - started) / 1000),
   };
 }
+
+/**
+ * `find --minimize cost.monthly.total --vary stream.mode=provisioned,on-demand --vary
+ * stream.shards=6,8,10` on RECORDS_BOUND at 7,000/s, every option run in this helper (the real
+ * find is src/search/find.ts): the answer is the cheapest passing option by its
+ * `cost.monthly.total`, the bracket that cost and the cheapest cheaper option's (which failed).
+ */
+export async function cheapestOptionFind(): Promise<SearchTable> {
+  const axes = [axis('stream.mode', ['provisioned', 'on-demand']), axis('stream.shards', ['6', '8', '10'])];
+  const started = performance.now();
+  const points = await runAll(
+    job('records-bound.yaml', RECORDS_BOUND, [], 60),
+    gridOf(axes, ['producers[0].rate=7000/s']),
+  );
+  const cost = (i: number) => points[i]!.metrics['cost.monthly.total'] ?? Number.POSITIVE_INFINITY;
+  const byCost = points.map((_, i) => i).sort((a, b) => cost(a) - cost(b));
+  const best = byCost.find((i) => points[i]!.passed);
+  // The most expensive option cheaper than the answer: it failed (else it would be the answer).
+  const cheaper = best === undefined ? undefined : byCost.slice(0, byCost.indexOf(best)).pop();
+  const answer: FindAnswer = {
+    goal: 'minimize',
+    subject: 'cost.monthly.total',
+    unit: 'USD/month',
+    value: best === undefined ? null : cost(best),
+    bracket: [cheaper === undefined ? null : cost(cheaper), best === undefined ? null : cost(best)],
+    binding: cheaper === undefined ? undefined : points[cheaper]!.binding,
+    resolution: 1,
+    bracketPoints: [cheaper ?? null, best ?? null],
+  };
+  return {
+    kind: 'find',
+    scenario: { name: 'records-bound', file: 'records-bound.yaml' },
+    axes,
+    gates: ['throttledRatio <= 0.001'],
+    rule: { seeds: 1, share: 1 },
+    points,
+    answer,
+    header: header(60, (performance.now() - started) / 1000),
+  };
+}
+
+/** RECORDS_BOUND over `stream.mode` alone: an axis of words, drawn by category. */
+export async function modeSweep(): Promise<SearchTable> {
+  const axes = [axis('stream.mode', ['provisioned', 'on-demand'])];
+  const started = performance.now();
+  const points = await runAll(job('records-bound.yaml', RECORDS_BOUND, [], 60), gridOf(axes));
+  return {
+    kind: 'sweep',
+    scenario: { name: 'records-bound', file: 'records-bound.yaml' },
+    axes,
+    gates: ['throttledRatio <= 0.001'],
+    rule: { seeds: 1, share: 1 },
+    points,
+    header: header(60, (performance.now() - started) / 1000),
+  };
+}

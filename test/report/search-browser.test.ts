@@ -14,7 +14,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderSearchReport } from '../../src/report/search.js';
 import type { SearchTable } from '../../src/search/types.js';
 import { REPO_ROOT } from '../helpers/fake-io.js';
-import { axis, gridOf, launchDaySweep, recordsBoundFind } from '../helpers/search-tables.js';
+import {
+  axis,
+  cheapestOptionFind,
+  gridOf,
+  launchDaySweep,
+  modeSweep,
+  recordsBoundFind,
+} from '../helpers/search-tables.js';
 
 const CHROMIUM = process.env.SHARDCAST_CHROMIUM ?? '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -125,6 +132,14 @@ describe.skipIf(!HAVE_CHROMIUM)('the search report in a real browser (headless C
     const d = await draw(browser, 'find', await recordsBoundFind());
     expectDrawn(d, 4);
     expect(d.charts[0]!.id).toBe('find-steps');
+  }, 120_000);
+
+  it('the cheapest of listed options, and a sweep over words alone (points by category)', async () => {
+    const cheapest = await draw(browser, 'find-cheapest', await cheapestOptionFind());
+    expectDrawn(cheapest, 4);
+    expect(cheapest.charts[0]!.id).toBe('find-steps');
+    // stream.mode alone: throttledRatio, putLatency.p99, cost.monthly.total by mode, and the cost chart.
+    expectDrawn(await draw(browser, 'sweep-mode', await modeSweep()), 4);
   }, 120_000);
 
   it('a 10,000-point grid and hostile strings: drawn, sampled, nothing a user wrote runs', async () => {

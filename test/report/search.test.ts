@@ -30,7 +30,14 @@ import {
   triedValue,
 } from '../../src/report/search-rows.js';
 import type { GateOutcome, PointOutcome, SearchTable } from '../../src/search/types.js';
-import { axis, gridOf, launchDaySweep, recordsBoundFind } from '../helpers/search-tables.js';
+import {
+  axis,
+  cheapestOptionFind,
+  gridOf,
+  launchDaySweep,
+  modeSweep,
+  recordsBoundFind,
+} from '../helpers/search-tables.js';
 
 const HOSTILE = '</script><img src=x onerror=alert(1)>';
 const FAKE_LIBRARIES = [
@@ -309,6 +316,19 @@ describe('the words', () => {
     ).toBe('Bracketed by ×0.9688 (passes) and ×0.9766 (fails); resolution 1%.');
   });
 
+  it('the cheapest of listed options: no resolution, the next cheaper option failed', () => {
+    expect(
+      bracketText({
+        goal: 'minimize',
+        subject: 'cost.monthly.total',
+        unit: 'USD/month',
+        value: 1167.01,
+        bracket: [980, 1167.01],
+        resolution: 1,
+      }),
+    ).toBe('Bracketed by $980 (the next cheaper option, fails) and $1,167 (passes).');
+  });
+
   it('a margin reads as room or as over', () => {
     // (0.001 − 0.0005) ÷ 0.001 = 0.5 → 50% room; (0.001 − 0.02) ÷ 0.001 = −19 → 1,900% over.
     expect(marginText(0.5)).toBe('50% room');
@@ -413,5 +433,23 @@ describe('made by the real evaluator', () => {
     expect(page).toContain('The gate that binds at the edge: throttledRatio &lt;= 0.001.');
     expect(page.match(/<tr class="[^"]*bracket"/g)).toHaveLength(2);
     expect(searchCharts(find)[0]!.id).toBe('find-steps');
+  });
+
+  it('the cheapest of listed options names the option it found, and the charts draw only verdicts present', async () => {
+    const cheapest = await cheapestOptionFind();
+    const chosen = cheapest.points[cheapest.answer!.bracketPoints![1]!]!;
+    const page = renderSearchReport(cheapest, FAKE_LIBRARIES);
+    expect(page).toContain(
+      `The answer is stream.mode=${chosen.point.at['stream.mode']}, stream.shards=${chosen.point.at['stream.shards']}.`,
+    );
+    // Over options the axes are the columns: no column of the value tried (the cost is a metric).
+    expect(page.match(/<th scope="col">cost\.monthly\.total<\/th>/g)).toHaveLength(1);
+    // A sweep over stream.mode alone where no point passes: its metric charts have no layer of
+    // passing points (an empty layer makes vega warn) and no line between the two modes.
+    const modes = await modeSweep();
+    expect(modes.points.some((p) => p.passed)).toBe(false);
+    const spec = JSON.stringify(searchCharts(modes)[0]!.spec);
+    expect(spec).not.toContain('"equal":"passes every gate"');
+    expect(spec).not.toContain('"type":"line"');
   });
 });

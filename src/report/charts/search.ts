@@ -95,32 +95,46 @@ export function metricChart(
   // A ratio such as throttledRatio spans 0.0001 to 0.5 across a sweep, and its gate sits at 0.001:
   // on a linear axis the gate's rule lies on the x axis. A symmetric log keeps 0 drawable.
   const ratio = metricQuantity(metric) === 'ratio';
-  const yScale = ratio ? { type: 'symlog' as const, constant: 1e-4 } : { zero: false, padding: 8 };
-  // A symlog axis's own ticks bunch at the top (20%, 40%, 80%): decades instead, up to the largest value.
+  // A symlog axis's own ticks bunch at the top (20%, 40%, 80%): decades instead, from 0 to the
+  // first at or above the largest value (at least 0.1%), which ends the axis.
   const top = Math.max(...rows.map((r) => Number(r.value)), ...thresholds.map((t) => t.value));
-  const yTicks = ratio
-    ? [0, 1e-4, 1e-3, 1e-2, 0.1, 1].filter((v, i, all) => v <= top || all[i - 1]! < top)
-    : undefined;
+  const decades = [0, 1e-4, 1e-3, 1e-2, 0.1, 1];
+  const ceiling = Math.max(1e-3, decades.find((d) => d >= top) ?? top);
+  const yTicks = ratio ? decades.filter((d) => d <= ceiling) : undefined;
+  const yScale = ratio
+    ? { type: 'symlog' as const, constant: 1e-4, domain: [0, ceiling] }
+    : { zero: false, padding: 8 };
   const oneSeries = series.total <= 1;
   const color = oneSeries
     ? { value: COLORS.acknowledged }
     : { field: 'series', type: 'nominal' as const, title: otherAxesTitle(table, x), sort: null };
+  // Verdicts drawn: a layer of none would make vega warn of an infinite extent.
+  const verdicts = [VERDICT.passed, VERDICT.failed].filter((v) => rows.some((r) => r.verdict === v));
   const layers: object[] = [
-    {
-      mark: { type: 'line', strokeWidth: 1.5 },
-      encoding: {
-        x: xEncoding,
-        y: yEncoding(metric, unit, yScale, yTicks),
-        color,
-        detail: { field: 'series' },
-      },
-    },
-    // Two layers of points: filled circles pass, hollow crosses fail (one shape legend for both).
-    ...([VERDICT.passed, VERDICT.failed] as const).map((verdict) => ({
+    // A line between numbers; none between categories (on-demand is not between two modes).
+    ...(nominal
+      ? []
+      : [
+          {
+            mark: { type: 'line', strokeWidth: 1.5 },
+            encoding: {
+              x: xEncoding,
+              y: yEncoding(metric, unit, yScale, yTicks),
+              color,
+              detail: { field: 'series' },
+            },
+          },
+        ]),
+    // A layer of points per verdict: filled circles pass, hollow crosses fail (one shape legend for both).
+    ...verdicts.map((verdict) => ({
       transform: [{ filter: { field: 'verdict', equal: verdict } }],
       mark: { type: 'point', size: 60, strokeWidth: 2, filled: verdict === VERDICT.passed, opacity: 0.9 },
       encoding: {
         x: xEncoding,
+        // Side by side within a category, one place per combination of the other axes.
+        ...(nominal && !oneSeries
+          ? { xOffset: { field: 'series', type: 'nominal' as const, sort: null } }
+          : {}),
         y: yEncoding(metric, unit, yScale, yTicks),
         color,
         shape: {
@@ -176,7 +190,7 @@ export function metricChart(
   return {
     id: 'metric',
     title: `${metric} against ${x.name}`,
-    description: `${oneSeries ? 'Each point' : 'One line per combination of the other axes; each point'} a run (the mean of its seeds): filled circles pass every gate, crosses fail one${thresholds.length > 0 ? '; dashed: the gate’s threshold' : ''}.${left.length > 0 ? ` Sampled: ${left.join('; ')} (every point is in the table files).` : ''}`,
+    description: `${oneSeries ? 'Each point' : `One ${nominal ? 'colour' : 'line'} per combination of the other axes; each point`} a run (the mean of its seeds): filled circles pass every gate, crosses fail one${thresholds.length > 0 ? '; dashed: the gate’s threshold' : ''}.${left.length > 0 ? ` Sampled: ${left.join('; ')} (every point is in the table files).` : ''}`,
     spec: {
       ...base(240),
       data: { values: rows },
