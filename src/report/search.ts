@@ -73,6 +73,7 @@ ${scripts.map((code) => `<script>${code}</script>`).join('\n')}
 }
 
 const SEARCH_STYLE = `
+td.verdict { white-space: nowrap; }
 tr.passed td.verdict { color: var(--good); font-weight: 600; }
 tr.failed td.verdict { color: var(--bad); font-weight: 600; }
 tr.error td.verdict { color: var(--warn); font-weight: 600; }

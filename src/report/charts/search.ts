@@ -142,6 +142,8 @@ export function metricChart(
           type: 'nominal' as const,
           title: null,
           scale: { domain: [VERDICT.passed, VERDICT.failed], range: ['circle', 'cross'] },
+          // Above the plot: beside the colours' legend below, it ran off a phone's screen.
+          legend: { orient: 'top', symbolFillColor: COLORS.limit },
         },
         tooltip: [
           ...(series.total > 1
