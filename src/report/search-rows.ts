@@ -21,7 +21,7 @@ export const MAX_SCATTER_POINTS = 2000;
 export const MAX_METRIC_CHARTS = 10;
 
 /** The metrics every search report charts when measured, before the gates' own. */
-export const KEY_METRICS = ['throttledRatio', 'putLatency.p99', 'e2eLatency.p99', 'cost.monthly.total'];
+export const CHART_METRICS = ['throttledRatio', 'putLatency.p99', 'e2eLatency.p99', 'cost.monthly.total'];
 /** The offered throughput the cost chart's x is: the plan's peak, what the producers ask for. */
 export const OFFERED_METRIC = 'traffic.peakRecordsPerSecond';
 export const COST_METRIC = 'cost.monthly.total';
@@ -194,7 +194,7 @@ export function chartedMetrics(table: SearchTable): string[] {
         p.metrics[metric] !== undefined &&
         (p.metrics[metric] !== 0 || gated.has(metric) || metric === 'throttledRatio'),
     );
-  return [...new Set([...KEY_METRICS, ...gated])].filter(shown).slice(0, MAX_METRIC_CHARTS);
+  return [...new Set([...CHART_METRICS, ...gated])].filter(shown).slice(0, MAX_METRIC_CHARTS);
 }
 
 /** Each gate's metric and threshold, as the runs judged it (the first run that judged it). */
