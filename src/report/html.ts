@@ -62,24 +62,8 @@ export function renderReport(
   charts: readonly ReportChart[] = reportCharts(input),
 ): string {
   if (!input.plan && !input.result) throw new Error('a report needs a plan or a run result');
-  const bootstrap = BOOTSTRAP;
-  const scripts = [...libraries.map((l) => l.code), bootstrap];
-  const hashes = scripts.map(
-    (code) => `'sha256-${createHash('sha256').update(code, 'utf8').digest('base64')}'`,
-  );
-  // Nothing may load: no network, no fonts, no frames; inline scripts only by their hashes, and no
-  // eval (vega-embed's `ast: true` evaluates chart expressions with vega's interpreter instead of
-  // compiling them with the Function constructor).
-  const csp = [
-    "default-src 'none'",
-    `script-src ${hashes.join(' ')}`,
-    "style-src 'unsafe-inline'",
-    'img-src data: blob:',
-    "font-src 'none'",
-    "connect-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join('; ');
+  const scripts = [...libraries.map((l) => l.code), BOOTSTRAP];
+  const csp = contentSecurityPolicy(scripts);
   const title = `shardcast — ${reportName(input)}`;
   const data = { charts: charts.map((c) => ({ id: c.id, spec: c.spec })) };
   return `<!doctype html>
@@ -111,10 +95,32 @@ ${scripts.map((code) => `<script>${code}</script>`).join('\n')}
 }
 
 /**
+ * The page's policy for `scripts` (its inline scripts, in order). Nothing may load: no network, no
+ * fonts, no frames; inline scripts only by their hashes, and no eval (vega-embed's `ast: true`
+ * evaluates chart expressions with vega's interpreter instead of compiling them with the Function
+ * constructor).
+ */
+export function contentSecurityPolicy(scripts: readonly string[]): string {
+  const hashes = scripts.map(
+    (code) => `'sha256-${createHash('sha256').update(code, 'utf8').digest('base64')}'`,
+  );
+  return [
+    "default-src 'none'",
+    `script-src ${hashes.join(' ')}`,
+    "style-src 'unsafe-inline'",
+    'img-src data: blob:',
+    "font-src 'none'",
+    "connect-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
+/**
  * Draws each chart into its container; marks the container `data-rendered` when done, or shows
  * why it failed (and logs it) so that a broken chart is never silently empty.
  */
-const BOOTSTRAP = `(function () {
+export const BOOTSTRAP = `(function () {
   var data = JSON.parse(document.getElementById('shardcast-data').textContent);
   data.charts.forEach(function (chart) {
     var container = document.getElementById('chart-' + chart.id);
@@ -137,7 +143,7 @@ function reportName(input: ReportInput): string {
 // Building blocks
 
 /** A cell: text (escaped here) or markup already escaped. */
-type Cell = string | number | { html: string; className?: string };
+export type Cell = string | number | { html: string; className?: string };
 
 function cell(c: Cell, tag: 'td' | 'th'): string {
   if (typeof c === 'object')
@@ -145,18 +151,22 @@ function cell(c: Cell, tag: 'td' | 'th'): string {
   return `<${tag}${typeof c === 'number' ? ' class="num"' : ''}>${html(typeof c === 'number' ? formatNumber(c) : c)}</${tag}>`;
 }
 
-function table(headers: readonly string[], rows: readonly (readonly Cell[])[], caption?: string): string {
+export function table(
+  headers: readonly string[],
+  rows: readonly (readonly Cell[])[],
+  caption?: string,
+): string {
   if (rows.length === 0) return '';
   return `<div class="table-wrap"><table>${caption ? `<caption>${html(caption)}</caption>` : ''}
 <thead><tr>${headers.map((h) => `<th scope="col">${html(h)}</th>`).join('')}</tr></thead>
 <tbody>${rows.map((r) => `<tr>${r.map((c) => cell(c, 'td')).join('')}</tr>`).join('\n')}</tbody></table></div>`;
 }
 
-function num(text: string): Cell {
+export function num(text: string): Cell {
   return { html: html(text), className: 'num' };
 }
 
-function section(id: string, title: string, body: string): string {
+export function section(id: string, title: string, body: string): string {
   return `<section id="${id}"><h2>${html(title)}</h2>\n${body}\n</section>`;
 }
 
@@ -359,7 +369,7 @@ function targetSectionOf(result: RunResult): string {
   return view === undefined ? '' : `${targetSection(view)}\n`;
 }
 
-function chartsSection(charts: readonly ReportChart[]): string {
+export function chartsSection(charts: readonly ReportChart[]): string {
   if (charts.length === 0) return '';
   return section(
     'charts',
@@ -399,7 +409,7 @@ function comparisonSection(comparison: NonNullable<ReportInput['comparison']>, b
   );
 }
 
-const STYLE = `
+export const STYLE = `
 :root { --fg: #1d1d1f; --muted: #5f6368; --line: #e3e3e3; --good: #1a7f37; --bad: #c62828; --warn: #9a5b00; --bg: #fff; }
 * { box-sizing: border-box; }
 body { margin: 0; background: var(--bg); color: var(--fg); font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; }
