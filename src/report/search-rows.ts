@@ -21,10 +21,19 @@ export const MAX_SCATTER_POINTS = 2000;
 export const MAX_METRIC_CHARTS = 10;
 
 /** The metrics every search report charts when measured, before the gates' own. */
-export const CHART_METRICS = ['throttledRatio', 'putLatency.p99', 'e2eLatency.p99', 'cost.monthly.total'];
+export const CHART_METRICS = [
+  'throttledRatio',
+  'putLatency.p99',
+  'e2eLatency.p99',
+  'cost.monthly.configured',
+];
 /** The offered throughput the cost chart's x is: the plan's peak, what the producers ask for. */
 export const OFFERED_METRIC = 'traffic.peakRecordsPerSecond';
-export const COST_METRIC = 'cost.monthly.total';
+/**
+ * The cost charted: the total at the count each point configures (`cost.monthly.total` prices every
+ * provisioned count at the recommended one, the same at every point of a sweep over shards).
+ */
+export const COST_METRIC = 'cost.monthly.configured';
 
 export const VERDICT = { passed: 'passes every gate', failed: 'fails a gate' } as const;
 export const VERDICT_COLORS = { passed: COLORS.recommended, failed: COLORS.throttled } as const;
@@ -94,7 +103,7 @@ export function chooseX(table: SearchTable): XChoice {
     };
   }
   const answer = table.answer;
-  if (answer && answer.subject !== COST_METRIC && table.axes.every((a) => a.path !== answer.subject))
+  if (answer && !answer.subject.startsWith('cost.') && table.axes.every((a) => a.path !== answer.subject))
     return { kind: 'tried', name: answer.subject, title: triedTitleOf(answer) };
   const first = table.axes[0];
   if (first) return { kind: 'category', name: first.path, title: first.path, axis: first };
@@ -110,7 +119,7 @@ export function triedValue(table: SearchTable, outcome: PointOutcome): number | 
   const subject = table.answer?.subject;
   if (subject === undefined) return undefined;
   if (subject === 'load') return outcome.point.load ?? 1;
-  if (subject === COST_METRIC) return outcome.metrics[subject];
+  if (subject.startsWith('cost.')) return outcome.metrics[subject];
   const axis = table.axes.find((a) => a.path === subject);
   const text = outcome.point.at[subject] ?? lastOverride(outcome.point.overrides, subject);
   if (text === undefined) return undefined;

@@ -27,7 +27,6 @@ import {
 } from './html.js';
 import {
   atText,
-  COST_METRIC,
   chartedMetrics,
   evenSample,
   formatAnswerValue,
@@ -108,7 +107,7 @@ export function answerHeadline(answer: FindAnswer): string {
   }
   const value = formatAnswerValue(answer.value, answer.unit);
   if (answer.goal === 'maximize') return `The most ${what} that passes every gate: ${value}`;
-  if (answer.subject === 'cost.monthly.total')
+  if (answer.subject.startsWith('cost.monthly'))
     return `The cheapest configuration that passes every gate: ${value}/month`;
   if (answer.subject === 'stream.shards') return `The fewest shards that pass every gate: ${value}`;
   return `The least ${what} that passes every gate: ${value}`;
@@ -127,7 +126,7 @@ export function bracketText(answer: FindAnswer): string {
   // maximize: [passes, fails]; minimize: [fails, passes] (types.ts).
   const [first, second] = answer.goal === 'maximize' ? ['passes', 'fails'] : ['fails', 'passes'];
   // The cheapest of listed options has no resolution: every option runs.
-  if (answer.subject === COST_METRIC)
+  if (answer.subject.startsWith('cost.'))
     return `Bracketed by ${side(low)} (the next cheaper option, fails) and ${side(high)} (passes).`;
   const resolution =
     answer.unit === 'shards' || answer.resolution >= 1
@@ -186,7 +185,10 @@ ${axes}
 
 /** The metrics the table shows per point: what the charts show, then the throughput offered. */
 export function tableMetrics(t: SearchTable): string[] {
+  // A find that minimized a metric the charts leave out (`cost.monthly.total`) shows it too.
+  const subject = t.answer?.subject;
   const charted = chartedMetrics(t);
+  if (subject?.startsWith('cost.') && !charted.includes(subject)) charted.push(subject);
   return t.points.some((p) => p.metrics[OFFERED_METRIC] !== undefined)
     ? [OFFERED_METRIC, ...charted]
     : charted;

@@ -27,7 +27,7 @@ import {
   minimizeOver,
   optionText,
 } from './find.js';
-import { optionPoints } from './find-options.js';
+import { gridPoints } from './grid.js';
 import type { Axis, GridPoint, PointRunner } from './types.js';
 
 /** `--maximize` or `--minimize`, as given. */
@@ -325,7 +325,7 @@ function minimizeMetric(request: FindRequest, metric: string): FindSearch {
       `--minimize ${metric} chooses among options, and none are listed`,
       `list them with --vary, e.g. --minimize ${metric} --vary stream.mode=provisioned,on-demand --vary stream.shards=8,12,16`,
     );
-  const points = optionPoints(request.axes, request.overrides);
+  const points = gridPoints(request.axes, request.overrides);
   const quantity = metricQuantity(metric);
   const unit = quantity === 'usd' && metric.startsWith('cost.monthly') ? 'USD/month' : quantity;
   return {

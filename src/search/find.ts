@@ -84,10 +84,21 @@ class Trail {
   }
 
   async run(value: number): Promise<PointOutcome> {
-    const outcome = await this.runner.run(this.pointAt(value, this.points.length));
-    this.points.push(outcome);
-    this.values.push(value);
-    return outcome;
+    return (await this.runMany([value]))[0]!;
+  }
+
+  /** Runs `values` at once (the runner spreads them over its workers); kept in the order given. */
+  async runMany(values: readonly number[]): Promise<PointOutcome[]> {
+    const first = this.points.length;
+    const outcomes = await Promise.all(values.map((v, j) => this.runner.run(this.pointAt(v, first + j))));
+    this.points.push(...outcomes);
+    this.values.push(...values);
+    return outcomes;
+  }
+
+  /** Points the runner runs at once. */
+  get width(): number {
+    return Math.max(1, Math.floor(this.runner.size ?? 1));
   }
 
   indexOf(value: number | null): number | null {
@@ -150,9 +161,22 @@ export async function maximize(runner: PointRunner, input: MaximizeInput): Promi
       message = `stopped at ${limits.maxRuns} runs, short of the resolution: the bracket is ${describe(low)} … ${describe(high)}`;
       break;
     }
-    const mid = (low + high) / 2;
-    if ((await trail.run(mid)).passed) low = mid;
-    else high = mid;
+    // k points at once, one per worker, cutting the bracket into k + 1 equal parts (k = 1: the
+    // midpoint): each round divides it by k + 1, so the rounds fall from log₂ to log_(k+1).
+    const k = Math.min(trail.width, limits.maxRuns - trail.points.length);
+    const lo = low;
+    const hi = high;
+    const values = Array.from({ length: k }, (_, j) => lo + ((hi - lo) * (j + 1)) / (k + 1));
+    const outcomes = await trail.runMany(values);
+    const firstFail = outcomes.findIndex((o) => !o.passed);
+    if (firstFail < 0) low = values[k - 1]!;
+    else {
+      high = values[firstFail]!;
+      if (firstFail > 0) low = values[firstFail - 1]!;
+      const later = outcomes.findIndex((o, j) => j > firstFail && o.passed);
+      if (later > 0)
+        contradiction ??= `${describe(values[later]!)} passed although ${describe(values[firstFail]!)} failed: pass and fail do not follow the value monotonically near the edge (gates near their threshold flip with the seed: try --seeds); the answer is the lower edge`;
+    }
   }
   // One run past the failing edge, by twice the resolution: a pass there contradicts monotonicity.
   if (low !== null && high !== null && !trail.interrupted && trail.points.length < limits.maxRuns) {
@@ -299,12 +323,15 @@ export async function minimizeOver(runner: PointRunner, input: MinimizeOverInput
   const points: PointOutcome[] = [];
   const describe = input.describe ?? ((p: GridPoint) => optionText(p));
   let interrupted = false;
-  for (const point of input.points) {
+  // As many options at once as the runner has workers, kept in the order listed.
+  const width = Math.max(1, Math.floor(runner.size ?? 1));
+  for (let at = 0; at < input.points.length; at += width) {
     if (input.stopped?.() === true) {
       interrupted = true;
       break;
     }
-    points.push(await runner.run({ ...point, index: points.length }));
+    const chunk = input.points.slice(at, at + width);
+    points.push(...(await Promise.all(chunk.map((point, j) => runner.run({ ...point, index: at + j })))));
   }
   const metricOf = (o: PointOutcome) => o.metrics[input.metric];
   // The best passing option: the least metric, the earlier on a tie (strictly less replaces).

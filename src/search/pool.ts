@@ -118,6 +118,7 @@ export function workerPool(job: SearchJob, size: number, limits?: ResourceLimits
   for (let i = 0; i < size; i++) start();
 
   return {
+    size,
     run: (point) =>
       new Promise<PointOutcome>((resolve, reject) => {
         if (closed) {

@@ -18,6 +18,7 @@ export const KEY_METRICS = [
   'lostRecords',
   'shards.configured',
   'shards.recommended',
+  'cost.monthly.configured',
   'cost.monthly.total',
 ] as const;
 
@@ -61,9 +62,13 @@ function csvNumber(value: number | undefined): string {
  */
 export function tableCsv(table: SearchTable): string {
   const metrics = metricColumns(table);
+  // The axes, then any value a point set beside them (a find's `producers[0].rate`).
+  const paths = table.axes.map((a) => a.path);
+  for (const p of table.points)
+    for (const path of Object.keys(p.point.at)) if (!paths.includes(path)) paths.push(path);
   const header = [
     'point',
-    ...table.axes.map((a) => a.path),
+    ...paths,
     ...(table.points.some((p) => p.point.load !== undefined) ? ['load'] : []),
     'passed',
     'passShare',
@@ -75,7 +80,7 @@ export function tableCsv(table: SearchTable): string {
   const withLoad = header.includes('load');
   const rows = table.points.map((p) => [
     String(p.point.index),
-    ...table.axes.map((a) => p.point.at[a.path] ?? ''),
+    ...paths.map((path) => p.point.at[path] ?? ''),
     ...(withLoad ? [csvNumber(p.point.load ?? 1)] : []),
     p.error === undefined ? String(p.passed) : '',
     p.error === undefined ? csvNumber(p.passShare) : '',

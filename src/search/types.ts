@@ -105,6 +105,8 @@ export interface PointOutcome {
 /** Runs points: in worker threads (`pool.ts`) or in this thread (tests, a real target). */
 export interface PointRunner {
   run(point: GridPoint): Promise<PointOutcome>;
+  /** How many points it runs at once (its worker threads); 1 when absent. A search asks this many at a time. */
+  readonly size?: number | undefined;
   /** Stops the workers; pending runs reject. */
   close(): Promise<void>;
 }

@@ -267,7 +267,7 @@ describe('find exits', () => {
     [
       ['--minimize', 'cost.monthly.total', '--vary', 'stream.shards'],
       FILES,
-      '--vary stream.shards: not PATH=VALUES',
+      '--vary[0]: stream.shards: not PATH=VALUES',
     ],
     [['--maximize', 'load', '--resolution', '2x'], FILES, '--resolution: "2x" cannot be used'],
     [['--maximize', 'load', '--resolution', '80%'], FILES, 'at most 50%'],

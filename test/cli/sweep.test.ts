@@ -91,7 +91,7 @@ describe('shardcast sweep', () => {
     expect(rows[0]!['shards.configured']).toBe('4');
     expect(stdout).toContain('5 of 6 points passed every gate (throttledRatio <= 0.001).');
     expect(stdout).toMatch(/^\s+1\s+4\s+5k\/s\s+fail\s+throttledRatio <= 0\.001/m);
-    expect(stdout).toContain(`Wrote ${OUT}/a/sweep.json and ${OUT}/a/sweep.csv`);
+    expect(stdout).toContain(`Wrote ${OUT}/a/sweep.json, sweep.csv and the report ${OUT}/a/index.html`);
   });
 
   it('runs each point with --seeds N seeds, passing by --pass-share, in this thread with --parallel 1', async () => {
@@ -143,6 +143,7 @@ describe('shardcast sweep', () => {
     expect(written).toEqual([
       `reports/records-bound/sweep-${stampOf(io.now())}/sweep.json`,
       `reports/records-bound/sweep-${stampOf(io.now())}/sweep.csv`,
+      `reports/records-bound/sweep-${stampOf(io.now())}/index.html`,
     ]);
     expect(stampOf(io.now())).toBe('20250101-000000');
   });

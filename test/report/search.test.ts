@@ -87,7 +87,7 @@ function smallSweep(): SearchTable {
   const m = (throttledRatio: number, p99: number, usd: number) => ({
     throttledRatio,
     'putLatency.p99': p99,
-    'cost.monthly.total': usd,
+    'cost.monthly.configured': usd,
     'traffic.peakRecordsPerSecond': 6000,
   });
   const points = [
@@ -132,7 +132,7 @@ describe('the rows the charts draw (hand-made tables)', () => {
 
   it('charts the key metrics measured, then the gates’ own', () => {
     // e2eLatency.p99 is in no point's metrics: no chart.
-    expect(chartedMetrics(smallSweep())).toEqual(['throttledRatio', 'putLatency.p99', 'cost.monthly.total']);
+    expect(chartedMetrics(smallSweep())).toEqual(['throttledRatio', 'putLatency.p99', 'cost.monthly.configured']);
   });
 
   it('the gate’s threshold is a rule on its metric’s chart', () => {
@@ -373,7 +373,7 @@ describe('the page', () => {
       const o = outcome(p.index, p.at, {
         throttledRatio: Math.max(0, 1 - (n * 1000) / rate),
         'putLatency.p99': 0.1,
-        'cost.monthly.total': 15 * n,
+        'cost.monthly.configured': 15 * n,
         'traffic.peakRecordsPerSecond': rate,
       });
       return o;

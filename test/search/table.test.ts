@@ -133,6 +133,7 @@ describe('tableCsv', () => {
         'lostRecords',
         'shards.configured',
         'shards.recommended',
+        'cost.monthly.configured',
         'cost.monthly.total',
         'gate: throttledRatio <= 0.001',
         '"gate: putLatency.p99 < 250ms, ""strict"""',
@@ -140,9 +141,9 @@ describe('tableCsv', () => {
     );
     // The metrics columns: the key ones only (both gates' metrics are among them); 0.005 and 100 set.
     expect(lines[1]).toBe(
-      '0,4,"{dist: zipf, count: 10}",false,0.5,throttledRatio <= 0.001,,,,,0.005,,,,,,100,1/2,pass',
+      '0,4,"{dist: zipf, count: 10}",false,0.5,throttledRatio <= 0.001,,,,,0.005,,,,,,,100,1/2,pass',
     );
-    expect(lines[2]).toBe('1,0,"{dist: zipf, count: 10}",,,,"stream.shards: too small, ""0""",,,,,,,,,,,,');
+    expect(lines[2]).toBe('1,0,"{dist: zipf, count: 10}",,,,"stream.shards: too small, ""0""",,,,,,,,,,,,,');
   });
 });
 

@@ -5,12 +5,15 @@ import { formatQuantity, metricQuantity } from '../../gates/metrics.js';
 import { parseCliGates } from '../../gates/validate.js';
 import { absentMetrics, knownMetrics } from '../../load.js';
 import { planScenario } from '../../planner/index.js';
+import { renderSearchReport } from '../../report/search.js';
 import { formatPercent, formatSeconds, plural } from '../../scenario/units.js';
 import type { FindOutcome } from '../../search/find.js';
 import { optionText } from '../../search/find.js';
 import { type FindGoalArgs, type FindSearch, findSearch, loadText } from '../../search/find-goal.js';
-import { parseVaryLists } from '../../search/find-options.js';
-import { inThreadRunner, type SearchJob } from '../../search/point.js';
+import { parseAxes } from '../../search/grid.js';
+import type { SearchJob } from '../../search/point.js';
+import { workerPool } from '../../search/pool.js';
+import { tableCsv, tableJson } from '../../search/table.js';
 import type { FindAnswer, PassRule, PointOutcome, PointRunner, SearchTable } from '../../search/types.js';
 import { parseDurationArg, parseSeedArg } from '../args.js';
 import { displayPath, type Io } from '../io.js';
@@ -44,7 +47,7 @@ export interface FindArgs {
   allowPath?: readonly string[] | undefined;
 }
 
-/** How points run: the worker pool (wired in by the sweep's pool.ts), or this thread. */
+/** How points run: the worker pool of `--parallel` threads by default (`search/pool.ts`; 1 runs them in this thread). */
 export interface FindDeps {
   runner?: (job: SearchJob, parallel: number) => PointRunner;
 }
@@ -64,7 +67,7 @@ export async function commandFind(io: Io, args: FindArgs, deps: FindDeps = {}): 
   const parallel = args.parallel === undefined ? availableParallelism() : parseParallel(args.parallel);
   const durationSeconds = args.duration === undefined ? undefined : parseDurationArg(args.duration);
   const seed = args.seed === undefined ? undefined : parseSeedArg(args.seed);
-  const axes = parseVaryLists(args.vary);
+  const axes = parseAxes(args.vary);
   const { scenario, overrides } = loadScenario(io, args.file, args.set, args.allowPath);
   const known = knownMetrics(scenario);
   parseCliGates(args.gate, known, absentMetrics(scenario));
@@ -106,9 +109,10 @@ export async function commandFind(io: Io, args: FindArgs, deps: FindDeps = {}): 
     seed,
     rule,
   };
-  const inner = deps.runner?.(job, parallel) ?? inThreadRunner(job);
+  const inner = (deps.runner ?? workerPool)(job, parallel);
   // A turn of the event loop before each point, so a signal during one is seen before the next.
   const runner: PointRunner = {
+    size: inner.size,
     run: async (point) => {
       await new Promise<void>((resolve) => setImmediate(resolve));
       return inner.run(point);
@@ -148,15 +152,15 @@ export async function commandFind(io: Io, args: FindArgs, deps: FindDeps = {}): 
       shardcastVersion: SHARDCAST_VERSION,
       startedAt: started.toISOString(),
       wallSeconds,
-      parallel: deps.runner === undefined ? 1 : parallel,
+      parallel: inner.size ?? 1,
       durationSeconds: durationSeconds ?? scenario.duration,
     },
   };
-  const files = ['find.json'];
+  const files = ['find.json', 'find.csv', 'index.html'];
   try {
-    writeArtefact(io, join(dir, 'find.json'), `${JSON.stringify(table, null, 2)}\n`);
-    // MERGE: find.csv with the sweep's CSV writer (src/search/table.ts), and index.html with
-    // renderSearchReport(table) (src/report/search.ts), both written here beside find.json.
+    writeArtefact(io, join(dir, 'find.json'), tableJson(table));
+    writeArtefact(io, join(dir, 'find.csv'), tableCsv(table));
+    writeArtefact(io, join(dir, 'index.html'), renderSearchReport(table));
   } finally {
     stopListening?.();
   }

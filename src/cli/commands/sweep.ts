@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { ExitCode, ShardcastError } from '../../errors.js';
 import { parseCliGates } from '../../gates/validate.js';
 import { absentMetrics, knownMetrics } from '../../load.js';
+import { renderSearchReport } from '../../report/search.js';
 import { formatNumber, formatPercent, formatSeconds, formatUsd, plural } from '../../scenario/units.js';
 import { parseAxes } from '../../search/grid.js';
 import type { SearchJob } from '../../search/point.js';
@@ -203,10 +204,7 @@ export async function commandSweep(io: Io, args: SweepArgs): Promise<number> {
   try {
     writeArtefact(io, join(dir, 'sweep.json'), tableJson(table));
     writeArtefact(io, join(dir, 'sweep.csv'), tableCsv(table));
-    // index.html: renderSearchReport
-    // TODO(lead): once src/report/search.ts exports renderSearchReport(table), write it here as
-    // writeArtefact(io, join(dir, 'index.html'), renderSearchReport(table)), name it in
-    // renderSweep's "Wrote" line and in the README's "What is written".
+    writeArtefact(io, join(dir, 'index.html'), renderSearchReport(table));
   } finally {
     stopListening?.();
   }
@@ -276,7 +274,7 @@ export function renderSweep(table: SearchTable, where: string): string {
     table.gates.length === 0
       ? 'No gates: every point that ran passes (add --gate EXPR to judge them).'
       : `${passing} of ${plural(table.points.length, 'point')} passed every gate (${table.gates.join('; ')}).`,
-    `Wrote ${where}/sweep.json and ${where}/sweep.csv`,
+    `Wrote ${where}/sweep.json, sweep.csv and the report ${where}/index.html`,
   );
   return `${out.join('\n')}\n`;
 }
