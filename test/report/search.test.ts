@@ -132,7 +132,11 @@ describe('the rows the charts draw (hand-made tables)', () => {
 
   it('charts the key metrics measured, then the gates’ own', () => {
     // e2eLatency.p99 is in no point's metrics: no chart.
-    expect(chartedMetrics(smallSweep())).toEqual(['throttledRatio', 'putLatency.p99', 'cost.monthly.configured']);
+    expect(chartedMetrics(smallSweep())).toEqual([
+      'throttledRatio',
+      'putLatency.p99',
+      'cost.monthly.configured',
+    ]);
   });
 
   it('the gate’s threshold is a rule on its metric’s chart', () => {
