@@ -6,7 +6,7 @@ import { parseCliGates } from '../../gates/validate.js';
 import { absentMetrics, knownMetrics } from '../../load.js';
 import { planScenario } from '../../planner/index.js';
 import { renderSearchReport } from '../../report/search.js';
-import { formatPercent, formatSeconds, plural } from '../../scenario/units.js';
+import { formatNumber, formatPercent, formatSeconds, plural } from '../../scenario/units.js';
 import type { FindOutcome } from '../../search/find.js';
 import { optionText } from '../../search/find.js';
 import { type FindGoalArgs, type FindSearch, findSearch, loadText } from '../../search/find-goal.js';
@@ -292,8 +292,16 @@ export function renderFind(
       `find: no answer for ${search.question} ${gatesWords}: ${answer.message ?? 'no value passed'}`,
     );
   } else if (answer.goal === 'maximize') {
+    // What the factor means in records: the producers' peak at the answer, as its plan offers it.
+    const at = answer.bracketPoints?.[0];
+    const peak =
+      at === null || at === undefined ? undefined : points[at]?.metrics['traffic.peakRecordsPerSecond'];
+    const offered =
+      answer.subject === 'load' && peak !== undefined
+        ? ` (${formatNumber(Math.round(peak))} records/s at the peak)`
+        : '';
     lines.push(
-      `find: ${search.question} ${gatesWords}: ${describe(answer.value)} ± ${formatPercent(answer.resolution)}`,
+      `find: ${search.question} ${gatesWords}: ${describe(answer.value)}${offered} ± ${formatPercent(answer.resolution)}`,
     );
   } else {
     const option = answer.bracketPoints?.[1];
