@@ -138,7 +138,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the search report in a real browser (headless C
     const cheapest = await draw(browser, 'find-cheapest', await cheapestOptionFind());
     expectDrawn(cheapest, 4);
     expect(cheapest.charts[0]!.id).toBe('find-steps');
-    // stream.mode alone: throttledRatio, putLatency.p99, cost.monthly.total by mode, and the cost chart.
+    // stream.mode alone: throttledRatio, putLatency.p99, cost.monthly.configured by mode, and the cost chart.
     expectDrawn(await draw(browser, 'sweep-mode', await modeSweep()), 4);
   }, 120_000);
 
@@ -162,7 +162,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the search report in a real browser (headless C
       const metrics = {
         throttledRatio,
         'putLatency.p99': 0.05 + throttledRatio,
-        'cost.monthly.total': 15 * n,
+        'cost.monthly.configured': 15 * n,
         'traffic.peakRecordsPerSecond': rate,
       };
       return {
