@@ -9,6 +9,7 @@ import { suggest } from '../suggest.js';
 import { BOUNDS } from './bounds.js';
 import { excerpt } from './excerpt.js';
 import type { ScenarioIssue } from './issues.js';
+import { textSizeProblem } from './limits.js';
 import { nestingProblem } from './nesting.js';
 import { applyOverrides, overrideAt, overrideFile, parseOverrides } from './overrides.js';
 import { plainDurationIssues } from './plain-durations.js';
@@ -45,6 +46,9 @@ export interface LoadedScenario {
 
 /** Parses and validates scenario text. Throws `InvalidInputError` with every problem found. */
 export function parseScenario(text: string, file: string, options: LoadOptions = {}): LoadedScenario {
+  // Refused before anything is parsed: parsing's time and memory grow with the text (issue 15).
+  const large = textSizeProblem(text, file);
+  if (large !== undefined) throw new InvalidInputError([large], `${file} is too large`);
   // Refused before the document is built: building it recurses once per level.
   const deep = nestingProblem(text, file);
   if (deep !== undefined) throw new InvalidInputError([deep], `${file} cannot be parsed`);
