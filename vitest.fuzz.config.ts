@@ -6,7 +6,7 @@ export default defineConfig({
   test: {
     include: ['test/cli/fuzz.test.ts'],
     setupFiles: ['test/setup.ts'],
-    env: { SHARDCAST_FUZZ_RUNS: '20000' },
+    env: { SHARDCAST_FUZZ_RUNS: '10000' },
     testTimeout: 3_600_000,
   },
 });

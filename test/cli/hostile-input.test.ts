@@ -141,8 +141,9 @@ const CASES: Case[] = [
   {
     kind: 'deeply nested block mappings',
     // Line 6 is `x:`, line 6 + k holds the mapping of level k + 1 at column 2k + 1; level 65 is on
-    // line 6 + 64 = 70, column 129.
-    text: `${scenario('2', '1k/s')}x:\n${Array.from({ length: 3000 }, (_, i) => `${'  '.repeat(i + 1)}a:\n`).join('')}`,
+    // line 6 + 64 = 70, column 129. 1,000 levels are 2 × (1 + … + 1,000) ≈ 1 MB of indentation,
+    // inside the 2 MiB a scenario may be (3,000 were 9 MB, now refused for their size).
+    text: `${scenario('2', '1k/s')}x:\n${Array.from({ length: 1000 }, (_, i) => `${'  '.repeat(i + 1)}a:\n`).join('')}`,
     problem:
       'hostile.yaml:70:129: (document): mappings and lists nest more than 64 levels deep here; a scenario nests at most about 6 (expected at most 64 levels of nesting)',
   },
