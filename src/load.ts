@@ -7,16 +7,17 @@
  * Node's fs and relative paths resolve as Node resolves them (against the working directory of the
  * process), the way `readFileSync('scenarios/x.yaml')` would.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { checkScenarioLimits } from './aws/checks.js';
 import { withServiceDefaults } from './aws/defaults.js';
 import { readConfined } from './confine.js';
-import { FileError, readErrorText } from './errors.js';
+import { FileError, InvalidInputError, type Problem, readErrorText } from './errors.js';
 import { type AbsentMetrics, gatesCheck } from './gates/validate.js';
 import { planMetricNames } from './planner/metrics.js';
 import { runMetricNames } from './result/names.js';
 import { checkBounds } from './scenario/bounds.js';
+import { MAX_SCENARIO_TEXT_BYTES, sizeProblem } from './scenario/limits.js';
 import { type LoadedScenario, parseScenario } from './scenario/load.js';
 import type { Scenario } from './scenario/schema.js';
 
@@ -125,6 +126,10 @@ export function loadScenarioFile(
   options: Omit<LoadOptions, 'cwd'> = {},
 ): LoadedScenario {
   const absolute = cwd === undefined ? resolve(path) : resolve(cwd, path);
+  // A file on disk above the size limit is refused before it is read (reading 50 MB is already
+  // most of a second); parseScenario checks the text again, whatever it came from.
+  const large = oversizedFile(absolute, path);
+  if (large !== undefined) throw new InvalidInputError([large], `${path} is too large`);
   let text: string;
   try {
     text = fs.readFile(absolute);
@@ -137,4 +142,17 @@ export function loadScenarioFile(
     );
   }
   return loadScenarioText(text, path, fs, dirname(absolute), { ...options, cwd });
+}
+
+/** The size problem of a regular file on disk above `MAX_SCENARIO_TEXT_BYTES`; undefined otherwise (or when it cannot be stat'ed: reading it says why). */
+function oversizedFile(absolute: string, path: string): Problem | undefined {
+  let size: number;
+  try {
+    const stat = statSync(absolute);
+    if (!stat.isFile()) return undefined;
+    size = stat.size;
+  } catch {
+    return undefined;
+  }
+  return size > MAX_SCENARIO_TEXT_BYTES ? sizeProblem(size, path) : undefined;
 }

@@ -495,3 +495,90 @@ function onDemandShards(s: Scenario): number {
     ),
   );
 }
+
+/**
+ * What a model run holds at its peak, in bytes, estimated before it starts (issue 15, point 4: a
+ * run that needs more memory than the machine has should say so, not die of it). What grows with
+ * the run, found in src/engine/ and src/result/ and fitted to peak RSS measured with
+ * `/usr/bin/time -f %M node bin/shardcast.js run … --quiet --no-html` (one polling consumer):
+ *
+ * - the process itself: ~130 MB (2 shards for 1 s: 131 MB);
+ * - per-second series (src/result/recorder.ts): 12 series, 2 per consumer and 2 per Firehose
+ *   stream, each a number a second, rounded into the result and written as JSON: ~96 bytes a value
+ *   (2 shards for 86,400 s, 14 series: 245 MB = 131 MB + 86,400 × 14 × 94 B);
+ * - per-shard load rows (src/result/shard-rows.ts): a row a second of every shard, until
+ *   `SHARD_ROW_BUDGET` (2^25) values, then coarsened: ~14 bytes a shard-second kept (10,000 shards
+ *   for 3,600 s, 33,554,432 values at the budget: 618 MB measured), and the garbage a second's
+ *   engine work leaves until V8 collects it, ~26 bytes a shard-second for the first 6,000,000
+ *   (V8 then collects it rather than grow the heap further);
+ * - the result's per-shard series: every shard at most 360 points (`COARSE_POINTS`), as numbers
+ *   and as JSON: ~22 bytes a point;
+ * - per shard, its state in the engine (queues, credits, one entry per consumer of the arrival
+ *   history, src/engine/arrival-history.ts): ~1 KB a shard and reader.
+ *
+ * Fitted: 10,000 shards for 600 s, 6,000,000 shard-seconds and 3,600,000 points, measured 461 MB,
+ * estimated 130 + 14 × 600 × 96 B (0.8) + 6,000,000 × (14 + 26) B (240) + 3,600,000 × 22 B (79)
+ * + 10,000 × 2 × 1 KB (20) = 470 MB; 50,000 shards for 60 s: measured 369 MB, estimated 130 + 0.1
+ * + 3,000,000 × 40 B (120) + 3,000,000 × 22 B (66) + 100 = 416 MB; 10,000 shards for 3,600 s:
+ * measured 618 MB, estimated 130 + 4.8 + 33,554,432 × 14 B (470) + 6,000,000 × 26 B (156) + 79 +
+ * 20 = 860 MB; 10,000 shards and 5 consumers for 60 s: measured 199 MB, estimated 227 MB. It errs
+ * high, so a run it lets start fits. Ticks cost time, not memory: a tick's state is overwritten
+ * by the next.
+ */
+export function estimateRunMemoryBytes(s: Scenario, durationSeconds: number): number {
+  const seconds = Math.ceil(durationSeconds);
+  const shards = Math.max(
+    s.stream.shards ?? 0,
+    ...s.events.map((e) => e.reshard.shards),
+    onDemandShards(s),
+    1,
+  );
+  const series = 12 + 2 * s.consumers.length + 2 * s.firehose.length;
+  const shardSeconds = Math.min(shards * seconds, SHARD_ROW_VALUES);
+  const garbageShardSeconds = Math.min(shards * seconds, RUN_MEMORY.garbageShardSeconds);
+  const shardPoints = shards * Math.min(seconds, SHARD_SERIES_POINTS);
+  return (
+    RUN_MEMORY.processBytes +
+    series * seconds * RUN_MEMORY.bytesPerSeriesValue +
+    shardSeconds * RUN_MEMORY.bytesPerShardSecond +
+    garbageShardSeconds * RUN_MEMORY.garbageBytesPerShardSecond +
+    shardPoints * RUN_MEMORY.bytesPerShardPoint +
+    shards * (1 + s.consumers.length) * RUN_MEMORY.bytesPerShardReader
+  );
+}
+
+/** The figures of {@link estimateRunMemoryBytes}, fitted to measured peak RSS. */
+export const RUN_MEMORY = {
+  processBytes: 130e6,
+  bytesPerSeriesValue: 96,
+  bytesPerShardSecond: 14,
+  garbageBytesPerShardSecond: 26,
+  garbageShardSeconds: 6_000_000,
+  bytesPerShardPoint: 22,
+  bytesPerShardReader: 1_000,
+} as const;
+
+/** `SHARD_ROW_BUDGET` (src/result/shard-rows.ts): the shard rows hold at most 2^25 values. */
+const SHARD_ROW_VALUES = 2 ** 25;
+/** `COARSE_POINTS` (src/result/recorder.ts): each shard's series in the result has at most 360 points. */
+const SHARD_SERIES_POINTS = 360;
+
+/**
+ * A sentence for a run whose estimated memory is above `availableBytes` (what the machine and
+ * V8 allow, less a margin: the caller's), or undefined when it fits.
+ */
+export function runMemoryProblem(
+  s: Scenario,
+  durationSeconds: number,
+  availableBytes: number,
+): string | undefined {
+  const estimate = estimateRunMemoryBytes(s, durationSeconds);
+  if (estimate <= availableBytes) return undefined;
+  const shards = Math.max(
+    s.stream.shards ?? 0,
+    ...s.events.map((e) => e.reshard.shards),
+    onDemandShards(s),
+    1,
+  );
+  return `a run of ${formatSeconds(durationSeconds)} with up to ${formatNumber(shards)} shards needs about ${formatBytes(estimate)} of memory, above the ${formatBytes(availableBytes)} this machine allows (the smaller of its memory and V8's heap limit, less a quarter for the rest)`;
+}

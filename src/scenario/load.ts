@@ -9,11 +9,13 @@ import { suggest } from '../suggest.js';
 import { BOUNDS } from './bounds.js';
 import { excerpt } from './excerpt.js';
 import type { ScenarioIssue } from './issues.js';
+import { textSizeProblem } from './limits.js';
 import { nestingProblem } from './nesting.js';
 import { applyOverrides, overrideAt, overrideFile, parseOverrides } from './overrides.js';
 import { plainDurationIssues } from './plain-durations.js';
 import { dependsOnRepair, salvage, toDocument } from './salvage.js';
 import { type Scenario, scenarioSchema } from './schema.js';
+import { scanTraceLine } from './trace-line.js';
 import { plural } from './units.js';
 
 export type DocPath = readonly (string | number)[];
@@ -44,6 +46,9 @@ export interface LoadedScenario {
 
 /** Parses and validates scenario text. Throws `InvalidInputError` with every problem found. */
 export function parseScenario(text: string, file: string, options: LoadOptions = {}): LoadedScenario {
+  // Refused before anything is parsed: parsing's time and memory grow with the text (issue 15).
+  const large = textSizeProblem(text, file);
+  if (large !== undefined) throw new InvalidInputError([large], `${file} is too large`);
   // Refused before the document is built: building it recurses once per level.
   const deep = nestingProblem(text, file);
   if (deep !== undefined) throw new InvalidInputError([deep], `${file} cannot be parsed`);
@@ -164,8 +169,6 @@ function issueToProblem(issue: ScenarioIssue, locate: (path: DocPath) => SourceL
 // ---------------------------------------------------------------------------------------------
 // Traces
 
-const TRACE_LINE = /^\s*([0-9.eE+-]+)\s*[,;\t ]\s*([0-9.eE+-]+)\s*$/;
-
 /** Reads the CSV of every `trace` profile into its `points`. */
 function loadTraces(
   scenario: Scenario,
@@ -216,13 +219,13 @@ export function parseTraceCsv(text: string, name: string): [number, number][] | 
   for (let n = 0; n < lines.length; n++) {
     const line = lines[n]!.trim();
     if (line === '' || line.startsWith('#')) continue;
-    const m = TRACE_LINE.exec(line);
+    const m = scanTraceLine(line);
     if (!m) {
       if (points.length === 0 && /[A-Za-z]/.test(line)) continue; // header
       return `${name}:${n + 1}: expected "seconds,recordsPerSecond", found ${excerpt(line)}`;
     }
-    const t = Number(m[1]);
-    const r = Number(m[2]);
+    const t = Number(m[0]);
+    const r = Number(m[1]);
     if (!Number.isFinite(t) || !Number.isFinite(r) || t < 0 || r < 0) {
       return `${name}:${n + 1}: expected non-negative numbers, found ${excerpt(line)}`;
     }

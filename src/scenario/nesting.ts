@@ -18,7 +18,15 @@ export const MAX_NESTING_DEPTH = 64;
 /** A problem for a document nested deeper than `MAX_NESTING_DEPTH`, located at the first such collection. */
 export function nestingProblem(text: string, file: string): Problem | undefined {
   const stack: { token: CST.Token; depth: number }[] = [];
-  for (const token of new Parser().parse(text)) stack.push({ token, depth: 0 });
+  try {
+    for (const token of new Parser().parse(text)) stack.push({ token, depth: 0 });
+  } catch (error) {
+    // yaml's parser itself recurses once per block collection it opens inside an unclosed flow
+    // collection: `[` before 5,000 block list items overflowed the stack (exit 70, found by the
+    // fuzz test, issue 15). Only that is input; anything else is a bug.
+    if (!(error instanceof RangeError)) throw error;
+    return tooDeepToParse(text, file);
+  }
   while (stack.length > 0) {
     const { token, depth } = stack.pop()!;
     const children: (CST.Token | undefined)[] = [];
@@ -43,6 +51,21 @@ export function nestingProblem(text: string, file: string): Problem | undefined 
     for (const child of children) if (child !== undefined) stack.push({ token: child, depth: level });
   }
   return undefined;
+}
+
+/**
+ * The problem for text the parser could not follow: located at the first `[` or `{` that opens a
+ * line's content, the usual culprit (an unclosed flow collection swallowing the block that
+ * follows), else at the first line.
+ */
+function tooDeepToParse(text: string, file: string): Problem {
+  const opener = /^[ \t]*(?:-[ \t]+)?[[{]|:[ \t]+[[{]/m.exec(text);
+  const offset = opener === null ? 0 : opener.index + opener[0].length - 1;
+  return {
+    ...problemAt(text, file, offset),
+    message:
+      'mappings and lists nest too deep for the YAML parser from here: an unclosed [ or { takes everything after it in',
+  };
 }
 
 function problemAt(text: string, file: string, offset: number): Problem {

@@ -3,6 +3,7 @@
  * its record sizes, its partition keys, and the producer itself (destination, batching, retries).
  */
 import { z } from 'zod';
+import { LIST_BOUNDS, listBoundError } from './limits.js';
 import { duration, name, positiveInt, rate, size } from './schema-quantities.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -19,7 +20,10 @@ const rampProfile = z.strictObject({
 const stepProfile = z.strictObject({
   profile: z.literal('step'),
   initial: rate.describe('The rate before the first step.'),
-  steps: z.array(z.strictObject({ at: duration, rate })).min(1),
+  steps: z
+    .array(z.strictObject({ at: duration, rate }))
+    .min(1)
+    .max(LIST_BOUNDS.steps.max, { error: listBoundError(LIST_BOUNDS.steps) }),
 });
 const spikeProfile = z.strictObject({
   profile: z.literal('spike'),
@@ -45,6 +49,7 @@ const traceProfile = z.strictObject({
     ),
   points: z
     .array(z.tuple([z.number().nonnegative(), z.number().nonnegative()]))
+    .max(LIST_BOUNDS.points.max, { error: listBoundError(LIST_BOUNDS.points) })
     .optional()
     .describe("The trace's points, `[seconds, recordsPerSecond]`, sorted by time (filled from `file`)."),
   scale: z.number().positive().default(1).describe('Multiplies every rate of the trace.'),
@@ -85,7 +90,10 @@ const lognormalSize = z.strictObject({
 });
 const weightedSize = z.strictObject({
   dist: z.literal('weighted'),
-  sizes: z.array(z.strictObject({ size: recordBytes, weight: z.number().positive() })).min(1),
+  sizes: z
+    .array(z.strictObject({ size: recordBytes, weight: z.number().positive() }))
+    .min(1)
+    .max(LIST_BOUNDS.weightedSizes.max, { error: listBoundError(LIST_BOUNDS.weightedSizes) }),
 });
 
 /** A record-size distribution, or a plain size as shorthand for a fixed one. */
@@ -146,7 +154,8 @@ const weightedKeys = z.strictObject({
           ),
       }),
     )
-    .min(1),
+    .min(1)
+    .max(LIST_BOUNDS.weightedKeys.max, { error: listBoundError(LIST_BOUNDS.weightedKeys) }),
 });
 const uniqueKeys = z.strictObject({
   dist: z.literal('unique'),

@@ -9,6 +9,7 @@
  * maximum, EFO consumers per stream, Firehose buffer ranges) live in `src/aws/checks.ts`.
  */
 import { z } from 'zod';
+import { LIST_BOUNDS, listBoundError } from './limits.js';
 import { producer } from './schema-producer.js';
 import { byteRate, duration, name, positiveInt, recordRate, size } from './schema-quantities.js';
 
@@ -187,10 +188,23 @@ export const scenarioSchema = z
     producers: z
       .array(producer)
       .min(1, { error: 'a scenario needs at least one producer' })
+      .max(LIST_BOUNDS.producers.max, { error: listBoundError(LIST_BOUNDS.producers) })
       .describe('Who writes, how fast, how big, with which partition keys.'),
-    consumers: z.array(consumer).default([]).describe('Consumer applications reading the stream.'),
-    firehose: z.array(firehose).default([]).describe('Firehose delivery streams.'),
-    events: z.array(event).default([]).describe('Things that happen during the run, in time order.'),
+    consumers: z
+      .array(consumer)
+      .max(LIST_BOUNDS.consumers.max, { error: listBoundError(LIST_BOUNDS.consumers) })
+      .default([])
+      .describe('Consumer applications reading the stream.'),
+    firehose: z
+      .array(firehose)
+      .max(LIST_BOUNDS.firehose.max, { error: listBoundError(LIST_BOUNDS.firehose) })
+      .default([])
+      .describe('Firehose delivery streams.'),
+    events: z
+      .array(event)
+      .max(LIST_BOUNDS.events.max, { error: listBoundError(LIST_BOUNDS.events) })
+      .default([])
+      .describe('Things that happen during the run, in time order.'),
     engine: engine
       .prefault({})
       .describe('Settings of the built-in engine model (`shardcast run --target model`).'),
@@ -201,6 +215,7 @@ export const scenarioSchema = z
       .describe('Price overrides by name (see `shardcast facts`), in USD.'),
     gates: z
       .array(z.string())
+      .max(LIST_BOUNDS.gates.max, { error: listBoundError(LIST_BOUNDS.gates) })
       .default([])
       .describe('Gate expressions over plan and run metrics, e.g. `cost.monthly.provisioned < 1500`.'),
   })

@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { createSimulation, type SteppedSimulation } from '../engine/simulate.js';
 import { ExitCode, RunAbortedError, ShardcastError } from '../errors.js';
 import type { RunResult } from '../result/types.js';
-import { runWorkProblem } from '../scenario/bounds.js';
+import { runMemoryProblem, runWorkProblem } from '../scenario/bounds.js';
 import { formatSeconds } from '../scenario/units.js';
+import { availableMemoryBytes } from './memory.js';
 import type { Target, TargetContext } from './target.js';
 
 type ModelOptions = Record<string, never>;
@@ -36,6 +37,16 @@ export const modelTarget: Target<ModelOptions> = {
         work,
         ExitCode.invalidInput,
         'run a shorter --duration (the plan covers the whole scenario), a longer engine.tick, or fewer shards',
+      );
+    }
+    // Then its memory, before the engine allocates any of it.
+    const memory = runMemoryProblem(scenario, durationSeconds, availableMemoryBytes());
+    if (memory !== undefined) {
+      throw new ShardcastError(
+        'usage',
+        memory,
+        ExitCode.invalidInput,
+        'run a shorter --duration (the plan covers the whole scenario) or fewer shards; the per-shard series grow with shards × seconds',
       );
     }
   },

@@ -5,8 +5,11 @@
  *
  * Scenarios are written line by line: the array index + 1 is the line number in the expected output.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { run } from '../helpers/fake-io.js';
+import { parse, stringify } from 'yaml';
+import { REPO_ROOT, run } from '../helpers/fake-io.js';
 
 const lines = (...text: string[]): string => `${text.join('\n')}\n`;
 
@@ -141,8 +144,9 @@ const CASES: Case[] = [
   {
     kind: 'deeply nested block mappings',
     // Line 6 is `x:`, line 6 + k holds the mapping of level k + 1 at column 2k + 1; level 65 is on
-    // line 6 + 64 = 70, column 129.
-    text: `${scenario('2', '1k/s')}x:\n${Array.from({ length: 3000 }, (_, i) => `${'  '.repeat(i + 1)}a:\n`).join('')}`,
+    // line 6 + 64 = 70, column 129. 1,000 levels are 2 × (1 + … + 1,000) ≈ 1 MB of indentation,
+    // inside the 2 MiB a scenario may be (3,000 were 9 MB, now refused for their size).
+    text: `${scenario('2', '1k/s')}x:\n${Array.from({ length: 1000 }, (_, i) => `${'  '.repeat(i + 1)}a:\n`).join('')}`,
     problem:
       'hostile.yaml:70:129: (document): mappings and lists nest more than 64 levels deep here; a scenario nests at most about 6 (expected at most 64 levels of nesting)',
   },
@@ -163,6 +167,26 @@ describe('hostile input: a located input error naming the bound, quickly', () =>
       });
     }
   }
+
+  it('an unclosed [ before a long block list is exit 2 at the [, not a stack overflow', async () => {
+    // The fuzz test's case (issue 15): fanout-analytics.yaml with its name replaced by 5,001
+    // weighted keys (the first null) and a `[` before it all. yaml's own parser recursed once per
+    // block item inside the unclosed `[` and overflowed the stack: exit 70.
+    const tree = parse(readFileSync(join(REPO_ROOT, 'scenarios/fanout-analytics.yaml'), 'utf8'));
+    const keys: unknown[] = Array.from({ length: 5001 }, (_, i) => ({ key: `k${i}`, weight: 1 + (i % 5) }));
+    keys[0] = null;
+    tree.name = { dist: 'weighted', keys };
+    for (const command of ['validate', 'plan']) {
+      const result = await run([command, 'hostile.yaml'], {
+        'hostile.yaml': `[${stringify(tree, { lineWidth: 0 })}`,
+      });
+      expect(result.stderr).not.toContain('internal error');
+      expect(result.stderr.split('\n')).toContain(
+        '  hostile.yaml:1:1: (document): mappings and lists nest too deep for the YAML parser from here: an unclosed [ or { takes everything after it in (expected at most 64 levels of nesting)',
+      );
+      expect(result.code).toBe(2);
+    }
+  });
 
   it('run refuses a year-long retry delay before simulating anything', async () => {
     const result = await run(['run', 'hostile.yaml', '--quiet', '--no-html', '--out', 'out'], {
