@@ -7,15 +7,23 @@
  * thread (placement does not depend on the shard count: any even count's shares come from the
  * one hash order, src/keys/placement.ts), so a sweep over shard counts hashes its keys once.
  */
-import { formatProblem, InvalidInputError, ShardcastError } from '../errors.js';
+import {
+  type CleanupReport,
+  formatProblem,
+  InvalidInputError,
+  RunAbortedError,
+  ShardcastError,
+} from '../errors.js';
 import type { GateVerdict } from '../gates/evaluate.js';
 import { parseCliGates } from '../gates/validate.js';
 import type { PlacedKeys } from '../keys/placement.js';
 import { placeKeys } from '../keys/placement.js';
 import { absentMetrics, knownMetrics, loadScenarioText } from '../load.js';
 import { runScenario } from '../run/pipeline.js';
+import type { LocateOption } from '../run/target-inputs.js';
 import type { Scenario } from '../scenario/schema.js';
 import { modelTarget } from '../targets/model.js';
+import type { Target, TargetInteraction } from '../targets/target.js';
 import type { GateOutcome, GridPoint, PassRule, PointOutcome, PointRunner, SeedRun } from './types.js';
 
 /** What every point of one search shares: the scenario file, the extra gates, the duration, the rule. */
@@ -91,8 +99,29 @@ export function loadPoint(job: SearchJob, point: GridPoint): Scenario {
   return scaleLoad(loaded.scenario, point.load ?? 1);
 }
 
-/** Runs `point` with every seed of the job's rule, in this thread. */
-export async function evaluatePoint(job: SearchJob, point: GridPoint): Promise<PointOutcome> {
+/**
+ * Where a point runs when it is not the model (`--target aws|http`): the target, its options as
+ * the flags gave them, the user, and the search's stop. Only in this thread: a target's options,
+ * its interaction and its signal do not cross to a worker.
+ */
+export interface PointTarget {
+  target: Target<unknown>;
+  /** The target's options as given (its schema checks them at each run). */
+  targetOptions: unknown;
+  locateOption?: LocateOption | undefined;
+  interaction?: TargetInteraction | undefined;
+  /** Stops the point under way: its target stops, cleans up, and the run rejects (`RunAbortedError`). */
+  signal?: AbortSignal | undefined;
+  /** What the target's cleanup did after each run. */
+  onCleanup?: ((report: CleanupReport) => void) | undefined;
+}
+
+/** Runs `point` with every seed of the job's rule, in this thread, on the model or on `on`'s target. */
+export async function evaluatePoint(
+  job: SearchJob,
+  point: GridPoint,
+  on?: PointTarget,
+): Promise<PointOutcome> {
   let scenario: Scenario;
   try {
     scenario = loadPoint(job, point);
@@ -100,14 +129,28 @@ export async function evaluatePoint(job: SearchJob, point: GridPoint): Promise<P
     return failedPoint(point, error);
   }
   const absent = absentMetrics(scenario);
-  const gates = parseCliGates(job.gates, knownMetrics(scenario), absent);
+  const gates = parseCliGates(
+    job.gates,
+    knownMetrics(scenario),
+    absent,
+    on?.target.ownMetrics?.(scenario) ?? [],
+  );
   const first = job.seed ?? scenario.seed;
   const runs: SeedRun[] = [];
   for (let i = 0; i < job.rule.seeds; i++) {
     const seed = first + i;
     const started = performance.now();
     try {
-      const outcome = await runScenario(scenario, modelTarget, {
+      const outcome = await runScenario(scenario, on?.target ?? modelTarget, {
+        ...(on === undefined
+          ? {}
+          : {
+              targetOptions: on.targetOptions,
+              locateOption: on.locateOption,
+              interaction: on.interaction,
+              signal: on.signal,
+              onCleanup: on.onCleanup,
+            }),
         seed,
         durationSeconds: job.durationSeconds,
         gates,
@@ -125,6 +168,8 @@ export async function evaluatePoint(job: SearchJob, point: GridPoint): Promise<P
         wallSeconds: (performance.now() - started) / 1000,
       });
     } catch (error) {
+      // A stopped search is not a point that failed: the caller stops with it.
+      if (error instanceof RunAbortedError) throw error;
       return failedPoint(point, error);
     }
   }
