@@ -171,6 +171,58 @@ describe('sweep --target aws, against serve', () => {
   }, 120_000);
 });
 
+describe('Ctrl-C in a sweep against serve', () => {
+  it('stops the point under way, runs its cleanup, writes the points done and exits 130', async () => {
+    const dir = join(out.path, 'stopped');
+    const io = new SignalIo({ files: FILES, writeToDisk: true });
+    const running = main(
+      [
+        'sweep',
+        'tiny.yaml',
+        '--vary',
+        'stream.shards=1,2,3',
+        '--target',
+        'aws',
+        '--endpoint',
+        server.endpoint,
+        '--drain',
+        '2s',
+        '--out',
+        dir,
+        '--quiet',
+      ],
+      io,
+    );
+    // SIGINT a second after point 1's stream exists: point 0 is done, point 1 under way, point 2 never starts.
+    let sent = false;
+    const poll = setInterval(() => {
+      if (!/point 1 \(stream\.shards=2\): created stream/.test(io.err)) return;
+      clearInterval(poll);
+      setTimeout(() => {
+        sent = true;
+        io.send('SIGINT');
+      }, 1_000);
+    }, 50);
+    const code = await running;
+    clearInterval(poll);
+    expect(sent).toBe(true);
+    expect(io.err).not.toMatch(/internal error|\n\s+at /);
+    expect(code).toBe(ExitCode.interrupted);
+    expect(io.err).toContain('SIGINT: stopping the sweep, the point under way cleaning up');
+    // Point 1's cleanup ran before the sweep ended: its stream was deleted, point 2 never created one.
+    expect(io.err).toMatch(/point 1 \(stream\.shards=2\): cleanup: deleted stream shardcast-tiny-sweep-/);
+    expect(io.err).not.toContain('point 2 (stream.shards=3): created stream');
+    const table = JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8')) as SearchTable;
+    expect(table.header.partial).toEqual({ pointsDone: 1, pointsTotal: 3 });
+    expect(table.points.map((p) => p.point.index)).toEqual([0]);
+    expect(await serveHoldsAfter(server.endpoint)).toEqual({
+      streams: [],
+      consumers: [],
+      deliveryStreams: [],
+    });
+  }, 120_000);
+});
+
 describe('sweep --target aws, against AWS, without --yes', () => {
   const AWS = ['--target', 'aws', '--endpoint', 'https://kinesis.us-east-1.amazonaws.com'];
 
