@@ -9,6 +9,7 @@
  */
 import {
   type CleanupReport,
+  ExitCode,
   formatProblem,
   InvalidInputError,
   RunAbortedError,
@@ -114,6 +115,11 @@ export interface PointTarget {
   signal?: AbortSignal | undefined;
   /** What the target's cleanup did after each run. */
   onCleanup?: ((report: CleanupReport) => void) | undefined;
+  /**
+   * A run the target itself failed (exit 3: the endpoint down, the credentials refused): the point
+   * is listed with the reason as any point that could not run, and the caller told, to exit 3.
+   */
+  onTargetFailure?: ((error: ShardcastError) => void) | undefined;
 }
 
 /** Runs `point` with every seed of the job's rule, in this thread, on the model or on `on`'s target. */
@@ -170,6 +176,8 @@ export async function evaluatePoint(
     } catch (error) {
       // A stopped search is not a point that failed: the caller stops with it.
       if (error instanceof RunAbortedError) throw error;
+      if (error instanceof ShardcastError && error.exitCode === ExitCode.targetFailed)
+        on?.onTargetFailure?.(error);
       return failedPoint(point, error);
     }
   }

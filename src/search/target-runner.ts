@@ -22,10 +22,14 @@ export interface TargetRunnerOptions extends Omit<PointTarget, 'interaction' | '
   interaction: TargetInteraction;
 }
 
-/** A point's run in a target that cleaned up badly: what it created may still exist. */
+/** The runner, with what went wrong in the target itself (the sweep then exits 3). */
 export interface TargetRunner extends PointRunner {
-  /** Points whose cleanup failed, described (`point 1 (stream.shards=4)`). */
-  readonly cleanupFailures: readonly string[];
+  /**
+   * One line per point the target failed (`point 1 (stream.shards=4): cleanup failed: …`): a
+   * cleanup that failed leaves what it created (and its bill); a run the target failed (the
+   * endpoint down) is listed in the table as a point that could not run.
+   */
+  readonly failures: readonly string[];
 }
 
 /**
@@ -35,11 +39,11 @@ export interface TargetRunner extends PointRunner {
  */
 export function targetRunner(job: SearchJob, options: TargetRunnerOptions): TargetRunner {
   const { interaction, ...on } = options;
-  const cleanupFailures: string[] = [];
+  const failures: string[] = [];
   let current: Promise<unknown> = Promise.resolve();
   return {
     size: 1,
-    cleanupFailures,
+    failures,
     run: (point: GridPoint): Promise<PointOutcome> => {
       const label = describePoint(point);
       const pointInteraction: TargetInteraction = {
@@ -55,13 +59,14 @@ export function targetRunner(job: SearchJob, options: TargetRunnerOptions): Targ
           onCleanup: (report) => {
             if (report.ok) for (const line of report.lines) interaction.print(`${label}: cleanup: ${line}`);
             else {
-              cleanupFailures.push(describePoint(point));
               const why = report.error instanceof Error ? report.error.message : String(report.error);
+              failures.push(`${label}: cleanup failed: ${why}`);
               interaction.print(
                 `${label}: cleanup failed: ${why} (what the target created may still exist, and cost money: remove it by hand)`,
               );
             }
           },
+          onTargetFailure: (error) => failures.push(`${label}: ${error.message}`),
         }),
       );
       // The next point waits for this one, its cleanup included, whether it ran or failed.

@@ -159,7 +159,7 @@ export async function commandSweep(
   });
   // The workers start loading their modules while this thread checks every point below; a real
   // target's points run in this thread, one at a time, once the whole sweep is confirmed.
-  const runner: PointRunner & { cleanupFailures?: readonly string[] } = chosen.real
+  const runner: PointRunner & { failures?: readonly string[] } = chosen.real
     ? targetRunner(job, {
         target: chosen.target,
         targetOptions: chosen.given.options,
@@ -252,10 +252,10 @@ export async function commandSweep(
     );
     return ExitCode.interrupted;
   }
-  // What a point created may still exist (and cost money): the target's failure, as `run` says it.
-  if (runner.cleanupFailures !== undefined && runner.cleanupFailures.length > 0) {
+  // The target failed a point (its endpoint, its cleanup: what it created may still exist): exit 3, as `run` would.
+  if (runner.failures !== undefined && runner.failures.length > 0) {
     io.stderr(
-      `cleanup failed after ${runner.cleanupFailures.join(', ')}: what the ${chosen.target.name} target created may still exist; remove it by hand\n`,
+      `the ${chosen.target.name} target failed ${plural(runner.failures.length, 'time')}:\n${runner.failures.map((f) => `  ${f}\n`).join('')}`,
     );
     return ExitCode.targetFailed;
   }

@@ -171,6 +171,39 @@ describe('sweep --target aws, against serve', () => {
   }, 120_000);
 });
 
+describe('a sweep whose endpoint is down', () => {
+  it('lists every point as not run, with the target reason, writes the table and exits 3', async () => {
+    // A port that was just free on 127.0.0.1: nothing listens there.
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as net.AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const dir = join(out.path, 'down');
+    const { code, io } = await sweep([
+      'tiny.yaml',
+      '--vary',
+      'stream.shards=1,2',
+      '--target',
+      'aws',
+      '--endpoint',
+      `http://127.0.0.1:${port}`,
+      '--out',
+      dir,
+    ]);
+    expect(io.err).not.toMatch(/internal error|\n\s+at /);
+    expect(code).toBe(ExitCode.targetFailed);
+    expect(io.err).toMatch(
+      /the aws target failed 2 times:\n {2}point 0 \(stream\.shards=1\): .+\n {2}point 1 \(stream\.shards=2\): /,
+    );
+    const table = JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8')) as SearchTable;
+    expect(table.points.map((p) => [p.point.index, p.runs.length, p.passed])).toEqual([
+      [0, 0, false],
+      [1, 0, false],
+    ]);
+    for (const p of table.points) expect(p.error).toBeTruthy();
+  }, 120_000);
+});
+
 describe('Ctrl-C in a sweep against serve', () => {
   it('stops the point under way, runs its cleanup, writes the points done and exits 130', async () => {
     const dir = join(out.path, 'stopped');
