@@ -98,9 +98,8 @@ export async function guardSearchCost<Options>(
   seeds: number,
   interaction: TargetInteraction,
 ): Promise<void> {
-  if (cost === undefined) return;
-  for (const line of searchCostLines(cost, seeds)) interaction.print(line);
-  if (cost.limitUsd !== undefined && cost.totalUsd > cost.limitUsd) {
+  if (cost !== undefined) for (const line of searchCostLines(cost, seeds)) interaction.print(line);
+  if (cost?.limitUsd !== undefined && cost.totalUsd > cost.limitUsd) {
     throw new ShardcastError(
       'cost',
       `the search's estimated cost, ${formatUsd(cost.totalUsd)} for ${plural(cost.runs, 'run')}, is above --max-cost ${formatUsd(cost.limitUsd)}, which applies to the whole search; nothing was created`,
@@ -108,8 +107,12 @@ export async function guardSearchCost<Options>(
       REFUSAL_HINT,
     );
   }
+  // Asked even when the target cannot price a run: the points would not ask again.
   if (target.needsConfirmation?.(options) !== true) return;
-  const what = `${plural(cost.runs, 'run')} against the ${target.name} target, each creating resources, for about ${formatUsd(cost.totalUsd)} in all`;
+  const what =
+    cost === undefined
+      ? `runs against the ${target.name} target, each creating resources`
+      : `${plural(cost.runs, 'run')} against the ${target.name} target, each creating resources, for about ${formatUsd(cost.totalUsd)} in all`;
   if (!interaction.interactive) {
     throw new ShardcastError(
       'usage',

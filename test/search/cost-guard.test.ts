@@ -113,6 +113,22 @@ describe('the whole search guarded', () => {
     });
   });
 
+  it('still asks when the target needs a yes but cannot price a run: the points will not ask again', async () => {
+    const { estimateCost: _, ...unpriced } = PRICED;
+    const options = { ask: true, limit: 10 };
+    const nobody = user(false, false);
+    await expect(
+      guardSearchCost(
+        unpriced,
+        options,
+        searchCost(job(1), POINTS, unpriced, options),
+        1,
+        nobody.interaction,
+      ),
+    ).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining('--yes') });
+    expect(nobody.printed).toEqual([]);
+  });
+
   it('goes on without a question when the target needs none (a local endpoint, --yes)', async () => {
     const options = { ask: false, limit: 10 };
     const u = user(false, false);
