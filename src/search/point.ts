@@ -1,6 +1,7 @@
 /**
  * One point of a search, in this thread: the scenario loaded with the point's overrides (and its
- * load multiplier), planned and run on the model with each seed, its gates evaluated. The worker
+ * load multiplier), planned and run with each seed on the model (or on a real target: `PointTarget`),
+ * its gates evaluated. The worker
  * threads (`pool.ts`) call this; so do tests.
  *
  * Keys are placed once per distinct key distribution and reused by every later point of this

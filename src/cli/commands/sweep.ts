@@ -279,7 +279,7 @@ export function renderSweep(table: SearchTable, where: string): string {
   const seeds = table.rule.seeds;
   const h = table.header;
   const out: string[] = [
-    `Sweep of ${table.scenario.name}: ${h.partial === undefined ? plural(table.points.length, 'point') : `${h.partial.pointsDone} of ${plural(h.partial.pointsTotal, 'point')} (interrupted)`} (${table.axes.map((a) => `${a.path} × ${a.values.length}`).join(', ')}), ${plural(seeds, 'seed')} each${seeds > 1 && table.rule.share < 1 ? ` (${formatPercent(table.rule.share)} must pass)` : ''}, ${formatSeconds(h.durationSeconds)} simulated per run, ${plural(h.parallel, 'worker')}, in ${formatSeconds(h.wallSeconds)}`,
+    `Sweep of ${table.scenario.name}: ${h.partial === undefined ? plural(table.points.length, 'point') : `${h.partial.pointsDone} of ${plural(h.partial.pointsTotal, 'point')} (interrupted)`} (${table.axes.map((a) => `${a.path} × ${a.values.length}`).join(', ')}), ${plural(seeds, 'seed')} each${seeds > 1 && table.rule.share < 1 ? ` (${formatPercent(table.rule.share)} must pass)` : ''}, ${formatSeconds(h.durationSeconds)} ${h.target === undefined ? 'simulated ' : ''}per run, ${h.target === undefined ? plural(h.parallel, 'worker') : `one at a time on the ${h.target} target`}, in ${formatSeconds(h.wallSeconds)}`,
     '',
   ];
   const header = [

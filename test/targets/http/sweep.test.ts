@@ -56,6 +56,9 @@ describe('sweep --target http', () => {
     );
     expect(io.err).not.toMatch(/internal error|\n\s+at /);
     expect(code).toBe(0);
+    expect(io.out).toMatch(
+      /^Sweep of front: 2 points \(producers\[0\]\.rate × 2\), 1 seed each, 2 s per run, one at a time on the http target, in /,
+    );
     // Nothing to price: no estimate, no question.
     expect(io.err).not.toContain('estimated cost');
     const table = JSON.parse(readFileSync(join(root, 'out', 'sweep.json'), 'utf8')) as SearchTable;
