@@ -181,7 +181,7 @@ function buildParser(
     .command(findCommand(io, setExit))
     .command(serveCommand(io, setExit, services))
     .command(cleanupCommand(io, setExit))
-    .command(sweepCommand(io, setExit))
+    .command(sweepCommand(io, setExit, targets))
     .demandCommand(
       1,
       'name a command: plan, run, sweep, find, report, compare, validate, schema, targets, facts, serve or cleanup',

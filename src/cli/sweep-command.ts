@@ -1,10 +1,13 @@
 /** The yargs definition of `shardcast sweep`: its arguments, options and help, and its handler. */
 import type { Argv, CommandModule } from 'yargs';
+import { TARGETS } from '../targets/index.js';
+import type { TargetRegistry } from '../targets/target.js';
 import { ALLOW_PATH_OPTION, allowPaths } from './allow-path.js';
 import { lastGiven } from './args.js';
 import { SET_OPTION } from './command-modules.js';
 import { commandSweep } from './commands/sweep.js';
 import type { Io } from './io.js';
+import { givenTargetFlags, withTargetFlags } from './target-flags.js';
 
 /**
  * `--vary stream.shards=8..64 step 8` unquoted reaches yargs as three values of the array option
@@ -23,8 +26,25 @@ export function joinSteps(values: readonly string[]): string[] {
   return out;
 }
 
-function builder(y: Argv) {
-  return y
+/** sweep's own options: a target flag of the same name would be read as sweep's (withTargetFlags refuses it). */
+const SWEEP_OPTIONS = [
+  'vary',
+  'set',
+  'allow-path',
+  'gate',
+  'target',
+  'duration',
+  'seed',
+  'seeds',
+  'pass-share',
+  'parallel',
+  'out',
+  'json',
+  'quiet',
+];
+
+function builder(y: Argv, targets: TargetRegistry) {
+  return withTargetFlags(y, targets, SWEEP_OPTIONS)
     .positional('file', { type: 'string', demandOption: true, describe: 'scenario file (YAML or JSON)' })
     .option('vary', {
       type: 'string',
@@ -46,7 +66,7 @@ function builder(y: Argv) {
       type: 'string',
       coerce: lastGiven<string>,
       default: 'model',
-      describe: 'where the points run: the model (the only target a sweep runs on in this release)',
+      describe: `where the points run: ${[...targets.keys()].join(', ')} (a target other than the model runs one point at a time, the whole sweep's cost guarded at once)`,
     })
     .option('duration', {
       type: 'string',
@@ -92,30 +112,36 @@ function builder(y: Argv) {
 export function sweepCommand(
   io: Io,
   setExit: (code: number) => void,
+  targets: TargetRegistry = TARGETS,
 ): CommandModule<object, ReturnType<typeof builder> extends Argv<infer U> ? U : never> {
   return {
     command: 'sweep <file>',
     describe:
-      'Run a scenario on the model over a grid of --set values (--vary), each point planned, run and gated; write one table of every point (sweep.json, sweep.csv)',
-    builder,
+      'Run a scenario (on the model, or --target aws|http) over a grid of --set values (--vary), each point planned, run and gated; write one table of every point (sweep.json, sweep.csv)',
+    builder: (y) => builder(y, targets),
     handler: async (args) =>
       setExit(
-        await commandSweep(io, {
-          file: args.file,
-          vary: joinSteps(args.vary.map(String)),
-          set: args.set.map(String),
-          gate: args.gate.map(String),
-          allowPath: allowPaths(args['allow-path']),
-          target: args.target,
-          duration: args.duration,
-          seed: args.seed,
-          seeds: args.seeds,
-          passShare: args['pass-share'],
-          parallel: args.parallel,
-          out: args.out,
-          json: args.json,
-          quiet: args.quiet,
-        }),
+        await commandSweep(
+          io,
+          {
+            file: args.file,
+            vary: joinSteps(args.vary.map(String)),
+            set: args.set.map(String),
+            gate: args.gate.map(String),
+            allowPath: allowPaths(args['allow-path']),
+            target: args.target,
+            targetFlags: givenTargetFlags(args, targets),
+            duration: args.duration,
+            seed: args.seed,
+            seeds: args.seeds,
+            passShare: args['pass-share'],
+            parallel: args.parallel,
+            out: args.out,
+            json: args.json,
+            quiet: args.quiet,
+          },
+          targets,
+        ),
       ),
   };
 }

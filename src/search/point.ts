@@ -1,21 +1,31 @@
 /**
  * One point of a search, in this thread: the scenario loaded with the point's overrides (and its
- * load multiplier), planned and run on the model with each seed, its gates evaluated. The worker
+ * load multiplier), planned and run with each seed on the model (or on a real target: `PointTarget`),
+ * its gates evaluated. The worker
  * threads (`pool.ts`) call this; so do tests.
  *
  * Keys are placed once per distinct key distribution and reused by every later point of this
  * thread (placement does not depend on the shard count: any even count's shares come from the
  * one hash order, src/keys/placement.ts), so a sweep over shard counts hashes its keys once.
  */
-import { formatProblem, InvalidInputError, ShardcastError } from '../errors.js';
+import {
+  type CleanupReport,
+  ExitCode,
+  formatProblem,
+  InvalidInputError,
+  RunAbortedError,
+  ShardcastError,
+} from '../errors.js';
 import type { GateVerdict } from '../gates/evaluate.js';
 import { parseCliGates } from '../gates/validate.js';
 import type { PlacedKeys } from '../keys/placement.js';
 import { placeKeys } from '../keys/placement.js';
 import { absentMetrics, knownMetrics, loadScenarioText } from '../load.js';
 import { runScenario } from '../run/pipeline.js';
+import type { LocateOption } from '../run/target-inputs.js';
 import type { Scenario } from '../scenario/schema.js';
 import { modelTarget } from '../targets/model.js';
+import type { Target, TargetInteraction } from '../targets/target.js';
 import type { GateOutcome, GridPoint, PassRule, PointOutcome, PointRunner, SeedRun } from './types.js';
 
 /** What every point of one search shares: the scenario file, the extra gates, the duration, the rule. */
@@ -91,8 +101,34 @@ export function loadPoint(job: SearchJob, point: GridPoint): Scenario {
   return scaleLoad(loaded.scenario, point.load ?? 1);
 }
 
-/** Runs `point` with every seed of the job's rule, in this thread. */
-export async function evaluatePoint(job: SearchJob, point: GridPoint): Promise<PointOutcome> {
+/**
+ * Where a point runs when it is not the model (`--target aws|http`): the target, its options as
+ * the flags gave them, the user, and the search's stop. Only in this thread: a target's options,
+ * its interaction and its signal do not cross to a worker.
+ */
+export interface PointTarget {
+  target: Target<unknown>;
+  /** The target's options as given (its schema checks them at each run). */
+  targetOptions: unknown;
+  locateOption?: LocateOption | undefined;
+  interaction?: TargetInteraction | undefined;
+  /** Stops the point under way: its target stops, cleans up, and the run rejects (`RunAbortedError`). */
+  signal?: AbortSignal | undefined;
+  /** What the target's cleanup did after each run. */
+  onCleanup?: ((report: CleanupReport) => void) | undefined;
+  /**
+   * A run the target itself failed (exit 3: the endpoint down, the credentials refused): the point
+   * is listed with the reason as any point that could not run, and the caller told, to exit 3.
+   */
+  onTargetFailure?: ((error: ShardcastError) => void) | undefined;
+}
+
+/** Runs `point` with every seed of the job's rule, in this thread, on the model or on `on`'s target. */
+export async function evaluatePoint(
+  job: SearchJob,
+  point: GridPoint,
+  on?: PointTarget,
+): Promise<PointOutcome> {
   let scenario: Scenario;
   try {
     scenario = loadPoint(job, point);
@@ -100,14 +136,28 @@ export async function evaluatePoint(job: SearchJob, point: GridPoint): Promise<P
     return failedPoint(point, error);
   }
   const absent = absentMetrics(scenario);
-  const gates = parseCliGates(job.gates, knownMetrics(scenario), absent);
+  const gates = parseCliGates(
+    job.gates,
+    knownMetrics(scenario),
+    absent,
+    on?.target.ownMetrics?.(scenario) ?? [],
+  );
   const first = job.seed ?? scenario.seed;
   const runs: SeedRun[] = [];
   for (let i = 0; i < job.rule.seeds; i++) {
     const seed = first + i;
     const started = performance.now();
     try {
-      const outcome = await runScenario(scenario, modelTarget, {
+      const outcome = await runScenario(scenario, on?.target ?? modelTarget, {
+        ...(on === undefined
+          ? {}
+          : {
+              targetOptions: on.targetOptions,
+              locateOption: on.locateOption,
+              interaction: on.interaction,
+              signal: on.signal,
+              onCleanup: on.onCleanup,
+            }),
         seed,
         durationSeconds: job.durationSeconds,
         gates,
@@ -125,6 +175,10 @@ export async function evaluatePoint(job: SearchJob, point: GridPoint): Promise<P
         wallSeconds: (performance.now() - started) / 1000,
       });
     } catch (error) {
+      // A stopped search is not a point that failed: the caller stops with it.
+      if (error instanceof RunAbortedError) throw error;
+      if (error instanceof ShardcastError && error.exitCode === ExitCode.targetFailed)
+        on?.onTargetFailure?.(error);
       return failedPoint(point, error);
     }
   }

@@ -8,6 +8,7 @@ import { parseCliGates } from '../gates/validate.js';
 import { absentMetrics, knownMetrics } from '../load.js';
 import { overrideFile } from '../scenario/overrides.js';
 import { modelTarget } from '../targets/model.js';
+import type { Target } from '../targets/target.js';
 import { SHARDCAST_VERSION } from '../version.js';
 import { describePoint, gridPoints, varyLocation } from './grid.js';
 import { loadPoint, type SearchJob } from './point.js';
@@ -27,6 +28,7 @@ export function checkPoints(
   axes: readonly Axis[],
   baseSet: readonly string[] = [],
   onChecked?: (checked: number, total: number) => void,
+  target: Target<unknown> = modelTarget,
 ): void {
   const points = gridPoints(axes, baseSet);
   const problems: Problem[] = [];
@@ -34,7 +36,7 @@ export function checkPoints(
   for (const point of points) {
     // A point's check is a few milliseconds (a scenario load): a large grid's takes a while.
     onChecked?.(point.index, points.length);
-    const problem = pointProblem(job, axes, point);
+    const problem = pointProblem(job, axes, point, target);
     if (problem === undefined) continue;
     failing += 1;
     if (problems.length < MAX_LISTED) problems.push(problem);
@@ -52,11 +54,21 @@ export function checkPoints(
     );
 }
 
-function pointProblem(job: SearchJob, axes: readonly Axis[], point: GridPoint): Problem | undefined {
+function pointProblem(
+  job: SearchJob,
+  axes: readonly Axis[],
+  point: GridPoint,
+  target: Target<unknown>,
+): Problem | undefined {
   try {
     const scenario = loadPoint(job, point);
-    modelTarget.checkRun?.(scenario, job.durationSeconds ?? scenario.duration);
-    parseCliGates(job.gates, knownMetrics(scenario), absentMetrics(scenario));
+    target.checkRun?.(scenario, job.durationSeconds ?? scenario.duration);
+    parseCliGates(
+      job.gates,
+      knownMetrics(scenario),
+      absentMetrics(scenario),
+      target.ownMetrics?.(scenario) ?? [],
+    );
     return undefined;
   } catch (error) {
     if (!(error instanceof ShardcastError)) throw error;
@@ -85,6 +97,8 @@ export interface SweepOptions {
   baseSet?: readonly string[];
   /** Points run at once (the pool's workers). */
   parallel: number;
+  /** Where the points ran, when not the model (`aws`, `http`): recorded in the table's header. */
+  target?: string | undefined;
   /** The scenario's name and file, for the table. */
   scenario: { name: string; file: string };
   /** Every gate each point is judged by, as written: the scenario's then `--gate`. */
@@ -153,6 +167,7 @@ export async function runSweep(
       startedAt: startedAt.toISOString(),
       wallSeconds: (performance.now() - started) / 1000,
       parallel: options.parallel,
+      ...(options.target === undefined ? {} : { target: options.target }),
       durationSeconds: options.durationSeconds,
       ...(finished.length < points.length
         ? { partial: { pointsDone: finished.length, pointsTotal: points.length } }

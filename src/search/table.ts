@@ -107,6 +107,7 @@ export function tableJson(table: SearchTable): string {
       startedAt: table.header.startedAt,
       wallSeconds: table.header.wallSeconds,
       parallel: table.header.parallel,
+      ...(table.header.target === undefined ? {} : { target: table.header.target }),
       durationSeconds: table.header.durationSeconds,
       ...(table.header.partial === undefined ? {} : { partial: table.header.partial }),
     },

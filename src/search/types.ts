@@ -162,6 +162,8 @@ export interface SearchTable {
     wallSeconds: number;
     /** Worker threads used. */
     parallel: number;
+    /** The target the points ran on when not the model (`aws`, `http`); absent: the model. */
+    target?: string | undefined;
     /** Seconds of each run (the scenario's duration or `--duration`). */
     durationSeconds: number;
     /**

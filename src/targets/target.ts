@@ -160,6 +160,31 @@ export interface Target<Options = unknown> {
    * without one refuses `--dry-run`.
    */
   dryRun?(context: TargetContext<Options>): Promise<DryRunReport>;
+  /**
+   * What one run would cost, from the scenario, its plan and the options alone (no network call):
+   * a search sums it over every point before the first runs, and holds the whole sweep to
+   * `costLimitUsd`. Absent: the target costs nothing (the model, http: it creates nothing).
+   */
+  estimateCost?(context: TargetCostContext<Options>): TargetCostEstimate;
+  /** The most a run with these options may cost (its `--max-cost`, or a default); none when undefined. */
+  costLimitUsd?(options: Options): number | undefined;
+  /**
+   * Whether a run with these options needs a person's yes before it costs money (aws: an endpoint
+   * that is not local, without `--yes`). Absent: it never does.
+   */
+  needsConfirmation?(options: Options): boolean;
+}
+
+/** What a cost estimate reads: the run's scenario (its shards set), its options, how long, its plan. */
+export type TargetCostContext<Options> = Pick<
+  TargetContext<Options>,
+  'scenario' | 'options' | 'durationSeconds' | 'plan'
+>;
+
+/** One run's estimated cost: the total and its lines for people (headline, items, notes). */
+export interface TargetCostEstimate {
+  totalUsd: number;
+  lines: string[];
 }
 
 /** Targets by name: the CLI's `--target` choices; tests and later releases add their own. */

@@ -190,8 +190,18 @@ describe('shardcast sweep', () => {
     [['--vary', 'stream.shards=4', '--gate', 'nope < 1'], '--gate[0]'],
     [
       ['--vary', 'stream.shards=4', '--target', 'aws'],
-      'error: a sweep runs on the model target; --target aws is not supported by sweep in this release',
+      'confirm the whole search with --yes (no one is at a terminal to ask); nothing was created',
     ],
+    [['--vary', 'stream.shards=4', '--target', 'nowhere'], 'error: unknown target "nowhere"'],
+    [
+      ['--vary', 'stream.shards=4', '--target', 'aws', '--parallel', '2'],
+      'error: --parallel 2: against the aws target the points run one at a time',
+    ],
+    [
+      ['--vary', 'stream.shards=4', '--url', 'http://127.0.0.1:1/x'],
+      'error: --url is an option of the http target, not of the model target',
+    ],
+    [['--vary', 'stream.shards=4', '--target', 'aws', '--max-cost', 'lots'], '--max-cost'],
     [[], 'error: sweep needs at least one --vary PATH=VALUES'],
   ])('refuses %j with exit 2, saying where, writing nothing', async (extra, expected) => {
     const { code, stderr, io } = await run(['sweep', 'rb.yaml', ...extra, '--out', `${OUT}/bad`], FILES);

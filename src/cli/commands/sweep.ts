@@ -16,12 +16,17 @@ import type { SearchJob } from '../../search/point.js';
 import { workerPool } from '../../search/pool.js';
 import { checkPoints, runSweep } from '../../search/sweep.js';
 import { tableCsv, tableJson } from '../../search/table.js';
-import type { PointOutcome, SearchTable } from '../../search/types.js';
+import { targetRunner } from '../../search/target-runner.js';
+import type { PointOutcome, PointRunner, SearchTable } from '../../search/types.js';
+import { TARGETS } from '../../targets/index.js';
+import type { TargetRegistry } from '../../targets/target.js';
 import { parseDurationArg, parseSeedArg } from '../args.js';
+import { cliInteraction } from '../interaction.js';
 import { displayPath, type Io } from '../io.js';
 import { outputDirectory, removeCreatedDirectories, writeArtefact } from '../out.js';
 import { fitted } from '../progress.js';
 import { loadScenario, readText } from '../read.js';
+import { chooseSearchTarget, guardSweep } from '../sweep-target.js';
 import { renderTable } from '../table.js';
 
 export interface SweepArgs {
@@ -32,6 +37,8 @@ export interface SweepArgs {
   gate: readonly string[];
   allowPath?: readonly string[] | undefined;
   target: string;
+  /** The target flags given (`--endpoint`, `--yes`), by flag name: checked against the chosen target's. */
+  targetFlags?: Readonly<Record<string, unknown>> | undefined;
   duration?: string | undefined;
   seed?: string | undefined;
   /** `--seeds N` as written: seeds per point. */
@@ -91,28 +98,30 @@ function isCi(env: Readonly<Record<string, string | undefined>>): boolean {
 }
 
 /** What is checked before the workers start: the target, the flags, the axes, the scenario with its --sets. */
-function prepare(io: Io, args: SweepArgs) {
-  if (args.target !== 'model') {
-    throw usage(
-      `a sweep runs on the model target; --target ${args.target} is not supported by sweep in this release`,
-      `each point against a real target would create and bill a stream: run one point with \`shardcast run --target ${args.target} --set PATH=VALUE\``,
-    );
-  }
+function prepare(io: Io, args: SweepArgs, targets: TargetRegistry) {
+  const explicitParallel =
+    args.parallel === undefined
+      ? undefined
+      : wholeArg('--parallel', args.parallel, 1, MAX_PARALLEL, '--parallel 4');
+  const chosen = chooseSearchTarget(args.target, args.targetFlags ?? {}, explicitParallel, targets);
   if (args.vary.length === 0)
     throw usage('sweep needs at least one --vary PATH=VALUES', 'e.g. --vary stream.shards=8..64 step 8');
   const axes = parseAxes(args.vary);
   const seeds = args.seeds === undefined ? 1 : wholeArg('--seeds', args.seeds, 1, MAX_SEEDS, '--seeds 5');
   const share = args.passShare === undefined ? 1 : parsePassShare(args.passShare);
-  const parallel =
-    args.parallel === undefined
-      ? availableParallelism()
-      : wholeArg('--parallel', args.parallel, 1, MAX_PARALLEL, '--parallel 4');
+  // A real target runs one point at a time (sweep-target.ts); the model, one per core by default.
+  const parallel = chosen.real ? 1 : (explicitParallel ?? availableParallelism());
   const durationSeconds = args.duration === undefined ? undefined : parseDurationArg(args.duration);
   const seed = args.seed === undefined ? undefined : parseSeedArg(args.seed);
   const allowPaths = args.allowPath ?? [];
   // The scenario with the command's own --sets: its problems are the file's, before any point's.
   const { scenario } = loadScenario(io, args.file, args.set, allowPaths);
-  parseCliGates(args.gate, knownMetrics(scenario), absentMetrics(scenario));
+  parseCliGates(
+    args.gate,
+    knownMetrics(scenario),
+    absentMetrics(scenario),
+    chosen.target.ownMetrics?.(scenario) ?? [],
+  );
   // Seeds are 32 bits: the last of N seeds from the first must be one too.
   const last = (seed ?? scenario.seed) + seeds - 1;
   if (last > MAX_SEED)
@@ -130,26 +139,42 @@ function prepare(io: Io, args: SweepArgs) {
     seed,
     rule: { seeds, share },
   };
-  return { axes, job, parallel, scenario, durationSeconds: durationSeconds ?? scenario.duration };
+  return { axes, job, parallel, scenario, durationSeconds: durationSeconds ?? scenario.duration, chosen };
 }
 
 /** `shardcast sweep FILE --vary PATH=VALUES … [--seeds N] [--parallel N] [--out DIR] [--json]`. */
-export async function commandSweep(io: Io, args: SweepArgs): Promise<number> {
-  const { axes, job, parallel, scenario, durationSeconds } = prepare(io, args);
+export async function commandSweep(
+  io: Io,
+  args: SweepArgs,
+  targets: TargetRegistry = TARGETS,
+): Promise<number> {
+  const { axes, job, parallel, scenario, durationSeconds, chosen } = prepare(io, args, targets);
   const total = axes.reduce((n, a) => n * a.values.length, 1);
   const created: string[] = [];
   const showProgress = io.isTTY && !args.quiet && !args.json && !isCi(io.env);
   const workers = Math.min(parallel, total);
   const controller = new AbortController();
-  // The workers start loading their modules while this thread checks every point below.
-  const runner = workerPool(job, workers);
+  const interaction = cliInteraction(io, () => {
+    if (showProgress) io.stderr('\r\x1b[2K');
+  });
+  // The workers start loading their modules while this thread checks every point below; a real
+  // target's points run in this thread, one at a time, once the whole sweep is confirmed.
+  const runner: PointRunner & { failures?: readonly string[] } = chosen.real
+    ? targetRunner(job, {
+        target: chosen.target,
+        targetOptions: chosen.given.options,
+        locateOption: chosen.given.locate,
+        interaction,
+        signal: controller.signal,
+      })
+    : workerPool(job, workers);
   let signals = 0;
   // Listening before --out exists: a signal from then on stops the sweep and writes what finished.
   const stopListening = io.onSignal?.((signal) => {
     signals += 1;
     if (signals === 1) {
       io.stderr(
-        `${showProgress ? '\r\x1b[2K' : ''}${signal}: stopping the sweep (again to exit at once, writing nothing)\n`,
+        `${showProgress ? '\r\x1b[2K' : ''}${signal}: stopping the sweep${chosen.real ? ', the point under way cleaning up' : ''} (again to exit at once, writing nothing${chosen.real ? ', cleanup skipped' : ''})\n`,
       );
       controller.abort();
       void runner.close();
@@ -161,11 +186,19 @@ export async function commandSweep(io: Io, args: SweepArgs): Promise<number> {
   let dir: string;
   try {
     // Every point is checked before any runs, and before --out is created.
-    checkPoints(job, axes, args.set, (checked, all) => {
-      // Drawn every 1 % of a grid of 1,000 points or more: a smaller one is checked in a blink.
-      if (showProgress && all >= 1000 && checked % Math.ceil(all / 100) === 0)
-        io.stderr(`\r\x1b[2K${fitted(`sweep: checking points ${checked}/${all}`, io.columns)}`);
-    });
+    checkPoints(
+      job,
+      axes,
+      args.set,
+      (checked, all) => {
+        // Drawn every 1 % of a grid of 1,000 points or more: a smaller one is checked in a blink.
+        if (showProgress && all >= 1000 && checked % Math.ceil(all / 100) === 0)
+          io.stderr(`\r\x1b[2K${fitted(`sweep: checking points ${checked}/${all}`, io.columns)}`);
+      },
+      chosen.target,
+    );
+    // The whole sweep's cost, held to the target's limit and confirmed once (exit 2 before anything exists).
+    if (chosen.real) await guardSweep(job, axes, args.set, chosen, interaction);
     dir = outputDirectory(io, args.out ?? join('reports', scenario.name, stamp(io.now())), '--out', created);
   } catch (error) {
     if (showProgress) io.stderr('\r\x1b[2K');
@@ -179,6 +212,7 @@ export async function commandSweep(io: Io, args: SweepArgs): Promise<number> {
     table = await runSweep(job, axes, runner, {
       baseSet: args.set,
       parallel: workers,
+      target: chosen.real ? chosen.target.name : undefined,
       scenario: { name: scenario.name, file: args.file },
       gates: [...scenario.gates, ...args.gate],
       durationSeconds,
@@ -218,6 +252,13 @@ export async function commandSweep(io: Io, args: SweepArgs): Promise<number> {
     );
     return ExitCode.interrupted;
   }
+  // The target failed a point (its endpoint, its cleanup: what it created may still exist): exit 3, as `run` would.
+  if (runner.failures !== undefined && runner.failures.length > 0) {
+    io.stderr(
+      `the ${chosen.target.name} target failed ${plural(runner.failures.length, 'time')}:\n${runner.failures.map((f) => `  ${f}\n`).join('')}`,
+    );
+    return ExitCode.targetFailed;
+  }
   return ExitCode.ok;
 }
 
@@ -238,7 +279,7 @@ export function renderSweep(table: SearchTable, where: string): string {
   const seeds = table.rule.seeds;
   const h = table.header;
   const out: string[] = [
-    `Sweep of ${table.scenario.name}: ${h.partial === undefined ? plural(table.points.length, 'point') : `${h.partial.pointsDone} of ${plural(h.partial.pointsTotal, 'point')} (interrupted)`} (${table.axes.map((a) => `${a.path} × ${a.values.length}`).join(', ')}), ${plural(seeds, 'seed')} each${seeds > 1 && table.rule.share < 1 ? ` (${formatPercent(table.rule.share)} must pass)` : ''}, ${formatSeconds(h.durationSeconds)} simulated per run, ${plural(h.parallel, 'worker')}, in ${formatSeconds(h.wallSeconds)}`,
+    `Sweep of ${table.scenario.name}: ${h.partial === undefined ? plural(table.points.length, 'point') : `${h.partial.pointsDone} of ${plural(h.partial.pointsTotal, 'point')} (interrupted)`} (${table.axes.map((a) => `${a.path} × ${a.values.length}`).join(', ')}), ${plural(seeds, 'seed')} each${seeds > 1 && table.rule.share < 1 ? ` (${formatPercent(table.rule.share)} must pass)` : ''}, ${formatSeconds(h.durationSeconds)} ${h.target === undefined ? 'simulated ' : ''}per run, ${h.target === undefined ? plural(h.parallel, 'worker') : `one at a time on the ${h.target} target`}, in ${formatSeconds(h.wallSeconds)}`,
     '',
   ];
   const header = [

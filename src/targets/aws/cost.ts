@@ -10,7 +10,7 @@ import { ExitCode, ShardcastError } from '../../errors.js';
 import { planScenario } from '../../planner/index.js';
 import { estimateRunCost, type RunCostEstimate, runCostLineText } from '../../planner/run-cost.js';
 import { formatSeconds, formatUsd } from '../../scenario/units.js';
-import type { TargetContext } from '../target.js';
+import type { TargetContext, TargetCostContext, TargetCostEstimate } from '../target.js';
 import { isLocalEndpoint } from './clients.js';
 import type { AwsOptions } from './options.js';
 
@@ -18,7 +18,7 @@ import type { AwsOptions } from './options.js';
 export const DEFAULT_MAX_COST_USD = 5;
 
 /** The run's estimate from the context's plan (or a plan of its own when it has none). */
-export function runCostOf(context: TargetContext<AwsOptions>): RunCostEstimate {
+export function runCostOf(context: TargetCostContext<AwsOptions>): RunCostEstimate {
   const { scenario } = context;
   const plan = context.plan ?? planScenario(scenario);
   return estimateRunCost({
@@ -95,7 +95,7 @@ export async function confirmRun(
 ): Promise<void> {
   const { options } = context;
   // An endpoint elsewhere (a VPC endpoint, a proxy) is AWS as far as the bill goes.
-  if (isLocalEndpoint(options.endpoint) || options.yes) return;
+  if (!awsNeedsConfirmation(options)) return;
   const interaction = context.interaction;
   if (interaction === undefined || !interaction.interactive) {
     throw new ShardcastError(
@@ -116,4 +116,15 @@ export async function confirmRun(
       'add --yes to run without the question',
     );
   }
+}
+
+/** `Target.estimateCost`: the run's estimate and its lines, as the guard prints them before a run. */
+export function estimateAwsCost(context: TargetCostContext<AwsOptions>): TargetCostEstimate {
+  const estimate = runCostOf(context);
+  return { totalUsd: estimate.totalUsd, lines: costLines(estimate, context.options) };
+}
+
+/** `Target.needsConfirmation`: AWS (any endpoint but a local one) without `--yes`, as `confirmRun` asks. */
+export function awsNeedsConfirmation(options: AwsOptions): boolean {
+  return !(isLocalEndpoint(options.endpoint) || options.yes);
 }

@@ -15,7 +15,7 @@ import { asTargetFailure } from '../../errors.js';
 import type { Scenario } from '../../scenario/schema.js';
 import type { Target, TargetContext, TargetSession } from '../target.js';
 import { checkAccess, createClients, destroyClients } from './clients.js';
-import { checkCost, confirmRun } from './cost.js';
+import { awsNeedsConfirmation, checkCost, confirmRun, estimateAwsCost, maxCostOf } from './cost.js';
 import { awsDryRun } from './dry-run.js';
 import { AWS_FLAGS, type AwsOptions, awsOptionsSchema } from './options.js';
 import {
@@ -171,6 +171,9 @@ const AWS_TARGET_BASE = {
     'the aws target checks every record by reading the whole stream back in one process; split runs come later',
   ownMetrics: awsOwnMetrics,
   dryRun: awsDryRun,
+  estimateCost: estimateAwsCost,
+  costLimitUsd: maxCostOf,
+  needsConfirmation: awsNeedsConfirmation,
 } satisfies Omit<Target<AwsOptions>, 'prepare'>;
 
 export const awsTarget: Target<AwsOptions> = makeAwsTarget();
