@@ -220,10 +220,11 @@ describe('run --target http --verify-endpoint --verify-stream', () => {
     expect(
       (m['verify.requests.GetRecords.error'] ?? 0) + (m['verify.requests.GetShardIterator.error'] ?? 0),
     ).toBeGreaterThan(0);
-    expect(m['integrity.app.missing']).toBeGreaterThan(0);
-    // 400/s for about 1 s went in before the delete, the rest cannot: records the front
-    // acknowledged after the delete are none, and what the readers had not read by then is missing.
+    // 400/s for about 1 s went in before the delete, the rest cannot (the front answers 500): every
+    // record the front acknowledged is either read or missing, whichever the readers managed
+    // before the stream went (they poll every 200 ms: on a quiet machine they may have read all).
     expect(m['http.status.500']).toBeGreaterThan(0);
     expect(result.counters.acknowledged).toBeLessThan(1200);
+    expect(m['integrity.app.delivered']! + m['integrity.app.missing']!).toBe(result.counters.acknowledged);
   }, 60_000);
 });
