@@ -9,11 +9,14 @@
  * start, ≈0.2 % under it, test/cli/find.test.ts). The search runs in this thread (`--parallel 1`),
  * points one after another, as bisection needs each answer before its next point.
  */
+
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { loadScenarioText } from '../dist/load.js';
 import { planScenario } from '../dist/planner/index.js';
 import { findSearch } from '../dist/search/find-goal.js';
 import { evaluatePoint, inThreadRunner, type SearchJob } from '../dist/search/point.js';
+import { workerPool } from '../dist/search/pool.js';
 
 const TEXT = `
 name: bench-find
@@ -73,3 +76,18 @@ console.log(
 console.log(
   `  answer ×${value?.toFixed(4) ?? 'none'} (hand ×2: ${(off * 100).toFixed(2)} %), bracket ${found.answer.bracket.map((v) => v?.toFixed(4) ?? '—').join(' … ')}: ${Math.abs(off) <= 0.01 ? 'ok' : 'OFF BY MORE THAN 1 %'}`,
 );
+
+// The same search on the worker pool (one thread per core): each round runs as many points as
+// there are workers, cutting the bracket into k + 1 parts. The workers' start (modules, keys,
+// warm-up) is in its time, as a user's `find` pays it.
+const workers = availableParallelism();
+if (workers > 1) {
+  started = performance.now();
+  const pool = workerPool(job, workers);
+  const pooled = await search.run(pool);
+  await pool.close();
+  const pooledSeconds = (performance.now() - started) / 1000;
+  console.log(
+    `the same on ${workers} worker threads: ${String(pooled.points.length).padStart(2)} runs                     ${pooledSeconds.toFixed(2).padStart(7)} s  (${(findSeconds / pooledSeconds).toFixed(2)}× the one-thread search; answer ×${pooled.answer.value?.toFixed(4) ?? 'none'})`,
+  );
+}
