@@ -93,3 +93,20 @@ export function parseWorkerArg(text: string): { index: number; count: number } {
 export function workerText(share: { index: number; count: number }): string {
   return `--worker ${share.index + 1}/${share.count}`;
 }
+
+/**
+ * `--vary stream.shards=8..64 step 8` unquoted reaches yargs as three values of the array option
+ * (`stream.shards=8..64`, `step`, `8`): a `step` and the value after it join the range before
+ * them, so the range reads the same quoted or not.
+ */
+export function joinSteps(values: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    if (value === 'step' && out.length > 0 && i + 1 < values.length && out.at(-1)!.includes('..')) {
+      out[out.length - 1] = `${out.at(-1)} step ${values[i + 1]}`;
+      i += 1;
+    } else out.push(value);
+  }
+  return out;
+}

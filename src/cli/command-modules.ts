@@ -6,7 +6,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { TargetRegistry } from '../targets/target.js';
 import { ALLOW_PATH_OPTION, allowPaths } from './allow-path.js';
-import { lastGiven } from './args.js';
+import { joinSteps, lastGiven } from './args.js';
 import { commandCleanup } from './commands/cleanup.js';
 import { commandCompare } from './commands/compare.js';
 import { commandFacts } from './commands/facts.js';
@@ -377,7 +377,7 @@ export function findCommand(io: Io, setExit: SetExit, deps: FindDeps = {}) {
             subjectTo: args['subject-to'].map(String),
             gate: args.gate.map(String),
             set: args.set.map(String),
-            vary: args.vary.map(String),
+            vary: joinSteps(args.vary.map(String)),
             resolution: args.resolution,
             duration: args.duration,
             seed: args.seed,

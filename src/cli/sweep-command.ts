@@ -3,28 +3,11 @@ import type { Argv, CommandModule } from 'yargs';
 import { TARGETS } from '../targets/index.js';
 import type { TargetRegistry } from '../targets/target.js';
 import { ALLOW_PATH_OPTION, allowPaths } from './allow-path.js';
-import { lastGiven } from './args.js';
+import { joinSteps, lastGiven } from './args.js';
 import { SET_OPTION } from './command-modules.js';
 import { commandSweep } from './commands/sweep.js';
 import type { Io } from './io.js';
 import { givenTargetFlags, withTargetFlags } from './target-flags.js';
-
-/**
- * `--vary stream.shards=8..64 step 8` unquoted reaches yargs as three values of the array option
- * (`stream.shards=8..64`, `step`, `8`): a `step` and the value after it join the range before
- * them, so the range reads the same quoted or not.
- */
-export function joinSteps(values: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i]!;
-    if (value === 'step' && out.length > 0 && i + 1 < values.length && out.at(-1)!.includes('..')) {
-      out[out.length - 1] = `${out.at(-1)} step ${values[i + 1]}`;
-      i += 1;
-    } else out.push(value);
-  }
-  return out;
-}
 
 /** sweep's own options: a target flag of the same name would be read as sweep's (withTargetFlags refuses it). */
 const SWEEP_OPTIONS = [

@@ -162,6 +162,27 @@ describe('find --pass-share', () => {
   });
 });
 
+describe('find --minimize cost.monthly.configured --vary with a range', () => {
+  it('reads an unquoted range (--vary stream.shards=6..8 step 2) as sweep does: options 6 and 8', async () => {
+    // The shell hands yargs `stream.shards=6..8`, `step`, `2`: joined back into one range.
+    const vary = ['--vary', 'stream.shards=6..8', 'step', '2'];
+    const r = await find([
+      '--minimize',
+      'cost.monthly.configured',
+      '--set',
+      'producers[0].rate=6000/s',
+      ...vary,
+    ]);
+    expect(r.table!.points.map((p) => p.point.at)).toEqual([
+      { 'stream.shards': '6' },
+      { 'stream.shards': '8' },
+    ]);
+    // 6,000 records/s on 6 shards is each at its 1,000/s limit: the model throttles it; 8 pass.
+    expect(r.code).toBe(0);
+    expect(r.table!.answer!.bracketPoints![1]).toBe(1);
+  });
+});
+
 describe('find --minimize cost.monthly.total --vary', () => {
   it("returns the option the plan's cost table says is cheapest among those passing", async () => {
     const vary = ['--vary', 'stream.mode=on-demand,provisioned', '--vary', 'stream.shards=6,8'];

@@ -8,11 +8,11 @@
  * run a share, and has options with command-line flags, as the AWS target will.
  */
 import { z } from 'zod';
-import { RunAbortedError } from '../../src/errors.js';
 import type { SecondSample } from '../../src/result/live.js';
 import { RunRecorder } from '../../src/result/recorder.js';
 import type { RunResult } from '../../src/result/types.js';
 import type { Scenario } from '../../src/scenario/schema.js';
+import { sleep } from '../../src/targets/clock.js';
 import { modelTarget } from '../../src/targets/model.js';
 import type { DryRunReport, Target, TargetContext, TargetShare } from '../../src/targets/target.js';
 
@@ -62,25 +62,6 @@ export function sampleAt(result: RunResult, second: number): SecondSample {
       e2e: { p50: at(s.latency?.e2e.p50), p99: at(s.latency?.e2e.p99) },
     },
   };
-}
-
-/** Waits `ms`, or rejects with `RunAbortedError` as soon as `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(new RunAbortedError());
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new RunAbortedError());
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /**
